@@ -1,0 +1,305 @@
+//! The command line: the only module that knows clap. One `Args` struct with `run()` per
+//! command; each returns an exit code and prints for people (stderr) — the library never prints.
+#![allow(clippy::print_stderr, clippy::print_stdout)]
+
+use crate::content::Kind;
+use crate::diagnostics::{Diagnostic, Lang};
+use crate::pipeline::{self, BuildOptions, Failure, Report};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes: 0 success, 1 content errors (the staff's to fix), 2 usage or I/O errors.
+pub const EXIT_CONTENT: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "tsunagari", version, about = "関係人口ポータルを Markdown から作る静的サイトジェネレーター")]
+pub struct Cli {
+    /// Language of messages: ja (default) or en
+    #[arg(long, global = true, value_enum, default_value = "ja")]
+    pub lang: LangArg,
+    /// How to print problems: human (default) or github (workflow annotations)
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub format: Format,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Github,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default)
+    Build(BuildArgs),
+    /// Check everything a build checks, without writing anything
+    Check(CheckArgs),
+    /// Create a new site in DIR that builds at once
+    Init(InitArgs),
+    /// Create a new challenge, case or column with every field explained
+    New(NewArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SiteArgs {
+    /// Site folder (holds site.yaml and content/)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Also publish drafts and pages dated in the future (for previews)
+    #[arg(long)]
+    pub drafts: bool,
+    /// Build date, e.g. 2026-04-01 (default: SOURCE_DATE_EPOCH, else today)
+    #[arg(long)]
+    pub now: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder (default: ROOT/public)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Override base_url from site.yaml (for preview deployments)
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Print only problems
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Folder to create the site in (must be empty or absent)
+    pub dir: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum NewKind {
+    Challenge,
+    Case,
+    Column,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// What to create
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// File name without .md (becomes the URL): letters, digits, - and _
+    pub slug: String,
+    /// Site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+struct Out {
+    lang: Lang,
+    format: Format,
+}
+
+impl Out {
+    fn diagnostics(&self, diags: &[Diagnostic]) {
+        for d in diags {
+            match self.format {
+                Format::Human => eprint!("{}", d.render(self.lang)),
+                Format::Github => println!("{}", d.render_github(self.lang)),
+            }
+        }
+    }
+
+    fn failure(&self, f: Failure) -> ExitCode {
+        match f {
+            Failure::Content(diags) => {
+                self.diagnostics(&diags);
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                let warnings = diags.len() - errors;
+                match self.lang {
+                    Lang::Ja => eprintln!("\nエラー {errors} 件、警告 {warnings} 件。ビルドを中止しました（出力フォルダは変更していません）。"),
+                    Lang::En => eprintln!("\n{errors} error(s), {warnings} warning(s). Build stopped; the output folder was not changed."),
+                }
+                ExitCode::from(EXIT_CONTENT)
+            }
+            Failure::Usage(m) | Failure::Io(m) => {
+                let label = if self.lang == Lang::Ja { "エラー" } else { "error" };
+                eprintln!("{label}: {m}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        }
+    }
+}
+
+fn options(site: &SiteArgs, write: bool) -> Result<BuildOptions, Failure> {
+    let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let now = pipeline::resolve_now(site.now.as_deref(), sde.as_deref(), 540).map_err(Failure::Usage)?;
+    Ok(BuildOptions { root: site.root.clone(), output: None, base_url: None, drafts: site.drafts, now, write })
+}
+
+impl BuildArgs {
+    fn run(&self, out: &Out) -> ExitCode {
+        let mut opts = match options(&self.site, true) {
+            Ok(o) => o,
+            Err(f) => return out.failure(f),
+        };
+        opts.output = self.output.clone();
+        opts.base_url = self.base_url.clone();
+        match pipeline::build(&opts) {
+            Ok(report) => {
+                out.diagnostics(&report.warnings);
+                if !self.quiet {
+                    summary(&report, out.lang);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(f) => out.failure(f),
+        }
+    }
+}
+
+fn summary(r: &Report, lang: Lang) {
+    let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let detail: Vec<String> = r.timings.iter().map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
+    match lang {
+        Lang::Ja => {
+            eprintln!(
+                "{} ページ（うち募集中の課題 {} 件）、{} ファイルを {} に出力しました（{:.2} 秒: {}）。",
+                r.pages,
+                r.open_challenges,
+                r.files,
+                r.output.display(),
+                total,
+                detail.join(", ")
+            );
+            if r.unpublished > 0 {
+                eprintln!("下書き・公開日前のページ {} 件は出力していません（--drafts で確認できます）。", r.unpublished);
+            }
+            if !r.warnings.is_empty() {
+                eprintln!("警告 {} 件。", r.warnings.len());
+            }
+        }
+        Lang::En => {
+            eprintln!(
+                "{} pages ({} open challenges), {} files written to {} in {:.2} s ({}).",
+                r.pages,
+                r.open_challenges,
+                r.files,
+                r.output.display(),
+                total,
+                detail.join(", ")
+            );
+            if r.unpublished > 0 {
+                eprintln!("{} draft or scheduled page(s) left out (see them with --drafts).", r.unpublished);
+            }
+            if !r.warnings.is_empty() {
+                eprintln!("{} warning(s).", r.warnings.len());
+            }
+        }
+    }
+}
+
+impl CheckArgs {
+    fn run(&self, out: &Out) -> ExitCode {
+        let opts = match options(&self.site, false) {
+            Ok(o) => o,
+            Err(f) => return out.failure(f),
+        };
+        match pipeline::prepare(&opts) {
+            Ok((site, _, warnings, _)) => {
+                out.diagnostics(&warnings);
+                match out.lang {
+                    Lang::Ja => eprintln!("問題はありません（{} ページ、警告 {} 件）。", site.pages.len(), warnings.len()),
+                    Lang::En => eprintln!("No errors ({} pages, {} warning(s)).", site.pages.len(), warnings.len()),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(f) => out.failure(f),
+        }
+    }
+}
+
+fn today() -> crate::date::Date {
+    let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
+    pipeline::resolve_now(None, sde.as_deref(), 540).map(|t| t.date_in(540)).unwrap_or(crate::date::Date { year: 2026, month: 1, day: 1 })
+}
+
+impl InitArgs {
+    fn run(&self, out: &Out) -> ExitCode {
+        match crate::scaffold::init(&self.dir, today()) {
+            Ok(files) => {
+                match out.lang {
+                    Lang::Ja => eprintln!(
+                        "{} に新しいサイトを作りました（{} ファイル）。\n  cd {} && tsunagari build で public/ に出力されます。",
+                        self.dir.display(),
+                        files.len(),
+                        self.dir.display()
+                    ),
+                    Lang::En => eprintln!("Created a new site in {} ({} files). Run `tsunagari build` there.", self.dir.display(), files.len()),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => out.failure(Failure::Io(e.to_string())),
+        }
+    }
+}
+
+impl NewArgs {
+    fn run(&self, out: &Out) -> ExitCode {
+        if !self.root.join("content").is_dir() {
+            return out.failure(Failure::Usage(format!("{} に content/ がありません / no content/ folder", self.root.display())));
+        }
+        let kind = match self.kind {
+            NewKind::Challenge => Kind::Challenge,
+            NewKind::Case => Kind::Case,
+            NewKind::Column => Kind::Column,
+        };
+        match crate::scaffold::new_page(&self.root, kind, &self.slug, today()) {
+            Ok(p) => {
+                match out.lang {
+                    Lang::Ja => eprintln!("{} を作りました（下書きです。公開するときは draft: false に）。", p.display()),
+                    Lang::En => eprintln!("Created {} (as a draft; set draft: false to publish).", p.display()),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => out.failure(Failure::Usage(e.to_string())),
+        }
+    }
+}
+
+/// Parses arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { lang: if matches!(cli.lang, LangArg::En) { Lang::En } else { Lang::Ja }, format: cli.format };
+    match &cli.command {
+        Command::Build(a) => a.run(&out),
+        Command::Check(a) => a.run(&out),
+        Command::Init(a) => a.run(&out),
+        Command::New(a) => a.run(&out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,253 @@
+//! `site.yaml` → a validated [`Config`]. Unknown keys are errors with a "did you mean", every
+//! value is checked, and all problems are reported together.
+
+use crate::date;
+use crate::diagnostics::{Diagnostic, Expected, Problem};
+use crate::fields::Fields;
+use crate::yaml::{self, Node};
+use std::path::Path;
+
+/// A link in a menu.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MenuItem {
+    pub name: String,
+    pub url: String,
+}
+
+/// How much of raw HTML in Markdown a site trusts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML through untouched. Only for sites whose every author is trusted.
+    pub allow_html: bool,
+    /// Hosts whose `<iframe>` embeds are kept (rebuilt from a safe set of attributes).
+    pub allow_iframes: Vec<String>,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// Path part of `base_url` (`/` or `/portal/`); every internal URL starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub paginate_by: usize,
+    /// Offset from UTC in minutes; dates without a zone are in this zone.
+    pub timezone: i32,
+    /// Who runs the portal (a prefecture, a town hall); publisher in feeds and structured data.
+    pub organization: String,
+    pub copyright: Option<String>,
+    /// Default OGP image, a path under static/ (`/images/ogp.png`) or an https URL.
+    pub default_image: Option<String>,
+    pub twitter_site: Option<String>,
+    /// Main navigation; when absent, the sections and the about page.
+    pub menu: Option<Vec<MenuItem>>,
+    /// Footer links; when absent, the plain pages.
+    pub footer_menu: Option<Vec<MenuItem>>,
+    /// Challenges whose deadline is this close are marked "closing soon".
+    pub closing_soon_days: i64,
+    pub feed_limit: usize,
+    pub markdown: MarkdownConfig,
+}
+
+const KEYS: [&str; 16] = [
+    "title", "description", "base_url", "language", "theme", "paginate_by", "timezone", "organization",
+    "copyright", "default_image", "twitter_site", "menu", "footer_menu", "closing_soon_days", "feed_limit",
+    "markdown",
+];
+
+impl Config {
+    /// Reads `root/site.yaml`. I/O problems and content problems both come back as diagnostics.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join("site.yaml");
+        let text = match std::fs::read(&path) {
+            Ok(b) => match String::from_utf8(b) {
+                Ok(t) => t,
+                Err(_) => return Err(vec![Diagnostic::error("site.yaml", Problem::NotUtf8)]),
+            },
+            Err(_) => return Err(vec![Diagnostic::error("site.yaml", Problem::MissingSiteConfig)]),
+        };
+        Config::parse(&text)
+    }
+
+    /// Parses the text of a site.yaml.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = Path::new("site.yaml");
+        let doc = yaml::parse_mapping(text.trim_start_matches('\u{feff}'), 1)
+            .map_err(|e| vec![Diagnostic::error(file, e.problem).at(text, e.line, e.column)])?;
+        let mut f = Fields::new(&doc, text, file, 1);
+        let title = f.req_text("title").unwrap_or_default();
+        let description = f.text("description").unwrap_or_default();
+        let base_url_raw = f.req_text("base_url").unwrap_or_default();
+        let language = f.text("language").unwrap_or_else(|| "ja".into());
+        let theme = f.text("theme").unwrap_or_else(|| "default".into());
+        let paginate_by = f.integer("paginate_by").unwrap_or(12);
+        let tz_raw = f.text("timezone").unwrap_or_else(|| "+09:00".into());
+        let organization = f.text("organization").unwrap_or_else(|| title.clone());
+        let copyright = f.text("copyright");
+        let default_image = f.text("default_image");
+        let twitter_site = f.text("twitter_site");
+        let main_menu = read_menu(&mut f, "menu");
+        let footer_menu = read_menu(&mut f, "footer_menu");
+        let closing_soon_days = f.integer("closing_soon_days").unwrap_or(14);
+        let feed_limit = f.integer("feed_limit").unwrap_or(20);
+        let mut markdown = MarkdownConfig::default();
+        let mut sub_diags = Vec::new();
+        if let Some(sub) = f.sub("markdown") {
+            let mut m = Fields::new(&sub, text, file, 1);
+            markdown.allow_html = m.boolean("allow_html");
+            markdown.allow_iframes = m.list("allow_iframes").into_iter().map(|h| h.to_lowercase()).collect();
+            sub_diags = m.finish(&["allow_html", "allow_iframes"]);
+        }
+        let mut invalid = Vec::new();
+        let base_url = normalise_base_url(&base_url_raw);
+        if !base_url_raw.is_empty() && base_url.is_none() {
+            invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
+        }
+        let timezone = date::parse_offset(&tz_raw);
+        if timezone.is_none() {
+            invalid.push(("timezone", tz_raw.clone(), "+09:00 の形で書いてください"));
+        }
+        if paginate_by < 1 || paginate_by > 1000 {
+            invalid.push(("paginate_by", paginate_by.to_string(), "1 から 1000 までの整数を書いてください"));
+        }
+        if !(0..=365).contains(&closing_soon_days) {
+            invalid.push(("closing_soon_days", closing_soon_days.to_string(), "0 から 365 までの整数を書いてください"));
+        }
+        if !(1..=1000).contains(&feed_limit) {
+            invalid.push(("feed_limit", feed_limit.to_string(), "1 から 1000 までの整数を書いてください"));
+        }
+        if !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            invalid.push(("theme", theme.clone(), "テーマ名には英数字・-・_ を使います"));
+        }
+        for (field, value, why) in invalid {
+            f.problem_at(field, Problem::InvalidSiteValue { field: field.into(), value, why: why.into() });
+        }
+        let mut diags = f.finish(&KEYS);
+        diags.extend(sub_diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        let base_url = base_url.unwrap_or_default();
+        let base_path = base_path_of(&base_url);
+        Ok(Config {
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            theme,
+            paginate_by: paginate_by as usize,
+            timezone: timezone.unwrap_or(540),
+            organization,
+            copyright,
+            default_image,
+            twitter_site,
+            menu: main_menu,
+            footer_menu,
+            closing_soon_days,
+            feed_limit: feed_limit as usize,
+            markdown,
+        })
+    }
+
+    /// Replaces the base URL (for preview deployments: `--base-url`).
+    pub fn set_base_url(&mut self, url: &str) -> bool {
+        match normalise_base_url(url) {
+            Some(u) => {
+                self.base_path = base_path_of(&u);
+                self.base_url = u;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Absolute URL of a site path that starts with `base_path`.
+    pub fn absolute(&self, path: &str) -> String {
+        let origin_end = self.base_url.len() - self.base_path.len();
+        format!("{}{}", &self.base_url[..origin_end], path)
+    }
+}
+
+fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
+    let node = f.node(key)?;
+    let Node::Seq(items) = node else {
+        f.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::List });
+        return None;
+    };
+    let mut out = Vec::new();
+    for it in items {
+        let Node::Map(m) = it else {
+            f.problem_at(key, Problem::WrongType { field: format!("{key} の各項目（name と url）"), expected: Expected::Mapping });
+            return None;
+        };
+        let get = |k: &str| m.iter().find(|(x, _)| x == k).and_then(|(_, v)| v.as_text());
+        match (get("name"), get("url")) {
+            (Some(name), Some(url)) if m.len() == 2 => out.push(MenuItem { name, url }),
+            _ => {
+                f.problem_at(key, Problem::WrongType { field: format!("{key} の各項目（name と url）"), expected: Expected::Mapping });
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn normalise_base_url(u: &str) -> Option<String> {
+    let u = u.trim();
+    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) || u.contains(['?', '#']) {
+        return None;
+    }
+    Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") })
+}
+
+fn base_path_of(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    match rest.find('/') {
+        Some(i) => rest[i..].to_string(),
+        None => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_base_path() {
+        let c = Config::parse("title: テスト\nbase_url: https://example.jp/portal\n").unwrap();
+        assert_eq!(c.base_url, "https://example.jp/portal/");
+        assert_eq!(c.base_path, "/portal/");
+        assert_eq!(c.language, "ja");
+        assert_eq!(c.paginate_by, 12);
+        assert_eq!(c.timezone, 540);
+        assert_eq!(c.absolute("/portal/challenges/"), "https://example.jp/portal/challenges/");
+    }
+
+    #[test]
+    fn unknown_keys_get_did_you_mean() {
+        let e = Config::parse("title: t\nbase_url: https://e.jp/\npaginte_by: 3\n").unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, 3);
+        assert_eq!(e[0].problem, Problem::UnknownField { field: "paginte_by".into(), suggestion: Some("paginate_by".into()) });
+    }
+
+    #[test]
+    fn nested_and_invalid_values() {
+        let e = Config::parse("title: t\nbase_url: ftp://x\nmarkdown:\n  allow_iframe: [a]\n").unwrap_err();
+        assert!(e.iter().any(|d| d.line == 2 && matches!(d.problem, Problem::InvalidSiteValue { .. })), "{e:?}");
+        assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");
+    }
+
+    #[test]
+    fn menus() {
+        let c = Config::parse("title: t\nbase_url: https://e.jp/\nmenu:\n  - name: 課題\n    url: /challenges/\n").unwrap();
+        assert_eq!(c.menu.unwrap()[0], MenuItem { name: "課題".into(), url: "/challenges/".into() });
+    }
+}

@@ -1,0 +1,526 @@
+//! Finds content files, splits and parses their front matter, and checks it against the schema
+//! of each content kind. Owns the content model; knows nothing of URLs, HTML or templates.
+//!
+//! Layout (relative to `content/`):
+//! - `_index.md` — home page title and intro
+//! - `challenges/`, `cases/`, `columns/` — the three kinds; `<section>/_index.md` is the
+//!   section's title and intro; `<section>/<slug>.md` or `<section>/<slug>/index.md` (a bundle,
+//!   with its images beside it) is one page. Sub-folders only organise; the slug is the file or
+//!   bundle folder name.
+//! - `<slug>.md` or `<slug>/index.md` at the top — plain pages (about, privacy, …)
+
+
+
+use crate::date::DateTime;
+use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::japan;
+use crate::suggest::did_you_mean;
+use crate::yaml;
+use crate::fields::Fields;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The content kinds that have their own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Challenge,
+    Case,
+    Column,
+    /// A plain page at the top of content/ (about, privacy policy, …).
+    Page,
+}
+
+impl Kind {
+    pub const SECTIONS: [Kind; 3] = [Kind::Challenge, Kind::Case, Kind::Column];
+
+    /// The folder (and URL segment) of a section kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Challenge => "challenges",
+            Kind::Case => "cases",
+            Kind::Column => "columns",
+            Kind::Page => "",
+        }
+    }
+
+    pub fn from_folder(name: &str) -> Option<Kind> {
+        Kind::SECTIONS.into_iter().find(|k| k.folder() == name)
+    }
+
+    /// Short Japanese name shown to visitors.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Challenge => "課題",
+            Kind::Case => "事例",
+            Kind::Column => "コラム",
+            Kind::Page => "ページ",
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Challenge => "challenge",
+            Kind::Case => "case",
+            Kind::Column => "column",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// What a content file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Home,
+    Section(Kind),
+    Page(Kind),
+}
+
+/// A content file found on disk, before it is read.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Path relative to the site root (`content/challenges/foo.md`), `/`-separated.
+    pub rel: PathBuf,
+    pub role: Role,
+    pub slug: String,
+    /// The bundle folder, relative to the site root, when the page is `<slug>/index.md`.
+    pub bundle: Option<PathBuf>,
+    /// Files of the bundle, relative to the bundle folder.
+    pub assets: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkStyle {
+    Remote,
+    Onsite,
+    Hybrid,
+}
+
+impl WorkStyle {
+    pub const ALIASES: [(&'static str, &'static str); 6] = [
+        ("remote", "remote"),
+        ("onsite", "onsite"),
+        ("hybrid", "hybrid"),
+        ("リモート", "remote"),
+        ("現地", "onsite"),
+        ("ハイブリッド", "hybrid"),
+    ];
+    fn from_canonical(s: &str) -> WorkStyle {
+        match s {
+            "remote" => WorkStyle::Remote,
+            "onsite" => WorkStyle::Onsite,
+            _ => WorkStyle::Hybrid,
+        }
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            WorkStyle::Remote => "remote",
+            WorkStyle::Onsite => "onsite",
+            WorkStyle::Hybrid => "hybrid",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkStyle::Remote => "リモート",
+            WorkStyle::Onsite => "現地",
+            WorkStyle::Hybrid => "ハイブリッド",
+        }
+    }
+}
+
+/// A status written in front matter (`status:`); when absent, the deadline decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclaredStatus {
+    Open,
+    Closed,
+}
+
+impl DeclaredStatus {
+    pub const ALIASES: [(&'static str, &'static str); 4] =
+        [("open", "open"), ("closed", "closed"), ("募集中", "open"), ("募集終了", "closed")];
+}
+
+/// Fields shared by every kind.
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: Option<DateTime>,
+    pub updated: Option<DateTime>,
+    pub draft: bool,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    pub municipality: String,
+    pub prefecture: String,
+    pub organization: Option<String>,
+    pub themes: Vec<String>,
+    pub work_style: Option<WorkStyle>,
+    pub engagement: Vec<String>,
+    pub reward: Option<String>,
+    pub duration: Option<String>,
+    pub visits: Option<String>,
+    pub capacity: Option<String>,
+    pub deadline: Option<DateTime>,
+    pub status: Option<DeclaredStatus>,
+    pub skills: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub municipality: String,
+    pub prefecture: String,
+    pub themes: Vec<String>,
+    /// Slugs of the challenges this case grew from, with the line they are named on.
+    pub challenges: Vec<String>,
+    pub challenges_line: (usize, usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Extra {
+    Challenge(Challenge),
+    Case(Case),
+    Column(Column),
+    Page { weight: i64 },
+    /// `_index.md` of the home page or a section.
+    Index,
+}
+
+/// A content file read and checked.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub entry: Entry,
+    /// Whole file text (BOM removed).
+    pub text: String,
+    pub body_offset: usize,
+    pub body_line: usize,
+    pub common: Common,
+    pub extra: Extra,
+    /// Line/column of the `image:` value, for reporting a missing file.
+    pub image_pos: (usize, usize),
+}
+
+impl Source {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+const COMMON_KEYS: [&str; 8] = ["title", "summary", "date", "updated", "draft", "image", "image_alt", "tags"];
+const CHALLENGE_KEYS: [&str; 14] = [
+    "municipality", "prefecture", "organization", "themes", "work_style", "engagement", "reward",
+    "duration", "visits", "capacity", "deadline", "status", "skills", "description",
+];
+const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenges"];
+
+/// Finds every content file under `root/content`, sorted, and reports files that have no place.
+pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut files: Vec<PathBuf> = Vec::new();
+    let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
+    for e in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
+        let Ok(e) = e else { continue };
+        if e.file_type().is_file() {
+            if let Ok(rel) = e.path().strip_prefix(&content) {
+                files.push(rel.to_path_buf());
+            }
+        }
+    }
+    let mut diags = Vec::new();
+    // Bundles: folders (below the top) that hold an index.md.
+    let bundles: BTreeSet<PathBuf> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "index.md"))
+        .filter_map(|f| f.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf))
+        .collect();
+    let mut entries: Vec<Entry> = Vec::new();
+    let rel_of = |f: &Path| display_path(&Path::new("content").join(f));
+    for f in &files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let is_md = name.ends_with(".md") || name.ends_with(".markdown");
+        let comps: Vec<&str> = f.iter().filter_map(|c| c.to_str()).collect();
+        // Asset of a bundle?
+        if let Some(b) = f.ancestors().skip(1).find(|a| bundles.contains(*a)) {
+            if name != "index.md" || f.parent() != Some(b) {
+                if is_md {
+                    diags.push(Diagnostic::warning(rel_of(f), Problem::StrayFile));
+                }
+                continue; // collected below with its bundle
+            }
+        }
+        if !is_md {
+            diags.push(Diagnostic::warning(rel_of(f), Problem::StrayFile));
+            continue;
+        }
+        let stem = name.trim_end_matches(".markdown").trim_end_matches(".md");
+        let top_kind = Kind::from_folder(comps[0]);
+        let role_slug: Option<(Role, String, Option<PathBuf>)> = match (comps.len(), name) {
+            (1, "_index.md") | (1, "index.md") => Some((Role::Home, String::new(), None)),
+            (1, _) => Some((Role::Page(Kind::Page), stem.to_string(), None)),
+            (2, "_index.md") if top_kind.is_some() => Some((Role::Section(top_kind.unwrap()), String::new(), None)),
+            (2, "index.md") if top_kind.is_none() => {
+                Some((Role::Page(Kind::Page), comps[0].to_string(), Some(f.parent().unwrap().to_path_buf())))
+            }
+            (_, "_index.md") => None,
+            (_, "index.md") if top_kind.is_some() => {
+                let dir = f.parent().unwrap();
+                Some((Role::Page(top_kind.unwrap()), comps[comps.len() - 2].to_string(), Some(dir.to_path_buf())))
+            }
+            _ if top_kind.is_some() => Some((Role::Page(top_kind.unwrap()), stem.to_string(), None)),
+            _ => None,
+        };
+        let Some((role, slug, bundle)) = role_slug else {
+            let folder = comps[0].to_string();
+            let suggestion = did_you_mean(&folder, Kind::SECTIONS.iter().map(|k| k.folder()));
+            diags.push(Diagnostic::error(rel_of(f), Problem::UnknownSection { folder, suggestion }));
+            continue;
+        };
+        if !slug.is_empty() && !valid_slug(&slug) {
+            diags.push(Diagnostic::error(rel_of(f), Problem::InvalidSlug { slug: slug.clone() }));
+            continue;
+        }
+        let assets = match &bundle {
+            Some(b) => files
+                .iter()
+                .filter(|x| x.starts_with(b) && x.file_name().is_some_and(|n| n != "index.md" || x.parent() != Some(b)))
+                .filter(|x| {
+                    // Files of a nested bundle belong to that bundle.
+                    x.ancestors().skip(1).find(|a| bundles.contains(*a)).is_some_and(|a| a == b)
+                })
+                .filter(|x| !x.extension().is_some_and(|e| e == "md"))
+                .map(|x| x.strip_prefix(b).unwrap().to_path_buf())
+                .collect(),
+            None => Vec::new(),
+        };
+        entries.push(Entry {
+            rel: rel_of(f),
+            role,
+            slug,
+            bundle: bundle.map(|b| display_path(&Path::new("content").join(b))),
+            assets,
+        });
+    }
+    (entries, diags)
+}
+
+/// Editor backups, hidden files and OS litter are never content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp") || name == "Thumbs.db"
+}
+
+/// Slugs become URL path segments: letters (any script), digits, `-`, `_`, `.`.
+pub fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | 'ー'))
+}
+
+/// Reads and checks every entry in parallel. Files that cannot be read at all are left out;
+/// every problem is in the returned diagnostics.
+pub fn load(root: &Path, entries: Vec<Entry>) -> (Vec<Source>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Source>, Vec<Diagnostic>)> = entries.into_par_iter().map(|e| load_one(root, e)).collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for (s, d) in results {
+        sources.extend(s);
+        diags.extend(d);
+    }
+    (sources, diags)
+}
+
+fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(root.join(&entry.rel)) {
+        Ok(b) => b,
+        Err(err) => {
+            let d = Diagnostic::error(&entry.rel, Problem::Template { detail: err.to_string() });
+            return (None, vec![d]);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
+            let line = prefix.matches('\n').count() + 1;
+            let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            return (None, vec![Diagnostic::error(&entry.rel, Problem::NotUtf8).at(&lossy, line, column)]);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    parse_source(entry, text)
+}
+
+/// Parses one file's text. Public for tests and for the dev server.
+pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
+    let path = entry.rel.clone();
+    let split = match yaml::split_front_matter(&text) {
+        Ok(s) => s,
+        Err(e) => return (None, vec![Diagnostic::error(&path, e.problem).at(&text, e.line, e.column).with_span(3)]),
+    };
+    let doc = match yaml::parse_mapping(split.front, split.front_line) {
+        Ok(d) => d,
+        Err(e) => return (None, vec![Diagnostic::error(&path, e.problem).at(&text, e.line, e.column)]),
+    };
+    let (body_offset, body_line) = (split.body_offset, split.body_line);
+    let mut f = Fields::new(&doc, &text, &path, 1);
+    let required_title = !matches!(entry.role, Role::Home | Role::Section(_));
+    let title = if required_title { f.req_text("title") } else { f.text("title") }.unwrap_or_default();
+    let mut common = Common { title, ..Common::default() };
+    common.summary = f.text("summary");
+    let mut known: Vec<&str> = COMMON_KEYS.to_vec();
+    let extra = match entry.role {
+        Role::Home | Role::Section(_) => {
+            common.date = f.date("date");
+            Extra::Index
+        }
+        Role::Page(Kind::Challenge) => {
+            common.date = f.req_date("date");
+            known.extend(CHALLENGE_KEYS);
+            let municipality = f.req_text("municipality").unwrap_or_default();
+            let prefecture = read_prefecture(&mut f);
+            let organization = f.text("organization");
+            // `description` is accepted as a synonym of summary (staff coming from other CMSs).
+            if common.summary.is_none() {
+                common.summary = f.text("description");
+            } else {
+                f.text("description");
+            }
+            let themes = f.list("themes");
+            let work_style = f.choice("work_style", &WorkStyle::ALIASES).map(WorkStyle::from_canonical);
+            let engagement = f.list("engagement");
+            let reward = f.text("reward");
+            let duration = f.text("duration");
+            let visits = f.text("visits");
+            let capacity = f.text("capacity");
+            let deadline = f.date("deadline");
+            let status = f.choice("status", &DeclaredStatus::ALIASES).map(|s| {
+                if s == "open" { DeclaredStatus::Open } else { DeclaredStatus::Closed }
+            });
+            let skills = f.list("skills");
+            Extra::Challenge(Challenge {
+                municipality,
+                prefecture,
+                organization,
+                themes,
+                work_style,
+                engagement,
+                reward,
+                duration,
+                visits,
+                capacity,
+                deadline,
+                status,
+                skills,
+            })
+        }
+        Role::Page(Kind::Case) => {
+            common.date = f.req_date("date");
+            known.extend(CASE_KEYS);
+            let municipality = f.req_text("municipality").unwrap_or_default();
+            let prefecture = read_prefecture(&mut f);
+            let themes = f.list("themes");
+            let challenges = f.list("challenges");
+            let p = f.pos("challenges");
+            Extra::Case(Case { municipality, prefecture, themes, challenges, challenges_line: (p.line, p.value_col) })
+        }
+        Role::Page(Kind::Column) => {
+            common.date = f.req_date("date");
+            known.push("author");
+            Extra::Column(Column { author: f.text("author") })
+        }
+        Role::Page(Kind::Page) => {
+            common.date = f.date("date");
+            known.push("weight");
+            Extra::Page { weight: f.integer("weight").unwrap_or(0) }
+        }
+    };
+    common.updated = f.date("updated");
+    common.draft = f.boolean("draft");
+    common.image = f.text("image");
+    common.image_alt = f.text("image_alt");
+    common.tags = f.list("tags");
+    let ip = f.pos("image");
+    let diags = f.finish(&known);
+    let source = Source { entry, text, body_offset, body_line, common, extra, image_pos: (ip.line, ip.value_col) };
+    (Some(source), diags)
+}
+
+fn read_prefecture(f: &mut Fields<'_>) -> String {
+    let Some(p) = f.req_text("prefecture") else { return String::new() };
+    if japan::prefecture_code(&p).is_none() {
+        let suggestion = japan::suggest_prefecture(&p);
+        f.problem_at("prefecture", Problem::InvalidPrefecture { value: p.clone(), suggestion });
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rel: &str, role: Role) -> Entry {
+        Entry { rel: rel.into(), role, slug: "x".into(), bundle: None, assets: vec![] }
+    }
+
+    fn parse(role: Role, text: &str) -> (Option<Source>, Vec<Diagnostic>) {
+        parse_source(entry("content/challenges/x.md", role), text.to_string())
+    }
+
+    #[test]
+    fn reads_a_complete_challenge() {
+        let (s, d) = parse(
+            Role::Page(Kind::Challenge),
+            "---\ntitle: 観光の担い手\nmunicipality: 佐渡市\nprefecture: 新潟県\ndate: 2026-04-01\nwork_style: リモート\nengagement: [副業, プロボノ]\ncapacity: 3\ndeadline: 2026-06-30\n---\n本文\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let s = s.unwrap();
+        let Extra::Challenge(c) = &s.extra else { panic!() };
+        assert_eq!(c.work_style, Some(WorkStyle::Remote));
+        assert_eq!(c.engagement, vec!["副業", "プロボノ"]);
+        assert_eq!(c.capacity.as_deref(), Some("3"));
+        assert_eq!(s.body(), "本文\n");
+        assert_eq!(s.body_line, 11);
+    }
+
+    #[test]
+    fn reports_every_problem_of_a_file_with_lines() {
+        let (_, d) = parse(
+            Role::Page(Kind::Challenge),
+            "---\ntitle: t\nprefecture: 東京\ndate: 2026-13-45\nwork_style: remort\ndedline: 2026-01-01\n---\n",
+        );
+        let got: Vec<(usize, &Problem)> = d.iter().map(|d| (d.line, &d.problem)).collect();
+        assert!(got.iter().any(|(l, p)| *l == 1 && matches!(p, Problem::MissingField { field } if field == "municipality")), "{got:?}");
+        assert!(got.iter().any(|(l, p)| *l == 3 && matches!(p, Problem::InvalidPrefecture { suggestion: Some(s), .. } if s == "東京都")));
+        assert!(got.iter().any(|(l, p)| *l == 4 && matches!(p, Problem::InvalidDate { .. })));
+        assert!(got.iter().any(|(l, p)| *l == 5 && matches!(p, Problem::InvalidChoice { suggestion: Some(s), .. } if s == "remote")));
+        assert!(got.iter().any(|(l, p)| *l == 6 && matches!(p, Problem::UnknownField { suggestion: Some(s), .. } if s == "deadline")));
+    }
+
+    #[test]
+    fn wrong_types_are_reported() {
+        let (_, d) = parse(Role::Page(Kind::Column), "---\ntitle: [a, b]\ndate: 2026-01-01\ndraft: maybe\n---\n");
+        assert!(d.iter().any(|d| d.line == 2 && matches!(d.problem, Problem::WrongType { .. })), "{d:?}");
+        assert!(d.iter().any(|d| d.line == 4 && matches!(d.problem, Problem::WrongType { .. })), "{d:?}");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(valid_slug("sado-tourism_2026"));
+        assert!(valid_slug("佐渡の観光"));
+        assert!(!valid_slug("my page"));
+        assert!(!valid_slug("a?b"));
+        assert!(!valid_slug(".hidden"));
+    }
+}

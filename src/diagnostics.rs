@@ -1,0 +1,567 @@
+//! Content problems as data, and their rendering for people (Japanese or English) and for CI.
+//!
+//! Every stage returns its value plus a list of [`Diagnostic`]s instead of stopping at the first
+//! problem, so a build reports everything at once. A diagnostic carries the file (relative to the
+//! site root), a 1-based line and column, the offending source line, and a [`Problem`] that knows
+//! how to explain itself and how to fix it. Nothing here prints: callers decide where text goes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Language of messages for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What kind of value a field expects; used in type-mismatch messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Text,
+    List,
+    Date,
+    Bool,
+    Integer,
+    Mapping,
+    Url,
+}
+
+impl Expected {
+    fn ja(self) -> &'static str {
+        match self {
+            Expected::Text => "文字列",
+            Expected::List => "リスト（例: [観光, 農業]）",
+            Expected::Date => "日付（例: 2026-03-31）",
+            Expected::Bool => "true または false",
+            Expected::Integer => "整数",
+            Expected::Mapping => "「キー: 値」の組",
+            Expected::Url => "https:// で始まる URL",
+        }
+    }
+    fn en(self) -> &'static str {
+        match self {
+            Expected::Text => "a text",
+            Expected::List => "a list (e.g. [tourism, farming])",
+            Expected::Date => "a date (e.g. 2026-03-31)",
+            Expected::Bool => "true or false",
+            Expected::Integer => "a whole number",
+            Expected::Mapping => "a set of `key: value` pairs",
+            Expected::Url => "a URL starting with https://",
+        }
+    }
+}
+
+/// Everything that can be wrong with a site's sources. Each variant explains itself in
+/// [`Problem::message`] and tells how to fix it in [`Problem::help`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    NotUtf8,
+    UnclosedFrontMatter,
+    YamlSyntax { detail: String },
+    YamlTooComplex,
+    FrontMatterNotMapping,
+    FrontMatterTooLarge { limit_kib: usize },
+    MissingField { field: String },
+    UnknownField { field: String, suggestion: Option<String> },
+    WrongType { field: String, expected: Expected },
+    InvalidDate { field: String, value: String },
+    InvalidPrefecture { value: String, suggestion: Option<String> },
+    InvalidChoice { field: String, value: String, allowed: Vec<String>, suggestion: Option<String> },
+    EmptyValue { field: String },
+    BrokenLink { target: String },
+    LinkToDraft { target: String },
+    UnknownChallenge { slug: String, suggestion: Option<String> },
+    MissingImage { path: String },
+    DuplicateUrl { url: String, other: PathBuf },
+    InvalidSlug { slug: String },
+    UnknownSection { folder: String, suggestion: Option<String> },
+    StrayFile,
+    UnsafeUrlRemoved { url: String },
+    RawHtmlEscaped,
+    OpenPastDeadline { deadline: String },
+    InvalidSiteValue { field: String, value: String, why: String },
+    MissingSiteConfig,
+    Template { detail: String },
+}
+
+impl Problem {
+    /// One sentence: what is wrong.
+    pub fn message(&self, lang: Lang) -> String {
+        use Problem::*;
+        let ja = lang == Lang::Ja;
+        match self {
+            NotUtf8 => if ja { "ファイルが UTF-8 ではありません".into() } else { "the file is not UTF-8".into() },
+            UnclosedFrontMatter => if ja {
+                "フロントマター（先頭の --- で始まる部分）が閉じられていません".into()
+            } else {
+                "the front matter (the block starting with ---) is never closed".into()
+            },
+            YamlSyntax { detail } => if ja {
+                format!("フロントマターの YAML の書き方に誤りがあります（{detail}）")
+            } else {
+                format!("the front matter is not valid YAML ({detail})")
+            },
+            YamlTooComplex => if ja {
+                "フロントマターの YAML が複雑すぎます（エイリアスの展開が多すぎるか、入れ子が深すぎます）".into()
+            } else {
+                "the front matter YAML is too complex (too many alias expansions or too deeply nested)".into()
+            },
+            FrontMatterNotMapping => if ja {
+                "フロントマターは「項目名: 値」の形で書く必要があります".into()
+            } else {
+                "the front matter must be a set of `field: value` lines".into()
+            },
+            FrontMatterTooLarge { limit_kib } => if ja {
+                format!("フロントマターが大きすぎます（上限 {limit_kib} KiB）")
+            } else {
+                format!("the front matter is too large (limit {limit_kib} KiB)")
+            },
+            MissingField { field } => if ja {
+                format!("必須の項目「{field}」がありません")
+            } else {
+                format!("the required field `{field}` is missing")
+            },
+            UnknownField { field, .. } => if ja {
+                format!("「{field}」という項目はありません")
+            } else {
+                format!("there is no field named `{field}`")
+            },
+            WrongType { field, expected } => if ja {
+                format!("「{field}」には{}を書いてください", expected.ja())
+            } else {
+                format!("`{field}` must be {}", expected.en())
+            },
+            InvalidDate { field, value } => if ja {
+                format!("「{field}」の日付「{value}」は正しい日付ではありません")
+            } else {
+                format!("`{field}`: `{value}` is not a valid date")
+            },
+            InvalidPrefecture { value, .. } => if ja {
+                format!("「prefecture」の値「{value}」は都道府県名ではありません")
+            } else {
+                format!("`prefecture`: `{value}` is not the name of a prefecture")
+            },
+            InvalidChoice { field, value, .. } => if ja {
+                format!("「{field}」に「{value}」は使えません")
+            } else {
+                format!("`{field}` cannot be `{value}`")
+            },
+            EmptyValue { field } => if ja {
+                format!("「{field}」が空です")
+            } else {
+                format!("`{field}` is empty")
+            },
+            BrokenLink { target } => if ja {
+                format!("リンク先「{target}」が見つかりません")
+            } else {
+                format!("the link target `{target}` does not exist")
+            },
+            LinkToDraft { target } => if ja {
+                format!("リンク先「{target}」は下書き（または公開日前）のため公開されません")
+            } else {
+                format!("the link target `{target}` is a draft (or scheduled) and will not be published")
+            },
+            UnknownChallenge { slug, .. } => if ja {
+                format!("「challenges」に書かれた課題「{slug}」が見つかりません")
+            } else {
+                format!("`challenges` names `{slug}`, but there is no such challenge")
+            },
+            MissingImage { path } => if ja {
+                format!("画像「{path}」が見つかりません")
+            } else {
+                format!("the image `{path}` does not exist")
+            },
+            DuplicateUrl { url, other } => if ja {
+                format!("URL「{url}」が「{}」と重複しています", other.display())
+            } else {
+                format!("the URL `{url}` is also produced by `{}`", other.display())
+            },
+            InvalidSlug { slug } => if ja {
+                format!("ファイル名「{slug}」は URL に使えない文字を含んでいます")
+            } else {
+                format!("the file name `{slug}` contains characters that cannot be used in a URL")
+            },
+            UnknownSection { folder, .. } => if ja {
+                format!("content/ の中のフォルダ「{folder}」は使えません")
+            } else {
+                format!("the folder `{folder}` in content/ is not a known section")
+            },
+            StrayFile => if ja {
+                "このファイルはページでもページの付属ファイルでもないため、出力されません".into()
+            } else {
+                "this file is neither a page nor part of a page bundle, so it is not published".into()
+            },
+            UnsafeUrlRemoved { url } => if ja {
+                format!("危険な URL「{url}」のリンクを無効にしました")
+            } else {
+                format!("the unsafe URL `{url}` was removed")
+            },
+            RawHtmlEscaped => if ja {
+                "Markdown の中の HTML はタグとして使われず、文字としてそのまま表示されます".into()
+            } else {
+                "HTML inside Markdown is not passed through; it is shown as text".into()
+            },
+            OpenPastDeadline { deadline } => if ja {
+                format!("「status: open」ですが、締切（{deadline}）を過ぎています")
+            } else {
+                format!("`status: open`, but the deadline ({deadline}) has passed")
+            },
+            InvalidSiteValue { field, value, why } => if ja {
+                format!("site.yaml の「{field}」の値「{value}」が正しくありません: {why}")
+            } else {
+                format!("site.yaml: `{field}` = `{value}` is not valid: {why}")
+            },
+            MissingSiteConfig => if ja {
+                "site.yaml が見つかりません".into()
+            } else {
+                "site.yaml was not found".into()
+            },
+            Template { detail } => if ja {
+                format!("テンプレートの処理に失敗しました: {detail}")
+            } else {
+                format!("a template failed: {detail}")
+            },
+        }
+    }
+
+    /// How to fix it, when there is something useful to say.
+    pub fn help(&self, lang: Lang) -> Option<String> {
+        use Problem::*;
+        let ja = lang == Lang::Ja;
+        let s = match self {
+            NotUtf8 => if ja {
+                "エディタで文字コードを「UTF-8」にして保存し直してください（Shift_JIS は使えません）".into()
+            } else {
+                "save the file again with the UTF-8 encoding (Shift_JIS is not supported)".into()
+            },
+            UnclosedFrontMatter => if ja {
+                "項目の最後の行の次に、--- だけの行を入れてください".into()
+            } else {
+                "add a line containing only --- after the last field".into()
+            },
+            YamlSyntax { .. } => if ja {
+                "「項目名: 値」の形か、コロン（:）の後の半角スペース、字下げ、引用符の閉じ忘れを確認してください。値に「:」や「#」を含むときは \"...\" で囲みます".into()
+            } else {
+                "check the `field: value` form, the space after each colon, indentation and unclosed quotes; wrap values containing `:` or `#` in \"...\"".into()
+            },
+            YamlTooComplex => if ja {
+                "アンカー（&）とエイリアス（*）を使わずに値を直接書いてください".into()
+            } else {
+                "write the values out directly instead of using anchors (&) and aliases (*)".into()
+            },
+            FrontMatterNotMapping => if ja {
+                "例: title: 地域の魅力を伝える広報パートナー募集".into()
+            } else {
+                "for example: title: Looking for a PR partner".into()
+            },
+            FrontMatterTooLarge { .. } => if ja {
+                "長い文章はフロントマターではなく本文に書いてください".into()
+            } else {
+                "put long text in the body, not in the front matter".into()
+            },
+            MissingField { field } => if ja {
+                format!("フロントマターに「{field}: …」の行を加えてください")
+            } else {
+                format!("add a line `{field}: …` to the front matter")
+            },
+            UnknownField { suggestion: Some(s), .. } => if ja {
+                format!("「{s}」のことですか？")
+            } else {
+                format!("did you mean `{s}`?")
+            },
+            UnknownField { suggestion: None, .. } => if ja {
+                "項目名の綴りを確認してください。使える項目は `tsunagari new` で作られるファイルに説明付きで並んでいます".into()
+            } else {
+                "check the spelling; `tsunagari new` writes a file listing every field with an explanation".into()
+            },
+            WrongType { .. } => return None,
+            InvalidDate { .. } => if ja {
+                "日付は 2026-03-31 のように「年-月-日」で、実在する日を書いてください".into()
+            } else {
+                "write a real date as year-month-day, e.g. 2026-03-31".into()
+            },
+            InvalidPrefecture { suggestion: Some(s), .. } => if ja {
+                format!("「{s}」のことですか？ 都道府県名は「東京都」「大阪府」「新潟県」のように省略せずに書いてください")
+            } else {
+                format!("did you mean `{s}`? Write the prefecture in full, e.g. 東京都, 大阪府, 新潟県")
+            },
+            InvalidPrefecture { suggestion: None, .. } => if ja {
+                "都道府県名は「東京都」「大阪府」「新潟県」のように省略せずに書いてください".into()
+            } else {
+                "write the prefecture in full, e.g. 東京都, 大阪府, 新潟県".into()
+            },
+            InvalidChoice { allowed, suggestion, .. } => {
+                let list = allowed.join(" / ");
+                match (suggestion, ja) {
+                    (Some(s), true) => format!("「{s}」のことですか？ 使える値: {list}"),
+                    (Some(s), false) => format!("did you mean `{s}`? Allowed: {list}"),
+                    (None, true) => format!("使える値: {list}"),
+                    (None, false) => format!("allowed: {list}"),
+                }
+            }
+            EmptyValue { .. } => if ja {
+                "値を書くか、その行を削除してください".into()
+            } else {
+                "write a value or remove the line".into()
+            },
+            BrokenLink { .. } => if ja {
+                "リンク先のファイル名と、このファイルからの相対パス（例: ../cases/foo.md）を確認してください".into()
+            } else {
+                "check the file name and the path relative to this file (e.g. ../cases/foo.md)".into()
+            },
+            LinkToDraft { .. } => if ja {
+                "リンク先の draft を外すか、リンクを削除してください".into()
+            } else {
+                "publish the target (remove `draft`) or remove the link".into()
+            },
+            UnknownChallenge { suggestion: Some(s), .. } => if ja {
+                format!("「{s}」のことですか？ 課題のファイル名（.md を除く）を書きます")
+            } else {
+                format!("did you mean `{s}`? Use the challenge's file name without .md")
+            },
+            UnknownChallenge { suggestion: None, .. } => if ja {
+                "課題のファイル名（.md を除く）を書いてください".into()
+            } else {
+                "use the challenge's file name without .md".into()
+            },
+            MissingImage { .. } => if ja {
+                "画像をページと同じフォルダ（ページバンドル）か static/ に置き、ファイル名を確認してください".into()
+            } else {
+                "put the image next to the page (in its bundle) or in static/, and check the name".into()
+            },
+            DuplicateUrl { .. } => if ja {
+                "どちらかのファイル名を変えてください".into()
+            } else {
+                "rename one of the two files".into()
+            },
+            InvalidSlug { .. } => if ja {
+                "ファイル名には英数字・ハイフン（-）・アンダースコア（_）を使ってください（例: sado-tourism.md）".into()
+            } else {
+                "use letters, digits, - and _ in file names (e.g. sado-tourism.md)".into()
+            },
+            UnknownSection { suggestion: Some(s), .. } => if ja {
+                format!("「{s}」のことですか？ 使えるフォルダ: challenges / cases / columns")
+            } else {
+                format!("did you mean `{s}`? Known folders: challenges / cases / columns")
+            },
+            UnknownSection { suggestion: None, .. } => if ja {
+                "使えるフォルダ: challenges（課題）/ cases（事例）/ columns（コラム）。画像などは static/ に置きます".into()
+            } else {
+                "known folders: challenges / cases / columns; put images and files in static/".into()
+            },
+            StrayFile => if ja {
+                "画像などは static/ に置くか、ページをフォルダにまとめて（例: challenges/foo/index.md）その中に置いてください".into()
+            } else {
+                "put files in static/, or make the page a bundle (challenges/foo/index.md) and put them beside it".into()
+            },
+            UnsafeUrlRemoved { .. } => if ja {
+                "javascript: / vbscript: / data: の URL は使えません。https:// の URL を書いてください".into()
+            } else {
+                "javascript:, vbscript: and data: URLs are not allowed; use an https:// URL".into()
+            },
+            RawHtmlEscaped => if ja {
+                "改行や強調は Markdown で書いてください。YouTube・地図の埋め込みは site.yaml の markdown.allow_iframes で許可できます".into()
+            } else {
+                "use Markdown for formatting; YouTube and map embeds can be allowed with markdown.allow_iframes in site.yaml".into()
+            },
+            OpenPastDeadline { .. } => if ja {
+                "募集を終えたなら status: closed に、延長したなら deadline を新しい日付にしてください".into()
+            } else {
+                "set status: closed if recruiting has ended, or move the deadline".into()
+            },
+            InvalidSiteValue { .. } | Template { .. } => return None,
+            MissingSiteConfig => if ja {
+                "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()
+            } else {
+                "run inside the site folder or pass --root; start a new site with tsunagari init".into()
+            },
+        };
+        Some(s)
+    }
+}
+
+/// One problem at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub path: PathBuf,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based, counted in characters.
+    pub column: usize,
+    /// The source line the problem is on, for display.
+    pub source_line: Option<String>,
+    /// How many characters to underline (at least 1).
+    pub span: usize,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: 0,
+            column: 0,
+            source_line: None,
+            span: 1,
+            problem,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, problem) }
+    }
+
+    /// Points the diagnostic at `line`:`column` of `text` (the whole file), capturing that line.
+    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    pub fn with_span(mut self, span: usize) -> Self {
+        self.span = span.max(1);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, or just the path when there is no position.
+    pub fn location(&self) -> String {
+        let p = self.path.display();
+        if self.line == 0 {
+            format!("{p}")
+        } else {
+            format!("{p}:{}:{}", self.line, self.column)
+        }
+    }
+
+    /// Human rendering, rustc-style:
+    ///
+    /// ```text
+    /// エラー: content/challenges/a.md:4:13: 「prefecture」の値「東京」は都道府県名ではありません
+    ///   |
+    /// 4 | prefecture: 東京
+    ///   |             ^^^^
+    ///   = ヒント: 「東京都」のことですか？ …
+    /// ```
+    pub fn render(&self, lang: Lang) -> String {
+        let label = match (self.severity, lang) {
+            (Severity::Error, Lang::Ja) => "エラー",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::Ja) => "警告",
+            (Severity::Warning, Lang::En) => "warning",
+        };
+        let mut out = format!("{label}: {}: {}\n", self.location(), self.problem.message(lang));
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let before: String = src.chars().take(self.column.saturating_sub(1)).collect();
+            let under: String = src.chars().skip(self.column.saturating_sub(1)).take(self.span).collect();
+            let carets = display_width(&under).max(1);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{num} | {src}");
+            let _ = writeln!(out, "{pad} | {}{}", " ".repeat(display_width(&before)), "^".repeat(carets));
+        }
+        if let Some(help) = self.problem.help(lang) {
+            let hint = if lang == Lang::Ja { "ヒント" } else { "help" };
+            let pad = if self.source_line.is_some() { " ".repeat(self.line.to_string().len()) } else { String::new() };
+            let _ = writeln!(out, "{pad} = {hint}: {help}");
+        }
+        out
+    }
+
+    /// One line in the GitHub Actions workflow-command format (`::error file=…`).
+    pub fn render_github(&self, lang: Lang) -> String {
+        let level = if self.is_error() { "error" } else { "warning" };
+        let mut msg = self.problem.message(lang);
+        if let Some(h) = self.problem.help(lang) {
+            msg.push_str(" — ");
+            msg.push_str(&h);
+        }
+        let msg = msg.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+        format!("::{level} file={},line={},col={}::{msg}", self.path.display(), self.line.max(1), self.column.max(1))
+    }
+}
+
+/// Width of a string in terminal columns: East Asian wide characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x2FFFD | 0x30000..=0x3FFFD)
+}
+
+/// Sorts diagnostics for stable output: by file, position, then message.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.severity, format!("{:?}", a.problem)).cmp(&(
+            &b.path,
+            b.line,
+            b.column,
+            b.severity,
+            format!("{:?}", b.problem),
+        ))
+    });
+}
+
+/// Converts a path to the `/`-separated form used in messages.
+pub fn display_path(p: &Path) -> PathBuf {
+    PathBuf::from(p.to_string_lossy().replace('\\', "/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_source_line_caret_and_help() {
+        let text = "---\ntitle: a\nprefecture: 東京\n---\n";
+        let d = Diagnostic::error(
+            "content/challenges/a.md",
+            Problem::InvalidPrefecture { value: "東京".into(), suggestion: Some("東京都".into()) },
+        )
+        .at(text, 3, 13)
+        .with_span(2);
+        let r = d.render(Lang::Ja);
+        assert!(r.starts_with("エラー: content/challenges/a.md:3:13: 「prefecture」の値「東京」は都道府県名ではありません\n"), "{r}");
+        assert!(r.contains("3 | prefecture: 東京\n"), "{r}");
+        // 12 ASCII columns before the value, then two wide characters = four carets.
+        assert!(r.contains("  |             ^^^^\n"), "{r}");
+        assert!(r.contains("= ヒント: 「東京都」のことですか？"), "{r}");
+        let en = d.render(Lang::En);
+        assert!(en.contains("did you mean `東京都`?"), "{en}");
+    }
+
+    #[test]
+    fn github_format_escapes_newlines() {
+        let d = Diagnostic::error("a.md", Problem::YamlSyntax { detail: "x\ny".into() }).at("a\nb", 2, 1);
+        let g = d.render_github(Lang::En);
+        assert!(g.starts_with("::error file=a.md,line=2,col=1::"));
+        assert!(!g.contains('\n'));
+    }
+
+    #[test]
+    fn wide_characters_count_double() {
+        assert_eq!(display_width("ab"), 2);
+        assert_eq!(display_width("東京"), 4);
+        assert_eq!(display_width("ﾃﾚﾜｰｸ"), 5);
+    }
+}

@@ -1,0 +1,225 @@
+//! Reads typed fields out of a parsed front matter, collecting every problem with its position.
+//!
+//! Each content kind reads its fields through [`Fields`]; at the end, [`Fields::finish`] reports
+//! every key nobody asked for as unknown, with a "did you mean". So a new field cannot be silently
+//! ignored: it must be read somewhere or it is an error.
+
+use crate::date::DateTime;
+use crate::diagnostics::{Diagnostic, Expected, Problem};
+use crate::suggest::did_you_mean;
+use crate::yaml::{Doc, Node, Pos};
+use std::path::Path;
+
+pub struct Fields<'a> {
+    doc: &'a Doc,
+    /// Whole file text, for quoting the offending line.
+    text: &'a str,
+    path: &'a Path,
+    used: Vec<bool>,
+    /// Line to point at for missing fields (the opening `---`).
+    fence_line: usize,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(doc: &'a Doc, text: &'a str, path: &'a Path, fence_line: usize) -> Self {
+        Fields { doc, text, path, used: vec![false; doc.entries.len()], fence_line, diags: Vec::new() }
+    }
+
+    fn get(&mut self, key: &str) -> Option<(&'a Node, Pos)> {
+        let i = self.doc.entries.iter().position(|(k, _)| k == key)?;
+        self.used[i] = true;
+        Some((&self.doc.entries[i].1, self.doc.pos(key)))
+    }
+
+    /// Records a problem at the value of `key`.
+    pub fn problem_at(&mut self, key: &str, problem: Problem) {
+        let pos = self.doc.pos(key);
+        let span = self
+            .text
+            .lines()
+            .nth(pos.line.saturating_sub(1))
+            .map_or(1, |l| l.trim_end().chars().count().saturating_sub(pos.value_col - 1));
+        self.diags.push(Diagnostic::error(self.path, problem).at(self.text, pos.line, pos.value_col).with_span(span));
+    }
+
+    fn missing(&mut self, key: &str) {
+        self.diags.push(
+            Diagnostic::error(self.path, Problem::MissingField { field: key.into() }).at(self.text, self.fence_line, 1).with_span(3),
+        );
+    }
+
+    /// A scalar as text. Empty text counts as absent.
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        let (node, _) = self.get(key)?;
+        match node {
+            Node::Null => None,
+            Node::Seq(_) | Node::Map(_) => {
+                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Text });
+                None
+            }
+            n => n.as_text().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        }
+    }
+
+    pub fn req_text(&mut self, key: &str) -> Option<String> {
+        let present = self.doc.entries.iter().any(|(k, _)| k == key);
+        let v = self.text(key);
+        if v.is_none() {
+            if present {
+                let had_type_error = self.diags.iter().any(|d| matches!(&d.problem, Problem::WrongType { field, .. } if field == key));
+                if !had_type_error {
+                    self.problem_at(key, Problem::EmptyValue { field: key.into() });
+                }
+            } else {
+                self.missing(key);
+            }
+        }
+        v
+    }
+
+    /// A list of texts; a single text is accepted as a one-item list.
+    pub fn list(&mut self, key: &str) -> Vec<String> {
+        let Some((node, _)) = self.get(key) else { return Vec::new() };
+        match node {
+            Node::Null => Vec::new(),
+            Node::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    match it {
+                        Node::Null => {}
+                        Node::Seq(_) | Node::Map(_) => {
+                            self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::List });
+                            return Vec::new();
+                        }
+                        n => {
+                            let s = n.as_text().unwrap_or_default();
+                            let s = s.trim();
+                            if !s.is_empty() && !out.iter().any(|x| x == s) {
+                                out.push(s.to_string());
+                            }
+                        }
+                    }
+                }
+                out
+            }
+            Node::Map(_) => {
+                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::List });
+                Vec::new()
+            }
+            n => n.as_text().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).into_iter().collect(),
+        }
+    }
+
+    pub fn date(&mut self, key: &str) -> Option<DateTime> {
+        let s = self.text(key)?;
+        match DateTime::parse(&s) {
+            Some(d) => Some(d),
+            None => {
+                self.problem_at(key, Problem::InvalidDate { field: key.into(), value: s });
+                None
+            }
+        }
+    }
+
+    pub fn req_date(&mut self, key: &str) -> Option<DateTime> {
+        if !self.doc.entries.iter().any(|(k, _)| k == key) {
+            self.missing(key);
+            return None;
+        }
+        let d = self.date(key);
+        if d.is_none() && !self.diags.iter().any(|d| d.line == self.doc.pos(key).line) {
+            self.problem_at(key, Problem::EmptyValue { field: key.into() });
+        }
+        d
+    }
+
+    pub fn boolean(&mut self, key: &str) -> bool {
+        match self.get(key) {
+            None | Some((Node::Null, _)) => false,
+            Some((Node::Bool(b), _)) => *b,
+            Some(_) => {
+                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Bool });
+                false
+            }
+        }
+    }
+
+    pub fn integer(&mut self, key: &str) -> Option<i64> {
+        match self.get(key) {
+            None | Some((Node::Null, _)) => None,
+            Some((Node::Int(i), _)) => Some(*i),
+            Some(_) => {
+                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Integer });
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of values; `aliases` maps accepted spellings to the canonical value.
+    pub fn choice(&mut self, key: &str, aliases: &[(&str, &'static str)]) -> Option<&'static str> {
+        let v = self.text(key)?;
+        let lower = v.to_lowercase();
+        if let Some((_, canon)) = aliases.iter().find(|(a, _)| *a == lower || *a == v) {
+            return Some(canon);
+        }
+        let mut allowed: Vec<String> = Vec::new();
+        for (a, _) in aliases {
+            if !allowed.iter().any(|x| x == a) {
+                allowed.push((*a).to_string());
+            }
+        }
+        let suggestion = did_you_mean(&v, aliases.iter().map(|(a, _)| *a));
+        self.problem_at(key, Problem::InvalidChoice { field: key.into(), value: v, allowed, suggestion });
+        None
+    }
+
+    /// A nested mapping (`markdown:` in site.yaml) as a document of its own, positions kept.
+    pub fn sub(&mut self, key: &str) -> Option<Doc> {
+        let (node, _) = self.get(key)?;
+        match node {
+            Node::Null => None,
+            Node::Map(entries) => {
+                let prefix = format!("{key}.");
+                let positions = self
+                    .doc
+                    .positions
+                    .iter()
+                    .filter_map(|(k, p)| k.strip_prefix(&prefix).map(|s| (s.to_string(), *p)))
+                    .collect();
+                Some(Doc { entries: entries.clone(), positions, first_line: self.doc.pos(key).line })
+            }
+            _ => {
+                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Mapping });
+                None
+            }
+        }
+    }
+
+    /// The raw node of a key, for shapes the helpers above do not cover.
+    pub fn node(&mut self, key: &str) -> Option<&'a Node> {
+        self.get(key).map(|(n, _)| n)
+    }
+
+    /// Position of a key, for checks made after reading.
+    pub fn pos(&self, key: &str) -> Pos {
+        self.doc.pos(key)
+    }
+
+    /// Reports every key that was not read as unknown, with a suggestion from `known`.
+    pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
+        for (i, (key, _)) in self.doc.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let pos = self.doc.pos(key);
+            let suggestion = did_you_mean(key, known.iter().copied());
+            self.diags.push(
+                Diagnostic::error(self.path, Problem::UnknownField { field: key.clone(), suggestion })
+                    .at(self.text, pos.line, pos.key_col)
+                    .with_span(key.chars().count()),
+            );
+        }
+        self.diags
+    }
+}

@@ -1,0 +1,570 @@
+//! The one place that runs pulldown-cmark (mdBook's rule: HTML, plain text and headings come from
+//! the same parse, so they never disagree).
+//!
+//! Besides rendering, it enforces the content rules: links to other content written as relative
+//! `.md` paths become URLs (and must exist), `javascript:`/`vbscript:`/`data:` URLs are removed,
+//! raw HTML is shown as text unless the site allows it, headings get ids that work for Japanese,
+//! body headings never compete with the page's `h1`, external links get `rel="noopener"`.
+//! Problems come back with byte offsets into the body; the caller maps them to file lines.
+
+use crate::diagnostics::{Problem, Severity};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+/// What the site allows in Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub allow_html: bool,
+    pub allow_iframes: Vec<String>,
+}
+
+/// Where a `.md` link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    Url(String),
+    Draft,
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A problem found while rendering, at a byte range of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub offset: usize,
+    pub len: usize,
+    pub severity: Severity,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Text without markup, blocks separated by newlines (for summaries and search).
+    pub text: String,
+    pub headings: Vec<Heading>,
+    pub found: Vec<Found>,
+}
+
+/// Ids the theme uses; headings never take them.
+pub const RESERVED_IDS: [&str; 8] = ["main", "content", "site-header", "site-nav", "site-footer", "top", "footnotes", "search"];
+
+fn cmark_options() -> CmarkOptions {
+    CmarkOptions::ENABLE_TABLES
+        | CmarkOptions::ENABLE_FOOTNOTES
+        | CmarkOptions::ENABLE_STRIKETHROUGH
+        | CmarkOptions::ENABLE_TASKLISTS
+        | CmarkOptions::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders Markdown. `resolve` maps the path part of a relative `.md` link (as written) to its
+/// target.
+pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, cmark_options()).into_offset_iter().collect();
+    let mut out = Rendered::default();
+
+    // Pass 1: heading ids and levels.
+    let demote = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = &events[i].0 {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            if let (Event::Start(Tag::Heading { level, id, .. }), _) = &mut events[i] {
+                let base = match id.as_ref() {
+                    Some(given) => given.to_string(),
+                    None => slugify(&text),
+                };
+                let unique = unique_id(&base, &mut used);
+                *id = Some(CowStr::from(unique.clone()));
+                if demote {
+                    *level = lower(*level);
+                }
+                out.headings.push(Heading { level: *level as u8, id: unique, text: text.trim().to_string() });
+            }
+            if demote {
+                let end = j.min(events.len() - 1);
+                if let (Event::End(TagEnd::Heading(level)), _) = &mut events[end] {
+                    *level = lower(*level);
+                }
+            }
+            i = j;
+        }
+        i += 1;
+    }
+
+    // Pass 2: links, images, HTML, task lists, tables.
+    let mut rendered: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut link_stack: Vec<bool> = Vec::new(); // did we open an <a>?
+    let mut image_stack: Vec<bool> = Vec::new(); // did we keep the <img>?
+    let mut html_block: Option<(String, usize)> = None;
+    let mut warned_html = false;
+    let mut warn_html = |offset: usize, len: usize, found: &mut Vec<Found>| {
+        if !warned_html {
+            warned_html = true;
+            found.push(Found { offset, len, severity: Severity::Warning, problem: Problem::RawHtmlEscaped });
+        }
+    };
+    for (ev, range) in events {
+        match ev {
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                match classify(&dest_url) {
+                    UrlClass::Dangerous => {
+                        out.found.push(Found {
+                            offset: range.start,
+                            len: range.len(),
+                            severity: Severity::Warning,
+                            problem: Problem::UnsafeUrlRemoved { url: dest_url.to_string() },
+                        });
+                        link_stack.push(false);
+                    }
+                    UrlClass::Content { path, fragment } => match resolve(&path) {
+                        LinkTarget::Url(u) => {
+                            rendered.push(Event::Html(anchor(&format!("{u}{fragment}"), &title, false).into()));
+                            link_stack.push(true);
+                        }
+                        other => {
+                            let problem = if other == LinkTarget::Draft {
+                                Problem::LinkToDraft { target: dest_url.to_string() }
+                            } else {
+                                Problem::BrokenLink { target: dest_url.to_string() }
+                            };
+                            out.found.push(Found { offset: range.start, len: range.len(), severity: Severity::Error, problem });
+                            link_stack.push(false);
+                        }
+                    },
+                    UrlClass::External => {
+                        rendered.push(Event::Html(anchor(&dest_url, &title, true).into()));
+                        link_stack.push(true);
+                    }
+                    UrlClass::Other => {
+                        rendered.push(Event::Html(anchor(&dest_url, &title, false).into()));
+                        link_stack.push(true);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if link_stack.pop() == Some(true) {
+                    rendered.push(Event::Html("</a>".into()));
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                if matches!(classify(&dest_url), UrlClass::Dangerous) {
+                    out.found.push(Found {
+                        offset: range.start,
+                        len: range.len(),
+                        severity: Severity::Warning,
+                        problem: Problem::UnsafeUrlRemoved { url: dest_url.to_string() },
+                    });
+                    image_stack.push(false);
+                } else {
+                    image_stack.push(true);
+                    rendered.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if image_stack.pop() == Some(true) {
+                    rendered.push(Event::End(TagEnd::Image));
+                }
+            }
+            Event::Start(Tag::HtmlBlock) if !opts.allow_html => html_block = Some((String::new(), range.start)),
+            Event::End(TagEnd::HtmlBlock) if !opts.allow_html => {
+                let (raw, start) = html_block.take().unwrap_or_default();
+                let trimmed = raw.trim();
+                if is_comment(trimmed) {
+                    continue;
+                }
+                if let Some(safe) = safe_iframe(trimmed, &opts.allow_iframes) {
+                    rendered.push(Event::Html(safe.into()));
+                } else {
+                    warn_html(start, raw.len(), &mut out.found);
+                    rendered.push(Event::Start(Tag::Paragraph));
+                    rendered.push(Event::Text(raw.trim_end().to_string().into()));
+                    rendered.push(Event::End(TagEnd::Paragraph));
+                }
+            }
+            Event::Html(h) if !opts.allow_html => match &mut html_block {
+                Some((buf, _)) => buf.push_str(&h),
+                None => {
+                    warn_html(range.start, range.len(), &mut out.found);
+                    rendered.push(Event::Text(h));
+                }
+            },
+            Event::InlineHtml(h) if !opts.allow_html => {
+                if !is_comment(h.trim()) {
+                    warn_html(range.start, range.len(), &mut out.found);
+                    rendered.push(Event::Text(h));
+                }
+            }
+            Event::TaskListMarker(done) => {
+                let (mark, label) = if done { ("☑", "完了") } else { ("☐", "未完了") };
+                rendered.push(Event::Html(format!("<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> ").into()));
+            }
+            Event::Start(Tag::Table(a)) => {
+                rendered.push(Event::Html("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表\">".into()));
+                rendered.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                rendered.push(Event::End(TagEnd::Table));
+                rendered.push(Event::Html("</div>".into()));
+            }
+            Event::Text(t) => {
+                out.text.push_str(&t);
+                rendered.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                out.text.push_str(&t);
+                rendered.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                rendered.push(ev);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                out.text.push('\n');
+                rendered.push(ev);
+            }
+            other => rendered.push(other),
+        }
+    }
+    out.html.reserve(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, rendered.into_iter());
+    out
+}
+
+fn lower(l: HeadingLevel) -> HeadingLevel {
+    match l {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+enum UrlClass {
+    Dangerous,
+    /// A relative link to a `.md` file: the path as written, and `#fragment` (with the `#`).
+    Content { path: String, fragment: String },
+    External,
+    Other,
+}
+
+fn classify(url: &str) -> UrlClass {
+    if is_dangerous_url(url) {
+        return UrlClass::Dangerous;
+    }
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        return UrlClass::External;
+    }
+    if has_scheme(url) || url.starts_with('#') {
+        return UrlClass::Other;
+    }
+    let (path, fragment) = match url.find('#') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let path_l = path.to_ascii_lowercase();
+    if path_l.ends_with(".md") || path_l.ends_with(".markdown") {
+        return UrlClass::Content { path: path.to_string(), fragment: fragment.to_string() };
+    }
+    UrlClass::Other
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let s = &url[..i];
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) && !s.contains('/')
+        }
+        None => false,
+    }
+}
+
+/// True for `javascript:`, `vbscript:` and `data:` URLs, however they are disguised with case,
+/// whitespace or control characters (browsers ignore those inside a scheme).
+pub fn is_dangerous_url(url: &str) -> bool {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(16).collect::<String>().to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| cleaned.starts_with(s))
+}
+
+fn anchor(href: &str, title: &str, external: bool) -> String {
+    let mut a = String::with_capacity(href.len() + 40);
+    a.push_str("<a href=\"");
+    escape_attr(&mut a, href);
+    a.push('"');
+    if !title.is_empty() {
+        a.push_str(" title=\"");
+        escape_attr(&mut a, title);
+        a.push('"');
+    }
+    if external {
+        a.push_str(" rel=\"noopener\" class=\"external\"");
+    }
+    a.push('>');
+    a
+}
+
+/// Escapes text for an HTML attribute value in double quotes (and for text content).
+pub fn escape_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    escape_attr(&mut o, s);
+    o
+}
+
+fn is_comment(s: &str) -> bool {
+    s.starts_with("<!--") && s.ends_with("-->") && !s[4..s.len() - 3].contains("-->")
+}
+
+/// Rebuilds a lone `<iframe …></iframe>` from a safe set of attributes when its `src` is an
+/// https URL on an allowed host. Anything else returns None.
+fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String> {
+    if allowed_hosts.is_empty() {
+        return None;
+    }
+    let lower = html.to_ascii_lowercase();
+    if !lower.starts_with("<iframe") || !lower.ends_with("</iframe>") || lower.matches('<').count() != 2 {
+        return None;
+    }
+    let open_end = html.find('>')?;
+    let attrs = parse_attrs(&html[7..open_end].trim_end_matches('/'));
+    let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+    let src = get("src")?;
+    let rest = src.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if !allowed_hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
+        return None;
+    }
+    let mut out = String::from("<div class=\"embed\"><iframe src=\"");
+    escape_attr(&mut out, src);
+    out.push_str("\" title=\"");
+    escape_attr(&mut out, get("title").unwrap_or("埋め込みコンテンツ"));
+    out.push('"');
+    for dim in ["width", "height"] {
+        if let Some(v) = get(dim).filter(|v| !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit())) {
+            let _ = write!(out, " {dim}=\"{v}\"");
+        }
+    }
+    if attrs.iter().any(|(k, _)| k == "allowfullscreen") {
+        out.push_str(" allowfullscreen");
+    }
+    out.push_str(" loading=\"lazy\" referrerpolicy=\"strict-origin-when-cross-origin\" sandbox=\"allow-scripts allow-same-origin allow-presentation allow-popups\"></iframe></div>");
+    Some(out)
+}
+
+fn parse_attrs(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' {
+            i += 1;
+        }
+        if start == i {
+            i += 1;
+            continue;
+        }
+        let name = s[start..i].to_ascii_lowercase();
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let vs = i + 1;
+                i = vs;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                value = s[vs..i.min(b.len())].to_string();
+                i += 1;
+            } else {
+                let vs = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                value = s[vs..i].to_string();
+            }
+        }
+        out.push((name, value));
+    }
+    out
+}
+
+/// Heading text → id. Keeps letters of every script (so `地域の現状と課題` stays readable in
+/// the URL), lowercases ASCII, turns spaces into `-` and drops punctuation.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == 'ー' {
+            out.extend(c.to_lowercase());
+            dash = false;
+        } else if (c.is_whitespace() || c == '-' || c == '・') && !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "section".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut id = base.to_string();
+    let mut n = 1;
+    while used.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    used.insert(id.clone());
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(md: &str) -> Rendered {
+        render(md, &Options::default(), &|p| {
+            if p == "../cases/a.md" {
+                LinkTarget::Url("/cases/a/".into())
+            } else if p == "draft.md" {
+                LinkTarget::Draft
+            } else {
+                LinkTarget::Missing
+            }
+        })
+    }
+
+    #[test]
+    fn japanese_heading_ids_are_readable_and_unique() {
+        let out = r("## 地域の現状と課題\n\n## 地域の現状と課題\n\n## What we do?\n\n## main\n");
+        let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["地域の現状と課題", "地域の現状と課題-2", "what-we-do", "main-2"]);
+        assert!(out.html.contains("<h2 id=\"地域の現状と課題\">"));
+    }
+
+    #[test]
+    fn body_h1_is_demoted() {
+        let out = r("# 大見出し\n\n## 小見出し\n");
+        assert!(out.html.contains("<h2 id=\"大見出し\">大見出し</h2>"), "{}", out.html);
+        assert!(out.html.contains("<h3"));
+        assert!(!out.html.contains("<h1"));
+    }
+
+    #[test]
+    fn content_links_resolve_with_fragments() {
+        let out = r("[事例](../cases/a.md#成果) と [外部](https://example.jp/)");
+        assert!(out.html.contains("<a href=\"/cases/a/#成果\">事例</a>"), "{}", out.html);
+        assert!(out.html.contains("<a href=\"https://example.jp/\" rel=\"noopener\" class=\"external\">外部</a>"));
+        assert!(out.found.is_empty());
+    }
+
+    #[test]
+    fn broken_and_draft_links_are_errors_with_offsets() {
+        let md = "本文\n\n[リンク](../cases/nothing.md) と [下書き](draft.md)";
+        let out = r(md);
+        assert_eq!(out.found.len(), 2);
+        assert_eq!(out.found[0].problem, Problem::BrokenLink { target: "../cases/nothing.md".into() });
+        assert_eq!(&md[out.found[0].offset..out.found[0].offset + 4], "[リ");
+        assert!(matches!(out.found[1].problem, Problem::LinkToDraft { .. }));
+        assert!(out.found.iter().all(|f| f.severity == Severity::Error));
+    }
+
+    #[test]
+    fn dangerous_urls_are_removed() {
+        for url in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "vbscript:x", "data:text/html,<script>"] {
+            let out = r(&format!("[押す]({url}) ![画像]({url})"));
+            assert!(!out.html.to_lowercase().contains("script:"), "{url}: {}", out.html);
+            assert!(!out.html.contains("<a"), "{url}: {}", out.html);
+            assert!(!out.html.contains("<img"), "{url}: {}", out.html);
+            assert!(out.html.contains("押す"));
+        }
+        assert!(is_dangerous_url(" \u{0001}javascript:x"));
+        assert!(!is_dangerous_url("https://example.jp/javascript:"));
+    }
+
+    #[test]
+    fn raw_html_is_text_unless_allowed() {
+        let out = r("<script>alert(1)</script>\n\n段落 <b onclick=\"x()\">太字</b>\n\n<!-- メモ -->\n");
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(out.html.contains("&lt;script&gt;"));
+        assert!(!out.html.contains("<b "));
+        assert!(!out.html.contains("メモ"), "comments are dropped");
+        assert_eq!(out.found.iter().filter(|f| f.problem == Problem::RawHtmlEscaped).count(), 1);
+        let allowed = render("<b>x</b>", &Options { allow_html: true, ..Default::default() }, &|_| LinkTarget::Missing);
+        assert!(allowed.html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn allowed_iframes_are_rebuilt_safely() {
+        let opts = Options { allow_html: false, allow_iframes: vec!["www.youtube-nocookie.com".into()] };
+        let ok = render(
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\" onload=\"evil()\" title=\"町の紹介動画\" allowfullscreen></iframe>\n",
+            &opts,
+            &|_| LinkTarget::Missing,
+        );
+        assert!(ok.html.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"町の紹介動画\" width=\"560\" allowfullscreen"), "{}", ok.html);
+        assert!(!ok.html.contains("onload"));
+        let bad = render("<iframe src=\"https://evil.example/\"></iframe>\n", &opts, &|_| LinkTarget::Missing);
+        assert!(!bad.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn gfm_features() {
+        let out = r("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~古い~~\n\n- [x] 済み\n- [ ] まだ\n\n注[^1]\n\n[^1]: 脚注\n");
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("class=\"table-scroll\""));
+        assert!(out.html.contains("<del>古い</del>"));
+        assert!(out.html.contains("aria-label=\"完了\""));
+        assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn plain_text_and_inline_code() {
+        let out = r("これは **強調** と `code` です。\n\n次の段落");
+        assert_eq!(out.text, "これは 強調 と code です。\n次の段落\n");
+        assert!(out.html.contains("<code>code</code>"));
+    }
+
+    #[test]
+    fn slugify_cases() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("地域・観光 DX"), "地域-観光-dx");
+        assert_eq!(slugify("！？"), "section");
+    }
+}

@@ -1,0 +1,226 @@
+//! One build, start to end: load → parse → validate → render → write. Each stage hands plain
+//! data to the next; diagnostics from every stage are gathered and reported together, and
+//! nothing is written unless the whole build succeeded.
+
+use crate::config::Config;
+use crate::content;
+use crate::date::DateTime;
+use crate::diagnostics::{self, Diagnostic};
+use crate::feeds;
+use crate::output::{self, Payload, Plan};
+use crate::render::Renderer;
+use crate::site::{self, Site};
+use crate::theme::Theme;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `root/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    /// Publish drafts and future-dated pages (previews).
+    pub drafts: bool,
+    /// The build date: decides deadlines and scheduled pages.
+    pub now: DateTime,
+    /// False for `check`: everything but writing.
+    pub write: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub generated_bytes: u64,
+    pub unpublished: usize,
+    pub open_challenges: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a build failed. Content problems are the staff's to fix (exit 1); the rest are usage or
+/// I/O problems (exit 2).
+#[derive(Debug)]
+pub enum Failure {
+    Content(Vec<Diagnostic>),
+    Usage(String),
+    Io(String),
+}
+
+/// Loads, checks and renders the site in memory. Used by `build`, `check` and tests.
+pub fn prepare(opts: &BuildOptions) -> Result<(Site, Plan, Vec<Diagnostic>, Vec<(&'static str, Duration)>), Failure> {
+    let root = &opts.root;
+    if !root.is_dir() {
+        return Err(Failure::Usage(format!("サイトのフォルダ {} がありません / site folder not found", root.display())));
+    }
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let mut diags = Vec::new();
+    let config = match Config::load(root) {
+        Ok(mut c) => {
+            if let Some(u) = &opts.base_url {
+                if !c.set_base_url(u) {
+                    return Err(Failure::Usage(format!("--base-url {u} は URL ではありません / is not a URL")));
+                }
+            }
+            Some(c)
+        }
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    if !root.join("content").is_dir() {
+        return Err(Failure::Usage(format!(
+            "{} に content/ フォルダがありません。tsunagari init で新しいサイトを作れます / no content/ folder",
+            root.display()
+        )));
+    }
+    let (entries, d) = content::discover(root);
+    diags.extend(d);
+    let (sources, d) = content::load(root, entries);
+    diags.extend(d);
+    timings.push(("load+parse", t.elapsed()));
+    let Some(config) = config else {
+        return Err(Failure::Content(finish(diags)));
+    };
+    let theme = match Theme::load(root, &config.theme) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    let t = Instant::now();
+    let (site, d) = site::assemble(config, sources, opts.now, opts.drafts, root);
+    diags.extend(d);
+    timings.push(("validate+markdown", t.elapsed()));
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Content(finish(diags)));
+    }
+    let theme = theme.expect("theme errors are reported above");
+    let t = Instant::now();
+    let renderer = Renderer::new(&theme, &site).map_err(|d| Failure::Content(finish(d)))?;
+    let (files, d) = renderer.render_site(&site);
+    diags.extend(d);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Content(finish(diags)));
+    }
+    let mut plan = Plan::default();
+    let mut add = |path: &str, payload: Payload| plan.add(path, payload).map_err(Failure::Io);
+    for (path, f) in &theme.assets {
+        add(path, Payload::Bytes(f.bytes.clone()))?;
+    }
+    for f in files {
+        add(&f.path, Payload::Bytes(f.bytes))?;
+    }
+    let mut feeds_out = vec![feeds::atom(&site, None)];
+    feeds_out.extend(content::Kind::SECTIONS.iter().map(|k| feeds::atom(&site, Some(*k))));
+    feeds_out.push(feeds::sitemap(&site, feeds::sitemap_entries(&site)));
+    feeds_out.push(feeds::robots(&site));
+    for f in feeds_out {
+        add(&f.path, Payload::Bytes(f.bytes))?;
+    }
+    for p in &site.pages {
+        if let Some(b) = &p.bundle {
+            let dest = crate::render::out_path(&site.config, &p.url);
+            let dest_dir = dest.trim_end_matches("index.html");
+            for a in &p.assets {
+                let rel = a.to_string_lossy().replace('\\', "/");
+                add(&format!("{dest_dir}{rel}"), Payload::Copy(root.join(b).join(a)))?;
+            }
+        }
+    }
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        for e in walkdir::WalkDir::new(&static_dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            if e.file_type().is_file() {
+                let rel = e.path().strip_prefix(&static_dir).unwrap().to_string_lossy().replace('\\', "/");
+                if rel.split('/').any(|c| c.starts_with('.')) && !rel.starts_with(".well-known/") {
+                    continue;
+                }
+                add(&rel, Payload::Copy(e.path().to_path_buf()))?;
+            }
+        }
+    }
+    timings.push(("render", t.elapsed()));
+    Ok((site, plan, finish(diags), timings))
+}
+
+/// Builds the site and, when `opts.write`, replaces the output folder with the result.
+pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    let out = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    if opts.write {
+        output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
+    }
+    let (site, plan, warnings, mut timings) = prepare(opts)?;
+    let files = plan.len();
+    let generated_bytes = plan.generated_bytes();
+    if opts.write {
+        let t = Instant::now();
+        plan.write(&out).map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
+        timings.push(("write", t.elapsed()));
+    }
+    Ok(Report {
+        output: out,
+        pages: site.pages.len(),
+        files,
+        generated_bytes,
+        unpublished: site.unpublished,
+        open_challenges: site
+            .of_kind(content::Kind::Challenge)
+            .filter(|(_, p)| p.status.is_some_and(site::Status::is_open))
+            .count(),
+        timings,
+        warnings,
+    })
+}
+
+fn finish(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics::sort(&mut d);
+    d.dedup();
+    d
+}
+
+/// The build date: `--now` (a date or RFC 3339), else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn resolve_now(arg: Option<&str>, source_date_epoch: Option<&str>, tz: i32) -> Result<DateTime, String> {
+    if let Some(a) = arg {
+        return DateTime::parse(a).ok_or_else(|| format!("--now {a}: 2026-04-01 か 2026-04-01T09:00:00+09:00 の形で書いてください / use 2026-04-01 or RFC 3339"));
+    }
+    if let Some(s) = source_date_epoch.filter(|s| !s.is_empty()) {
+        let secs: i64 = s.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={s} is not a number of seconds"))?;
+        return Ok(DateTime::from_unix(secs, tz));
+    }
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    Ok(DateTime::from_unix(secs, tz))
+}
+
+/// Convenience for tests and tools: default options for a site folder.
+pub fn options(root: &Path, now: &str) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: false,
+        now: DateTime::parse(now).expect("valid date"),
+        write: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_sources() {
+        assert_eq!(resolve_now(Some("2026-04-01"), Some("0"), 540).unwrap().date.to_string(), "2026-04-01");
+        // 2026-03-31T15:00:00Z is 2026-04-01 00:00 in Japan.
+        let t = resolve_now(None, Some("1774969200"), 540).unwrap();
+        assert_eq!(t.date.to_string(), "2026-04-01");
+        assert!(resolve_now(Some("昨日"), None, 540).is_err());
+        assert!(resolve_now(None, Some("abc"), 540).is_err());
+    }
+}

@@ -1,0 +1,317 @@
+//! The only module that knows YAML: splits front matter from a Markdown file, and turns YAML text
+//! into a small neutral tree ([`Node`]) plus the line and column of every key.
+//!
+//! serde_yaml's `Value` carries no positions, so we find keys ourselves by scanning the block's
+//! lines (indentation gives the nesting). That is enough to point staff at the right line for
+//! every field-level problem, and it lets validation report all problems of a file at once
+//! instead of serde's first-error-wins. Syntax errors keep libyaml's own position.
+
+use crate::diagnostics::Problem;
+use std::collections::HashMap;
+
+/// Largest front matter accepted; anything bigger is a mistake (or an attack).
+pub const MAX_FRONT_MATTER: usize = 256 * 1024;
+
+/// A YAML value without positions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(String, Node)>),
+}
+
+impl Node {
+    /// The value as text when it is a scalar (numbers and booleans are written back as text).
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Node::Str(s) => Some(s.clone()),
+            Node::Int(i) => Some(i.to_string()),
+            Node::Float(f) => Some(f.to_string()),
+            Node::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Where a key stands in the file: 1-based line, and 1-based columns of the key and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub key_col: usize,
+    pub value_col: usize,
+}
+
+/// A parsed YAML mapping: its entries in order, and the position of each key by dotted path
+/// (`title`, `markdown.allow_iframes`).
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub entries: Vec<(String, Node)>,
+    pub positions: HashMap<String, Pos>,
+    /// Line of the first line of the YAML text in the file.
+    pub first_line: usize,
+}
+
+impl Doc {
+    pub fn pos(&self, path: &str) -> Pos {
+        self.positions.get(path).copied().unwrap_or(Pos { line: self.first_line, key_col: 1, value_col: 1 })
+    }
+}
+
+/// A YAML problem at a position in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub line: usize,
+    pub column: usize,
+    pub problem: Problem,
+}
+
+/// A Markdown file split into front matter and body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    /// The YAML text between the fences (empty when the file has none).
+    pub front: &'a str,
+    /// Line number (1-based) of the first YAML line.
+    pub front_line: usize,
+    pub body: &'a str,
+    /// Line number (1-based) of the first body line.
+    pub body_line: usize,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+    pub has_front_matter: bool,
+}
+
+/// Splits `---` front matter from the body. The opening fence must be the first line; the
+/// closing fence is the next line that is `---` (or `...`). Returns Err when it is never closed.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, YamlError> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        return Ok(Split { front: "", front_line: 1, body: text, body_line: 1, body_offset: 0, has_front_matter: false });
+    }
+    let mut offset = first_end;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let l = text[offset..end].trim_end();
+        if l == "---" || l == "..." {
+            return Ok(Split {
+                front: &text[first_end..offset],
+                front_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+                body_offset: end,
+                has_front_matter: true,
+            });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(YamlError { line: 1, column: 1, problem: Problem::UnclosedFrontMatter })
+}
+
+/// Parses a YAML mapping whose first line is line `first_line` of its file.
+pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
+    if src.len() > MAX_FRONT_MATTER {
+        return Err(YamlError {
+            line: first_line,
+            column: 1,
+            problem: Problem::FrontMatterTooLarge { limit_kib: MAX_FRONT_MATTER / 1024 },
+        });
+    }
+    if src.trim().is_empty() {
+        return Ok(Doc { first_line, ..Doc::default() });
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
+        let msg = e.to_string();
+        let problem = if msg.contains("repetition limit") || msg.contains("recursion limit") {
+            Problem::YamlTooComplex
+        } else {
+            // libyaml's text ends with "at line L column C"; we show the position ourselves.
+            let detail = msg.split(" at line ").next().unwrap_or(&msg).trim().to_string();
+            Problem::YamlSyntax { detail }
+        };
+        YamlError { line: first_line + line.saturating_sub(1), column: column.max(1), problem }
+    })?;
+    let entries = match convert(value, 0).map_err(|problem| YamlError { line: first_line, column: 1, problem })? {
+        Node::Map(m) => m,
+        Node::Null => Vec::new(),
+        _ => return Err(YamlError { line: first_line, column: 1, problem: Problem::FrontMatterNotMapping }),
+    };
+    Ok(Doc { entries, positions: key_positions(src, first_line), first_line })
+}
+
+fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
+    use serde_yaml::Value as V;
+    if depth > 32 {
+        return Err(Problem::YamlTooComplex);
+    }
+    Ok(match v {
+        V::Null => Node::Null,
+        V::Bool(b) => Node::Bool(b),
+        V::Number(n) => match n.as_i64() {
+            Some(i) => Node::Int(i),
+            None => Node::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        V::String(s) => Node::Str(s),
+        V::Sequence(s) => Node::Seq(s.into_iter().map(|x| convert(x, depth + 1)).collect::<Result<_, _>>()?),
+        V::Mapping(m) => {
+            let mut out = Vec::with_capacity(m.len());
+            for (k, v) in m {
+                let key = match k {
+                    V::String(s) => s,
+                    V::Number(n) => n.to_string(),
+                    V::Bool(b) => b.to_string(),
+                    _ => return Err(Problem::FrontMatterNotMapping),
+                };
+                out.push((key, convert(v, depth + 1)?));
+            }
+            Node::Map(out)
+        }
+        V::Tagged(t) => convert(t.value, depth + 1)?,
+    })
+}
+
+/// Finds `key:` lines and their nesting by indentation. Keys inside list items (`- key: v`)
+/// are recorded under the list's path (`menu.key`), first occurrence only.
+fn key_positions(src: &str, first_line: usize) -> HashMap<String, Pos> {
+    let mut out = HashMap::new();
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut block_indent: Option<usize> = None; // inside a `|` or `>` block scalar
+    for (i, raw) in src.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut indent = line.chars().count() - trimmed.chars().count();
+        if let Some(bi) = block_indent {
+            if indent > bi {
+                continue;
+            }
+            block_indent = None;
+        }
+        let mut rest = trimmed;
+        let mut in_item = false;
+        if let Some(r) = rest.strip_prefix("- ") {
+            in_item = true;
+            rest = r.trim_start();
+            indent += trimmed.chars().count() - rest.chars().count();
+        }
+        let Some((key, after)) = split_key(rest) else { continue };
+        while stack.last().is_some_and(|(ind, _)| *ind >= indent) {
+            stack.pop();
+        }
+        let mut path: String = stack.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join(".");
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&key);
+        let key_col = indent + 1;
+        let after_trim = after.trim_start();
+        let value_col = if after_trim.is_empty() {
+            key_col
+        } else {
+            line.chars().count() - after_trim.chars().count() + 1
+        };
+        out.entry(path).or_insert(Pos { line: first_line + i, key_col, value_col });
+        if after_trim.starts_with('|') || after_trim.starts_with('>') {
+            block_indent = Some(indent);
+        }
+        let _ = in_item;
+        stack.push((indent, key));
+    }
+    out
+}
+
+/// `key: value` → (key, " value"); handles quoted keys. None for lines that are not keys.
+fn split_key(s: &str) -> Option<(String, &str)> {
+    if let Some(q) = s.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = s[1..].find(q)? + 1;
+        let after = s[end + 1..].strip_prefix(':')?;
+        return Some((s[1..end].to_string(), after));
+    }
+    let idx = s.find(':')?;
+    let after = &s[idx + 1..];
+    if !(after.is_empty() || after.starts_with(' ') || after.starts_with('\t')) {
+        return None; // `https://…` in a plain scalar, not a key
+    }
+    let key = s[..idx].trim_end();
+    if key.is_empty() || key.starts_with(['[', '{', '&', '*', '!', '|', '>']) {
+        return None;
+    }
+    Some((key.to_string(), after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let s = split_front_matter("---\ntitle: a\n---\n\n本文\n").unwrap();
+        assert_eq!(s.front, "title: a\n");
+        assert_eq!(s.front_line, 2);
+        assert_eq!(s.body, "\n本文\n");
+        assert_eq!(s.body_line, 4);
+        assert!(s.has_front_matter);
+        let none = split_front_matter("# 見出し\n").unwrap();
+        assert!(!none.has_front_matter);
+        assert_eq!(none.body_line, 1);
+    }
+
+    #[test]
+    fn unclosed_front_matter_points_at_the_opening_fence() {
+        let e = split_front_matter("---\ntitle: a\n\n本文\n").unwrap_err();
+        assert_eq!((e.line, e.problem), (1, Problem::UnclosedFrontMatter));
+    }
+
+    #[test]
+    fn key_positions_follow_nesting() {
+        let src = "title: a\nmarkdown:\n  allow_iframes:\n    - www.youtube.com\nmenu:\n  - name: 課題\n    url: /c/\nprefecture:   東京\n";
+        let doc = parse_mapping(src, 2).unwrap();
+        assert_eq!(doc.pos("title"), Pos { line: 2, key_col: 1, value_col: 8 });
+        assert_eq!(doc.pos("markdown.allow_iframes").line, 4);
+        assert_eq!(doc.pos("menu.name").line, 7);
+        assert_eq!(doc.pos("menu.url").line, 8);
+        assert_eq!(doc.pos("prefecture"), Pos { line: 9, key_col: 1, value_col: 15 });
+    }
+
+    #[test]
+    fn syntax_error_has_file_line() {
+        let src = "title: a\nsummary: \"unclosed\ndate: 2026-01-01\n";
+        let e = parse_mapping(src, 2).unwrap_err();
+        assert!(matches!(e.problem, Problem::YamlSyntax { .. }), "{e:?}");
+        assert!(e.line >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn alias_bomb_fails_fast() {
+        let mut src = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (i, c) in ('b'..='i').enumerate() {
+            let prev = (b'a' + i as u8) as char;
+            src.push_str(&format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        // 9^9 expansions if followed naively; the parser must refuse instead of eating memory.
+        let e = parse_mapping(&src, 2).unwrap_err();
+        assert_eq!(e.problem, Problem::YamlTooComplex);
+    }
+
+    #[test]
+    fn values_become_nodes() {
+        let doc = parse_mapping("capacity: 3\ndraft: true\nthemes: [観光, 農業]\nempty:\n", 1).unwrap();
+        assert_eq!(doc.entries[0], ("capacity".into(), Node::Int(3)));
+        assert_eq!(doc.entries[1], ("draft".into(), Node::Bool(true)));
+        assert_eq!(doc.entries[2].1, Node::Seq(vec![Node::Str("観光".into()), Node::Str("農業".into())]));
+        assert_eq!(doc.entries[3].1, Node::Null);
+    }
+
+    #[test]
+    fn non_mapping_is_an_error() {
+        let e = parse_mapping("- a\n- b\n", 2).unwrap_err();
+        assert_eq!(e.problem, Problem::FrontMatterNotMapping);
+    }
+}
