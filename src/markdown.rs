@@ -53,7 +53,10 @@ pub struct Rendered {
 }
 
 /// Ids the theme uses; headings never take them.
-pub const RESERVED_IDS: [&str; 8] = ["main", "content", "site-header", "site-nav", "site-footer", "top", "footnotes", "search"];
+pub const RESERVED_IDS: [&str; 16] = [
+    "main", "content", "site-header", "site-nav", "site-footer", "top", "footnotes", "search", "page-title", "facts-heading",
+    "toc-heading", "related-heading", "apply-heading", "open-heading", "cases-heading", "columns-heading",
+];
 
 fn cmark_options() -> CmarkOptions {
     CmarkOptions::ENABLE_TABLES

@@ -110,6 +110,8 @@ struct PageView<'a> {
 /// Head metadata of one output page.
 #[derive(Serialize)]
 struct Meta {
+    /// Site path of the page (`/challenges/`), to mark the current menu item.
+    path: String,
     title: String,
     description: String,
     canonical: String,
@@ -240,6 +242,7 @@ impl Renderer {
                 let p = &site.pages[i];
                 let view = page_view(site, p, true);
                 let meta = Meta {
+                    path: p.url.clone(),
                     title: format!("{} | {}", p.common.title, c.title),
                     description: p.summary.clone(),
                     canonical: c.absolute(&p.url),
@@ -283,6 +286,7 @@ impl Renderer {
                 ctx.insert(
                     "meta",
                     &Meta {
+                        path: c.base_path.clone(),
                         title: c.title.clone(),
                         description: site.home.summary.clone().unwrap_or_else(|| c.description.clone()),
                         canonical: c.base_url.clone(),
@@ -298,6 +302,7 @@ impl Renderer {
                 ctx.insert(
                     "meta",
                     &Meta {
+                        path: format!("{}404.html", c.base_path),
                         title: format!("ページが見つかりません | {}", c.title),
                         description: c.description.clone(),
                         canonical: c.absolute(&format!("{}404.html", c.base_path)),
@@ -350,6 +355,7 @@ impl Renderer {
                 ctx.insert(
                     "meta",
                     &Meta {
+                        path: url.clone(),
                         title: format!("{}{suffix} | {}", idx.title, c.title),
                         description: idx.summary.clone().unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
                         canonical: c.absolute(&url),
