@@ -247,6 +247,18 @@ impl Problem {
             } else {
                 "add a line containing only --- after the last field".into()
             },
+            YamlSyntax { detail } if ja && detail.contains("quoted scalar") => {
+                "引用符（\" または '）が閉じられていません。値の終わりにも同じ引用符を付けてください".into()
+            }
+            YamlSyntax { detail } if ja && detail.contains("flow") => {
+                "[ ] または { } が閉じられていません。例: themes: [観光, 農業]".into()
+            }
+            YamlSyntax { detail } if ja && detail.contains("mapping values are not allowed") => {
+                "値の中に「: 」があります。値全体を \"...\" で囲んでください（例: title: \"募集: 広報パートナー\"）".into()
+            }
+            YamlSyntax { detail } if ja && detail.contains("cannot start any token") => {
+                "タブ文字や、YAML で特別な意味を持つ記号（@ ` % など）から値を始めることはできません。字下げは半角スペースで、値は \"...\" で囲んでください".into()
+            }
             YamlSyntax { .. } => if ja {
                 "「項目名: 値」の形か、コロン（:）の後の半角スペース、字下げ、引用符の閉じ忘れを確認してください。値に「:」や「#」を含むときは \"...\" で囲みます".into()
             } else {

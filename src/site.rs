@@ -160,11 +160,17 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
         .iter()
         .map(|s| include_drafts || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now_unix)))
         .collect();
-    let links: HashMap<PathBuf, (String, bool)> = sources
+    let mut links: HashMap<PathBuf, (String, bool)> = sources
         .iter()
         .zip(urls.iter().zip(&published))
         .map(|(s, (u, p))| (s.entry.rel.clone(), (u.clone(), *p)))
         .collect();
+    // The home page and section lists exist whether or not their optional _index.md does.
+    links.entry(PathBuf::from("content/_index.md")).or_insert_with(|| (config.base_path.clone(), true));
+    for k in Kind::SECTIONS {
+        let url = format!("{}{}/", config.base_path, k.folder());
+        links.entry(PathBuf::from(format!("content/{}/_index.md", k.folder()))).or_insert((url, true));
+    }
     let challenge_slugs: HashMap<&str, bool> = sources
         .iter()
         .zip(&published)

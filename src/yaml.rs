@@ -125,13 +125,18 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         return Ok(Doc { first_line, ..Doc::default() });
     }
     let value: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
+        let (mut line, mut column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
         let msg = e.to_string();
         let problem = if msg.contains("repetition limit") || msg.contains("recursion limit") {
             Problem::YamlTooComplex
         } else {
-            // libyaml's text ends with "at line L column C"; we show the position ourselves.
-            let detail = msg.split(" at line ").next().unwrap_or(&msg).trim().to_string();
+            let (detail, context) = describe_libyaml(&msg);
+            // An unclosed quote or bracket is reported where the file ends; where it was
+            // opened is where staff need to look.
+            if let Some((l, c)) = context {
+                line = l;
+                column = c;
+            }
             Problem::YamlSyntax { detail }
         };
         YamlError { line: first_line + line.saturating_sub(1), column: column.max(1), problem }
@@ -142,6 +147,31 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         _ => return Err(YamlError { line: first_line, column: 1, problem: Problem::FrontMatterNotMapping }),
     };
     Ok(Doc { entries, positions: key_positions(src, first_line), first_line })
+}
+
+/// Splits libyaml's "PROBLEM at line L column C, CONTEXT at line L2 column C2" into a text
+/// without positions, and the context position when the context is an unclosed construct.
+fn describe_libyaml(msg: &str) -> (String, Option<(usize, usize)>) {
+    let strip = |s: &str| s.split(" at line ").next().unwrap_or(s).split(" at position ").next().unwrap_or(s).trim().to_string();
+    let (problem, context) = match msg.split_once(", while ") {
+        Some((p, c)) => (p, Some(format!("while {c}"))),
+        None => (msg, None),
+    };
+    let mut detail = strip(problem);
+    let mut pos = None;
+    if let Some(c) = context {
+        detail = format!("{detail}, {}", strip(&c));
+        let unclosed = ["quoted scalar", "flow sequence", "flow mapping"].iter().any(|k| c.contains(k));
+        if let (true, Some(rest)) = (unclosed, c.split(" at line ").nth(1)) {
+            let mut it = rest.split(" column ");
+            let l = it.next().and_then(|x| x.trim().parse().ok());
+            let col = it.next().and_then(|x| x.trim_end_matches(|ch: char| !ch.is_ascii_digit()).parse().ok());
+            if let (Some(l), Some(col)) = (l, col) {
+                pos = Some((l, col));
+            }
+        }
+    }
+    (detail, pos)
 }
 
 fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
@@ -285,7 +315,8 @@ mod tests {
         let src = "title: a\nsummary: \"unclosed\ndate: 2026-01-01\n";
         let e = parse_mapping(src, 2).unwrap_err();
         assert!(matches!(e.problem, Problem::YamlSyntax { .. }), "{e:?}");
-        assert!(e.line >= 3, "{e:?}");
+        // Where the quote opens, not where the text runs out.
+        assert_eq!((e.line, e.column), (3, 10), "{e:?}");
     }
 
     #[test]

@@ -1,0 +1,97 @@
+//! The binary: exit codes, languages, init and new.
+
+use crate::common::*;
+
+#[test]
+fn exit_codes() {
+    let t = SiteTest::from_fixture("minimal");
+    let (code, _, err) = t.cli(&["build", "--now", NOW]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("7 ページ"), "{err}");
+    let (code, _, _) = t.cli(&["check", "--now", NOW]);
+    assert_eq!(code, 0);
+    t.file("content/columns/bad.md", "---\ntitle: x\n---\n");
+    let (code, _, err) = t.cli(&["build", "--now", NOW]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("content/columns/bad.md:1:1"), "{err}");
+    assert!(err.contains("ビルドを中止しました"), "{err}");
+    let (code, _, _) = t.cli(&["check", "--now", NOW]);
+    assert_eq!(code, 1);
+    let (code, _, err) = t.cli(&["build", "--now", "昨日"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = t.cli(&["build", "--root", "does-not-exist"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = t.cli(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn messages_in_english_and_github_format() {
+    let t = SiteTest::empty();
+    t.file("content/challenges/a.md", &challenge("dedline: 2026-06-30\n"));
+    let (code, _, err) = t.cli(&["--lang", "en", "build", "--now", NOW]);
+    assert_eq!(code, 1);
+    assert!(err.contains("error: content/challenges/a.md:6:1: there is no field named `dedline`"), "{err}");
+    assert!(err.contains("did you mean `deadline`?"), "{err}");
+    let (_, out, _) = t.cli(&["--format", "github", "check", "--now", NOW]);
+    assert!(out.contains("::error file=content/challenges/a.md,line=6,col=1::"), "{out}");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let t = SiteTest::from_fixture("minimal");
+    let (code, _, _) = t.cli(&["check", "--now", NOW]);
+    assert_eq!(code, 0);
+    assert!(!t.public().exists());
+}
+
+#[test]
+fn source_date_epoch_sets_the_build_date() {
+    let t = SiteTest::from_fixture("minimal");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tsunagari"))
+        .args(["build"])
+        .current_dir(&t.root)
+        .env("SOURCE_DATE_EPOCH", "1775487600") // 2026-04-07 00:00 in Japan
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let status = texts(&t.html("challenges/open-soon/index.html"), ".entry-meta .status");
+    assert_eq!(status, ["募集終了"]);
+}
+
+#[test]
+fn init_makes_a_site_that_builds_at_once() {
+    let t = SiteTest::empty();
+    let (code, _, err) = t.cli(&["init", "new-site"]);
+    assert_eq!(code, 0, "{err}");
+    let site = t.root.join("new-site");
+    // init dates its pages today, so build as of today.
+    let (code, _, err) = t.cli(&["build", "--root", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(site.join("public/challenges/first-challenge/index.html").exists());
+    let (code, _, _) = t.cli(&["init", "new-site"]);
+    assert_eq!(code, 2, "init refuses a folder that is not empty");
+}
+
+#[test]
+fn new_writes_a_draft_with_every_field_and_never_overwrites() {
+    let t = SiteTest::empty();
+    for kind in ["challenge", "case", "column"] {
+        let (code, _, err) = t.cli(&["new", kind, "my-page"]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let text = std::fs::read_to_string(t.root.join("content/challenges/my-page.md")).unwrap();
+    for field in ["title:", "municipality:", "prefecture:", "date:", "work_style:", "engagement:", "reward:", "deadline:", "draft: true"] {
+        assert!(text.contains(field), "{field} missing");
+    }
+    assert!(text.contains("# 【必須】"), "fields are explained in Japanese");
+    let r = t.build();
+    assert_eq!(r.pages, 0, "new pages are drafts");
+    assert_eq!(r.unpublished, 3);
+    std::fs::write(t.root.join("content/challenges/my-page.md"), "大事な下書き").unwrap();
+    let (code, _, _) = t.cli(&["new", "challenge", "my-page"]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(t.root.join("content/challenges/my-page.md")).unwrap(), "大事な下書き");
+    let (code, _, _) = t.cli(&["new", "challenge", "../escape"]);
+    assert_eq!(code, 2);
+}

@@ -1,0 +1,165 @@
+//! Test driver: a site in a temporary folder, built through the library or the binary, with
+//! the output read back through an HTML parser.
+#![allow(dead_code)]
+
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tsunagari::diagnostics::{Diagnostic, Problem};
+use tsunagari::pipeline::{self, Failure, Report};
+
+/// Default build date of the tests.
+pub const NOW: &str = "2026-04-01";
+
+pub struct SiteTest {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/sites/<name>`.
+    pub fn from_fixture(name: &str) -> SiteTest {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites").join(name);
+        let t = SiteTest::blank();
+        copy_dir(&src, &t.root);
+        t
+    }
+
+    /// A site with only site.yaml and an empty content/.
+    pub fn empty() -> SiteTest {
+        let t = SiteTest::blank();
+        t.file("site.yaml", "title: テスト\nbase_url: https://test.example.jp/\n");
+        std::fs::create_dir_all(t.root.join("content")).unwrap();
+        t
+    }
+
+    fn blank() -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        SiteTest { _dir: dir, root }
+    }
+
+    pub fn file(&self, rel: &str, text: &str) -> &Self {
+        self.bytes(rel, text.as_bytes())
+    }
+
+    pub fn bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.root.join(rel)).unwrap();
+        self
+    }
+
+    pub fn build_at(&self, now: &str) -> Result<Report, Failure> {
+        pipeline::build(&pipeline::options(&self.root, now))
+    }
+
+    pub fn build(&self) -> Report {
+        match self.build_at(NOW) {
+            Ok(r) => r,
+            Err(Failure::Content(d)) => panic!("build failed:\n{}", render(&d)),
+            Err(e) => panic!("build failed: {e:?}"),
+        }
+    }
+
+    /// Builds, expecting content errors; returns them.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        match self.build_at(NOW) {
+            Err(Failure::Content(d)) => d.into_iter().filter(|d| d.is_error()).collect(),
+            Err(e) => panic!("expected content errors, got {e:?}"),
+            Ok(_) => panic!("expected the build to fail"),
+        }
+    }
+
+    /// Runs the binary with `args`; returns (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_tsunagari"))
+            .args(args)
+            .current_dir(&self.root)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.public().join(rel)).unwrap_or_else(|e| panic!("public/{rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.public().join(rel).exists()
+    }
+
+    pub fn html(&self, rel: &str) -> Html {
+        Html::parse_document(&self.read(rel))
+    }
+
+    /// Every file under public/ with its bytes.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        snapshot(&self.public())
+    }
+}
+
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    for e in walkdir::WalkDir::new(src).into_iter().filter_map(Result::ok) {
+        let rel = e.path().strip_prefix(src).unwrap();
+        let to = dst.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+pub fn render(d: &[Diagnostic]) -> String {
+    d.iter().map(|d| d.render(tsunagari::diagnostics::Lang::Ja)).collect()
+}
+
+/// Texts of the elements matching `css`.
+pub fn texts(doc: &Html, css: &str) -> Vec<String> {
+    let sel = Selector::parse(css).unwrap();
+    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// Values of attribute `attr` on the elements matching `css`.
+pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
+    let sel = Selector::parse(css).unwrap();
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+/// Finds the one diagnostic whose problem matches, and checks its file and line.
+pub fn expect_at<'a>(d: &'a [Diagnostic], file: &str, line: usize, pred: impl Fn(&Problem) -> bool) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = d.iter().filter(|x| pred(&x.problem)).collect();
+    assert_eq!(found.len(), 1, "expected one matching diagnostic, got:\n{}", render(d));
+    let x = found[0];
+    assert_eq!(x.path, Path::new(file), "wrong file:\n{}", render(d));
+    assert_eq!(x.line, line, "wrong line:\n{}", render(d));
+    assert!(x.column >= 1);
+    x
+}
+
+/// A challenge with every required field; `extra` lines go into the front matter.
+pub fn challenge(extra: &str) -> String {
+    format!("---\ntitle: 課題\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-03-01\n{extra}---\n本文\n")
+}

@@ -1,0 +1,8 @@
+//! One integration-test binary (mdBook's layout: faster to build than one binary per file).
+mod common;
+
+mod build;
+mod cli;
+mod errors;
+mod safety;
+mod sample;
