@@ -12,10 +12,17 @@ fn main() {
     let mut out = String::from("/// Files of the default theme: (path inside the theme, bytes).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for rel in &files {
         let abs = theme.join(rel);
-        out.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({rel:?}, include_bytes!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("default_theme.rs"), out).unwrap();
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("default_theme.rs"),
+        out,
+    )
+    .unwrap();
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {
@@ -24,7 +31,11 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {
         if path.is_dir() {
             collect(base, &path, files);
         } else {
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if !rel.rsplit('/').next().unwrap_or("").starts_with('.') {
                 files.push(rel);
             }

@@ -14,7 +14,11 @@ pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "tsunagari", version, about = "関係人口ポータルを Markdown から作る静的サイトジェネレーター")]
+#[command(
+    name = "tsunagari",
+    version,
+    about = "関係人口ポータルを Markdown から作る静的サイトジェネレーター"
+)]
 pub struct Cli {
     /// Language of messages: ja (default) or en
     #[arg(long, global = true, value_enum, default_value = "ja")]
@@ -137,7 +141,11 @@ impl Out {
                 ExitCode::from(EXIT_CONTENT)
             }
             Failure::Usage(m) | Failure::Io(m) => {
-                let label = if self.lang == Lang::Ja { "エラー" } else { "error" };
+                let label = if self.lang == Lang::Ja {
+                    "エラー"
+                } else {
+                    "error"
+                };
                 eprintln!("{label}: {m}");
                 ExitCode::from(EXIT_USAGE)
             }
@@ -147,8 +155,16 @@ impl Out {
 
 fn options(site: &SiteArgs, write: bool) -> Result<BuildOptions, Failure> {
     let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let now = pipeline::resolve_now(site.now.as_deref(), sde.as_deref(), 540).map_err(Failure::Usage)?;
-    Ok(BuildOptions { root: site.root.clone(), output: None, base_url: None, drafts: site.drafts, now, write })
+    let now =
+        pipeline::resolve_now(site.now.as_deref(), sde.as_deref(), 540).map_err(Failure::Usage)?;
+    Ok(BuildOptions {
+        root: site.root.clone(),
+        output: None,
+        base_url: None,
+        drafts: site.drafts,
+        now,
+        write,
+    })
 }
 
 impl BuildArgs {
@@ -174,7 +190,11 @@ impl BuildArgs {
 
 fn summary(r: &Report, lang: Lang) {
     let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
-    let detail: Vec<String> = r.timings.iter().map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
+    let detail: Vec<String> = r
+        .timings
+        .iter()
+        .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
+        .collect();
     match lang {
         Lang::Ja => {
             eprintln!(
@@ -187,7 +207,10 @@ fn summary(r: &Report, lang: Lang) {
                 detail.join(", ")
             );
             if r.unpublished > 0 {
-                eprintln!("下書き・公開日前のページ {} 件は出力していません（--drafts で確認できます）。", r.unpublished);
+                eprintln!(
+                    "下書き・公開日前のページ {} 件は出力していません（--drafts で確認できます）。",
+                    r.unpublished
+                );
             }
             if !r.warnings.is_empty() {
                 eprintln!("警告 {} 件。", r.warnings.len());
@@ -204,7 +227,10 @@ fn summary(r: &Report, lang: Lang) {
                 detail.join(", ")
             );
             if r.unpublished > 0 {
-                eprintln!("{} draft or scheduled page(s) left out (see them with --drafts).", r.unpublished);
+                eprintln!(
+                    "{} draft or scheduled page(s) left out (see them with --drafts).",
+                    r.unpublished
+                );
             }
             if !r.warnings.is_empty() {
                 eprintln!("{} warning(s).", r.warnings.len());
@@ -220,11 +246,19 @@ impl CheckArgs {
             Err(f) => return out.failure(f),
         };
         match pipeline::prepare(&opts) {
-            Ok((site, _, warnings, _)) => {
+            Ok(pipeline::Prepared { site, warnings, .. }) => {
                 out.diagnostics(&warnings);
                 match out.lang {
-                    Lang::Ja => eprintln!("問題はありません（{} ページ、警告 {} 件）。", site.pages.len(), warnings.len()),
-                    Lang::En => eprintln!("No errors ({} pages, {} warning(s)).", site.pages.len(), warnings.len()),
+                    Lang::Ja => eprintln!(
+                        "問題はありません（{} ページ、警告 {} 件）。",
+                        site.pages.len(),
+                        warnings.len()
+                    ),
+                    Lang::En => eprintln!(
+                        "No errors ({} pages, {} warning(s)).",
+                        site.pages.len(),
+                        warnings.len()
+                    ),
                 }
                 ExitCode::SUCCESS
             }
@@ -235,7 +269,13 @@ impl CheckArgs {
 
 fn today() -> crate::date::Date {
     let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
-    pipeline::resolve_now(None, sde.as_deref(), 540).map(|t| t.date_in(540)).unwrap_or(crate::date::Date { year: 2026, month: 1, day: 1 })
+    pipeline::resolve_now(None, sde.as_deref(), 540)
+        .map(|t| t.date_in(540))
+        .unwrap_or(crate::date::Date {
+            year: 2026,
+            month: 1,
+            day: 1,
+        })
 }
 
 impl InitArgs {
@@ -261,7 +301,10 @@ impl InitArgs {
 impl NewArgs {
     fn run(&self, out: &Out) -> ExitCode {
         if !self.root.join("content").is_dir() {
-            return out.failure(Failure::Usage(format!("{} に content/ がありません / no content/ folder", self.root.display())));
+            return out.failure(Failure::Usage(format!(
+                "{} に content/ がありません / no content/ folder",
+                self.root.display()
+            )));
         }
         let kind = match self.kind {
             NewKind::Challenge => Kind::Challenge,
@@ -271,8 +314,14 @@ impl NewArgs {
         match crate::scaffold::new_page(&self.root, kind, &self.slug, today()) {
             Ok(p) => {
                 match out.lang {
-                    Lang::Ja => eprintln!("{} を作りました（下書きです。公開するときは draft: false に）。", p.display()),
-                    Lang::En => eprintln!("Created {} (as a draft; set draft: false to publish).", p.display()),
+                    Lang::Ja => eprintln!(
+                        "{} を作りました（下書きです。公開するときは draft: false に）。",
+                        p.display()
+                    ),
+                    Lang::En => eprintln!(
+                        "Created {} (as a draft; set draft: false to publish).",
+                        p.display()
+                    ),
                 }
                 ExitCode::SUCCESS
             }
@@ -284,7 +333,14 @@ impl NewArgs {
 /// Parses arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let out = Out { lang: if matches!(cli.lang, LangArg::En) { Lang::En } else { Lang::Ja }, format: cli.format };
+    let out = Out {
+        lang: if matches!(cli.lang, LangArg::En) {
+            Lang::En
+        } else {
+            Lang::Ja
+        },
+        format: cli.format,
+    };
     match &cli.command {
         Command::Build(a) => a.run(&out),
         Command::Check(a) => a.run(&out),

@@ -54,8 +54,21 @@ pub struct Config {
 }
 
 const KEYS: [&str; 16] = [
-    "title", "description", "base_url", "language", "theme", "paginate_by", "timezone", "organization",
-    "copyright", "default_image", "twitter_site", "menu", "footer_menu", "closing_soon_days", "feed_limit",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "paginate_by",
+    "timezone",
+    "organization",
+    "copyright",
+    "default_image",
+    "twitter_site",
+    "menu",
+    "footer_menu",
+    "closing_soon_days",
+    "feed_limit",
     "markdown",
 ];
 
@@ -68,7 +81,12 @@ impl Config {
                 Ok(t) => t,
                 Err(_) => return Err(vec![Diagnostic::error("site.yaml", Problem::NotUtf8)]),
             },
-            Err(_) => return Err(vec![Diagnostic::error("site.yaml", Problem::MissingSiteConfig)]),
+            Err(_) => {
+                return Err(vec![Diagnostic::error(
+                    "site.yaml",
+                    Problem::MissingSiteConfig,
+                )])
+            }
         };
         Config::parse(&text)
     }
@@ -99,7 +117,11 @@ impl Config {
         if let Some(sub) = f.sub("markdown") {
             let mut m = Fields::new(&sub, text, file, 1);
             markdown.allow_html = m.boolean("allow_html");
-            markdown.allow_iframes = m.list("allow_iframes").into_iter().map(|h| h.to_lowercase()).collect();
+            markdown.allow_iframes = m
+                .list("allow_iframes")
+                .into_iter()
+                .map(|h| h.to_lowercase())
+                .collect();
             sub_diags = m.finish(&["allow_html", "allow_iframes"]);
         }
         let mut invalid = Vec::new();
@@ -111,20 +133,46 @@ impl Config {
         if timezone.is_none() {
             invalid.push(("timezone", tz_raw.clone(), "+09:00 の形で書いてください"));
         }
-        if paginate_by < 1 || paginate_by > 1000 {
-            invalid.push(("paginate_by", paginate_by.to_string(), "1 から 1000 までの整数を書いてください"));
+        if !(1..=1000).contains(&paginate_by) {
+            invalid.push((
+                "paginate_by",
+                paginate_by.to_string(),
+                "1 から 1000 までの整数を書いてください",
+            ));
         }
         if !(0..=365).contains(&closing_soon_days) {
-            invalid.push(("closing_soon_days", closing_soon_days.to_string(), "0 から 365 までの整数を書いてください"));
+            invalid.push((
+                "closing_soon_days",
+                closing_soon_days.to_string(),
+                "0 から 365 までの整数を書いてください",
+            ));
         }
         if !(1..=1000).contains(&feed_limit) {
-            invalid.push(("feed_limit", feed_limit.to_string(), "1 から 1000 までの整数を書いてください"));
+            invalid.push((
+                "feed_limit",
+                feed_limit.to_string(),
+                "1 から 1000 までの整数を書いてください",
+            ));
         }
-        if !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            invalid.push(("theme", theme.clone(), "テーマ名には英数字・-・_ を使います"));
+        if !theme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            invalid.push((
+                "theme",
+                theme.clone(),
+                "テーマ名には英数字・-・_ を使います",
+            ));
         }
         for (field, value, why) in invalid {
-            f.problem_at(field, Problem::InvalidSiteValue { field: field.into(), value, why: why.into() });
+            f.problem_at(
+                field,
+                Problem::InvalidSiteValue {
+                    field: field.into(),
+                    value,
+                    why: why.into(),
+                },
+            );
         }
         let mut diags = f.finish(&KEYS);
         diags.extend(sub_diags);
@@ -176,20 +224,42 @@ impl Config {
 fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
     let node = f.node(key)?;
     let Node::Seq(items) = node else {
-        f.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::List });
+        f.problem_at(
+            key,
+            Problem::WrongType {
+                field: key.into(),
+                expected: Expected::List,
+            },
+        );
         return None;
     };
     let mut out = Vec::new();
     for it in items {
         let Node::Map(m) = it else {
-            f.problem_at(key, Problem::WrongType { field: format!("{key} の各項目（name と url）"), expected: Expected::Mapping });
+            f.problem_at(
+                key,
+                Problem::WrongType {
+                    field: format!("{key} の各項目（name と url）"),
+                    expected: Expected::Mapping,
+                },
+            );
             return None;
         };
-        let get = |k: &str| m.iter().find(|(x, _)| x == k).and_then(|(_, v)| v.as_text());
+        let get = |k: &str| {
+            m.iter()
+                .find(|(x, _)| x == k)
+                .and_then(|(_, v)| v.as_text())
+        };
         match (get("name"), get("url")) {
             (Some(name), Some(url)) if m.len() == 2 => out.push(MenuItem { name, url }),
             _ => {
-                f.problem_at(key, Problem::WrongType { field: format!("{key} の各項目（name と url）"), expected: Expected::Mapping });
+                f.problem_at(
+                    key,
+                    Problem::WrongType {
+                        field: format!("{key} の各項目（name と url）"),
+                        expected: Expected::Mapping,
+                    },
+                );
                 return None;
             }
         }
@@ -199,12 +269,18 @@ fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
 
 fn normalise_base_url(u: &str) -> Option<String> {
     let u = u.trim();
-    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"))?;
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() || host.contains(char::is_whitespace) || u.contains(['?', '#']) {
         return None;
     }
-    Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") })
+    Some(if u.ends_with('/') {
+        u.to_string()
+    } else {
+        format!("{u}/")
+    })
 }
 
 fn base_path_of(base_url: &str) -> String {
@@ -227,7 +303,10 @@ mod tests {
         assert_eq!(c.language, "ja");
         assert_eq!(c.paginate_by, 12);
         assert_eq!(c.timezone, 540);
-        assert_eq!(c.absolute("/portal/challenges/"), "https://example.jp/portal/challenges/");
+        assert_eq!(
+            c.absolute("/portal/challenges/"),
+            "https://example.jp/portal/challenges/"
+        );
     }
 
     #[test]
@@ -235,19 +314,39 @@ mod tests {
         let e = Config::parse("title: t\nbase_url: https://e.jp/\npaginte_by: 3\n").unwrap_err();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].line, 3);
-        assert_eq!(e[0].problem, Problem::UnknownField { field: "paginte_by".into(), suggestion: Some("paginate_by".into()) });
+        assert_eq!(
+            e[0].problem,
+            Problem::UnknownField {
+                field: "paginte_by".into(),
+                suggestion: Some("paginate_by".into())
+            }
+        );
     }
 
     #[test]
     fn nested_and_invalid_values() {
-        let e = Config::parse("title: t\nbase_url: ftp://x\nmarkdown:\n  allow_iframe: [a]\n").unwrap_err();
-        assert!(e.iter().any(|d| d.line == 2 && matches!(d.problem, Problem::InvalidSiteValue { .. })), "{e:?}");
+        let e = Config::parse("title: t\nbase_url: ftp://x\nmarkdown:\n  allow_iframe: [a]\n")
+            .unwrap_err();
+        assert!(
+            e.iter()
+                .any(|d| d.line == 2 && matches!(d.problem, Problem::InvalidSiteValue { .. })),
+            "{e:?}"
+        );
         assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");
     }
 
     #[test]
     fn menus() {
-        let c = Config::parse("title: t\nbase_url: https://e.jp/\nmenu:\n  - name: 課題\n    url: /challenges/\n").unwrap();
-        assert_eq!(c.menu.unwrap()[0], MenuItem { name: "課題".into(), url: "/challenges/".into() });
+        let c = Config::parse(
+            "title: t\nbase_url: https://e.jp/\nmenu:\n  - name: 課題\n    url: /challenges/\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.menu.unwrap()[0],
+            MenuItem {
+                name: "課題".into(),
+                url: "/challenges/".into()
+            }
+        );
     }
 }

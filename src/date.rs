@@ -27,7 +27,11 @@ pub struct DateTime {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || !(1..=9999).contains(&year) {
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || !(1..=9999).contains(&year)
+        {
             return None;
         }
         Some(Date { year, month, day })
@@ -98,7 +102,11 @@ impl DateTime {
     pub fn parse(s: &str) -> Option<DateTime> {
         let s = s.trim();
         if s.len() == 10 {
-            return Date::parse(s).map(|date| DateTime { date, time: None, offset: None });
+            return Date::parse(s).map(|date| DateTime {
+                date,
+                time: None,
+                offset: None,
+            });
         }
         if s.len() < 16 {
             return None;
@@ -120,7 +128,11 @@ impl DateTime {
         }
         let h = digits(parts[0])?;
         let mi = digits(parts[1])?;
-        let sec = if parts.len() == 3 { digits(parts[2])? } else { 0 };
+        let sec = if parts.len() == 3 {
+            digits(parts[2])?
+        } else {
+            0
+        };
         if h > 23 || mi > 59 || sec > 60 {
             return None;
         }
@@ -141,7 +153,11 @@ impl DateTime {
                 Some(sign * (oh * 60 + om))
             }
         };
-        Some(DateTime { date, time: Some(h * 3600 + mi * 60 + sec.min(59)), offset })
+        Some(DateTime {
+            date,
+            time: Some(h * 3600 + mi * 60 + sec.min(59)),
+            offset,
+        })
     }
 
     /// Seconds since the Unix epoch; a missing time is midnight, a missing offset is `tz`.
@@ -154,7 +170,11 @@ impl DateTime {
         let local = secs + i64::from(tz_minutes) * 60;
         let days = local.div_euclid(86_400);
         let time = local.rem_euclid(86_400) as u32;
-        DateTime { date: Date::from_days_since_epoch(days), time: Some(time), offset: Some(tz_minutes) }
+        DateTime {
+            date: Date::from_days_since_epoch(days),
+            time: Some(time),
+            offset: Some(tz_minutes),
+        }
     }
 
     /// The calendar date of this instant in time zone `tz`.
@@ -218,7 +238,14 @@ mod tests {
 
     #[test]
     fn parses_dates_strictly() {
-        assert_eq!(Date::parse("2026-03-31"), Some(Date { year: 2026, month: 3, day: 31 }));
+        assert_eq!(
+            Date::parse("2026-03-31"),
+            Some(Date {
+                year: 2026,
+                month: 3,
+                day: 31
+            })
+        );
         assert_eq!(Date::parse("2026-13-45"), None);
         assert_eq!(Date::parse("2026-02-29"), None);
         assert_eq!(Date::parse("2028-02-29").map(|d| d.day), Some(29));
@@ -232,7 +259,10 @@ mod tests {
         let t = DateTime::parse("2026-03-31T10:30:00+09:00").unwrap();
         assert_eq!(t.time, Some(10 * 3600 + 30 * 60));
         assert_eq!(t.offset, Some(540));
-        assert_eq!(DateTime::parse("2026-03-31T01:00:00Z").unwrap().offset, Some(0));
+        assert_eq!(
+            DateTime::parse("2026-03-31T01:00:00Z").unwrap().offset,
+            Some(0)
+        );
         assert_eq!(DateTime::parse("2026-03-31 10:30").unwrap().offset, None);
         assert!(DateTime::parse("2026-03-31T25:00:00Z").is_none());
         assert!(DateTime::parse("2026-03-31T10:00:00+0900").is_none());
@@ -252,11 +282,17 @@ mod tests {
         // 2026-03-31T20:00Z is already April 1st in Japan.
         let t = DateTime::parse("2026-03-31T20:00:00Z").unwrap();
         assert_eq!(t.date_in(540).to_string(), "2026-04-01");
-        assert_eq!(DateTime::parse("2026-03-31").unwrap().rfc3339(540), "2026-03-31T00:00:00+09:00");
+        assert_eq!(
+            DateTime::parse("2026-03-31").unwrap().rfc3339(540),
+            "2026-03-31T00:00:00+09:00"
+        );
         assert_eq!(t.rfc3339(540), "2026-04-01T05:00:00+09:00");
         assert_eq!(parse_offset("+09:00"), Some(540));
         assert_eq!(parse_offset("-05:30"), Some(-330));
         assert_eq!(format_offset(0), "Z");
-        assert_eq!(Date::parse("2026-03-31").unwrap().japanese(), "2026年3月31日");
+        assert_eq!(
+            Date::parse("2026-03-31").unwrap().japanese(),
+            "2026年3月31日"
+        );
     }
 }

@@ -65,31 +65,83 @@ impl Expected {
 pub enum Problem {
     NotUtf8,
     UnclosedFrontMatter,
-    YamlSyntax { detail: String },
+    YamlSyntax {
+        detail: String,
+    },
     YamlTooComplex,
     FrontMatterNotMapping,
-    FrontMatterTooLarge { limit_kib: usize },
-    MissingField { field: String },
-    UnknownField { field: String, suggestion: Option<String> },
-    WrongType { field: String, expected: Expected },
-    InvalidDate { field: String, value: String },
-    InvalidPrefecture { value: String, suggestion: Option<String> },
-    InvalidChoice { field: String, value: String, allowed: Vec<String>, suggestion: Option<String> },
-    EmptyValue { field: String },
-    BrokenLink { target: String },
-    LinkToDraft { target: String },
-    UnknownChallenge { slug: String, suggestion: Option<String> },
-    MissingImage { path: String },
-    DuplicateUrl { url: String, other: PathBuf },
-    InvalidSlug { slug: String },
-    UnknownSection { folder: String, suggestion: Option<String> },
+    FrontMatterTooLarge {
+        limit_kib: usize,
+    },
+    MissingField {
+        field: String,
+    },
+    UnknownField {
+        field: String,
+        suggestion: Option<String>,
+    },
+    WrongType {
+        field: String,
+        expected: Expected,
+    },
+    InvalidDate {
+        field: String,
+        value: String,
+    },
+    InvalidPrefecture {
+        value: String,
+        suggestion: Option<String>,
+    },
+    InvalidChoice {
+        field: String,
+        value: String,
+        allowed: Vec<String>,
+        suggestion: Option<String>,
+    },
+    EmptyValue {
+        field: String,
+    },
+    BrokenLink {
+        target: String,
+    },
+    LinkToDraft {
+        target: String,
+    },
+    UnknownChallenge {
+        slug: String,
+        suggestion: Option<String>,
+    },
+    MissingImage {
+        path: String,
+    },
+    DuplicateUrl {
+        url: String,
+        other: PathBuf,
+    },
+    InvalidSlug {
+        slug: String,
+    },
+    UnknownSection {
+        folder: String,
+        suggestion: Option<String>,
+    },
     StrayFile,
-    UnsafeUrlRemoved { url: String },
+    UnsafeUrlRemoved {
+        url: String,
+    },
     RawHtmlEscaped,
-    OpenPastDeadline { deadline: String },
-    InvalidSiteValue { field: String, value: String, why: String },
+    OpenPastDeadline {
+        deadline: String,
+    },
+    InvalidSiteValue {
+        field: String,
+        value: String,
+        why: String,
+    },
     MissingSiteConfig,
-    Template { detail: String },
+    Template {
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -98,137 +150,200 @@ impl Problem {
         use Problem::*;
         let ja = lang == Lang::Ja;
         match self {
-            NotUtf8 => if ja { "ファイルが UTF-8 ではありません".into() } else { "the file is not UTF-8".into() },
-            UnclosedFrontMatter => if ja {
-                "フロントマター（先頭の --- で始まる部分）が閉じられていません".into()
-            } else {
-                "the front matter (the block starting with ---) is never closed".into()
-            },
-            YamlSyntax { detail } => if ja {
-                format!("フロントマターの YAML の書き方に誤りがあります（{detail}）")
-            } else {
-                format!("the front matter is not valid YAML ({detail})")
-            },
-            YamlTooComplex => if ja {
-                "フロントマターの YAML が複雑すぎます（エイリアスの展開が多すぎるか、入れ子が深すぎます）".into()
-            } else {
-                "the front matter YAML is too complex (too many alias expansions or too deeply nested)".into()
-            },
-            FrontMatterNotMapping => if ja {
-                "フロントマターは「項目名: 値」の形で書く必要があります".into()
-            } else {
-                "the front matter must be a set of `field: value` lines".into()
-            },
-            FrontMatterTooLarge { limit_kib } => if ja {
-                format!("フロントマターが大きすぎます（上限 {limit_kib} KiB）")
-            } else {
-                format!("the front matter is too large (limit {limit_kib} KiB)")
-            },
-            MissingField { field } => if ja {
-                format!("必須の項目「{field}」がありません")
-            } else {
-                format!("the required field `{field}` is missing")
-            },
-            UnknownField { field, .. } => if ja {
-                format!("「{field}」という項目はありません")
-            } else {
-                format!("there is no field named `{field}`")
-            },
-            WrongType { field, expected } => if ja {
-                format!("「{field}」には{}を書いてください", expected.ja())
-            } else {
-                format!("`{field}` must be {}", expected.en())
-            },
-            InvalidDate { field, value } => if ja {
-                format!("「{field}」の日付「{value}」は正しい日付ではありません")
-            } else {
-                format!("`{field}`: `{value}` is not a valid date")
-            },
-            InvalidPrefecture { value, .. } => if ja {
-                format!("「prefecture」の値「{value}」は都道府県名ではありません")
-            } else {
-                format!("`prefecture`: `{value}` is not the name of a prefecture")
-            },
-            InvalidChoice { field, value, .. } => if ja {
-                format!("「{field}」に「{value}」は使えません")
-            } else {
-                format!("`{field}` cannot be `{value}`")
-            },
-            EmptyValue { field } => if ja {
-                format!("「{field}」が空です")
-            } else {
-                format!("`{field}` is empty")
-            },
-            BrokenLink { target } => if ja {
-                format!("リンク先「{target}」が見つかりません")
-            } else {
-                format!("the link target `{target}` does not exist")
-            },
-            LinkToDraft { target } => if ja {
-                format!("リンク先「{target}」は下書き（または公開日前）のため公開されません")
-            } else {
-                format!("the link target `{target}` is a draft (or scheduled) and will not be published")
-            },
-            UnknownChallenge { slug, .. } => if ja {
-                format!("「challenges」に書かれた課題「{slug}」が見つかりません")
-            } else {
-                format!("`challenges` names `{slug}`, but there is no such challenge")
-            },
-            MissingImage { path } => if ja {
-                format!("画像「{path}」が見つかりません")
-            } else {
-                format!("the image `{path}` does not exist")
-            },
-            DuplicateUrl { url, other } => if ja {
-                format!("URL「{url}」が「{}」と重複しています", other.display())
-            } else {
-                format!("the URL `{url}` is also produced by `{}`", other.display())
-            },
-            InvalidSlug { slug } => if ja {
-                format!("ファイル名「{slug}」は URL に使えない文字を含んでいます")
-            } else {
-                format!("the file name `{slug}` contains characters that cannot be used in a URL")
-            },
-            UnknownSection { folder, .. } => if ja {
-                format!("content/ の中のフォルダ「{folder}」は使えません")
-            } else {
-                format!("the folder `{folder}` in content/ is not a known section")
-            },
-            StrayFile => if ja {
-                "このファイルはページでもページの付属ファイルでもないため、出力されません".into()
-            } else {
-                "this file is neither a page nor part of a page bundle, so it is not published".into()
-            },
-            UnsafeUrlRemoved { url } => if ja {
-                format!("危険な URL「{url}」のリンクを無効にしました")
-            } else {
-                format!("the unsafe URL `{url}` was removed")
-            },
-            RawHtmlEscaped => if ja {
-                "Markdown の中の HTML はタグとして使われず、文字としてそのまま表示されます".into()
-            } else {
-                "HTML inside Markdown is not passed through; it is shown as text".into()
-            },
-            OpenPastDeadline { deadline } => if ja {
-                format!("「status: open」ですが、締切（{deadline}）を過ぎています")
-            } else {
-                format!("`status: open`, but the deadline ({deadline}) has passed")
-            },
-            InvalidSiteValue { field, value, why } => if ja {
-                format!("site.yaml の「{field}」の値「{value}」が正しくありません: {why}")
-            } else {
-                format!("site.yaml: `{field}` = `{value}` is not valid: {why}")
-            },
-            MissingSiteConfig => if ja {
-                "site.yaml が見つかりません".into()
-            } else {
-                "site.yaml was not found".into()
-            },
-            Template { detail } => if ja {
-                format!("テンプレートの処理に失敗しました: {detail}")
-            } else {
-                format!("a template failed: {detail}")
-            },
+            NotUtf8 => {
+                if ja {
+                    "ファイルが UTF-8 ではありません".into()
+                } else {
+                    "the file is not UTF-8".into()
+                }
+            }
+            UnclosedFrontMatter => {
+                if ja {
+                    "フロントマター（先頭の --- で始まる部分）が閉じられていません".into()
+                } else {
+                    "the front matter (the block starting with ---) is never closed".into()
+                }
+            }
+            YamlSyntax { detail } => {
+                if ja {
+                    format!("フロントマターの YAML の書き方に誤りがあります（{detail}）")
+                } else {
+                    format!("the front matter is not valid YAML ({detail})")
+                }
+            }
+            YamlTooComplex => {
+                if ja {
+                    "フロントマターの YAML が複雑すぎます（エイリアスの展開が多すぎるか、入れ子が深すぎます）".into()
+                } else {
+                    "the front matter YAML is too complex (too many alias expansions or too deeply nested)".into()
+                }
+            }
+            FrontMatterNotMapping => {
+                if ja {
+                    "フロントマターは「項目名: 値」の形で書く必要があります".into()
+                } else {
+                    "the front matter must be a set of `field: value` lines".into()
+                }
+            }
+            FrontMatterTooLarge { limit_kib } => {
+                if ja {
+                    format!("フロントマターが大きすぎます（上限 {limit_kib} KiB）")
+                } else {
+                    format!("the front matter is too large (limit {limit_kib} KiB)")
+                }
+            }
+            MissingField { field } => {
+                if ja {
+                    format!("必須の項目「{field}」がありません")
+                } else {
+                    format!("the required field `{field}` is missing")
+                }
+            }
+            UnknownField { field, .. } => {
+                if ja {
+                    format!("「{field}」という項目はありません")
+                } else {
+                    format!("there is no field named `{field}`")
+                }
+            }
+            WrongType { field, expected } => {
+                if ja {
+                    format!("「{field}」には{}を書いてください", expected.ja())
+                } else {
+                    format!("`{field}` must be {}", expected.en())
+                }
+            }
+            InvalidDate { field, value } => {
+                if ja {
+                    format!("「{field}」の日付「{value}」は正しい日付ではありません")
+                } else {
+                    format!("`{field}`: `{value}` is not a valid date")
+                }
+            }
+            InvalidPrefecture { value, .. } => {
+                if ja {
+                    format!("「prefecture」の値「{value}」は都道府県名ではありません")
+                } else {
+                    format!("`prefecture`: `{value}` is not the name of a prefecture")
+                }
+            }
+            InvalidChoice { field, value, .. } => {
+                if ja {
+                    format!("「{field}」に「{value}」は使えません")
+                } else {
+                    format!("`{field}` cannot be `{value}`")
+                }
+            }
+            EmptyValue { field } => {
+                if ja {
+                    format!("「{field}」が空です")
+                } else {
+                    format!("`{field}` is empty")
+                }
+            }
+            BrokenLink { target } => {
+                if ja {
+                    format!("リンク先「{target}」が見つかりません")
+                } else {
+                    format!("the link target `{target}` does not exist")
+                }
+            }
+            LinkToDraft { target } => {
+                if ja {
+                    format!("リンク先「{target}」は下書き（または公開日前）のため公開されません")
+                } else {
+                    format!("the link target `{target}` is a draft (or scheduled) and will not be published")
+                }
+            }
+            UnknownChallenge { slug, .. } => {
+                if ja {
+                    format!("「challenges」に書かれた課題「{slug}」が見つかりません")
+                } else {
+                    format!("`challenges` names `{slug}`, but there is no such challenge")
+                }
+            }
+            MissingImage { path } => {
+                if ja {
+                    format!("画像「{path}」が見つかりません")
+                } else {
+                    format!("the image `{path}` does not exist")
+                }
+            }
+            DuplicateUrl { url, other } => {
+                if ja {
+                    format!("URL「{url}」が「{}」と重複しています", other.display())
+                } else {
+                    format!("the URL `{url}` is also produced by `{}`", other.display())
+                }
+            }
+            InvalidSlug { slug } => {
+                if ja {
+                    format!("ファイル名「{slug}」は URL に使えない文字を含んでいます")
+                } else {
+                    format!(
+                        "the file name `{slug}` contains characters that cannot be used in a URL"
+                    )
+                }
+            }
+            UnknownSection { folder, .. } => {
+                if ja {
+                    format!("content/ の中のフォルダ「{folder}」は使えません")
+                } else {
+                    format!("the folder `{folder}` in content/ is not a known section")
+                }
+            }
+            StrayFile => {
+                if ja {
+                    "このファイルはページでもページの付属ファイルでもないため、出力されません"
+                        .into()
+                } else {
+                    "this file is neither a page nor part of a page bundle, so it is not published"
+                        .into()
+                }
+            }
+            UnsafeUrlRemoved { url } => {
+                if ja {
+                    format!("危険な URL「{url}」のリンクを無効にしました")
+                } else {
+                    format!("the unsafe URL `{url}` was removed")
+                }
+            }
+            RawHtmlEscaped => {
+                if ja {
+                    "Markdown の中の HTML はタグとして使われず、文字としてそのまま表示されます"
+                        .into()
+                } else {
+                    "HTML inside Markdown is not passed through; it is shown as text".into()
+                }
+            }
+            OpenPastDeadline { deadline } => {
+                if ja {
+                    format!("「status: open」ですが、締切（{deadline}）を過ぎています")
+                } else {
+                    format!("`status: open`, but the deadline ({deadline}) has passed")
+                }
+            }
+            InvalidSiteValue { field, value, why } => {
+                if ja {
+                    format!("site.yaml の「{field}」の値「{value}」が正しくありません: {why}")
+                } else {
+                    format!("site.yaml: `{field}` = `{value}` is not valid: {why}")
+                }
+            }
+            MissingSiteConfig => {
+                if ja {
+                    "site.yaml が見つかりません".into()
+                } else {
+                    "site.yaml was not found".into()
+                }
+            }
+            Template { detail } => {
+                if ja {
+                    format!("テンプレートの処理に失敗しました: {detail}")
+                } else {
+                    format!("a template failed: {detail}")
+                }
+            }
         }
     }
 
@@ -431,14 +546,20 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl Into<PathBuf>, problem: Problem) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, problem) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, problem)
+        }
     }
 
     /// Points the diagnostic at `line`:`column` of `text` (the whole file), capturing that line.
     pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
         self.line = line;
         self.column = column.max(1);
-        self.source_line = text.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end_matches('\r').to_string());
+        self.source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
         self
     }
 
@@ -477,20 +598,41 @@ impl Diagnostic {
             (Severity::Warning, Lang::Ja) => "警告",
             (Severity::Warning, Lang::En) => "warning",
         };
-        let mut out = format!("{label}: {}: {}\n", self.location(), self.problem.message(lang));
+        let mut out = format!(
+            "{label}: {}: {}\n",
+            self.location(),
+            self.problem.message(lang)
+        );
         if let Some(src) = &self.source_line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             let before: String = src.chars().take(self.column.saturating_sub(1)).collect();
-            let under: String = src.chars().skip(self.column.saturating_sub(1)).take(self.span).collect();
+            let under: String = src
+                .chars()
+                .skip(self.column.saturating_sub(1))
+                .take(self.span)
+                .collect();
             let carets = display_width(&under).max(1);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{num} | {src}");
-            let _ = writeln!(out, "{pad} | {}{}", " ".repeat(display_width(&before)), "^".repeat(carets));
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(display_width(&before)),
+                "^".repeat(carets)
+            );
         }
         if let Some(help) = self.problem.help(lang) {
-            let hint = if lang == Lang::Ja { "ヒント" } else { "help" };
-            let pad = if self.source_line.is_some() { " ".repeat(self.line.to_string().len()) } else { String::new() };
+            let hint = if lang == Lang::Ja {
+                "ヒント"
+            } else {
+                "help"
+            };
+            let pad = if self.source_line.is_some() {
+                " ".repeat(self.line.to_string().len())
+            } else {
+                String::new()
+            };
             let _ = writeln!(out, "{pad} = {hint}: {help}");
         }
         out
@@ -504,8 +646,16 @@ impl Diagnostic {
             msg.push_str(" — ");
             msg.push_str(&h);
         }
-        let msg = msg.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-        format!("::{level} file={},line={},col={}::{msg}", self.path.display(), self.line.max(1), self.column.max(1))
+        let msg = msg
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        format!(
+            "::{level} file={},line={},col={}::{msg}",
+            self.path.display(),
+            self.line.max(1),
+            self.column.max(1)
+        )
     }
 }
 
@@ -524,13 +674,20 @@ fn is_wide(c: char) -> bool {
 /// Sorts diagnostics for stable output: by file, position, then message.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.path, a.line, a.column, a.severity, format!("{:?}", a.problem)).cmp(&(
-            &b.path,
-            b.line,
-            b.column,
-            b.severity,
-            format!("{:?}", b.problem),
-        ))
+        (
+            &a.path,
+            a.line,
+            a.column,
+            a.severity,
+            format!("{:?}", a.problem),
+        )
+            .cmp(&(
+                &b.path,
+                b.line,
+                b.column,
+                b.severity,
+                format!("{:?}", b.problem),
+            ))
     });
 }
 
@@ -548,7 +705,10 @@ mod tests {
         let text = "---\ntitle: a\nprefecture: 東京\n---\n";
         let d = Diagnostic::error(
             "content/challenges/a.md",
-            Problem::InvalidPrefecture { value: "東京".into(), suggestion: Some("東京都".into()) },
+            Problem::InvalidPrefecture {
+                value: "東京".into(),
+                suggestion: Some("東京都".into()),
+            },
         )
         .at(text, 3, 13)
         .with_span(2);
@@ -564,7 +724,13 @@ mod tests {
 
     #[test]
     fn github_format_escapes_newlines() {
-        let d = Diagnostic::error("a.md", Problem::YamlSyntax { detail: "x\ny".into() }).at("a\nb", 2, 1);
+        let d = Diagnostic::error(
+            "a.md",
+            Problem::YamlSyntax {
+                detail: "x\ny".into(),
+            },
+        )
+        .at("a\nb", 2, 1);
         let g = d.render_github(Lang::En);
         assert!(g.starts_with("::error file=a.md,line=2,col=1::"));
         assert!(!g.contains('\n'));

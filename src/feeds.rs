@@ -13,13 +13,33 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let c = &site.config;
     let tz = c.timezone;
     let (title, alternate, path) = match kind {
-        Some(k) => (format!("{} | {}", site.sections[&k].title, c.title), site.section_url(k), format!("{}/atom.xml", k.folder())),
+        Some(k) => (
+            format!("{} | {}", site.sections[&k].title, c.title),
+            site.section_url(k),
+            format!("{}/atom.xml", k.folder()),
+        ),
         None => (c.title.clone(), c.base_path.clone(), "atom.xml".to_string()),
     };
-    let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.kind != Kind::Page && kind.is_none_or(|k| p.kind == k)).collect();
-    pages.sort_by_key(|p| (std::cmp::Reverse(p.date().map(|d| d.unix(tz))), p.kind, p.slug.clone()));
+    let mut pages: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.kind != Kind::Page && kind.is_none_or(|k| p.kind == k))
+        .collect();
+    pages.sort_by_key(|p| {
+        (
+            std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
+            p.kind,
+            p.slug.clone(),
+        )
+    });
     pages.truncate(c.feed_limit);
-    let updated_of = |p: &Page| p.common.updated.or(p.common.date).map(|d| d.unix(tz)).unwrap_or(0);
+    let updated_of = |p: &Page| {
+        p.common
+            .updated
+            .or(p.common.date)
+            .map(|d| d.unix(tz))
+            .unwrap_or(0)
+    };
     let feed_updated = pages
         .iter()
         .max_by_key(|p| updated_of(p))
@@ -28,35 +48,78 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let self_url = c.absolute(&format!("{}{path}", c.base_path));
     let mut x = String::with_capacity(4096 + pages.len() * 2048);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", escape(&c.language));
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(&c.language)
+    );
     let _ = writeln!(x, "  <title>{}</title>", escape(&title));
     if !c.description.is_empty() {
         let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&c.description));
     }
     let _ = writeln!(x, "  <id>{}</id>", escape(&c.absolute(&alternate)));
-    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape(&self_url));
-    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&c.absolute(&alternate)));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&self_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&c.absolute(&alternate))
+    );
     let _ = writeln!(x, "  <updated>{feed_updated}</updated>");
-    let _ = writeln!(x, "  <author><name>{}</name></author>", escape(&c.organization));
-    let _ = writeln!(x, "  <generator version=\"{}\">tsunagari</generator>", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(
+        x,
+        "  <author><name>{}</name></author>",
+        escape(&c.organization)
+    );
+    let _ = writeln!(
+        x,
+        "  <generator version=\"{}\">tsunagari</generator>",
+        env!("CARGO_PKG_VERSION")
+    );
     for p in pages {
         let link = c.absolute(&p.url);
-        let published = p.common.date.map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
-        let updated = p.common.updated.map_or_else(|| published.clone(), |d| d.rfc3339(tz));
+        let published = p
+            .common
+            .date
+            .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
+        let updated = p
+            .common
+            .updated
+            .map_or_else(|| published.clone(), |d| d.rfc3339(tz));
         x.push_str("  <entry>\n");
         let _ = writeln!(x, "    <title>{}</title>", escape(&entry_title(p)));
-        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&link));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&link)
+        );
         let _ = writeln!(x, "    <id>{}</id>", escape(&link));
         let _ = writeln!(x, "    <published>{published}</published>");
         let _ = writeln!(x, "    <updated>{updated}</updated>");
         let author = match &p.extra {
             Extra::Column(col) => col.author.clone(),
-            Extra::Challenge(ch) => Some(ch.organization.clone().unwrap_or_else(|| ch.municipality.clone())),
+            Extra::Challenge(ch) => Some(
+                ch.organization
+                    .clone()
+                    .unwrap_or_else(|| ch.municipality.clone()),
+            ),
             Extra::Case(cs) => Some(cs.municipality.clone()),
             _ => None,
         };
-        let _ = writeln!(x, "    <author><name>{}</name></author>", escape(&author.unwrap_or_else(|| c.organization.clone())));
-        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", p.kind.id(), p.kind.label());
+        let _ = writeln!(
+            x,
+            "    <author><name>{}</name></author>",
+            escape(&author.unwrap_or_else(|| c.organization.clone()))
+        );
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            p.kind.id(),
+            p.kind.label()
+        );
         let themes: &[String] = match &p.extra {
             Extra::Challenge(ch) => &ch.themes,
             Extra::Case(cs) => &cs.themes,
@@ -66,17 +129,31 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
             let _ = writeln!(x, "    <category term=\"{}\"/>", escape(t));
         }
         let _ = writeln!(x, "    <summary>{}</summary>", escape(&p.summary));
-        let _ = writeln!(x, "    <content type=\"html\" xml:base=\"{}\">{}</content>", escape(&link), escape(&p.html));
+        let _ = writeln!(
+            x,
+            "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+            escape(&link),
+            escape(&p.html)
+        );
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile { path, bytes: x.into_bytes() }
+    OutputFile {
+        path,
+        bytes: x.into_bytes(),
+    }
 }
 
 /// A challenge's feed title carries its status and place, so a reader shows what matters.
 fn entry_title(p: &Page) -> String {
     match (&p.extra, p.status) {
-        (Extra::Challenge(c), Some(s)) => format!("【{}】{}（{}{}）", s.label(), p.common.title, c.prefecture, c.municipality),
+        (Extra::Challenge(c), Some(s)) => format!(
+            "【{}】{}（{}{}）",
+            s.label(),
+            p.common.title,
+            c.prefecture,
+            c.municipality
+        ),
         _ => p.common.title.clone(),
     }
 }
@@ -95,13 +172,22 @@ pub fn sitemap(site: &Site, mut urls: Vec<(String, Option<String>)>) -> OutputFi
         x.push_str("</url>\n");
     }
     x.push_str("</urlset>\n");
-    OutputFile { path: "sitemap.xml".into(), bytes: x.into_bytes() }
+    OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: x.into_bytes(),
+    }
 }
 
 pub fn robots(site: &Site) -> OutputFile {
     let c = &site.config;
-    let body = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", c.absolute(&format!("{}sitemap.xml", c.base_path)));
-    OutputFile { path: "robots.txt".into(), bytes: body.into_bytes() }
+    let body = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        c.absolute(&format!("{}sitemap.xml", c.base_path))
+    );
+    OutputFile {
+        path: "robots.txt".into(),
+        bytes: body.into_bytes(),
+    }
 }
 
 /// Site paths of every page for the sitemap, with lastmod dates.
@@ -116,7 +202,11 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         v.extend((2..=total).map(|i| (format!("{base}page/{i}/"), None)));
     }
     for p in &site.pages {
-        let lastmod = p.common.updated.or(p.common.date).map(|d| d.date_in(tz).to_string());
+        let lastmod = p
+            .common
+            .updated
+            .or(p.common.date)
+            .map(|d| d.date_in(tz).to_string());
         v.push((p.url.clone(), lastmod));
     }
     v

@@ -23,7 +23,14 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(doc: &'a Doc, text: &'a str, path: &'a Path, fence_line: usize) -> Self {
-        Fields { doc, text, path, used: vec![false; doc.entries.len()], fence_line, diags: Vec::new() }
+        Fields {
+            doc,
+            text,
+            path,
+            used: vec![false; doc.entries.len()],
+            fence_line,
+            diags: Vec::new(),
+        }
     }
 
     fn get(&mut self, key: &str) -> Option<(&'a Node, Pos)> {
@@ -39,13 +46,24 @@ impl<'a> Fields<'a> {
             .text
             .lines()
             .nth(pos.line.saturating_sub(1))
-            .map_or(1, |l| l.trim_end().chars().count().saturating_sub(pos.value_col - 1));
-        self.diags.push(Diagnostic::error(self.path, problem).at(self.text, pos.line, pos.value_col).with_span(span));
+            .map_or(1, |l| {
+                l.trim_end()
+                    .chars()
+                    .count()
+                    .saturating_sub(pos.value_col - 1)
+            });
+        self.diags.push(
+            Diagnostic::error(self.path, problem)
+                .at(self.text, pos.line, pos.value_col)
+                .with_span(span),
+        );
     }
 
     fn missing(&mut self, key: &str) {
         self.diags.push(
-            Diagnostic::error(self.path, Problem::MissingField { field: key.into() }).at(self.text, self.fence_line, 1).with_span(3),
+            Diagnostic::error(self.path, Problem::MissingField { field: key.into() })
+                .at(self.text, self.fence_line, 1)
+                .with_span(3),
         );
     }
 
@@ -55,10 +73,19 @@ impl<'a> Fields<'a> {
         match node {
             Node::Null => None,
             Node::Seq(_) | Node::Map(_) => {
-                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Text });
+                self.problem_at(
+                    key,
+                    Problem::WrongType {
+                        field: key.into(),
+                        expected: Expected::Text,
+                    },
+                );
                 None
             }
-            n => n.as_text().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            n => n
+                .as_text()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
         }
     }
 
@@ -67,7 +94,9 @@ impl<'a> Fields<'a> {
         let v = self.text(key);
         if v.is_none() {
             if present {
-                let had_type_error = self.diags.iter().any(|d| matches!(&d.problem, Problem::WrongType { field, .. } if field == key));
+                let had_type_error = self.diags.iter().any(
+                    |d| matches!(&d.problem, Problem::WrongType { field, .. } if field == key),
+                );
                 if !had_type_error {
                     self.problem_at(key, Problem::EmptyValue { field: key.into() });
                 }
@@ -80,7 +109,9 @@ impl<'a> Fields<'a> {
 
     /// A list of texts; a single text is accepted as a one-item list.
     pub fn list(&mut self, key: &str) -> Vec<String> {
-        let Some((node, _)) = self.get(key) else { return Vec::new() };
+        let Some((node, _)) = self.get(key) else {
+            return Vec::new();
+        };
         match node {
             Node::Null => Vec::new(),
             Node::Seq(items) => {
@@ -89,7 +120,13 @@ impl<'a> Fields<'a> {
                     match it {
                         Node::Null => {}
                         Node::Seq(_) | Node::Map(_) => {
-                            self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::List });
+                            self.problem_at(
+                                key,
+                                Problem::WrongType {
+                                    field: key.into(),
+                                    expected: Expected::List,
+                                },
+                            );
                             return Vec::new();
                         }
                         n => {
@@ -104,10 +141,21 @@ impl<'a> Fields<'a> {
                 out
             }
             Node::Map(_) => {
-                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::List });
+                self.problem_at(
+                    key,
+                    Problem::WrongType {
+                        field: key.into(),
+                        expected: Expected::List,
+                    },
+                );
                 Vec::new()
             }
-            n => n.as_text().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).into_iter().collect(),
+            n => n
+                .as_text()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -116,7 +164,13 @@ impl<'a> Fields<'a> {
         match DateTime::parse(&s) {
             Some(d) => Some(d),
             None => {
-                self.problem_at(key, Problem::InvalidDate { field: key.into(), value: s });
+                self.problem_at(
+                    key,
+                    Problem::InvalidDate {
+                        field: key.into(),
+                        value: s,
+                    },
+                );
                 None
             }
         }
@@ -139,7 +193,13 @@ impl<'a> Fields<'a> {
             None | Some((Node::Null, _)) => false,
             Some((Node::Bool(b), _)) => *b,
             Some(_) => {
-                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Bool });
+                self.problem_at(
+                    key,
+                    Problem::WrongType {
+                        field: key.into(),
+                        expected: Expected::Bool,
+                    },
+                );
                 false
             }
         }
@@ -150,7 +210,13 @@ impl<'a> Fields<'a> {
             None | Some((Node::Null, _)) => None,
             Some((Node::Int(i), _)) => Some(*i),
             Some(_) => {
-                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Integer });
+                self.problem_at(
+                    key,
+                    Problem::WrongType {
+                        field: key.into(),
+                        expected: Expected::Integer,
+                    },
+                );
                 None
             }
         }
@@ -170,7 +236,15 @@ impl<'a> Fields<'a> {
             }
         }
         let suggestion = did_you_mean(&v, aliases.iter().map(|(a, _)| *a));
-        self.problem_at(key, Problem::InvalidChoice { field: key.into(), value: v, allowed, suggestion });
+        self.problem_at(
+            key,
+            Problem::InvalidChoice {
+                field: key.into(),
+                value: v,
+                allowed,
+                suggestion,
+            },
+        );
         None
     }
 
@@ -187,10 +261,20 @@ impl<'a> Fields<'a> {
                     .iter()
                     .filter_map(|(k, p)| k.strip_prefix(&prefix).map(|s| (s.to_string(), *p)))
                     .collect();
-                Some(Doc { entries: entries.clone(), positions, first_line: self.doc.pos(key).line })
+                Some(Doc {
+                    entries: entries.clone(),
+                    positions,
+                    first_line: self.doc.pos(key).line,
+                })
             }
             _ => {
-                self.problem_at(key, Problem::WrongType { field: key.into(), expected: Expected::Mapping });
+                self.problem_at(
+                    key,
+                    Problem::WrongType {
+                        field: key.into(),
+                        expected: Expected::Mapping,
+                    },
+                );
                 None
             }
         }
@@ -215,9 +299,15 @@ impl<'a> Fields<'a> {
             let pos = self.doc.pos(key);
             let suggestion = did_you_mean(key, known.iter().copied());
             self.diags.push(
-                Diagnostic::error(self.path, Problem::UnknownField { field: key.clone(), suggestion })
-                    .at(self.text, pos.line, pos.key_col)
-                    .with_span(key.chars().count()),
+                Diagnostic::error(
+                    self.path,
+                    Problem::UnknownField {
+                        field: key.clone(),
+                        suggestion,
+                    },
+                )
+                .at(self.text, pos.line, pos.key_col)
+                .with_span(key.chars().count()),
             );
         }
         self.diags

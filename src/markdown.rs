@@ -54,8 +54,22 @@ pub struct Rendered {
 
 /// Ids the theme uses; headings never take them.
 pub const RESERVED_IDS: [&str; 16] = [
-    "main", "content", "site-header", "site-nav", "site-footer", "top", "footnotes", "search", "page-title", "facts-heading",
-    "toc-heading", "related-heading", "apply-heading", "open-heading", "cases-heading", "columns-heading",
+    "main",
+    "content",
+    "site-header",
+    "site-nav",
+    "site-footer",
+    "top",
+    "footnotes",
+    "search",
+    "page-title",
+    "facts-heading",
+    "toc-heading",
+    "related-heading",
+    "apply-heading",
+    "open-heading",
+    "cases-heading",
+    "columns-heading",
 ];
 
 fn cmark_options() -> CmarkOptions {
@@ -69,11 +83,22 @@ fn cmark_options() -> CmarkOptions {
 /// Renders Markdown. `resolve` maps the path part of a relative `.md` link (as written) to its
 /// target.
 pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
-    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, cmark_options()).into_offset_iter().collect();
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(body, cmark_options())
+            .into_offset_iter()
+            .collect();
     let mut out = Rendered::default();
 
     // Pass 1: heading ids and levels.
-    let demote = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let demote = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut i = 0;
     while i < events.len() {
@@ -96,7 +121,11 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                 if demote {
                     *level = lower(*level);
                 }
-                out.headings.push(Heading { level: *level as u8, id: unique, text: text.trim().to_string() });
+                out.headings.push(Heading {
+                    level: *level as u8,
+                    id: unique,
+                    text: text.trim().to_string(),
+                });
             }
             if demote {
                 let end = j.min(events.len() - 1);
@@ -118,64 +147,94 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
     let mut warn_html = |offset: usize, len: usize, found: &mut Vec<Found>| {
         if !warned_html {
             warned_html = true;
-            found.push(Found { offset, len, severity: Severity::Warning, problem: Problem::RawHtmlEscaped });
+            found.push(Found {
+                offset,
+                len,
+                severity: Severity::Warning,
+                problem: Problem::RawHtmlEscaped,
+            });
         }
     };
     for (ev, range) in events {
         match ev {
-            Event::Start(Tag::Link { dest_url, title, .. }) => {
-                match classify(&dest_url) {
-                    UrlClass::Dangerous => {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => match classify(&dest_url) {
+                UrlClass::Dangerous => {
+                    out.found.push(Found {
+                        offset: range.start,
+                        len: range.len(),
+                        severity: Severity::Warning,
+                        problem: Problem::UnsafeUrlRemoved {
+                            url: dest_url.to_string(),
+                        },
+                    });
+                    link_stack.push(false);
+                }
+                UrlClass::Content { path, fragment } => match resolve(&path) {
+                    LinkTarget::Url(u) => {
+                        rendered.push(Event::Html(
+                            anchor(&format!("{u}{fragment}"), &title, false).into(),
+                        ));
+                        link_stack.push(true);
+                    }
+                    other => {
+                        let problem = if other == LinkTarget::Draft {
+                            Problem::LinkToDraft {
+                                target: dest_url.to_string(),
+                            }
+                        } else {
+                            Problem::BrokenLink {
+                                target: dest_url.to_string(),
+                            }
+                        };
                         out.found.push(Found {
                             offset: range.start,
                             len: range.len(),
-                            severity: Severity::Warning,
-                            problem: Problem::UnsafeUrlRemoved { url: dest_url.to_string() },
+                            severity: Severity::Error,
+                            problem,
                         });
                         link_stack.push(false);
                     }
-                    UrlClass::Content { path, fragment } => match resolve(&path) {
-                        LinkTarget::Url(u) => {
-                            rendered.push(Event::Html(anchor(&format!("{u}{fragment}"), &title, false).into()));
-                            link_stack.push(true);
-                        }
-                        other => {
-                            let problem = if other == LinkTarget::Draft {
-                                Problem::LinkToDraft { target: dest_url.to_string() }
-                            } else {
-                                Problem::BrokenLink { target: dest_url.to_string() }
-                            };
-                            out.found.push(Found { offset: range.start, len: range.len(), severity: Severity::Error, problem });
-                            link_stack.push(false);
-                        }
-                    },
-                    UrlClass::External => {
-                        rendered.push(Event::Html(anchor(&dest_url, &title, true).into()));
-                        link_stack.push(true);
-                    }
-                    UrlClass::Other => {
-                        rendered.push(Event::Html(anchor(&dest_url, &title, false).into()));
-                        link_stack.push(true);
-                    }
+                },
+                UrlClass::External => {
+                    rendered.push(Event::Html(anchor(&dest_url, &title, true).into()));
+                    link_stack.push(true);
                 }
-            }
+                UrlClass::Other => {
+                    rendered.push(Event::Html(anchor(&dest_url, &title, false).into()));
+                    link_stack.push(true);
+                }
+            },
             Event::End(TagEnd::Link) => {
                 if link_stack.pop() == Some(true) {
                     rendered.push(Event::Html("</a>".into()));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 if matches!(classify(&dest_url), UrlClass::Dangerous) {
                     out.found.push(Found {
                         offset: range.start,
                         len: range.len(),
                         severity: Severity::Warning,
-                        problem: Problem::UnsafeUrlRemoved { url: dest_url.to_string() },
+                        problem: Problem::UnsafeUrlRemoved {
+                            url: dest_url.to_string(),
+                        },
                     });
                     image_stack.push(false);
                 } else {
                     image_stack.push(true);
-                    rendered.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                    rendered.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::End(TagEnd::Image) => {
@@ -183,7 +242,9 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                     rendered.push(Event::End(TagEnd::Image));
                 }
             }
-            Event::Start(Tag::HtmlBlock) if !opts.allow_html => html_block = Some((String::new(), range.start)),
+            Event::Start(Tag::HtmlBlock) if !opts.allow_html => {
+                html_block = Some((String::new(), range.start))
+            }
             Event::End(TagEnd::HtmlBlock) if !opts.allow_html => {
                 let (raw, start) = html_block.take().unwrap_or_default();
                 let trimmed = raw.trim();
@@ -213,11 +274,23 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                 }
             }
             Event::TaskListMarker(done) => {
-                let (mark, label) = if done { ("☑", "完了") } else { ("☐", "未完了") };
-                rendered.push(Event::Html(format!("<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> ").into()));
+                let (mark, label) = if done {
+                    ("☑", "完了")
+                } else {
+                    ("☐", "未完了")
+                };
+                rendered.push(Event::Html(
+                    format!(
+                        "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
+                    )
+                    .into(),
+                ));
             }
             Event::Start(Tag::Table(a)) => {
-                rendered.push(Event::Html("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表\">".into()));
+                rendered.push(Event::Html(
+                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表\">"
+                        .into(),
+                ));
                 rendered.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
@@ -236,7 +309,13 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                 out.text.push(' ');
                 rendered.push(ev);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock,
+            ) => {
                 out.text.push('\n');
                 rendered.push(ev);
             }
@@ -261,7 +340,10 @@ fn lower(l: HeadingLevel) -> HeadingLevel {
 enum UrlClass {
     Dangerous,
     /// A relative link to a `.md` file: the path as written, and `#fragment` (with the `#`).
-    Content { path: String, fragment: String },
+    Content {
+        path: String,
+        fragment: String,
+    },
     External,
     Other,
 }
@@ -283,7 +365,10 @@ fn classify(url: &str) -> UrlClass {
     };
     let path_l = path.to_ascii_lowercase();
     if path_l.ends_with(".md") || path_l.ends_with(".markdown") {
-        return UrlClass::Content { path: path.to_string(), fragment: fragment.to_string() };
+        return UrlClass::Content {
+            path: path.to_string(),
+            fragment: fragment.to_string(),
+        };
     }
     UrlClass::Other
 }
@@ -292,7 +377,10 @@ fn has_scheme(url: &str) -> bool {
     match url.find(':') {
         Some(i) => {
             let s = &url[..i];
-            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) && !s.contains('/')
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !s.contains('/')
         }
         None => false,
     }
@@ -301,8 +389,15 @@ fn has_scheme(url: &str) -> bool {
 /// True for `javascript:`, `vbscript:` and `data:` URLs, however they are disguised with case,
 /// whitespace or control characters (browsers ignore those inside a scheme).
 pub fn is_dangerous_url(url: &str) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(16).collect::<String>().to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"].iter().any(|s| cleaned.starts_with(s))
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| cleaned.starts_with(s))
 }
 
 fn anchor(href: &str, title: &str, external: bool) -> String {
@@ -353,16 +448,22 @@ fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String> {
         return None;
     }
     let lower = html.to_ascii_lowercase();
-    if !lower.starts_with("<iframe") || !lower.ends_with("</iframe>") || lower.matches('<').count() != 2 {
+    if !lower.starts_with("<iframe")
+        || !lower.ends_with("</iframe>")
+        || lower.matches('<').count() != 2
+    {
         return None;
     }
     let open_end = html.find('>')?;
-    let attrs = parse_attrs(&html[7..open_end].trim_end_matches('/'));
+    let attrs = parse_attrs(html[7..open_end].trim_end_matches('/'));
     let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     let src = get("src")?;
     let rest = src.strip_prefix("https://")?;
     let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    if !allowed_hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
+    if !allowed_hosts
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+    {
         return None;
     }
     let mut out = String::from("<div class=\"embed\"><iframe src=\"");
@@ -371,7 +472,9 @@ fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String> {
     escape_attr(&mut out, get("title").unwrap_or("埋め込みコンテンツ"));
     out.push('"');
     for dim in ["width", "height"] {
-        if let Some(v) = get(dim).filter(|v| !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit())) {
+        if let Some(v) = get(dim)
+            .filter(|v| !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit()))
+        {
             let _ = write!(out, " {dim}=\"{v}\"");
         }
     }
@@ -477,14 +580,26 @@ mod tests {
     fn japanese_heading_ids_are_readable_and_unique() {
         let out = r("## 地域の現状と課題\n\n## 地域の現状と課題\n\n## What we do?\n\n## main\n");
         let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["地域の現状と課題", "地域の現状と課題-2", "what-we-do", "main-2"]);
+        assert_eq!(
+            ids,
+            [
+                "地域の現状と課題",
+                "地域の現状と課題-2",
+                "what-we-do",
+                "main-2"
+            ]
+        );
         assert!(out.html.contains("<h2 id=\"地域の現状と課題\">"));
     }
 
     #[test]
     fn body_h1_is_demoted() {
         let out = r("# 大見出し\n\n## 小見出し\n");
-        assert!(out.html.contains("<h2 id=\"大見出し\">大見出し</h2>"), "{}", out.html);
+        assert!(
+            out.html.contains("<h2 id=\"大見出し\">大見出し</h2>"),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("<h3"));
         assert!(!out.html.contains("<h1"));
     }
@@ -492,8 +607,14 @@ mod tests {
     #[test]
     fn content_links_resolve_with_fragments() {
         let out = r("[事例](../cases/a.md#成果) と [外部](https://example.jp/)");
-        assert!(out.html.contains("<a href=\"/cases/a/#成果\">事例</a>"), "{}", out.html);
-        assert!(out.html.contains("<a href=\"https://example.jp/\" rel=\"noopener\" class=\"external\">外部</a>"));
+        assert!(
+            out.html.contains("<a href=\"/cases/a/#成果\">事例</a>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains(
+            "<a href=\"https://example.jp/\" rel=\"noopener\" class=\"external\">外部</a>"
+        ));
         assert!(out.found.is_empty());
     }
 
@@ -502,7 +623,12 @@ mod tests {
         let md = "本文\n\n[リンク](../cases/nothing.md) と [下書き](draft.md)";
         let out = r(md);
         assert_eq!(out.found.len(), 2);
-        assert_eq!(out.found[0].problem, Problem::BrokenLink { target: "../cases/nothing.md".into() });
+        assert_eq!(
+            out.found[0].problem,
+            Problem::BrokenLink {
+                target: "../cases/nothing.md".into()
+            }
+        );
         assert_eq!(&md[out.found[0].offset..out.found[0].offset + 4], "[リ");
         assert!(matches!(out.found[1].problem, Problem::LinkToDraft { .. }));
         assert!(out.found.iter().all(|f| f.severity == Severity::Error));
@@ -511,9 +637,19 @@ mod tests {
     #[test]
     fn dangerous_urls_are_removed() {
         // (A tab inside the scheme is not a link in CommonMark at all; `is_dangerous_url` covers it.)
-        for url in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:x", "data:text/html,<script>", "<javascript:alert(1)>"] {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "vbscript:x",
+            "data:text/html,<script>",
+            "<javascript:alert(1)>",
+        ] {
             let out = r(&format!("[押す]({url}) ![画像]({url})"));
-            assert!(!out.html.to_lowercase().contains("href=\"javascript"), "{url}: {}", out.html);
+            assert!(
+                !out.html.to_lowercase().contains("href=\"javascript"),
+                "{url}: {}",
+                out.html
+            );
             assert!(!out.html.contains("<a"), "{url}: {}", out.html);
             assert!(!out.html.contains("<img"), "{url}: {}", out.html);
             assert!(out.html.contains("押す"));
@@ -524,19 +660,36 @@ mod tests {
 
     #[test]
     fn raw_html_is_text_unless_allowed() {
-        let out = r("<script>alert(1)</script>\n\n段落 <b onclick=\"x()\">太字</b>\n\n<!-- メモ -->\n");
+        let out =
+            r("<script>alert(1)</script>\n\n段落 <b onclick=\"x()\">太字</b>\n\n<!-- メモ -->\n");
         assert!(!out.html.contains("<script"), "{}", out.html);
         assert!(out.html.contains("&lt;script&gt;"));
         assert!(!out.html.contains("<b "));
         assert!(!out.html.contains("メモ"), "comments are dropped");
-        assert_eq!(out.found.iter().filter(|f| f.problem == Problem::RawHtmlEscaped).count(), 1);
-        let allowed = render("<b>x</b>", &Options { allow_html: true, ..Default::default() }, &|_| LinkTarget::Missing);
+        assert_eq!(
+            out.found
+                .iter()
+                .filter(|f| f.problem == Problem::RawHtmlEscaped)
+                .count(),
+            1
+        );
+        let allowed = render(
+            "<b>x</b>",
+            &Options {
+                allow_html: true,
+                ..Default::default()
+            },
+            &|_| LinkTarget::Missing,
+        );
         assert!(allowed.html.contains("<b>x</b>"));
     }
 
     #[test]
     fn allowed_iframes_are_rebuilt_safely() {
-        let opts = Options { allow_html: false, allow_iframes: vec!["www.youtube-nocookie.com".into()] };
+        let opts = Options {
+            allow_html: false,
+            allow_iframes: vec!["www.youtube-nocookie.com".into()],
+        };
         let ok = render(
             "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\" onload=\"evil()\" title=\"町の紹介動画\" allowfullscreen></iframe>\n",
             &opts,
@@ -544,7 +697,11 @@ mod tests {
         );
         assert!(ok.html.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/x\" title=\"町の紹介動画\" width=\"560\" allowfullscreen"), "{}", ok.html);
         assert!(!ok.html.contains("onload"));
-        let bad = render("<iframe src=\"https://evil.example/\"></iframe>\n", &opts, &|_| LinkTarget::Missing);
+        let bad = render(
+            "<iframe src=\"https://evil.example/\"></iframe>\n",
+            &opts,
+            &|_| LinkTarget::Missing,
+        );
         assert!(!bad.html.contains("<iframe"));
     }
 

@@ -50,11 +50,22 @@ pub enum Failure {
     Io(String),
 }
 
+/// A site checked and rendered in memory, ready to be written.
+pub struct Prepared {
+    pub site: Site,
+    pub plan: Plan,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
 /// Loads, checks and renders the site in memory. Used by `build`, `check` and tests.
-pub fn prepare(opts: &BuildOptions) -> Result<(Site, Plan, Vec<Diagnostic>, Vec<(&'static str, Duration)>), Failure> {
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
     let root = &opts.root;
     if !root.is_dir() {
-        return Err(Failure::Usage(format!("サイトのフォルダ {} がありません / site folder not found", root.display())));
+        return Err(Failure::Usage(format!(
+            "サイトのフォルダ {} がありません / site folder not found",
+            root.display()
+        )));
     }
     let mut timings = Vec::new();
     let t = Instant::now();
@@ -63,7 +74,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Site, Plan, Vec<Diagnostic>, Vec<
         Ok(mut c) => {
             if let Some(u) = &opts.base_url {
                 if !c.set_base_url(u) {
-                    return Err(Failure::Usage(format!("--base-url {u} は URL ではありません / is not a URL")));
+                    return Err(Failure::Usage(format!(
+                        "--base-url {u} は URL ではありません / is not a URL"
+                    )));
                 }
             }
             Some(c)
@@ -118,7 +131,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Site, Plan, Vec<Diagnostic>, Vec<
         add(&f.path, Payload::Bytes(f.bytes))?;
     }
     let mut feeds_out = vec![feeds::atom(&site, None)];
-    feeds_out.extend(content::Kind::SECTIONS.iter().map(|k| feeds::atom(&site, Some(*k))));
+    feeds_out.extend(
+        content::Kind::SECTIONS
+            .iter()
+            .map(|k| feeds::atom(&site, Some(*k))),
+    );
     feeds_out.push(feeds::sitemap(&site, feeds::sitemap_entries(&site)));
     feeds_out.push(feeds::robots(&site));
     for f in feeds_out {
@@ -130,15 +147,27 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Site, Plan, Vec<Diagnostic>, Vec<
             let dest_dir = dest.trim_end_matches("index.html");
             for a in &p.assets {
                 let rel = a.to_string_lossy().replace('\\', "/");
-                add(&format!("{dest_dir}{rel}"), Payload::Copy(root.join(b).join(a)))?;
+                add(
+                    &format!("{dest_dir}{rel}"),
+                    Payload::Copy(root.join(b).join(a)),
+                )?;
             }
         }
     }
     let static_dir = root.join("static");
     if static_dir.is_dir() {
-        for e in walkdir::WalkDir::new(&static_dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(&static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if e.file_type().is_file() {
-                let rel = e.path().strip_prefix(&static_dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = e
+                    .path()
+                    .strip_prefix(&static_dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 if rel.split('/').any(|c| c.starts_with('.')) && !rel.starts_with(".well-known/") {
                     continue;
                 }
@@ -147,21 +176,35 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Site, Plan, Vec<Diagnostic>, Vec<
         }
     }
     timings.push(("render", t.elapsed()));
-    Ok((site, plan, finish(diags), timings))
+    Ok(Prepared {
+        site,
+        plan,
+        warnings: finish(diags),
+        timings,
+    })
 }
 
 /// Builds the site and, when `opts.write`, replaces the output folder with the result.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
-    let out = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
+    let out = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"));
     if opts.write {
         output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
     }
-    let (site, plan, warnings, mut timings) = prepare(opts)?;
+    let Prepared {
+        site,
+        plan,
+        warnings,
+        mut timings,
+    } = prepare(opts)?;
     let files = plan.len();
     let generated_bytes = plan.generated_bytes();
     if opts.write {
         let t = Instant::now();
-        plan.write(&out).map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
+        plan.write(&out)
+            .map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
         timings.push(("write", t.elapsed()));
     }
     Ok(Report {
@@ -186,15 +229,25 @@ fn finish(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// The build date: `--now` (a date or RFC 3339), else `SOURCE_DATE_EPOCH`, else the clock.
-pub fn resolve_now(arg: Option<&str>, source_date_epoch: Option<&str>, tz: i32) -> Result<DateTime, String> {
+pub fn resolve_now(
+    arg: Option<&str>,
+    source_date_epoch: Option<&str>,
+    tz: i32,
+) -> Result<DateTime, String> {
     if let Some(a) = arg {
         return DateTime::parse(a).ok_or_else(|| format!("--now {a}: 2026-04-01 か 2026-04-01T09:00:00+09:00 の形で書いてください / use 2026-04-01 or RFC 3339"));
     }
     if let Some(s) = source_date_epoch.filter(|s| !s.is_empty()) {
-        let secs: i64 = s.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH={s} is not a number of seconds"))?;
+        let secs: i64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH={s} is not a number of seconds"))?;
         return Ok(DateTime::from_unix(secs, tz));
     }
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     Ok(DateTime::from_unix(secs, tz))
 }
 
@@ -216,7 +269,13 @@ mod tests {
 
     #[test]
     fn now_sources() {
-        assert_eq!(resolve_now(Some("2026-04-01"), Some("0"), 540).unwrap().date.to_string(), "2026-04-01");
+        assert_eq!(
+            resolve_now(Some("2026-04-01"), Some("0"), 540)
+                .unwrap()
+                .date
+                .to_string(),
+            "2026-04-01"
+        );
         // 2026-03-31T15:00:00Z is 2026-04-01 00:00 in Japan.
         let t = resolve_now(None, Some("1774969200"), 540).unwrap();
         assert_eq!(t.date.to_string(), "2026-04-01");

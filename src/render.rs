@@ -15,8 +15,16 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 8] =
-    ["base.html", "home.html", "section.html", "challenge.html", "case.html", "column.html", "page.html", "404.html"];
+pub const REQUIRED_TEMPLATES: [&str; 8] = [
+    "base.html",
+    "home.html",
+    "section.html",
+    "challenge.html",
+    "case.html",
+    "column.html",
+    "page.html",
+    "404.html",
+];
 
 pub struct Renderer {
     tera: Tera,
@@ -158,13 +166,22 @@ impl Renderer {
             origins.insert(name.clone(), file.origin.display().to_string());
         }
         if let Err(e) = tera.add_raw_templates(sources) {
-            diags.push(Diagnostic::error("templates", Problem::Template { detail: error_chain(&e) }));
+            diags.push(Diagnostic::error(
+                "templates",
+                Problem::Template {
+                    detail: error_chain(&e),
+                },
+            ));
         }
         for name in REQUIRED_TEMPLATES {
             if !theme.templates.contains_key(name) {
                 diags.push(Diagnostic::error(
                     format!("templates/{name}"),
-                    Problem::Template { detail: format!("テンプレート {name} がありません / template {name} is missing") },
+                    Problem::Template {
+                        detail: format!(
+                            "テンプレート {name} がありません / template {name} is missing"
+                        ),
+                    },
                 ));
             }
         }
@@ -174,7 +191,12 @@ impl Renderer {
         let c = &site.config;
         let menu = c.menu.clone().unwrap_or_else(|| default_menu(site));
         let footer_menu = c.footer_menu.clone().unwrap_or_else(|| {
-            site.of_kind(Kind::Page).map(|(_, p)| crate::config::MenuItem { name: p.common.title.clone(), url: p.url.clone() }).collect()
+            site.of_kind(Kind::Page)
+                .map(|(_, p)| crate::config::MenuItem {
+                    name: p.common.title.clone(),
+                    url: p.url.clone(),
+                })
+                .collect()
         });
         let view = SiteView {
             title: &c.title,
@@ -198,12 +220,29 @@ impl Renderer {
         Ok(Renderer { tera, origins })
     }
 
-    fn render(&self, template: &str, ctx: &Context, out_path: String) -> Result<OutputFile, Diagnostic> {
+    fn render(
+        &self,
+        template: &str,
+        ctx: &Context,
+        out_path: String,
+    ) -> Result<OutputFile, Diagnostic> {
         match self.tera.render(template, ctx) {
-            Ok(s) => Ok(OutputFile { path: out_path, bytes: s.into_bytes() }),
+            Ok(s) => Ok(OutputFile {
+                path: out_path,
+                bytes: s.into_bytes(),
+            }),
             Err(e) => {
-                let origin = self.origins.get(template).cloned().unwrap_or_else(|| template.to_string());
-                Err(Diagnostic::error(origin, Problem::Template { detail: error_chain(&e) }))
+                let origin = self
+                    .origins
+                    .get(template)
+                    .cloned()
+                    .unwrap_or_else(|| template.to_string());
+                Err(Diagnostic::error(
+                    origin,
+                    Problem::Template {
+                        detail: error_chain(&e),
+                    },
+                ))
             }
         }
     }
@@ -218,7 +257,8 @@ impl Renderer {
             let total = n.div_ceil(site.config.paginate_by).max(1);
             jobs.extend((1..=total).map(|p| Job::Section(k, p, total)));
         }
-        let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| self.render_job(site, j)).collect();
+        let results: Vec<Result<OutputFile, Diagnostic>> =
+            jobs.par_iter().map(|j| self.render_job(site, j)).collect();
         let mut files = Vec::with_capacity(results.len());
         let mut diags = Vec::new();
         for r in results {
@@ -247,15 +287,29 @@ impl Renderer {
                     description: p.summary.clone(),
                     canonical: c.absolute(&p.url),
                     og_type: "article",
-                    image: view.image.as_deref().map(|i| absolute_image(c, i)).or_else(|| default_image(site)),
+                    image: view
+                        .image
+                        .as_deref()
+                        .map(|i| absolute_image(c, i))
+                        .or_else(|| default_image(site)),
                     image_alt: p.common.image_alt.clone().unwrap_or_default(),
-                    feed: (p.kind != Kind::Page).then(|| format!("{}atom.xml", site.section_url(p.kind))),
+                    feed: (p.kind != Kind::Page)
+                        .then(|| format!("{}atom.xml", site.section_url(p.kind))),
                 };
-                let mut crumbs = vec![Crumb { name: "ホーム".into(), url: c.base_path.clone() }];
+                let mut crumbs = vec![Crumb {
+                    name: "ホーム".into(),
+                    url: c.base_path.clone(),
+                }];
                 if p.kind != Kind::Page {
-                    crumbs.push(Crumb { name: site.sections[&p.kind].title.clone(), url: site.section_url(p.kind) });
+                    crumbs.push(Crumb {
+                        name: site.sections[&p.kind].title.clone(),
+                        url: site.section_url(p.kind),
+                    });
                 }
-                crumbs.push(Crumb { name: p.common.title.clone(), url: p.url.clone() });
+                crumbs.push(Crumb {
+                    name: p.common.title.clone(),
+                    url: p.url.clone(),
+                });
                 ctx.insert("page", &view);
                 ctx.insert("meta", &meta);
                 ctx.insert("breadcrumbs", &crumbs);
@@ -268,13 +322,30 @@ impl Renderer {
                 self.render(template, &ctx, out_path(c, &p.url))
             }
             Job::Home => {
-                let mut open: Vec<&Page> =
-                    site.of_kind(Kind::Challenge).map(|(_, p)| p).filter(|p| p.status.is_some_and(Status::is_open)).collect();
+                let mut open: Vec<&Page> = site
+                    .of_kind(Kind::Challenge)
+                    .map(|(_, p)| p)
+                    .filter(|p| p.status.is_some_and(Status::is_open))
+                    .collect();
                 // Nearest deadline first; no deadline last; then newest.
-                open.sort_by_key(|p| (p.days_left.unwrap_or(i64::MAX), std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone)))));
+                open.sort_by_key(|p| {
+                    (
+                        p.days_left.unwrap_or(i64::MAX),
+                        std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone))),
+                    )
+                });
                 let open_count = open.len();
-                let open: Vec<PageView> = open.into_iter().take(6).map(|p| page_view(site, p, false)).collect();
-                let latest = |k: Kind, n: usize| -> Vec<PageView> { site.of_kind(k).take(n).map(|(_, p)| page_view(site, p, false)).collect() };
+                let open: Vec<PageView> = open
+                    .into_iter()
+                    .take(6)
+                    .map(|p| page_view(site, p, false))
+                    .collect();
+                let latest = |k: Kind, n: usize| -> Vec<PageView> {
+                    site.of_kind(k)
+                        .take(n)
+                        .map(|(_, p)| page_view(site, p, false))
+                        .collect()
+                };
                 ctx.insert("open_challenges", &open);
                 ctx.insert("open_count", &open_count);
                 ctx.insert("challenge_count", &site.of_kind(Kind::Challenge).count());
@@ -288,7 +359,11 @@ impl Renderer {
                     &Meta {
                         path: c.base_path.clone(),
                         title: c.title.clone(),
-                        description: site.home.summary.clone().unwrap_or_else(|| c.description.clone()),
+                        description: site
+                            .home
+                            .summary
+                            .clone()
+                            .unwrap_or_else(|| c.description.clone()),
                         canonical: c.base_url.clone(),
                         og_type: "website",
                         image: default_image(site),
@@ -323,18 +398,39 @@ impl Renderer {
                     pages.sort_by_key(|p| !p.status.is_some_and(Status::is_open));
                 }
                 let per = c.paginate_by;
-                let items: Vec<PageView> = pages.iter().skip((number - 1) * per).take(per).map(|p| page_view(site, p, false)).collect();
+                let items: Vec<PageView> = pages
+                    .iter()
+                    .skip((number - 1) * per)
+                    .take(per)
+                    .map(|p| page_view(site, p, false))
+                    .collect();
                 let base = site.section_url(kind);
-                let page_url = |n: usize| if n == 1 { base.clone() } else { format!("{base}page/{n}/") };
+                let page_url = |n: usize| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}page/{n}/")
+                    }
+                };
                 let pager = Pager {
                     current: number,
                     total,
                     prev: (number > 1).then(|| page_url(number - 1)),
                     next: (number < total).then(|| page_url(number + 1)),
-                    pages: (1..=total).map(|n| PagerLink { number: n, url: page_url(n), current: n == number }).collect(),
+                    pages: (1..=total)
+                        .map(|n| PagerLink {
+                            number: n,
+                            url: page_url(n),
+                            current: n == number,
+                        })
+                        .collect(),
                 };
                 let url = page_url(number);
-                let suffix = if number > 1 { format!("（{number}ページ目）") } else { String::new() };
+                let suffix = if number > 1 {
+                    format!("（{number}ページ目）")
+                } else {
+                    String::new()
+                };
                 ctx.insert(
                     "section",
                     &serde_json::json!({
@@ -350,14 +446,26 @@ impl Renderer {
                 ctx.insert("pager", &pager);
                 ctx.insert(
                     "breadcrumbs",
-                    &[Crumb { name: "ホーム".into(), url: c.base_path.clone() }, Crumb { name: idx.title.clone(), url: base.clone() }],
+                    &[
+                        Crumb {
+                            name: "ホーム".into(),
+                            url: c.base_path.clone(),
+                        },
+                        Crumb {
+                            name: idx.title.clone(),
+                            url: base.clone(),
+                        },
+                    ],
                 );
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: url.clone(),
                         title: format!("{}{suffix} | {}", idx.title, c.title),
-                        description: idx.summary.clone().unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
+                        description: idx
+                            .summary
+                            .clone()
+                            .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
                         canonical: c.absolute(&url),
                         og_type: "website",
                         image: default_image(site),
@@ -382,10 +490,16 @@ enum Job {
 fn default_menu(site: &Site) -> Vec<crate::config::MenuItem> {
     let mut m: Vec<crate::config::MenuItem> = Kind::SECTIONS
         .iter()
-        .map(|k| crate::config::MenuItem { name: site.sections[k].title.clone(), url: site.section_url(*k) })
+        .map(|k| crate::config::MenuItem {
+            name: site.sections[k].title.clone(),
+            url: site.section_url(*k),
+        })
         .collect();
     if let Some((_, about)) = site.of_kind(Kind::Page).find(|(_, p)| p.slug == "about") {
-        m.push(crate::config::MenuItem { name: about.common.title.clone(), url: about.url.clone() });
+        m.push(crate::config::MenuItem {
+            name: about.common.title.clone(),
+            url: about.url.clone(),
+        });
     }
     m
 }
@@ -406,7 +520,9 @@ fn section_links(site: &Site) -> Vec<serde_json::Value> {
 
 /// Output file path of a site URL: `/challenges/a/` → `challenges/a/index.html`.
 pub fn out_path(c: &crate::config::Config, url: &str) -> String {
-    let rel = url.strip_prefix(c.base_path.as_str()).unwrap_or(url.trim_start_matches('/'));
+    let rel = url
+        .strip_prefix(c.base_path.as_str())
+        .unwrap_or(url.trim_start_matches('/'));
     format!("{rel}index.html")
 }
 
@@ -434,7 +550,11 @@ fn absolute_image(c: &crate::config::Config, url: &str) -> String {
 
 fn default_image(site: &Site) -> Option<String> {
     let img = site.config.default_image.as_deref()?;
-    let url = if let Some(abs) = img.strip_prefix('/') { format!("{}{abs}", site.config.base_path) } else { img.to_string() };
+    let url = if let Some(abs) = img.strip_prefix('/') {
+        format!("{}{abs}", site.config.base_path)
+    } else {
+        img.to_string()
+    };
     Some(absolute_image(&site.config, &url))
 }
 
@@ -480,7 +600,11 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         _ => None,
     };
     let case = match &p.extra {
-        Extra::Case(c) => Some(CaseView { municipality: &c.municipality, prefecture: &c.prefecture, themes: &c.themes }),
+        Extra::Case(c) => Some(CaseView {
+            municipality: &c.municipality,
+            prefecture: &c.prefecture,
+            themes: &c.themes,
+        }),
         _ => None,
     };
     let author = match &p.extra {
@@ -507,7 +631,14 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         toc: if full { &p.headings } else { &[] },
         challenge,
         case,
-        related: if full { p.related.iter().map(|&i| link_view(&site.pages[i])).collect() } else { Vec::new() },
+        related: if full {
+            p.related
+                .iter()
+                .map(|&i| link_view(&site.pages[i]))
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -128,7 +128,9 @@ draft: true
 ## はじめに
 "#
         ),
-        Kind::Page => format!("---\ntitle: ページのタイトル\n# 更新日\nupdated: {today}\n---\n\n本文\n"),
+        Kind::Page => {
+            format!("---\ntitle: ページのタイトル\n# 更新日\nupdated: {today}\n---\n\n本文\n")
+        }
     }
 }
 
@@ -146,7 +148,10 @@ pub fn new_page(root: &Path, kind: Kind, slug: &str, today: Date) -> io::Result<
     if path.exists() || bundle.exists() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            format!("{} はすでにあります。上書きしません / already exists, not overwritten", path.display()),
+            format!(
+                "{} はすでにあります。上書きしません / already exists, not overwritten",
+                path.display()
+            ),
         ));
     }
     std::fs::create_dir_all(&dir)?;
@@ -159,7 +164,10 @@ pub fn init(dir: &Path, today: Date) -> io::Result<Vec<PathBuf>> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
-            format!("{} は空ではありません。空のフォルダを指定してください / folder is not empty", dir.display()),
+            format!(
+                "{} は空ではありません。空のフォルダを指定してください / folder is not empty",
+                dir.display()
+            ),
         ));
     }
     let mut files = vec![
@@ -200,12 +208,19 @@ pub fn init(dir: &Path, today: Date) -> io::Result<Vec<PathBuf>> {
             "---\ntitle: ウェブアクセシビリティ方針\n---\n\n本サイトは、JIS X 8341-3:2016 の適合レベル AA に準拠することを目標としています。\n".into(),
         ),
     ];
-    for (kind, slug) in [(Kind::Challenge, "first-challenge"), (Kind::Case, "first-case"), (Kind::Column, "first-column")] {
+    for (kind, slug) in [
+        (Kind::Challenge, "first-challenge"),
+        (Kind::Case, "first-case"),
+        (Kind::Column, "first-column"),
+    ] {
         let text = new_page_text(kind, today).replace("draft: true", "draft: false");
         files.push((format!("content/{}/{slug}.md", kind.folder()), text));
     }
     files.push(("static/.gitkeep".into(), String::new()));
-    files.push((".gitignore".into(), "/public\n/.public.tsunagari-*\n".into()));
+    files.push((
+        ".gitignore".into(),
+        "/public\n/.public.tsunagari-*\n".into(),
+    ));
     let mut written = Vec::new();
     for (rel, text) in files {
         let p = dir.join(&rel);
@@ -218,6 +233,9 @@ pub fn init(dir: &Path, today: Date) -> io::Result<Vec<PathBuf>> {
 
 fn write_new(path: &Path, text: &str) -> io::Result<()> {
     use std::io::Write;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
     f.write_all(text.as_bytes())
 }

@@ -103,7 +103,10 @@ pub struct Site {
 
 impl Site {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Page)> {
-        self.pages.iter().enumerate().filter(move |(_, p)| p.kind == kind)
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.kind == kind)
     }
 
     /// URL of a section list.
@@ -114,13 +117,29 @@ impl Site {
 
 /// Path segments the generator uses itself; a plain page cannot take them.
 pub const RESERVED_SLUGS: [&str; 12] = [
-    "challenges", "cases", "columns", "assets", "search", "page", "tags", "themes", "prefectures", "municipalities",
-    "feeds", "404",
+    "challenges",
+    "cases",
+    "columns",
+    "assets",
+    "search",
+    "page",
+    "tags",
+    "themes",
+    "prefectures",
+    "municipalities",
+    "feeds",
+    "404",
 ];
 
 /// Turns checked sources into a site. `include_drafts` publishes drafts and future-dated pages
 /// (for previews).
-pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_drafts: bool, root: &Path) -> (Site, Vec<Diagnostic>) {
+pub fn assemble(
+    config: Config,
+    sources: Vec<Source>,
+    now: DateTime,
+    include_drafts: bool,
+    root: &Path,
+) -> (Site, Vec<Diagnostic>) {
     let tz = config.timezone;
     let today = now.date_in(tz);
     let now_unix = now.unix(tz);
@@ -142,13 +161,23 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
     let mut urls: Vec<String> = Vec::with_capacity(sources.len());
     for s in &sources {
         let url = url_of(s);
-        if s.entry.role == Role::Page(Kind::Page) && RESERVED_SLUGS.contains(&s.entry.slug.as_str()) {
-            diags.push(Diagnostic::error(&s.entry.rel, Problem::DuplicateUrl {
-                url: url.clone(),
-                other: PathBuf::from("（tsunagari が自動で作るページ）"),
-            }));
+        if s.entry.role == Role::Page(Kind::Page) && RESERVED_SLUGS.contains(&s.entry.slug.as_str())
+        {
+            diags.push(Diagnostic::error(
+                &s.entry.rel,
+                Problem::DuplicateUrl {
+                    url: url.clone(),
+                    other: PathBuf::from("（tsunagari が自動で作るページ）"),
+                },
+            ));
         } else if let Some(other) = by_url.get(&url) {
-            diags.push(Diagnostic::error(&s.entry.rel, Problem::DuplicateUrl { url: url.clone(), other: other.clone() }));
+            diags.push(Diagnostic::error(
+                &s.entry.rel,
+                Problem::DuplicateUrl {
+                    url: url.clone(),
+                    other: other.clone(),
+                },
+            ));
         } else {
             by_url.insert(url.clone(), s.entry.rel.clone());
         }
@@ -158,7 +187,10 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
     // Publication.
     let published: Vec<bool> = sources
         .iter()
-        .map(|s| include_drafts || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now_unix)))
+        .map(|s| {
+            include_drafts
+                || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now_unix))
+        })
         .collect();
     let mut links: HashMap<PathBuf, (String, bool)> = sources
         .iter()
@@ -166,10 +198,14 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
         .map(|(s, (u, p))| (s.entry.rel.clone(), (u.clone(), *p)))
         .collect();
     // The home page and section lists exist whether or not their optional _index.md does.
-    links.entry(PathBuf::from("content/_index.md")).or_insert_with(|| (config.base_path.clone(), true));
+    links
+        .entry(PathBuf::from("content/_index.md"))
+        .or_insert_with(|| (config.base_path.clone(), true));
     for k in Kind::SECTIONS {
         let url = format!("{}{}/", config.base_path, k.folder());
-        links.entry(PathBuf::from(format!("content/{}/_index.md", k.folder()))).or_insert((url, true));
+        links
+            .entry(PathBuf::from(format!("content/{}/_index.md", k.folder())))
+            .or_insert((url, true));
     }
     let challenge_slugs: HashMap<&str, bool> = sources
         .iter()
@@ -189,13 +225,25 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
                 match challenge_slugs.get(slug.as_str()) {
                     Some(true) => {}
                     Some(false) => diags.push(
-                        Diagnostic::error(&s.entry.rel, Problem::LinkToDraft { target: slug.clone() }).at(&s.text, line, col),
+                        Diagnostic::error(
+                            &s.entry.rel,
+                            Problem::LinkToDraft {
+                                target: slug.clone(),
+                            },
+                        )
+                        .at(&s.text, line, col),
                     ),
                     None => {
                         let suggestion = did_you_mean(slug, challenge_slugs.keys().copied());
                         diags.push(
-                            Diagnostic::error(&s.entry.rel, Problem::UnknownChallenge { slug: slug.clone(), suggestion })
-                                .at(&s.text, line, col),
+                            Diagnostic::error(
+                                &s.entry.rel,
+                                Problem::UnknownChallenge {
+                                    slug: slug.clone(),
+                                    suggestion,
+                                },
+                            )
+                            .at(&s.text, line, col),
                         );
                     }
                 }
@@ -214,7 +262,10 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
     }
 
     // Markdown, in parallel.
-    let md_opts = markdown::Options { allow_html: config.markdown.allow_html, allow_iframes: config.markdown.allow_iframes.clone() };
+    let md_opts = markdown::Options {
+        allow_html: config.markdown.allow_html,
+        allow_iframes: config.markdown.allow_iframes.clone(),
+    };
     let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = sources
         .par_iter()
         .zip(published.par_iter())
@@ -230,10 +281,13 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
                 .iter()
                 .map(|f| {
                     let (line, col) = line_col(&s.text, s.body_offset + f.offset);
-                    let span = s.text[s.body_offset + f.offset..].lines().next().map_or(1, |l| {
-                        let end = (f.len).min(l.len());
-                        l.get(..end).map_or(1, |x| x.chars().count())
-                    });
+                    let span = s.text[s.body_offset + f.offset..]
+                        .lines()
+                        .next()
+                        .map_or(1, |l| {
+                            let end = (f.len).min(l.len());
+                            l.get(..end).map_or(1, |x| x.chars().count())
+                        });
                     let d = match f.severity {
                         Severity::Error => Diagnostic::error(&s.entry.rel, f.problem.clone()),
                         Severity::Warning => Diagnostic::warning(&s.entry.rel, f.problem.clone()),
@@ -254,11 +308,20 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
         unpublished: published.iter().filter(|p| !**p).count(),
         config,
     };
-    for ((s, (r, ds)), (url, p)) in sources.into_iter().zip(rendered).zip(urls.into_iter().zip(published)) {
+    for ((s, (r, ds)), (url, p)) in sources
+        .into_iter()
+        .zip(rendered)
+        .zip(urls.into_iter().zip(published))
+    {
         diags.extend(ds);
         match s.entry.role {
             Role::Home | Role::Section(_) => {
-                let idx = Index { title: s.common.title.clone(), summary: s.common.summary.clone(), html: r.html, source: Some(s.entry.rel.clone()) };
+                let idx = Index {
+                    title: s.common.title.clone(),
+                    summary: s.common.summary.clone(),
+                    html: r.html,
+                    source: Some(s.entry.rel.clone()),
+                };
                 match s.entry.role {
                     Role::Home => site.home = idx,
                     Role::Section(k) => {
@@ -271,7 +334,11 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
             Role::Page(_) if !p => continue,
             Role::Page(kind) => {
                 let (status, days_left) = challenge_status(&s, &site.config, today, &mut diags);
-                let summary = s.common.summary.clone().unwrap_or_else(|| excerpt(&r.text, 120));
+                let summary = s
+                    .common
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| excerpt(&r.text, 120));
                 site.pages.push(Page {
                     kind,
                     slug: s.entry.slug.clone(),
@@ -308,8 +375,16 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
     site.pages.sort_by(|a, b| {
         a.kind.cmp(&b.kind).then_with(|| {
             if a.kind == Kind::Page {
-                let wa = if let Extra::Page { weight } = a.extra { weight } else { 0 };
-                let wb = if let Extra::Page { weight } = b.extra { weight } else { 0 };
+                let wa = if let Extra::Page { weight } = a.extra {
+                    weight
+                } else {
+                    0
+                };
+                let wb = if let Extra::Page { weight } = b.extra {
+                    weight
+                } else {
+                    0
+                };
                 wa.cmp(&wb).then_with(|| a.slug.cmp(&b.slug))
             } else {
                 let da = a.date().map(|d| d.unix(tz));
@@ -320,7 +395,12 @@ pub fn assemble(config: Config, sources: Vec<Source>, now: DateTime, include_dra
     });
 
     // Relations: cases name challenges; challenges list their cases.
-    let index_of: HashMap<(Kind, String), usize> = site.pages.iter().enumerate().map(|(i, p)| ((p.kind, p.slug.clone()), i)).collect();
+    let index_of: HashMap<(Kind, String), usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.kind, p.slug.clone()), i))
+        .collect();
     let mut reverse: Vec<(usize, usize)> = Vec::new();
     for (i, p) in site.pages.iter_mut().enumerate() {
         if let Extra::Case(c) = &p.extra {
@@ -347,8 +427,15 @@ fn default_section_title(k: Kind) -> &'static str {
     }
 }
 
-fn challenge_status(s: &Source, config: &Config, today: Date, diags: &mut Vec<Diagnostic>) -> (Option<Status>, Option<i64>) {
-    let Extra::Challenge(c) = &s.extra else { return (None, None) };
+fn challenge_status(
+    s: &Source,
+    config: &Config,
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Status>, Option<i64>) {
+    let Extra::Challenge(c) = &s.extra else {
+        return (None, None);
+    };
     let deadline = c.deadline.map(|d| d.date_in(config.timezone));
     let days_left = deadline.map(|d| d.days_since_epoch() - today.days_since_epoch());
     let by_deadline = match days_left {
@@ -360,11 +447,18 @@ fn challenge_status(s: &Source, config: &Config, today: Date, diags: &mut Vec<Di
         Some(DeclaredStatus::Closed) => Status::Closed,
         Some(DeclaredStatus::Open) => {
             if by_deadline == Status::Closed {
-                let d = Diagnostic::warning(&s.entry.rel, Problem::OpenPastDeadline { deadline: deadline.map(|d| d.to_string()).unwrap_or_default() });
-                diags.push(match s.text.lines().position(|l| l.starts_with("status:")) {
-                    Some(i) => d.at(&s.text, i + 1, 1),
-                    None => d,
-                });
+                let d = Diagnostic::warning(
+                    &s.entry.rel,
+                    Problem::OpenPastDeadline {
+                        deadline: deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    },
+                );
+                diags.push(
+                    match s.text.lines().position(|l| l.starts_with("status:")) {
+                        Some(i) => d.at(&s.text, i + 1, 1),
+                        None => d,
+                    },
+                );
                 Status::Open
             } else {
                 by_deadline
@@ -376,12 +470,22 @@ fn challenge_status(s: &Source, config: &Config, today: Date, diags: &mut Vec<Di
 }
 
 /// Resolves a relative `.md` link written in `from_dir` (relative to the site root).
-fn resolve_link(links: &HashMap<PathBuf, (String, bool)>, from_dir: &Path, target: &str) -> LinkTarget {
-    let Some(path) = normalise(&from_dir.join(target)) else { return LinkTarget::Missing };
+fn resolve_link(
+    links: &HashMap<PathBuf, (String, bool)>,
+    from_dir: &Path,
+    target: &str,
+) -> LinkTarget {
+    let Some(path) = normalise(&from_dir.join(target)) else {
+        return LinkTarget::Missing;
+    };
     let candidates = [path.clone(), path.with_extension("").join("index.md")];
     for c in candidates {
         if let Some((url, published)) = links.get(&c) {
-            return if *published { LinkTarget::Url(url.clone()) } else { LinkTarget::Draft };
+            return if *published {
+                LinkTarget::Url(url.clone())
+            } else {
+                LinkTarget::Draft
+            };
         }
     }
     LinkTarget::Missing
@@ -415,7 +519,8 @@ fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
         return normalise(Path::new(abs)).is_some_and(|p| root.join("static").join(p).is_file());
     }
     match &s.entry.bundle {
-        Some(b) => normalise(Path::new(img)).is_some_and(|p| s.entry.assets.contains(&p) || root.join(b).join(&p).is_file()),
+        Some(b) => normalise(Path::new(img))
+            .is_some_and(|p| s.entry.assets.contains(&p) || root.join(b).join(&p).is_file()),
         None => normalise(Path::new(img)).is_some_and(|p| root.join("static").join(p).is_file()),
     }
 }
@@ -448,7 +553,10 @@ mod tests {
 
     #[test]
     fn normalises_relative_paths() {
-        assert_eq!(normalise(Path::new("content/challenges/../cases/a.md")), Some(PathBuf::from("content/cases/a.md")));
+        assert_eq!(
+            normalise(Path::new("content/challenges/../cases/a.md")),
+            Some(PathBuf::from("content/cases/a.md"))
+        );
         assert_eq!(normalise(Path::new("../../etc/passwd")), None);
         assert_eq!(normalise(Path::new("/etc/passwd")), None);
     }

@@ -23,7 +23,11 @@ where
         }
         let dist = if c.starts_with(&input_l) || input_l.starts_with(&c) {
             // Shortened or lengthened: cheap, but only when the common part is meaningful.
-            if n.min(c.chars().count()) >= 2 { 0 } else { usize::MAX }
+            if n.min(c.chars().count()) >= 2 {
+                0
+            } else {
+                usize::MAX
+            }
         } else {
             levenshtein(&input_l, &c)
         };
@@ -70,7 +74,10 @@ mod tests {
         let keys = ["title", "deadline", "date", "draft", "municipality"];
         assert_eq!(did_you_mean("dedline", keys).as_deref(), Some("deadline"));
         assert_eq!(did_you_mean("titel", keys).as_deref(), Some("title"));
-        assert_eq!(did_you_mean("municipalty", keys).as_deref(), Some("municipality"));
+        assert_eq!(
+            did_you_mean("municipalty", keys).as_deref(),
+            Some("municipality")
+        );
         assert_eq!(did_you_mean("colour", keys), None);
     }
 

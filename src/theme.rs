@@ -35,11 +35,19 @@ impl Theme {
         if dir.is_dir() {
             for (rel, abs) in walk(&dir) {
                 let bytes = std::fs::read(&abs).map_err(|e| io_diag(&abs, e))?;
-                theme.insert(&rel, bytes, crate::diagnostics::display_path(&Path::new("themes").join(name).join(&rel)));
+                theme.insert(
+                    &rel,
+                    bytes,
+                    crate::diagnostics::display_path(&Path::new("themes").join(name).join(&rel)),
+                );
             }
         } else if name == "default" {
             for (rel, bytes) in DEFAULT_THEME {
-                theme.insert(rel, bytes.to_vec(), PathBuf::from(format!("(default theme)/{rel}")));
+                theme.insert(
+                    rel,
+                    bytes.to_vec(),
+                    PathBuf::from(format!("(default theme)/{rel}")),
+                );
             }
         } else {
             return Err(Diagnostic::error(
@@ -55,7 +63,13 @@ impl Theme {
         if overrides.is_dir() {
             for (rel, abs) in walk(&overrides) {
                 let bytes = std::fs::read(&abs).map_err(|e| io_diag(&abs, e))?;
-                theme.templates.insert(rel.clone(), ThemeFile { bytes, origin: PathBuf::from("templates").join(rel) });
+                theme.templates.insert(
+                    rel.clone(),
+                    ThemeFile {
+                        bytes,
+                        origin: PathBuf::from("templates").join(rel),
+                    },
+                );
             }
         }
         Ok(theme)
@@ -63,9 +77,11 @@ impl Theme {
 
     fn insert(&mut self, rel: &str, bytes: Vec<u8>, origin: PathBuf) {
         if let Some(t) = rel.strip_prefix("templates/") {
-            self.templates.insert(t.to_string(), ThemeFile { bytes, origin });
+            self.templates
+                .insert(t.to_string(), ThemeFile { bytes, origin });
         } else if let Some(s) = rel.strip_prefix("static/") {
-            self.assets.insert(s.to_string(), ThemeFile { bytes, origin });
+            self.assets
+                .insert(s.to_string(), ThemeFile { bytes, origin });
         }
     }
 
@@ -76,7 +92,12 @@ impl Theme {
 }
 
 fn io_diag(p: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(p, Problem::Template { detail: e.to_string() })
+    Diagnostic::error(
+        p,
+        Problem::Template {
+            detail: e.to_string(),
+        },
+    )
 }
 
 /// Files below `dir` as (`/`-separated relative path, absolute path), sorted, hidden ones skipped.
@@ -88,7 +109,12 @@ fn walk(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             Some((rel, e.path().to_path_buf()))
         })
         .collect()
@@ -104,8 +130,20 @@ mod tests {
         let on_disk: Vec<String> = walk(&dir).into_iter().map(|(r, _)| r).collect();
         let embedded: Vec<String> = DEFAULT_THEME.iter().map(|(r, _)| r.to_string()).collect();
         assert_eq!(on_disk, embedded);
-        for name in ["base.html", "home.html", "section.html", "challenge.html", "case.html", "column.html", "page.html", "404.html"] {
-            assert!(embedded.contains(&format!("templates/{name}")), "missing {name}");
+        for name in [
+            "base.html",
+            "home.html",
+            "section.html",
+            "challenge.html",
+            "case.html",
+            "column.html",
+            "page.html",
+            "404.html",
+        ] {
+            assert!(
+                embedded.contains(&format!("templates/{name}")),
+                "missing {name}"
+            );
         }
     }
 }

@@ -57,7 +57,11 @@ pub struct Doc {
 
 impl Doc {
     pub fn pos(&self, path: &str) -> Pos {
-        self.positions.get(path).copied().unwrap_or(Pos { line: self.first_line, key_col: 1, value_col: 1 })
+        self.positions.get(path).copied().unwrap_or(Pos {
+            line: self.first_line,
+            key_col: 1,
+            value_col: 1,
+        })
     }
 }
 
@@ -89,12 +93,21 @@ pub struct Split<'a> {
 pub fn split_front_matter(text: &str) -> Result<Split<'_>, YamlError> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
-        return Ok(Split { front: "", front_line: 1, body: text, body_line: 1, body_offset: 0, has_front_matter: false });
+        return Ok(Split {
+            front: "",
+            front_line: 1,
+            body: text,
+            body_line: 1,
+            body_offset: 0,
+            has_front_matter: false,
+        });
     }
     let mut offset = first_end;
     let mut line = 2;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         let l = text[offset..end].trim_end();
         if l == "---" || l == "..." {
             return Ok(Split {
@@ -109,7 +122,11 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, YamlError> {
         offset = end;
         line += 1;
     }
-    Err(YamlError { line: 1, column: 1, problem: Problem::UnclosedFrontMatter })
+    Err(YamlError {
+        line: 1,
+        column: 1,
+        problem: Problem::UnclosedFrontMatter,
+    })
 }
 
 /// Parses a YAML mapping whose first line is line `first_line` of its file.
@@ -118,11 +135,16 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         return Err(YamlError {
             line: first_line,
             column: 1,
-            problem: Problem::FrontMatterTooLarge { limit_kib: MAX_FRONT_MATTER / 1024 },
+            problem: Problem::FrontMatterTooLarge {
+                limit_kib: MAX_FRONT_MATTER / 1024,
+            },
         });
     }
     if src.trim().is_empty() {
-        return Ok(Doc { first_line, ..Doc::default() });
+        return Ok(Doc {
+            first_line,
+            ..Doc::default()
+        });
     }
     let value: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| {
         let (mut line, mut column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
@@ -139,20 +161,47 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             }
             Problem::YamlSyntax { detail }
         };
-        YamlError { line: first_line + line.saturating_sub(1), column: column.max(1), problem }
+        YamlError {
+            line: first_line + line.saturating_sub(1),
+            column: column.max(1),
+            problem,
+        }
     })?;
-    let entries = match convert(value, 0).map_err(|problem| YamlError { line: first_line, column: 1, problem })? {
+    let entries = match convert(value, 0).map_err(|problem| YamlError {
+        line: first_line,
+        column: 1,
+        problem,
+    })? {
         Node::Map(m) => m,
         Node::Null => Vec::new(),
-        _ => return Err(YamlError { line: first_line, column: 1, problem: Problem::FrontMatterNotMapping }),
+        _ => {
+            return Err(YamlError {
+                line: first_line,
+                column: 1,
+                problem: Problem::FrontMatterNotMapping,
+            })
+        }
     };
-    Ok(Doc { entries, positions: key_positions(src, first_line), first_line })
+    Ok(Doc {
+        entries,
+        positions: key_positions(src, first_line),
+        first_line,
+    })
 }
 
 /// Splits libyaml's "PROBLEM at line L column C, CONTEXT at line L2 column C2" into a text
 /// without positions, and the context position when the context is an unclosed construct.
 fn describe_libyaml(msg: &str) -> (String, Option<(usize, usize)>) {
-    let strip = |s: &str| s.split(" at line ").next().unwrap_or(s).split(" at position ").next().unwrap_or(s).trim().to_string();
+    let strip = |s: &str| {
+        s.split(" at line ")
+            .next()
+            .unwrap_or(s)
+            .split(" at position ")
+            .next()
+            .unwrap_or(s)
+            .trim()
+            .to_string()
+    };
     let (problem, context) = match msg.split_once(", while ") {
         Some((p, c)) => (p, Some(format!("while {c}"))),
         None => (msg, None),
@@ -161,11 +210,17 @@ fn describe_libyaml(msg: &str) -> (String, Option<(usize, usize)>) {
     let mut pos = None;
     if let Some(c) = context {
         detail = format!("{detail}, {}", strip(&c));
-        let unclosed = ["quoted scalar", "flow sequence", "flow mapping"].iter().any(|k| c.contains(k));
+        let unclosed = ["quoted scalar", "flow sequence", "flow mapping"]
+            .iter()
+            .any(|k| c.contains(k));
         if let (true, Some(rest)) = (unclosed, c.split(" at line ").nth(1)) {
             let mut it = rest.split(" column ");
             let l = it.next().and_then(|x| x.trim().parse().ok());
-            let col = it.next().and_then(|x| x.trim_end_matches(|ch: char| !ch.is_ascii_digit()).parse().ok());
+            let col = it.next().and_then(|x| {
+                x.trim_end_matches(|ch: char| !ch.is_ascii_digit())
+                    .parse()
+                    .ok()
+            });
             if let (Some(l), Some(col)) = (l, col) {
                 pos = Some((l, col));
             }
@@ -187,7 +242,11 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
             None => Node::Float(n.as_f64().unwrap_or(0.0)),
         },
         V::String(s) => Node::Str(s),
-        V::Sequence(s) => Node::Seq(s.into_iter().map(|x| convert(x, depth + 1)).collect::<Result<_, _>>()?),
+        V::Sequence(s) => Node::Seq(
+            s.into_iter()
+                .map(|x| convert(x, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
         V::Mapping(m) => {
             let mut out = Vec::with_capacity(m.len());
             for (k, v) in m {
@@ -231,11 +290,17 @@ fn key_positions(src: &str, first_line: usize) -> HashMap<String, Pos> {
             rest = r.trim_start();
             indent += trimmed.chars().count() - rest.chars().count();
         }
-        let Some((key, after)) = split_key(rest) else { continue };
+        let Some((key, after)) = split_key(rest) else {
+            continue;
+        };
         while stack.last().is_some_and(|(ind, _)| *ind >= indent) {
             stack.pop();
         }
-        let mut path: String = stack.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join(".");
+        let mut path: String = stack
+            .iter()
+            .map(|(_, k)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(".");
         if !path.is_empty() {
             path.push('.');
         }
@@ -247,7 +312,11 @@ fn key_positions(src: &str, first_line: usize) -> HashMap<String, Pos> {
         } else {
             line.chars().count() - after_trim.chars().count() + 1
         };
-        out.entry(path).or_insert(Pos { line: first_line + i, key_col, value_col });
+        out.entry(path).or_insert(Pos {
+            line: first_line + i,
+            key_col,
+            value_col,
+        });
         if after_trim.starts_with('|') || after_trim.starts_with('>') {
             block_indent = Some(indent);
         }
@@ -303,11 +372,25 @@ mod tests {
     fn key_positions_follow_nesting() {
         let src = "title: a\nmarkdown:\n  allow_iframes:\n    - www.youtube.com\nmenu:\n  - name: 課題\n    url: /c/\nprefecture:   東京\n";
         let doc = parse_mapping(src, 2).unwrap();
-        assert_eq!(doc.pos("title"), Pos { line: 2, key_col: 1, value_col: 8 });
+        assert_eq!(
+            doc.pos("title"),
+            Pos {
+                line: 2,
+                key_col: 1,
+                value_col: 8
+            }
+        );
         assert_eq!(doc.pos("markdown.allow_iframes").line, 4);
         assert_eq!(doc.pos("menu.name").line, 7);
         assert_eq!(doc.pos("menu.url").line, 8);
-        assert_eq!(doc.pos("prefecture"), Pos { line: 9, key_col: 1, value_col: 15 });
+        assert_eq!(
+            doc.pos("prefecture"),
+            Pos {
+                line: 9,
+                key_col: 1,
+                value_col: 15
+            }
+        );
     }
 
     #[test]
@@ -321,7 +404,9 @@ mod tests {
 
     #[test]
     fn alias_bomb_fails_fast() {
-        let mut src = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut src = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for (i, c) in ('b'..='i').enumerate() {
             let prev = (b'a' + i as u8) as char;
             src.push_str(&format!("{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
@@ -333,10 +418,17 @@ mod tests {
 
     #[test]
     fn values_become_nodes() {
-        let doc = parse_mapping("capacity: 3\ndraft: true\nthemes: [観光, 農業]\nempty:\n", 1).unwrap();
+        let doc = parse_mapping(
+            "capacity: 3\ndraft: true\nthemes: [観光, 農業]\nempty:\n",
+            1,
+        )
+        .unwrap();
         assert_eq!(doc.entries[0], ("capacity".into(), Node::Int(3)));
         assert_eq!(doc.entries[1], ("draft".into(), Node::Bool(true)));
-        assert_eq!(doc.entries[2].1, Node::Seq(vec![Node::Str("観光".into()), Node::Str("農業".into())]));
+        assert_eq!(
+            doc.entries[2].1,
+            Node::Seq(vec![Node::Str("観光".into()), Node::Str("農業".into())])
+        );
         assert_eq!(doc.entries[3].1, Node::Null);
     }
 

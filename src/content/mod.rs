@@ -9,14 +9,12 @@
 //!   bundle folder name.
 //! - `<slug>.md` or `<slug>/index.md` at the top — plain pages (about, privacy, …)
 
-
-
 use crate::date::DateTime;
 use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::fields::Fields;
 use crate::japan;
 use crate::suggest::did_you_mean;
 use crate::yaml;
-use crate::fields::Fields;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -137,8 +135,12 @@ pub enum DeclaredStatus {
 }
 
 impl DeclaredStatus {
-    pub const ALIASES: [(&'static str, &'static str); 4] =
-        [("open", "open"), ("closed", "closed"), ("募集中", "open"), ("募集終了", "closed")];
+    pub const ALIASES: [(&'static str, &'static str); 4] = [
+        ("open", "open"),
+        ("closed", "closed"),
+        ("募集中", "open"),
+        ("募集終了", "closed"),
+    ];
 }
 
 /// Fields shared by every kind.
@@ -191,7 +193,9 @@ pub enum Extra {
     Challenge(Challenge),
     Case(Case),
     Column(Column),
-    Page { weight: i64 },
+    Page {
+        weight: i64,
+    },
     /// `_index.md` of the home page or a section.
     Index,
 }
@@ -216,10 +220,31 @@ impl Source {
     }
 }
 
-const COMMON_KEYS: [&str; 8] = ["title", "summary", "date", "updated", "draft", "image", "image_alt", "tags"];
+const COMMON_KEYS: [&str; 8] = [
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "image",
+    "image_alt",
+    "tags",
+];
 const CHALLENGE_KEYS: [&str; 14] = [
-    "municipality", "prefecture", "organization", "themes", "work_style", "engagement", "reward",
-    "duration", "visits", "capacity", "deadline", "status", "skills", "description",
+    "municipality",
+    "prefecture",
+    "organization",
+    "themes",
+    "work_style",
+    "engagement",
+    "reward",
+    "duration",
+    "visits",
+    "capacity",
+    "deadline",
+    "status",
+    "skills",
+    "description",
 ];
 const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenges"];
 
@@ -227,8 +252,13 @@ const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenge
 pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut files: Vec<PathBuf> = Vec::new();
-    let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name().into_iter();
-    for e in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""))) {
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    for e in
+        walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")))
+    {
         let Ok(e) = e else { continue };
         if e.file_type().is_file() {
             if let Ok(rel) = e.path().strip_prefix(&content) {
@@ -241,7 +271,11 @@ pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
     let bundles: BTreeSet<PathBuf> = files
         .iter()
         .filter(|f| f.file_name().is_some_and(|n| n == "index.md"))
-        .filter_map(|f| f.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf))
+        .filter_map(|f| {
+            f.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+        })
         .collect();
     let mut entries: Vec<Entry> = Vec::new();
     let rel_of = |f: &Path| display_path(&Path::new("content").join(f));
@@ -267,37 +301,60 @@ pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         let role_slug: Option<(Role, String, Option<PathBuf>)> = match (comps.len(), name) {
             (1, "_index.md") | (1, "index.md") => Some((Role::Home, String::new(), None)),
             (1, _) => Some((Role::Page(Kind::Page), stem.to_string(), None)),
-            (2, "_index.md") if top_kind.is_some() => Some((Role::Section(top_kind.unwrap()), String::new(), None)),
-            (2, "index.md") if top_kind.is_none() => {
-                Some((Role::Page(Kind::Page), comps[0].to_string(), Some(f.parent().unwrap().to_path_buf())))
+            (2, "_index.md") if top_kind.is_some() => {
+                Some((Role::Section(top_kind.unwrap()), String::new(), None))
             }
+            (2, "index.md") if top_kind.is_none() => Some((
+                Role::Page(Kind::Page),
+                comps[0].to_string(),
+                Some(f.parent().unwrap().to_path_buf()),
+            )),
             (_, "_index.md") => None,
             (_, "index.md") if top_kind.is_some() => {
                 let dir = f.parent().unwrap();
-                Some((Role::Page(top_kind.unwrap()), comps[comps.len() - 2].to_string(), Some(dir.to_path_buf())))
+                Some((
+                    Role::Page(top_kind.unwrap()),
+                    comps[comps.len() - 2].to_string(),
+                    Some(dir.to_path_buf()),
+                ))
             }
-            _ if top_kind.is_some() => Some((Role::Page(top_kind.unwrap()), stem.to_string(), None)),
+            _ if top_kind.is_some() => {
+                Some((Role::Page(top_kind.unwrap()), stem.to_string(), None))
+            }
             _ => None,
         };
         let Some((role, slug, bundle)) = role_slug else {
             let folder = comps[0].to_string();
             let suggestion = did_you_mean(&folder, Kind::SECTIONS.iter().map(|k| k.folder()));
-            diags.push(Diagnostic::error(rel_of(f), Problem::UnknownSection { folder, suggestion }));
+            diags.push(Diagnostic::error(
+                rel_of(f),
+                Problem::UnknownSection { folder, suggestion },
+            ));
             continue;
         };
         if !slug.is_empty() && !valid_slug(&slug) {
-            diags.push(Diagnostic::error(rel_of(f), Problem::InvalidSlug { slug: slug.clone() }));
+            diags.push(Diagnostic::error(
+                rel_of(f),
+                Problem::InvalidSlug { slug: slug.clone() },
+            ));
             continue;
         }
         let assets = match &bundle {
             Some(b) => files
                 .iter()
-                .filter(|x| x.starts_with(b) && x.file_name().is_some_and(|n| n != "index.md" || x.parent() != Some(b)))
+                .filter(|x| {
+                    x.starts_with(b)
+                        && x.file_name()
+                            .is_some_and(|n| n != "index.md" || x.parent() != Some(b))
+                })
                 .filter(|x| {
                     // Files of a nested bundle belong to that bundle.
-                    x.ancestors().skip(1).find(|a| bundles.contains(*a)).is_some_and(|a| a == b)
+                    x.ancestors()
+                        .skip(1)
+                        .find(|a| bundles.contains(*a))
+                        .is_some_and(|a| a == b)
                 })
-                .filter(|x| !x.extension().is_some_and(|e| e == "md"))
+                .filter(|x| x.extension().is_none_or(|e| e != "md"))
                 .map(|x| x.strip_prefix(b).unwrap().to_path_buf())
                 .collect(),
             None => Vec::new(),
@@ -315,20 +372,26 @@ pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
 
 /// Editor backups, hidden files and OS litter are never content.
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp") || name == "Thumbs.db"
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name == "Thumbs.db"
 }
 
 /// Slugs become URL path segments: letters (any script), digits, `-`, `_`, `.`.
 pub fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('.')
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | 'ー'))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | 'ー'))
 }
 
 /// Reads and checks every entry in parallel. Files that cannot be read at all are left out;
 /// every problem is in the returned diagnostics.
 pub fn load(root: &Path, entries: Vec<Entry>) -> (Vec<Source>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Source>, Vec<Diagnostic>)> = entries.into_par_iter().map(|e| load_one(root, e)).collect();
+    let results: Vec<(Option<Source>, Vec<Diagnostic>)> =
+        entries.into_par_iter().map(|e| load_one(root, e)).collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for (s, d) in results {
@@ -342,7 +405,12 @@ fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
     let bytes = match std::fs::read(root.join(&entry.rel)) {
         Ok(b) => b,
         Err(err) => {
-            let d = Diagnostic::error(&entry.rel, Problem::Template { detail: err.to_string() });
+            let d = Diagnostic::error(
+                &entry.rel,
+                Problem::Template {
+                    detail: err.to_string(),
+                },
+            );
             return (None, vec![d]);
         }
     };
@@ -355,10 +423,16 @@ fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let lossy = String::from_utf8_lossy(&bytes).into_owned();
-            return (None, vec![Diagnostic::error(&entry.rel, Problem::NotUtf8).at(&lossy, line, column)]);
+            return (
+                None,
+                vec![Diagnostic::error(&entry.rel, Problem::NotUtf8).at(&lossy, line, column)],
+            );
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     parse_source(entry, text)
 }
 
@@ -367,17 +441,37 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
     let path = entry.rel.clone();
     let split = match yaml::split_front_matter(&text) {
         Ok(s) => s,
-        Err(e) => return (None, vec![Diagnostic::error(&path, e.problem).at(&text, e.line, e.column).with_span(3)]),
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(&path, e.problem)
+                    .at(&text, e.line, e.column)
+                    .with_span(3)],
+            )
+        }
     };
     let doc = match yaml::parse_mapping(split.front, split.front_line) {
         Ok(d) => d,
-        Err(e) => return (None, vec![Diagnostic::error(&path, e.problem).at(&text, e.line, e.column)]),
+        Err(e) => {
+            return (
+                None,
+                vec![Diagnostic::error(&path, e.problem).at(&text, e.line, e.column)],
+            )
+        }
     };
     let (body_offset, body_line) = (split.body_offset, split.body_line);
     let mut f = Fields::new(&doc, &text, &path, 1);
     let required_title = !matches!(entry.role, Role::Home | Role::Section(_));
-    let title = if required_title { f.req_text("title") } else { f.text("title") }.unwrap_or_default();
-    let mut common = Common { title, ..Common::default() };
+    let title = if required_title {
+        f.req_text("title")
+    } else {
+        f.text("title")
+    }
+    .unwrap_or_default();
+    let mut common = Common {
+        title,
+        ..Common::default()
+    };
     common.summary = f.text("summary");
     let mut known: Vec<&str> = COMMON_KEYS.to_vec();
     let extra = match entry.role {
@@ -398,7 +492,9 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
                 f.text("description");
             }
             let themes = f.list("themes");
-            let work_style = f.choice("work_style", &WorkStyle::ALIASES).map(WorkStyle::from_canonical);
+            let work_style = f
+                .choice("work_style", &WorkStyle::ALIASES)
+                .map(WorkStyle::from_canonical);
             let engagement = f.list("engagement");
             let reward = f.text("reward");
             let duration = f.text("duration");
@@ -406,7 +502,11 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
             let capacity = f.text("capacity");
             let deadline = f.date("deadline");
             let status = f.choice("status", &DeclaredStatus::ALIASES).map(|s| {
-                if s == "open" { DeclaredStatus::Open } else { DeclaredStatus::Closed }
+                if s == "open" {
+                    DeclaredStatus::Open
+                } else {
+                    DeclaredStatus::Closed
+                }
             });
             let skills = f.list("skills");
             Extra::Challenge(Challenge {
@@ -433,17 +533,27 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
             let themes = f.list("themes");
             let challenges = f.list("challenges");
             let p = f.pos("challenges");
-            Extra::Case(Case { municipality, prefecture, themes, challenges, challenges_line: (p.line, p.value_col) })
+            Extra::Case(Case {
+                municipality,
+                prefecture,
+                themes,
+                challenges,
+                challenges_line: (p.line, p.value_col),
+            })
         }
         Role::Page(Kind::Column) => {
             common.date = f.req_date("date");
             known.push("author");
-            Extra::Column(Column { author: f.text("author") })
+            Extra::Column(Column {
+                author: f.text("author"),
+            })
         }
         Role::Page(Kind::Page) => {
             common.date = f.date("date");
             known.push("weight");
-            Extra::Page { weight: f.integer("weight").unwrap_or(0) }
+            Extra::Page {
+                weight: f.integer("weight").unwrap_or(0),
+            }
         }
     };
     common.updated = f.date("updated");
@@ -453,15 +563,31 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
     common.tags = f.list("tags");
     let ip = f.pos("image");
     let diags = f.finish(&known);
-    let source = Source { entry, text, body_offset, body_line, common, extra, image_pos: (ip.line, ip.value_col) };
+    let source = Source {
+        entry,
+        text,
+        body_offset,
+        body_line,
+        common,
+        extra,
+        image_pos: (ip.line, ip.value_col),
+    };
     (Some(source), diags)
 }
 
 fn read_prefecture(f: &mut Fields<'_>) -> String {
-    let Some(p) = f.req_text("prefecture") else { return String::new() };
+    let Some(p) = f.req_text("prefecture") else {
+        return String::new();
+    };
     if japan::prefecture_code(&p).is_none() {
         let suggestion = japan::suggest_prefecture(&p);
-        f.problem_at("prefecture", Problem::InvalidPrefecture { value: p.clone(), suggestion });
+        f.problem_at(
+            "prefecture",
+            Problem::InvalidPrefecture {
+                value: p.clone(),
+                suggestion,
+            },
+        );
     }
     p
 }
@@ -471,7 +597,13 @@ mod tests {
     use super::*;
 
     fn entry(rel: &str, role: Role) -> Entry {
-        Entry { rel: rel.into(), role, slug: "x".into(), bundle: None, assets: vec![] }
+        Entry {
+            rel: rel.into(),
+            role,
+            slug: "x".into(),
+            bundle: None,
+            assets: vec![],
+        }
     }
 
     fn parse(role: Role, text: &str) -> (Option<Source>, Vec<Diagnostic>) {
@@ -486,7 +618,9 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         let s = s.unwrap();
-        let Extra::Challenge(c) = &s.extra else { panic!() };
+        let Extra::Challenge(c) = &s.extra else {
+            panic!()
+        };
         assert_eq!(c.work_style, Some(WorkStyle::Remote));
         assert_eq!(c.engagement, vec!["副業", "プロボノ"]);
         assert_eq!(c.capacity.as_deref(), Some("3"));
@@ -501,18 +635,37 @@ mod tests {
             "---\ntitle: t\nprefecture: 東京\ndate: 2026-13-45\nwork_style: remort\ndedline: 2026-01-01\n---\n",
         );
         let got: Vec<(usize, &Problem)> = d.iter().map(|d| (d.line, &d.problem)).collect();
-        assert!(got.iter().any(|(l, p)| *l == 1 && matches!(p, Problem::MissingField { field } if field == "municipality")), "{got:?}");
+        assert!(
+            got.iter().any(|(l, p)| *l == 1
+                && matches!(p, Problem::MissingField { field } if field == "municipality")),
+            "{got:?}"
+        );
         assert!(got.iter().any(|(l, p)| *l == 3 && matches!(p, Problem::InvalidPrefecture { suggestion: Some(s), .. } if s == "東京都")));
-        assert!(got.iter().any(|(l, p)| *l == 4 && matches!(p, Problem::InvalidDate { .. })));
-        assert!(got.iter().any(|(l, p)| *l == 5 && matches!(p, Problem::InvalidChoice { suggestion: Some(s), .. } if s == "remote")));
-        assert!(got.iter().any(|(l, p)| *l == 6 && matches!(p, Problem::UnknownField { suggestion: Some(s), .. } if s == "deadline")));
+        assert!(got
+            .iter()
+            .any(|(l, p)| *l == 4 && matches!(p, Problem::InvalidDate { .. })));
+        assert!(got.iter().any(|(l, p)| *l == 5
+            && matches!(p, Problem::InvalidChoice { suggestion: Some(s), .. } if s == "remote")));
+        assert!(got.iter().any(|(l, p)| *l == 6
+            && matches!(p, Problem::UnknownField { suggestion: Some(s), .. } if s == "deadline")));
     }
 
     #[test]
     fn wrong_types_are_reported() {
-        let (_, d) = parse(Role::Page(Kind::Column), "---\ntitle: [a, b]\ndate: 2026-01-01\ndraft: maybe\n---\n");
-        assert!(d.iter().any(|d| d.line == 2 && matches!(d.problem, Problem::WrongType { .. })), "{d:?}");
-        assert!(d.iter().any(|d| d.line == 4 && matches!(d.problem, Problem::WrongType { .. })), "{d:?}");
+        let (_, d) = parse(
+            Role::Page(Kind::Column),
+            "---\ntitle: [a, b]\ndate: 2026-01-01\ndraft: maybe\n---\n",
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.line == 2 && matches!(d.problem, Problem::WrongType { .. })),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.line == 4 && matches!(d.problem, Problem::WrongType { .. })),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -47,14 +47,26 @@ fn drafts_flag_publishes_drafts_and_scheduled_pages() {
 fn every_page_has_one_h1_lang_and_landmarks() {
     let t = SiteTest::from_fixture("minimal");
     t.build();
-    for (path, _) in t.snapshot().iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "html")) {
+    for (path, _) in t
+        .snapshot()
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+    {
         let doc = t.html(path.to_str().unwrap());
         assert_eq!(texts(&doc, "h1").len(), 1, "{}", path.display());
         assert_eq!(attrs(&doc, "html", "lang"), ["ja"]);
-        assert_eq!(attrs(&doc, "a.skip-link", "href"), ["#main"], "{}", path.display());
+        assert_eq!(
+            attrs(&doc, "a.skip-link", "href"),
+            ["#main"],
+            "{}",
+            path.display()
+        );
         assert_eq!(attrs(&doc, "main", "id"), ["main"]);
         assert!(!attrs(&doc, "header nav", "aria-label").is_empty());
-        assert!(texts(&doc, "script").is_empty(), "the default theme needs no JavaScript");
+        assert!(
+            texts(&doc, "script").is_empty(),
+            "the default theme needs no JavaScript"
+        );
         for href in attrs(&doc, "link[rel=stylesheet]", "href") {
             assert!(href.starts_with('/'), "no assets from other hosts: {href}");
         }
@@ -66,7 +78,13 @@ fn status_follows_the_deadline_on_either_side() {
     let t = SiteTest::from_fixture("minimal");
     // 2026-04-01: open-soon (deadline 04-05) is closing soon, open-later is open.
     t.build();
-    let status = |t: &SiteTest, slug: &str| texts(&t.html(&format!("challenges/{slug}/index.html")), ".entry-meta .status")[0].clone();
+    let status = |t: &SiteTest, slug: &str| {
+        texts(
+            &t.html(&format!("challenges/{slug}/index.html")),
+            ".entry-meta .status",
+        )[0]
+        .clone()
+    };
     assert_eq!(status(&t, "open-soon"), "まもなく締切");
     assert_eq!(status(&t, "open-later"), "募集中");
     assert_eq!(status(&t, "closed-by-deadline"), "募集終了");
@@ -78,7 +96,10 @@ fn status_follows_the_deadline_on_either_side() {
     assert_eq!(status(&t, "open-soon"), "募集終了");
     let doc = t.html("challenges/open-soon/index.html");
     assert!(texts(&doc, ".closed-note").len() == 1);
-    assert!(texts(&doc, ".apply").is_empty(), "closed challenges invite no applications");
+    assert!(
+        texts(&doc, ".apply").is_empty(),
+        "closed challenges invite no applications"
+    );
 }
 
 #[test]
@@ -89,7 +110,10 @@ fn home_lists_open_challenges_nearest_deadline_first() {
     let titles = texts(&doc, "section[aria-labelledby=open-heading] .card-title");
     assert_eq!(titles, ["締切が近い課題", "締切が先の課題"]);
     assert!(texts(&doc, ".hero-count").iter().any(|s| s.contains('2')));
-    assert_eq!(texts(&doc, "section[aria-labelledby=cases-heading] .card-title"), ["うまくいった事例"]);
+    assert_eq!(
+        texts(&doc, "section[aria-labelledby=cases-heading] .card-title"),
+        ["うまくいった事例"]
+    );
 }
 
 #[test]
@@ -97,12 +121,24 @@ fn section_lists_are_paginated_open_first() {
     let t = SiteTest::from_fixture("minimal");
     t.build();
     let p1 = t.html("challenges/index.html");
-    assert_eq!(texts(&p1, ".card-title"), ["締切が先の課題", "締切が近い課題"]);
-    assert_eq!(attrs(&p1, ".pager a[rel=next]", "href"), ["/challenges/page/2/"]);
+    assert_eq!(
+        texts(&p1, ".card-title"),
+        ["締切が先の課題", "締切が近い課題"]
+    );
+    assert_eq!(
+        attrs(&p1, ".pager a[rel=next]", "href"),
+        ["/challenges/page/2/"]
+    );
     let p2 = t.html("challenges/page/2/index.html");
-    assert_eq!(texts(&p2, ".card-title"), ["手で締め切った課題", "締切を過ぎた課題"]);
+    assert_eq!(
+        texts(&p2, ".card-title"),
+        ["手で締め切った課題", "締切を過ぎた課題"]
+    );
     assert_eq!(attrs(&p2, ".pager a[rel=prev]", "href"), ["/challenges/"]);
-    assert_eq!(attrs(&p2, "link[rel=canonical]", "href"), ["https://test.example.jp/challenges/page/2/"]);
+    assert_eq!(
+        attrs(&p2, "link[rel=canonical]", "href"),
+        ["https://test.example.jp/challenges/page/2/"]
+    );
 }
 
 #[test]
@@ -117,7 +153,22 @@ fn challenge_page_shows_every_field_in_a_summary_table() {
     let heads = texts(&doc, ".facts-table th");
     assert_eq!(
         heads,
-        ["募集状況", "地域", "募集している団体", "テーマ", "働き方", "関わり方", "報酬", "期間", "現地訪問", "募集人数", "締切", "求めるスキル", "掲載日", "更新日"]
+        [
+            "募集状況",
+            "地域",
+            "募集している団体",
+            "テーマ",
+            "働き方",
+            "関わり方",
+            "報酬",
+            "期間",
+            "現地訪問",
+            "募集人数",
+            "締切",
+            "求めるスキル",
+            "掲載日",
+            "更新日"
+        ]
     );
     let cells = texts(&doc, ".facts-table td");
     assert_eq!(cells[1], "新潟県 汐見町（中部）");
@@ -130,17 +181,37 @@ fn relations_and_links_resolve() {
     let t = SiteTest::from_fixture("minimal");
     t.build();
     let ch = t.html("challenges/open-soon/index.html");
-    assert_eq!(attrs(&ch, ".prose a", "href"), ["/cases/good-case/#成果", "https://example.org/"]);
+    assert_eq!(
+        attrs(&ch, ".prose a", "href"),
+        ["/cases/good-case/#成果", "https://example.org/"]
+    );
     assert_eq!(attrs(&ch, ".prose a.external", "rel"), ["noopener"]);
     assert_eq!(attrs(&ch, ".related a", "href"), ["/cases/good-case/"]);
     let case = t.html("cases/good-case/index.html");
-    assert_eq!(attrs(&case, ".related a", "href"), ["/challenges/open-soon/"]);
-    assert_eq!(attrs(&case, ".entry-image img", "src"), ["/cases/good-case/photo.svg"]);
+    assert_eq!(
+        attrs(&case, ".related a", "href"),
+        ["/challenges/open-soon/"]
+    );
+    assert_eq!(
+        attrs(&case, ".entry-image img", "src"),
+        ["/cases/good-case/photo.svg"]
+    );
     assert_eq!(attrs(&case, ".entry-image img", "alt"), ["港の写真"]);
-    assert_eq!(attrs(&case, "meta[property='og:image']", "content"), ["https://test.example.jp/cases/good-case/photo.svg"]);
+    assert_eq!(
+        attrs(&case, "meta[property='og:image']", "content"),
+        ["https://test.example.jp/cases/good-case/photo.svg"]
+    );
     let col = t.html("columns/hello/index.html");
-    assert_eq!(attrs(&col, ".prose a", "href"), ["/challenges/"], "_index.md links to the section");
-    assert_eq!(attrs(&col, ".prose h2", "id"), ["本文の見出し"], "body h1 is demoted under the title");
+    assert_eq!(
+        attrs(&col, ".prose a", "href"),
+        ["/challenges/"],
+        "_index.md links to the section"
+    );
+    assert_eq!(
+        attrs(&col, ".prose h2", "id"),
+        ["本文の見出し"],
+        "body h1 is demoted under the title"
+    );
 }
 
 #[test]
@@ -149,21 +220,45 @@ fn feeds_and_sitemap_are_well_formed() {
     t.build();
     let atom = t.read("challenges/atom.xml");
     let doc = roxmltree::Document::parse(&atom).unwrap();
-    let entries: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("entry")).collect();
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
     assert_eq!(entries.len(), 4);
-    let first_title = entries[0].children().find(|n| n.has_tag_name("title")).unwrap().text().unwrap();
+    let first_title = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(first_title, "【募集中】締切が先の課題（長野県高峰村）");
-    let link = entries[0].children().find(|n| n.has_tag_name("link")).unwrap().attribute("href").unwrap();
+    let link = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("link"))
+        .unwrap()
+        .attribute("href")
+        .unwrap();
     assert_eq!(link, "https://test.example.jp/challenges/open-later/");
-    let published = entries[0].children().find(|n| n.has_tag_name("published")).unwrap().text().unwrap();
+    let published = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("published"))
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(published, "2026-03-10T00:00:00+09:00");
     let sitemap = t.read("sitemap.xml");
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    let locs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
     assert!(locs.contains(&"https://test.example.jp/challenges/page/2/"));
     assert!(locs.contains(&"https://test.example.jp/columns/hello/"));
     assert!(!locs.iter().any(|l| l.contains("draft")));
-    assert!(t.read("robots.txt").contains("Sitemap: https://test.example.jp/sitemap.xml"));
+    assert!(t
+        .read("robots.txt")
+        .contains("Sitemap: https://test.example.jp/sitemap.xml"));
 }
 
 #[test]
@@ -175,7 +270,11 @@ fn output_is_deterministic() {
     assert_eq!(first, t.snapshot());
     let u = SiteTest::from_fixture("minimal");
     u.build();
-    assert_eq!(first, u.snapshot(), "a different folder gives the same bytes");
+    assert_eq!(
+        first,
+        u.snapshot(),
+        "a different folder gives the same bytes"
+    );
 }
 
 #[test]
@@ -186,8 +285,14 @@ fn site_templates_override_the_theme_file_by_file() {
         "{% extends \"base.html\" %}{% block main %}<h1 class=\"custom\">{{ page.title }}</h1>{% endblock main %}",
     );
     t.build();
-    assert_eq!(texts(&t.html("about/index.html"), "h1.custom"), ["このサイトについて"]);
-    assert!(!texts(&t.html("index.html"), ".hero").is_empty(), "other templates still come from the theme");
+    assert_eq!(
+        texts(&t.html("about/index.html"), "h1.custom"),
+        ["このサイトについて"]
+    );
+    assert!(
+        !texts(&t.html("index.html"), ".hero").is_empty(),
+        "other templates still come from the theme"
+    );
 }
 
 #[test]
@@ -197,15 +302,27 @@ fn base_url_with_a_path_prefixes_every_url() {
     o.base_url = Some("https://example.github.io/portal".into());
     tsunagari::pipeline::build(&o).unwrap();
     let doc = t.html("challenges/open-soon/index.html");
-    assert_eq!(attrs(&doc, "link[rel=stylesheet]", "href"), ["/portal/assets/style.css"]);
-    assert_eq!(attrs(&doc, ".prose a", "href")[0], "/portal/cases/good-case/#成果");
-    assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://example.github.io/portal/challenges/open-soon/"]);
+    assert_eq!(
+        attrs(&doc, "link[rel=stylesheet]", "href"),
+        ["/portal/assets/style.css"]
+    );
+    assert_eq!(
+        attrs(&doc, ".prose a", "href")[0],
+        "/portal/cases/good-case/#成果"
+    );
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["https://example.github.io/portal/challenges/open-soon/"]
+    );
 }
 
 #[test]
 fn static_files_are_copied_and_take_precedence() {
     let t = SiteTest::from_fixture("minimal");
-    t.file("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    t.file(
+        "static/images/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     t.file("static/robots.txt", "User-agent: *\nDisallow: /\n");
     t.build();
     assert!(t.exists("images/logo.svg"));

@@ -28,13 +28,22 @@ fn exit_codes() {
 #[test]
 fn messages_in_english_and_github_format() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", &challenge("dedline: 2026-06-30\n"));
+    t.file(
+        "content/challenges/a.md",
+        &challenge("dedline: 2026-06-30\n"),
+    );
     let (code, _, err) = t.cli(&["--lang", "en", "build", "--now", NOW]);
     assert_eq!(code, 1);
-    assert!(err.contains("error: content/challenges/a.md:6:1: there is no field named `dedline`"), "{err}");
+    assert!(
+        err.contains("error: content/challenges/a.md:6:1: there is no field named `dedline`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `deadline`?"), "{err}");
     let (_, out, _) = t.cli(&["--format", "github", "check", "--now", NOW]);
-    assert!(out.contains("::error file=content/challenges/a.md,line=6,col=1::"), "{out}");
+    assert!(
+        out.contains("::error file=content/challenges/a.md,line=6,col=1::"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -55,7 +64,10 @@ fn source_date_epoch_sets_the_build_date() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let status = texts(&t.html("challenges/open-soon/index.html"), ".entry-meta .status");
+    let status = texts(
+        &t.html("challenges/open-soon/index.html"),
+        ".entry-meta .status",
+    );
     assert_eq!(status, ["募集終了"]);
 }
 
@@ -68,7 +80,9 @@ fn init_makes_a_site_that_builds_at_once() {
     // init dates its pages today, so build as of today.
     let (code, _, err) = t.cli(&["build", "--root", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(site.join("public/challenges/first-challenge/index.html").exists());
+    assert!(site
+        .join("public/challenges/first-challenge/index.html")
+        .exists());
     let (code, _, _) = t.cli(&["init", "new-site"]);
     assert_eq!(code, 2, "init refuses a folder that is not empty");
 }
@@ -81,17 +95,33 @@ fn new_writes_a_draft_with_every_field_and_never_overwrites() {
         assert_eq!(code, 0, "{err}");
     }
     let text = std::fs::read_to_string(t.root.join("content/challenges/my-page.md")).unwrap();
-    for field in ["title:", "municipality:", "prefecture:", "date:", "work_style:", "engagement:", "reward:", "deadline:", "draft: true"] {
+    for field in [
+        "title:",
+        "municipality:",
+        "prefecture:",
+        "date:",
+        "work_style:",
+        "engagement:",
+        "reward:",
+        "deadline:",
+        "draft: true",
+    ] {
         assert!(text.contains(field), "{field} missing");
     }
-    assert!(text.contains("# 【必須】"), "fields are explained in Japanese");
+    assert!(
+        text.contains("# 【必須】"),
+        "fields are explained in Japanese"
+    );
     let r = t.build();
     assert_eq!(r.pages, 0, "new pages are drafts");
     assert_eq!(r.unpublished, 3);
     std::fs::write(t.root.join("content/challenges/my-page.md"), "大事な下書き").unwrap();
     let (code, _, _) = t.cli(&["new", "challenge", "my-page"]);
     assert_eq!(code, 2);
-    assert_eq!(std::fs::read_to_string(t.root.join("content/challenges/my-page.md")).unwrap(), "大事な下書き");
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("content/challenges/my-page.md")).unwrap(),
+        "大事な下書き"
+    );
     let (code, _, _) = t.cli(&["new", "challenge", "../escape"]);
     assert_eq!(code, 2);
 }

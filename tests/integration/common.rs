@@ -20,7 +20,9 @@ pub struct SiteTest {
 impl SiteTest {
     /// A copy of `tests/fixtures/sites/<name>`.
     pub fn from_fixture(name: &str) -> SiteTest {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites").join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sites")
+            .join(name);
         let t = SiteTest::blank();
         copy_dir(&src, &t.root);
         t
@@ -29,7 +31,10 @@ impl SiteTest {
     /// A site with only site.yaml and an empty content/.
     pub fn empty() -> SiteTest {
         let t = SiteTest::blank();
-        t.file("site.yaml", "title: テスト\nbase_url: https://test.example.jp/\n");
+        t.file(
+            "site.yaml",
+            "title: テスト\nbase_url: https://test.example.jp/\n",
+        );
         std::fs::create_dir_all(t.root.join("content")).unwrap();
         t
     }
@@ -86,7 +91,11 @@ impl SiteTest {
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
             .unwrap();
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into(),
+            String::from_utf8_lossy(&out.stderr).into(),
+        )
     }
 
     pub fn public(&self) -> PathBuf {
@@ -94,7 +103,8 @@ impl SiteTest {
     }
 
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.public().join(rel)).unwrap_or_else(|e| panic!("public/{rel}: {e}"))
+        std::fs::read_to_string(self.public().join(rel))
+            .unwrap_or_else(|e| panic!("public/{rel}: {e}"))
     }
 
     pub fn exists(&self, rel: &str) -> bool {
@@ -116,12 +126,20 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn copy_dir(src: &Path, dst: &Path) {
-    for e in walkdir::WalkDir::new(src).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let rel = e.path().strip_prefix(src).unwrap();
         let to = dst.join(rel);
         if e.file_type().is_dir() {
@@ -133,25 +151,47 @@ fn copy_dir(src: &Path, dst: &Path) {
 }
 
 pub fn render(d: &[Diagnostic]) -> String {
-    d.iter().map(|d| d.render(tsunagari::diagnostics::Lang::Ja)).collect()
+    d.iter()
+        .map(|d| d.render(tsunagari::diagnostics::Lang::Ja))
+        .collect()
 }
 
 /// Texts of the elements matching `css`.
 pub fn texts(doc: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).unwrap();
-    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
 }
 
 /// Values of attribute `attr` on the elements matching `css`.
 pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
     let sel = Selector::parse(css).unwrap();
-    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
 }
 
 /// Finds the one diagnostic whose problem matches, and checks its file and line.
-pub fn expect_at<'a>(d: &'a [Diagnostic], file: &str, line: usize, pred: impl Fn(&Problem) -> bool) -> &'a Diagnostic {
+pub fn expect_at<'a>(
+    d: &'a [Diagnostic],
+    file: &str,
+    line: usize,
+    pred: impl Fn(&Problem) -> bool,
+) -> &'a Diagnostic {
     let found: Vec<&Diagnostic> = d.iter().filter(|x| pred(&x.problem)).collect();
-    assert_eq!(found.len(), 1, "expected one matching diagnostic, got:\n{}", render(d));
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one matching diagnostic, got:\n{}",
+        render(d)
+    );
     let x = found[0];
     assert_eq!(x.path, Path::new(file), "wrong file:\n{}", render(d));
     assert_eq!(x.line, line, "wrong line:\n{}", render(d));

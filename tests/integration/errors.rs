@@ -9,51 +9,94 @@ fn broken_yaml_points_at_its_line() {
     let t = SiteTest::empty();
     t.file("content/challenges/a.md", "---\ntitle: 課題\nmunicipality: 汐見町\nsummary: \"閉じていない引用符\nprefecture: 新潟県\ndate: 2026-03-01\n---\n");
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a.md", 4, |p| matches!(p, Problem::YamlSyntax { .. }));
+    let x = expect_at(&d, "content/challenges/a.md", 4, |p| {
+        matches!(p, Problem::YamlSyntax { .. })
+    });
     assert_eq!(x.column, 10, "points at the opening quote");
     let msg = x.render(Lang::Ja);
-    assert!(msg.contains("YAML の書き方に誤り") && msg.contains("引用符"), "{msg}");
+    assert!(
+        msg.contains("YAML の書き方に誤り") && msg.contains("引用符"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn unclosed_front_matter_points_at_the_opening_fence() {
     let t = SiteTest::empty();
-    t.file("content/columns/a.md", "---\ntitle: コラム\ndate: 2026-03-01\n\n本文がここから始まる\n");
+    t.file(
+        "content/columns/a.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n\n本文がここから始まる\n",
+    );
     let d = t.errors();
-    let x = expect_at(&d, "content/columns/a.md", 1, |p| *p == Problem::UnclosedFrontMatter);
+    let x = expect_at(&d, "content/columns/a.md", 1, |p| {
+        *p == Problem::UnclosedFrontMatter
+    });
     assert!(x.render(Lang::Ja).contains("--- だけの行を入れて"));
 }
 
 #[test]
 fn missing_required_field_names_the_field() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", "---\ntitle: 課題\nprefecture: 新潟県\ndate: 2026-03-01\n---\n");
+    t.file(
+        "content/challenges/a.md",
+        "---\ntitle: 課題\nprefecture: 新潟県\ndate: 2026-03-01\n---\n",
+    );
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a.md", 1, |p| matches!(p, Problem::MissingField { field } if field == "municipality"));
+    let x = expect_at(
+        &d,
+        "content/challenges/a.md",
+        1,
+        |p| matches!(p, Problem::MissingField { field } if field == "municipality"),
+    );
     let ja = x.render(Lang::Ja);
-    assert!(ja.contains("必須の項目「municipality」がありません"), "{ja}");
-    assert!(x.render(Lang::En).contains("the required field `municipality` is missing"));
+    assert!(
+        ja.contains("必須の項目「municipality」がありません"),
+        "{ja}"
+    );
+    assert!(x
+        .render(Lang::En)
+        .contains("the required field `municipality` is missing"));
 }
 
 #[test]
 fn shortened_prefecture_suggests_the_full_name() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", "---\ntitle: 課題\nmunicipality: 八丈町\nprefecture: 東京\ndate: 2026-03-01\n---\n");
+    t.file(
+        "content/challenges/a.md",
+        "---\ntitle: 課題\nmunicipality: 八丈町\nprefecture: 東京\ndate: 2026-03-01\n---\n",
+    );
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a.md", 4, |p| matches!(p, Problem::InvalidPrefecture { .. }));
+    let x = expect_at(&d, "content/challenges/a.md", 4, |p| {
+        matches!(p, Problem::InvalidPrefecture { .. })
+    });
     assert_eq!(x.column, 13);
-    assert!(x.render(Lang::Ja).contains("「東京都」のことですか？"), "{}", x.render(Lang::Ja));
+    assert!(
+        x.render(Lang::Ja).contains("「東京都」のことですか？"),
+        "{}",
+        x.render(Lang::Ja)
+    );
     assert!(x.render(Lang::Ja).contains("4 | prefecture: 東京"));
 }
 
 #[test]
 fn wrong_work_style_lists_allowed_values() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", &challenge("work_style: テレワーク\n"));
+    t.file(
+        "content/challenges/a.md",
+        &challenge("work_style: テレワーク\n"),
+    );
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a.md", 6, |p| matches!(p, Problem::InvalidChoice { field, .. } if field == "work_style"));
+    let x = expect_at(
+        &d,
+        "content/challenges/a.md",
+        6,
+        |p| matches!(p, Problem::InvalidChoice { field, .. } if field == "work_style"),
+    );
     let msg = x.render(Lang::Ja);
-    assert!(msg.contains("remote") && msg.contains("リモート") && msg.contains("ハイブリッド"), "{msg}");
+    assert!(
+        msg.contains("remote") && msg.contains("リモート") && msg.contains("ハイブリッド"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -68,18 +111,36 @@ fn japanese_work_style_aliases_are_accepted() {
 #[test]
 fn impossible_date_is_an_error() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", &challenge("deadline: 2026-13-45\n"));
+    t.file(
+        "content/challenges/a.md",
+        &challenge("deadline: 2026-13-45\n"),
+    );
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a.md", 6, |p| matches!(p, Problem::InvalidDate { field, .. } if field == "deadline"));
-    assert!(x.render(Lang::Ja).contains("「deadline」の日付「2026-13-45」は正しい日付ではありません"));
+    let x = expect_at(
+        &d,
+        "content/challenges/a.md",
+        6,
+        |p| matches!(p, Problem::InvalidDate { field, .. } if field == "deadline"),
+    );
+    assert!(x
+        .render(Lang::Ja)
+        .contains("「deadline」の日付「2026-13-45」は正しい日付ではありません"));
 }
 
 #[test]
 fn misspelt_key_gets_did_you_mean() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", &challenge("dedline: 2026-06-30\n"));
+    t.file(
+        "content/challenges/a.md",
+        &challenge("dedline: 2026-06-30\n"),
+    );
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a.md", 6, |p| matches!(p, Problem::UnknownField { field, .. } if field == "dedline"));
+    let x = expect_at(
+        &d,
+        "content/challenges/a.md",
+        6,
+        |p| matches!(p, Problem::UnknownField { field, .. } if field == "dedline"),
+    );
     assert!(x.render(Lang::Ja).contains("「deadline」のことですか？"));
     assert!(x.render(Lang::En).contains("did you mean `deadline`?"));
 }
@@ -89,18 +150,33 @@ fn broken_internal_link_points_at_line_and_column() {
     let t = SiteTest::empty();
     t.file("content/columns/a.md", "---\ntitle: コラム\ndate: 2026-03-01\n---\n\n一行目\n\n詳しくは [事例](../cases/nothing.md) をご覧ください。\n");
     let d = t.errors();
-    let x = expect_at(&d, "content/columns/a.md", 8, |p| matches!(p, Problem::BrokenLink { target } if target == "../cases/nothing.md"));
+    let x = expect_at(
+        &d,
+        "content/columns/a.md",
+        8,
+        |p| matches!(p, Problem::BrokenLink { target } if target == "../cases/nothing.md"),
+    );
     assert_eq!(x.column, 6, "column counts characters: `詳しくは ` is five");
-    assert!(x.render(Lang::Ja).contains("リンク先「../cases/nothing.md」が見つかりません"));
+    assert!(x
+        .render(Lang::Ja)
+        .contains("リンク先「../cases/nothing.md」が見つかりません"));
 }
 
 #[test]
 fn link_to_a_draft_is_an_error() {
     let t = SiteTest::empty();
-    t.file("content/columns/a.md", "---\ntitle: コラム\ndate: 2026-03-01\n---\n[下書き](b.md)\n");
-    t.file("content/columns/b.md", "---\ntitle: 下書き\ndate: 2026-03-01\ndraft: true\n---\n");
+    t.file(
+        "content/columns/a.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n---\n[下書き](b.md)\n",
+    );
+    t.file(
+        "content/columns/b.md",
+        "---\ntitle: 下書き\ndate: 2026-03-01\ndraft: true\n---\n",
+    );
     let d = t.errors();
-    expect_at(&d, "content/columns/a.md", 5, |p| matches!(p, Problem::LinkToDraft { .. }));
+    expect_at(&d, "content/columns/a.md", 5, |p| {
+        matches!(p, Problem::LinkToDraft { .. })
+    });
 }
 
 #[test]
@@ -124,25 +200,41 @@ fn yaml_alias_bomb_fails_fast() {
     let names: Vec<char> = ('a'..='j').collect();
     for w in names.windows(2) {
         let (p, c) = (w[0], w[1]);
-        fm.push_str(&format!("{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+        fm.push_str(&format!(
+            "{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
     }
     fm.push_str("---\n");
     t.file("content/columns/bomb.md", &fm);
     let d = t.errors();
-    let x = expect_at(&d, "content/columns/bomb.md", 2, |p| *p == Problem::YamlTooComplex);
+    let x = expect_at(&d, "content/columns/bomb.md", 2, |p| {
+        *p == Problem::YamlTooComplex
+    });
     assert!(x.render(Lang::Ja).contains("複雑すぎます"));
 }
 
 #[test]
 fn two_files_with_the_same_url() {
     let t = SiteTest::empty();
-    t.file("content/columns/same.md", "---\ntitle: a\ndate: 2026-03-01\n---\n");
-    t.file("content/columns/same/index.md", "---\ntitle: b\ndate: 2026-03-01\n---\n");
+    t.file(
+        "content/columns/same.md",
+        "---\ntitle: a\ndate: 2026-03-01\n---\n",
+    );
+    t.file(
+        "content/columns/same/index.md",
+        "---\ntitle: b\ndate: 2026-03-01\n---\n",
+    );
     let d = t.errors();
-    let x = d.iter().find(|d| matches!(d.problem, Problem::DuplicateUrl { .. })).expect("duplicate reported");
+    let x = d
+        .iter()
+        .find(|d| matches!(d.problem, Problem::DuplicateUrl { .. }))
+        .expect("duplicate reported");
     let msg = x.render(Lang::Ja);
     assert!(msg.contains("/columns/same/"), "{msg}");
-    assert!(msg.contains("content/columns/same.md") && msg.contains("content/columns/same/index.md"), "{msg}");
+    assert!(
+        msg.contains("content/columns/same.md") && msg.contains("content/columns/same/index.md"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -150,18 +242,30 @@ fn plain_page_cannot_take_a_section_url() {
     let t = SiteTest::empty();
     t.file("content/challenges.md", "---\ntitle: 課題\n---\n");
     let d = t.errors();
-    assert!(d.iter().any(|d| matches!(d.problem, Problem::DuplicateUrl { .. })));
+    assert!(d
+        .iter()
+        .any(|d| matches!(d.problem, Problem::DuplicateUrl { .. })));
 }
 
 #[test]
 fn all_problems_of_a_build_are_reported_together() {
     let t = SiteTest::empty();
-    t.file("content/challenges/a.md", &challenge("dedline: 2026-06-30\n"));
-    t.file("content/challenges/b.md", "---\ntitle: 課題\nmunicipality: 町\nprefecture: 大阪\ndate: 2026-02-30\n---\n");
-    t.file("content/columns/c.md", "---\ntitle: コラム\ndate: 2026-03-01\n---\n[x](nothing.md)\n");
+    t.file(
+        "content/challenges/a.md",
+        &challenge("dedline: 2026-06-30\n"),
+    );
+    t.file(
+        "content/challenges/b.md",
+        "---\ntitle: 課題\nmunicipality: 町\nprefecture: 大阪\ndate: 2026-02-30\n---\n",
+    );
+    t.file(
+        "content/columns/c.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n---\n[x](nothing.md)\n",
+    );
     t.file("content/columns/d.md", "---\ntitle: [\n---\n");
     let d = t.errors();
-    let files: std::collections::BTreeSet<_> = d.iter().map(|d| d.path.display().to_string()).collect();
+    let files: std::collections::BTreeSet<_> =
+        d.iter().map(|d| d.path.display().to_string()).collect();
     assert_eq!(files.len(), 4, "{}", render(&d));
     assert!(d.len() >= 5, "{}", render(&d));
 }
@@ -175,18 +279,31 @@ fn unknown_case_challenge_and_missing_image() {
         "---\ntitle: 事例\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-03-01\nchallenges: [sado-turism]\nimage: nothing.jpg\n---\n",
     );
     let d = t.errors();
-    let x = expect_at(&d, "content/cases/a.md", 6, |p| matches!(p, Problem::UnknownChallenge { .. }));
-    assert!(x.render(Lang::Ja).contains("「sado-tourism」のことですか？"));
-    expect_at(&d, "content/cases/a.md", 7, |p| matches!(p, Problem::MissingImage { .. }));
+    let x = expect_at(&d, "content/cases/a.md", 6, |p| {
+        matches!(p, Problem::UnknownChallenge { .. })
+    });
+    assert!(x
+        .render(Lang::Ja)
+        .contains("「sado-tourism」のことですか？"));
+    expect_at(&d, "content/cases/a.md", 7, |p| {
+        matches!(p, Problem::MissingImage { .. })
+    });
 }
 
 #[test]
 fn site_yaml_errors_are_reported_with_lines() {
     let t = SiteTest::empty();
-    t.file("site.yaml", "title: テスト\nbase_url: https://test.example.jp/\npaginate_by: 0\nthem: default\n");
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\npaginate_by: 0\nthem: default\n",
+    );
     let d = t.errors();
-    expect_at(&d, "site.yaml", 3, |p| matches!(p, Problem::InvalidSiteValue { .. }));
-    let x = expect_at(&d, "site.yaml", 4, |p| matches!(p, Problem::UnknownField { .. }));
+    expect_at(&d, "site.yaml", 3, |p| {
+        matches!(p, Problem::InvalidSiteValue { .. })
+    });
+    let x = expect_at(&d, "site.yaml", 4, |p| {
+        matches!(p, Problem::UnknownField { .. })
+    });
     assert!(x.render(Lang::Ja).contains("「theme」のことですか？"));
 }
 
@@ -195,6 +312,9 @@ fn unknown_folder_in_content() {
     let t = SiteTest::empty();
     t.file("content/challenge/a.md", &challenge(""));
     let d = t.errors();
-    let x = d.iter().find(|d| matches!(d.problem, Problem::UnknownSection { .. })).unwrap();
+    let x = d
+        .iter()
+        .find(|d| matches!(d.problem, Problem::UnknownSection { .. }))
+        .unwrap();
     assert!(x.render(Lang::Ja).contains("「challenges」のことですか？"));
 }

@@ -10,14 +10,34 @@ const EVIL: &str = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
 fn assert_inert(doc: &Html, ctx: &str) {
     let sel = scraper::Selector::parse("*").unwrap();
     for el in doc.select(&sel) {
-        assert_ne!(el.value().name(), "script", "{ctx}: a <script> element reached the output");
+        assert_ne!(
+            el.value().name(),
+            "script",
+            "{ctx}: a <script> element reached the output"
+        );
         for (name, value) in el.value().attrs() {
-            assert!(!name.starts_with("on"), "{ctx}: event handler attribute {name}={value}");
-            let v: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-            assert!(!v.starts_with("javascript:") && !v.starts_with("vbscript:") && !v.starts_with("data:"), "{ctx}: {name}={value}");
+            assert!(
+                !name.starts_with("on"),
+                "{ctx}: event handler attribute {name}={value}"
+            );
+            let v: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+            assert!(
+                !v.starts_with("javascript:")
+                    && !v.starts_with("vbscript:")
+                    && !v.starts_with("data:"),
+                "{ctx}: {name}={value}"
+            );
         }
         if el.value().name() == "img" {
-            assert_ne!(el.value().attr("src"), Some("x"), "{ctx}: injected <img> reached the output");
+            assert_ne!(
+                el.value().attr("src"),
+                Some("x"),
+                "{ctx}: injected <img> reached the output"
+            );
         }
     }
 }
@@ -39,15 +59,24 @@ fn injected_html_and_javascript_urls_never_reach_the_output_live() {
         ),
     );
     t.build();
-    for page in ["challenges/evil/index.html", "challenges/index.html", "index.html"] {
+    for page in [
+        "challenges/evil/index.html",
+        "challenges/index.html",
+        "index.html",
+    ] {
         let doc = t.html(page);
         assert_inert(&doc, page);
     }
     let doc = t.html("challenges/evil/index.html");
     // The text is shown, escaped, so staff see what they wrote.
     assert!(texts(&doc, "h1")[0].contains("<script>alert(1)</script>"));
-    assert!(texts(&doc, ".prose").iter().any(|s| s.contains("<script>alert(3)</script>")));
-    assert!(texts(&doc, ".prose").iter().any(|s| s.contains("押して")), "link text stays, the link goes");
+    assert!(texts(&doc, ".prose")
+        .iter()
+        .any(|s| s.contains("<script>alert(3)</script>")));
+    assert!(
+        texts(&doc, ".prose").iter().any(|s| s.contains("押して")),
+        "link text stays, the link goes"
+    );
     // Feeds escape too: the content is text to an XML parser.
     let atom = t.read("challenges/atom.xml");
     let feed = roxmltree::Document::parse(&atom).expect("feed stays well-formed");
@@ -61,12 +90,26 @@ fn failed_build_leaves_previous_output_byte_identical() {
     let before = t.snapshot();
     assert!(!before.is_empty());
     // Break one file and add a new valid one: nothing of either may appear.
-    t.file("content/challenges/open-later.md", "---\ntitle: 壊れた\nprefecture: 東京\n---\n");
-    t.file("content/columns/new.md", "---\ntitle: 新しい\ndate: 2026-03-01\n---\n");
+    t.file(
+        "content/challenges/open-later.md",
+        "---\ntitle: 壊れた\nprefecture: 東京\n---\n",
+    );
+    t.file(
+        "content/columns/new.md",
+        "---\ntitle: 新しい\ndate: 2026-03-01\n---\n",
+    );
     assert!(t.build_at(NOW).is_err());
     assert_eq!(before, t.snapshot(), "public/ changed after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(&t.root).unwrap().filter_map(Result::ok).map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("tsunagari")).collect();
-    assert!(leftovers.is_empty(), "no staging folder left behind: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(&t.root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("tsunagari"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folder left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -87,7 +130,10 @@ fn a_folder_of_someone_elses_files_is_not_replaced() {
     t.file("docs/大事な資料.txt", "消さないで");
     let (code, _, err) = t.cli(&["build", "--now", NOW, "--output", "docs"]);
     assert_eq!(code, 2, "{err}");
-    assert_eq!(std::fs::read_to_string(t.root.join("docs/大事な資料.txt")).unwrap(), "消さないで");
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("docs/大事な資料.txt")).unwrap(),
+        "消さないで"
+    );
 }
 
 #[test]
@@ -100,7 +146,10 @@ fn raw_html_is_allowed_only_when_the_site_says_so() {
     );
     t.build();
     let doc = t.html("columns/video/index.html");
-    assert_eq!(attrs(&doc, ".embed iframe", "src"), ["https://www.youtube-nocookie.com/embed/abc"]);
+    assert_eq!(
+        attrs(&doc, ".embed iframe", "src"),
+        ["https://www.youtube-nocookie.com/embed/abc"]
+    );
     assert_eq!(attrs(&doc, ".embed iframe", "title"), ["町の紹介"]);
     assert_inert(&doc, "video");
 }

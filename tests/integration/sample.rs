@@ -12,22 +12,46 @@ fn sample_portal_builds_without_warnings_and_meets_the_brief() {
     let r = tsunagari::pipeline::build(&o).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(r.warnings.is_empty(), "{}", render(&r.warnings));
     let out = tmp.path().join("public");
-    let count = |dir: &str| std::fs::read_dir(out.join(dir)).unwrap().filter_map(Result::ok).filter(|e| e.path().join("index.html").exists() && e.file_name() != "page").count();
+    let count = |dir: &str| {
+        std::fs::read_dir(out.join(dir))
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().join("index.html").exists() && e.file_name() != "page")
+            .count()
+    };
     assert!(count("challenges") >= 12);
     assert!(count("cases") >= 6);
     assert!(count("columns") >= 6);
     for p in ["about", "privacy", "accessibility"] {
         assert!(out.join(p).join("index.html").exists(), "{p}");
     }
-    let list = scraper::Html::parse_document(&std::fs::read_to_string(out.join("challenges/index.html")).unwrap());
+    let list = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.join("challenges/index.html")).unwrap(),
+    );
     let places = texts(&list, ".card-place");
-    let prefectures: std::collections::BTreeSet<_> = places.iter().map(|p| p.split(' ').next().unwrap().to_string()).collect();
+    let prefectures: std::collections::BTreeSet<_> = places
+        .iter()
+        .map(|p| p.split(' ').next().unwrap().to_string())
+        .collect();
     assert!(prefectures.len() >= 6, "{prefectures:?}");
     let statuses = texts(&list, ".card .status");
-    assert!(statuses.iter().any(|s| s == "募集終了"), "some challenges are closed");
+    assert!(
+        statuses.iter().any(|s| s == "募集終了"),
+        "some challenges are closed"
+    );
     assert!(statuses.iter().any(|s| s == "募集中"));
-    for case in std::fs::read_dir(out.join("cases")).unwrap().filter_map(Result::ok).filter(|e| e.path().join("index.html").exists()) {
-        let doc = scraper::Html::parse_document(&std::fs::read_to_string(case.path().join("index.html")).unwrap());
-        assert!(!attrs(&doc, ".related a", "href").is_empty(), "{:?} is linked to a challenge", case.file_name());
+    for case in std::fs::read_dir(out.join("cases"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("index.html").exists())
+    {
+        let doc = scraper::Html::parse_document(
+            &std::fs::read_to_string(case.path().join("index.html")).unwrap(),
+        );
+        assert!(
+            !attrs(&doc, ".related a", "href").is_empty(),
+            "{:?} is linked to a challenge",
+            case.file_name()
+        );
     }
 }
