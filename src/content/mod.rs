@@ -230,7 +230,7 @@ const COMMON_KEYS: [&str; 8] = [
     "image_alt",
     "tags",
 ];
-const CHALLENGE_KEYS: [&str; 14] = [
+const CHALLENGE_KEYS: [&str; 13] = [
     "municipality",
     "prefecture",
     "organization",
@@ -485,12 +485,6 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
             let municipality = f.req_text("municipality").unwrap_or_default();
             let prefecture = read_prefecture(&mut f);
             let organization = f.text("organization");
-            // `description` is accepted as a synonym of summary (staff coming from other CMSs).
-            if common.summary.is_none() {
-                common.summary = f.text("description");
-            } else {
-                f.text("description");
-            }
             let themes = f.list("themes");
             let work_style = f
                 .choice("work_style", &WorkStyle::ALIASES)
