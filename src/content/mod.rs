@@ -244,7 +244,6 @@ const CHALLENGE_KEYS: [&str; 13] = [
     "deadline",
     "status",
     "skills",
-    "description",
 ];
 const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenges"];
 
