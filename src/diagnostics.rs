@@ -142,6 +142,10 @@ pub enum Problem {
     Template {
         detail: String,
     },
+    /// A file that exists but cannot be read (permissions, a folder named like a file…).
+    Unreadable {
+        detail: String,
+    },
 }
 
 impl Problem {
@@ -337,6 +341,13 @@ impl Problem {
                     "site.yaml was not found".into()
                 }
             }
+            Unreadable { detail } => {
+                if ja {
+                    format!("ファイルを読み込めません（{detail}）")
+                } else {
+                    format!("the file cannot be read ({detail})")
+                }
+            }
             Template { detail } => {
                 if ja {
                     format!("テンプレートの処理に失敗しました: {detail}")
@@ -504,6 +515,13 @@ impl Problem {
             } else {
                 "set status: closed if recruiting has ended, or move the deadline".into()
             },
+            Unreadable { .. } => {
+                if ja {
+                    "ファイルの読み取り権限を確認してください".into()
+                } else {
+                    "check that the file can be read".into()
+                }
+            }
             InvalidSiteValue { .. } | Template { .. } => return None,
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()

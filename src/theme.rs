@@ -94,7 +94,7 @@ impl Theme {
 fn io_diag(p: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
         p,
-        Problem::Template {
+        Problem::Unreadable {
             detail: e.to_string(),
         },
     )

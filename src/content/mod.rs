@@ -406,7 +406,7 @@ fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
         Err(err) => {
             let d = Diagnostic::error(
                 &entry.rel,
-                Problem::Template {
+                Problem::Unreadable {
                     detail: err.to_string(),
                 },
             );
@@ -641,6 +641,20 @@ mod tests {
             && matches!(p, Problem::InvalidChoice { suggestion: Some(s), .. } if s == "remote")));
         assert!(got.iter().any(|(l, p)| *l == 6
             && matches!(p, Problem::UnknownField { suggestion: Some(s), .. } if s == "deadline")));
+    }
+
+    #[test]
+    fn windows_line_endings() {
+        let text = "---\r\ntitle: コラム\r\ndate: 2026-01-01\r\ndedline: x\r\n---\r\n本文\r\n";
+        let (s, d) = parse(Role::Page(Kind::Column), text);
+        assert_eq!(s.unwrap().common.title, "コラム");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 4);
+        assert_eq!(
+            d[0].source_line.as_deref(),
+            Some("dedline: x"),
+            "no stray carriage return in the quoted line"
+        );
     }
 
     #[test]
