@@ -195,47 +195,43 @@ fn summary(r: &Report, lang: Lang) {
         .iter()
         .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
         .collect();
-    match lang {
-        Lang::Ja => {
-            eprintln!(
-                "{} ページ（うち募集中の課題 {} 件）、{} ファイルを {} に出力しました（{:.2} 秒: {}）。",
-                r.pages,
-                r.open_challenges,
-                r.files,
-                r.output.display(),
-                total,
-                detail.join(", ")
-            );
-            if r.unpublished > 0 {
-                eprintln!(
-                    "下書き・公開日前のページ {} 件は出力していません（--drafts で確認できます）。",
-                    r.unpublished
-                );
-            }
-            if !r.warnings.is_empty() {
-                eprintln!("警告 {} 件。", r.warnings.len());
-            }
+    let ja = lang == Lang::Ja;
+    let (pages, open, files, out, ms) = (
+        r.pages,
+        r.open_challenges,
+        r.files,
+        r.output.display(),
+        detail.join(", "),
+    );
+    eprintln!(
+        "{}",
+        if ja {
+            format!("{pages} ページ（うち募集中の課題 {open} 件）、{files} ファイルを {out} に出力しました（{total:.2} 秒: {ms}）。")
+        } else {
+            format!("{pages} pages ({open} open challenges), {files} files written to {out} in {total:.2} s ({ms}).")
         }
-        Lang::En => {
-            eprintln!(
-                "{} pages ({} open challenges), {} files written to {} in {:.2} s ({}).",
-                r.pages,
-                r.open_challenges,
-                r.files,
-                r.output.display(),
-                total,
-                detail.join(", ")
-            );
-            if r.unpublished > 0 {
-                eprintln!(
-                    "{} draft or scheduled page(s) left out (see them with --drafts).",
-                    r.unpublished
-                );
+    );
+    let n = r.unpublished;
+    if n > 0 {
+        eprintln!(
+            "{}",
+            if ja {
+                format!("下書き・公開日前のページ {n} 件は出力していません（--drafts で確認できます）。")
+            } else {
+                format!("{n} draft or scheduled page(s) left out (see them with --drafts).")
             }
-            if !r.warnings.is_empty() {
-                eprintln!("{} warning(s).", r.warnings.len());
+        );
+    }
+    let w = r.warnings.len();
+    if w > 0 {
+        eprintln!(
+            "{}",
+            if ja {
+                format!("警告 {w} 件。")
+            } else {
+                format!("{w} warning(s).")
             }
-        }
+        );
     }
 }
 
