@@ -318,3 +318,42 @@ fn unknown_folder_in_content() {
         .unwrap();
     assert!(x.render(Lang::Ja).contains("「challenges」のことですか？"));
 }
+
+/// Whatever staff type, parsing reports problems instead of panicking: every prefix of a real
+/// challenge (cut at each character) and the same file with awkward characters spliced in.
+#[test]
+fn mangled_files_never_panic() {
+    let original = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content/challenges/shiomi-fishery-brand/index.md"),
+    )
+    .unwrap();
+    let entry = |rel: &str| tsunagari::content::Entry {
+        rel: rel.into(),
+        role: tsunagari::content::Role::Page(tsunagari::content::Kind::Challenge),
+        slug: "x".into(),
+        bundle: None,
+        assets: vec![],
+    };
+    let opts = tsunagari::markdown::Options::default();
+    let check = |text: String| {
+        let (source, _) = tsunagari::content::parse_source(entry("content/challenges/x.md"), text);
+        if let Some(s) = source {
+            let _ = tsunagari::markdown::render(s.body(), &opts, &|_| {
+                tsunagari::markdown::LinkTarget::Missing
+            });
+        }
+    };
+    let cuts: Vec<usize> = original.char_indices().map(|(i, _)| i).step_by(3).collect();
+    for &i in &cuts {
+        check(original[..i].to_string());
+    }
+    let splices = [
+        "\"", "'", ":", "- ", "\t", "\n---\n", "[", "{", "&a ", "*a", "|", "#", "\u{feff}",
+        "\u{200b}", "あ", "`", "<", "](", "\r",
+    ];
+    for (n, &i) in cuts.iter().enumerate().step_by(7) {
+        let s = splices[n % splices.len()];
+        check(format!("{}{s}{}", &original[..i], &original[i..]));
+    }
+}
