@@ -50,7 +50,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site in DIR that builds at once
     Init(InitArgs),
-    /// Create a new challenge, case or column with every field explained
+    /// Create a new challenge, case, column or municipality profile with every field explained
     New(NewArgs),
 }
 
@@ -99,6 +99,7 @@ pub enum NewKind {
     Challenge,
     Case,
     Column,
+    Municipality,
 }
 
 #[derive(clap::Args, Debug)]
@@ -222,6 +223,17 @@ fn summary(r: &Report, lang: Lang) {
             }
         );
     }
+    if let Some(d) = r.next_change {
+        let file = r.output.join(".tsunagari/next-rebuild");
+        eprintln!(
+            "{}",
+            if ja {
+                format!("次に募集状況が変わる日: {d}（この日に再ビルドしてください。{} にも書きました）", file.display())
+            } else {
+                format!("Next status change: {d} (rebuild on that day; also written to {}).", file.display())
+            }
+        );
+    }
     let w = r.warnings.len();
     if w > 0 {
         eprintln!(
@@ -306,6 +318,7 @@ impl NewArgs {
             NewKind::Challenge => Kind::Challenge,
             NewKind::Case => Kind::Case,
             NewKind::Column => Kind::Column,
+            NewKind::Municipality => Kind::Municipality,
         };
         match crate::scaffold::new_page(&self.root, kind, &self.slug, today()) {
             Ok(p) => {

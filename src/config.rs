@@ -23,6 +23,30 @@ pub struct MarkdownConfig {
     pub allow_iframes: Vec<String>,
 }
 
+/// What the accessibility-policy page template states (JIS X 8341-3 terms).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccessibilityConfig {
+    /// The standard, e.g. `JIS X 8341-3:2016`.
+    pub standard: String,
+    /// Target level: `A`, `AA` or `AAA`.
+    pub level: String,
+    /// 準拠 / 一部準拠 / 配慮 (the guideline's terms); empty when not declared.
+    pub conformance: String,
+    /// Which pages the policy covers.
+    pub scope: String,
+}
+
+impl Default for AccessibilityConfig {
+    fn default() -> Self {
+        AccessibilityConfig {
+            standard: "JIS X 8341-3:2016".into(),
+            level: "AA".into(),
+            conformance: String::new(),
+            scope: "このサイトのすべてのページ".into(),
+        }
+    }
+}
+
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -51,9 +75,14 @@ pub struct Config {
     pub closing_soon_days: i64,
     pub feed_limit: usize,
     pub markdown: MarkdownConfig,
+    /// Taxonomies with term pages, in menu order.
+    pub taxonomies: Vec<crate::taxonomy::TaxonomyKind>,
+    pub accessibility: AccessibilityConfig,
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 18] = [
+    "taxonomies",
+    "accessibility",
     "title",
     "description",
     "base_url",
@@ -174,6 +203,45 @@ impl Config {
                 },
             );
         }
+        let taxonomies = match f.node("taxonomies") {
+            None => crate::taxonomy::TaxonomyKind::ALL.to_vec(),
+            Some(_) => {
+                let mut out = Vec::new();
+                for name in f.list("taxonomies") {
+                    match crate::taxonomy::TaxonomyKind::from_key(&name) {
+                        Some(k) if !out.contains(&k) => out.push(k),
+                        Some(_) => {}
+                        None => {
+                            let allowed: Vec<String> =
+                                crate::taxonomy::TaxonomyKind::ALL.iter().map(|k| k.key().to_string()).collect();
+                            let suggestion = crate::suggest::did_you_mean(&name, allowed.iter().map(String::as_str));
+                            f.problem_at(
+                                "taxonomies",
+                                Problem::InvalidChoice { field: "taxonomies".into(), value: name, allowed, suggestion },
+                            );
+                        }
+                    }
+                }
+                out
+            }
+        };
+        let mut accessibility = AccessibilityConfig::default();
+        if let Some(sub) = f.sub("accessibility") {
+            let mut a = Fields::new(&sub, text, file, 1);
+            if let Some(v) = a.text("standard") {
+                accessibility.standard = v;
+            }
+            if let Some(v) = a.choice("level", &[("A", "A"), ("AA", "AA"), ("AAA", "AAA"), ("a", "A"), ("aa", "AA"), ("aaa", "AAA")]) {
+                accessibility.level = v.into();
+            }
+            if let Some(v) = a.choice("conformance", &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")]) {
+                accessibility.conformance = v.into();
+            }
+            if let Some(v) = a.text("scope") {
+                accessibility.scope = v;
+            }
+            sub_diags.extend(a.finish(&["standard", "level", "conformance", "scope"]));
+        }
         let mut diags = f.finish(&KEYS);
         diags.extend(sub_diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -199,6 +267,8 @@ impl Config {
             closing_soon_days,
             feed_limit: feed_limit as usize,
             markdown,
+            taxonomies,
+            accessibility,
         })
     }
 

@@ -11,20 +11,39 @@ use std::fmt::Write as _;
 /// Atom feed of one section (or of every section when `kind` is None), newest first.
 pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let c = &site.config;
-    let tz = c.timezone;
-    let (title, alternate, path) = match kind {
-        Some(k) => (
-            format!("{} | {}", site.sections[&k].title, c.title),
-            site.section_url(k),
-            format!("{}/atom.xml", k.folder()),
-        ),
-        None => (c.title.clone(), c.base_path.clone(), "atom.xml".to_string()),
+    let (title, alternate) = match kind {
+        Some(k) => (format!("{} | {}", site.sections[&k].title, c.title), site.section_url(k)),
+        None => (c.title.clone(), c.base_path.clone()),
     };
-    let mut pages: Vec<&Page> = site
+    let pages: Vec<&Page> = site
         .pages
         .iter()
-        .filter(|p| p.kind != Kind::Page && kind.is_none_or(|k| p.kind == k))
+        .filter(|p| matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column) && kind.is_none_or(|k| p.kind == k))
         .collect();
+    atom_of(site, &title, &alternate, pages)
+}
+
+/// Atom feeds of every prefecture and theme term (`/prefectures/niigata/atom.xml`), so visitors
+/// can follow "new challenges in 新潟県".
+pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
+    let mut out = Vec::new();
+    for t in &site.taxonomies {
+        if !crate::render::has_feed(t.kind) {
+            continue;
+        }
+        for term in &t.terms {
+            let title = format!("{}（{}）| {}", term.name, t.kind.title(), site.config.title);
+            out.push(atom_of(site, &title, &term.url, term.pages.iter().map(|&i| &site.pages[i]).collect()));
+        }
+    }
+    out
+}
+
+/// An Atom feed of `pages` (newest first, at most `feed_limit`), served at `alternate` + `atom.xml`.
+pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>) -> OutputFile {
+    let c = &site.config;
+    let tz = c.timezone;
+    let path = format!("{}atom.xml", alternate.strip_prefix(c.base_path.as_str()).unwrap_or(alternate));
     pages.sort_by_key(|p| {
         (
             std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
@@ -53,11 +72,11 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         escape(&c.language)
     );
-    let _ = writeln!(x, "  <title>{}</title>", escape(&title));
+    let _ = writeln!(x, "  <title>{}</title>", escape(title));
     if !c.description.is_empty() {
         let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&c.description));
     }
-    let _ = writeln!(x, "  <id>{}</id>", escape(&c.absolute(&alternate)));
+    let _ = writeln!(x, "  <id>{}</id>", escape(&c.absolute(alternate)));
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -66,7 +85,7 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&c.absolute(&alternate))
+        escape(&c.absolute(alternate))
     );
     let _ = writeln!(x, "  <updated>{feed_updated}</updated>");
     let _ = writeln!(
@@ -190,6 +209,21 @@ pub fn robots(site: &Site) -> OutputFile {
     }
 }
 
+/// The JSON feed of open challenges (`/challenges/open.json`).
+pub fn json_feed(site: &Site) -> OutputFile {
+    let v = crate::structured::open_challenges_feed(site);
+    let mut bytes = serde_json::to_vec_pretty(&v).expect("JSON values always serialise");
+    bytes.push(b'\n');
+    OutputFile { path: "challenges/open.json".into(), bytes }
+}
+
+/// `.tsunagari/next-rebuild`: the next date a status changes, or empty. CI reads it to schedule
+/// the rebuild that closes a challenge on time.
+pub fn next_rebuild(next: Option<crate::date::Date>) -> OutputFile {
+    let text = next.map(|d| format!("{d}\n")).unwrap_or_default();
+    OutputFile { path: ".tsunagari/next-rebuild".into(), bytes: text.into_bytes() }
+}
+
 /// Site paths of every page for the sitemap, with lastmod dates.
 pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     let tz = site.config.timezone;
@@ -201,12 +235,28 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         v.push((base.clone(), None));
         v.extend((2..=total).map(|i| (format!("{base}page/{i}/"), None)));
     }
-    for p in &site.pages {
-        let lastmod = p
-            .common
-            .updated
-            .or(p.common.date)
-            .map(|d| d.date_in(tz).to_string());
+    let per = site.config.paginate_by;
+    let paginated = |v: &mut Vec<(String, Option<String>)>, base: &str, n: usize| {
+        v.push((base.to_string(), None));
+        v.extend((2..=n.div_ceil(per).max(1)).map(|i| (format!("{base}page/{i}/"), None)));
+    };
+    for open in [true, false] {
+        let n = crate::render::status_pages(site, open).len();
+        paginated(&mut v, &crate::render::status_url(&site.config, open), n);
+    }
+    for t in &site.taxonomies {
+        v.push((t.url.clone(), None));
+        for term in &t.terms {
+            paginated(&mut v, &term.url, term.pages.len());
+        }
+    }
+    v.push((crate::render::municipalities_url(&site.config), None));
+    for m in &site.municipalities {
+        let lastmod = m.profile.and_then(|i| site.pages[i].common.updated).map(|d| d.date_in(tz).to_string());
+        v.push((m.url.clone(), lastmod));
+    }
+    for p in site.pages.iter().filter(|p| p.kind != Kind::Municipality) {
+        let lastmod = p.common.updated.or(p.common.date).map(|d| d.date_in(tz).to_string());
         v.push((p.url.clone(), lastmod));
     }
     v

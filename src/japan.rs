@@ -52,6 +52,25 @@ pub const PREFECTURES: [(&str, &str); 47] = [
     ("沖縄県", "九州・沖縄"),
 ];
 
+/// URL slugs of the prefectures (Hepburn, no macrons), in the same order as [`PREFECTURES`].
+/// Stable by design: these are part of public URLs (`/prefectures/niigata/`).
+pub const PREFECTURE_SLUGS: [&str; 47] = [
+    "hokkaido", "aomori", "iwate", "miyagi", "akita", "yamagata", "fukushima", "ibaraki", "tochigi",
+    "gunma", "saitama", "chiba", "tokyo", "kanagawa", "niigata", "toyama", "ishikawa", "fukui",
+    "yamanashi", "nagano", "gifu", "shizuoka", "aichi", "mie", "shiga", "kyoto", "osaka", "hyogo",
+    "nara", "wakayama", "tottori", "shimane", "okayama", "hiroshima", "yamaguchi", "tokushima",
+    "kagawa", "ehime", "kochi", "fukuoka", "saga", "nagasaki", "kumamoto", "oita", "miyazaki",
+    "kagoshima", "okinawa",
+];
+
+/// Regions (地方) in the order they are shown.
+pub const REGIONS: [&str; 7] = ["北海道・東北", "関東", "中部", "近畿", "中国", "四国", "九州・沖縄"];
+
+/// URL slug of a prefecture written in full.
+pub fn prefecture_slug(name: &str) -> Option<&'static str> {
+    prefecture_code(name).map(|c| PREFECTURE_SLUGS[usize::from(c) - 1])
+}
+
 /// JIS code (1–47) of a prefecture written in full, or None.
 pub fn prefecture_code(name: &str) -> Option<u8> {
     PREFECTURES
@@ -91,6 +110,14 @@ mod tests {
         assert_eq!(prefecture_code("沖縄県"), Some(47));
         assert_eq!(prefecture_code("東京"), None);
         assert_eq!(region_of("新潟県"), Some("中部"));
+        assert_eq!(prefecture_slug("新潟県"), Some("niigata"));
+        assert_eq!(prefecture_slug("沖縄県"), Some("okinawa"));
+        assert_eq!(prefecture_slug("東京都"), Some("tokyo"));
+        let mut slugs = PREFECTURE_SLUGS.to_vec();
+        slugs.sort();
+        slugs.dedup();
+        assert_eq!(slugs.len(), 47, "slugs are unique");
+        assert!(PREFECTURES.iter().all(|(_, r)| REGIONS.contains(r)));
     }
 
     #[test]

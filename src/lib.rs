@@ -20,6 +20,8 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod site;
+pub mod structured;
 pub mod suggest;
+pub mod taxonomy;
 pub mod theme;
 pub mod yaml;

@@ -37,6 +37,8 @@ pub struct Report {
     pub generated_bytes: u64,
     pub unpublished: usize,
     pub open_challenges: usize,
+    /// The next date on which a challenge's status changes or a scheduled page goes live.
+    pub next_change: Option<crate::date::Date>,
     pub timings: Vec<(&'static str, Duration)>,
     pub warnings: Vec<Diagnostic>,
 }
@@ -136,6 +138,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
             .iter()
             .map(|k| feeds::atom(&site, Some(*k))),
     );
+    feeds_out.extend(feeds::term_feeds(&site));
+    feeds_out.push(feeds::json_feed(&site));
+    feeds_out.push(feeds::next_rebuild(crate::taxonomy::next_change(&site)));
     feeds_out.push(feeds::sitemap(&site, feeds::sitemap_entries(&site)));
     feeds_out.push(feeds::robots(&site));
     for f in feeds_out {
@@ -209,7 +214,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     }
     Ok(Report {
         output: out,
-        pages: site.pages.len(),
+        pages: site.pages.iter().filter(|p| p.kind != content::Kind::Municipality).count(),
         files,
         generated_bytes,
         unpublished: site.unpublished,
@@ -217,6 +222,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
             .of_kind(content::Kind::Challenge)
             .filter(|(_, p)| p.status.is_some_and(site::Status::is_open))
             .count(),
+        next_change: crate::taxonomy::next_change(&site),
         timings,
         warnings,
     })

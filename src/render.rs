@@ -1,21 +1,26 @@
 //! The only module that knows tera: turns the [`Site`] into HTML files through the theme's
 //! templates. Every value reaches templates as data and is HTML-escaped by tera's autoescape
-//! (templates end in `.html`); only Markdown output, already sanitised, is marked safe.
-//! Rendering is pure (site + templates → bytes), so pages render in parallel without locks.
+//! (templates end in `.html`); only Markdown output (already sanitised) and JSON-LD (escaped by
+//! [`structured::script_json`]) are marked safe. Rendering is pure (site + templates → bytes), so
+//! every page renders in parallel without locks.
 
+use crate::config::{Config, MenuItem};
 use crate::content::{Extra, Kind};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::japan;
 use crate::markdown::Heading;
 use crate::output::OutputFile;
 use crate::site::{Page, Site, Status};
+use crate::structured;
+use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 8] = [
+pub const REQUIRED_TEMPLATES: [&str; 12] = [
     "base.html",
     "home.html",
     "section.html",
@@ -24,11 +29,15 @@ pub const REQUIRED_TEMPLATES: [&str; 8] = [
     "column.html",
     "page.html",
     "404.html",
+    "taxonomy.html",
+    "term.html",
+    "municipalities.html",
+    "municipality.html",
 ];
 
 pub struct Renderer {
     tera: Tera,
-    origins: std::collections::HashMap<String, String>,
+    origins: HashMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -41,14 +50,14 @@ struct SiteView<'a> {
     organization: &'a str,
     copyright: Option<&'a str>,
     twitter_site: Option<&'a str>,
-    menu: Vec<crate::config::MenuItem>,
-    footer_menu: Vec<crate::config::MenuItem>,
+    menu: Vec<MenuItem>,
+    footer_menu: Vec<MenuItem>,
     build_date: String,
     build_date_ja: String,
     year: i32,
     generator: &'static str,
     feed_url: String,
-    search_url: String,
+    accessibility: &'a crate::config::AccessibilityConfig,
 }
 
 #[derive(Serialize)]
@@ -59,18 +68,29 @@ pub struct LinkView<'a> {
     kind_label: &'static str,
     status: Option<&'static str>,
     status_label: Option<&'static str>,
+    place: Option<String>,
+}
+
+/// A link to a term page (or plain text when the taxonomy has no pages).
+#[derive(Serialize, Clone)]
+struct TermLink {
+    name: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
 struct ChallengeView<'a> {
     municipality: &'a str,
+    municipality_url: Option<&'a str>,
     prefecture: &'a str,
+    prefecture_url: Option<String>,
     region: &'static str,
     organization: Option<&'a str>,
-    themes: &'a [String],
+    themes: Vec<TermLink>,
     work_style: Option<&'static str>,
     work_style_label: Option<&'static str>,
-    engagement: &'a [String],
+    work_style_url: Option<String>,
+    engagement: Vec<TermLink>,
     reward: Option<&'a str>,
     duration: Option<&'a str>,
     visits: Option<&'a str>,
@@ -81,14 +101,16 @@ struct ChallengeView<'a> {
     status: &'static str,
     status_label: &'static str,
     is_open: bool,
-    skills: &'a [String],
+    skills: Vec<TermLink>,
 }
 
 #[derive(Serialize)]
 struct CaseView<'a> {
     municipality: &'a str,
+    municipality_url: Option<&'a str>,
     prefecture: &'a str,
-    themes: &'a [String],
+    prefecture_url: Option<String>,
+    themes: Vec<TermLink>,
 }
 
 #[derive(Serialize)]
@@ -106,19 +128,20 @@ struct PageView<'a> {
     updated_ja: Option<String>,
     image: Option<String>,
     image_alt: &'a str,
-    tags: &'a [String],
+    tags: Vec<TermLink>,
     author: Option<&'a str>,
     content: Option<&'a str>,
     toc: &'a [Heading],
     challenge: Option<ChallengeView<'a>>,
     case: Option<CaseView<'a>>,
     related: Vec<LinkView<'a>>,
+    similar: Vec<LinkView<'a>>,
 }
 
 /// Head metadata of one output page.
 #[derive(Serialize)]
 struct Meta {
-    /// Site path of the page (`/challenges/`), to mark the current menu item.
+    /// Site path of the page, to mark the current menu item.
     path: String,
     title: String,
     description: String,
@@ -127,6 +150,7 @@ struct Meta {
     image: Option<String>,
     image_alt: String,
     feed: Option<String>,
+    json_feed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -151,12 +175,51 @@ struct PagerLink {
     current: bool,
 }
 
+/// A list of links with counts, optionally split into named groups (prefectures by region).
+#[derive(Serialize, Clone)]
+struct Group {
+    title: String,
+    key: String,
+    subgroups: Vec<Subgroup>,
+    /// How many items, for `<details>` summaries.
+    count: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct Subgroup {
+    name: String,
+    items: Vec<GroupItem>,
+}
+
+#[derive(Serialize, Clone)]
+struct GroupItem {
+    name: String,
+    url: String,
+    count: usize,
+    open: usize,
+}
+
+enum Job {
+    Page(usize),
+    Home,
+    NotFound,
+    /// Section list: kind, page number (1-based), total pages.
+    Section(Kind, usize, usize),
+    /// Challenges by status (open or closed): page number, total pages.
+    Status(bool, usize, usize),
+    TaxonomyIndex(usize),
+    /// Taxonomy index, term index, page number, total pages.
+    Term(usize, usize, usize, usize),
+    MunicipalityIndex,
+    Municipality(usize),
+}
+
 impl Renderer {
     /// Compiles the theme's templates; problems name the template file.
     pub fn new(theme: &Theme, site: &Site) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         let mut diags = Vec::new();
-        let mut origins = std::collections::HashMap::new();
+        let mut origins = HashMap::new();
         let mut sources = Vec::new();
         for (name, file) in &theme.templates {
             match std::str::from_utf8(&file.bytes) {
@@ -166,23 +229,34 @@ impl Renderer {
             origins.insert(name.clone(), file.origin.display().to_string());
         }
         if let Err(e) = tera.add_raw_templates(sources) {
-            diags.push(Diagnostic::error(
-                "templates",
-                Problem::Template {
-                    detail: error_chain(&e),
-                },
-            ));
+            diags.push(Diagnostic::error("templates", Problem::Template { detail: error_chain(&e) }));
         }
         for name in REQUIRED_TEMPLATES {
             if !theme.templates.contains_key(name) {
                 diags.push(Diagnostic::error(
                     format!("templates/{name}"),
-                    Problem::Template {
-                        detail: format!(
-                            "テンプレート {name} がありません / template {name} is missing"
-                        ),
-                    },
+                    Problem::Template { detail: format!("テンプレート {name} がありません / template {name} is missing") },
                 ));
+            }
+        }
+        for p in &site.pages {
+            if let Extra::Page { layout: Some(l), .. } = &p.extra {
+                if !theme.templates.contains_key(&format!("{l}.html")) {
+                    diags.push(Diagnostic::error(
+                        &p.source,
+                        Problem::InvalidChoice {
+                            field: "layout".into(),
+                            value: l.clone(),
+                            allowed: theme
+                                .templates
+                                .keys()
+                                .filter(|k| !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str()))
+                                .map(|k| k.trim_end_matches(".html").to_string())
+                                .collect(),
+                            suggestion: None,
+                        },
+                    ));
+                }
             }
         }
         if !diags.is_empty() {
@@ -191,12 +265,10 @@ impl Renderer {
         let c = &site.config;
         let menu = c.menu.clone().unwrap_or_else(|| default_menu(site));
         let footer_menu = c.footer_menu.clone().unwrap_or_else(|| {
-            site.of_kind(Kind::Page)
-                .map(|(_, p)| crate::config::MenuItem {
-                    name: p.common.title.clone(),
-                    url: p.url.clone(),
-                })
-                .collect()
+            let mut m: Vec<MenuItem> =
+                site.of_kind(Kind::Page).map(|(_, p)| MenuItem { name: p.common.title.clone(), url: p.url.clone() }).collect();
+            m.push(MenuItem { name: site.sections[&Kind::Municipality].title.clone(), url: municipalities_url(c) });
+            m
         });
         let view = SiteView {
             title: &c.title,
@@ -214,51 +286,50 @@ impl Renderer {
             year: site.today.year,
             generator: concat!("tsunagari ", env!("CARGO_PKG_VERSION")),
             feed_url: format!("{}atom.xml", c.base_path),
-            search_url: format!("{}search/", c.base_path),
+            accessibility: &c.accessibility,
         };
         tera.global_context().insert("site", &view);
         Ok(Renderer { tera, origins })
     }
 
-    fn render(
-        &self,
-        template: &str,
-        ctx: &Context,
-        out_path: String,
-    ) -> Result<OutputFile, Diagnostic> {
+    fn render(&self, template: &str, ctx: &Context, out_path: String) -> Result<OutputFile, Diagnostic> {
         match self.tera.render(template, ctx) {
-            Ok(s) => Ok(OutputFile {
-                path: out_path,
-                bytes: s.into_bytes(),
-            }),
+            Ok(s) => Ok(OutputFile { path: out_path, bytes: s.into_bytes() }),
             Err(e) => {
-                let origin = self
-                    .origins
-                    .get(template)
-                    .cloned()
-                    .unwrap_or_else(|| template.to_string());
-                Err(Diagnostic::error(
-                    origin,
-                    Problem::Template {
-                        detail: error_chain(&e),
-                    },
-                ))
+                let origin = self.origins.get(template).cloned().unwrap_or_else(|| template.to_string());
+                Err(Diagnostic::error(origin, Problem::Template { detail: error_chain(&e) }))
             }
         }
     }
 
     /// Renders every HTML page of the site.
     pub fn render_site(&self, site: &Site) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+        let per = site.config.paginate_by;
+        let pages_of = |n: usize| n.div_ceil(per).max(1);
+        let mut jobs: Vec<Job> =
+            (0..site.pages.len()).filter(|&i| site.pages[i].kind != Kind::Municipality).map(Job::Page).collect();
         jobs.push(Job::Home);
         jobs.push(Job::NotFound);
         for k in Kind::SECTIONS {
-            let n = site.of_kind(k).count();
-            let total = n.div_ceil(site.config.paginate_by).max(1);
+            let total = pages_of(site.of_kind(k).count());
             jobs.extend((1..=total).map(|p| Job::Section(k, p, total)));
         }
+        for open in [true, false] {
+            let total = pages_of(status_pages(site, open).len());
+            jobs.extend((1..=total).map(|p| Job::Status(open, p, total)));
+        }
+        for (ti, t) in site.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyIndex(ti));
+            for (xi, term) in t.terms.iter().enumerate() {
+                let total = pages_of(term.pages.len());
+                jobs.extend((1..=total).map(|p| Job::Term(ti, xi, p, total)));
+            }
+        }
+        jobs.push(Job::MunicipalityIndex);
+        jobs.extend((0..site.municipalities.len()).map(Job::Municipality));
+        let facets: HashMap<Kind, Vec<Group>> = Kind::SECTIONS.iter().map(|&k| (k, facet_groups(site, k))).collect();
         let results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|j| self.render_job(site, j)).collect();
+            jobs.par_iter().map(|j| self.render_job(site, j, &facets)).collect();
         let mut files = Vec::with_capacity(results.len());
         let mut diags = Vec::new();
         for r in results {
@@ -274,77 +345,56 @@ impl Renderer {
         (files, diags)
     }
 
-    fn render_job(&self, site: &Site, job: &Job) -> Result<OutputFile, Diagnostic> {
+    fn render_job(&self, site: &Site, job: &Job, facets: &HashMap<Kind, Vec<Group>>) -> Result<OutputFile, Diagnostic> {
         let c = &site.config;
         let mut ctx = Context::new();
+        let home = Crumb { name: "ホーム".into(), url: c.base_path.clone() };
         match *job {
             Job::Page(i) => {
                 let p = &site.pages[i];
                 let view = page_view(site, p, true);
+                let image = view.image.as_deref().map(|i| absolute_image(c, i)).or_else(|| default_image(site));
                 let meta = Meta {
                     path: p.url.clone(),
                     title: format!("{} | {}", p.common.title, c.title),
                     description: p.summary.clone(),
                     canonical: c.absolute(&p.url),
                     og_type: "article",
-                    image: view
-                        .image
-                        .as_deref()
-                        .map(|i| absolute_image(c, i))
-                        .or_else(|| default_image(site)),
+                    image: image.clone(),
                     image_alt: p.common.image_alt.clone().unwrap_or_default(),
-                    feed: (p.kind != Kind::Page)
-                        .then(|| format!("{}atom.xml", site.section_url(p.kind))),
+                    feed: (p.kind != Kind::Page).then(|| format!("{}atom.xml", site.section_url(p.kind))),
+                    json_feed: None,
                 };
-                let mut crumbs = vec![Crumb {
-                    name: "ホーム".into(),
-                    url: c.base_path.clone(),
-                }];
+                let mut crumbs = vec![home];
                 if p.kind != Kind::Page {
-                    crumbs.push(Crumb {
-                        name: site.sections[&p.kind].title.clone(),
-                        url: site.section_url(p.kind),
-                    });
+                    crumbs.push(Crumb { name: site.sections[&p.kind].title.clone(), url: site.section_url(p.kind) });
                 }
-                crumbs.push(Crumb {
-                    name: p.common.title.clone(),
-                    url: p.url.clone(),
-                });
+                crumbs.push(Crumb { name: p.common.title.clone(), url: p.url.clone() });
+                let mut nodes = vec![breadcrumbs_ld(site, &crumbs)];
+                nodes.extend(structured::job_posting(site, p, image.as_deref()));
+                nodes.extend(structured::article(site, p, image.as_deref()));
+                ctx.insert("jsonld", &structured::script_json(&structured::graph(nodes)));
                 ctx.insert("page", &view);
                 ctx.insert("meta", &meta);
                 ctx.insert("breadcrumbs", &crumbs);
-                let template = match p.kind {
-                    Kind::Challenge => "challenge.html",
-                    Kind::Case => "case.html",
-                    Kind::Column => "column.html",
-                    Kind::Page => "page.html",
+                let template = match (&p.extra, p.kind) {
+                    (Extra::Page { layout: Some(l), .. }, _) => format!("{l}.html"),
+                    (_, Kind::Challenge) => "challenge.html".into(),
+                    (_, Kind::Case) => "case.html".into(),
+                    (_, Kind::Column) => "column.html".into(),
+                    _ => "page.html".into(),
                 };
-                self.render(template, &ctx, out_path(c, &p.url))
+                self.render(&template, &ctx, out_path(c, &p.url))
             }
             Job::Home => {
-                let mut open: Vec<&Page> = site
-                    .of_kind(Kind::Challenge)
-                    .map(|(_, p)| p)
-                    .filter(|p| p.status.is_some_and(Status::is_open))
-                    .collect();
+                let mut open: Vec<&Page> =
+                    site.of_kind(Kind::Challenge).map(|(_, p)| p).filter(|p| p.status.is_some_and(Status::is_open)).collect();
                 // Nearest deadline first; no deadline last; then newest.
-                open.sort_by_key(|p| {
-                    (
-                        p.days_left.unwrap_or(i64::MAX),
-                        std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone))),
-                    )
-                });
+                open.sort_by_key(|p| (p.days_left.unwrap_or(i64::MAX), std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone)))));
                 let open_count = open.len();
-                let open: Vec<PageView> = open
-                    .into_iter()
-                    .take(6)
-                    .map(|p| page_view(site, p, false))
-                    .collect();
+                let open: Vec<PageView> = open.into_iter().take(6).map(|p| page_view(site, p, false)).collect();
                 let latest = |k: Kind, n: usize| -> Vec<PageView> {
-                    site.of_kind(k)
-                        .take(n)
-                        .map(|(_, p)| page_view(site, p, false))
-                        .collect()
+                    site.of_kind(k).take(n).map(|(_, p)| page_view(site, p, false)).collect()
                 };
                 ctx.insert("open_challenges", &open);
                 ctx.insert("open_count", &open_count);
@@ -354,21 +404,20 @@ impl Renderer {
                 ctx.insert("intro", &site.home.html);
                 ctx.insert("home_title", &site.home.title);
                 ctx.insert("sections", &section_links(site));
+                ctx.insert("regions", &site.taxonomy(TaxonomyKind::Prefecture).map(|t| taxonomy_groups(t, "prefecture")));
+                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &[home])])));
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: c.base_path.clone(),
                         title: c.title.clone(),
-                        description: site
-                            .home
-                            .summary
-                            .clone()
-                            .unwrap_or_else(|| c.description.clone()),
+                        description: site.home.summary.clone().unwrap_or_else(|| c.description.clone()),
                         canonical: c.base_url.clone(),
                         og_type: "website",
                         image: default_image(site),
                         image_alt: String::new(),
                         feed: Some(format!("{}atom.xml", c.base_path)),
+                        json_feed: Some(format!("{}challenges/open.json", c.base_path)),
                     },
                 );
                 self.render("home.html", &ctx, "index.html".into())
@@ -385,6 +434,7 @@ impl Renderer {
                         image: None,
                         image_alt: String::new(),
                         feed: None,
+                        json_feed: None,
                     },
                 );
                 ctx.insert("sections", &section_links(site));
@@ -392,45 +442,10 @@ impl Renderer {
             }
             Job::Section(kind, number, total) => {
                 let idx = &site.sections[&kind];
-                let mut pages: Vec<&Page> = site.of_kind(kind).map(|(_, p)| p).collect();
-                if kind == Kind::Challenge {
-                    // Open challenges first, each group newest first (the order is already newest first).
-                    pages.sort_by_key(|p| !p.status.is_some_and(Status::is_open));
-                }
-                let per = c.paginate_by;
-                let items: Vec<PageView> = pages
-                    .iter()
-                    .skip((number - 1) * per)
-                    .take(per)
-                    .map(|p| page_view(site, p, false))
-                    .collect();
+                let mut pages: Vec<usize> = site.of_kind(kind).map(|(i, _)| i).collect();
+                taxonomy::listing_order(site, &mut pages);
                 let base = site.section_url(kind);
-                let page_url = |n: usize| {
-                    if n == 1 {
-                        base.clone()
-                    } else {
-                        format!("{base}page/{n}/")
-                    }
-                };
-                let pager = Pager {
-                    current: number,
-                    total,
-                    prev: (number > 1).then(|| page_url(number - 1)),
-                    next: (number < total).then(|| page_url(number + 1)),
-                    pages: (1..=total)
-                        .map(|n| PagerLink {
-                            number: n,
-                            url: page_url(n),
-                            current: n == number,
-                        })
-                        .collect(),
-                };
-                let url = page_url(number);
-                let suffix = if number > 1 {
-                    format!("（{number}ページ目）")
-                } else {
-                    String::new()
-                };
+                let url = page_url(&base, number);
                 ctx.insert(
                     "section",
                     &serde_json::json!({
@@ -439,67 +454,410 @@ impl Renderer {
                         "intro": if number == 1 { idx.html.as_str() } else { "" },
                         "url": base,
                         "count": pages.len(),
-                        "open_count": pages.iter().filter(|p| p.status.is_some_and(Status::is_open)).count(),
+                        "open_count": taxonomy::open_count(site, &pages),
                     }),
                 );
-                ctx.insert("pages", &items);
-                ctx.insert("pager", &pager);
-                ctx.insert(
-                    "breadcrumbs",
-                    &[
-                        Crumb {
-                            name: "ホーム".into(),
-                            url: c.base_path.clone(),
-                        },
-                        Crumb {
-                            name: idx.title.clone(),
-                            url: base.clone(),
-                        },
-                    ],
-                );
+                self.list_context(site, &mut ctx, &pages, &base, number, total);
+                ctx.insert("facets", &facets[&kind]);
+                let crumbs = [home, Crumb { name: idx.title.clone(), url: base.clone() }];
+                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &crumbs)])));
+                ctx.insert("breadcrumbs", &crumbs);
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: url.clone(),
-                        title: format!("{}{suffix} | {}", idx.title, c.title),
-                        description: idx
-                            .summary
-                            .clone()
-                            .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
+                        title: format!("{}{} | {}", idx.title, page_suffix(number), c.title),
+                        description: idx.summary.clone().unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
                         canonical: c.absolute(&url),
                         og_type: "website",
                         image: default_image(site),
                         image_alt: String::new(),
                         feed: Some(format!("{base}atom.xml")),
+                        json_feed: (kind == Kind::Challenge).then(|| format!("{base}open.json")),
                     },
                 );
                 self.render("section.html", &ctx, out_path(c, &url))
             }
+            Job::Status(open, number, total) => {
+                let pages = status_pages(site, open);
+                let label = if open { "募集中" } else { "募集終了" };
+                let base = status_url(c, open);
+                let term = serde_json::json!({
+                    "name": label,
+                    "url": base,
+                    "taxonomy": "募集状況",
+                    "taxonomy_url": site.section_url(Kind::Challenge),
+                    "count": pages.len(),
+                    "open_count": if open { pages.len() } else { 0 },
+                    "heading": format!("{label}の課題"),
+                    "feed": serde_json::Value::Null,
+                });
+                let crumbs = [
+                    home,
+                    Crumb { name: site.sections[&Kind::Challenge].title.clone(), url: site.section_url(Kind::Challenge) },
+                    Crumb { name: label.into(), url: base.clone() },
+                ];
+                self.term_context(site, &mut ctx, term, &pages, &base, number, total, &crumbs, format!("{label}の課題"));
+                self.render("term.html", &ctx, out_path(c, &page_url(&base, number)))
+            }
+            Job::TaxonomyIndex(ti) => {
+                let t = &site.taxonomies[ti];
+                let title = t.kind.title();
+                ctx.insert(
+                    "taxonomy",
+                    &serde_json::json!({
+                        "key": t.kind.key(),
+                        "title": title,
+                        "url": t.url,
+                        "count": t.terms.len(),
+                    }),
+                );
+                ctx.insert("groups", &taxonomy_groups(t, t.kind.key()));
+                let crumbs = [home, Crumb { name: title.into(), url: t.url.clone() }];
+                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &crumbs)])));
+                ctx.insert("breadcrumbs", &crumbs);
+                ctx.insert(
+                    "meta",
+                    &Meta {
+                        path: t.url.clone(),
+                        title: format!("{title}から探す | {}", c.title),
+                        description: format!("{}に掲載している課題・事例を{title}から探せます。", c.title),
+                        canonical: c.absolute(&t.url),
+                        og_type: "website",
+                        image: default_image(site),
+                        image_alt: String::new(),
+                        feed: None,
+                        json_feed: None,
+                    },
+                );
+                self.render("taxonomy.html", &ctx, out_path(c, &t.url))
+            }
+            Job::Term(ti, xi, number, total) => {
+                let t = &site.taxonomies[ti];
+                let term = &t.terms[xi];
+                let heading = term_heading(t, term);
+                let feed = has_feed(t.kind).then(|| format!("{}atom.xml", term.url));
+                let value = serde_json::json!({
+                    "name": term.name,
+                    "url": term.url,
+                    "taxonomy": t.kind.title(),
+                    "taxonomy_key": t.kind.key(),
+                    "taxonomy_url": t.url,
+                    "count": term.pages.len(),
+                    "open_count": term.open,
+                    "heading": heading,
+                    "region": term.region,
+                    "feed": feed,
+                });
+                let crumbs = [
+                    home,
+                    Crumb { name: t.kind.title().into(), url: t.url.clone() },
+                    Crumb { name: term.name.clone(), url: term.url.clone() },
+                ];
+                self.term_context(site, &mut ctx, value, &term.pages, &term.url, number, total, &crumbs, heading);
+                self.render("term.html", &ctx, out_path(c, &page_url(&term.url, number)))
+            }
+            Job::MunicipalityIndex => {
+                let idx = &site.sections[&Kind::Municipality];
+                let url = municipalities_url(c);
+                let mut by_pref: BTreeMap<u8, Subgroup> = BTreeMap::new();
+                for m in &site.municipalities {
+                    let code = japan::prefecture_code(&m.prefecture).unwrap_or(99);
+                    by_pref
+                        .entry(code)
+                        .or_insert_with(|| Subgroup { name: m.prefecture.clone(), items: Vec::new() })
+                        .items
+                        .push(GroupItem { name: m.name.clone(), url: m.url.clone(), count: m.pages.len(), open: m.open });
+                }
+                ctx.insert("index", &serde_json::json!({ "title": idx.title, "intro": idx.html, "count": site.municipalities.len() }));
+                ctx.insert("prefectures", &by_pref.into_values().collect::<Vec<_>>());
+                let crumbs = [home, Crumb { name: idx.title.clone(), url: url.clone() }];
+                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &crumbs)])));
+                ctx.insert("breadcrumbs", &crumbs);
+                ctx.insert(
+                    "meta",
+                    &Meta {
+                        path: url.clone(),
+                        title: format!("{} | {}", idx.title, c.title),
+                        description: idx.summary.clone().unwrap_or_else(|| format!("{}に課題・事例を掲載している自治体の一覧です。", c.title)),
+                        canonical: c.absolute(&url),
+                        og_type: "website",
+                        image: default_image(site),
+                        image_alt: String::new(),
+                        feed: None,
+                        json_feed: None,
+                    },
+                );
+                self.render("municipalities.html", &ctx, out_path(c, &url))
+            }
+            Job::Municipality(mi) => {
+                let m = &site.municipalities[mi];
+                let profile = m.profile.map(|i| &site.pages[i]);
+                let (website, contact) = match profile.map(|p| &p.extra) {
+                    Some(Extra::Municipality(pr)) => (pr.website.as_deref(), pr.contact.as_deref()),
+                    _ => (None, None),
+                };
+                let challenges: Vec<PageView> = m
+                    .pages
+                    .iter()
+                    .map(|&i| &site.pages[i])
+                    .filter(|p| p.kind == Kind::Challenge)
+                    .map(|p| page_view(site, p, false))
+                    .collect();
+                let cases: Vec<PageView> =
+                    m.pages.iter().map(|&i| &site.pages[i]).filter(|p| p.kind == Kind::Case).map(|p| page_view(site, p, false)).collect();
+                let name = format!("{} {}", m.prefecture, m.name);
+                let image = profile.and_then(|p| p.common.image.as_deref().map(|i| image_url(site, p, i)));
+                ctx.insert(
+                    "municipality",
+                    &serde_json::json!({
+                        "name": m.name,
+                        "prefecture": m.prefecture,
+                        "prefecture_url": prefecture_url(site, &m.prefecture),
+                        "region": japan::region_of(&m.prefecture),
+                        "url": m.url,
+                        "count": m.pages.len(),
+                        "open_count": m.open,
+                        "content": profile.map(|p| p.html.as_str()),
+                        "summary": profile.map(|p| p.summary.as_str()),
+                        "website": website,
+                        "contact": contact,
+                        "image": image,
+                        "image_alt": profile.and_then(|p| p.common.image_alt.as_deref()).unwrap_or(""),
+                        "updated": profile.and_then(|p| p.common.updated).map(|d| d.date_in(c.timezone).to_string()),
+                        "updated_ja": profile.and_then(|p| p.common.updated).map(|d| d.date_in(c.timezone).japanese()),
+                    }),
+                );
+                ctx.insert("challenges", &challenges);
+                ctx.insert("cases", &cases);
+                let crumbs = [
+                    home,
+                    Crumb { name: site.sections[&Kind::Municipality].title.clone(), url: municipalities_url(c) },
+                    Crumb { name: name.clone(), url: m.url.clone() },
+                ];
+                let mut nodes = vec![breadcrumbs_ld(site, &crumbs)];
+                nodes.push(serde_json::json!({
+                    "@type": "GovernmentOrganization",
+                    "name": m.name,
+                    "url": website,
+                    "address": { "@type": "PostalAddress", "addressLocality": m.name, "addressRegion": m.prefecture, "addressCountry": "JP" },
+                }));
+                ctx.insert("jsonld", &structured::script_json(&structured::graph(nodes)));
+                ctx.insert("breadcrumbs", &crumbs);
+                ctx.insert(
+                    "meta",
+                    &Meta {
+                        path: m.url.clone(),
+                        title: format!("{name}の課題・事例 | {}", c.title),
+                        description: profile
+                            .map(|p| p.summary.clone())
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| format!("{name}が町の外の人と一緒に取り組みたい課題と、これまでの事例です。")),
+                        canonical: c.absolute(&m.url),
+                        og_type: "website",
+                        image: image.map(|i| absolute_image(c, &i)).or_else(|| default_image(site)),
+                        image_alt: String::new(),
+                        feed: None,
+                        json_feed: None,
+                    },
+                );
+                self.render("municipality.html", &ctx, out_path(c, &m.url))
+            }
         }
+    }
+
+    /// Cards and pager of one page of a paginated list.
+    fn list_context(&self, site: &Site, ctx: &mut Context, pages: &[usize], base: &str, number: usize, total: usize) {
+        let per = site.config.paginate_by;
+        let items: Vec<PageView> =
+            pages.iter().skip((number - 1) * per).take(per).map(|&i| page_view(site, &site.pages[i], false)).collect();
+        ctx.insert("pages", &items);
+        ctx.insert("pager", &pager(base, number, total));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn term_context(
+        &self,
+        site: &Site,
+        ctx: &mut Context,
+        term: serde_json::Value,
+        pages: &[usize],
+        base: &str,
+        number: usize,
+        total: usize,
+        crumbs: &[Crumb],
+        heading: String,
+    ) {
+        let c = &site.config;
+        let url = page_url(base, number);
+        let feed = term.get("feed").and_then(|f| f.as_str()).map(str::to_string);
+        ctx.insert("term", &term);
+        self.list_context(site, ctx, pages, base, number, total);
+        let ld: Vec<(&str, &str)> = crumbs.iter().map(|c| (c.name.as_str(), c.url.as_str())).collect();
+        ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![structured::breadcrumb_list(site, &ld)])));
+        ctx.insert("breadcrumbs", crumbs);
+        ctx.insert(
+            "meta",
+            &Meta {
+                path: url.clone(),
+                title: format!("{heading}{} | {}", page_suffix(number), c.title),
+                description: format!("{}に掲載している{heading}です（{}件）。", c.title, pages.len()),
+                canonical: c.absolute(&url),
+                og_type: "website",
+                image: default_image(site),
+                image_alt: String::new(),
+                feed,
+                json_feed: None,
+            },
+        );
     }
 }
 
-enum Job {
-    Page(usize),
-    Home,
-    NotFound,
-    /// Section list: kind, page number (1-based), total pages.
-    Section(Kind, usize, usize),
+fn breadcrumbs_ld(site: &Site, crumbs: &[Crumb]) -> serde_json::Value {
+    let ld: Vec<(&str, &str)> = crumbs.iter().map(|c| (c.name.as_str(), c.url.as_str())).collect();
+    structured::breadcrumb_list(site, &ld)
 }
 
-fn default_menu(site: &Site) -> Vec<crate::config::MenuItem> {
-    let mut m: Vec<crate::config::MenuItem> = Kind::SECTIONS
+/// Prefecture and theme terms have their own Atom feed.
+pub fn has_feed(kind: TaxonomyKind) -> bool {
+    matches!(kind, TaxonomyKind::Prefecture | TaxonomyKind::Themes)
+}
+
+fn term_heading(t: &Taxonomy, term: &Term) -> String {
+    match t.kind {
+        TaxonomyKind::Prefecture => format!("{}の課題・事例", term.name),
+        TaxonomyKind::Themes => format!("テーマ「{}」の課題・事例", term.name),
+        TaxonomyKind::WorkStyle => format!("働き方「{}」の課題", term.name),
+        TaxonomyKind::Engagement => format!("関わり方「{}」の課題", term.name),
+        TaxonomyKind::Skills => format!("スキル「{}」を求める課題", term.name),
+        TaxonomyKind::Tags => format!("タグ「{}」のページ", term.name),
+    }
+}
+
+fn page_suffix(number: usize) -> String {
+    if number > 1 {
+        format!("（{number}ページ目）")
+    } else {
+        String::new()
+    }
+}
+
+fn page_url(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+fn pager(base: &str, number: usize, total: usize) -> Pager {
+    Pager {
+        current: number,
+        total,
+        prev: (number > 1).then(|| page_url(base, number - 1)),
+        next: (number < total).then(|| page_url(base, number + 1)),
+        pages: (1..=total).map(|n| PagerLink { number: n, url: page_url(base, n), current: n == number }).collect(),
+    }
+}
+
+pub fn status_url(c: &Config, open: bool) -> String {
+    format!("{}challenges/status/{}/", c.base_path, if open { "open" } else { "closed" })
+}
+
+pub fn municipalities_url(c: &Config) -> String {
+    format!("{}municipalities/", c.base_path)
+}
+
+/// Challenges with (or without) an open status, newest first.
+pub fn status_pages(site: &Site, open: bool) -> Vec<usize> {
+    site.of_kind(Kind::Challenge).filter(|(_, p)| p.status.is_some_and(Status::is_open) == open).map(|(i, _)| i).collect()
+}
+
+fn prefecture_url(site: &Site, prefecture: &str) -> Option<String> {
+    let t = site.taxonomy(TaxonomyKind::Prefecture)?;
+    t.term(japan::prefecture_slug(prefecture)?).map(|term| term.url.clone())
+}
+
+/// Links to the term pages of the given names (plain text when the taxonomy is off).
+fn term_links(site: &Site, kind: TaxonomyKind, names: &[String]) -> Vec<TermLink> {
+    let t = site.taxonomy(kind);
+    names
         .iter()
-        .map(|k| crate::config::MenuItem {
-            name: site.sections[k].title.clone(),
-            url: site.section_url(*k),
-        })
+        .map(|n| TermLink { name: n.clone(), url: t.and_then(|t| t.term(&taxonomy::term_slug(n))).map(|x| x.url.clone()) })
+        .collect()
+}
+
+/// Groups of a taxonomy's terms for index pages and facets: prefectures by region, others flat.
+fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
+    let item = |term: &Term| GroupItem { name: term.name.clone(), url: term.url.clone(), count: term.pages.len(), open: term.open };
+    let subgroups = if t.kind == TaxonomyKind::Prefecture {
+        japan::REGIONS
+            .iter()
+            .map(|r| Subgroup { name: (*r).into(), items: t.terms.iter().filter(|x| x.region == Some(*r)).map(item).collect() })
+            .filter(|s| !s.items.is_empty())
+            .collect()
+    } else {
+        vec![Subgroup { name: String::new(), items: t.terms.iter().map(item).collect() }]
+    };
+    Group { title: t.kind.title().into(), key: key.into(), count: t.terms.len(), subgroups }
+}
+
+/// The filter bar of a section list: links to the pre-rendered term pages, counting only pages
+/// of that section's kind, plus the status pages for challenges.
+fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
+    let wanted: &[TaxonomyKind] = match kind {
+        Kind::Challenge => &[TaxonomyKind::Prefecture, TaxonomyKind::Themes, TaxonomyKind::WorkStyle, TaxonomyKind::Engagement],
+        Kind::Case => &[TaxonomyKind::Prefecture, TaxonomyKind::Themes],
+        _ => &[TaxonomyKind::Tags],
+    };
+    let mut groups = Vec::new();
+    for &tk in wanted {
+        let Some(t) = site.taxonomy(tk) else { continue };
+        let mut g = taxonomy_groups(t, tk.key());
+        for sg in &mut g.subgroups {
+            sg.items.retain_mut(|item| {
+                let term = t.terms.iter().find(|x| x.url == item.url).expect("item comes from the taxonomy");
+                item.count = term.pages.iter().filter(|&&i| site.pages[i].kind == kind).count();
+                item.count > 0
+            });
+        }
+        g.subgroups.retain(|s| !s.items.is_empty());
+        g.count = g.subgroups.iter().map(|s| s.items.len()).sum();
+        if g.count > 0 {
+            groups.push(g);
+        }
+    }
+    if kind == Kind::Challenge {
+        let items: Vec<GroupItem> = [true, false]
+            .iter()
+            .map(|&open| {
+                let n = status_pages(site, open).len();
+                GroupItem {
+                    name: if open { "募集中" } else { "募集終了" }.into(),
+                    url: status_url(&site.config, open),
+                    count: n,
+                    open: if open { n } else { 0 },
+                }
+            })
+            .filter(|i| i.count > 0)
+            .collect();
+        if !items.is_empty() {
+            groups.push(Group { title: "募集状況".into(), key: "status".into(), count: items.len(), subgroups: vec![Subgroup { name: String::new(), items }] });
+        }
+    }
+    groups
+}
+
+fn default_menu(site: &Site) -> Vec<MenuItem> {
+    let mut m: Vec<MenuItem> = Kind::SECTIONS
+        .iter()
+        .map(|k| MenuItem { name: site.sections[k].title.clone(), url: site.section_url(*k) })
         .collect();
+    if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {
+        m.push(MenuItem { name: "地域から探す".into(), url: t.url.clone() });
+    }
     if let Some((_, about)) = site.of_kind(Kind::Page).find(|(_, p)| p.slug == "about") {
-        m.push(crate::config::MenuItem {
-            name: about.common.title.clone(),
-            url: about.url.clone(),
-        });
+        m.push(MenuItem { name: about.common.title.clone(), url: about.url.clone() });
     }
     m
 }
@@ -519,10 +877,8 @@ fn section_links(site: &Site) -> Vec<serde_json::Value> {
 }
 
 /// Output file path of a site URL: `/challenges/a/` → `challenges/a/index.html`.
-pub fn out_path(c: &crate::config::Config, url: &str) -> String {
-    let rel = url
-        .strip_prefix(c.base_path.as_str())
-        .unwrap_or(url.trim_start_matches('/'));
+pub fn out_path(c: &Config, url: &str) -> String {
+    let rel = url.strip_prefix(c.base_path.as_str()).unwrap_or(url.trim_start_matches('/'));
     format!("{rel}index.html")
 }
 
@@ -540,7 +896,7 @@ pub fn image_url(site: &Site, p: &Page, img: &str) -> String {
     }
 }
 
-fn absolute_image(c: &crate::config::Config, url: &str) -> String {
+fn absolute_image(c: &Config, url: &str) -> String {
     if url.starts_with('/') {
         c.absolute(url)
     } else {
@@ -550,15 +906,16 @@ fn absolute_image(c: &crate::config::Config, url: &str) -> String {
 
 fn default_image(site: &Site) -> Option<String> {
     let img = site.config.default_image.as_deref()?;
-    let url = if let Some(abs) = img.strip_prefix('/') {
-        format!("{}{abs}", site.config.base_path)
-    } else {
-        img.to_string()
-    };
+    let url = if let Some(abs) = img.strip_prefix('/') { format!("{}{abs}", site.config.base_path) } else { img.to_string() };
     Some(absolute_image(&site.config, &url))
 }
 
-pub fn link_view<'a>(p: &'a Page) -> LinkView<'a> {
+pub fn link_view(p: &Page) -> LinkView<'_> {
+    let place = match &p.extra {
+        Extra::Challenge(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
+        Extra::Case(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
+        _ => None,
+    };
     LinkView {
         title: &p.common.title,
         url: &p.url,
@@ -566,24 +923,40 @@ pub fn link_view<'a>(p: &'a Page) -> LinkView<'a> {
         kind_label: p.kind.label(),
         status: p.status.map(Status::id),
         status_label: p.status.map(Status::label),
+        place,
     }
 }
 
 fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
     let tz = site.config.timezone;
+    // Term links are only shown on full pages; cards stay light.
+    let links = |kind: TaxonomyKind, names: &[String]| -> Vec<TermLink> {
+        if full {
+            term_links(site, kind, names)
+        } else {
+            names.iter().map(|n| TermLink { name: n.clone(), url: None }).collect()
+        }
+    };
+    let municipality_url = site.municipality_of(p).map(|m| m.url.as_str());
     let challenge = match &p.extra {
         Extra::Challenge(c) => {
             let status = p.status.unwrap_or(Status::Open);
             let deadline = c.deadline.map(|d| d.date_in(tz));
             Some(ChallengeView {
                 municipality: &c.municipality,
+                municipality_url,
                 prefecture: &c.prefecture,
+                prefecture_url: if full { prefecture_url(site, &c.prefecture) } else { None },
                 region: japan::region_of(&c.prefecture).unwrap_or(""),
                 organization: c.organization.as_deref(),
-                themes: &c.themes,
+                themes: links(TaxonomyKind::Themes, &c.themes),
                 work_style: c.work_style.map(|w| w.id()),
                 work_style_label: c.work_style.map(|w| w.label()),
-                engagement: &c.engagement,
+                work_style_url: c.work_style.and_then(|w| {
+                    let t = site.taxonomy(TaxonomyKind::WorkStyle)?;
+                    full.then(|| t.term(w.id()).map(|x| x.url.clone())).flatten()
+                }),
+                engagement: links(TaxonomyKind::Engagement, &c.engagement),
                 reward: c.reward.as_deref(),
                 duration: c.duration.as_deref(),
                 visits: c.visits.as_deref(),
@@ -594,7 +967,7 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
                 status: status.id(),
                 status_label: status.label(),
                 is_open: status.is_open(),
-                skills: &c.skills,
+                skills: links(TaxonomyKind::Skills, &c.skills),
             })
         }
         _ => None,
@@ -602,8 +975,10 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
     let case = match &p.extra {
         Extra::Case(c) => Some(CaseView {
             municipality: &c.municipality,
+            municipality_url,
             prefecture: &c.prefecture,
-            themes: &c.themes,
+            prefecture_url: if full { prefecture_url(site, &c.prefecture) } else { None },
+            themes: links(TaxonomyKind::Themes, &c.themes),
         }),
         _ => None,
     };
@@ -625,20 +1000,14 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         updated_ja: p.common.updated.map(|d| d.date_in(tz).japanese()),
         image: p.common.image.as_deref().map(|i| image_url(site, p, i)),
         image_alt: p.common.image_alt.as_deref().unwrap_or(""),
-        tags: &p.common.tags,
+        tags: links(TaxonomyKind::Tags, &p.common.tags),
         author,
         content: full.then_some(p.html.as_str()),
         toc: if full { &p.headings } else { &[] },
         challenge,
         case,
-        related: if full {
-            p.related
-                .iter()
-                .map(|&i| link_view(&site.pages[i]))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        related: if full { p.related.iter().map(|&i| link_view(&site.pages[i])).collect() } else { Vec::new() },
+        similar: if full { p.similar.iter().map(|&i| link_view(&site.pages[i])).collect() } else { Vec::new() },
     }
 }
 

@@ -136,6 +136,29 @@ draft: true
 本文を書きます。
 "#
         ),
+        Kind::Municipality => format!(
+            r#"---
+# ── 自治体のプロフィール（municipality）──────────────────────────
+# この自治体のページ（課題と事例の一覧）の上に表示されます。
+# 【必須】自治体名。課題・事例の municipality と同じ書き方にします
+municipality: ○○町
+# 【必須】都道府県名（省略せずに）
+prefecture: 新潟県
+# 一覧や検索結果に出る短い紹介
+summary: 日本海に面した、人口4,800人の港町です。
+# 公式サイトの URL
+website: https://www.town.example.lg.jp/
+# 問い合わせ先の部署
+contact: ○○町 企画課 関係人口担当（0250-00-0000）
+# 更新日
+updated: {today}
+# image: town.jpg
+# image_alt: 港の風景
+---
+
+町の紹介を書きます。どんな町で、なぜ町の外の人と一緒に取り組みたいのかを伝えましょう。
+"#
+        ),
         Kind::Page => {
             format!("---\ntitle: ページのタイトル\n# 更新日\nupdated: {today}\n---\n\n本文\n")
         }

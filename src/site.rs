@@ -9,6 +9,7 @@ use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
 use crate::markdown::{self, Heading, LinkTarget};
 use crate::suggest::did_you_mean;
+use crate::taxonomy::{self, Municipality, Taxonomy};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -66,6 +67,8 @@ pub struct Page {
     pub summary: String,
     /// Indexes (into `Site::pages`) of related pages: a challenge's cases, a case's challenges.
     pub related: Vec<usize>,
+    /// Similar pages found at build time (same municipality, shared themes…), not in `related`.
+    pub similar: Vec<usize>,
 }
 
 impl Page {
@@ -99,6 +102,10 @@ pub struct Site {
     pub sections: BTreeMap<Kind, Index>,
     /// Pages left out: drafts and pages dated in the future.
     pub unpublished: usize,
+    /// Publication dates of scheduled (future-dated, not draft) pages.
+    pub scheduled: Vec<Date>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub municipalities: Vec<Municipality>,
 }
 
 impl Site {
@@ -113,10 +120,25 @@ impl Site {
     pub fn section_url(&self, kind: Kind) -> String {
         format!("{}{}/", self.config.base_path, kind.folder())
     }
+
+    pub fn taxonomy(&self, kind: taxonomy::TaxonomyKind) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.kind == kind)
+    }
+
+    /// The municipality page of a challenge or case.
+    pub fn municipality_of(&self, p: &Page) -> Option<&Municipality> {
+        let (name, pref) = match &p.extra {
+            Extra::Challenge(c) => (&c.municipality, &c.prefecture),
+            Extra::Case(c) => (&c.municipality, &c.prefecture),
+            _ => return None,
+        };
+        let url = taxonomy::municipality_url(&self.config.base_path, pref, name);
+        self.municipalities.iter().find(|m| m.url == url)
+    }
 }
 
 /// Path segments the generator uses itself; a plain page cannot take them.
-pub const RESERVED_SLUGS: [&str; 12] = [
+pub const RESERVED_SLUGS: [&str; 17] = [
     "challenges",
     "cases",
     "columns",
@@ -127,9 +149,17 @@ pub const RESERVED_SLUGS: [&str; 12] = [
     "themes",
     "prefectures",
     "municipalities",
+    "work-styles",
+    "engagements",
+    "skills",
     "feeds",
     "404",
+    "atom.xml",
+    "sitemap.xml",
 ];
+
+/// Segments inside a section that list pages use (`/challenges/page/2/`, `/challenges/status/open/`).
+pub const RESERVED_IN_SECTION: [&str; 4] = ["page", "status", "atom.xml", "open.json"];
 
 /// Turns checked sources into a site. `include_drafts` publishes drafts and future-dated pages
 /// (for previews).
@@ -155,14 +185,23 @@ pub fn assemble(
             Role::Home => base.clone(),
             Role::Section(k) => format!("{base}{}/", k.folder()),
             Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
+            Role::Page(Kind::Municipality) => match &s.extra {
+                Extra::Municipality(m) => taxonomy::municipality_url(base, &m.prefecture, &m.municipality),
+                _ => unreachable!("municipality pages carry a profile"),
+            },
             Role::Page(k) => format!("{base}{}/{}/", k.folder(), s.entry.slug),
         }
     };
     let mut urls: Vec<String> = Vec::with_capacity(sources.len());
     for s in &sources {
         let url = url_of(s);
-        if s.entry.role == Role::Page(Kind::Page) && RESERVED_SLUGS.contains(&s.entry.slug.as_str())
-        {
+        let reserved = match s.entry.role {
+            Role::Page(Kind::Page) => RESERVED_SLUGS.contains(&s.entry.slug.as_str()),
+            Role::Page(Kind::Municipality) => false,
+            Role::Page(_) => RESERVED_IN_SECTION.contains(&s.entry.slug.as_str()),
+            _ => false,
+        };
+        if reserved {
             diags.push(Diagnostic::error(
                 &s.entry.rel,
                 Problem::DuplicateUrl {
@@ -306,6 +345,14 @@ pub fn assemble(
         home: Index::default(),
         sections: BTreeMap::new(),
         unpublished: published.iter().filter(|p| !**p).count(),
+        scheduled: sources
+            .iter()
+            .zip(&published)
+            .filter(|(s, p)| !**p && !s.common.draft)
+            .filter_map(|(s, _)| s.common.date.map(|d| d.date_in(tz)))
+            .collect(),
+        taxonomies: Vec::new(),
+        municipalities: Vec::new(),
         config,
     };
     for ((s, (r, ds)), (url, p)) in sources
@@ -355,11 +402,12 @@ pub fn assemble(
                     headings: r.headings,
                     summary,
                     related: Vec::new(),
+                    similar: Vec::new(),
                 });
             }
         }
     }
-    for k in Kind::SECTIONS {
+    for k in Kind::SECTIONS.into_iter().chain([Kind::Municipality]) {
         site.sections.entry(k).or_default();
     }
     for (k, idx) in site.sections.iter_mut() {
@@ -375,12 +423,12 @@ pub fn assemble(
     site.pages.sort_by(|a, b| {
         a.kind.cmp(&b.kind).then_with(|| {
             if a.kind == Kind::Page {
-                let wa = if let Extra::Page { weight } = a.extra {
+                let wa = if let Extra::Page { weight, .. } = a.extra {
                     weight
                 } else {
                     0
                 };
-                let wb = if let Extra::Page { weight } = b.extra {
+                let wb = if let Extra::Page { weight, .. } = b.extra {
                     weight
                 } else {
                     0
@@ -415,6 +463,14 @@ pub fn assemble(
     for (ch, case) in reverse {
         site.pages[ch].related.push(case);
     }
+
+    // Browsing structures, computed once from the final page list.
+    site.taxonomies = taxonomy::build_taxonomies(&site, &site.config.taxonomies);
+    site.municipalities = taxonomy::build_municipalities(&site);
+    let similar = taxonomy::similar(&site, 4);
+    for (p, similar) in site.pages.iter_mut().zip(similar) {
+        p.similar = similar;
+    }
     (site, diags)
 }
 
@@ -423,6 +479,7 @@ fn default_section_title(k: Kind) -> &'static str {
         Kind::Challenge => "課題を探す",
         Kind::Case => "事例",
         Kind::Column => "コラム",
+        Kind::Municipality => "自治体から探す",
         Kind::Page => "",
     }
 }

@@ -27,6 +27,8 @@ pub enum Kind {
     Column,
     /// A plain page at the top of content/ (about, privacy policy, …).
     Page,
+    /// A municipality profile (`content/municipalities/<slug>.md`).
+    Municipality,
 }
 
 impl Kind {
@@ -39,11 +41,13 @@ impl Kind {
             Kind::Case => "cases",
             Kind::Column => "columns",
             Kind::Page => "",
+            Kind::Municipality => "municipalities",
         }
     }
 
+    /// The kind whose pages live in folder `name` of content/.
     pub fn from_folder(name: &str) -> Option<Kind> {
-        Kind::SECTIONS.into_iter().find(|k| k.folder() == name)
+        Kind::SECTIONS.into_iter().chain([Kind::Municipality]).find(|k| k.folder() == name)
     }
 
     /// Short Japanese name shown to visitors.
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Case => "事例",
             Kind::Column => "コラム",
             Kind::Page => "ページ",
+            Kind::Municipality => "自治体",
         }
     }
 
@@ -62,6 +67,7 @@ impl Kind {
             Kind::Case => "case",
             Kind::Column => "column",
             Kind::Page => "page",
+            Kind::Municipality => "municipality",
         }
     }
 }
@@ -193,11 +199,23 @@ pub enum Extra {
     Challenge(Challenge),
     Case(Case),
     Column(Column),
+    /// A plain page; `layout` picks another template (`accessibility` → accessibility.html).
     Page {
         weight: i64,
+        layout: Option<String>,
     },
+    Municipality(Profile),
     /// `_index.md` of the home page or a section.
     Index,
+}
+
+/// A municipality's profile: who to contact and where its official site is.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub municipality: String,
+    pub prefecture: String,
+    pub website: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// A content file read and checked.
@@ -460,7 +478,7 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
     };
     let (body_offset, body_line) = (split.body_offset, split.body_line);
     let mut f = Fields::new(&doc, &text, &path, 1);
-    let required_title = !matches!(entry.role, Role::Home | Role::Section(_));
+    let required_title = !matches!(entry.role, Role::Home | Role::Section(_) | Role::Page(Kind::Municipality));
     let title = if required_title {
         f.req_text("title")
     } else {
@@ -543,10 +561,43 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
         }
         Role::Page(Kind::Page) => {
             common.date = f.date("date");
-            known.push("weight");
-            Extra::Page {
-                weight: f.integer("weight").unwrap_or(0),
+            known.extend(["weight", "layout"]);
+            let weight = f.integer("weight").unwrap_or(0);
+            let layout = f.text("layout");
+            if let Some(l) = &layout {
+                if !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    f.problem_at(
+                        "layout",
+                        Problem::InvalidChoice {
+                            field: "layout".into(),
+                            value: l.clone(),
+                            allowed: vec!["accessibility".into()],
+                            suggestion: None,
+                        },
+                    );
+                }
             }
+            Extra::Page { weight, layout }
+        }
+        Role::Page(Kind::Municipality) => {
+            common.date = f.date("date");
+            known.extend(["municipality", "prefecture", "website", "contact"]);
+            let municipality = f.req_text("municipality").unwrap_or_default();
+            let prefecture = read_prefecture(&mut f);
+            let website = f.text("website");
+            if let Some(w) = &website {
+                if !(w.starts_with("https://") || w.starts_with("http://")) {
+                    f.problem_at(
+                        "website",
+                        Problem::WrongType { field: "website".into(), expected: crate::diagnostics::Expected::Url },
+                    );
+                }
+            }
+            let contact = f.text("contact");
+            if common.title.is_empty() {
+                common.title = municipality.clone();
+            }
+            Extra::Municipality(Profile { municipality, prefecture, website, contact })
         }
     };
     common.updated = f.date("updated");

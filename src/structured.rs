@@ -1,0 +1,244 @@
+//! Structured data for search engines and aggregators: schema.org JSON-LD (`JobPosting` for
+//! challenges, `Article` for cases and columns, `BreadcrumbList` everywhere) and the JSON feed of
+//! open challenges. Pure data; [`script_json`] makes it safe to embed in HTML.
+
+use crate::content::{Extra, Kind, WorkStyle};
+use crate::japan;
+use crate::site::{Page, Site, Status};
+use serde_json::{json, Map, Value};
+
+/// A breadcrumb: name and site path.
+pub type Crumb<'a> = (&'a str, &'a str);
+
+/// Serialises JSON for a `<script type="application/ld+json">` element: `<`, `>` and `&` are
+/// written as `\u` escapes, so no value can close the element or open a comment.
+pub fn script_json(v: &Value) -> String {
+    let s = serde_json::to_string(v).expect("JSON values always serialise");
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `{"@context": …, "@graph": [...]}` of the given nodes.
+pub fn graph(nodes: Vec<Value>) -> Value {
+    json!({ "@context": "https://schema.org", "@graph": nodes })
+}
+
+pub fn breadcrumb_list(site: &Site, crumbs: &[Crumb<'_>]) -> Value {
+    let items: Vec<Value> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, url))| {
+            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": site.config.absolute(url) })
+        })
+        .collect();
+    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+}
+
+fn publisher(site: &Site) -> Value {
+    json!({ "@type": "Organization", "name": site.config.organization, "url": site.config.base_url })
+}
+
+/// schema.org employment types for our ways of engagement.
+fn employment_types(engagement: &[String]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for e in engagement {
+        let t = match e.as_str() {
+            "副業" | "兼業" => "PART_TIME",
+            "プロボノ" | "ボランティア" => "VOLUNTEER",
+            "業務委託" => "CONTRACTOR",
+            "インターン" | "インターンシップ" => "INTERN",
+            _ => "OTHER",
+        };
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// `JobPosting` for a challenge: `validThrough` is the end of the deadline day, remote work is
+/// `TELECOMMUTE`, and the hiring organisation is the posting organisation or the municipality.
+pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
+    let Extra::Challenge(c) = &p.extra else { return None };
+    let tz = site.config.timezone;
+    let mut v = Map::new();
+    v.insert("@type".into(), json!("JobPosting"));
+    v.insert("title".into(), json!(p.common.title));
+    let description = if p.html.trim().is_empty() { crate::markdown::escape(&p.summary) } else { p.html.clone() };
+    v.insert("description".into(), json!(description));
+    v.insert("url".into(), json!(site.config.absolute(&p.url)));
+    if let Some(d) = p.common.date {
+        v.insert("datePosted".into(), json!(d.date_in(tz).to_string()));
+    }
+    if let Some(d) = p.deadline(tz) {
+        v.insert("validThrough".into(), json!(format!("{d}T23:59:59{}", crate::date::format_offset(tz))));
+    }
+    let types = employment_types(&c.engagement);
+    if !types.is_empty() {
+        v.insert("employmentType".into(), json!(types));
+    }
+    let org_name = c.organization.clone().unwrap_or_else(|| c.municipality.clone());
+    let mut org = json!({ "@type": "Organization", "name": org_name });
+    if let Some(m) = site.municipality_of(p) {
+        if let Some(Extra::Municipality(profile)) = m.profile.map(|i| &site.pages[i].extra) {
+            if let Some(w) = &profile.website {
+                org["sameAs"] = json!(w);
+            }
+        }
+    }
+    v.insert("hiringOrganization".into(), org);
+    v.insert(
+        "jobLocation".into(),
+        json!({
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": c.municipality,
+                "addressRegion": c.prefecture,
+                "addressCountry": "JP",
+            }
+        }),
+    );
+    if c.work_style == Some(WorkStyle::Remote) {
+        v.insert("jobLocationType".into(), json!("TELECOMMUTE"));
+        v.insert("applicantLocationRequirements".into(), json!({ "@type": "Country", "name": "JP" }));
+    }
+    if !c.skills.is_empty() {
+        v.insert("skills".into(), json!(c.skills.join("、")));
+    }
+    v.insert(
+        "identifier".into(),
+        json!({ "@type": "PropertyValue", "name": site.config.organization, "value": p.slug }),
+    );
+    if let Some(img) = image {
+        v.insert("image".into(), json!(img));
+    }
+    Some(Value::Object(v))
+}
+
+/// `Article` for a case or a column.
+pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
+    let tz = site.config.timezone;
+    let author = match &p.extra {
+        Extra::Column(c) => match &c.author {
+            Some(a) => json!({ "@type": "Person", "name": a }),
+            None => publisher(site),
+        },
+        Extra::Case(c) => json!({ "@type": "Organization", "name": c.municipality }),
+        _ => return None,
+    };
+    let mut v = json!({
+        "@type": "Article",
+        "headline": p.common.title,
+        "description": p.summary,
+        "mainEntityOfPage": site.config.absolute(&p.url),
+        "url": site.config.absolute(&p.url),
+        "author": author,
+        "publisher": publisher(site),
+        "inLanguage": site.config.language,
+    });
+    if let Some(d) = p.common.date {
+        v["datePublished"] = json!(d.rfc3339(tz));
+        v["dateModified"] = json!(p.common.updated.unwrap_or(d).rfc3339(tz));
+    }
+    if let Some(img) = image {
+        v["image"] = json!([img]);
+    }
+    Some(v)
+}
+
+/// JSON Feed 1.1 of the open challenges, nearest deadline first, with every field under
+/// `_challenge`, so prefecture and national portals can aggregate municipal portals.
+pub fn open_challenges_feed(site: &Site) -> Value {
+    let c = &site.config;
+    let tz = c.timezone;
+    let mut open: Vec<&Page> =
+        site.pages.iter().filter(|p| p.kind == Kind::Challenge && p.status.is_some_and(Status::is_open)).collect();
+    open.sort_by_key(|p| (p.days_left.unwrap_or(i64::MAX), p.slug.clone()));
+    let items: Vec<Value> = open
+        .iter()
+        .map(|p| {
+            let Extra::Challenge(ch) = &p.extra else { unreachable!() };
+            let status = p.status.unwrap_or(Status::Open);
+            let mut tags: Vec<&String> = ch.themes.iter().collect();
+            tags.extend(&p.common.tags);
+            let mut item = json!({
+                "id": c.absolute(&p.url),
+                "url": c.absolute(&p.url),
+                "title": p.common.title,
+                "summary": p.summary,
+                "content_html": p.html,
+                "tags": tags,
+                "_challenge": {
+                    "slug": p.slug,
+                    "status": status.id(),
+                    "status_label": status.label(),
+                    "municipality": ch.municipality,
+                    "municipality_url": site.municipality_of(p).map(|m| c.absolute(&m.url)),
+                    "prefecture": ch.prefecture,
+                    "prefecture_code": japan::prefecture_code(&ch.prefecture),
+                    "region": japan::region_of(&ch.prefecture),
+                    "organization": ch.organization,
+                    "themes": ch.themes,
+                    "work_style": ch.work_style.map(|w| w.id()),
+                    "work_style_label": ch.work_style.map(|w| w.label()),
+                    "engagement": ch.engagement,
+                    "reward": ch.reward,
+                    "duration": ch.duration,
+                    "visits": ch.visits,
+                    "capacity": ch.capacity,
+                    "deadline": p.deadline(tz).map(|d| d.to_string()),
+                    "days_left": p.days_left,
+                    "skills": ch.skills,
+                    "tags": p.common.tags,
+                }
+            });
+            if let Some(d) = p.common.date {
+                item["date_published"] = json!(d.rfc3339(tz));
+                item["date_modified"] = json!(p.common.updated.unwrap_or(d).rfc3339(tz));
+            }
+            item
+        })
+        .collect();
+    json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": format!("募集中の課題 | {}", c.title),
+        "home_page_url": c.absolute(&site.section_url(Kind::Challenge)),
+        "feed_url": c.absolute(&format!("{}challenges/open.json", c.base_path)),
+        "description": c.description,
+        "language": c.language,
+        "authors": [{ "name": c.organization }],
+        "items": items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_element() {
+        let v = json!({ "a": "</script><script>alert(1)</script> & <!--" });
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn employment_types_are_mapped_once() {
+        let e = |v: &[&str]| employment_types(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(e(&["副業", "兼業", "プロボノ"]), ["PART_TIME", "VOLUNTEER"]);
+        assert_eq!(e(&["企業派遣"]), ["OTHER"]);
+    }
+}
