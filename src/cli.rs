@@ -230,7 +230,10 @@ fn summary(r: &Report, lang: Lang) {
             if ja {
                 format!("次に募集状況が変わる日: {d}（この日に再ビルドしてください。{} にも書きました）", file.display())
             } else {
-                format!("Next status change: {d} (rebuild on that day; also written to {}).", file.display())
+                format!(
+                    "Next status change: {d} (rebuild on that day; also written to {}).",
+                    file.display()
+                )
             }
         );
     }

@@ -212,12 +212,22 @@ impl Config {
                         Some(k) if !out.contains(&k) => out.push(k),
                         Some(_) => {}
                         None => {
-                            let allowed: Vec<String> =
-                                crate::taxonomy::TaxonomyKind::ALL.iter().map(|k| k.key().to_string()).collect();
-                            let suggestion = crate::suggest::did_you_mean(&name, allowed.iter().map(String::as_str));
+                            let allowed: Vec<String> = crate::taxonomy::TaxonomyKind::ALL
+                                .iter()
+                                .map(|k| k.key().to_string())
+                                .collect();
+                            let suggestion = crate::suggest::did_you_mean(
+                                &name,
+                                allowed.iter().map(String::as_str),
+                            );
                             f.problem_at(
                                 "taxonomies",
-                                Problem::InvalidChoice { field: "taxonomies".into(), value: name, allowed, suggestion },
+                                Problem::InvalidChoice {
+                                    field: "taxonomies".into(),
+                                    value: name,
+                                    allowed,
+                                    suggestion,
+                                },
                             );
                         }
                     }
@@ -231,10 +241,23 @@ impl Config {
             if let Some(v) = a.text("standard") {
                 accessibility.standard = v;
             }
-            if let Some(v) = a.choice("level", &[("A", "A"), ("AA", "AA"), ("AAA", "AAA"), ("a", "A"), ("aa", "AA"), ("aaa", "AAA")]) {
+            if let Some(v) = a.choice(
+                "level",
+                &[
+                    ("A", "A"),
+                    ("AA", "AA"),
+                    ("AAA", "AAA"),
+                    ("a", "A"),
+                    ("aa", "AA"),
+                    ("aaa", "AAA"),
+                ],
+            ) {
                 accessibility.level = v.into();
             }
-            if let Some(v) = a.choice("conformance", &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")]) {
+            if let Some(v) = a.choice(
+                "conformance",
+                &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")],
+            ) {
                 accessibility.conformance = v.into();
             }
             if let Some(v) = a.text("scope") {

@@ -12,13 +12,19 @@ use std::fmt::Write as _;
 pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let c = &site.config;
     let (title, alternate) = match kind {
-        Some(k) => (format!("{} | {}", site.sections[&k].title, c.title), site.section_url(k)),
+        Some(k) => (
+            format!("{} | {}", site.sections[&k].title, c.title),
+            site.section_url(k),
+        ),
         None => (c.title.clone(), c.base_path.clone()),
     };
     let pages: Vec<&Page> = site
         .pages
         .iter()
-        .filter(|p| matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column) && kind.is_none_or(|k| p.kind == k))
+        .filter(|p| {
+            matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column)
+                && kind.is_none_or(|k| p.kind == k)
+        })
         .collect();
     atom_of(site, &title, &alternate, pages)
 }
@@ -33,7 +39,12 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
         }
         for term in &t.terms {
             let title = format!("{}（{}）| {}", term.name, t.kind.title(), site.config.title);
-            out.push(atom_of(site, &title, &term.url, term.pages.iter().map(|&i| &site.pages[i]).collect()));
+            out.push(atom_of(
+                site,
+                &title,
+                &term.url,
+                term.pages.iter().map(|&i| &site.pages[i]).collect(),
+            ));
         }
     }
     out
@@ -43,7 +54,12 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
 pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>) -> OutputFile {
     let c = &site.config;
     let tz = c.timezone;
-    let path = format!("{}atom.xml", alternate.strip_prefix(c.base_path.as_str()).unwrap_or(alternate));
+    let path = format!(
+        "{}atom.xml",
+        alternate
+            .strip_prefix(c.base_path.as_str())
+            .unwrap_or(alternate)
+    );
     pages.sort_by_key(|p| {
         (
             std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
@@ -214,14 +230,20 @@ pub fn json_feed(site: &Site) -> OutputFile {
     let v = crate::structured::open_challenges_feed(site);
     let mut bytes = serde_json::to_vec_pretty(&v).expect("JSON values always serialise");
     bytes.push(b'\n');
-    OutputFile { path: "challenges/open.json".into(), bytes }
+    OutputFile {
+        path: "challenges/open.json".into(),
+        bytes,
+    }
 }
 
 /// `.tsunagari/next-rebuild`: the next date a status changes, or empty. CI reads it to schedule
 /// the rebuild that closes a challenge on time.
 pub fn next_rebuild(next: Option<crate::date::Date>) -> OutputFile {
     let text = next.map(|d| format!("{d}\n")).unwrap_or_default();
-    OutputFile { path: ".tsunagari/next-rebuild".into(), bytes: text.into_bytes() }
+    OutputFile {
+        path: ".tsunagari/next-rebuild".into(),
+        bytes: text.into_bytes(),
+    }
 }
 
 /// Site paths of every page for the sitemap, with lastmod dates.
@@ -252,11 +274,18 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     }
     v.push((crate::render::municipalities_url(&site.config), None));
     for m in &site.municipalities {
-        let lastmod = m.profile.and_then(|i| site.pages[i].common.updated).map(|d| d.date_in(tz).to_string());
+        let lastmod = m
+            .profile
+            .and_then(|i| site.pages[i].common.updated)
+            .map(|d| d.date_in(tz).to_string());
         v.push((m.url.clone(), lastmod));
     }
     for p in site.pages.iter().filter(|p| p.kind != Kind::Municipality) {
-        let lastmod = p.common.updated.or(p.common.date).map(|d| d.date_in(tz).to_string());
+        let lastmod = p
+            .common
+            .updated
+            .or(p.common.date)
+            .map(|d| d.date_in(tz).to_string());
         v.push((p.url.clone(), lastmod));
     }
     v

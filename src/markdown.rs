@@ -54,10 +54,30 @@ pub struct Rendered {
 
 /// Ids the theme uses; headings never take them.
 pub const RESERVED_IDS: [&str; 24] = [
-    "main", "content", "site-header", "site-nav", "site-footer", "top", "footnotes", "search", "page-title",
-    "facts-heading", "toc-heading", "related-heading", "apply-heading", "open-heading", "cases-heading",
-    "columns-heading", "facets-heading", "similar-heading", "contact-heading", "policy-heading",
-    "m-challenges-heading", "m-cases-heading", "regions-heading", "summary-heading",
+    "main",
+    "content",
+    "site-header",
+    "site-nav",
+    "site-footer",
+    "top",
+    "footnotes",
+    "search",
+    "page-title",
+    "facts-heading",
+    "toc-heading",
+    "related-heading",
+    "apply-heading",
+    "open-heading",
+    "cases-heading",
+    "columns-heading",
+    "facets-heading",
+    "similar-heading",
+    "contact-heading",
+    "policy-heading",
+    "m-challenges-heading",
+    "m-cases-heading",
+    "regions-heading",
+    "summary-heading",
 ];
 
 fn cmark_options() -> CmarkOptions {

@@ -214,7 +214,11 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     }
     Ok(Report {
         output: out,
-        pages: site.pages.iter().filter(|p| p.kind != content::Kind::Municipality).count(),
+        pages: site
+            .pages
+            .iter()
+            .filter(|p| p.kind != content::Kind::Municipality)
+            .count(),
         files,
         generated_bytes,
         unpublished: site.unpublished,

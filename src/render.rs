@@ -229,18 +229,30 @@ impl Renderer {
             origins.insert(name.clone(), file.origin.display().to_string());
         }
         if let Err(e) = tera.add_raw_templates(sources) {
-            diags.push(Diagnostic::error("templates", Problem::Template { detail: error_chain(&e) }));
+            diags.push(Diagnostic::error(
+                "templates",
+                Problem::Template {
+                    detail: error_chain(&e),
+                },
+            ));
         }
         for name in REQUIRED_TEMPLATES {
             if !theme.templates.contains_key(name) {
                 diags.push(Diagnostic::error(
                     format!("templates/{name}"),
-                    Problem::Template { detail: format!("テンプレート {name} がありません / template {name} is missing") },
+                    Problem::Template {
+                        detail: format!(
+                            "テンプレート {name} がありません / template {name} is missing"
+                        ),
+                    },
                 ));
             }
         }
         for p in &site.pages {
-            if let Extra::Page { layout: Some(l), .. } = &p.extra {
+            if let Extra::Page {
+                layout: Some(l), ..
+            } = &p.extra
+            {
                 if !theme.templates.contains_key(&format!("{l}.html")) {
                     diags.push(Diagnostic::error(
                         &p.source,
@@ -250,7 +262,9 @@ impl Renderer {
                             allowed: theme
                                 .templates
                                 .keys()
-                                .filter(|k| !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str()))
+                                .filter(|k| {
+                                    !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str())
+                                })
                                 .map(|k| k.trim_end_matches(".html").to_string())
                                 .collect(),
                             suggestion: None,
@@ -265,9 +279,17 @@ impl Renderer {
         let c = &site.config;
         let menu = c.menu.clone().unwrap_or_else(|| default_menu(site));
         let footer_menu = c.footer_menu.clone().unwrap_or_else(|| {
-            let mut m: Vec<MenuItem> =
-                site.of_kind(Kind::Page).map(|(_, p)| MenuItem { name: p.common.title.clone(), url: p.url.clone() }).collect();
-            m.push(MenuItem { name: site.sections[&Kind::Municipality].title.clone(), url: municipalities_url(c) });
+            let mut m: Vec<MenuItem> = site
+                .of_kind(Kind::Page)
+                .map(|(_, p)| MenuItem {
+                    name: p.common.title.clone(),
+                    url: p.url.clone(),
+                })
+                .collect();
+            m.push(MenuItem {
+                name: site.sections[&Kind::Municipality].title.clone(),
+                url: municipalities_url(c),
+            });
             m
         });
         let view = SiteView {
@@ -292,12 +314,29 @@ impl Renderer {
         Ok(Renderer { tera, origins })
     }
 
-    fn render(&self, template: &str, ctx: &Context, out_path: String) -> Result<OutputFile, Diagnostic> {
+    fn render(
+        &self,
+        template: &str,
+        ctx: &Context,
+        out_path: String,
+    ) -> Result<OutputFile, Diagnostic> {
         match self.tera.render(template, ctx) {
-            Ok(s) => Ok(OutputFile { path: out_path, bytes: s.into_bytes() }),
+            Ok(s) => Ok(OutputFile {
+                path: out_path,
+                bytes: s.into_bytes(),
+            }),
             Err(e) => {
-                let origin = self.origins.get(template).cloned().unwrap_or_else(|| template.to_string());
-                Err(Diagnostic::error(origin, Problem::Template { detail: error_chain(&e) }))
+                let origin = self
+                    .origins
+                    .get(template)
+                    .cloned()
+                    .unwrap_or_else(|| template.to_string());
+                Err(Diagnostic::error(
+                    origin,
+                    Problem::Template {
+                        detail: error_chain(&e),
+                    },
+                ))
             }
         }
     }
@@ -306,8 +345,10 @@ impl Renderer {
     pub fn render_site(&self, site: &Site) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let per = site.config.paginate_by;
         let pages_of = |n: usize| n.div_ceil(per).max(1);
-        let mut jobs: Vec<Job> =
-            (0..site.pages.len()).filter(|&i| site.pages[i].kind != Kind::Municipality).map(Job::Page).collect();
+        let mut jobs: Vec<Job> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind != Kind::Municipality)
+            .map(Job::Page)
+            .collect();
         jobs.push(Job::Home);
         jobs.push(Job::NotFound);
         for k in Kind::SECTIONS {
@@ -327,9 +368,14 @@ impl Renderer {
         }
         jobs.push(Job::MunicipalityIndex);
         jobs.extend((0..site.municipalities.len()).map(Job::Municipality));
-        let facets: HashMap<Kind, Vec<Group>> = Kind::SECTIONS.iter().map(|&k| (k, facet_groups(site, k))).collect();
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|j| self.render_job(site, j, &facets)).collect();
+        let facets: HashMap<Kind, Vec<Group>> = Kind::SECTIONS
+            .iter()
+            .map(|&k| (k, facet_groups(site, k)))
+            .collect();
+        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+            .par_iter()
+            .map(|j| self.render_job(site, j, &facets))
+            .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut diags = Vec::new();
         for r in results {
@@ -345,15 +391,27 @@ impl Renderer {
         (files, diags)
     }
 
-    fn render_job(&self, site: &Site, job: &Job, facets: &HashMap<Kind, Vec<Group>>) -> Result<OutputFile, Diagnostic> {
+    fn render_job(
+        &self,
+        site: &Site,
+        job: &Job,
+        facets: &HashMap<Kind, Vec<Group>>,
+    ) -> Result<OutputFile, Diagnostic> {
         let c = &site.config;
         let mut ctx = Context::new();
-        let home = Crumb { name: "ホーム".into(), url: c.base_path.clone() };
+        let home = Crumb {
+            name: "ホーム".into(),
+            url: c.base_path.clone(),
+        };
         match *job {
             Job::Page(i) => {
                 let p = &site.pages[i];
                 let view = page_view(site, p, true);
-                let image = view.image.as_deref().map(|i| absolute_image(c, i)).or_else(|| default_image(site));
+                let image = view
+                    .image
+                    .as_deref()
+                    .map(|i| absolute_image(c, i))
+                    .or_else(|| default_image(site));
                 let meta = Meta {
                     path: p.url.clone(),
                     title: format!("{} | {}", p.common.title, c.title),
@@ -362,23 +420,38 @@ impl Renderer {
                     og_type: "article",
                     image: image.clone(),
                     image_alt: p.common.image_alt.clone().unwrap_or_default(),
-                    feed: (p.kind != Kind::Page).then(|| format!("{}atom.xml", site.section_url(p.kind))),
+                    feed: (p.kind != Kind::Page)
+                        .then(|| format!("{}atom.xml", site.section_url(p.kind))),
                     json_feed: None,
                 };
                 let mut crumbs = vec![home];
                 if p.kind != Kind::Page {
-                    crumbs.push(Crumb { name: site.sections[&p.kind].title.clone(), url: site.section_url(p.kind) });
+                    crumbs.push(Crumb {
+                        name: site.sections[&p.kind].title.clone(),
+                        url: site.section_url(p.kind),
+                    });
                 }
-                crumbs.push(Crumb { name: p.common.title.clone(), url: p.url.clone() });
+                crumbs.push(Crumb {
+                    name: p.common.title.clone(),
+                    url: p.url.clone(),
+                });
                 let mut nodes = vec![breadcrumbs_ld(site, &crumbs)];
                 nodes.extend(structured::job_posting(site, p, image.as_deref()));
                 nodes.extend(structured::article(site, p, image.as_deref()));
-                ctx.insert("jsonld", &structured::script_json(&structured::graph(nodes)));
+                ctx.insert(
+                    "jsonld",
+                    &structured::script_json(&structured::graph(nodes)),
+                );
                 ctx.insert("page", &view);
                 ctx.insert("meta", &meta);
                 ctx.insert("breadcrumbs", &crumbs);
                 let template = match (&p.extra, p.kind) {
-                    (Extra::Page { layout: Some(l), .. }, _) => format!("{l}.html"),
+                    (
+                        Extra::Page {
+                            layout: Some(l), ..
+                        },
+                        _,
+                    ) => format!("{l}.html"),
                     (_, Kind::Challenge) => "challenge.html".into(),
                     (_, Kind::Case) => "case.html".into(),
                     (_, Kind::Column) => "column.html".into(),
@@ -387,14 +460,29 @@ impl Renderer {
                 self.render(&template, &ctx, out_path(c, &p.url))
             }
             Job::Home => {
-                let mut open: Vec<&Page> =
-                    site.of_kind(Kind::Challenge).map(|(_, p)| p).filter(|p| p.status.is_some_and(Status::is_open)).collect();
+                let mut open: Vec<&Page> = site
+                    .of_kind(Kind::Challenge)
+                    .map(|(_, p)| p)
+                    .filter(|p| p.status.is_some_and(Status::is_open))
+                    .collect();
                 // Nearest deadline first; no deadline last; then newest.
-                open.sort_by_key(|p| (p.days_left.unwrap_or(i64::MAX), std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone)))));
+                open.sort_by_key(|p| {
+                    (
+                        p.days_left.unwrap_or(i64::MAX),
+                        std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone))),
+                    )
+                });
                 let open_count = open.len();
-                let open: Vec<PageView> = open.into_iter().take(6).map(|p| page_view(site, p, false)).collect();
+                let open: Vec<PageView> = open
+                    .into_iter()
+                    .take(6)
+                    .map(|p| page_view(site, p, false))
+                    .collect();
                 let latest = |k: Kind, n: usize| -> Vec<PageView> {
-                    site.of_kind(k).take(n).map(|(_, p)| page_view(site, p, false)).collect()
+                    site.of_kind(k)
+                        .take(n)
+                        .map(|(_, p)| page_view(site, p, false))
+                        .collect()
                 };
                 ctx.insert("open_challenges", &open);
                 ctx.insert("open_count", &open_count);
@@ -404,14 +492,29 @@ impl Renderer {
                 ctx.insert("intro", &site.home.html);
                 ctx.insert("home_title", &site.home.title);
                 ctx.insert("sections", &section_links(site));
-                ctx.insert("regions", &site.taxonomy(TaxonomyKind::Prefecture).map(|t| taxonomy_groups(t, "prefecture")));
-                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &[home])])));
+                ctx.insert(
+                    "regions",
+                    &site
+                        .taxonomy(TaxonomyKind::Prefecture)
+                        .map(|t| taxonomy_groups(t, "prefecture")),
+                );
+                ctx.insert(
+                    "jsonld",
+                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
+                        site,
+                        &[home],
+                    )])),
+                );
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: c.base_path.clone(),
                         title: c.title.clone(),
-                        description: site.home.summary.clone().unwrap_or_else(|| c.description.clone()),
+                        description: site
+                            .home
+                            .summary
+                            .clone()
+                            .unwrap_or_else(|| c.description.clone()),
                         canonical: c.base_url.clone(),
                         og_type: "website",
                         image: default_image(site),
@@ -459,15 +562,29 @@ impl Renderer {
                 );
                 self.list_context(site, &mut ctx, &pages, &base, number, total);
                 ctx.insert("facets", &facets[&kind]);
-                let crumbs = [home, Crumb { name: idx.title.clone(), url: base.clone() }];
-                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &crumbs)])));
+                let crumbs = [
+                    home,
+                    Crumb {
+                        name: idx.title.clone(),
+                        url: base.clone(),
+                    },
+                ];
+                ctx.insert(
+                    "jsonld",
+                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
+                        site, &crumbs,
+                    )])),
+                );
                 ctx.insert("breadcrumbs", &crumbs);
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: url.clone(),
                         title: format!("{}{} | {}", idx.title, page_suffix(number), c.title),
-                        description: idx.summary.clone().unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
+                        description: idx
+                            .summary
+                            .clone()
+                            .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
                         canonical: c.absolute(&url),
                         og_type: "website",
                         image: default_image(site),
@@ -494,10 +611,26 @@ impl Renderer {
                 });
                 let crumbs = [
                     home,
-                    Crumb { name: site.sections[&Kind::Challenge].title.clone(), url: site.section_url(Kind::Challenge) },
-                    Crumb { name: label.into(), url: base.clone() },
+                    Crumb {
+                        name: site.sections[&Kind::Challenge].title.clone(),
+                        url: site.section_url(Kind::Challenge),
+                    },
+                    Crumb {
+                        name: label.into(),
+                        url: base.clone(),
+                    },
                 ];
-                self.term_context(site, &mut ctx, term, &pages, &base, number, total, &crumbs, format!("{label}の課題"));
+                self.term_context(
+                    site,
+                    &mut ctx,
+                    term,
+                    &pages,
+                    &base,
+                    number,
+                    total,
+                    &crumbs,
+                    format!("{label}の課題"),
+                );
                 self.render("term.html", &ctx, out_path(c, &page_url(&base, number)))
             }
             Job::TaxonomyIndex(ti) => {
@@ -513,15 +646,29 @@ impl Renderer {
                     }),
                 );
                 ctx.insert("groups", &taxonomy_groups(t, t.kind.key()));
-                let crumbs = [home, Crumb { name: title.into(), url: t.url.clone() }];
-                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &crumbs)])));
+                let crumbs = [
+                    home,
+                    Crumb {
+                        name: title.into(),
+                        url: t.url.clone(),
+                    },
+                ];
+                ctx.insert(
+                    "jsonld",
+                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
+                        site, &crumbs,
+                    )])),
+                );
                 ctx.insert("breadcrumbs", &crumbs);
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: t.url.clone(),
                         title: format!("{title}から探す | {}", c.title),
-                        description: format!("{}に掲載している課題・事例を{title}から探せます。", c.title),
+                        description: format!(
+                            "{}に掲載している課題・事例を{title}から探せます。",
+                            c.title
+                        ),
                         canonical: c.absolute(&t.url),
                         og_type: "website",
                         image: default_image(site),
@@ -551,10 +698,26 @@ impl Renderer {
                 });
                 let crumbs = [
                     home,
-                    Crumb { name: t.kind.title().into(), url: t.url.clone() },
-                    Crumb { name: term.name.clone(), url: term.url.clone() },
+                    Crumb {
+                        name: t.kind.title().into(),
+                        url: t.url.clone(),
+                    },
+                    Crumb {
+                        name: term.name.clone(),
+                        url: term.url.clone(),
+                    },
                 ];
-                self.term_context(site, &mut ctx, value, &term.pages, &term.url, number, total, &crumbs, heading);
+                self.term_context(
+                    site,
+                    &mut ctx,
+                    value,
+                    &term.pages,
+                    &term.url,
+                    number,
+                    total,
+                    &crumbs,
+                    heading,
+                );
                 self.render("term.html", &ctx, out_path(c, &page_url(&term.url, number)))
             }
             Job::MunicipalityIndex => {
@@ -565,21 +728,42 @@ impl Renderer {
                     let code = japan::prefecture_code(&m.prefecture).unwrap_or(99);
                     by_pref
                         .entry(code)
-                        .or_insert_with(|| Subgroup { name: m.prefecture.clone(), items: Vec::new() })
+                        .or_insert_with(|| Subgroup {
+                            name: m.prefecture.clone(),
+                            items: Vec::new(),
+                        })
                         .items
-                        .push(GroupItem { name: m.name.clone(), url: m.url.clone(), count: m.pages.len(), open: m.open });
+                        .push(GroupItem {
+                            name: m.name.clone(),
+                            url: m.url.clone(),
+                            count: m.pages.len(),
+                            open: m.open,
+                        });
                 }
                 ctx.insert("index", &serde_json::json!({ "title": idx.title, "intro": idx.html, "count": site.municipalities.len() }));
                 ctx.insert("prefectures", &by_pref.into_values().collect::<Vec<_>>());
-                let crumbs = [home, Crumb { name: idx.title.clone(), url: url.clone() }];
-                ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![breadcrumbs_ld(site, &crumbs)])));
+                let crumbs = [
+                    home,
+                    Crumb {
+                        name: idx.title.clone(),
+                        url: url.clone(),
+                    },
+                ];
+                ctx.insert(
+                    "jsonld",
+                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
+                        site, &crumbs,
+                    )])),
+                );
                 ctx.insert("breadcrumbs", &crumbs);
                 ctx.insert(
                     "meta",
                     &Meta {
                         path: url.clone(),
                         title: format!("{} | {}", idx.title, c.title),
-                        description: idx.summary.clone().unwrap_or_else(|| format!("{}に課題・事例を掲載している自治体の一覧です。", c.title)),
+                        description: idx.summary.clone().unwrap_or_else(|| {
+                            format!("{}に課題・事例を掲載している自治体の一覧です。", c.title)
+                        }),
                         canonical: c.absolute(&url),
                         og_type: "website",
                         image: default_image(site),
@@ -604,10 +788,16 @@ impl Renderer {
                     .filter(|p| p.kind == Kind::Challenge)
                     .map(|p| page_view(site, p, false))
                     .collect();
-                let cases: Vec<PageView> =
-                    m.pages.iter().map(|&i| &site.pages[i]).filter(|p| p.kind == Kind::Case).map(|p| page_view(site, p, false)).collect();
+                let cases: Vec<PageView> = m
+                    .pages
+                    .iter()
+                    .map(|&i| &site.pages[i])
+                    .filter(|p| p.kind == Kind::Case)
+                    .map(|p| page_view(site, p, false))
+                    .collect();
                 let name = format!("{} {}", m.prefecture, m.name);
-                let image = profile.and_then(|p| p.common.image.as_deref().map(|i| image_url(site, p, i)));
+                let image =
+                    profile.and_then(|p| p.common.image.as_deref().map(|i| image_url(site, p, i)));
                 ctx.insert(
                     "municipality",
                     &serde_json::json!({
@@ -632,8 +822,14 @@ impl Renderer {
                 ctx.insert("cases", &cases);
                 let crumbs = [
                     home,
-                    Crumb { name: site.sections[&Kind::Municipality].title.clone(), url: municipalities_url(c) },
-                    Crumb { name: name.clone(), url: m.url.clone() },
+                    Crumb {
+                        name: site.sections[&Kind::Municipality].title.clone(),
+                        url: municipalities_url(c),
+                    },
+                    Crumb {
+                        name: name.clone(),
+                        url: m.url.clone(),
+                    },
                 ];
                 let mut nodes = vec![breadcrumbs_ld(site, &crumbs)];
                 nodes.push(serde_json::json!({
@@ -642,7 +838,10 @@ impl Renderer {
                     "url": website,
                     "address": { "@type": "PostalAddress", "addressLocality": m.name, "addressRegion": m.prefecture, "addressCountry": "JP" },
                 }));
-                ctx.insert("jsonld", &structured::script_json(&structured::graph(nodes)));
+                ctx.insert(
+                    "jsonld",
+                    &structured::script_json(&structured::graph(nodes)),
+                );
                 ctx.insert("breadcrumbs", &crumbs);
                 ctx.insert(
                     "meta",
@@ -667,10 +866,22 @@ impl Renderer {
     }
 
     /// Cards and pager of one page of a paginated list.
-    fn list_context(&self, site: &Site, ctx: &mut Context, pages: &[usize], base: &str, number: usize, total: usize) {
+    fn list_context(
+        &self,
+        site: &Site,
+        ctx: &mut Context,
+        pages: &[usize],
+        base: &str,
+        number: usize,
+        total: usize,
+    ) {
         let per = site.config.paginate_by;
-        let items: Vec<PageView> =
-            pages.iter().skip((number - 1) * per).take(per).map(|&i| page_view(site, &site.pages[i], false)).collect();
+        let items: Vec<PageView> = pages
+            .iter()
+            .skip((number - 1) * per)
+            .take(per)
+            .map(|&i| page_view(site, &site.pages[i], false))
+            .collect();
         ctx.insert("pages", &items);
         ctx.insert("pager", &pager(base, number, total));
     }
@@ -690,18 +901,33 @@ impl Renderer {
     ) {
         let c = &site.config;
         let url = page_url(base, number);
-        let feed = term.get("feed").and_then(|f| f.as_str()).map(str::to_string);
+        let feed = term
+            .get("feed")
+            .and_then(|f| f.as_str())
+            .map(str::to_string);
         ctx.insert("term", &term);
         self.list_context(site, ctx, pages, base, number, total);
-        let ld: Vec<(&str, &str)> = crumbs.iter().map(|c| (c.name.as_str(), c.url.as_str())).collect();
-        ctx.insert("jsonld", &structured::script_json(&structured::graph(vec![structured::breadcrumb_list(site, &ld)])));
+        let ld: Vec<(&str, &str)> = crumbs
+            .iter()
+            .map(|c| (c.name.as_str(), c.url.as_str()))
+            .collect();
+        ctx.insert(
+            "jsonld",
+            &structured::script_json(&structured::graph(vec![structured::breadcrumb_list(
+                site, &ld,
+            )])),
+        );
         ctx.insert("breadcrumbs", crumbs);
         ctx.insert(
             "meta",
             &Meta {
                 path: url.clone(),
                 title: format!("{heading}{} | {}", page_suffix(number), c.title),
-                description: format!("{}に掲載している{heading}です（{}件）。", c.title, pages.len()),
+                description: format!(
+                    "{}に掲載している{heading}です（{}件）。",
+                    c.title,
+                    pages.len()
+                ),
                 canonical: c.absolute(&url),
                 og_type: "website",
                 image: default_image(site),
@@ -714,7 +940,10 @@ impl Renderer {
 }
 
 fn breadcrumbs_ld(site: &Site, crumbs: &[Crumb]) -> serde_json::Value {
-    let ld: Vec<(&str, &str)> = crumbs.iter().map(|c| (c.name.as_str(), c.url.as_str())).collect();
+    let ld: Vec<(&str, &str)> = crumbs
+        .iter()
+        .map(|c| (c.name.as_str(), c.url.as_str()))
+        .collect();
     structured::breadcrumb_list(site, &ld)
 }
 
@@ -756,12 +985,22 @@ fn pager(base: &str, number: usize, total: usize) -> Pager {
         total,
         prev: (number > 1).then(|| page_url(base, number - 1)),
         next: (number < total).then(|| page_url(base, number + 1)),
-        pages: (1..=total).map(|n| PagerLink { number: n, url: page_url(base, n), current: n == number }).collect(),
+        pages: (1..=total)
+            .map(|n| PagerLink {
+                number: n,
+                url: page_url(base, n),
+                current: n == number,
+            })
+            .collect(),
     }
 }
 
 pub fn status_url(c: &Config, open: bool) -> String {
-    format!("{}challenges/status/{}/", c.base_path, if open { "open" } else { "closed" })
+    format!(
+        "{}challenges/status/{}/",
+        c.base_path,
+        if open { "open" } else { "closed" }
+    )
 }
 
 pub fn municipalities_url(c: &Config) -> String {
@@ -770,12 +1009,16 @@ pub fn municipalities_url(c: &Config) -> String {
 
 /// Challenges with (or without) an open status, newest first.
 pub fn status_pages(site: &Site, open: bool) -> Vec<usize> {
-    site.of_kind(Kind::Challenge).filter(|(_, p)| p.status.is_some_and(Status::is_open) == open).map(|(i, _)| i).collect()
+    site.of_kind(Kind::Challenge)
+        .filter(|(_, p)| p.status.is_some_and(Status::is_open) == open)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn prefecture_url(site: &Site, prefecture: &str) -> Option<String> {
     let t = site.taxonomy(TaxonomyKind::Prefecture)?;
-    t.term(japan::prefecture_slug(prefecture)?).map(|term| term.url.clone())
+    t.term(japan::prefecture_slug(prefecture)?)
+        .map(|term| term.url.clone())
 }
 
 /// Links to the term pages of the given names (plain text when the taxonomy is off).
@@ -783,30 +1026,61 @@ fn term_links(site: &Site, kind: TaxonomyKind, names: &[String]) -> Vec<TermLink
     let t = site.taxonomy(kind);
     names
         .iter()
-        .map(|n| TermLink { name: n.clone(), url: t.and_then(|t| t.term(&taxonomy::term_slug(n))).map(|x| x.url.clone()) })
+        .map(|n| TermLink {
+            name: n.clone(),
+            url: t
+                .and_then(|t| t.term(&taxonomy::term_slug(n)))
+                .map(|x| x.url.clone()),
+        })
         .collect()
 }
 
 /// Groups of a taxonomy's terms for index pages and facets: prefectures by region, others flat.
 fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
-    let item = |term: &Term| GroupItem { name: term.name.clone(), url: term.url.clone(), count: term.pages.len(), open: term.open };
+    let item = |term: &Term| GroupItem {
+        name: term.name.clone(),
+        url: term.url.clone(),
+        count: term.pages.len(),
+        open: term.open,
+    };
     let subgroups = if t.kind == TaxonomyKind::Prefecture {
         japan::REGIONS
             .iter()
-            .map(|r| Subgroup { name: (*r).into(), items: t.terms.iter().filter(|x| x.region == Some(*r)).map(item).collect() })
+            .map(|r| Subgroup {
+                name: (*r).into(),
+                items: t
+                    .terms
+                    .iter()
+                    .filter(|x| x.region == Some(*r))
+                    .map(item)
+                    .collect(),
+            })
             .filter(|s| !s.items.is_empty())
             .collect()
     } else {
-        vec![Subgroup { name: String::new(), items: t.terms.iter().map(item).collect() }]
+        vec![Subgroup {
+            name: String::new(),
+            items: t.terms.iter().map(item).collect(),
+        }]
     };
-    Group { title: t.kind.title().into(), key: key.into(), count: t.terms.len(), subgroups }
+    Group {
+        title: t.kind.title().into(),
+        key: key.into(),
+        count: t.terms.len(),
+        subgroups,
+    }
 }
 
 /// The filter bar of a section list: links to the pre-rendered term pages, counting only pages
 /// of that section's kind, plus the status pages for challenges.
 fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
     let wanted: &[TaxonomyKind] = match kind {
-        Kind::Challenge => &[TaxonomyKind::Prefecture, TaxonomyKind::Themes, TaxonomyKind::WorkStyle, TaxonomyKind::Engagement],
+        Kind::Challenge => &[
+            TaxonomyKind::Prefecture,
+            TaxonomyKind::Themes,
+            TaxonomyKind::WorkStyle,
+            TaxonomyKind::Engagement,
+        ],
         Kind::Case => &[TaxonomyKind::Prefecture, TaxonomyKind::Themes],
         _ => &[TaxonomyKind::Tags],
     };
@@ -816,8 +1090,16 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
         let mut g = taxonomy_groups(t, tk.key());
         for sg in &mut g.subgroups {
             sg.items.retain_mut(|item| {
-                let term = t.terms.iter().find(|x| x.url == item.url).expect("item comes from the taxonomy");
-                item.count = term.pages.iter().filter(|&&i| site.pages[i].kind == kind).count();
+                let term = t
+                    .terms
+                    .iter()
+                    .find(|x| x.url == item.url)
+                    .expect("item comes from the taxonomy");
+                item.count = term
+                    .pages
+                    .iter()
+                    .filter(|&&i| site.pages[i].kind == kind)
+                    .count();
                 item.count > 0
             });
         }
@@ -842,7 +1124,15 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
             .filter(|i| i.count > 0)
             .collect();
         if !items.is_empty() {
-            groups.push(Group { title: "募集状況".into(), key: "status".into(), count: items.len(), subgroups: vec![Subgroup { name: String::new(), items }] });
+            groups.push(Group {
+                title: "募集状況".into(),
+                key: "status".into(),
+                count: items.len(),
+                subgroups: vec![Subgroup {
+                    name: String::new(),
+                    items,
+                }],
+            });
         }
     }
     groups
@@ -851,13 +1141,22 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
 fn default_menu(site: &Site) -> Vec<MenuItem> {
     let mut m: Vec<MenuItem> = Kind::SECTIONS
         .iter()
-        .map(|k| MenuItem { name: site.sections[k].title.clone(), url: site.section_url(*k) })
+        .map(|k| MenuItem {
+            name: site.sections[k].title.clone(),
+            url: site.section_url(*k),
+        })
         .collect();
     if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {
-        m.push(MenuItem { name: "地域から探す".into(), url: t.url.clone() });
+        m.push(MenuItem {
+            name: "地域から探す".into(),
+            url: t.url.clone(),
+        });
     }
     if let Some((_, about)) = site.of_kind(Kind::Page).find(|(_, p)| p.slug == "about") {
-        m.push(MenuItem { name: about.common.title.clone(), url: about.url.clone() });
+        m.push(MenuItem {
+            name: about.common.title.clone(),
+            url: about.url.clone(),
+        });
     }
     m
 }
@@ -878,7 +1177,9 @@ fn section_links(site: &Site) -> Vec<serde_json::Value> {
 
 /// Output file path of a site URL: `/challenges/a/` → `challenges/a/index.html`.
 pub fn out_path(c: &Config, url: &str) -> String {
-    let rel = url.strip_prefix(c.base_path.as_str()).unwrap_or(url.trim_start_matches('/'));
+    let rel = url
+        .strip_prefix(c.base_path.as_str())
+        .unwrap_or(url.trim_start_matches('/'));
     format!("{rel}index.html")
 }
 
@@ -906,7 +1207,11 @@ fn absolute_image(c: &Config, url: &str) -> String {
 
 fn default_image(site: &Site) -> Option<String> {
     let img = site.config.default_image.as_deref()?;
-    let url = if let Some(abs) = img.strip_prefix('/') { format!("{}{abs}", site.config.base_path) } else { img.to_string() };
+    let url = if let Some(abs) = img.strip_prefix('/') {
+        format!("{}{abs}", site.config.base_path)
+    } else {
+        img.to_string()
+    };
     Some(absolute_image(&site.config, &url))
 }
 
@@ -934,7 +1239,13 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         if full {
             term_links(site, kind, names)
         } else {
-            names.iter().map(|n| TermLink { name: n.clone(), url: None }).collect()
+            names
+                .iter()
+                .map(|n| TermLink {
+                    name: n.clone(),
+                    url: None,
+                })
+                .collect()
         }
     };
     let municipality_url = site.municipality_of(p).map(|m| m.url.as_str());
@@ -946,7 +1257,11 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
                 municipality: &c.municipality,
                 municipality_url,
                 prefecture: &c.prefecture,
-                prefecture_url: if full { prefecture_url(site, &c.prefecture) } else { None },
+                prefecture_url: if full {
+                    prefecture_url(site, &c.prefecture)
+                } else {
+                    None
+                },
                 region: japan::region_of(&c.prefecture).unwrap_or(""),
                 organization: c.organization.as_deref(),
                 themes: links(TaxonomyKind::Themes, &c.themes),
@@ -954,7 +1269,8 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
                 work_style_label: c.work_style.map(|w| w.label()),
                 work_style_url: c.work_style.and_then(|w| {
                     let t = site.taxonomy(TaxonomyKind::WorkStyle)?;
-                    full.then(|| t.term(w.id()).map(|x| x.url.clone())).flatten()
+                    full.then(|| t.term(w.id()).map(|x| x.url.clone()))
+                        .flatten()
                 }),
                 engagement: links(TaxonomyKind::Engagement, &c.engagement),
                 reward: c.reward.as_deref(),
@@ -977,7 +1293,11 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
             municipality: &c.municipality,
             municipality_url,
             prefecture: &c.prefecture,
-            prefecture_url: if full { prefecture_url(site, &c.prefecture) } else { None },
+            prefecture_url: if full {
+                prefecture_url(site, &c.prefecture)
+            } else {
+                None
+            },
             themes: links(TaxonomyKind::Themes, &c.themes),
         }),
         _ => None,
@@ -1006,8 +1326,22 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         toc: if full { &p.headings } else { &[] },
         challenge,
         case,
-        related: if full { p.related.iter().map(|&i| link_view(&site.pages[i])).collect() } else { Vec::new() },
-        similar: if full { p.similar.iter().map(|&i| link_view(&site.pages[i])).collect() } else { Vec::new() },
+        related: if full {
+            p.related
+                .iter()
+                .map(|&i| link_view(&site.pages[i]))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        similar: if full {
+            p.similar
+                .iter()
+                .map(|&i| link_view(&site.pages[i]))
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 

@@ -186,7 +186,9 @@ pub fn assemble(
             Role::Section(k) => format!("{base}{}/", k.folder()),
             Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
             Role::Page(Kind::Municipality) => match &s.extra {
-                Extra::Municipality(m) => taxonomy::municipality_url(base, &m.prefecture, &m.municipality),
+                Extra::Municipality(m) => {
+                    taxonomy::municipality_url(base, &m.prefecture, &m.municipality)
+                }
                 _ => unreachable!("municipality pages carry a profile"),
             },
             Role::Page(k) => format!("{base}{}/{}/", k.folder(), s.entry.slug),

@@ -69,25 +69,37 @@ fn employment_types(engagement: &[String]) -> Vec<&'static str> {
 /// `JobPosting` for a challenge: `validThrough` is the end of the deadline day, remote work is
 /// `TELECOMMUTE`, and the hiring organisation is the posting organisation or the municipality.
 pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
-    let Extra::Challenge(c) = &p.extra else { return None };
+    let Extra::Challenge(c) = &p.extra else {
+        return None;
+    };
     let tz = site.config.timezone;
     let mut v = Map::new();
     v.insert("@type".into(), json!("JobPosting"));
     v.insert("title".into(), json!(p.common.title));
-    let description = if p.html.trim().is_empty() { crate::markdown::escape(&p.summary) } else { p.html.clone() };
+    let description = if p.html.trim().is_empty() {
+        crate::markdown::escape(&p.summary)
+    } else {
+        p.html.clone()
+    };
     v.insert("description".into(), json!(description));
     v.insert("url".into(), json!(site.config.absolute(&p.url)));
     if let Some(d) = p.common.date {
         v.insert("datePosted".into(), json!(d.date_in(tz).to_string()));
     }
     if let Some(d) = p.deadline(tz) {
-        v.insert("validThrough".into(), json!(format!("{d}T23:59:59{}", crate::date::format_offset(tz))));
+        v.insert(
+            "validThrough".into(),
+            json!(format!("{d}T23:59:59{}", crate::date::format_offset(tz))),
+        );
     }
     let types = employment_types(&c.engagement);
     if !types.is_empty() {
         v.insert("employmentType".into(), json!(types));
     }
-    let org_name = c.organization.clone().unwrap_or_else(|| c.municipality.clone());
+    let org_name = c
+        .organization
+        .clone()
+        .unwrap_or_else(|| c.municipality.clone());
     let mut org = json!({ "@type": "Organization", "name": org_name });
     if let Some(m) = site.municipality_of(p) {
         if let Some(Extra::Municipality(profile)) = m.profile.map(|i| &site.pages[i].extra) {
@@ -111,7 +123,10 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
     );
     if c.work_style == Some(WorkStyle::Remote) {
         v.insert("jobLocationType".into(), json!("TELECOMMUTE"));
-        v.insert("applicantLocationRequirements".into(), json!({ "@type": "Country", "name": "JP" }));
+        v.insert(
+            "applicantLocationRequirements".into(),
+            json!({ "@type": "Country", "name": "JP" }),
+        );
     }
     if !c.skills.is_empty() {
         v.insert("skills".into(), json!(c.skills.join("、")));
@@ -162,13 +177,18 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
 pub fn open_challenges_feed(site: &Site) -> Value {
     let c = &site.config;
     let tz = c.timezone;
-    let mut open: Vec<&Page> =
-        site.pages.iter().filter(|p| p.kind == Kind::Challenge && p.status.is_some_and(Status::is_open)).collect();
+    let mut open: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.kind == Kind::Challenge && p.status.is_some_and(Status::is_open))
+        .collect();
     open.sort_by_key(|p| (p.days_left.unwrap_or(i64::MAX), p.slug.clone()));
     let items: Vec<Value> = open
         .iter()
         .map(|p| {
-            let Extra::Challenge(ch) = &p.extra else { unreachable!() };
+            let Extra::Challenge(ch) = &p.extra else {
+                unreachable!()
+            };
             let status = p.status.unwrap_or(Status::Open);
             let mut tags: Vec<&String> = ch.themes.iter().collect();
             tags.extend(&p.common.tags);

@@ -76,8 +76,12 @@ impl TaxonomyKind {
     /// Which content kinds carry this taxonomy.
     pub fn applies_to(self, kind: Kind) -> bool {
         match self {
-            TaxonomyKind::Prefecture | TaxonomyKind::Themes => matches!(kind, Kind::Challenge | Kind::Case),
-            TaxonomyKind::WorkStyle | TaxonomyKind::Engagement | TaxonomyKind::Skills => kind == Kind::Challenge,
+            TaxonomyKind::Prefecture | TaxonomyKind::Themes => {
+                matches!(kind, Kind::Challenge | Kind::Case)
+            }
+            TaxonomyKind::WorkStyle | TaxonomyKind::Engagement | TaxonomyKind::Skills => {
+                kind == Kind::Challenge
+            }
             TaxonomyKind::Tags => matches!(kind, Kind::Challenge | Kind::Case | Kind::Column),
         }
     }
@@ -90,19 +94,26 @@ impl TaxonomyKind {
             (TaxonomyKind::Prefecture, Extra::Case(c)) => prefecture_term(&c.prefecture),
             (TaxonomyKind::Themes, Extra::Challenge(c)) => free(&c.themes),
             (TaxonomyKind::Themes, Extra::Case(c)) => free(&c.themes),
-            (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => {
-                c.work_style.map(|w| (w.label().to_string(), w.id().to_string())).into_iter().collect()
-            }
+            (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => c
+                .work_style
+                .map(|w| (w.label().to_string(), w.id().to_string()))
+                .into_iter()
+                .collect(),
             (TaxonomyKind::Engagement, Extra::Challenge(c)) => free(&c.engagement),
             (TaxonomyKind::Skills, Extra::Challenge(c)) => free(&c.skills),
-            (TaxonomyKind::Tags, Extra::Challenge(_) | Extra::Case(_) | Extra::Column(_)) => free(&p.common.tags),
+            (TaxonomyKind::Tags, Extra::Challenge(_) | Extra::Case(_) | Extra::Column(_)) => {
+                free(&p.common.tags)
+            }
             _ => Vec::new(),
         }
     }
 }
 
 fn prefecture_term(name: &str) -> Vec<(String, String)> {
-    japan::prefecture_slug(name).map(|s| (name.to_string(), s.to_string())).into_iter().collect()
+    japan::prefecture_slug(name)
+        .map(|s| (name.to_string(), s.to_string()))
+        .into_iter()
+        .collect()
 }
 
 /// URL segment of a free-text term: Japanese kept, ASCII lowercased, punctuation dropped.
@@ -170,7 +181,12 @@ pub fn listing_order(site: &Site, pages: &mut [usize]) {
     let tz = site.config.timezone;
     pages.sort_by_key(|&i| {
         let p = &site.pages[i];
-        (!is_open(p), std::cmp::Reverse(p.date().map(|d| d.unix(tz))), p.kind, i)
+        (
+            !is_open(p),
+            std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
+            p.kind,
+            i,
+        )
     });
 }
 
@@ -187,7 +203,11 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
                 for (name, slug) in kind.terms_of(p) {
                     let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                         url: format!("{}{}/{}/", site.config.base_path, kind.folder(), slug),
-                        region: if kind == TaxonomyKind::Prefecture { japan::region_of(&name) } else { None },
+                        region: if kind == TaxonomyKind::Prefecture {
+                            japan::region_of(&name)
+                        } else {
+                            None
+                        },
                         name,
                         slug,
                         pages: Vec::new(),
@@ -205,12 +225,23 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
             }
             match kind {
                 TaxonomyKind::Prefecture => terms.sort_by_key(|t| japan::prefecture_code(&t.name)),
-                TaxonomyKind::WorkStyle => {
-                    terms.sort_by_key(|t| ["remote", "hybrid", "onsite"].iter().position(|s| *s == t.slug))
-                }
-                _ => terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then_with(|| a.slug.cmp(&b.slug))),
+                TaxonomyKind::WorkStyle => terms.sort_by_key(|t| {
+                    ["remote", "hybrid", "onsite"]
+                        .iter()
+                        .position(|s| *s == t.slug)
+                }),
+                _ => terms.sort_by(|a, b| {
+                    b.pages
+                        .len()
+                        .cmp(&a.pages.len())
+                        .then_with(|| a.slug.cmp(&b.slug))
+                }),
             }
-            Taxonomy { kind, url: format!("{}{}/", site.config.base_path, kind.folder()), terms }
+            Taxonomy {
+                kind,
+                url: format!("{}{}/", site.config.base_path, kind.folder()),
+                terms,
+            }
         })
         .collect()
 }
@@ -226,14 +257,16 @@ pub fn build_municipalities(site: &Site) -> Vec<Municipality> {
             _ => continue,
         };
         let code = japan::prefecture_code(pref).unwrap_or(99);
-        let m = map.entry((code, term_slug(name), pref.clone())).or_insert_with(|| Municipality {
-            name: name.clone(),
-            prefecture: pref.clone(),
-            url: municipality_url(&site.config.base_path, pref, name),
-            pages: Vec::new(),
-            open: 0,
-            profile: None,
-        });
+        let m = map
+            .entry((code, term_slug(name), pref.clone()))
+            .or_insert_with(|| Municipality {
+                name: name.clone(),
+                prefecture: pref.clone(),
+                url: municipality_url(&site.config.base_path, pref, name),
+                pages: Vec::new(),
+                open: 0,
+                profile: None,
+            });
         if p.kind == Kind::Municipality {
             m.profile = Some(i);
         } else {
@@ -316,7 +349,9 @@ pub fn next_change(site: &Site) -> Option<Date> {
     let today = site.today;
     let mut dates: Vec<Date> = site.scheduled.clone();
     for p in &site.pages {
-        let (Some(status), Some(deadline)) = (p.status, p.deadline(tz)) else { continue };
+        let (Some(status), Some(deadline)) = (p.status, p.deadline(tz)) else {
+            continue;
+        };
         match status {
             Status::Open if soon > 0 => dates.push(deadline.add_days(-soon)),
             Status::Open | Status::ClosingSoon => dates.push(deadline.add_days(1)),

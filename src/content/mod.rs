@@ -47,7 +47,10 @@ impl Kind {
 
     /// The kind whose pages live in folder `name` of content/.
     pub fn from_folder(name: &str) -> Option<Kind> {
-        Kind::SECTIONS.into_iter().chain([Kind::Municipality]).find(|k| k.folder() == name)
+        Kind::SECTIONS
+            .into_iter()
+            .chain([Kind::Municipality])
+            .find(|k| k.folder() == name)
     }
 
     /// Short Japanese name shown to visitors.
@@ -478,7 +481,10 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
     };
     let (body_offset, body_line) = (split.body_offset, split.body_line);
     let mut f = Fields::new(&doc, &text, &path, 1);
-    let required_title = !matches!(entry.role, Role::Home | Role::Section(_) | Role::Page(Kind::Municipality));
+    let required_title = !matches!(
+        entry.role,
+        Role::Home | Role::Section(_) | Role::Page(Kind::Municipality)
+    );
     let title = if required_title {
         f.req_text("title")
     } else {
@@ -565,7 +571,10 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
             let weight = f.integer("weight").unwrap_or(0);
             let layout = f.text("layout");
             if let Some(l) = &layout {
-                if !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                if !l
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
                     f.problem_at(
                         "layout",
                         Problem::InvalidChoice {
@@ -589,7 +598,10 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
                 if !(w.starts_with("https://") || w.starts_with("http://")) {
                     f.problem_at(
                         "website",
-                        Problem::WrongType { field: "website".into(), expected: crate::diagnostics::Expected::Url },
+                        Problem::WrongType {
+                            field: "website".into(),
+                            expected: crate::diagnostics::Expected::Url,
+                        },
                     );
                 }
             }
@@ -597,7 +609,12 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
             if common.title.is_empty() {
                 common.title = municipality.clone();
             }
-            Extra::Municipality(Profile { municipality, prefecture, website, contact })
+            Extra::Municipality(Profile {
+                municipality,
+                prefecture,
+                website,
+                contact,
+            })
         }
     };
     common.updated = f.date("updated");

@@ -64,7 +64,9 @@ fn every_page_has_one_h1_lang_and_landmarks() {
         assert_eq!(attrs(&doc, "main", "id"), ["main"]);
         assert!(!attrs(&doc, "header nav", "aria-label").is_empty());
         assert!(
-            attrs(&doc, "script", "type").iter().all(|t| t == "application/ld+json")
+            attrs(&doc, "script", "type")
+                .iter()
+                .all(|t| t == "application/ld+json")
                 && attrs(&doc, "script", "type").len() == texts(&doc, "script").len(),
             "the default theme runs no JavaScript: {}",
             path.display()

@@ -3,6 +3,7 @@ mod common;
 
 mod build;
 mod cli;
+mod discovery;
 mod errors;
 mod safety;
 mod sample;
