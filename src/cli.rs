@@ -325,15 +325,18 @@ impl NewArgs {
         };
         match crate::scaffold::new_page(&self.root, kind, &self.slug, today()) {
             Ok(p) => {
-                match out.lang {
-                    Lang::Ja => eprintln!(
+                let draft = kind != Kind::Municipality;
+                match (out.lang, draft) {
+                    (Lang::Ja, true) => eprintln!(
                         "{} を作りました（下書きです。公開するときは draft: false に）。",
                         p.display()
                     ),
-                    Lang::En => eprintln!(
+                    (Lang::Ja, false) => eprintln!("{} を作りました。", p.display()),
+                    (Lang::En, true) => eprintln!(
                         "Created {} (as a draft; set draft: false to publish).",
                         p.display()
                     ),
+                    (Lang::En, false) => eprintln!("Created {}.", p.display()),
                 }
                 ExitCode::SUCCESS
             }

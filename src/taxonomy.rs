@@ -116,7 +116,8 @@ fn prefecture_term(name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// URL segment of a free-text term: Japanese kept, ASCII lowercased, punctuation dropped.
+/// URL segment of a free-text term: Japanese kept, ASCII lowercased, punctuation dropped
+/// (`関ヶ原町` and `佐々町` keep every character; `○○町` becomes `町`).
 pub fn term_slug(name: &str) -> String {
     let s = crate::markdown::slugify(name);
     if s == "section" && !name.eq_ignore_ascii_case("section") {
@@ -364,4 +365,24 @@ pub fn next_change(site: &Site) -> Option<Date> {
 /// Open challenges of a list of pages.
 pub fn open_count(site: &Site, pages: &[usize]) -> usize {
     pages.iter().filter(|&&i| is_open(&site.pages[i])).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_slugs_keep_japanese_and_are_stable() {
+        assert_eq!(term_slug("ふるさと納税"), "ふるさと納税");
+        assert_eq!(term_slug("DX"), "dx");
+        assert_eq!(term_slug("広報・PR"), "広報-pr");
+        assert_eq!(term_slug("Webサイト制作"), "webサイト制作");
+        assert_eq!(term_slug("関ヶ原町"), "関ヶ原町");
+        assert_eq!(term_slug("佐々町"), "佐々町");
+        assert_eq!(term_slug("！"), "term");
+        assert_eq!(
+            municipality_url("/", "新潟県", "汐見町"),
+            "/municipalities/niigata/汐見町/"
+        );
+    }
 }

@@ -114,8 +114,19 @@ fn home_lists_open_challenges_nearest_deadline_first() {
     let titles = texts(&doc, "section[aria-labelledby=open-heading] .card-title");
     assert_eq!(titles, ["締切が近い課題", "締切が先の課題"]);
     // Cards show deadline, work style and engagement as plain words.
-    let facts = texts(&doc, "section[aria-labelledby=open-heading] .card:first-child .card-facts dd");
-    assert_eq!(facts, ["2026年4月5日（日）（あと4日）", "リモート", "副業", "2026年3月1日"]);
+    let facts = texts(
+        &doc,
+        "section[aria-labelledby=open-heading] .card:first-child .card-facts dd",
+    );
+    assert_eq!(
+        facts,
+        [
+            "2026年4月5日（日）（あと4日）",
+            "リモート",
+            "副業",
+            "2026年3月1日"
+        ]
+    );
     assert!(texts(&doc, ".hero-count").iter().any(|s| s.contains('2')));
     assert_eq!(
         texts(&doc, "section[aria-labelledby=cases-heading] .card-title"),

@@ -90,7 +90,7 @@ fn init_makes_a_site_that_builds_at_once() {
 #[test]
 fn new_writes_a_draft_with_every_field_and_never_overwrites() {
     let t = SiteTest::empty();
-    for kind in ["challenge", "case", "column"] {
+    for kind in ["challenge", "case", "column", "municipality"] {
         let (code, _, err) = t.cli(&["new", kind, "my-page"]);
         assert_eq!(code, 0, "{err}");
     }
@@ -115,6 +115,11 @@ fn new_writes_a_draft_with_every_field_and_never_overwrites() {
     let r = t.build();
     assert_eq!(r.pages, 0, "new pages are drafts");
     assert_eq!(r.unpublished, 3);
+    // The placeholder name ○○町 loses its symbols in the URL; the page builds at once.
+    assert!(
+        t.exists("municipalities/niigata/町/index.html"),
+        "the new profile builds at once"
+    );
     std::fs::write(t.root.join("content/challenges/my-page.md"), "大事な下書き").unwrap();
     let (code, _, _) = t.cli(&["new", "challenge", "my-page"]);
     assert_eq!(code, 2);

@@ -40,6 +40,18 @@ fn sample_portal_builds_without_warnings_and_meets_the_brief() {
         "some challenges are closed"
     );
     assert!(statuses.iter().any(|s| s == "募集中"));
+    let m = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.join("municipalities/niigata/汐見町/index.html")).unwrap(),
+    );
+    assert!(
+        !texts(&m, ".prose p").is_empty(),
+        "the sample shows a municipality profile"
+    );
+    assert!(!texts(&m, ".card").is_empty());
+    let a11y = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.join("accessibility/index.html")).unwrap(),
+    );
+    assert_eq!(texts(&a11y, ".facts-table td")[1], "AA（一部準拠）");
     for case in std::fs::read_dir(out.join("cases"))
         .unwrap()
         .filter_map(Result::ok)
