@@ -256,7 +256,7 @@ impl CheckArgs {
             Ok(o) => o,
             Err(f) => return out.failure(f),
         };
-        match pipeline::prepare(&opts) {
+        match pipeline::check(&opts) {
             Ok(pipeline::Prepared { site, warnings, .. }) => {
                 out.diagnostics(&warnings);
                 match out.lang {

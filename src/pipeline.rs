@@ -7,10 +7,11 @@ use crate::content;
 use crate::date::DateTime;
 use crate::diagnostics::{self, Diagnostic};
 use crate::feeds;
-use crate::output::{self, Payload, Plan};
+use crate::output::{self, Discard, Sink, Staging};
 use crate::render::Renderer;
 use crate::site::{self, Site};
 use crate::theme::Theme;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -52,15 +53,15 @@ pub enum Failure {
     Io(String),
 }
 
-/// A site checked and rendered in memory, ready to be written.
+/// A site loaded and checked, ready to render.
 pub struct Prepared {
     pub site: Site,
-    pub plan: Plan,
+    pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Loads, checks and renders the site in memory. Used by `build`, `check` and tests.
+/// Loads and checks the site: config, content, Markdown, relations. Nothing is rendered yet.
 pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
     let root = &opts.root;
     if !root.is_dir() {
@@ -117,45 +118,54 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
         return Err(Failure::Content(finish(diags)));
     }
     let theme = theme.expect("theme errors are reported above");
+    Ok(Prepared {
+        site,
+        theme,
+        warnings: finish(diags),
+        timings,
+    })
+}
+
+/// Renders every file of a prepared site into `sink`, in order of precedence: theme assets,
+/// pages and feeds, bundle files, then the site's `static/` (which may override anything).
+/// Pages are written as they are rendered, in parallel.
+pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(), Failure> {
+    let site = &prepared.site;
+    let io = |e: std::io::Error| Failure::Io(e.to_string());
     let t = Instant::now();
-    let renderer = Renderer::new(&theme, &site).map_err(|d| Failure::Content(finish(d)))?;
-    let (files, d) = renderer.render_site(&site);
-    diags.extend(d);
-    if diags.iter().any(Diagnostic::is_error) {
+    for (path, f) in &prepared.theme.assets {
+        sink.write(path, &f.bytes).map_err(io)?;
+    }
+    let renderer = Renderer::new(&prepared.theme, site).map_err(|d| Failure::Content(finish(d)))?;
+    let diags = renderer.render_site(site, sink).map_err(io)?;
+    if !diags.is_empty() {
         return Err(Failure::Content(finish(diags)));
     }
-    let mut plan = Plan::default();
-    let mut add = |path: &str, payload: Payload| plan.add(path, payload).map_err(Failure::Io);
-    for (path, f) in &theme.assets {
-        add(path, Payload::Bytes(f.bytes.clone()))?;
-    }
-    for f in files {
-        add(&f.path, Payload::Bytes(f.bytes))?;
-    }
-    let mut feeds_out = vec![feeds::atom(&site, None)];
-    feeds_out.extend(
+    prepared.timings.push(("render+write", t.elapsed()));
+    let t = Instant::now();
+    let mut extra = vec![feeds::atom(site, None)];
+    extra.extend(
         content::Kind::SECTIONS
             .iter()
-            .map(|k| feeds::atom(&site, Some(*k))),
+            .map(|k| feeds::atom(site, Some(*k))),
     );
-    feeds_out.extend(feeds::term_feeds(&site));
-    feeds_out.push(feeds::json_feed(&site));
-    feeds_out.push(feeds::next_rebuild(crate::taxonomy::next_change(&site)));
-    feeds_out.push(feeds::sitemap(&site, feeds::sitemap_entries(&site)));
-    feeds_out.push(feeds::robots(&site));
-    for f in feeds_out {
-        add(&f.path, Payload::Bytes(f.bytes))?;
-    }
+    extra.extend(feeds::term_feeds(site));
+    extra.push(feeds::json_feed(site));
+    extra.push(feeds::next_rebuild(crate::taxonomy::next_change(site)));
+    extra.push(feeds::sitemap(site, feeds::sitemap_entries(site)));
+    extra.push(feeds::robots(site));
+    extra
+        .par_iter()
+        .try_for_each(|f| sink.write(&f.path, &f.bytes))
+        .map_err(io)?;
     for p in &site.pages {
         if let Some(b) = &p.bundle {
             let dest = crate::render::out_path(&site.config, &p.url);
             let dest_dir = dest.trim_end_matches("index.html");
             for a in &p.assets {
                 let rel = a.to_string_lossy().replace('\\', "/");
-                add(
-                    &format!("{dest_dir}{rel}"),
-                    Payload::Copy(root.join(b).join(a)),
-                )?;
+                sink.copy(&format!("{dest_dir}{rel}"), &root.join(b).join(a))
+                    .map_err(io)?;
             }
         }
     }
@@ -176,44 +186,50 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
                 if rel.split('/').any(|c| c.starts_with('.')) && !rel.starts_with(".well-known/") {
                     continue;
                 }
-                add(&rel, Payload::Copy(e.path().to_path_buf()))?;
+                sink.copy(&rel, e.path()).map_err(io)?;
             }
         }
     }
-    timings.push(("render", t.elapsed()));
-    Ok(Prepared {
-        site,
-        plan,
-        warnings: finish(diags),
-        timings,
-    })
+    prepared.timings.push(("feeds+assets", t.elapsed()));
+    Ok(())
 }
 
-/// Builds the site and, when `opts.write`, replaces the output folder with the result.
+/// Everything a build does except writing: the site is rendered and counted, not written.
+pub fn check(opts: &BuildOptions) -> Result<Prepared, Failure> {
+    let mut prepared = prepare(opts)?;
+    emit(&mut prepared, &opts.root, &Discard::default())?;
+    Ok(prepared)
+}
+
+/// Builds the site into a staging folder and, when everything succeeded, swaps it into place.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     let out = opts
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
-    if opts.write {
-        output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
+    if !opts.write {
+        let p = check(opts)?;
+        return Ok(report(&p, out, 0, 0));
     }
-    let Prepared {
-        site,
-        plan,
-        warnings,
-        mut timings,
-    } = prepare(opts)?;
-    let files = plan.len();
-    let generated_bytes = plan.generated_bytes();
-    if opts.write {
-        let t = Instant::now();
-        plan.write(&out)
-            .map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
-        timings.push(("write", t.elapsed()));
-    }
-    Ok(Report {
-        output: out,
+    output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
+    let mut prepared = prepare(opts)?;
+    let staging =
+        Staging::create(&out).map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
+    emit(&mut prepared, &opts.root, &staging)?;
+    let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
+    let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
+    let t = Instant::now();
+    staging
+        .commit()
+        .map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
+    prepared.timings.push(("swap", t.elapsed()));
+    Ok(report(&prepared, out, files, bytes))
+}
+
+fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> Report {
+    let site = &p.site;
+    Report {
+        output,
         pages: site
             .pages
             .iter()
@@ -226,10 +242,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
             .of_kind(content::Kind::Challenge)
             .filter(|(_, p)| p.status.is_some_and(site::Status::is_open))
             .count(),
-        next_change: crate::taxonomy::next_change(&site),
-        timings,
-        warnings,
-    })
+        next_change: crate::taxonomy::next_change(site),
+        timings: p.timings.clone(),
+        warnings: p.warnings.clone(),
+    }
 }
 
 fn finish(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {

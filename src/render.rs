@@ -9,7 +9,7 @@ use crate::content::{Extra, Kind};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::japan;
 use crate::markdown::Heading;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::site::{Page, Site, Status};
 use crate::structured;
 use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
@@ -341,8 +341,9 @@ impl Renderer {
         }
     }
 
-    /// Renders every HTML page of the site.
-    pub fn render_site(&self, site: &Site) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    /// Renders every HTML page of the site in parallel, handing each to `sink` as soon as it is
+    /// rendered. Template problems come back as diagnostics; I/O errors stop the build.
+    pub fn render_site(&self, site: &Site, sink: &dyn Sink) -> std::io::Result<Vec<Diagnostic>> {
         let per = site.config.paginate_by;
         let pages_of = |n: usize| n.div_ceil(per).max(1);
         let mut jobs: Vec<Job> = (0..site.pages.len())
@@ -372,23 +373,22 @@ impl Renderer {
             .iter()
             .map(|&k| (k, facet_groups(site, k)))
             .collect();
-        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        let results: Vec<Result<Option<Diagnostic>, std::io::Error>> = jobs
             .par_iter()
-            .map(|j| self.render_job(site, j, &facets))
+            .map(|j| match self.render_job(site, j, &facets) {
+                Ok(f) => sink.write(&f.path, &f.bytes).map(|_| None),
+                Err(d) => Ok(Some(d)),
+            })
             .collect();
-        let mut files = Vec::with_capacity(results.len());
-        let mut diags = Vec::new();
+        let mut diags: Vec<Diagnostic> = Vec::new();
         for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => {
-                    if !diags.contains(&d) {
-                        diags.push(d)
-                    }
+            if let Some(d) = r? {
+                if !diags.contains(&d) {
+                    diags.push(d);
                 }
             }
         }
-        (files, diags)
+        Ok(diags)
     }
 
     fn render_job(

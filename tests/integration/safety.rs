@@ -161,3 +161,36 @@ fn raw_html_is_allowed_only_when_the_site_says_so() {
     assert_eq!(attrs(&doc, ".embed iframe", "title"), ["町の紹介"]);
     assert_inert(&doc, "video");
 }
+
+#[test]
+fn template_error_mid_render_leaves_previous_output_and_no_staging() {
+    let t = SiteTest::from_fixture("minimal");
+    t.build();
+    let before = t.snapshot();
+    // Pages start streaming into the staging folder; the column template then fails.
+    t.file(
+        "templates/column.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}",
+    );
+    match t.build_at(NOW) {
+        Err(tsunagari::pipeline::Failure::Content(d)) => {
+            assert!(
+                d.iter().any(|d| d.path.ends_with("column.html")),
+                "{}",
+                render(&d)
+            );
+        }
+        other => panic!(
+            "expected a template error, got {:?}",
+            other.map(|r| r.files)
+        ),
+    }
+    assert_eq!(before, t.snapshot(), "public/ changed after a failed build");
+    let leftovers: Vec<_> = std::fs::read_dir(&t.root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("tsunagari"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
