@@ -46,8 +46,10 @@ pub struct Found {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// Text without markup, blocks separated by newlines (for summaries and search).
+    /// Text without markup, blocks separated by newlines (for search).
     pub text: String,
+    /// Text of paragraphs and list items only, no headings, tables or code (for summaries).
+    pub lead: String,
     pub headings: Vec<Heading>,
     pub found: Vec<Found>,
 }
@@ -144,6 +146,31 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
             i = j;
         }
         i += 1;
+    }
+
+    // The lead: running text only, so an automatic summary never starts with a heading.
+    let mut depth = 0usize;
+    for (ev, _) in &events {
+        match ev {
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Table(_)
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::FootnoteDefinition(_),
+            ) => depth += 1,
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::Table
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::FootnoteDefinition,
+            ) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if depth == 0 => out.lead.push_str(t),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => out.lead.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if depth == 0 => out.lead.push('\n'),
+            _ => {}
+        }
     }
 
     // Pass 2: links, images, HTML, task lists, tables.
@@ -728,6 +755,13 @@ mod tests {
         let out = r("これは **強調** と `code` です。\n\n次の段落");
         assert_eq!(out.text, "これは 強調 と code です。\n次の段落\n");
         assert!(out.html.contains("<code>code</code>"));
+    }
+
+    #[test]
+    fn lead_skips_headings_tables_and_code() {
+        let out =
+            r("## 概要\n\n本文です。\n\n| a |\n|---|\n| 表 |\n\n```\nコード\n```\n\n- 項目\n");
+        assert_eq!(out.lead, "本文です。\n項目\n");
     }
 
     #[test]

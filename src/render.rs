@@ -168,11 +168,13 @@ struct Pager {
     pages: Vec<PagerLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug, PartialEq)]
 struct PagerLink {
     number: usize,
     url: String,
     current: bool,
+    /// A gap (…) stands here instead of a link.
+    gap: bool,
 }
 
 /// A list of links with counts, optionally split into named groups (prefectures by region).
@@ -979,19 +981,36 @@ fn page_url(base: &str, n: usize) -> String {
     }
 }
 
+/// Previous/next links and a window of page numbers: the first, the last, and two on each
+/// side of the current one, with gaps between (`1 … 4 5 [6] 7 8 … 417`).
 fn pager(base: &str, number: usize, total: usize) -> Pager {
+    let mut pages = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        if n == 1 || n == total || n.abs_diff(number) <= 2 {
+            if last != 0 && n > last + 1 {
+                pages.push(PagerLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            pages.push(PagerLink {
+                number: n,
+                url: page_url(base, n),
+                current: n == number,
+                gap: false,
+            });
+            last = n;
+        }
+    }
     Pager {
         current: number,
         total,
         prev: (number > 1).then(|| page_url(base, number - 1)),
         next: (number < total).then(|| page_url(base, number + 1)),
-        pages: (1..=total)
-            .map(|n| PagerLink {
-                number: n,
-                url: page_url(base, n),
-                current: n == number,
-            })
-            .collect(),
+        pages,
     }
 }
 
@@ -1357,4 +1376,40 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         src = c.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(number: usize, total: usize) -> Vec<String> {
+        pager("/x/", number, total)
+            .pages
+            .iter()
+            .map(|l| {
+                if l.gap {
+                    "…".into()
+                } else {
+                    l.number.to_string()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pager_shows_a_window_with_gaps() {
+        assert_eq!(shown(1, 1), ["1"]);
+        assert_eq!(shown(2, 5), ["1", "2", "3", "4", "5"]);
+        assert_eq!(
+            shown(6, 417),
+            ["1", "…", "4", "5", "6", "7", "8", "…", "417"]
+        );
+        assert_eq!(shown(1, 417), ["1", "2", "3", "…", "417"]);
+        assert_eq!(shown(417, 417), ["1", "…", "415", "416", "417"]);
+        assert_eq!(shown(4, 10), ["1", "2", "3", "4", "5", "6", "…", "10"]);
+        let p = pager("/x/", 1, 3);
+        assert_eq!(p.pages[1].url, "/x/page/2/");
+        assert_eq!(p.prev, None);
+        assert_eq!(p.next.as_deref(), Some("/x/page/2/"));
+    }
 }

@@ -383,11 +383,16 @@ pub fn assemble(
             Role::Page(_) if !p => continue,
             Role::Page(kind) => {
                 let (status, days_left) = challenge_status(&s, &site.config, today, &mut diags);
-                let summary = s
-                    .common
-                    .summary
-                    .clone()
-                    .unwrap_or_else(|| excerpt(&r.text, 120));
+                let summary = s.common.summary.clone().unwrap_or_else(|| {
+                    excerpt(
+                        if r.lead.trim().is_empty() {
+                            &r.text
+                        } else {
+                            &r.lead
+                        },
+                        120,
+                    )
+                });
                 site.pages.push(Page {
                     kind,
                     slug: s.entry.slug.clone(),
