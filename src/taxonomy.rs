@@ -314,31 +314,41 @@ pub fn similar(site: &Site, n: usize) -> Vec<Vec<usize>> {
         }
     }
     const WEIGHT: [i32; 4] = [6, 3, 1, 2]; // municipality, theme, prefecture, tag
-    (0..site.pages.len())
+    let n_pages = site.pages.len();
+    (0..n_pages)
         .into_par_iter()
-        .map(|i| {
-            let p = &site.pages[i];
-            if !matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column) {
-                return Vec::new();
-            }
-            let mut score: HashMap<usize, i32> = HashMap::new();
-            for f in &all[i] {
-                for &j in &postings[f] {
-                    *score.entry(j).or_default() += WEIGHT[usize::from(f.0)];
+        // One dense score buffer per worker thread, reset through the list of touched pages.
+        .map_init(
+            || (vec![0i32; n_pages], Vec::<usize>::new()),
+            |(score, touched), i| {
+                let p = &site.pages[i];
+                if !matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column) {
+                    return Vec::new();
                 }
-            }
-            let mut ranked: Vec<(i32, usize)> = score
-                .into_iter()
-                .filter(|&(j, s)| j != i && s >= 3 && !p.related.contains(&j))
-                .map(|(j, s)| {
-                    let q = &site.pages[j];
-                    let closed = q.kind == Kind::Challenge && !is_open(q);
-                    (s - i32::from(closed) * 2, j)
-                })
-                .collect();
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            ranked.into_iter().take(n).map(|(_, j)| j).collect()
-        })
+                for f in &all[i] {
+                    for &j in &postings[f] {
+                        if score[j] == 0 {
+                            touched.push(j);
+                        }
+                        score[j] += WEIGHT[usize::from(f.0)];
+                    }
+                }
+                let mut ranked: Vec<(i32, usize)> = Vec::new();
+                for &j in touched.iter() {
+                    let s = score[j];
+                    score[j] = 0;
+                    if j != i && s >= 3 && !p.related.contains(&j) {
+                        let q = &site.pages[j];
+                        let closed = q.kind == Kind::Challenge && !is_open(q);
+                        ranked.push((s - i32::from(closed) * 2, j));
+                    }
+                }
+                touched.clear();
+                ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                ranked.truncate(n);
+                ranked.into_iter().map(|(_, j)| j).collect()
+            },
+        )
         .collect()
 }
 
