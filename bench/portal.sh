@@ -36,6 +36,15 @@ hyperfine --warmup 1 --runs 3 --style basic \
   -n tsunagari --prepare "rm -rf $WORK/ours/public" "$TS build --quiet --root $WORK/ours --now 2026-11-21" \
   -n "hugo (taxonomies on)" --prepare "rm -rf $WORK/hugo/public" "$HUGO --quiet --source $WORK/hugo" \
   -n "hugo (taxonomies off)" --prepare "rm -rf $WORK/hugo-notax/public" "$HUGO --quiet --source $WORK/hugo-notax"
+# The same with every output folder on tmpfs: what the generators cost without the disk, which
+# on shared CI-class machines swings wall times by 2x between runs.
+SHM=/dev/shm/tsunagari-bench-$$
+mkdir -p "$SHM"
+hyperfine --warmup 1 --runs 5 --style basic \
+  -n "tsunagari (tmpfs)" --prepare "rm -rf $SHM/ours" "$TS build --quiet --root $WORK/ours --output $SHM/ours --now 2026-11-21" \
+  -n "hugo taxonomies on (tmpfs)" --prepare "rm -rf $SHM/hugo" "$HUGO --quiet --source $WORK/hugo --destination $SHM/hugo" \
+  -n "hugo taxonomies off (tmpfs)" --prepare "rm -rf $SHM/hugo-notax" "$HUGO --quiet --source $WORK/hugo-notax --destination $SHM/hugo-notax"
+rm -rf "$SHM"
 peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 rm -rf "$WORK/ours/public" "$WORK/hugo/public" "$WORK/hugo-notax/public"
 echo "peak RSS tsunagari:              $(peak "$TS" build --quiet --root "$WORK/ours" --now 2026-11-21) KiB"
