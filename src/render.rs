@@ -437,16 +437,12 @@ impl Renderer {
                     name: p.common.title.clone(),
                     url: p.url.clone(),
                 });
-                let mut nodes = vec![breadcrumbs_ld(site, &crumbs)];
+                let mut nodes: Vec<serde_json::Value> = Vec::new();
                 nodes.extend(structured::job_posting(site, p, image.as_deref()));
                 nodes.extend(structured::article(site, p, image.as_deref()));
-                ctx.insert(
-                    "jsonld",
-                    &structured::script_json(&structured::graph(nodes)),
-                );
+                insert_crumbs(&mut ctx, site, &crumbs, nodes);
                 ctx.insert("page", &view);
                 ctx.insert("meta", &meta);
-                ctx.insert("breadcrumbs", &crumbs);
                 let template = match (&p.extra, p.kind) {
                     (
                         Extra::Page {
@@ -500,13 +496,8 @@ impl Renderer {
                         .taxonomy(TaxonomyKind::Prefecture)
                         .map(|t| taxonomy_groups(t, "prefecture")),
                 );
-                ctx.insert(
-                    "jsonld",
-                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
-                        site,
-                        &[home],
-                    )])),
-                );
+                // The home page has no visible breadcrumb trail, only its structured data.
+                insert_jsonld(&mut ctx, site, &[home], Vec::new());
                 ctx.insert(
                     "meta",
                     &Meta {
@@ -571,13 +562,7 @@ impl Renderer {
                         url: base.clone(),
                     },
                 ];
-                ctx.insert(
-                    "jsonld",
-                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
-                        site, &crumbs,
-                    )])),
-                );
-                ctx.insert("breadcrumbs", &crumbs);
+                insert_crumbs(&mut ctx, site, &crumbs, Vec::new());
                 ctx.insert(
                     "meta",
                     &Meta {
@@ -655,13 +640,7 @@ impl Renderer {
                         url: t.url.clone(),
                     },
                 ];
-                ctx.insert(
-                    "jsonld",
-                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
-                        site, &crumbs,
-                    )])),
-                );
-                ctx.insert("breadcrumbs", &crumbs);
+                insert_crumbs(&mut ctx, site, &crumbs, Vec::new());
                 ctx.insert(
                     "meta",
                     &Meta {
@@ -751,13 +730,7 @@ impl Renderer {
                         url: url.clone(),
                     },
                 ];
-                ctx.insert(
-                    "jsonld",
-                    &structured::script_json(&structured::graph(vec![breadcrumbs_ld(
-                        site, &crumbs,
-                    )])),
-                );
-                ctx.insert("breadcrumbs", &crumbs);
+                insert_crumbs(&mut ctx, site, &crumbs, Vec::new());
                 ctx.insert(
                     "meta",
                     &Meta {
@@ -833,18 +806,13 @@ impl Renderer {
                         url: m.url.clone(),
                     },
                 ];
-                let mut nodes = vec![breadcrumbs_ld(site, &crumbs)];
-                nodes.push(serde_json::json!({
+                let org = serde_json::json!({
                     "@type": "GovernmentOrganization",
                     "name": m.name,
                     "url": website,
                     "address": { "@type": "PostalAddress", "addressLocality": m.name, "addressRegion": m.prefecture, "addressCountry": "JP" },
-                }));
-                ctx.insert(
-                    "jsonld",
-                    &structured::script_json(&structured::graph(nodes)),
-                );
-                ctx.insert("breadcrumbs", &crumbs);
+                });
+                insert_crumbs(&mut ctx, site, &crumbs, vec![org]);
                 ctx.insert(
                     "meta",
                     &Meta {
@@ -909,17 +877,7 @@ impl Renderer {
             .map(str::to_string);
         ctx.insert("term", &term);
         self.list_context(site, ctx, pages, base, number, total);
-        let ld: Vec<(&str, &str)> = crumbs
-            .iter()
-            .map(|c| (c.name.as_str(), c.url.as_str()))
-            .collect();
-        ctx.insert(
-            "jsonld",
-            &structured::script_json(&structured::graph(vec![structured::breadcrumb_list(
-                site, &ld,
-            )])),
-        );
-        ctx.insert("breadcrumbs", crumbs);
+        insert_crumbs(ctx, site, crumbs, Vec::new());
         ctx.insert(
             "meta",
             &Meta {
@@ -941,12 +899,21 @@ impl Renderer {
     }
 }
 
-fn breadcrumbs_ld(site: &Site, crumbs: &[Crumb]) -> serde_json::Value {
+/// The page's JSON-LD: a `BreadcrumbList` of `crumbs`, then `nodes`.
+fn insert_jsonld(ctx: &mut Context, site: &Site, crumbs: &[Crumb], nodes: Vec<serde_json::Value>) {
     let ld: Vec<(&str, &str)> = crumbs
         .iter()
         .map(|c| (c.name.as_str(), c.url.as_str()))
         .collect();
-    structured::breadcrumb_list(site, &ld)
+    let mut all = vec![structured::breadcrumb_list(site, &ld)];
+    all.extend(nodes);
+    ctx.insert("jsonld", &structured::script_json(&structured::graph(all)));
+}
+
+/// The breadcrumb trail, shown and as JSON-LD (with `nodes` after it).
+fn insert_crumbs(ctx: &mut Context, site: &Site, crumbs: &[Crumb], nodes: Vec<serde_json::Value>) {
+    insert_jsonld(ctx, site, crumbs, nodes);
+    ctx.insert("breadcrumbs", crumbs);
 }
 
 /// Prefecture and theme terms have their own Atom feed.
