@@ -19,6 +19,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod structured;
 pub mod suggest;

@@ -7,3 +7,4 @@ mod discovery;
 mod errors;
 mod safety;
 mod sample;
+mod search;

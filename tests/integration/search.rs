@@ -1,0 +1,188 @@
+//! Ranking with the reference query engine (the browser client mirrors it; tests/browser/
+//! checks the client on a real page).
+
+use crate::common::*;
+use tsunagari::search::{self, Filters, Index};
+
+fn index(t: &SiteTest) -> Index {
+    let p = tsunagari::pipeline::prepare(&tsunagari::pipeline::options(&t.root, NOW))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    search::build(&p.site)
+}
+
+fn urls(ix: &Index, q: &str, f: &Filters) -> Vec<String> {
+    ix.query(q, f)
+        .hits
+        .iter()
+        .map(|(d, _)| ix.docs[*d as usize].url.clone())
+        .collect()
+}
+
+fn column(slug: &str, title: &str, body: &str) -> (String, String) {
+    (
+        format!("content/columns/{slug}.md"),
+        format!("---\ntitle: {title}\ndate: 2026-03-01\n---\n{body}\n"),
+    )
+}
+
+#[test]
+fn a_title_hit_outranks_a_body_hit() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        column(
+            "body",
+            "地域の話",
+            "本文でワーケーションについて少しだけ触れます。そのほかの話題が続きます。",
+        ),
+        column(
+            "title",
+            "ワーケーションのすすめ",
+            "働き方のひとつを紹介します。",
+        ),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "ワーケーション", &Filters::default()),
+        ["/columns/title/", "/columns/body/"]
+    );
+}
+
+#[test]
+fn kyoto_outranks_pages_that_only_contain_tokyo_to() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        column(
+            "tokyo",
+            "東京都の取り組み",
+            "東京都の職員が東京都内の企業と連携しています。",
+        ),
+        column(
+            "kyoto",
+            "古都の取り組み",
+            "京都府の町で、京都の伝統を学ぶ催しを開きます。",
+        ),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    let hits = urls(&ix, "京都", &Filters::default());
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("/columns/kyoto/"),
+        "{hits:?}"
+    );
+    // A longer query is a phrase: its bigrams must be adjacent.
+    assert_eq!(
+        urls(&ix, "京都府", &Filters::default()),
+        ["/columns/kyoto/"]
+    );
+    assert_eq!(
+        urls(&ix, "東京都内", &Filters::default()),
+        ["/columns/tokyo/"]
+    );
+}
+
+#[test]
+fn bigrams_must_be_adjacent() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        column("apart", "別々", "テレビとレワードとワークとーク。"),
+        column("phrase", "働き方", "テレワークで関わります。"),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "テレワーク", &Filters::default()),
+        ["/columns/phrase/"]
+    );
+}
+
+#[test]
+fn several_words_are_and() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        column(
+            "both",
+            "観光の写真",
+            "観光地をカメラで撮影する人を募集します。",
+        ),
+        column("tourism", "観光の企画", "観光プランを考えます。"),
+        column("camera", "カメラの話", "カメラの選び方。"),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "観光 カメラ", &Filters::default()),
+        ["/columns/both/"]
+    );
+    assert_eq!(
+        urls(&ix, "観光　カメラ", &Filters::default()),
+        ["/columns/both/"],
+        "a full-width space separates too"
+    );
+    assert_eq!(urls(&ix, "観光", &Filters::default()).len(), 2);
+    assert!(urls(&ix, "観光 存在しない語", &Filters::default()).is_empty());
+}
+
+#[test]
+fn full_and_half_width_find_the_same_pages() {
+    let t = SiteTest::empty();
+    for (p, s) in [column("dx", "役場のDX", "テレワークの導入を進めます。")] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    for q in ["DX", "ＤＸ", "dx", "テレワーク", "ﾃﾚﾜｰｸ", "テレワ－ク"] {
+        assert_eq!(urls(&ix, q, &Filters::default()), ["/columns/dx/"], "{q}");
+    }
+}
+
+#[test]
+fn facet_filters_and_counts() {
+    let t = SiteTest::from_fixture("minimal");
+    let ix = index(&t);
+    // 課題 appears in every challenge title; the case and the column mention 課題 too.
+    let all = ix.query("課題", &Filters::default());
+    let counts = &all.counts;
+    assert_eq!(counts["kind"]["challenge"], 4);
+    assert_eq!(counts["status"]["open"], 1);
+    assert_eq!(counts["status"]["closing-soon"], 1);
+    assert_eq!(counts["status"]["closed"], 2);
+    assert_eq!(counts["pref"]["niigata"], 1);
+    assert_eq!(counts["ws"]["remote"], 1);
+    let f = Filters {
+        prefecture: Some("niigata".into()),
+        kind: Some("challenge".into()),
+        ..Filters::default()
+    };
+    assert_eq!(urls(&ix, "課題", &f), ["/challenges/open-soon/"]);
+    let closed = Filters {
+        status: Some("closed".into()),
+        ..Filters::default()
+    };
+    let got = urls(&ix, "課題", &closed);
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|u| u.contains("closed-by")));
+    assert_eq!(
+        ix.query("課題", &closed).counts["status"].len(),
+        1,
+        "counts follow the filtered results"
+    );
+}
+
+#[test]
+fn drafts_and_scheduled_pages_are_never_indexed() {
+    let t = SiteTest::from_fixture("minimal");
+    let mut o = tsunagari::pipeline::options(&t.root, NOW);
+    o.drafts = true; // even in a preview build
+    let p = tsunagari::pipeline::prepare(&o).unwrap_or_else(|e| panic!("{e:?}"));
+    let ix = search::build(&p.site);
+    assert!(ix
+        .docs
+        .iter()
+        .all(|d| !d.url.contains("draft-column") && !d.url.contains("future-column")));
+    assert!(urls(&ix, "下書き", &Filters::default()).is_empty());
+}
