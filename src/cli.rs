@@ -190,7 +190,7 @@ impl BuildArgs {
 }
 
 fn summary(r: &Report, lang: Lang) {
-    let total: f64 = r.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+    let total: f64 = r.timings.iter().filter(|(n, _)| !n.contains("parallel")).map(|(_, d)| d.as_secs_f64()).sum();
     let detail: Vec<String> = r
         .timings
         .iter()

@@ -137,11 +137,25 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
         sink.write(path, &f.bytes).map_err(io)?;
     }
     let renderer = Renderer::new(&prepared.theme, site).map_err(|d| Failure::Content(finish(d)))?;
-    let diags = renderer.render_site(site, sink).map_err(io)?;
+    // The search index is built and written while the pages render.
+    let (rendered, indexed) = rayon::join(
+        || renderer.render_site(site, sink),
+        || {
+            let t = Instant::now();
+            let index = crate::search::build(site);
+            crate::search::write(site, &index, sink).map(|m| (m, t.elapsed()))
+        },
+    );
+    let diags = rendered.map_err(io)?;
     if !diags.is_empty() {
         return Err(Failure::Content(finish(diags)));
     }
+    let (manifest, index_time) = indexed.map_err(io)?;
+    if let Some(d) = renderer.render_search(site, &manifest, sink).map_err(io)? {
+        return Err(Failure::Content(vec![d]));
+    }
     prepared.timings.push(("render+write", t.elapsed()));
+    prepared.timings.push(("search index (in parallel)", index_time));
     let t = Instant::now();
     let mut extra = vec![feeds::atom(site, None)];
     extra.extend(

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 12] = [
+pub const REQUIRED_TEMPLATES: [&str; 13] = [
     "base.html",
     "home.html",
     "section.html",
@@ -33,6 +33,7 @@ pub const REQUIRED_TEMPLATES: [&str; 12] = [
     "term.html",
     "municipalities.html",
     "municipality.html",
+    "search.html",
 ];
 
 pub struct Renderer {
@@ -832,6 +833,43 @@ impl Renderer {
                 );
                 self.render("municipality.html", &ctx, out_path(c, &m.url))
             }
+        }
+    }
+
+    /// The search page, once the index exists: `manifest` is the site path of its manifest.
+    /// Returns a template problem as a diagnostic; I/O errors as errors.
+    pub fn render_search(&self, site: &Site, manifest: &str, sink: &dyn Sink) -> std::io::Result<Option<Diagnostic>> {
+        let c = &site.config;
+        let url = format!("{}search/", c.base_path);
+        let mut ctx = Context::new();
+        let browse: Vec<MenuItem> = site
+            .taxonomies
+            .iter()
+            .map(|t| MenuItem { name: format!("{}から探す", t.kind.title()), url: t.url.clone() })
+            .chain(Kind::SECTIONS.iter().map(|k| MenuItem { name: site.sections[k].title.clone(), url: site.section_url(*k) }))
+            .chain([MenuItem { name: site.sections[&Kind::Municipality].title.clone(), url: municipalities_url(c) }])
+            .collect();
+        ctx.insert("search", &serde_json::json!({ "manifest": manifest, "script": format!("{}assets/search.js", c.base_path), "url": url }));
+        ctx.insert("browse", &browse);
+        let crumbs = [Crumb { name: "ホーム".into(), url: c.base_path.clone() }, Crumb { name: "サイト内検索".into(), url: url.clone() }];
+        insert_crumbs(&mut ctx, site, &crumbs, Vec::new());
+        ctx.insert(
+            "meta",
+            &Meta {
+                path: url.clone(),
+                title: format!("サイト内検索 | {}", c.title),
+                description: format!("{}の課題・事例・コラムを検索できます。", c.title),
+                canonical: c.absolute(&url),
+                og_type: "website",
+                image: default_image(site),
+                image_alt: String::new(),
+                feed: None,
+                json_feed: None,
+            },
+        );
+        match self.render("search.html", &ctx, out_path(c, &url)) {
+            Ok(f) => sink.write(&f.path, &f.bytes).map(|_| None),
+            Err(d) => Ok(Some(d)),
         }
     }
 

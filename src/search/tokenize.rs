@@ -180,5 +180,9 @@ mod tests {
             assert_eq!(normalize(input), normalized, "normalize({input:?})");
             assert_eq!(describe(&tokenize(input)), tokens, "tokenize({input:?})");
         }
+        for h in vectors["hashes"].as_array().unwrap() {
+            let (s, want) = (h[0].as_str().unwrap(), h[1].as_u64().unwrap());
+            assert_eq!(u64::from(super::super::fnv1a(s)), want, "fnv1a({s:?})");
+        }
     }
 }

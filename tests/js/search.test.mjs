@@ -1,0 +1,58 @@
+// The JavaScript half of "one tokenizer, two implementations that agree": the browser client
+// (themes/default/static/assets/search.js) against the vectors the Rust tests check too.
+// Run with: node --test tests/js/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const src = readFileSync(new URL('../../themes/default/static/assets/search.js', import.meta.url), 'utf8');
+const search = await import('data:text/javascript;base64,' + Buffer.from(src).toString('base64'));
+const vectors = JSON.parse(readFileSync(new URL('../search/tokenizer-vectors.json', import.meta.url), 'utf8'));
+
+test('normalize and tokenize agree with the shared vectors', () => {
+  assert.ok(vectors.cases.length >= 20);
+  for (const c of vectors.cases) {
+    assert.equal(search.normalize(c.input), c.normalized, `normalize(${JSON.stringify(c.input)})`);
+    const got = search.tokenize(c.input).map((t) => `${t.b ? '^' : ''}${t.t}@${t.p}`);
+    assert.deepEqual(got, c.tokens, `tokenize(${JSON.stringify(c.input)})`);
+  }
+});
+
+test('the shard hash agrees with the shared vectors', () => {
+  for (const [s, h] of vectors.hashes) assert.equal(search.fnv1a(s), h, `fnv1a(${JSON.stringify(s)})`);
+});
+
+test('ranking: AND of words, adjacency, boundary bonus, ties by document order', () => {
+  // Two hand-made posting lists: doc 0 has 京都 only inside 東京都 (no boundary token).
+  const pl = (docs, imp, masks) => ({ docs: Uint32Array.from(docs), imp: Uint8Array.from(imp), masks: Uint16Array.from(masks) });
+  const index = new Map([
+    ['京都', pl([0, 1], [10, 10], [0b10, 0b1])],
+    ['^京都', pl([1], [5], [0b1])],
+    ['都府', pl([1], [7], [0b10])],
+    ['観光', pl([1, 2], [3, 3], [1, 1])],
+  ]);
+  const get = (t) => index.get(t) || null;
+  assert.deepEqual(search.rank(search.words('京都'), get), [[1, 15], [0, 10]]);
+  assert.deepEqual(search.rank(search.words('京都府'), get), [[1, 22]]);
+  assert.deepEqual(search.rank(search.words('京都 観光'), get), [[1, 18]]);
+  assert.deepEqual(search.rank(search.words('観光'), get), [[1, 3], [2, 3]]);
+  assert.deepEqual(search.needed(search.words('京都府 観光')), ['京都', '都府', '^京都', '観光', '^観光']);
+});
+
+test('shards and facet tables decode', () => {
+  // token "ab" (2 bytes), df 2, deltas 3 and 2 (docs 3, 5), impacts 9 and 200, masks 1 and 0x8001.
+  const shard = Uint8Array.from([2, 0x61, 0x62, 2, 3, 2, 9, 200, 1, 0, 1, 0x80]);
+  const m = search.decodeShard(shard);
+  assert.deepEqual([...m.get('ab').docs], [3, 5]);
+  assert.deepEqual([...m.get('ab').imp], [9, 200]);
+  assert.deepEqual([...m.get('ab').masks], [1, 0x8001]);
+  // Two documents: kinds, statuses, prefectures, work styles, then theme and engagement lists.
+  const f = search.decodeFacets(Uint8Array.from([0, 2, 1, 0, 15, 0, 1, 0, 2, 1, 2, 0, 0, 1, 3]), 2);
+  assert.deepEqual([...f.kind], [0, 2]);
+  assert.deepEqual(f.theme, [[1, 2], []]);
+  assert.deepEqual(f.eng, [[], [3]]);
+  const dict = { kind: ['challenge', 'case', 'column', 'page'], status: ['open', 'closing-soon', 'closed'], pref_slug: Array.from({ length: 47 }, (_, i) => 'p' + (i + 1)), ws: ['remote', 'hybrid', 'onsite'], theme: ['観光', 'DX'], eng: ['副業', '兼業', 'プロボノ'] };
+  const { kept, counts } = search.facet([[0, 5], [1, 4]], f, dict, { kind: 'challenge' });
+  assert.deepEqual(kept, [[0, 5]]);
+  assert.deepEqual(counts, { kind: { challenge: 1 }, status: { open: 1 }, pref: { p15: 1 }, ws: { remote: 1 }, theme: { 観光: 1, DX: 1 } });
+});
