@@ -190,7 +190,12 @@ impl BuildArgs {
 }
 
 fn summary(r: &Report, lang: Lang) {
-    let total: f64 = r.timings.iter().filter(|(n, _)| !n.contains("parallel")).map(|(_, d)| d.as_secs_f64()).sum();
+    let total: f64 = r
+        .timings
+        .iter()
+        .filter(|(n, _)| !n.contains("parallel"))
+        .map(|(_, d)| d.as_secs_f64())
+        .sum();
     let detail: Vec<String> = r
         .timings
         .iter()
@@ -212,6 +217,22 @@ fn summary(r: &Report, lang: Lang) {
             format!("{pages} pages ({open} open challenges), {files} files written to {out} in {total:.2} s ({ms}).")
         }
     );
+    if !r.search_phases.is_empty() {
+        let phases: Vec<String> = r
+            .search_phases
+            .iter()
+            .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!(
+            "{}{}",
+            if ja {
+                "検索インデックス: "
+            } else {
+                "search index: "
+            },
+            phases.join(", ")
+        );
+    }
     let n = r.unpublished;
     if n > 0 {
         eprintln!(

@@ -78,9 +78,12 @@ pub struct Config {
     /// Taxonomies with term pages, in menu order.
     pub taxonomies: Vec<crate::taxonomy::TaxonomyKind>,
     pub accessibility: AccessibilityConfig,
+    /// Build the full-text search index and the /search/ page.
+    pub search: bool,
 }
 
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 19] = [
+    "search",
     "taxonomies",
     "accessibility",
     "title",
@@ -235,6 +238,10 @@ impl Config {
                 out
             }
         };
+        let search = match f.node("search") {
+            Some(_) => f.boolean("search"),
+            None => true,
+        };
         let mut accessibility = AccessibilityConfig::default();
         if let Some(sub) = f.sub("accessibility") {
             let mut a = Fields::new(&sub, text, file, 1);
@@ -292,6 +299,7 @@ impl Config {
             markdown,
             taxonomies,
             accessibility,
+            search,
         })
     }
 

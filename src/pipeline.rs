@@ -41,6 +41,8 @@ pub struct Report {
     /// The next date on which a challenge's status changes or a scheduled page goes live.
     pub next_change: Option<crate::date::Date>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Phases of the search index build, which runs alongside rendering.
+    pub search_phases: Vec<(&'static str, Duration)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -59,6 +61,8 @@ pub struct Prepared {
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Phases of the search index build (tokenize, group, impacts, write).
+    pub search_phases: Vec<(&'static str, Duration)>,
 }
 
 /// Loads and checks the site: config, content, Markdown, relations. Nothing is rendered yet.
@@ -123,6 +127,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
         theme,
         warnings: finish(diags),
         timings,
+        search_phases: Vec::new(),
     })
 }
 
@@ -141,21 +146,33 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     let (rendered, indexed) = rayon::join(
         || renderer.render_site(site, sink),
         || {
+            if !site.config.search {
+                return Ok((None, Duration::ZERO, Vec::new()));
+            }
             let t = Instant::now();
             let index = crate::search::build(site);
-            crate::search::write(site, &index, sink).map(|m| (m, t.elapsed()))
+            let tw = Instant::now();
+            let mut phases = index.timings.clone();
+            let m = crate::search::write(site, &index, sink)?;
+            phases.push(("write", tw.elapsed()));
+            Ok::<_, std::io::Error>((Some(m), t.elapsed(), phases))
         },
     );
     let diags = rendered.map_err(io)?;
     if !diags.is_empty() {
         return Err(Failure::Content(finish(diags)));
     }
-    let (manifest, index_time) = indexed.map_err(io)?;
-    if let Some(d) = renderer.render_search(site, &manifest, sink).map_err(io)? {
-        return Err(Failure::Content(vec![d]));
+    let (manifest, index_time, phases) = indexed.map_err(io)?;
+    if let Some(manifest) = manifest {
+        if let Some(d) = renderer.render_search(site, &manifest, sink).map_err(io)? {
+            return Err(Failure::Content(vec![d]));
+        }
     }
     prepared.timings.push(("render+write", t.elapsed()));
-    prepared.timings.push(("search index (in parallel)", index_time));
+    prepared
+        .timings
+        .push(("search index (in parallel)", index_time));
+    prepared.search_phases = phases;
     let t = Instant::now();
     let mut extra = vec![feeds::atom(site, None)];
     extra.extend(
@@ -258,6 +275,7 @@ fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> 
             .count(),
         next_change: crate::taxonomy::next_change(site),
         timings: p.timings.clone(),
+        search_phases: p.search_phases.clone(),
         warnings: p.warnings.clone(),
     }
 }

@@ -59,6 +59,7 @@ struct SiteView<'a> {
     generator: &'static str,
     feed_url: String,
     accessibility: &'a crate::config::AccessibilityConfig,
+    search: bool,
 }
 
 #[derive(Serialize)]
@@ -312,6 +313,7 @@ impl Renderer {
             generator: concat!("tsunagari ", env!("CARGO_PKG_VERSION")),
             feed_url: format!("{}atom.xml", c.base_path),
             accessibility: &c.accessibility,
+            search: c.search,
         };
         tera.global_context().insert("site", &view);
         Ok(Renderer { tera, origins })
@@ -838,20 +840,43 @@ impl Renderer {
 
     /// The search page, once the index exists: `manifest` is the site path of its manifest.
     /// Returns a template problem as a diagnostic; I/O errors as errors.
-    pub fn render_search(&self, site: &Site, manifest: &str, sink: &dyn Sink) -> std::io::Result<Option<Diagnostic>> {
+    pub fn render_search(
+        &self,
+        site: &Site,
+        manifest: &str,
+        sink: &dyn Sink,
+    ) -> std::io::Result<Option<Diagnostic>> {
         let c = &site.config;
         let url = format!("{}search/", c.base_path);
         let mut ctx = Context::new();
         let browse: Vec<MenuItem> = site
             .taxonomies
             .iter()
-            .map(|t| MenuItem { name: format!("{}から探す", t.kind.title()), url: t.url.clone() })
-            .chain(Kind::SECTIONS.iter().map(|k| MenuItem { name: site.sections[k].title.clone(), url: site.section_url(*k) }))
-            .chain([MenuItem { name: site.sections[&Kind::Municipality].title.clone(), url: municipalities_url(c) }])
+            .map(|t| MenuItem {
+                name: format!("{}から探す", t.kind.title()),
+                url: t.url.clone(),
+            })
+            .chain(Kind::SECTIONS.iter().map(|k| MenuItem {
+                name: site.sections[k].title.clone(),
+                url: site.section_url(*k),
+            }))
+            .chain([MenuItem {
+                name: site.sections[&Kind::Municipality].title.clone(),
+                url: municipalities_url(c),
+            }])
             .collect();
         ctx.insert("search", &serde_json::json!({ "manifest": manifest, "script": format!("{}assets/search.js", c.base_path), "url": url }));
         ctx.insert("browse", &browse);
-        let crumbs = [Crumb { name: "ホーム".into(), url: c.base_path.clone() }, Crumb { name: "サイト内検索".into(), url: url.clone() }];
+        let crumbs = [
+            Crumb {
+                name: "ホーム".into(),
+                url: c.base_path.clone(),
+            },
+            Crumb {
+                name: "サイト内検索".into(),
+                url: url.clone(),
+            },
+        ];
         insert_crumbs(&mut ctx, site, &crumbs, Vec::new());
         ctx.insert(
             "meta",

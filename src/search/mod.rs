@@ -7,13 +7,19 @@
 //! token of a page the writer precomputes a BM25F impact (k1 = 1.2, b = 0.75) and quantises it
 //! to a byte, so the browser only adds integers: Rust and JavaScript rank identically. Each
 //! posting also carries a 16-bit mask of the token's positions modulo 16, which is enough to
-//! check that a query's bigrams are adjacent.
+//! check that a query's bigrams are adjacent, and a boundary bit: the bigram occurs at a kanji
+//! boundary in that page (京都 in 京都府, not in 東京都). A query word that starts at a boundary
+//! earns its first token's impact twice where the bit is set.
 //!
-//! Files (all under `/search/`, names carry a content hash so CDNs can cache them forever):
-//! - `m.<hash>.json` — the manifest: counts, the shard table, chunk names, facet dictionaries.
-//! - `s/<hash>.bin` — shards: postings of the tokens whose FNV-1a hash falls in that bucket.
-//! - `d/<hash>.json` — document metadata in chunks of [`CHUNK`] documents.
-//! - `f.<hash>.bin` — the facet table: every document's facet values, for counts.
+//! Files (all under `/search/`; every name carries a content hash, so CDNs can cache forever):
+//! - `m.<hash>.json` — the manifest: counts, bucket count, facet dictionaries, and `dir`.
+//! - `<dir>/s/<bucket>.bin` — shards: postings of the tokens whose FNV-1a hash falls in the
+//!   bucket. `<dir>` is a hash of the whole index, so bucket files need no names of their own.
+//! - `<dir>/d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
+//! - `<dir>/f.bin` — the facet table: every document's facet values, for counts.
+//!
+//! Position masks are kept only for tokens in at most a tenth of the documents: a common bigram
+//! sets most bits anyway, and the masks were most of the bytes a query downloads.
 
 pub mod tokenize;
 
@@ -22,16 +28,16 @@ use crate::output::Sink;
 use crate::site::{Page, Site, Status};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use tokenize::{tokenize, Token, BOUNDARY};
+use tokenize::Token;
 
-/// Documents per metadata chunk.
-pub const CHUNK: usize = 32;
+/// Documents per metadata chunk: small, because the results of a query are scattered.
+pub const CHUNK: usize = 8;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Field weights: title, meta, body.
 const WEIGHTS: [f64; 3] = [3.0, 2.0, 1.0];
-/// Aim for shards of about this many bytes before compression.
-const SHARD_TARGET: usize = 12 * 1024;
+/// Aim for shards of about this many postings' worth of bytes before compression.
+const SHARD_TARGET: usize = 8 * 1024;
 
 pub const KINDS: [&str; 4] = ["challenge", "case", "column", "page"];
 pub const KIND_LABELS: [&str; 4] = ["課題", "事例", "コラム", "ページ"];
@@ -57,12 +63,13 @@ pub struct Doc {
     pub engagement: Vec<u32>,
 }
 
-/// One posting: document, quantised impact, positions mod 16.
+/// One posting: document, quantised impact, positions mod 16, kanji boundary seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
     pub doc: u32,
     pub impact: u8,
     pub mask: u16,
+    pub boundary: bool,
 }
 
 /// The whole index in memory.
@@ -74,6 +81,15 @@ pub struct Index {
     pub engagements: Vec<String>,
     /// Number of shard buckets (a power of two).
     pub buckets: usize,
+    /// How long each phase of `build` took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Position masks are kept for tokens in at most this many documents; for more common tokens
+/// every mask is `0xFFFF` ("anywhere") and none is written, in memory and in the files alike, so
+/// the reference engine and the browser check adjacency identically.
+pub fn mask_limit(docs: usize) -> usize {
+    (docs / 10).max(8)
 }
 
 /// FNV-1a over the UTF-8 bytes: the bucket function both sides use.
@@ -115,7 +131,8 @@ fn searchable(site: &Site, p: &Page) -> Option<u8> {
 }
 
 fn fields(p: &Page) -> [String; 3] {
-    let mut meta: Vec<&str> = vec![p.summary.as_str()];
+    // An automatic summary is the start of the body: indexing it twice would only cost time.
+    let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {
         Extra::Challenge(c) => {
             meta.extend([c.municipality.as_str(), c.prefecture.as_str()]);
@@ -136,8 +153,40 @@ fn fields(p: &Page) -> [String; 3] {
     [p.common.title.clone(), meta.join("\n"), p.text.clone()]
 }
 
-/// Builds the index of a site's published pages. Parallel over pages, then over buckets.
+/// Token keys: CJK tokens pack their one or two code points; words are hashed (their text is kept
+/// in a side table) with the top bit set.
+const WORD_BIT: u64 = 1 << 63;
+
+fn cjk_key(a: char, b: Option<char>) -> u64 {
+    (u64::from(a as u32) << 21) | u64::from(b.map_or(0, |b| b as u32))
+}
+
+fn word_key(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    WORD_BIT | (h & (WORD_BIT - 1))
+}
+
+fn key_text(key: u64, words: &rustc_hash::FxHashMap<u64, String>) -> String {
+    if key & WORD_BIT != 0 {
+        return words[&key].clone();
+    }
+    let mut s = String::new();
+    s.extend(char::from_u32((key >> 21) as u32));
+    if key & 0x1f_ffff != 0 {
+        s.extend(char::from_u32((key & 0x1f_ffff) as u32));
+    }
+    s
+}
+
+/// Builds the index of a site's published pages. Parallel over pages, then over tokens.
 pub fn build(site: &Site) -> Index {
+    use rustc_hash::FxHashMap;
+    let mut timings = Vec::new();
+    let t = std::time::Instant::now();
     let mut themes: Vec<String> = Vec::new();
     let mut engagements: Vec<String> = Vec::new();
     let intern = |list: &mut Vec<String>, v: &str| -> u32 {
@@ -200,119 +249,165 @@ pub fn build(site: &Site) -> Index {
         });
     }
 
-    // Per page: token → (weighted tf, mask), and the weighted length.
-    type PerDoc = (Vec<(String, f64, u16)>, f64);
+    // Grouping runs in parallel over partitions of the key space; each page's entries are sorted
+    // by (partition, key) with the partition offsets kept, so a worker reads only its slices.
+    const PARTS: usize = 64;
+    let part_of = |key: u64| (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+    // Per page: (key, weighted tf, mask, boundary), partition offsets, weighted length, new words.
+    type PerDoc = (
+        Vec<(u64, f32, u16, bool)>,
+        [u32; PARTS + 1],
+        f64,
+        Vec<(u64, String)>,
+    );
     let per_doc: Vec<PerDoc> = pages
         .par_iter()
-        .map(|(p, _)| {
-            let mut map: HashMap<String, (f64, u16)> = HashMap::new();
-            let mut len = 0.0;
-            for (field, text) in fields(p).iter().enumerate() {
-                let w = WEIGHTS[field];
-                let toks = tokenize(text);
-                len += w * toks.len() as f64;
-                for Token {
-                    text,
-                    pos,
-                    boundary,
-                } in toks
-                {
-                    let bit = 1u16 << (pos % 16);
-                    if boundary {
-                        let e = map.entry(format!("{BOUNDARY}{text}")).or_insert((0.0, 0));
+        .map_init(
+            || (String::new(), FxHashMap::<u64, (f32, u16, bool)>::default()),
+            |(buf, map), (p, _)| {
+                map.clear();
+                let mut words: Vec<(u64, String)> = Vec::new();
+                let mut len = 0.0;
+                for (field, text) in fields(p).iter().enumerate() {
+                    let w = WEIGHTS[field] as f32;
+                    tokenize::normalize_into(text, buf);
+                    let mut n = 0usize;
+                    tokenize::scan(buf, |raw, pos, boundary| {
+                        n += 1;
+                        let bit = 1u16 << (pos % 16);
+                        let key = match raw {
+                            tokenize::Raw::Cjk(a, b) => cjk_key(a, b),
+                            tokenize::Raw::Word(s) => {
+                                let k = word_key(s);
+                                if !map.contains_key(&k) {
+                                    words.push((k, s.to_string()));
+                                }
+                                k
+                            }
+                        };
+                        let e = map.entry(key).or_insert((0.0, 0, false));
                         e.0 += w;
                         e.1 |= bit;
-                    }
-                    let e = map.entry(text).or_insert((0.0, 0));
-                    e.0 += w;
-                    e.1 |= bit;
+                        e.2 |= boundary;
+                    });
+                    len += f64::from(w) * n as f64;
                 }
-            }
-            let mut v: Vec<(String, f64, u16)> =
-                map.into_iter().map(|(k, (tf, m))| (k, tf, m)).collect();
-            v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            (v, len)
-        })
+                // Counting sort by partition (order within a partition does not matter).
+                let mut offsets = [0u32; PARTS + 1];
+                for k in map.keys() {
+                    offsets[part_of(*k) + 1] += 1;
+                }
+                for p in 0..PARTS {
+                    offsets[p + 1] += offsets[p];
+                }
+                let mut next = offsets;
+                let mut v: Vec<(u64, f32, u16, bool)> = vec![(0, 0.0, 0, false); map.len()];
+                for (k, (tf, m, b)) in map.iter() {
+                    let slot = &mut next[part_of(*k)];
+                    v[*slot as usize] = (*k, *tf, *m, *b);
+                    *slot += 1;
+                }
+                (v, offsets, len, words)
+            },
+        )
         .collect();
+    timings.push(("tokenize", t.elapsed()));
+    let t = std::time::Instant::now();
     let n = per_doc.len().max(1) as f64;
-    let avg_len = per_doc.iter().map(|(_, l)| l).sum::<f64>() / n;
-    let total_postings: usize = per_doc.iter().map(|(v, _)| v.len()).sum();
-    let buckets = (total_postings * 4 / SHARD_TARGET)
+    let avg_len = (per_doc.iter().map(|d| d.2).sum::<f64>() / n).max(1.0);
+    let mut words: FxHashMap<u64, String> = FxHashMap::default();
+    for d in &per_doc {
+        for (k, w) in &d.3 {
+            words.entry(*k).or_insert_with(|| w.clone());
+        }
+    }
+    let total_postings: usize = per_doc.iter().map(|d| d.0.len()).sum();
+    let buckets = (total_postings * 2 / SHARD_TARGET)
         .max(1)
         .next_power_of_two()
         .min(4096);
 
-    // Group by token.
-    let mut postings: HashMap<String, Vec<(u32, f64, u16)>> = HashMap::new();
-    for (doc, (tokens, _)) in per_doc.iter().enumerate() {
-        for (tok, tf, mask) in tokens {
-            postings
-                .entry(tok.clone())
-                .or_default()
-                .push((doc as u32, *tf, *mask));
-        }
-    }
+    let grouped: Vec<FxHashMap<u64, Vec<(u32, f32, u16, bool)>>> = (0..PARTS)
+        .into_par_iter()
+        .map(|part| {
+            let mut map: FxHashMap<u64, Vec<(u32, f32, u16, bool)>> = FxHashMap::default();
+            for (doc, d) in per_doc.iter().enumerate() {
+                for &(key, tf, mask, b) in &d.0[d.1[part] as usize..d.1[part + 1] as usize] {
+                    map.entry(key).or_default().push((doc as u32, tf, mask, b));
+                }
+            }
+            map
+        })
+        .collect();
+    timings.push(("group", t.elapsed()));
+    let t = std::time::Instant::now();
+    let limit = mask_limit(per_doc.len());
     let max_idf = (1.0 + (n - 0.5) / 1.5).ln();
     let scale = max_idf * (K1 + 1.0) / 255.0;
-    let postings: HashMap<String, Vec<Posting>> = postings
+    let norm: Vec<f64> = per_doc
+        .iter()
+        .map(|d| K1 * (1.0 - B + B * d.2 / avg_len))
+        .collect();
+    let postings: HashMap<String, Vec<Posting>> = grouped
         .into_par_iter()
-        .map(|(tok, list)| {
+        .flat_map_iter(|m| m.into_iter())
+        .map(|(key, list)| {
             let df = list.len() as f64;
+            let keep_masks = list.len() <= limit;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let out = list
                 .into_iter()
-                .map(|(doc, tf, mask)| {
-                    let len = per_doc[doc as usize].1;
-                    let impact = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len));
+                .map(|(doc, tf, mask, boundary)| {
+                    let tf = f64::from(tf);
+                    let impact = idf * tf * (K1 + 1.0) / (tf + norm[doc as usize]);
+                    let mask = if keep_masks { mask } else { u16::MAX };
                     Posting {
                         doc,
                         impact: ((impact / scale).round() as i64).clamp(1, 255) as u8,
                         mask,
+                        boundary,
                     }
                 })
                 .collect();
-            (tok, out)
+            (key_text(key, &words), out)
         })
         .collect();
+    timings.push(("impacts", t.elapsed()));
     Index {
         docs,
         postings,
         themes,
         engagements,
         buckets,
+        timings,
     }
 }
 
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
 pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
     let base = format!("{}search/", site.config.base_path);
-    let rel = |p: &str| format!("search/{p}");
-    // Shards.
+    let n = index.docs.len();
+    let limit = mask_limit(n);
+    // Shards, in memory first: the folder name is a hash of all of them.
     let mut by_bucket: Vec<Vec<(&String, &Vec<Posting>)>> = vec![Vec::new(); index.buckets];
     for (tok, list) in &index.postings {
         by_bucket[(fnv1a(tok) as usize) & (index.buckets - 1)].push((tok, list));
     }
-    let shard_names: Vec<String> = by_bucket
+    let shards: Vec<Vec<u8>> = by_bucket
         .into_par_iter()
-        .map(|mut toks| -> std::io::Result<String> {
-            if toks.is_empty() {
-                return Ok(String::new());
-            }
+        .map(|mut toks| {
             toks.sort_unstable_by(|a, b| a.0.cmp(b.0));
             let mut buf = Vec::new();
             for (tok, list) in toks {
-                encode_token(&mut buf, tok, list);
+                encode_token(&mut buf, tok, list, list.len() <= limit);
             }
-            let name = content_hash(&buf);
-            sink.write(&rel(&format!("s/{name}.bin")), &buf)?;
-            Ok(name)
+            buf
         })
-        .collect::<Result<_, _>>()?;
-    // Document chunks.
-    let chunk_names: Vec<String> = index
+        .collect();
+    let chunks: Vec<Vec<u8>> = index
         .docs
         .par_chunks(CHUNK)
-        .map(|chunk| -> std::io::Result<String> {
+        .map(|chunk| {
             let rows: Vec<serde_json::Value> = chunk
                 .iter()
                 .map(|d| {
@@ -328,26 +423,31 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
                     ])
                 })
                 .collect();
-            let bytes = serde_json::to_vec(&rows).expect("JSON values always serialise");
-            let name = content_hash(&bytes);
-            sink.write(&rel(&format!("d/{name}.json")), &bytes)?;
-            Ok(name)
+            serde_json::to_vec(&rows).expect("JSON values always serialise")
         })
-        .collect::<Result<_, _>>()?;
-    // Facet table.
-    let facets = encode_facets(&index.docs);
-    let facet_name = content_hash(&facets);
-    sink.write(&rel(&format!("f.{facet_name}.bin")), &facets)?;
+        .collect();
+    let facets = encode_facets(index);
+    let mut all = Vec::with_capacity(shards.len() * 12 + chunks.len() * 12 + 12);
+    for b in shards.iter().chain(&chunks).chain([&facets]) {
+        all.extend_from_slice(content_hash(b).as_bytes());
+    }
+    let dir = content_hash(&all);
+    shards
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/s/{i}.bin"), b))?;
+    chunks
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/d/{i}.json"), b))?;
+    sink.write(&format!("search/{dir}/f.bin"), &facets)?;
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
     let manifest = serde_json::json!({
-        "v": 1,
-        "n": index.docs.len(),
+        "v": 2,
+        "n": n,
         "buckets": index.buckets,
-        "shards": shard_names.join(","),
         "chunk": CHUNK,
-        "docs": chunk_names.join(","),
-        "facets": facet_name,
-        "base": base,
+        "dir": format!("{base}{dir}/"),
         "dict": {
             "kind": KINDS, "kind_label": KIND_LABELS,
             "status": STATUSES, "status_label": STATUS_LABELS,
@@ -358,7 +458,7 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     });
     let bytes = serde_json::to_vec(&manifest).expect("JSON values always serialise");
     let name = format!("m.{}.json", content_hash(&bytes));
-    sink.write(&rel(&name), &bytes)?;
+    sink.write(&format!("search/{name}"), &bytes)?;
     Ok(format!("{base}{name}"))
 }
 
@@ -375,41 +475,61 @@ fn varint(buf: &mut Vec<u8>, mut v: u32) {
     buf.push(v as u8);
 }
 
-/// Token record: len, UTF-8, df, doc deltas, impacts, masks (little endian) — columns compress
+/// Token record: len, UTF-8, df, flags (1: masks follow, 2: boundary bits follow), doc
+/// deltas, impacts, masks (little endian), boundary bits (⌈df / 8⌉ bytes). Columns compress
 /// better than interleaved records.
-fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting]) {
+fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting], masks: bool) {
     varint(buf, tok.len() as u32);
     buf.extend_from_slice(tok.as_bytes());
     varint(buf, list.len() as u32);
+    let boundaries = list.iter().any(|p| p.boundary);
+    buf.push(u8::from(masks) | (u8::from(boundaries) << 1));
     let mut prev = 0;
     for p in list {
         varint(buf, p.doc - prev);
         prev = p.doc;
     }
     buf.extend(list.iter().map(|p| p.impact));
-    for p in list {
-        buf.extend_from_slice(&p.mask.to_le_bytes());
+    if masks {
+        for p in list {
+            buf.extend_from_slice(&p.mask.to_le_bytes());
+        }
+    }
+    if boundaries {
+        for chunk in list.chunks(8) {
+            buf.push(
+                chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |b, (i, p)| b | (u8::from(p.boundary) << i)),
+            );
+        }
     }
 }
 
-/// Facet table: kind, status, prefecture and work style columns (a byte per document), then
-/// themes and engagement as count-prefixed varint lists per document.
-fn encode_facets(docs: &[Doc]) -> Vec<u8> {
+/// Facet table: one byte per document packing kind, status and work style; one byte of
+/// prefecture; then theme and engagement bitsets, ⌈values / 8⌉ bytes per document each.
+fn encode_facets(index: &Index) -> Vec<u8> {
+    let docs = &index.docs;
     let mut buf = Vec::with_capacity(docs.len() * 8);
-    buf.extend(docs.iter().map(|d| d.kind));
-    buf.extend(docs.iter().map(|d| d.status));
+    buf.extend(
+        docs.iter()
+            .map(|d| d.kind | (d.status << 2) | (d.work_style << 4)),
+    );
     buf.extend(docs.iter().map(|d| d.pref_id));
-    buf.extend(docs.iter().map(|d| d.work_style));
-    for d in docs {
-        varint(&mut buf, d.themes.len() as u32);
-        for t in &d.themes {
-            varint(&mut buf, *t);
-        }
-    }
-    for d in docs {
-        varint(&mut buf, d.engagement.len() as u32);
-        for e in &d.engagement {
-            varint(&mut buf, *e);
+    for (values, count) in [(0usize, index.themes.len()), (1, index.engagements.len())] {
+        let stride = count.div_ceil(8);
+        for d in docs {
+            let mut bits = vec![0u8; stride];
+            for v in if values == 0 {
+                &d.themes
+            } else {
+                &d.engagement
+            } {
+                let i = *v as usize - 1;
+                bits[i / 8] |= 1 << (i % 8);
+            }
+            buf.extend(bits);
         }
     }
     buf
@@ -506,9 +626,10 @@ impl Index {
             }
             state = next;
         }
-        // A word starting at a kanji boundary earns the boundary token's impact as well.
+        // A word starting at a kanji boundary earns its first token's impact again where that
+        // token occurs at a boundary too.
         if let Some(first) = toks.first().filter(|t| t.boundary) {
-            for p in self.lookup(&format!("{BOUNDARY}{}", first.text)) {
+            for p in self.lookup(&first.text).iter().filter(|p| p.boundary) {
                 if let Some(s) = state.get_mut(&p.doc) {
                     s.0 += u32::from(p.impact);
                 }

@@ -23,29 +23,38 @@ test('the shard hash agrees with the shared vectors', () => {
 });
 
 test('ranking: AND of words, adjacency, boundary bonus, ties by document order', () => {
-  // Two hand-made posting lists: doc 0 has 京都 only inside 東京都 (no boundary token).
-  const pl = (docs, imp, masks) => ({ docs: Uint32Array.from(docs), imp: Uint8Array.from(imp), masks: Uint16Array.from(masks) });
+  // Hand-made postings: doc 0 has 京都 only inside 東京都 (boundary bit 0), doc 1 in 京都府.
+  const pl = (docs, imp, masks, bounds) => ({
+    docs: Uint32Array.from(docs),
+    imp: Uint8Array.from(imp),
+    masks: masks && Uint16Array.from(masks),
+    bounds: bounds && Uint8Array.from(bounds),
+  });
   const index = new Map([
-    ['京都', pl([0, 1], [10, 10], [0b10, 0b1])],
-    ['^京都', pl([1], [5], [0b1])],
-    ['都府', pl([1], [7], [0b10])],
-    ['観光', pl([1, 2], [3, 3], [1, 1])],
+    ['京都', pl([0, 1], [10, 6], [0b10, 0b1], [0b10])],
+    ['都府', pl([1], [7], [0b10], null)],
+    ['観光', pl([1, 2], [3, 3], null, null)],
   ]);
   const get = (t) => index.get(t) || null;
-  assert.deepEqual(search.rank(search.words('京都'), get), [[1, 15], [0, 10]]);
-  assert.deepEqual(search.rank(search.words('京都府'), get), [[1, 22]]);
-  assert.deepEqual(search.rank(search.words('京都 観光'), get), [[1, 18]]);
+  // Doc 0 has the larger impact, but only doc 1 has 京都 at a boundary: 6 + 6 beats 10.
+  assert.deepEqual(search.rank(search.words('京都'), get), [[1, 12], [0, 10]]);
+  assert.deepEqual(search.rank(search.words('京都府'), get), [[1, 19]]);
+  assert.deepEqual(search.rank(search.words('京都 観光'), get), [[1, 15]]);
   assert.deepEqual(search.rank(search.words('観光'), get), [[1, 3], [2, 3]]);
-  assert.deepEqual(search.needed(search.words('京都府 観光')), ['京都', '都府', '^京都', '観光', '^観光']);
+  assert.deepEqual(search.needed(search.words('京都府 観光')), ['京都', '都府', '観光']);
 });
 
 test('shards and facet tables decode', () => {
-  // token "ab" (2 bytes), df 2, deltas 3 and 2 (docs 3, 5), impacts 9 and 200, masks 1 and 0x8001.
-  const shard = Uint8Array.from([2, 0x61, 0x62, 2, 3, 2, 9, 200, 1, 0, 1, 0x80]);
+  // "ab": df 2, flags 3 (masks, bounds), deltas 3 and 2 (docs 3, 5), impacts 9 and 200,
+  // masks 1 and 0x8001, boundary bits 0b10. Then "c": df 1, flags 0, doc 7, impact 4.
+  const shard = Uint8Array.from([2, 0x61, 0x62, 2, 3, 3, 2, 9, 200, 1, 0, 1, 0x80, 0b10, 1, 0x63, 1, 0, 7, 4]);
   const m = search.decodeShard(shard);
   assert.deepEqual([...m.get('ab').docs], [3, 5]);
   assert.deepEqual([...m.get('ab').imp], [9, 200]);
   assert.deepEqual([...m.get('ab').masks], [1, 0x8001]);
+  assert.deepEqual([...m.get('ab').bounds], [0b10]);
+  assert.deepEqual([...m.get('c').docs], [7]);
+  assert.equal(m.get('c').masks, null);
   // Two documents: kinds, statuses, prefectures, work styles, then theme and engagement lists.
   const f = search.decodeFacets(Uint8Array.from([0, 2, 1, 0, 15, 0, 1, 0, 2, 1, 2, 0, 0, 1, 3]), 2);
   assert.deepEqual([...f.kind], [0, 2]);

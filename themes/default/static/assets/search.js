@@ -85,7 +85,7 @@ function varint(buf, o) {
   return v;
 }
 
-/** Shard bytes → Map(token → {docs, imp, masks}). */
+/** Shard bytes → Map(token → {docs, imp, masks, bounds}); masks and bounds may be null. */
 export function decodeShard(buf) {
   const map = new Map();
   const o = { i: 0 };
@@ -95,14 +95,23 @@ export function decodeShard(buf) {
     const tok = dec.decode(buf.subarray(o.i, o.i + len));
     o.i += len;
     const df = varint(buf, o);
+    const flags = buf[o.i++];
     const docs = new Uint32Array(df);
     let d = 0;
     for (let k = 0; k < df; k++) docs[k] = d += varint(buf, o);
     const imp = buf.subarray(o.i, o.i + df);
     o.i += df;
-    const masks = new Uint16Array(df);
-    for (let k = 0; k < df; k++, o.i += 2) masks[k] = buf[o.i] | (buf[o.i + 1] << 8);
-    map.set(tok, { docs, imp, masks });
+    let masks = null;
+    if (flags & 1) {
+      masks = new Uint16Array(df);
+      for (let k = 0; k < df; k++, o.i += 2) masks[k] = buf[o.i] | (buf[o.i + 1] << 8);
+    }
+    let bounds = null;
+    if (flags & 2) {
+      bounds = buf.subarray(o.i, o.i + Math.ceil(df / 8));
+      o.i += bounds.length;
+    }
+    map.set(tok, { docs, imp, masks, bounds });
   }
   return map;
 }
@@ -121,8 +130,10 @@ export function decodeFacets(buf, n) {
 /** Query words: each a list of tokens; empty words dropped. */
 export const words = (q) => normalize(q).split(/\s+/u).map(tokenizeNormalized).filter((w) => w.length);
 
-/** Every token a query needs (with boundary tokens). */
-export const needed = (ws) => [...new Set(ws.flatMap((w) => [...w.map((t) => t.t), ...(w[0].b ? ['^' + w[0].t] : [])]))];
+/** Every token a query needs. */
+export const needed = (ws) => [...new Set(ws.flatMap((w) => w.map((t) => t.t)))];
+
+const ANY = 0xffff;
 
 function scoreWord(toks, get) {
   let state = new Map();
@@ -134,22 +145,25 @@ function scoreWord(toks, get) {
     if (pl) {
       for (let k = 0; k < pl.docs.length; k++) {
         const d = pl.docs[k];
+        const mask = pl.masks ? pl.masks[k] : ANY;
         let sc = 0;
         if (i) {
           const s = state.get(d);
-          if (!s || (rotl16(s[1], gap) & pl.masks[k]) === 0) continue;
+          if (!s || (rotl16(s[1], gap) & mask) === 0) continue;
           sc = s[0];
         }
-        next.set(d, [sc + (rep ? 0 : pl.imp[k]), pl.masks[k]]);
+        next.set(d, [sc + (rep ? 0 : pl.imp[k]), mask]);
       }
     }
     state = next;
   });
-  const bpl = toks[0].b && get('^' + toks[0].t);
-  if (bpl) {
-    for (let k = 0; k < bpl.docs.length; k++) {
-      const s = state.get(bpl.docs[k]);
-      if (s) s[0] += bpl.imp[k];
+  // A word starting at a kanji boundary earns its first token's impact again where that token
+  // occurs at a boundary too.
+  const first = toks[0].b && get(toks[0].t);
+  if (first && first.bounds) {
+    for (let k = 0; k < first.docs.length; k++) {
+      const s = (first.bounds[k >> 3] >> (k & 7)) & 1 && state.get(first.docs[k]);
+      if (s) s[0] += first.imp[k];
     }
   }
   return state;
