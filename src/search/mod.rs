@@ -327,10 +327,12 @@ pub fn build(site: &Site) -> Index {
         .next_power_of_two()
         .min(4096);
 
-    let grouped: Vec<FxHashMap<u64, Vec<(u32, f32, u16, bool)>>> = (0..PARTS)
+    /// A token's raw postings: (document, weighted tf, mask, boundary).
+    type Raw = Vec<(u32, f32, u16, bool)>;
+    let grouped: Vec<FxHashMap<u64, Raw>> = (0..PARTS)
         .into_par_iter()
         .map(|part| {
-            let mut map: FxHashMap<u64, Vec<(u32, f32, u16, bool)>> = FxHashMap::default();
+            let mut map: FxHashMap<u64, Raw> = FxHashMap::default();
             for (doc, d) in per_doc.iter().enumerate() {
                 for &(key, tf, mask, b) in &d.0[d.1[part] as usize..d.1[part + 1] as usize] {
                     map.entry(key).or_default().push((doc as u32, tf, mask, b));
