@@ -55,9 +55,14 @@ test('shards and facet tables decode', () => {
   assert.deepEqual([...m.get('ab').bounds], [0b10]);
   assert.deepEqual([...m.get('c').docs], [7]);
   assert.equal(m.get('c').masks, null);
-  // Two documents: kinds, statuses, prefectures, work styles, then theme and engagement lists.
-  const f = search.decodeFacets(Uint8Array.from([0, 2, 1, 0, 15, 0, 1, 0, 2, 1, 2, 0, 0, 1, 3]), 2);
+  // Two documents: packed kind | status << 2 | work style << 4, prefectures, then theme bitsets
+  // (2 themes: 1 byte each) and engagement bitsets (3 values: 1 byte each).
+  const packed = [0 | (1 << 2) | (1 << 4), 2];
+  const f = search.decodeFacets(Uint8Array.from([...packed, 15, 0, 0b11, 0, 0, 0b100]), 2, 2, 3);
   assert.deepEqual([...f.kind], [0, 2]);
+  assert.deepEqual([...f.status], [1, 0]);
+  assert.deepEqual([...f.ws], [1, 0]);
+  assert.deepEqual([...f.pref], [15, 0]);
   assert.deepEqual(f.theme, [[1, 2], []]);
   assert.deepEqual(f.eng, [[], [3]]);
   const dict = { kind: ['challenge', 'case', 'column', 'page'], status: ['open', 'closing-soon', 'closed'], pref_slug: Array.from({ length: 47 }, (_, i) => 'p' + (i + 1)), ws: ['remote', 'hybrid', 'onsite'], theme: ['観光', 'DX'], eng: ['副業', '兼業', 'プロボノ'] };

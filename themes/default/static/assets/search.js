@@ -116,14 +116,29 @@ export function decodeShard(buf) {
   return map;
 }
 
-/** Facet table bytes → columns. */
-export function decodeFacets(buf, n) {
-  const col = (k) => buf.subarray(k * n, (k + 1) * n);
-  const o = { i: 4 * n };
-  const lists = () => Array.from({ length: n }, () => Array.from({ length: varint(buf, o) }, () => varint(buf, o)));
-  const f = { kind: col(0), status: col(1), pref: col(2), ws: col(3) };
-  f.theme = lists();
-  f.eng = lists();
+/** Facet table bytes → columns: a packed byte (kind, status, work style) and a prefecture byte
+ * per document, then theme and engagement bitsets (1-based value lists after decoding). */
+export function decodeFacets(buf, n, themes, engs) {
+  const packed = buf.subarray(0, n);
+  const f = {
+    kind: packed.map((b) => b & 3),
+    status: packed.map((b) => (b >> 2) & 3),
+    ws: packed.map((b) => (b >> 4) & 3),
+    pref: buf.subarray(n, 2 * n),
+  };
+  let at = 2 * n;
+  const bits = (count) => {
+    const stride = Math.ceil(count / 8);
+    const out = Array.from({ length: n }, (_, d) => {
+      const v = [];
+      for (let i = 0; i < count; i++) if ((buf[at + d * stride + (i >> 3)] >> (i & 7)) & 1) v.push(i + 1);
+      return v;
+    });
+    at += n * stride;
+    return out;
+  };
+  f.theme = bits(themes);
+  f.eng = bits(engs);
   return f;
 }
 
@@ -204,7 +219,7 @@ export function facet(hits, f, dict, filters) {
 // ---- The page --------------------------------------------------------------------------------
 
 const LABELS = { kind: '種類', status: '募集状況', pref: '都道府県', ws: '働き方', theme: 'テーマ', eng: '関わり方' };
-const PAGE = 20;
+const PAGE = 10;
 
 function label(dict, k, v) {
   const i = (a) => a.indexOf(v);
@@ -257,9 +272,7 @@ async function start(form) {
     return cache.get(url);
   };
   const m = await get(manifestUrl);
-  const shardNames = m.shards.split(',');
-  const chunkNames = m.docs.split(',');
-  const url = (p) => m.base + p;
+  const url = (p) => m.dir + p;
   let facets = null;
   let shown = 0;
   let current = [];
@@ -280,7 +293,7 @@ async function start(form) {
   };
 
   async function docsFor(ids) {
-    const rows = await Promise.all(ids.map((d) => get(url('d/' + chunkNames[Math.floor(d / m.chunk)] + '.json')).then((c) => c[d % m.chunk])));
+    const rows = await Promise.all(ids.map((d) => get(url('d/' + Math.floor(d / m.chunk) + '.json')).then((c) => c[d % m.chunk])));
     return rows;
   }
 
@@ -328,14 +341,14 @@ async function start(form) {
     }
     status.textContent = '検索しています…';
     const toks = needed(ws);
-    const buckets = [...new Set(toks.map((t) => fnv1a(t) & (m.buckets - 1)))].filter((b) => shardNames[b]);
+    const buckets = [...new Set(toks.map((t) => fnv1a(t) & (m.buckets - 1)))];
     const [shards, fbytes] = await Promise.all([
-      Promise.all(buckets.map((b) => get(url('s/' + shardNames[b] + '.bin'), true).then(decodeShard))),
-      get(url('f.' + m.facets + '.bin'), true),
+      Promise.all(buckets.map((b) => get(url('s/' + b + '.bin'), true).then(decodeShard))),
+      get(url('f.bin'), true),
     ]);
     if (my !== seq) return;
     performance.mark('tsunagari:shards');
-    facets ||= decodeFacets(fbytes, m.n);
+    facets ||= decodeFacets(fbytes, m.n, m.dict.theme.length, m.dict.eng.length);
     const lookup = (t) => {
       for (const s of shards) if (s.has(t)) return s.get(t);
       return null;
