@@ -198,11 +198,34 @@ pub fn build(site: &Site) -> Index {
             }
         }
     };
-    let pages: Vec<(&Page, u8)> = site
+    let mut pages: Vec<(&Page, u8)> = site
         .pages
         .iter()
         .filter_map(|p| searchable(site, p).map(|k| (p, k)))
         .collect();
+    // Related pages next to each other (same first theme, then prefecture, then municipality):
+    // the results of a query then share metadata chunks, so a page of results costs fewer
+    // requests. Within a group pages keep the site's order (newest first).
+    let group = |p: &Page| -> (String, String, String) {
+        match &p.extra {
+            Extra::Challenge(c) => (
+                c.themes.first().cloned().unwrap_or_default(),
+                c.prefecture.clone(),
+                c.municipality.clone(),
+            ),
+            Extra::Case(c) => (
+                c.themes.first().cloned().unwrap_or_default(),
+                c.prefecture.clone(),
+                c.municipality.clone(),
+            ),
+            _ => (
+                p.common.tags.first().cloned().unwrap_or_default(),
+                String::new(),
+                String::new(),
+            ),
+        }
+    };
+    pages.sort_by_cached_key(|(p, kind)| (group(p), *kind));
     let mut docs = Vec::with_capacity(pages.len());
     for (p, kind) in &pages {
         let (municipality, prefecture, ws, th, en) = match &p.extra {

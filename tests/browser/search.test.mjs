@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,9 @@ let base;
 let browser;
 
 before(async () => {
-  if (!existsSync(bin)) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
+  // Always build: the theme (and so the search client) is embedded in the binary at compile
+  // time, and a stale binary would test yesterday's client.
+  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
   dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-browser-'));
   cpSync(path.join(repo, 'tests/fixtures/sites/search'), dir, { recursive: true });
   execFileSync(bin, ['build', '--quiet', '--root', dir, '--now', '2026-04-01'], { stdio: 'inherit' });

@@ -37,10 +37,10 @@ test('ranking: AND of words, adjacency, boundary bonus, ties by document order',
   ]);
   const get = (t) => index.get(t) || null;
   // Doc 0 has the larger impact, but only doc 1 has 京都 at a boundary: 6 + 6 beats 10.
-  assert.deepEqual(search.rank(search.words('京都'), get), [[1, 12], [0, 10]]);
-  assert.deepEqual(search.rank(search.words('京都府'), get), [[1, 19]]);
-  assert.deepEqual(search.rank(search.words('京都 観光'), get), [[1, 15]]);
-  assert.deepEqual(search.rank(search.words('観光'), get), [[1, 3], [2, 3]]);
+  assert.deepEqual(search.rank(search.words('京都'), get, 3), [[1, 12], [0, 10]]);
+  assert.deepEqual(search.rank(search.words('京都府'), get, 3), [[1, 19]]);
+  assert.deepEqual(search.rank(search.words('京都 観光'), get, 3), [[1, 15]]);
+  assert.deepEqual(search.rank(search.words('観光'), get, 3), [[1, 3], [2, 3]]);
   assert.deepEqual(search.needed(search.words('京都府 観光')), ['京都', '都府', '観光']);
 });
 
@@ -63,8 +63,8 @@ test('shards and facet tables decode', () => {
   assert.deepEqual([...f.status], [1, 0]);
   assert.deepEqual([...f.ws], [1, 0]);
   assert.deepEqual([...f.pref], [15, 0]);
-  assert.deepEqual(f.theme, [[1, 2], []]);
-  assert.deepEqual(f.eng, [[], [3]]);
+  assert.deepEqual([...f.theme.bits], [0b11, 0]);
+  assert.deepEqual([...f.eng.bits], [0, 0b100]);
   const dict = { kind: ['challenge', 'case', 'column', 'page'], status: ['open', 'closing-soon', 'closed'], pref_slug: Array.from({ length: 47 }, (_, i) => 'p' + (i + 1)), ws: ['remote', 'hybrid', 'onsite'], theme: ['観光', 'DX'], eng: ['副業', '兼業', 'プロボノ'] };
   const { kept, counts } = search.facet([[0, 5], [1, 4]], f, dict, { kind: 'challenge' });
   assert.deepEqual(kept, [[0, 5]]);

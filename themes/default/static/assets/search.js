@@ -117,29 +117,33 @@ export function decodeShard(buf) {
 }
 
 /** Facet table bytes → columns: a packed byte (kind, status, work style) and a prefecture byte
- * per document, then theme and engagement bitsets (1-based value lists after decoding). */
+ * per document, then theme and engagement bitsets, kept as bytes. */
 export function decodeFacets(buf, n, themes, engs) {
   const packed = buf.subarray(0, n);
-  const f = {
+  const ts = Math.ceil(themes / 8);
+  const es = Math.ceil(engs / 8);
+  return {
     kind: packed.map((b) => b & 3),
     status: packed.map((b) => (b >> 2) & 3),
     ws: packed.map((b) => (b >> 4) & 3),
     pref: buf.subarray(n, 2 * n),
+    theme: { bits: buf.subarray(2 * n, 2 * n + n * ts), stride: ts, count: themes },
+    eng: { bits: buf.subarray(2 * n + n * ts, 2 * n + n * ts + n * es), stride: es, count: engs },
   };
-  let at = 2 * n;
-  const bits = (count) => {
-    const stride = Math.ceil(count / 8);
-    const out = Array.from({ length: n }, (_, d) => {
-      const v = [];
-      for (let i = 0; i < count; i++) if ((buf[at + d * stride + (i >> 3)] >> (i & 7)) & 1) v.push(i + 1);
-      return v;
-    });
-    at += n * stride;
-    return out;
-  };
-  f.theme = bits(themes);
-  f.eng = bits(engs);
-  return f;
+}
+
+/** 1-based values set in document d's bitset. */
+function setBits(set, d, out) {
+  out.length = 0;
+  for (let b = 0; b < set.stride; b++) {
+    let byte = set.bits[d * set.stride + b];
+    while (byte) {
+      const low = byte & -byte;
+      out.push(b * 8 + 31 - Math.clz32(low) + 1);
+      byte ^= low;
+    }
+  }
+  return out;
 }
 
 /** Query words: each a list of tokens; empty words dropped. */
@@ -150,69 +154,97 @@ export const needed = (ws) => [...new Set(ws.flatMap((w) => w.map((t) => t.t)))]
 
 const ANY = 0xffff;
 
-function scoreWord(toks, get) {
-  let state = new Map();
+/** Scores of one query word for every document (-1: no match), in dense arrays. */
+function scoreWord(toks, get, n) {
+  let score = null;
+  let masks = null;
   toks.forEach((t, i) => {
     const rep = toks.slice(0, i).some((x) => x.t === t.t);
     const gap = i ? (t.p - toks[i - 1].p) % 16 : 0;
     const pl = get(t.t);
-    const next = new Map();
+    const next = new Int32Array(n).fill(-1);
+    const nextMasks = new Uint16Array(n);
     if (pl) {
       for (let k = 0; k < pl.docs.length; k++) {
         const d = pl.docs[k];
         const mask = pl.masks ? pl.masks[k] : ANY;
         let sc = 0;
         if (i) {
-          const s = state.get(d);
-          if (!s || (rotl16(s[1], gap) & mask) === 0) continue;
-          sc = s[0];
+          if (score[d] < 0 || (rotl16(masks[d], gap) & mask) === 0) continue;
+          sc = score[d];
         }
-        next.set(d, [sc + (rep ? 0 : pl.imp[k]), mask]);
+        next[d] = sc + (rep ? 0 : pl.imp[k]);
+        nextMasks[d] = mask;
       }
     }
-    state = next;
+    score = next;
+    masks = nextMasks;
   });
   // A word starting at a kanji boundary earns its first token's impact again where that token
   // occurs at a boundary too.
   const first = toks[0].b && get(toks[0].t);
   if (first && first.bounds) {
     for (let k = 0; k < first.docs.length; k++) {
-      const s = (first.bounds[k >> 3] >> (k & 7)) & 1 && state.get(first.docs[k]);
-      if (s) s[0] += first.imp[k];
+      const d = first.docs[k];
+      if ((first.bounds[k >> 3] >> (k & 7)) & 1 && score[d] >= 0) score[d] += first.imp[k];
     }
   }
-  return state;
+  return score;
 }
 
-/** AND of the words; [[doc, score], …] best first, ties by document order (as in Rust). */
-export function rank(ws, get) {
+/** AND of the words over n documents; [[doc, score], …] best first, ties by document order
+ * (as in Rust). */
+export function rank(ws, get, n) {
   let total = null;
   for (const w of ws) {
-    const s = scoreWord(w, get);
-    if (!total) total = new Map([...s].map(([d, v]) => [d, v[0]]));
-    else for (const [d, v] of total) s.has(d) ? total.set(d, v + s.get(d)[0]) : total.delete(d);
+    const s = scoreWord(w, get, n);
+    if (!total) total = s;
+    else for (let d = 0; d < n; d++) total[d] = total[d] >= 0 && s[d] >= 0 ? total[d] + s[d] : -1;
   }
-  return [...(total || [])].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-}
-
-/** The facet values of document d, as [facet, dictionary value] pairs. */
-export function values(f, dict, d) {
-  const v = [['kind', dict.kind[f.kind[d]]]];
-  if (f.status[d]) v.push(['status', dict.status[f.status[d] - 1]]);
-  if (f.pref[d]) v.push(['pref', dict.pref_slug[f.pref[d] - 1]]);
-  if (f.ws[d]) v.push(['ws', dict.ws[f.ws[d] - 1]]);
-  for (const t of f.theme[d]) v.push(['theme', dict.theme[t - 1]]);
-  for (const e of f.eng[d]) v.push(['eng', dict.eng[e - 1]]);
-  return v;
+  const hits = [];
+  if (total) for (let d = 0; d < n; d++) if (total[d] >= 0) hits.push([d, total[d]]);
+  return hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
 
 export const FACETS = ['kind', 'status', 'pref', 'ws', 'theme', 'eng'];
 
-/** Applies filters {facet: value} and counts facet values over what remains. */
+/** Applies filters {facet: value} and counts facet values over what remains. Works on numeric
+ * ids (dictionary positions) and turns them into values only for the counts it returns. */
 export function facet(hits, f, dict, filters) {
-  const kept = hits.filter(([d]) => FACETS.every((k) => !filters[k] || values(f, dict, d).some(([a, b]) => a === k && b === filters[k])));
+  const id = (list, v, off) => (v ? list.indexOf(v) + off : -1);
+  const want = {
+    kind: id(dict.kind, filters.kind, 0),
+    status: id(dict.status, filters.status, 1),
+    pref: id(dict.pref_slug, filters.pref, 1),
+    ws: id(dict.ws, filters.ws, 1),
+    theme: id(dict.theme, filters.theme, 1),
+    eng: id(dict.eng, filters.eng, 1),
+  };
+  const n = { kind: new Uint32Array(4), status: new Uint32Array(4), pref: new Uint32Array(48), ws: new Uint32Array(4), theme: new Uint32Array(f.theme.count + 1), eng: new Uint32Array(f.eng.count + 1) };
+  const has = (set, d, v) => (set.bits[d * set.stride + ((v - 1) >> 3)] >> ((v - 1) & 7)) & 1;
+  const kept = [];
+  const tmp = [];
+  for (const h of hits) {
+    const d = h[0];
+    if ((want.kind >= 0 && f.kind[d] !== want.kind) || (want.status >= 0 && f.status[d] !== want.status)) continue;
+    if ((want.pref >= 0 && f.pref[d] !== want.pref) || (want.ws >= 0 && f.ws[d] !== want.ws)) continue;
+    if ((want.theme >= 0 && !has(f.theme, d, want.theme)) || (want.eng >= 0 && !has(f.eng, d, want.eng))) continue;
+    kept.push(h);
+    n.kind[f.kind[d]]++;
+    n.status[f.status[d]]++;
+    n.pref[f.pref[d]]++;
+    n.ws[f.ws[d]]++;
+    for (const t of setBits(f.theme, d, tmp)) n.theme[t]++;
+    for (const e of setBits(f.eng, d, tmp)) n.eng[e]++;
+  }
   const counts = {};
-  for (const [d] of kept) for (const [a, b] of values(f, dict, d)) ((counts[a] ||= {})[b] = (counts[a][b] || 0) + 1);
+  const put = (facet, arr, names, off) => arr.forEach((c, i) => c && i >= off && ((counts[facet] ||= {})[names[i - off]] = c));
+  put('kind', n.kind, dict.kind, 0);
+  put('status', n.status, dict.status, 1);
+  put('pref', n.pref, dict.pref_slug, 1);
+  put('ws', n.ws, dict.ws, 1);
+  put('theme', n.theme, dict.theme, 1);
+  put('eng', n.eng, dict.eng, 1);
   return { kept, counts };
 }
 
@@ -292,23 +324,39 @@ async function start(form) {
     history.replaceState(null, '', location.pathname + (p.toString() ? '?' + p : ''));
   };
 
-  async function docsFor(ids) {
-    const rows = await Promise.all(ids.map((d) => get(url('d/' + Math.floor(d / m.chunk) + '.json')).then((c) => c[d % m.chunk])));
-    return rows;
+  function fill(li, row) {
+    const [u, title, kind, date, muni, pref, st, excerpt] = row;
+    const meta = el('p', { className: 'hit-meta' }, el('span', { className: 'kind', textContent: m.dict.kind_label[kind] }));
+    if (pref || muni) meta.append(' ', el('span', { className: 'place', textContent: [pref, muni].filter(Boolean).join(' ') }));
+    if (st) meta.append(' ', el('span', { className: 'status status--' + m.dict.status[st - 1], textContent: m.dict.status_label[st - 1] }));
+    if (date) meta.append(' ', el('time', { dateTime: date, textContent: date }));
+    li.replaceChildren(el('a', { href: u, className: 'hit-title', textContent: title }), meta, el('p', { className: 'hit-excerpt' }, marked(excerpt, currentWords)));
+    li.removeAttribute('aria-busy');
   }
 
+  /** Shows the next page of results: rows in rank order at once, each filled as soon as its
+   * metadata chunk arrives, so the best result appears after a single round trip. */
   async function showMore() {
     const slice = current.slice(shown, shown + PAGE);
-    const rows = await docsFor(slice.map(([d]) => d));
-    for (const [u, title, kind, date, muni, pref, st, excerpt] of rows) {
-      const meta = el('p', { className: 'hit-meta' }, el('span', { className: 'kind', textContent: m.dict.kind_label[kind] }));
-      if (pref || muni) meta.append(' ', el('span', { className: 'place', textContent: [pref, muni].filter(Boolean).join(' ') }));
-      if (st) meta.append(' ', el('span', { className: 'status status--' + m.dict.status[st - 1], textContent: m.dict.status_label[st - 1] }));
-      if (date) meta.append(' ', el('time', { dateTime: date, textContent: date }));
-      list.append(el('li', { className: 'hit' }, el('a', { href: u, className: 'hit-title', textContent: title }), meta, el('p', { className: 'hit-excerpt' }, marked(excerpt, currentWords))));
-    }
     shown += slice.length;
     more.parentElement.hidden = shown >= current.length;
+    const my = seq;
+    let first = true;
+    await Promise.all(
+      slice.map(([d]) => {
+        const li = el('li', { className: 'hit' });
+        li.setAttribute('aria-busy', 'true');
+        list.append(li);
+        return get(url('d/' + Math.floor(d / m.chunk) + '.json')).then((c) => {
+          if (my !== seq) return;
+          fill(li, c[d % m.chunk]);
+          if (first && li === list.firstElementChild) {
+            first = false;
+            performance.mark('tsunagari:first');
+          }
+        });
+      }),
+    );
   }
 
   function renderFacets(counts, filters) {
@@ -353,7 +401,8 @@ async function start(form) {
       for (const s of shards) if (s.has(t)) return s.get(t);
       return null;
     };
-    const { kept, counts } = facet(rank(ws, lookup), facets, m.dict, filters);
+    const { kept, counts } = facet(rank(ws, lookup, m.n), facets, m.dict, filters);
+    performance.mark('tsunagari:ranked');
     current = kept;
     currentWords = ws;
     shown = 0;
@@ -362,7 +411,11 @@ async function start(form) {
     if (my !== seq) return;
     status.textContent = kept.length ? `「${q}」の検索結果: ${kept.length}件` : `「${q}」に一致するページは見つかりませんでした。言葉を短くするか、別の言葉でお試しください。`;
     performance.mark('tsunagari:shown');
-    window.tsunagariSearch = { results: kept.length, ms: performance.measure('tsunagari', 'tsunagari:shards', 'tsunagari:shown').duration };
+    const ms = (a, b) => performance.measure('tsunagari ' + a + b, 'tsunagari:' + a, 'tsunagari:' + b).duration;
+    const firstShown = performance.getEntriesByName('tsunagari:first').length ? ms('shards', 'first') : ms('shards', 'shown');
+    window.tsunagariSearch = { results: kept.length, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
+    performance.clearMarks();
+    performance.clearMeasures();
   }
 
   form.addEventListener('submit', (e) => {
