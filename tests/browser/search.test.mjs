@@ -125,3 +125,18 @@ test('without JavaScript the page says so and links to the browsing pages', asyn
   assert.equal(await page.locator('#search-results li').count(), 0);
   await context.close();
 });
+
+test('the page with results, facets and marks has no axe violations (WCAG 2.1 AA)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const { page, context } = await open('?q=' + encodeURIComponent('課題') + '&pref=niigata');
+  await results(page);
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, []);
+  await context.close();
+});
