@@ -44,6 +44,19 @@ hyperfine --warmup 1 --runs 5 --style basic \
   -n "tsunagari (tmpfs)" --prepare "rm -rf $SHM/ours" "$TS build --quiet --root $WORK/ours --output $SHM/ours --now 2026-11-21" \
   -n "hugo taxonomies on (tmpfs)" --prepare "rm -rf $SHM/hugo" "$HUGO --quiet --source $WORK/hugo --destination $SHM/hugo" \
   -n "hugo taxonomies off (tmpfs)" --prepare "rm -rf $SHM/hugo-notax" "$HUGO --quiet --source $WORK/hugo-notax --destination $SHM/hugo-notax"
+# Search: what the index adds to a build (the same site with `search: false`), and what a
+# browser downloads for a first query (bench/search.mjs, Chromium, gzip like a CDN).
+if [ ! -d "$WORK/ours-nosearch" ]; then
+  cp -r "$WORK/ours" "$WORK/ours-nosearch"
+  printf 'search: false\n' >>"$WORK/ours-nosearch/site.yaml"
+fi
+hyperfine --warmup 1 --runs 5 --style basic \
+  -n "with search (tmpfs)" --prepare "rm -rf $SHM/ours" "$TS build --quiet --root $WORK/ours --output $SHM/ours --now 2026-11-21" \
+  -n "without search (tmpfs)" --prepare "rm -rf $SHM/nosearch" "$TS build --quiet --root $WORK/ours-nosearch --output $SHM/nosearch --now 2026-11-21"
+"$TS" build --root "$WORK/ours" --output "$SHM/ours" --now 2026-11-21 2>&1 | grep -E 'search index|検索インデックス|ページ' || true
+echo "search index on disk: $(du -sh "$SHM/ours/search" | cut -f1) in $(find "$SHM/ours/search" -type f | wc -l) files"
+(cd "$REPO/tests/browser" && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+node "$REPO/bench/search.mjs" "$SHM/ours"
 rm -rf "$SHM"
 peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 rm -rf "$WORK/ours/public" "$WORK/hugo/public" "$WORK/hugo-notax/public"
