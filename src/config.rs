@@ -80,9 +80,11 @@ pub struct Config {
     pub accessibility: AccessibilityConfig,
     /// Build the full-text search index and the /search/ page.
     pub search: bool,
+    pub forms: crate::forms::FormsConfig,
 }
 
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 20] = [
+    "forms",
     "search",
     "taxonomies",
     "accessibility",
@@ -242,6 +244,12 @@ impl Config {
             Some(_) => f.boolean("search"),
             None => true,
         };
+        let mut forms = crate::forms::FormsConfig::default();
+        if let Some(fdoc) = f.sub("forms") {
+            let (fc, d) = crate::forms::FormsConfig::parse(&fdoc, text, file);
+            forms = fc;
+            sub_diags.extend(d);
+        }
         let mut accessibility = AccessibilityConfig::default();
         if let Some(sub) = f.sub("accessibility") {
             let mut a = Fields::new(&sub, text, file, 1);
@@ -300,6 +308,7 @@ impl Config {
             taxonomies,
             accessibility,
             search,
+            forms,
         })
     }
 

@@ -146,6 +146,14 @@ pub enum Problem {
     Unreadable {
         detail: String,
     },
+    UnknownForm {
+        name: String,
+        suggestion: Option<String>,
+    },
+    InsecureFormAction {
+        url: String,
+    },
+    NoPrivacyPage,
 }
 
 impl Problem {
@@ -341,6 +349,27 @@ impl Problem {
                     "site.yaml was not found".into()
                 }
             }
+            UnknownForm { name, .. } => {
+                if ja {
+                    format!("フォーム「{name}」は site.yaml の forms.handlers にありません")
+                } else {
+                    format!("there is no form handler `{name}` in forms.handlers of site.yaml")
+                }
+            }
+            InsecureFormAction { url } => {
+                if ja {
+                    format!("フォームの送信先「{url}」は https:// ではありません")
+                } else {
+                    format!("the form action `{url}` is not https://")
+                }
+            }
+            NoPrivacyPage => {
+                if ja {
+                    "フォームがあるのに、プライバシーポリシーのページ（content/privacy.md）がありません".into()
+                } else {
+                    "the site has forms but no privacy policy page (content/privacy.md)".into()
+                }
+            }
             Unreadable { detail } => {
                 if ja {
                     format!("ファイルを読み込めません（{detail}）")
@@ -515,6 +544,34 @@ impl Problem {
             } else {
                 "set status: closed if recruiting has ended, or move the deadline".into()
             },
+            UnknownForm { suggestion: Some(s), .. } => {
+                if ja {
+                    format!("「{s}」のことですか？ フォームを出さないときは form: false と書きます")
+                } else {
+                    format!("did you mean `{s}`? Write form: false for no form")
+                }
+            }
+            UnknownForm { suggestion: None, .. } => {
+                if ja {
+                    "site.yaml の forms.handlers に書いた名前を使うか、フォームを出さないときは form: false と書きます".into()
+                } else {
+                    "use a name from forms.handlers in site.yaml, or form: false for no form".into()
+                }
+            }
+            InsecureFormAction { .. } => {
+                if ja {
+                    "個人情報を送るので https:// の URL にしてください（http:// はテスト用に localhost・127.0.0.1 だけ使えます）".into()
+                } else {
+                    "personal data must travel over https:// (http:// only for localhost or 127.0.0.1 while testing)".into()
+                }
+            }
+            NoPrivacyPage => {
+                if ja {
+                    "個人情報の取り扱いを説明する content/privacy.md を作ってください（tsunagari init のひな形があります）".into()
+                } else {
+                    "add content/privacy.md explaining how personal data is handled (tsunagari init writes a starter)".into()
+                }
+            }
             Unreadable { .. } => {
                 if ja {
                     "ファイルの読み取り権限を確認してください".into()

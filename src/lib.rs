@@ -13,6 +13,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
+pub mod forms;
 pub mod japan;
 pub mod markdown;
 pub mod output;

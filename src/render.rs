@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 13] = [
+pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "base.html",
     "home.html",
     "section.html",
@@ -34,6 +34,7 @@ pub const REQUIRED_TEMPLATES: [&str; 13] = [
     "municipalities.html",
     "municipality.html",
     "search.html",
+    "thanks.html",
 ];
 
 pub struct Renderer {
@@ -138,6 +139,8 @@ struct PageView<'a> {
     case: Option<CaseView<'a>>,
     related: Vec<LinkView<'a>>,
     similar: Vec<LinkView<'a>>,
+    /// The contact/apply form of the page (open challenges and pages with `form:`).
+    form: Option<crate::forms::FormView>,
 }
 
 /// Head metadata of one output page.
@@ -216,6 +219,8 @@ enum Job {
     Term(usize, usize, usize, usize),
     MunicipalityIndex,
     Municipality(usize),
+    /// `/thanks/`, where form services send visitors back (unless the site has its own page).
+    Thanks,
 }
 
 impl Renderer {
@@ -371,6 +376,11 @@ impl Renderer {
                 let total = pages_of(term.pages.len());
                 jobs.extend((1..=total).map(|p| Job::Term(ti, xi, p, total)));
             }
+        }
+        if !site.config.forms.handlers.is_empty()
+            && !site.of_kind(Kind::Page).any(|(_, p)| p.slug == "thanks")
+        {
+            jobs.push(Job::Thanks);
         }
         jobs.push(Job::MunicipalityIndex);
         jobs.extend((0..site.municipalities.len()).map(Job::Municipality));
@@ -703,6 +713,33 @@ impl Renderer {
                     heading,
                 );
                 self.render("term.html", &ctx, out_path(c, &page_url(&term.url, number)))
+            }
+            Job::Thanks => {
+                let url = thanks_url(c);
+                let crumbs = [
+                    home,
+                    Crumb {
+                        name: "送信しました".into(),
+                        url: url.clone(),
+                    },
+                ];
+                insert_crumbs(&mut ctx, site, &crumbs, Vec::new());
+                ctx.insert("sections", &section_links(site));
+                ctx.insert(
+                    "meta",
+                    &Meta {
+                        path: url.clone(),
+                        title: format!("送信しました | {}", c.title),
+                        description: format!("{}へのお問い合わせ・応募を受け付けました。", c.title),
+                        canonical: c.absolute(&url),
+                        og_type: "website",
+                        image: None,
+                        image_alt: String::new(),
+                        feed: None,
+                        json_feed: None,
+                    },
+                );
+                self.render("thanks.html", &ctx, out_path(c, &url))
             }
             Job::MunicipalityIndex => {
                 let idx = &site.sections[&Kind::Municipality];
@@ -1375,6 +1412,7 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         toc: if full { &p.headings } else { &[] },
         challenge,
         case,
+        form: if full { form_view(site, p) } else { None },
         related: if full {
             p.related
                 .iter()
@@ -1392,6 +1430,39 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
             Vec::new()
         },
     }
+}
+
+/// The form a page shows: none on closed challenges.
+fn form_view(site: &Site, p: &Page) -> Option<crate::forms::FormView> {
+    let c = &site.config;
+    let challenge = match &p.extra {
+        Extra::Challenge(ch) => Some(ch),
+        _ => None,
+    };
+    if challenge.is_some() && !p.status.is_some_and(Status::is_open) {
+        return None;
+    }
+    let handler = c.forms.handler_for(&p.common.form, challenge.is_some())?;
+    let ctx = crate::forms::FormContext {
+        challenge: challenge.map(|_| p.common.title.as_str()),
+        municipality: challenge.map(|ch| ch.municipality.as_str()),
+        recipient: challenge
+            .map(|ch| {
+                ch.organization
+                    .clone()
+                    .unwrap_or_else(|| ch.municipality.clone())
+            })
+            .unwrap_or_else(|| c.organization.clone()),
+        page_url: c.absolute(&p.url),
+        slug: &p.slug,
+        thanks_url: c.absolute(&thanks_url(c)),
+        privacy_url: format!("{}privacy/", c.base_path),
+    };
+    Some(handler.view(&ctx))
+}
+
+pub fn thanks_url(c: &Config) -> String {
+    format!("{}thanks/", c.base_path)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

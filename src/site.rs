@@ -255,6 +255,36 @@ pub fn assemble(
         .map(|(s, p)| (s.entry.slug.as_str(), *p))
         .collect();
 
+    // Forms: named handlers must exist, and a site with forms needs a privacy policy page.
+    let forms = &config.forms;
+    for s in &sources {
+        if let crate::forms::FormChoice::Named(name) = &s.common.form {
+            if !forms.handlers.contains_key(name) {
+                let suggestion = did_you_mean(name, forms.handlers.keys().map(String::as_str));
+                let (line, col) = s.common.form_pos;
+                diags.push(
+                    Diagnostic::error(
+                        &s.entry.rel,
+                        Problem::UnknownForm {
+                            name: name.clone(),
+                            suggestion,
+                        },
+                    )
+                    .at(&s.text, line, col)
+                    .with_span(name.chars().count()),
+                );
+            }
+        }
+    }
+    if !forms.handlers.is_empty()
+        && !sources
+            .iter()
+            .any(|s| s.entry.role == Role::Page(Kind::Page) && s.entry.slug == "privacy")
+    {
+        let text = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+        diags.push(Diagnostic::error("site.yaml", Problem::NoPrivacyPage).at(&text, forms.line, 1));
+    }
+
     // Front-matter checks that need the whole site or the disk.
     for (s, p) in sources.iter().zip(&published) {
         if !p {

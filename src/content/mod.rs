@@ -163,6 +163,9 @@ pub struct Common {
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub tags: Vec<String>,
+    /// `form:` — which contact/apply form the page shows (challenges and plain pages).
+    pub form: crate::forms::FormChoice,
+    pub form_pos: (usize, usize),
 }
 
 #[derive(Debug, Clone)]
@@ -251,7 +254,8 @@ const COMMON_KEYS: [&str; 8] = [
     "image_alt",
     "tags",
 ];
-const CHALLENGE_KEYS: [&str; 13] = [
+const CHALLENGE_KEYS: [&str; 14] = [
+    "form",
     "municipality",
     "prefecture",
     "organization",
@@ -526,6 +530,7 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
                 }
             });
             let skills = f.list("skills");
+            (common.form, common.form_pos) = crate::forms::read_choice(&mut f);
             Extra::Challenge(Challenge {
                 municipality,
                 prefecture,
@@ -567,7 +572,8 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
         }
         Role::Page(Kind::Page) => {
             common.date = f.date("date");
-            known.extend(["weight", "layout"]);
+            known.extend(["weight", "layout", "form"]);
+            (common.form, common.form_pos) = crate::forms::read_choice(&mut f);
             let weight = f.integer("weight").unwrap_or(0);
             let layout = f.text("layout");
             if let Some(l) = &layout {
