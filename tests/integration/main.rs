@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod discovery;
 mod errors;
+mod forms;
 mod safety;
 mod sample;
 mod search;
