@@ -49,10 +49,26 @@ fn sample_portal_builds_without_warnings_and_meets_the_brief() {
     );
     assert!(!texts(&m, ".card").is_empty());
     // Forms: on open challenges (not closed ones) and on the contact page; a thank-you page.
-    let read = |p: &str| scraper::Html::parse_document(&std::fs::read_to_string(out.join(p)).unwrap());
-    assert_eq!(attrs(&read("challenges/shiomi-fishery-brand/index.html"), "form.contact-form", "action"), ["https://formspree.io/f/xexample"]);
-    assert!(attrs(&read("challenges/tomori-care-mobility/index.html"), "form.contact-form", "action").is_empty());
-    assert_eq!(attrs(&read("contact/index.html"), "form.contact-form", "method"), ["post"]);
+    let read =
+        |p: &str| scraper::Html::parse_document(&std::fs::read_to_string(out.join(p)).unwrap());
+    assert_eq!(
+        attrs(
+            &read("challenges/shiomi-fishery-brand/index.html"),
+            "form.contact-form",
+            "action"
+        ),
+        ["https://formspree.io/f/xexample"]
+    );
+    assert!(attrs(
+        &read("challenges/tomori-care-mobility/index.html"),
+        "form.contact-form",
+        "action"
+    )
+    .is_empty());
+    assert_eq!(
+        attrs(&read("contact/index.html"), "form.contact-form", "method"),
+        ["post"]
+    );
     assert!(out.join("thanks/index.html").exists());
     let a11y = scraper::Html::parse_document(
         &std::fs::read_to_string(out.join("accessibility/index.html")).unwrap(),
