@@ -48,6 +48,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check everything a build checks, without writing anything
     Check(CheckArgs),
+    /// Preview the site: build in memory, serve on 127.0.0.1, rebuild and reload on every save
+    Serve(ServeArgs),
     /// Create a new site in DIR that builds at once
     Init(InitArgs),
     /// Create a new challenge, case, column or municipality profile with every field explained
@@ -86,6 +88,98 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; only this computer can see the preview unless you change it
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the preview in the default browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+impl ServeArgs {
+    fn run(&self, out: &Out) -> ExitCode {
+        let opts = match options(&self.site, false) {
+            Ok(o) => o,
+            Err(f) => return out.failure(f),
+        };
+        let lang = out.lang;
+        let format = out.format;
+        let log = std::sync::Arc::new(move |e: crate::serve::Event| {
+            let o = Out { lang, format };
+            let ja = lang == Lang::Ja;
+            match e {
+                crate::serve::Event::Listening(url) => {
+                    if ja {
+                        eprintln!(
+                            "プレビュー: {url}（保存すると自動で更新されます。終了は Ctrl+C）"
+                        );
+                    } else {
+                        eprintln!("Preview at {url} (reloads on save; Ctrl+C to stop)");
+                    }
+                }
+                crate::serve::Event::Built {
+                    pages,
+                    files,
+                    elapsed,
+                    warnings,
+                } => {
+                    o.diagnostics(&warnings);
+                    let ms = elapsed.as_secs_f64() * 1000.0;
+                    if ja {
+                        eprintln!("更新しました: {pages} ページ、{files} ファイル（{ms:.0} ms）");
+                    } else {
+                        eprintln!("Rebuilt: {pages} pages, {files} files ({ms:.0} ms)");
+                    }
+                }
+                crate::serve::Event::Failed(diags) => {
+                    o.diagnostics(&diags);
+                    if ja {
+                        eprintln!("問題があるため、前回の正しい状態を表示しています。ファイルを直して保存してください。");
+                    } else {
+                        eprintln!(
+                            "Still showing the last good build; fix the file and save again."
+                        );
+                    }
+                }
+                crate::serve::Event::Error(m) => {
+                    eprintln!("{}: {m}", if ja { "エラー" } else { "error" })
+                }
+            }
+        });
+        let serve_opts = crate::serve::ServeOptions {
+            build: opts,
+            bind: self.bind,
+            port: self.port,
+            lang,
+        };
+        let server = match crate::serve::start(serve_opts, log) {
+            Ok(s) => s,
+            Err(e) => return out.failure(Failure::Io(e.to_string())),
+        };
+        if self.open {
+            let url = server.url();
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else if cfg!(windows) {
+                "explorer"
+            } else {
+                "xdg-open"
+            };
+            let _ = std::process::Command::new(opener).arg(&url).spawn();
+        }
+        loop {
+            std::thread::park();
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -380,6 +474,7 @@ pub fn main() -> ExitCode {
     match &cli.command {
         Command::Build(a) => a.run(&out),
         Command::Check(a) => a.run(&out),
+        Command::Serve(a) => a.run(&out),
         Command::Init(a) => a.run(&out),
         Command::New(a) => a.run(&out),
     }

@@ -9,3 +9,4 @@ mod forms;
 mod safety;
 mod sample;
 mod search;
+mod serve;

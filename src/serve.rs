@@ -1,0 +1,623 @@
+//! `tsunagari serve`: live preview for staff. Builds into memory, serves the result on
+//! 127.0.0.1 (another address only when asked), watches the sources and rebuilds after a save,
+//! and reloads the open browser tab over server-sent events.
+//!
+//! Invariants:
+//! - Files are served from the in-memory build only; a request never touches the filesystem,
+//!   so no `..` or symlink can reach outside the site.
+//! - A failed rebuild keeps serving the last good build; the errors (file, line, problem) are
+//!   shown in an overlay on every page until the file is fixed.
+//! - The reload script is added to HTML responses here, at serve time: the build itself is the
+//!   same as `tsunagari build`'s.
+//! - The output folder, `.git`, hidden files and editor swap files are never watched.
+
+use crate::diagnostics::{Diagnostic, Lang};
+use crate::output::Sink;
+use crate::pipeline::{self, BuildOptions, Failure};
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// Path of the event stream the reload script listens to.
+pub const EVENTS: &str = "/__tsunagari/events";
+/// Path of the current build problems, as JSON.
+pub const ERRORS: &str = "/__tsunagari/errors";
+
+/// A build kept in memory: output path → bytes.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Memory {
+    pub fn into_map(self) -> HashMap<String, Arc<Vec<u8>>> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let clean = crate::site::normalise(Path::new(path))
+            .filter(|p| !path.starts_with('/') && !p.as_os_str().is_empty())
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("unsafe output path: {path}"),
+                )
+            })?;
+        let key = clean.to_string_lossy().replace('\\', "/");
+        self.files
+            .lock()
+            .unwrap()
+            .insert(key, Arc::new(bytes.to_vec()));
+        Ok(())
+    }
+    fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
+        let bytes = std::fs::read(src)?;
+        self.write(path, &bytes)
+    }
+}
+
+/// What the server tells the command line, which prints it.
+#[derive(Debug)]
+pub enum Event {
+    Listening(String),
+    Built {
+        pages: usize,
+        files: usize,
+        elapsed: Duration,
+        warnings: Vec<Diagnostic>,
+    },
+    Failed(Vec<Diagnostic>),
+    Error(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub lang: Lang,
+}
+
+/// Shared between the HTTP threads, the watcher and the builder.
+struct State {
+    files: RwLock<Arc<HashMap<String, Arc<Vec<u8>>>>>,
+    errors: RwLock<Vec<Diagnostic>>,
+    /// Bumped after every build attempt; event streams wait on it.
+    version: Mutex<u64>,
+    changed: Condvar,
+    stop: AtomicBool,
+    lang: Lang,
+}
+
+/// A running server. Dropping it (or `stop`) ends the server and the watcher.
+pub struct Server {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Server {
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn stop(&self) {
+        self.state.stop.store(true, Ordering::SeqCst);
+        self.state.changed.notify_all();
+        // Wake the accept loop.
+        let _ = TcpStream::connect(self.addr);
+    }
+
+    /// The current problems (empty when the last build succeeded).
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.state.errors.read().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Builds, starts serving and watching; returns at once. `log` receives what happened.
+pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::Result<Server> {
+    let listener = TcpListener::bind((opts.bind, opts.port))?;
+    let addr = listener.local_addr()?;
+    let mut build = opts.build.clone();
+    // Pages link to the preview, not to the public site.
+    build.base_url = Some(format!("http://{addr}/"));
+    let state = Arc::new(State {
+        files: RwLock::new(Arc::new(HashMap::new())),
+        errors: RwLock::new(Vec::new()),
+        version: Mutex::new(0),
+        changed: Condvar::new(),
+        stop: AtomicBool::new(false),
+        lang: opts.lang,
+    });
+    rebuild(&state, &build, &*log);
+    // Watch the sources; rebuild after a quiet moment.
+    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let root = build
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| build.root.clone());
+    let output = build
+        .output
+        .clone()
+        .unwrap_or_else(|| build.root.join("public"));
+    let output = output.canonicalize().unwrap_or(output);
+    let watcher = {
+        use notify::Watcher;
+        let root_w = root.clone();
+        let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(ev) = res {
+                for p in ev.paths {
+                    if watched(&root_w, &output, &p) {
+                        let _ = tx.send(p);
+                    }
+                }
+            }
+        })
+        .map_err(|e| io::Error::other(e.to_string()))?;
+        w.watch(&root, notify::RecursiveMode::Recursive)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        w
+    };
+    {
+        let state = state.clone();
+        let log = log.clone();
+        std::thread::spawn(move || {
+            while let Ok(first) = rx.recv() {
+                if state.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                // Debounce: editors write several events per save.
+                let mut changed = vec![first];
+                let until = Instant::now() + Duration::from_millis(300);
+                while let Ok(p) = rx.recv_timeout(Duration::from_millis(40)) {
+                    changed.push(p);
+                    if Instant::now() > until {
+                        break;
+                    }
+                }
+                rebuild(&state, &build, &*log);
+            }
+        });
+    }
+    {
+        let state = state.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if state.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let state = state.clone();
+                std::thread::spawn(move || {
+                    let _ = handle(&state, conn);
+                });
+            }
+        });
+    }
+    log(Event::Listening(format!("http://{addr}/")));
+    Ok(Server {
+        addr,
+        state,
+        _watcher: Some(watcher),
+    })
+}
+
+/// Whether a changed path should trigger a rebuild.
+fn watched(root: &Path, output: &Path, p: &Path) -> bool {
+    if p.starts_with(output) {
+        return false;
+    }
+    let Ok(rel) = p.strip_prefix(root) else {
+        return false;
+    };
+    let mut comps = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let Some(first) = comps.next() else {
+        return false;
+    };
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let editor_litter = name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp");
+    if editor_litter
+        || rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return false;
+    }
+    matches!(
+        first.as_str(),
+        "content" | "static" | "templates" | "themes"
+    ) || rel == Path::new("site.yaml")
+}
+
+fn rebuild(state: &State, build: &BuildOptions, log: &dyn Fn(Event)) {
+    let t = Instant::now();
+    let memory = Memory::default();
+    let result = pipeline::prepare(build).and_then(|mut p| {
+        pipeline::emit(&mut p, &build.root, &memory)?;
+        Ok(p)
+    });
+    match result {
+        Ok(p) => {
+            let files = memory.into_map();
+            let count = files.len();
+            *state.files.write().unwrap() = Arc::new(files);
+            state.errors.write().unwrap().clear();
+            log(Event::Built {
+                pages: p.site.pages.len(),
+                files: count,
+                elapsed: t.elapsed(),
+                warnings: p.warnings,
+            });
+        }
+        Err(Failure::Content(d)) => {
+            *state.errors.write().unwrap() = d.iter().filter(|d| d.is_error()).cloned().collect();
+            log(Event::Failed(d));
+        }
+        Err(Failure::Usage(m) | Failure::Io(m)) => log(Event::Error(m)),
+    }
+    *state.version.lock().unwrap() += 1;
+    state.changed.notify_all();
+}
+
+/// Resolves a request path to a key of the in-memory build: percent-decoded (so Japanese URLs
+/// work), `/dir/` → `dir/index.html`. None for anything that tries to climb out.
+pub fn resolve(target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    if !decoded.starts_with('/') || decoded.contains('\0') || decoded.contains('\\') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if decoded.ends_with('/') || key.is_empty() {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Content type of an output file.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "bin" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(
+    conn: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+    extra: &str,
+) -> io::Result<()> {
+    write!(
+        conn,
+        "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n{extra}connection: close\r\n\r\n",
+        body.len()
+    )?;
+    if !head_only {
+        conn.write_all(body)?;
+    }
+    conn.flush()
+}
+
+fn handle(state: &State, mut conn: TcpStream) -> io::Result<()> {
+    conn.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    // Drain the headers.
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+    }
+    if method != "GET" && method != "HEAD" {
+        return respond(
+            &mut conn,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"method not allowed",
+            false,
+            "allow: GET, HEAD\r\n",
+        );
+    }
+    let head = method == "HEAD";
+    let path_only = target.split(['?', '#']).next().unwrap_or("");
+    if path_only == EVENTS {
+        return events(state, conn);
+    }
+    if path_only == ERRORS {
+        let body = errors_json(state);
+        return respond(
+            &mut conn,
+            "200 OK",
+            "application/json",
+            body.as_bytes(),
+            head,
+            "",
+        );
+    }
+    let files = state.files.read().unwrap().clone();
+    let Some(key) = resolve(target) else {
+        return respond(
+            &mut conn,
+            "400 Bad Request",
+            "text/plain; charset=utf-8",
+            b"bad request",
+            head,
+            "",
+        );
+    };
+    if let Some(bytes) = files.get(&key) {
+        let ctype = content_type(&key);
+        if key.ends_with(".html") {
+            let body = inject(bytes);
+            return respond(&mut conn, "200 OK", ctype, &body, head, "");
+        }
+        return respond(&mut conn, "200 OK", ctype, bytes, head, "");
+    }
+    // `/dir` for a folder with an index: redirect to `/dir/`.
+    if files.contains_key(&format!("{key}/index.html")) {
+        let location = format!("location: {}/\r\n", path_only);
+        return respond(
+            &mut conn,
+            "301 Moved Permanently",
+            "text/plain; charset=utf-8",
+            b"moved",
+            head,
+            &location,
+        );
+    }
+    let body = files
+        .get("404.html")
+        .map(|b| inject(b))
+        .unwrap_or_else(|| b"not found".to_vec());
+    respond(
+        &mut conn,
+        "404 Not Found",
+        "text/html; charset=utf-8",
+        &body,
+        head,
+        "",
+    )
+}
+
+/// Server-sent events: `reload` after a good build, `problems` after a failed one.
+fn events(state: &State, mut conn: TcpStream) -> io::Result<()> {
+    conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-store\r\nconnection: keep-alive\r\n\r\n: connected\n\n")?;
+    conn.flush()?;
+    let mut seen = *state.version.lock().unwrap();
+    loop {
+        let guard = state.version.lock().unwrap();
+        let (guard, timeout) = state
+            .changed
+            .wait_timeout_while(guard, Duration::from_secs(15), |v| {
+                *v == seen && !state.stop.load(Ordering::SeqCst)
+            })
+            .unwrap();
+        if state.stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        if timeout.timed_out() {
+            drop(guard);
+            conn.write_all(b": keep-alive\n\n")?;
+            conn.flush()?;
+            continue;
+        }
+        seen = *guard;
+        drop(guard);
+        let msg = if state.errors.read().unwrap().is_empty() {
+            "event: reload\ndata: {}\n\n".to_string()
+        } else {
+            format!("event: problems\ndata: {}\n\n", errors_json(state))
+        };
+        conn.write_all(msg.as_bytes())?;
+        conn.flush()?;
+    }
+}
+
+fn errors_json(state: &State) -> String {
+    let lang = state.lang;
+    let list: Vec<serde_json::Value> = state
+        .errors
+        .read()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.path.display().to_string(),
+                "line": d.line,
+                "column": d.column,
+                "message": d.problem.message(lang),
+                "help": d.problem.help(lang),
+                "source": d.source_line,
+            })
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+/// The live-reload client, added before `</body>` of every HTML page served.
+const CLIENT: &str = r#"<script type="module">
+const show = (list) => {
+  document.getElementById('tsunagari-problems')?.remove();
+  if (!list.length) return;
+  const box = document.createElement('div');
+  box.id = 'tsunagari-problems';
+  box.setAttribute('role', 'alert');
+  box.style.cssText = 'position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff;color:#1a1a1a;border-top:6px solid #b3000c;padding:1rem 1.25rem;font:15px/1.7 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.3)';
+  const h = document.createElement('p');
+  h.style.cssText = 'margin:0 0 .5rem;font-weight:700;color:#b3000c';
+  h.textContent = `保存した内容に問題があります（${list.length}件）。前回の正しい状態を表示しています。`;
+  box.append(h);
+  for (const e of list) {
+    const p = document.createElement('p');
+    p.style.margin = '0 0 .75rem';
+    const where = document.createElement('strong');
+    where.className = 'tsunagari-where';
+    where.textContent = e.line ? `${e.file}:${e.line}:${e.column}` : e.file;
+    p.append(where, ' ', e.message);
+    if (e.source) { const pre = document.createElement('pre'); pre.style.cssText = 'margin:.25rem 0;background:#f2f2f2;padding:.25rem .5rem;white-space:pre-wrap'; pre.textContent = `${e.line} | ${e.source}`; p.append(pre); }
+    if (e.help) { const hint = document.createElement('span'); hint.textContent = `ヒント: ${e.help}`; p.append(document.createElement('br'), hint); }
+    box.append(p);
+  }
+  document.body.append(box);
+};
+fetch('/__tsunagari/errors').then((r) => r.json()).then(show).catch(() => {});
+const es = new EventSource('/__tsunagari/events');
+es.addEventListener('reload', () => location.reload());
+es.addEventListener('problems', (e) => show(JSON.parse(e.data)));
+</script>
+"#;
+
+fn inject(html: &[u8]) -> Vec<u8> {
+    let mut out = html.to_vec();
+    let at = find_last(&out, b"</body>").unwrap_or(out.len());
+    out.splice(at..at, CLIENT.bytes());
+    out
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Options for tests and tools: serve a site folder on a free loopback port.
+pub fn options(root: &Path, now: &str) -> ServeOptions {
+    ServeOptions {
+        build: pipeline::options(root, now),
+        bind: IpAddr::from([127, 0, 0, 1]),
+        port: 0,
+        lang: Lang::Ja,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_paths_inside_the_site_only() {
+        assert_eq!(resolve("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            resolve("/challenges/").as_deref(),
+            Some("challenges/index.html")
+        );
+        assert_eq!(
+            resolve("/assets/style.css?v=1").as_deref(),
+            Some("assets/style.css")
+        );
+        assert_eq!(
+            resolve("/themes/%E8%A6%B3%E5%85%89/").as_deref(),
+            Some("themes/観光/index.html")
+        );
+        assert_eq!(resolve("/./a/./b.html").as_deref(), Some("a/b.html"));
+        for bad in [
+            "/../site.yaml",
+            "/%2e%2e/site.yaml",
+            "/assets/../../etc/passwd",
+            "/a/%2E%2E/%2E%2E/x",
+            "/%00",
+            "/a\\b",
+            "relative",
+            "/%zz",
+            "/%ff",
+        ] {
+            assert_eq!(resolve(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("challenges/open.json"), "application/json");
+        assert_eq!(content_type("img/a.webp"), "image/webp");
+        assert_eq!(content_type("search/x/s/1.bin"), "application/octet-stream");
+    }
+
+    #[test]
+    fn memory_sink_refuses_escapes() {
+        let m = Memory::default();
+        assert!(m.write("../x", b"").is_err());
+        assert!(m.write("/x", b"").is_err());
+        m.write("a/./b.html", b"ok").unwrap();
+        assert!(m.into_map().contains_key("a/b.html"));
+    }
+
+    #[test]
+    fn the_reload_client_goes_before_the_body_end() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.contains("EventSource('/__tsunagari/events')"));
+        assert!(out.ends_with("</script>\n</body></html>"));
+    }
+}

@@ -1,0 +1,68 @@
+// Browser test of `tsunagari serve`: the page reloads after a save; a broken save shows an
+// overlay naming the file and line while the last good page stays; fixing the file clears it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './server.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
+let dir;
+let child;
+let base;
+let browser;
+
+before(async () => {
+  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
+  dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-serve-'));
+  cpSync(path.join(repo, 'tests/fixtures/sites/minimal'), dir, { recursive: true });
+  child = spawn(bin, ['serve', '--root', dir, '--port', '0', '--now', '2026-04-01'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  base = await new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) resolve(m[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  child?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const write = (rel, text) => writeFileSync(path.join(dir, rel), text);
+
+test('saving reloads the page; a broken save shows the problem until it is fixed', async () => {
+  const page = await browser.newPage();
+  await page.goto(base + 'columns/hello/');
+  assert.equal(await page.textContent('h1'), 'はじめてのコラム');
+
+  write('content/columns/hello.md', '---\ntitle: 保存したコラム\ndate: 2026-02-01\n---\n本文\n');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === '保存したコラム', null, { timeout: 15000 });
+
+  write('content/columns/hello.md', '---\ntitle: 壊れたコラム\ndate: 2026-02-01\nprefecture: 東京\n---\n');
+  const overlay = page.locator('#tsunagari-problems');
+  await overlay.waitFor({ timeout: 15000 });
+  assert.equal(await overlay.getAttribute('role'), 'alert');
+  assert.match(await overlay.locator('.tsunagari-where').first().textContent(), /^content\/columns\/hello\.md:4:1$/);
+  assert.match(await overlay.textContent(), /「prefecture」という項目はありません/);
+  assert.equal(await page.textContent('h1'), '保存したコラム', 'the last good page stays');
+
+  // A reload while broken shows the overlay again at once.
+  await page.reload();
+  await overlay.waitFor({ timeout: 5000 });
+
+  write('content/columns/hello.md', '---\ntitle: 直ったコラム\ndate: 2026-02-01\n---\n');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === '直ったコラム', null, { timeout: 15000 });
+  assert.equal(await page.locator('#tsunagari-problems').count(), 0);
+  await page.close();
+});
