@@ -330,10 +330,12 @@ impl Renderer {
         ctx: &Context,
         out_path: String,
     ) -> Result<OutputFile, Diagnostic> {
-        match self.tera.render(template, ctx) {
-            Ok(s) => Ok(OutputFile {
+        // Straight into bytes: a String would re-validate every page as UTF-8.
+        let mut bytes = Vec::with_capacity(32 * 1024);
+        match self.tera.render_to(template, ctx, &mut bytes) {
+            Ok(()) => Ok(OutputFile {
                 path: out_path,
-                bytes: s.into_bytes(),
+                bytes,
             }),
             Err(e) => {
                 let origin = self

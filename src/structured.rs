@@ -16,16 +16,33 @@ pub type Crumb<'a> = (&'a str, &'a str);
 /// (Escaping every `<` would be safe too, but it doubles the size of HTML descriptions.)
 pub fn script_json(v: &Value) -> String {
     let s = serde_json::to_string(v).expect("JSON values always serialise");
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 64);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '<' if matches!(chars.peek(), Some('/') | Some('!')) => out.push_str("\\u003c"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut start = 0;
+    let mut i = 0;
+    // Only `<` (before `/` or `!`) and U+2028/U+2029 (E2 80 A8/A9) need work: copy the rest in runs.
+    while i < b.len() {
+        let esc = match b[i] {
+            b'<' if matches!(b.get(i + 1), Some(b'/') | Some(b'!')) => Some(("\\u003c", 1)),
+            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA8) => {
+                Some(("\\u2028", 3))
+            }
+            0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0xA9) => {
+                Some(("\\u2029", 3))
+            }
+            _ => None,
+        };
+        match esc {
+            Some((rep, len)) => {
+                out.push_str(&s[start..i]);
+                out.push_str(rep);
+                i += len;
+                start = i;
+            }
+            None => i += 1,
         }
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -249,7 +266,7 @@ mod tests {
 
     #[test]
     fn script_json_cannot_close_the_element() {
-        let v = json!({ "a": "</script><script>alert(1)</SCRIPT > & <!-- <p>段落</p>" });
+        let v = json!({ "a": "</script><script>alert(1)</SCRIPT > & <!-- <p>段落</p>\u{2028}" });
         let s = script_json(&v);
         assert!(!s.contains("</") && !s.contains("<!"), "{s}");
         assert!(s.contains("<p>"), "harmless tags stay readable: {s}");
