@@ -106,6 +106,8 @@ pub struct Site {
     pub scheduled: Vec<Date>,
     pub taxonomies: Vec<Taxonomy>,
     pub municipalities: Vec<Municipality>,
+    /// Each page's position in the listing order (see `taxonomy::listing_rank`).
+    pub listing_rank: Vec<u32>,
 }
 
 impl Site {
@@ -385,6 +387,7 @@ pub fn assemble(
             .collect(),
         taxonomies: Vec::new(),
         municipalities: Vec::new(),
+        listing_rank: Vec::new(),
         config,
     };
     for ((s, (r, ds)), (url, p)) in sources
@@ -502,6 +505,7 @@ pub fn assemble(
     }
 
     // Browsing structures, computed once from the final page list.
+    site.listing_rank = taxonomy::listing_rank(&site);
     site.taxonomies = taxonomy::build_taxonomies(&site, &site.config.taxonomies);
     site.municipalities = taxonomy::build_municipalities(&site);
     let similar = taxonomy::similar(&site, 4);
@@ -628,10 +632,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// The first `max` characters of text, cut at a sentence end when one is near.
+/// The first `max` characters of text (whitespace runs collapsed to one space), cut at a
+/// sentence end when one is near. Reads only as far as it needs.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
+    let mut flat = String::with_capacity(max * 3 + 8);
+    let mut count = 0usize;
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !flat.is_empty();
+            continue;
+        }
+        if space {
+            flat.push(' ');
+            count += 1;
+            space = false;
+        }
+        flat.push(c);
+        count += 1;
+        if count > max {
+            break;
+        }
+    }
+    if count <= max {
         return flat;
     }
     let cut: String = flat.chars().take(max).collect();

@@ -179,8 +179,20 @@ fn is_open(p: &Page) -> bool {
 /// Listing order used everywhere a list mixes statuses: open challenges first, then the rest;
 /// each group newest first (pages are already newest first within a kind).
 pub fn listing_order(site: &Site, pages: &mut [usize]) {
+    if site.listing_rank.len() == site.pages.len() {
+        pages.sort_unstable_by_key(|&i| site.listing_rank[i]);
+    } else {
+        let rank = listing_rank(site);
+        pages.sort_unstable_by_key(|&i| rank[i]);
+    }
+}
+
+/// Every page's position in the listing order, computed once per site: sorting any list of
+/// pages by it gives the listing order without recomputing dates in every comparison.
+pub fn listing_rank(site: &Site) -> Vec<u32> {
     let tz = site.config.timezone;
-    pages.sort_by_key(|&i| {
+    let mut all: Vec<usize> = (0..site.pages.len()).collect();
+    all.sort_by_cached_key(|&i| {
         let p = &site.pages[i];
         (
             !is_open(p),
@@ -189,6 +201,11 @@ pub fn listing_order(site: &Site, pages: &mut [usize]) {
             i,
         )
     });
+    let mut rank = vec![0u32; all.len()];
+    for (pos, i) in all.into_iter().enumerate() {
+        rank[i] = pos as u32;
+    }
+    rank
 }
 
 /// Groups the site's pages into the taxonomies `kinds`.
