@@ -331,41 +331,66 @@ pub fn similar(site: &Site, n: usize) -> Vec<Vec<usize>> {
         }
     }
     const WEIGHT: [i32; 4] = [6, 3, 1, 2]; // municipality, theme, prefecture, tag
+                                           // Where each page stands in each of its feature lists (lists are in page order: newest
+                                           // first within a kind), so a page looks at its neighbours in time, not at every page that
+                                           // shares a theme: that keeps the work linear in the size of the site.
+    const WINDOW: usize = 512;
+    let position = |list: &[usize], i: usize| list.binary_search(&i).unwrap_or_else(|x| x);
     let n_pages = site.pages.len();
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<(Vec<i32>, Vec<usize>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    }
     (0..n_pages)
         .into_par_iter()
-        // One dense score buffer per worker thread, reset through the list of touched pages.
-        .map_init(
-            || (vec![0i32; n_pages], Vec::<usize>::new()),
-            |(score, touched), i| {
-                let p = &site.pages[i];
-                if !matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column) {
-                    return Vec::new();
+        .map(|i| {
+            let p = &site.pages[i];
+            if !matches!(p.kind, Kind::Challenge | Kind::Case | Kind::Column) {
+                return Vec::new();
+            }
+            // One dense score buffer per worker thread, reset through the list of touched pages.
+            BUFFERS.with(|b| {
+                let (score, touched) = &mut *b.borrow_mut();
+                if score.len() != n_pages {
+                    *score = vec![0i32; n_pages];
                 }
                 for f in &all[i] {
-                    for &j in &postings[f] {
+                    let list = &postings[f];
+                    let at = position(list, i);
+                    let lo = at.saturating_sub(WINDOW);
+                    let hi = (at + WINDOW).min(list.len());
+                    for &j in &list[lo..hi] {
                         if score[j] == 0 {
                             touched.push(j);
                         }
                         score[j] += WEIGHT[usize::from(f.0)];
                     }
                 }
-                let mut ranked: Vec<(i32, usize)> = Vec::new();
+                // The best n without sorting every candidate.
+                let mut best: Vec<(i32, usize)> = Vec::with_capacity(n + 1);
                 for &j in touched.iter() {
                     let s = score[j];
                     score[j] = 0;
                     if j != i && s >= 3 && !p.related.contains(&j) {
                         let q = &site.pages[j];
                         let closed = q.kind == Kind::Challenge && !is_open(q);
-                        ranked.push((s - i32::from(closed) * 2, j));
+                        let cand = (s - i32::from(closed) * 2, j);
+                        let better = |a: &(i32, usize), b: &(i32, usize)| {
+                            a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+                        };
+                        if best.len() < n || better(&cand, best.last().unwrap()) {
+                            let at = best
+                                .iter()
+                                .position(|x| better(&cand, x))
+                                .unwrap_or(best.len());
+                            best.insert(at, cand);
+                            best.truncate(n);
+                        }
                     }
                 }
                 touched.clear();
-                ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                ranked.truncate(n);
-                ranked.into_iter().map(|(_, j)| j).collect()
-            },
-        )
+                best.into_iter().map(|(_, j)| j).collect()
+            })
+        })
         .collect()
 }
 

@@ -373,6 +373,8 @@ pub fn build(site: &Site) -> Index {
         .iter()
         .map(|d| K1 * (1.0 - B + B * d.2 / avg_len))
         .collect();
+    // The per-page token lists are in `grouped` now: free them before the postings are built.
+    drop(per_doc);
     let postings: HashMap<String, Vec<Posting>> = grouped
         .into_par_iter()
         .flat_map_iter(|m| m.into_iter())
