@@ -196,14 +196,7 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                 dest_url, title, ..
             }) => match classify(&dest_url) {
                 UrlClass::Dangerous => {
-                    out.found.push(Found {
-                        offset: range.start,
-                        len: range.len(),
-                        severity: Severity::Warning,
-                        problem: Problem::UnsafeUrlRemoved {
-                            url: dest_url.to_string(),
-                        },
-                    });
+                    out.found.push(unsafe_url(&range, &dest_url));
                     link_stack.push(false);
                 }
                 UrlClass::Content { path, fragment } => match resolve(&path) {
@@ -253,14 +246,7 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                 id,
             }) => {
                 if matches!(classify(&dest_url), UrlClass::Dangerous) {
-                    out.found.push(Found {
-                        offset: range.start,
-                        len: range.len(),
-                        severity: Severity::Warning,
-                        problem: Problem::UnsafeUrlRemoved {
-                            url: dest_url.to_string(),
-                        },
-                    });
+                    out.found.push(unsafe_url(&range, &dest_url));
                     image_stack.push(false);
                 } else {
                     image_stack.push(true);
@@ -360,6 +346,18 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, rendered.into_iter());
     out
+}
+
+/// The warning for a link or image whose URL was removed.
+fn unsafe_url(range: &std::ops::Range<usize>, url: &str) -> Found {
+    Found {
+        offset: range.start,
+        len: range.len(),
+        severity: Severity::Warning,
+        problem: Problem::UnsafeUrlRemoved {
+            url: url.to_string(),
+        },
+    }
 }
 
 fn lower(l: HeadingLevel) -> HeadingLevel {

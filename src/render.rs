@@ -206,6 +206,45 @@ struct GroupItem {
     open: usize,
 }
 
+/// Lists shared by many jobs: each section in listing order, challenges by status, and the
+/// filter bars of the section lists.
+struct Lists {
+    sections: HashMap<Kind, Vec<usize>>,
+    open: Vec<usize>,
+    closed: Vec<usize>,
+    facets: HashMap<Kind, Vec<Group>>,
+}
+
+impl Lists {
+    fn new(site: &Site) -> Lists {
+        let sections = Kind::SECTIONS
+            .iter()
+            .map(|&k| {
+                let mut pages: Vec<usize> = site.of_kind(k).map(|(i, _)| i).collect();
+                taxonomy::listing_order(site, &mut pages);
+                (k, pages)
+            })
+            .collect();
+        Lists {
+            sections,
+            open: status_pages(site, true),
+            closed: status_pages(site, false),
+            facets: Kind::SECTIONS
+                .iter()
+                .map(|&k| (k, facet_groups(site, k)))
+                .collect(),
+        }
+    }
+
+    fn status(&self, open: bool) -> &[usize] {
+        if open {
+            &self.open
+        } else {
+            &self.closed
+        }
+    }
+}
+
 enum Job {
     Page(usize),
     Home,
@@ -364,12 +403,14 @@ impl Renderer {
             .collect();
         jobs.push(Job::Home);
         jobs.push(Job::NotFound);
+        // Lists every page of a list shares, computed once rather than in each of its jobs.
+        let lists = Lists::new(site);
         for k in Kind::SECTIONS {
-            let total = pages_of(site.of_kind(k).count());
+            let total = pages_of(lists.sections[&k].len());
             jobs.extend((1..=total).map(|p| Job::Section(k, p, total)));
         }
         for open in [true, false] {
-            let total = pages_of(status_pages(site, open).len());
+            let total = pages_of(lists.status(open).len());
             jobs.extend((1..=total).map(|p| Job::Status(open, p, total)));
         }
         for (ti, t) in site.taxonomies.iter().enumerate() {
@@ -386,13 +427,9 @@ impl Renderer {
         }
         jobs.push(Job::MunicipalityIndex);
         jobs.extend((0..site.municipalities.len()).map(Job::Municipality));
-        let facets: HashMap<Kind, Vec<Group>> = Kind::SECTIONS
-            .iter()
-            .map(|&k| (k, facet_groups(site, k)))
-            .collect();
         let results: Vec<Result<Option<Diagnostic>, std::io::Error>> = jobs
             .par_iter()
-            .map(|j| match self.render_job(site, j, &facets) {
+            .map(|j| match self.render_job(site, j, &lists) {
                 Ok(f) => sink.write(&f.path, &f.bytes).map(|_| None),
                 Err(d) => Ok(Some(d)),
             })
@@ -408,12 +445,7 @@ impl Renderer {
         Ok(diags)
     }
 
-    fn render_job(
-        &self,
-        site: &Site,
-        job: &Job,
-        facets: &HashMap<Kind, Vec<Group>>,
-    ) -> Result<OutputFile, Diagnostic> {
+    fn render_job(&self, site: &Site, job: &Job, lists: &Lists) -> Result<OutputFile, Diagnostic> {
         let c = &site.config;
         let mut ctx = Context::new();
         let home = Crumb {
@@ -553,8 +585,7 @@ impl Renderer {
             }
             Job::Section(kind, number, total) => {
                 let idx = &site.sections[&kind];
-                let mut pages: Vec<usize> = site.of_kind(kind).map(|(i, _)| i).collect();
-                taxonomy::listing_order(site, &mut pages);
+                let pages = &lists.sections[&kind];
                 let base = site.section_url(kind);
                 let url = page_url(&base, number);
                 ctx.insert(
@@ -565,11 +596,11 @@ impl Renderer {
                         "intro": if number == 1 { idx.html.as_str() } else { "" },
                         "url": base,
                         "count": pages.len(),
-                        "open_count": taxonomy::open_count(site, &pages),
+                        "open_count": taxonomy::open_count(site, pages),
                     }),
                 );
-                self.list_context(site, &mut ctx, &pages, &base, number, total);
-                ctx.insert("facets", &facets[&kind]);
+                self.list_context(site, &mut ctx, pages, &base, number, total);
+                ctx.insert("facets", &lists.facets[&kind]);
                 let crumbs = [
                     home,
                     Crumb {
@@ -598,7 +629,7 @@ impl Renderer {
                 self.render("section.html", &ctx, out_path(c, &url))
             }
             Job::Status(open, number, total) => {
-                let pages = status_pages(site, open);
+                let pages = lists.status(open);
                 let label = if open { "募集中" } else { "募集終了" };
                 let base = status_url(c, open);
                 let term = serde_json::json!({
@@ -626,7 +657,7 @@ impl Renderer {
                     site,
                     &mut ctx,
                     term,
-                    &pages,
+                    pages,
                     &base,
                     number,
                     total,

@@ -108,6 +108,8 @@ pub struct Site {
     pub municipalities: Vec<Municipality>,
     /// Each page's position in the listing order (see `taxonomy::listing_rank`).
     pub listing_rank: Vec<u32>,
+    /// Municipality URL → index into `municipalities`.
+    pub municipality_index: HashMap<String, usize>,
 }
 
 impl Site {
@@ -135,7 +137,9 @@ impl Site {
             _ => return None,
         };
         let url = taxonomy::municipality_url(&self.config.base_path, pref, name);
-        self.municipalities.iter().find(|m| m.url == url)
+        self.municipality_index
+            .get(&url)
+            .map(|&i| &self.municipalities[i])
     }
 }
 
@@ -388,6 +392,7 @@ pub fn assemble(
         taxonomies: Vec::new(),
         municipalities: Vec::new(),
         listing_rank: Vec::new(),
+        municipality_index: HashMap::new(),
         config,
     };
     for ((s, (r, ds)), (url, p)) in sources
@@ -508,6 +513,12 @@ pub fn assemble(
     site.listing_rank = taxonomy::listing_rank(&site);
     site.taxonomies = taxonomy::build_taxonomies(&site, &site.config.taxonomies);
     site.municipalities = taxonomy::build_municipalities(&site);
+    site.municipality_index = site
+        .municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.url.clone(), i))
+        .collect();
     let similar = taxonomy::similar(&site, 4);
     for (p, similar) in site.pages.iter_mut().zip(similar) {
         p.similar = similar;

@@ -130,16 +130,7 @@ mod tests {
         let on_disk: Vec<String> = walk(&dir).into_iter().map(|(r, _)| r).collect();
         let embedded: Vec<String> = DEFAULT_THEME.iter().map(|(r, _)| r.to_string()).collect();
         assert_eq!(on_disk, embedded);
-        for name in [
-            "base.html",
-            "home.html",
-            "section.html",
-            "challenge.html",
-            "case.html",
-            "column.html",
-            "page.html",
-            "404.html",
-        ] {
+        for name in crate::render::REQUIRED_TEMPLATES {
             assert!(
                 embedded.contains(&format!("templates/{name}")),
                 "missing {name}"

@@ -284,9 +284,7 @@ fn key_positions(src: &str, first_line: usize) -> HashMap<String, Pos> {
             block_indent = None;
         }
         let mut rest = trimmed;
-        let mut in_item = false;
         if let Some(r) = rest.strip_prefix("- ") {
-            in_item = true;
             rest = r.trim_start();
             indent += trimmed.chars().count() - rest.chars().count();
         }
@@ -320,7 +318,6 @@ fn key_positions(src: &str, first_line: usize) -> HashMap<String, Pos> {
         if after_trim.starts_with('|') || after_trim.starts_with('>') {
             block_indent = Some(indent);
         }
-        let _ = in_item;
         stack.push((indent, key));
     }
     out

@@ -111,16 +111,7 @@ fn failed_build_leaves_previous_output_byte_identical() {
     );
     assert!(t.build_at(NOW).is_err());
     assert_eq!(before, t.snapshot(), "public/ changed after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(&t.root)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name())
-        .filter(|n| n.to_string_lossy().contains("tsunagari"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "no staging folder left behind: {leftovers:?}"
-    );
+    assert_no_staging_left(&t);
 }
 
 #[test]
@@ -189,11 +180,19 @@ fn template_error_mid_render_leaves_previous_output_and_no_staging() {
         ),
     }
     assert_eq!(before, t.snapshot(), "public/ changed after a failed build");
+    assert_no_staging_left(&t);
+}
+
+/// A failed build removes its staging folder (and never leaves an old output beside it).
+fn assert_no_staging_left(t: &SiteTest) {
     let leftovers: Vec<_> = std::fs::read_dir(&t.root)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name())
         .filter(|n| n.to_string_lossy().contains("tsunagari"))
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "no staging folder left behind: {leftovers:?}"
+    );
 }
