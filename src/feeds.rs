@@ -168,7 +168,7 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
             x,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
             escape(&link),
-            escape(&p.html)
+            escape(&p.body.html)
         );
         x.push_str("  </entry>\n");
     }

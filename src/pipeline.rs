@@ -115,7 +115,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
         }
     };
     let t = Instant::now();
-    let (site, d) = site::assemble(config, sources, opts.now, opts.drafts, root);
+    let sources: Vec<std::sync::Arc<content::Source>> =
+        sources.into_iter().map(std::sync::Arc::new).collect();
+    let (site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, &site::Fresh);
     diags.extend(d);
     timings.push(("validate+markdown", t.elapsed()));
     if diags.iter().any(Diagnostic::is_error) {

@@ -7,12 +7,13 @@ use crate::config::Config;
 use crate::content::{Common, DeclaredStatus, Extra, Kind, Role, Source};
 use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
-use crate::markdown::{self, Heading, LinkTarget};
+use crate::markdown::{self, LinkTarget, Rendered};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{self, Municipality, Taxonomy};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Recruiting status of a challenge on the build date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,9 +61,8 @@ pub struct Page {
     pub status: Option<Status>,
     /// Days from the build date to the deadline (negative once passed).
     pub days_left: Option<i64>,
-    pub html: String,
-    pub text: String,
-    pub headings: Vec<Heading>,
+    /// The body rendered: HTML, plain text and headings (shared with the dev server's cache).
+    pub body: Arc<Rendered>,
     /// The front matter summary, or the start of the text.
     pub summary: String,
     /// Indexes (into `Site::pages`) of related pages: a challenge's cases, a case's challenges.
@@ -110,6 +110,37 @@ pub struct Site {
     pub listing_rank: Vec<u32>,
     /// Municipality URL → index into `municipalities`.
     pub municipality_index: HashMap<String, usize>,
+    /// Every content file (site-relative path) → its URL and whether it is published: what
+    /// `.md` links in bodies resolve against.
+    pub links: Links,
+}
+
+/// Source path → (URL, published).
+pub type Links = HashMap<PathBuf, (String, bool)>;
+
+/// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
+/// server passes a cache that re-renders only bodies (or link targets) that changed.
+pub trait MarkdownSource: Sync {
+    fn render(
+        &self,
+        source: &Arc<Source>,
+        opts: &markdown::Options,
+        resolve: &dyn Fn(&str) -> LinkTarget,
+    ) -> Arc<Rendered>;
+}
+
+/// Renders every body afresh.
+pub struct Fresh;
+
+impl MarkdownSource for Fresh {
+    fn render(
+        &self,
+        source: &Arc<Source>,
+        opts: &markdown::Options,
+        resolve: &dyn Fn(&str) -> LinkTarget,
+    ) -> Arc<Rendered> {
+        Arc::new(markdown::render(source.body(), opts, resolve))
+    }
 }
 
 impl Site {
@@ -168,13 +199,14 @@ pub const RESERVED_SLUGS: [&str; 17] = [
 pub const RESERVED_IN_SECTION: [&str; 4] = ["page", "status", "atom.xml", "open.json"];
 
 /// Turns checked sources into a site. `include_drafts` publishes drafts and future-dated pages
-/// (for previews).
+/// (for previews). Bodies are rendered through `md`.
 pub fn assemble(
     config: Config,
-    sources: Vec<Source>,
+    sources: &[Arc<Source>],
     now: DateTime,
     include_drafts: bool,
     root: &Path,
+    md: &dyn MarkdownSource,
 ) -> (Site, Vec<Diagnostic>) {
     let tz = config.timezone;
     let today = now.date_in(tz);
@@ -183,7 +215,7 @@ pub fn assemble(
 
     // URLs and duplicates.
     let mut by_url: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut sources = sources;
+    let mut sources: Vec<&Arc<Source>> = sources.iter().collect();
     sources.sort_by(|a, b| a.entry.rel.cmp(&b.entry.rel));
     let url_of = |s: &Source| -> String {
         let base = &config.base_path;
@@ -239,7 +271,7 @@ pub fn assemble(
                 || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now_unix))
         })
         .collect();
-    let mut links: HashMap<PathBuf, (String, bool)> = sources
+    let mut links: Links = sources
         .iter()
         .zip(urls.iter().zip(&published))
         .map(|(s, (u, p))| (s.entry.rel.clone(), (u.clone(), *p)))
@@ -339,40 +371,15 @@ pub fn assemble(
     }
 
     // Markdown, in parallel.
-    let md_opts = markdown::Options {
-        allow_html: config.markdown.allow_html,
-        allow_iframes: config.markdown.allow_iframes.clone(),
-    };
-    let rendered: Vec<(markdown::Rendered, Vec<Diagnostic>)> = sources
+    let md_opts = markdown_options(&config);
+    let rendered: Vec<(Arc<Rendered>, Vec<Diagnostic>)> = sources
         .par_iter()
         .zip(published.par_iter())
         .map(|(s, p)| {
             if !p {
-                return (markdown::Rendered::default(), Vec::new());
+                return (Arc::default(), Vec::new());
             }
-            let from_dir = s.entry.rel.parent().unwrap_or(Path::new(""));
-            let resolve = |target: &str| resolve_link(&links, from_dir, target);
-            let r = markdown::render(s.body(), &md_opts, &resolve);
-            let ds = r
-                .found
-                .iter()
-                .map(|f| {
-                    let (line, col) = line_col(&s.text, s.body_offset + f.offset);
-                    let span = s.text[s.body_offset + f.offset..]
-                        .lines()
-                        .next()
-                        .map_or(1, |l| {
-                            let end = (f.len).min(l.len());
-                            l.get(..end).map_or(1, |x| x.chars().count())
-                        });
-                    let d = match f.severity {
-                        Severity::Error => Diagnostic::error(&s.entry.rel, f.problem.clone()),
-                        Severity::Warning => Diagnostic::warning(&s.entry.rel, f.problem.clone()),
-                    };
-                    d.at(&s.text, line, col).with_span(span)
-                })
-                .collect();
-            (r, ds)
+            render_body(s, &md_opts, &links, md)
         })
         .collect();
 
@@ -393,6 +400,7 @@ pub fn assemble(
         municipalities: Vec::new(),
         listing_rank: Vec::new(),
         municipality_index: HashMap::new(),
+        links: HashMap::new(),
         config,
     };
     for ((s, (r, ds)), (url, p)) in sources
@@ -406,7 +414,7 @@ pub fn assemble(
                 let idx = Index {
                     title: s.common.title.clone(),
                     summary: s.common.summary.clone(),
-                    html: r.html,
+                    html: r.html.clone(),
                     source: Some(s.entry.rel.clone()),
                 };
                 match s.entry.role {
@@ -420,38 +428,12 @@ pub fn assemble(
             }
             Role::Page(_) if !p => continue,
             Role::Page(kind) => {
-                let (status, days_left) = challenge_status(&s, &site.config, today, &mut diags);
-                let summary = s.common.summary.clone().unwrap_or_else(|| {
-                    excerpt(
-                        if r.lead.trim().is_empty() {
-                            &r.text
-                        } else {
-                            &r.lead
-                        },
-                        120,
-                    )
-                });
-                site.pages.push(Page {
-                    kind,
-                    slug: s.entry.slug.clone(),
-                    source: s.entry.rel.clone(),
-                    url,
-                    bundle: s.entry.bundle.clone(),
-                    assets: s.entry.assets.clone(),
-                    common: s.common,
-                    extra: s.extra,
-                    status,
-                    days_left,
-                    html: r.html,
-                    text: r.text,
-                    headings: r.headings,
-                    summary,
-                    related: Vec::new(),
-                    similar: Vec::new(),
-                });
+                site.pages
+                    .push(make_page(s, kind, url, r, &site.config, today, &mut diags));
             }
         }
     }
+    site.links = links;
     for k in Kind::SECTIONS.into_iter().chain([Kind::Municipality]) {
         site.sections.entry(k).or_default();
     }
@@ -536,6 +518,87 @@ fn default_section_title(k: Kind) -> &'static str {
     }
 }
 
+/// Markdown options of a site.
+pub fn markdown_options(config: &Config) -> markdown::Options {
+    markdown::Options {
+        allow_html: config.markdown.allow_html,
+        allow_iframes: config.markdown.allow_iframes.clone(),
+    }
+}
+
+/// Renders one source's body through `md`, resolving `.md` links against `links`; problems in
+/// the body come back with their line and column in the file.
+pub fn render_body(
+    s: &Arc<Source>,
+    opts: &markdown::Options,
+    links: &Links,
+    md: &dyn MarkdownSource,
+) -> (Arc<Rendered>, Vec<Diagnostic>) {
+    let from_dir = s.entry.rel.parent().unwrap_or(Path::new(""));
+    let resolve = |target: &str| resolve_link(links, from_dir, target);
+    let r = md.render(s, opts, &resolve);
+    let ds = r
+        .found
+        .iter()
+        .map(|f| {
+            let (line, col) = line_col(&s.text, s.body_offset + f.offset);
+            let span = s.text[s.body_offset + f.offset..]
+                .lines()
+                .next()
+                .map_or(1, |l| {
+                    let end = (f.len).min(l.len());
+                    l.get(..end).map_or(1, |x| x.chars().count())
+                });
+            let d = match f.severity {
+                Severity::Error => Diagnostic::error(&s.entry.rel, f.problem.clone()),
+                Severity::Warning => Diagnostic::warning(&s.entry.rel, f.problem.clone()),
+            };
+            d.at(&s.text, line, col).with_span(span)
+        })
+        .collect();
+    (r, ds)
+}
+
+/// One published page from its source and rendered body; `related` and `similar` are left
+/// empty for [`assemble`] to fill.
+pub fn make_page(
+    s: &Source,
+    kind: Kind,
+    url: String,
+    body: Arc<Rendered>,
+    config: &Config,
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let (status, days_left) = challenge_status(s, config, today, diags);
+    let summary = s.common.summary.clone().unwrap_or_else(|| {
+        excerpt(
+            if body.lead.trim().is_empty() {
+                &body.text
+            } else {
+                &body.lead
+            },
+            120,
+        )
+    });
+    Page {
+        kind,
+        slug: s.entry.slug.clone(),
+        source: s.entry.rel.clone(),
+        url,
+        bundle: s.entry.bundle.clone(),
+        assets: s.entry.assets.clone(),
+        common: s.common.clone(),
+        extra: s.extra.clone(),
+        status,
+        days_left,
+        body,
+        summary,
+        related: Vec::new(),
+        similar: Vec::new(),
+    }
+}
+
 fn challenge_status(
     s: &Source,
     config: &Config,
@@ -579,11 +642,7 @@ fn challenge_status(
 }
 
 /// Resolves a relative `.md` link written in `from_dir` (relative to the site root).
-fn resolve_link(
-    links: &HashMap<PathBuf, (String, bool)>,
-    from_dir: &Path,
-    target: &str,
-) -> LinkTarget {
+pub fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
     let Some(path) = normalise(&from_dir.join(target)) else {
         return LinkTarget::Missing;
     };

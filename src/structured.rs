@@ -94,10 +94,10 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
     let mut v = Map::new();
     v.insert("@type".into(), json!("JobPosting"));
     v.insert("title".into(), json!(p.common.title));
-    let description = if p.html.trim().is_empty() {
+    let description = if p.body.html.trim().is_empty() {
         crate::markdown::escape(&p.summary)
     } else {
-        p.html.clone()
+        p.body.html.clone()
     };
     v.insert("description".into(), json!(description));
     v.insert("url".into(), json!(site.config.absolute(&p.url)));
@@ -215,7 +215,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                 "url": c.absolute(&p.url),
                 "title": p.common.title,
                 "summary": p.summary,
-                "content_html": p.html,
+                "content_html": p.body.html,
                 "tags": tags,
                 "_challenge": {
                     "slug": p.slug,

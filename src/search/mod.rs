@@ -150,7 +150,7 @@ fn fields(p: &Page) -> [String; 3] {
         _ => {}
     }
     meta.extend(p.common.tags.iter().map(String::as_str));
-    [p.common.title.clone(), meta.join("\n"), p.text.clone()]
+    [p.common.title.clone(), meta.join("\n"), p.body.text.clone()]
 }
 
 /// Token keys: CJK tokens pack their one or two code points; words are hashed (their text is kept
