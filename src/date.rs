@@ -16,7 +16,7 @@ pub struct Date {
 
 /// A point in time: a date with an optional time of day and UTC offset. A date alone means
 /// midnight in the site's time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
     pub date: Date,
     /// Seconds since midnight, when a time was given.

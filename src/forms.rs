@@ -204,7 +204,7 @@ impl FormsConfig {
 }
 
 /// What a page's front matter says about its form.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Default, PartialEq, Eq)]
 pub enum FormChoice {
     /// Not said: challenges use `forms.default`, other pages have none.
     #[default]

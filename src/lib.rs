@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
 pub mod forms;
+pub mod incremental;
 pub mod japan;
 pub mod markdown;
 pub mod output;

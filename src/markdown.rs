@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 /// What the site allows in Markdown.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub allow_html: bool,
     pub allow_iframes: Vec<String>,
@@ -27,7 +27,7 @@ pub enum LinkTarget {
     Missing,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Hash, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

@@ -13,6 +13,7 @@ use crate::site::{self, Site};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -67,6 +68,24 @@ pub struct Prepared {
 
 /// Loads and checks the site: config, content, Markdown, relations. Nothing is rendered yet.
 pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
+    let mut load = |root: &Path, entries: Vec<content::Entry>| {
+        let (sources, d) = content::load(root, entries);
+        (sources.into_iter().map(Arc::new).collect(), d)
+    };
+    prepare_with(opts, &mut load, &site::Fresh)
+}
+
+/// Reads a list of found content files into sources, with their problems.
+pub type Loader<'a> =
+    dyn FnMut(&Path, Vec<content::Entry>) -> (Vec<Arc<content::Source>>, Vec<Diagnostic>) + 'a;
+
+/// [`prepare`] with the reading of content files and the rendering of bodies supplied by the
+/// caller: the dev server passes caches that redo only what changed.
+pub fn prepare_with(
+    opts: &BuildOptions,
+    load: &mut Loader<'_>,
+    md: &dyn site::MarkdownSource,
+) -> Result<Prepared, Failure> {
     let root = &opts.root;
     if !root.is_dir() {
         return Err(Failure::Usage(format!(
@@ -101,7 +120,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
     }
     let (entries, d) = content::discover(root);
     diags.extend(d);
-    let (sources, d) = content::load(root, entries);
+    let (sources, d) = load(root, entries);
     diags.extend(d);
     timings.push(("load+parse", t.elapsed()));
     let Some(config) = config else {
@@ -115,9 +134,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
         }
     };
     let t = Instant::now();
-    let sources: Vec<std::sync::Arc<content::Source>> =
-        sources.into_iter().map(std::sync::Arc::new).collect();
-    let (site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, &site::Fresh);
+    let (site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, md);
     diags.extend(d);
     timings.push(("validate+markdown", t.elapsed()));
     if diags.iter().any(Diagnostic::is_error) {
@@ -138,44 +155,80 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
 /// Pages are written as they are rendered, in parallel.
 pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(), Failure> {
     let site = &prepared.site;
-    let io = |e: std::io::Error| Failure::Io(e.to_string());
     let t = Instant::now();
-    for (path, f) in &prepared.theme.assets {
-        sink.write(path, &f.bytes).map_err(io)?;
-    }
+    emit_assets(&prepared.theme, sink).map_err(io)?;
     let renderer = Renderer::new(&prepared.theme, site).map_err(|d| Failure::Content(finish(d)))?;
     // The search index is built and written while the pages render.
     let (rendered, indexed) = rayon::join(
         || renderer.render_site(site, sink),
-        || {
-            if !site.config.search {
-                return Ok((None, Duration::ZERO, Vec::new()));
-            }
-            let t = Instant::now();
-            let index = crate::search::build(site);
-            let tw = Instant::now();
-            let mut phases = index.timings.clone();
-            let m = crate::search::write(site, &index, sink)?;
-            phases.push(("write", tw.elapsed()));
-            Ok::<_, std::io::Error>((Some(m), t.elapsed(), phases))
-        },
+        || write_search_index(site, sink),
     );
     let diags = rendered.map_err(io)?;
     if !diags.is_empty() {
         return Err(Failure::Content(finish(diags)));
     }
     let (manifest, index_time, phases) = indexed.map_err(io)?;
-    if let Some(manifest) = manifest {
-        if let Some(d) = renderer.render_search(site, &manifest, sink).map_err(io)? {
-            return Err(Failure::Content(vec![d]));
-        }
-    }
+    emit_search_page(site, &renderer, manifest.as_deref(), sink)?;
     prepared.timings.push(("render+write", t.elapsed()));
     prepared
         .timings
         .push(("search index (in parallel)", index_time));
     prepared.search_phases = phases;
     let t = Instant::now();
+    emit_feeds(site, sink).map_err(io)?;
+    emit_files(site, root, sink).map_err(io)?;
+    prepared.timings.push(("feeds+assets", t.elapsed()));
+    Ok(())
+}
+
+fn io(e: std::io::Error) -> Failure {
+    Failure::Io(e.to_string())
+}
+
+/// The theme's own assets (style sheet, scripts, icons).
+pub fn emit_assets(theme: &Theme, sink: &dyn Sink) -> std::io::Result<()> {
+    for (path, f) in &theme.assets {
+        sink.write(path, &f.bytes)?;
+    }
+    Ok(())
+}
+
+/// Builds and writes the search index (nothing when search is off). Returns the manifest's
+/// site path, the time it took and its phases.
+#[allow(clippy::type_complexity)]
+pub fn write_search_index(
+    site: &Site,
+    sink: &dyn Sink,
+) -> std::io::Result<(Option<String>, Duration, Vec<(&'static str, Duration)>)> {
+    if !site.config.search {
+        return Ok((None, Duration::ZERO, Vec::new()));
+    }
+    let t = Instant::now();
+    let index = crate::search::build(site);
+    let tw = Instant::now();
+    let mut phases = index.timings.clone();
+    let m = crate::search::write(site, &index, sink)?;
+    phases.push(("write", tw.elapsed()));
+    Ok((Some(m), t.elapsed(), phases))
+}
+
+/// The search page, which names the index's manifest.
+pub fn emit_search_page(
+    site: &Site,
+    renderer: &Renderer,
+    manifest: Option<&str>,
+    sink: &dyn Sink,
+) -> Result<(), Failure> {
+    if let Some(manifest) = manifest {
+        if let Some(d) = renderer.render_search(site, manifest, sink).map_err(io)? {
+            return Err(Failure::Content(vec![d]));
+        }
+    }
+    Ok(())
+}
+
+/// Atom and JSON feeds, the sitemap, robots.txt and the next-rebuild date.
+pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     let mut extra = vec![feeds::atom(site, None)];
     extra.extend(
         content::Kind::SECTIONS
@@ -190,15 +243,17 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     extra
         .par_iter()
         .try_for_each(|f| sink.write(&f.path, &f.bytes))
-        .map_err(io)?;
+}
+
+/// Files of page bundles, then the site's `static/` folder (which may override anything).
+pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<()> {
     for p in &site.pages {
         if let Some(b) = &p.bundle {
             let dest = crate::render::out_path(&site.config, &p.url);
             let dest_dir = dest.trim_end_matches("index.html");
             for a in &p.assets {
                 let rel = a.to_string_lossy().replace('\\', "/");
-                sink.copy(&format!("{dest_dir}{rel}"), &root.join(b).join(a))
-                    .map_err(io)?;
+                sink.copy(&format!("{dest_dir}{rel}"), &root.join(b).join(a))?;
             }
         }
     }
@@ -219,11 +274,10 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
                 if rel.split('/').any(|c| c.starts_with('.')) && !rel.starts_with(".well-known/") {
                     continue;
                 }
-                sink.copy(&rel, e.path()).map_err(io)?;
+                sink.copy(&rel, e.path())?;
             }
         }
     }
-    prepared.timings.push(("feeds+assets", t.elapsed()));
     Ok(())
 }
 

@@ -40,6 +40,8 @@ pub const REQUIRED_TEMPLATES: [&str; 14] = [
 pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, String>,
+    /// Hash of the templates and of the site-wide values every page shows (menus, title…).
+    global: u64,
 }
 
 #[derive(Serialize)]
@@ -245,6 +247,197 @@ impl Lists {
     }
 }
 
+/// Every HTML page of a site (except the search page, which waits for the index) and the lists
+/// they share. Each output can be fingerprinted from the pages it shows, so the dev server
+/// re-renders only outputs whose fingerprint changed.
+pub struct Plan {
+    jobs: Vec<Job>,
+    lists: Lists,
+}
+
+impl Plan {
+    pub fn new(site: &Site) -> Plan {
+        let per = site.config.paginate_by;
+        let pages_of = |n: usize| n.div_ceil(per).max(1);
+        let mut jobs: Vec<Job> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind != Kind::Municipality)
+            .map(Job::Page)
+            .collect();
+        jobs.push(Job::Home);
+        jobs.push(Job::NotFound);
+        // Lists every page of a list shares, computed once rather than in each of its jobs.
+        let lists = Lists::new(site);
+        for k in Kind::SECTIONS {
+            let total = pages_of(lists.sections[&k].len());
+            jobs.extend((1..=total).map(|p| Job::Section(k, p, total)));
+        }
+        for open in [true, false] {
+            let total = pages_of(lists.status(open).len());
+            jobs.extend((1..=total).map(|p| Job::Status(open, p, total)));
+        }
+        for (ti, t) in site.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyIndex(ti));
+            for (xi, term) in t.terms.iter().enumerate() {
+                let total = pages_of(term.pages.len());
+                jobs.extend((1..=total).map(|p| Job::Term(ti, xi, p, total)));
+            }
+        }
+        if !site.config.forms.handlers.is_empty()
+            && !site.of_kind(Kind::Page).any(|(_, p)| p.slug == "thanks")
+        {
+            jobs.push(Job::Thanks);
+        }
+        jobs.push(Job::MunicipalityIndex);
+        jobs.extend((0..site.municipalities.len()).map(Job::Municipality));
+        Plan { jobs, lists }
+    }
+
+    /// How many outputs the plan renders.
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// Output path of job `j`.
+    pub fn path(&self, site: &Site, j: usize) -> String {
+        let c = &site.config;
+        match self.jobs[j] {
+            Job::Page(i) => out_path(c, &site.pages[i].url),
+            Job::Home => "index.html".into(),
+            Job::NotFound => "404.html".into(),
+            Job::Section(kind, number, _) => {
+                out_path(c, &page_url(&site.section_url(kind), number))
+            }
+            Job::Status(open, number, _) => out_path(c, &page_url(&status_url(c, open), number)),
+            Job::TaxonomyIndex(ti) => out_path(c, &site.taxonomies[ti].url),
+            Job::Term(ti, xi, number, _) => {
+                out_path(c, &page_url(&site.taxonomies[ti].terms[xi].url, number))
+            }
+            Job::Thanks => out_path(c, &thanks_url(c)),
+            Job::MunicipalityIndex => out_path(c, &municipalities_url(c)),
+            Job::Municipality(mi) => out_path(c, &site.municipalities[mi].url),
+        }
+    }
+
+    /// Fingerprints of every job: `own[i]` is [`Page::fingerprint`] of page `i`, `bodies[i]` a
+    /// hash of its rendered body, `global` is [`Plan::global`]. Two builds give a job the same
+    /// fingerprint only if it shows the same data, so its output is the same.
+    pub fn fingerprints(&self, site: &Site, own: &[u64], bodies: &[u64], global: u64) -> Vec<u64> {
+        use std::hash::{Hash, Hasher};
+        let per = site.config.paginate_by;
+        let hash_pages = |h: &mut rustc_hash::FxHasher, list: &[usize]| {
+            list.len().hash(h);
+            for &j in list {
+                own[j].hash(h);
+            }
+        };
+        let window = |list: &[usize], number: usize| -> std::ops::Range<usize> {
+            let lo = ((number - 1) * per).min(list.len());
+            lo..(lo + per).min(list.len())
+        };
+        let term_hash = |h: &mut rustc_hash::FxHasher, t: &Term| {
+            (&t.name, &t.url, t.pages.len(), t.open, t.region).hash(h);
+        };
+        let counts: Vec<usize> = Kind::SECTIONS
+            .iter()
+            .map(|&k| self.lists.sections[&k].len())
+            .collect();
+        // Values shared by many jobs, hashed once.
+        let shared = |f: &dyn Fn(&mut rustc_hash::FxHasher)| {
+            let mut h = rustc_hash::FxHasher::default();
+            f(&mut h);
+            h.finish()
+        };
+        let facets: HashMap<Kind, u64> = Kind::SECTIONS
+            .iter()
+            .map(|&k| {
+                let json = serde_json::to_vec(&self.lists.facets[&k]).unwrap_or_default();
+                let open = taxonomy::open_count(site, &self.lists.sections[&k]);
+                (k, shared(&|h| (&json, open).hash(h)))
+            })
+            .collect();
+        let all_pages = shared(&|h| {
+            own.hash(h);
+            if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {
+                t.terms.iter().for_each(|x| term_hash(h, x));
+            }
+        });
+        let municipalities = shared(&|h| {
+            for m in &site.municipalities {
+                (&m.name, &m.prefecture, &m.url, m.pages.len(), m.open).hash(h);
+            }
+        });
+        self.jobs
+            .par_iter()
+            .map(|job| {
+                let mut h = rustc_hash::FxHasher::default();
+                global.hash(&mut h);
+                match *job {
+                    Job::Page(i) => {
+                        let p = &site.pages[i];
+                        (0u8, own[i], bodies[i]).hash(&mut h);
+                        hash_pages(&mut h, &p.related);
+                        hash_pages(&mut h, &p.similar);
+                        let profile = site.municipality_of(p).and_then(|m| m.profile);
+                        profile.map(|j| own[j]).hash(&mut h);
+                    }
+                    // The home page shows counts and the newest pages: any page may change it.
+                    Job::Home => (1u8, all_pages).hash(&mut h),
+                    Job::NotFound => (2u8, &counts).hash(&mut h),
+                    Job::Thanks => (3u8, &counts).hash(&mut h),
+                    Job::Section(kind, number, total) => {
+                        let list = &self.lists.sections[&kind];
+                        (4u8, kind, number, total, facets[&kind]).hash(&mut h);
+                        hash_pages(&mut h, &list[window(list, number)]);
+                        list.len().hash(&mut h);
+                    }
+                    Job::Status(open, number, total) => {
+                        let list = self.lists.status(open);
+                        (5u8, open, number, total).hash(&mut h);
+                        hash_pages(&mut h, &list[window(list, number)]);
+                        list.len().hash(&mut h);
+                    }
+                    Job::TaxonomyIndex(ti) => {
+                        let t = &site.taxonomies[ti];
+                        (6u8, t.kind, &t.url).hash(&mut h);
+                        t.terms.iter().for_each(|x| term_hash(&mut h, x));
+                    }
+                    Job::Term(ti, xi, number, total) => {
+                        let t = &site.taxonomies[ti];
+                        let term = &t.terms[xi];
+                        (7u8, t.kind, &t.url, number, total).hash(&mut h);
+                        term_hash(&mut h, term);
+                        hash_pages(&mut h, &term.pages[window(&term.pages, number)]);
+                    }
+                    Job::MunicipalityIndex => (8u8, municipalities).hash(&mut h),
+                    Job::Municipality(mi) => {
+                        let m = &site.municipalities[mi];
+                        (9u8, &m.name, &m.prefecture, &m.url, m.open).hash(&mut h);
+                        m.profile.map(|j| (own[j], bodies[j])).hash(&mut h);
+                        hash_pages(&mut h, &m.pages);
+                    }
+                }
+                h.finish()
+            })
+            .collect()
+    }
+
+    /// Hash of what every output may show besides pages: templates and site-wide values
+    /// (from the renderer), the configuration, the build date and the home/section intros.
+    pub fn global(site: &Site, renderer: &Renderer) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        renderer.global.hash(&mut h);
+        format!("{:?}", site.config).hash(&mut h);
+        (site.now, site.today).hash(&mut h);
+        format!("{:?} {:?}", site.home, site.sections).hash(&mut h);
+        h.finish()
+    }
+}
+
 enum Job {
     Page(usize),
     Home,
@@ -359,8 +552,21 @@ impl Renderer {
             accessibility: &c.accessibility,
             search: c.search,
         };
+        let global = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            serde_json::to_vec(&view).unwrap_or_default().hash(&mut h);
+            for (name, file) in &theme.templates {
+                (name, &file.bytes).hash(&mut h);
+            }
+            h.finish()
+        };
         tera.global_context().insert("site", &view);
-        Ok(Renderer { tera, origins })
+        Ok(Renderer {
+            tera,
+            origins,
+            global,
+        })
     }
 
     fn render(
@@ -395,42 +601,26 @@ impl Renderer {
     /// Renders every HTML page of the site in parallel, handing each to `sink` as soon as it is
     /// rendered. Template problems come back as diagnostics; I/O errors stop the build.
     pub fn render_site(&self, site: &Site, sink: &dyn Sink) -> std::io::Result<Vec<Diagnostic>> {
-        let per = site.config.paginate_by;
-        let pages_of = |n: usize| n.div_ceil(per).max(1);
-        let mut jobs: Vec<Job> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].kind != Kind::Municipality)
-            .map(Job::Page)
-            .collect();
-        jobs.push(Job::Home);
-        jobs.push(Job::NotFound);
-        // Lists every page of a list shares, computed once rather than in each of its jobs.
-        let lists = Lists::new(site);
-        for k in Kind::SECTIONS {
-            let total = pages_of(lists.sections[&k].len());
-            jobs.extend((1..=total).map(|p| Job::Section(k, p, total)));
-        }
-        for open in [true, false] {
-            let total = pages_of(lists.status(open).len());
-            jobs.extend((1..=total).map(|p| Job::Status(open, p, total)));
-        }
-        for (ti, t) in site.taxonomies.iter().enumerate() {
-            jobs.push(Job::TaxonomyIndex(ti));
-            for (xi, term) in t.terms.iter().enumerate() {
-                let total = pages_of(term.pages.len());
-                jobs.extend((1..=total).map(|p| Job::Term(ti, xi, p, total)));
-            }
-        }
-        if !site.config.forms.handlers.is_empty()
-            && !site.of_kind(Kind::Page).any(|(_, p)| p.slug == "thanks")
-        {
-            jobs.push(Job::Thanks);
-        }
-        jobs.push(Job::MunicipalityIndex);
-        jobs.extend((0..site.municipalities.len()).map(Job::Municipality));
-        let results: Vec<Result<Option<Diagnostic>, std::io::Error>> = jobs
+        let plan = Plan::new(site);
+        let all: Vec<usize> = (0..plan.len()).collect();
+        self.render_jobs(site, &plan, &all, sink)
+    }
+
+    /// Renders the jobs `which` of `plan` in parallel into `sink`.
+    pub fn render_jobs(
+        &self,
+        site: &Site,
+        plan: &Plan,
+        which: &[usize],
+        sink: &dyn Sink,
+    ) -> std::io::Result<Vec<Diagnostic>> {
+        let results: Vec<Result<Option<Diagnostic>, std::io::Error>> = which
             .par_iter()
-            .map(|j| match self.render_job(site, j, &lists) {
-                Ok(f) => sink.write(&f.path, &f.bytes).map(|_| None),
+            .map(|&j| match self.render_job(site, &plan.jobs[j], &plan.lists) {
+                Ok(f) => {
+                    debug_assert_eq!(f.path, plan.path(site, j), "Plan::path must agree");
+                    sink.write(&f.path, &f.bytes).map(|_| None)
+                }
                 Err(d) => Ok(Some(d)),
             })
             .collect();

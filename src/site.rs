@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Recruiting status of a challenge on the build date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     Open,
     /// Open, and the deadline is within `closing_soon_days`.
@@ -74,6 +74,16 @@ pub struct Page {
 impl Page {
     pub fn date(&self) -> Option<DateTime> {
         self.common.date
+    }
+    /// A hash of everything about this page that lists, cards and links show: all but the
+    /// rendered body (whose hash the dev server keeps beside it), `related` and `similar`.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (self.kind, &self.slug, &self.source, &self.url).hash(&mut h);
+        (&self.bundle, &self.assets, &self.common, &self.extra).hash(&mut h);
+        (self.status, self.days_left, &self.summary).hash(&mut h);
+        h.finish()
     }
     pub fn deadline(&self, tz: i32) -> Option<Date> {
         match &self.extra {

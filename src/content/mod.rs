@@ -84,7 +84,7 @@ pub enum Role {
 }
 
 /// A content file found on disk, before it is read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Path relative to the site root (`content/challenges/foo.md`), `/`-separated.
     pub rel: PathBuf,
@@ -96,7 +96,7 @@ pub struct Entry {
     pub assets: Vec<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WorkStyle {
     Remote,
@@ -137,7 +137,7 @@ impl WorkStyle {
 }
 
 /// A status written in front matter (`status:`); when absent, the deadline decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq)]
 pub enum DeclaredStatus {
     Open,
     Closed,
@@ -153,7 +153,7 @@ impl DeclaredStatus {
 }
 
 /// Fields shared by every kind.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Hash, Default)]
 pub struct Common {
     pub title: String,
     pub summary: Option<String>,
@@ -168,7 +168,7 @@ pub struct Common {
     pub form_pos: (usize, usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Challenge {
     pub municipality: String,
     pub prefecture: String,
@@ -185,7 +185,7 @@ pub struct Challenge {
     pub skills: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Case {
     pub municipality: String,
     pub prefecture: String,
@@ -195,12 +195,12 @@ pub struct Case {
     pub challenges_line: (usize, usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Column {
     pub author: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Extra {
     Challenge(Challenge),
     Case(Case),
@@ -216,7 +216,7 @@ pub enum Extra {
 }
 
 /// A municipality's profile: who to contact and where its official site is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Profile {
     pub municipality: String,
     pub prefecture: String,
@@ -425,7 +425,8 @@ pub fn load(root: &Path, entries: Vec<Entry>) -> (Vec<Source>, Vec<Diagnostic>) 
     (sources, diags)
 }
 
-fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
+/// Reads and parses one content file.
+pub fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
     let bytes = match std::fs::read(root.join(&entry.rel)) {
         Ok(b) => b,
         Err(err) => {

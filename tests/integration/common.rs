@@ -28,6 +28,24 @@ impl SiteTest {
         t
     }
 
+    /// A copy of the sample portal at the top of the repository (site.yaml, content/, static/).
+    pub fn sample() -> SiteTest {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let t = SiteTest::blank();
+        std::fs::copy(repo.join("site.yaml"), t.root.join("site.yaml")).unwrap();
+        for dir in ["content", "static"] {
+            copy_dir(&repo.join(dir), &t.root.join(dir));
+        }
+        t
+    }
+
+    /// Replaces `from` with `to` in a file, which must contain it.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.file(rel, &text.replacen(from, to, 1))
+    }
+
     /// A site with only site.yaml and an empty content/.
     pub fn empty() -> SiteTest {
         let t = SiteTest::blank();
