@@ -98,6 +98,20 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     let title = step(&mut s, &opts, "a title edit", &[ch], Mode::Patch);
     assert!(title.rendered > u.rendered, "cards and lists show titles");
 
+    // Without `summary:` the summary comes from the body, and cards show it.
+    let column = "content/columns/island-life.md";
+    let text = std::fs::read_to_string(t.root.join(column)).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("summary:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    t.file(column, &without);
+    step(&mut s, &opts, "a summary removed", &[column], Mode::Patch);
+    t.edit(column, "離島では、船の時刻が", "離島では、いつも船の時刻が");
+    let lead = step(&mut s, &opts, "an edit of the lead paragraph", &[column], Mode::Patch);
+    assert!(lead.rendered > 1, "cards show the summary taken from the lead");
+
     // Saving without a change renders nothing.
     t.edit(ch, "## 概要", "## 概要");
     let same = step(&mut s, &opts, "a save without changes", &[ch], Mode::Patch);
