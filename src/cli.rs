@@ -126,18 +126,31 @@ impl ServeArgs {
                         eprintln!("Preview at {url} (reloads on save; Ctrl+C to stop)");
                     }
                 }
-                crate::serve::Event::Built {
-                    pages,
-                    files,
-                    elapsed,
-                    warnings,
-                } => {
-                    o.diagnostics(&warnings);
+                crate::serve::Event::Built { update: u, files } => {
+                    o.diagnostics(&u.warnings);
+                    let ms = u.elapsed.as_secs_f64() * 1000.0;
+                    let (pages, rendered, outputs) = (u.pages, u.rendered, u.outputs);
+                    match (u.mode, ja) {
+                        (crate::incremental::Mode::Full, true) => eprintln!(
+                            "サイトを作りました: {pages} ページ、{files} ファイル（{ms:.0} ms）"
+                        ),
+                        (crate::incremental::Mode::Full, false) => {
+                            eprintln!("Built: {pages} pages, {files} files ({ms:.0} ms)")
+                        }
+                        (_, true) => eprintln!(
+                            "更新しました: {outputs} ページのうち {rendered} ページを作り直しました（{ms:.1} ms）"
+                        ),
+                        (_, false) => eprintln!(
+                            "Rebuilt {rendered} of {outputs} pages ({ms:.1} ms)"
+                        ),
+                    }
+                }
+                crate::serve::Event::Finished { elapsed, changed } => {
                     let ms = elapsed.as_secs_f64() * 1000.0;
                     if ja {
-                        eprintln!("更新しました: {pages} ページ、{files} ファイル（{ms:.0} ms）");
+                        eprintln!("検索インデックスとフィードを更新しました（{changed} ファイル、{ms:.0} ms）");
                     } else {
-                        eprintln!("Rebuilt: {pages} pages, {files} files ({ms:.0} ms)");
+                        eprintln!("Search index and feeds updated ({changed} files, {ms:.0} ms)");
                     }
                 }
                 crate::serve::Event::Failed(diags) => {

@@ -616,13 +616,15 @@ impl Renderer {
     ) -> std::io::Result<Vec<Diagnostic>> {
         let results: Vec<Result<Option<Diagnostic>, std::io::Error>> = which
             .par_iter()
-            .map(|&j| match self.render_job(site, &plan.jobs[j], &plan.lists) {
-                Ok(f) => {
-                    debug_assert_eq!(f.path, plan.path(site, j), "Plan::path must agree");
-                    sink.write(&f.path, &f.bytes).map(|_| None)
-                }
-                Err(d) => Ok(Some(d)),
-            })
+            .map(
+                |&j| match self.render_job(site, &plan.jobs[j], &plan.lists) {
+                    Ok(f) => {
+                        debug_assert_eq!(f.path, plan.path(site, j), "Plan::path must agree");
+                        sink.write(&f.path, &f.bytes).map(|_| None)
+                    }
+                    Err(d) => Ok(Some(d)),
+                },
+            )
             .collect();
         let mut diags: Vec<Diagnostic> = Vec::new();
         for r in results {

@@ -12,6 +12,7 @@
 //! - The output folder, `.git`, hidden files and editor swap files are never watched.
 
 use crate::diagnostics::{Diagnostic, Lang};
+use crate::incremental::{Files, Session, Update};
 use crate::output::Sink;
 use crate::pipeline::{self, BuildOptions, Failure};
 use std::collections::HashMap;
@@ -66,11 +67,15 @@ impl Sink for Memory {
 #[derive(Debug)]
 pub enum Event {
     Listening(String),
+    /// The pages are up to date (and open tabs told to reload).
     Built {
-        pages: usize,
+        update: Update,
         files: usize,
+    },
+    /// The late outputs (search index, feeds, sitemap) are up to date too.
+    Finished {
         elapsed: Duration,
-        warnings: Vec<Diagnostic>,
+        changed: usize,
     },
     Failed(Vec<Diagnostic>),
     Error(String),
@@ -87,10 +92,12 @@ pub struct ServeOptions {
 
 /// Shared between the HTTP threads, the watcher and the builder.
 struct State {
-    files: RwLock<Arc<HashMap<String, Arc<Vec<u8>>>>>,
+    files: RwLock<Arc<Files>>,
     errors: RwLock<Vec<Diagnostic>>,
     /// Bumped after every build attempt; event streams wait on it.
     version: Mutex<u64>,
+    /// Output paths changed by recent versions (None: anything may have changed).
+    history: Mutex<std::collections::VecDeque<(u64, Option<Vec<String>>)>>,
     changed: Condvar,
     stop: AtomicBool,
     lang: Lang,
@@ -138,13 +145,16 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
         files: RwLock::new(Arc::new(HashMap::new())),
         errors: RwLock::new(Vec::new()),
         version: Mutex::new(0),
+        history: Mutex::new(std::collections::VecDeque::new()),
         changed: Condvar::new(),
         stop: AtomicBool::new(false),
         lang: opts.lang,
     });
-    rebuild(&state, &build, &*log);
-    // Watch the sources; rebuild after a quiet moment.
-    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let mut session = Session::new(build.clone());
+    update(&state, &mut session, None, &*log);
+    finish(&state, &mut session, &*log);
+    // Watch the sources; rebuild once a save is complete.
+    let (tx, rx) = std::sync::mpsc::channel::<Change>();
     let root = build
         .root
         .canonicalize()
@@ -158,11 +168,24 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
         use notify::Watcher;
         let root_w = root.clone();
         let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if let Ok(ev) = res {
-                for p in ev.paths {
-                    if watched(&root_w, &output, &p) {
-                        let _ = tx.send(p);
-                    }
+            let Ok(ev) = res else {
+                // The watcher lost track (e.g. an overflow): look at everything again.
+                let _ = tx.send(Change {
+                    path: None,
+                    complete: true,
+                });
+                return;
+            };
+            let Some(complete) = relevant(&ev.kind) else {
+                return;
+            };
+            for p in ev.paths {
+                if watched(&root_w, &output, &p) {
+                    let rel = p.strip_prefix(&root_w).map(Path::to_path_buf).ok();
+                    let _ = tx.send(Change {
+                        path: rel,
+                        complete,
+                    });
                 }
             }
         })
@@ -174,23 +197,7 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
     {
         let state = state.clone();
         let log = log.clone();
-        std::thread::spawn(move || {
-            while let Ok(first) = rx.recv() {
-                if state.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                // Debounce: editors write several events per save.
-                let mut changed = vec![first];
-                let until = Instant::now() + Duration::from_millis(300);
-                while let Ok(p) = rx.recv_timeout(Duration::from_millis(40)) {
-                    changed.push(p);
-                    if Instant::now() > until {
-                        break;
-                    }
-                }
-                rebuild(&state, &build, &*log);
-            }
-        });
+        std::thread::spawn(move || builder(&state, &mut session, &rx, &*log));
     }
     {
         let state = state.clone();
@@ -252,33 +259,147 @@ fn watched(root: &Path, output: &Path, p: &Path) -> bool {
     ) || rel == Path::new("site.yaml")
 }
 
-fn rebuild(state: &State, build: &BuildOptions, log: &dyn Fn(Event)) {
-    let t = Instant::now();
-    let memory = Memory::default();
-    let result = pipeline::prepare(build).and_then(|mut p| {
-        pipeline::emit(&mut p, &build.root, &memory)?;
-        Ok(p)
-    });
-    match result {
-        Ok(p) => {
-            let files = memory.into_map();
+/// A changed path under the site root (None: anything may have changed) and whether the
+/// event marks a finished save (file closed after writing, renamed into place, removed).
+struct Change {
+    path: Option<PathBuf>,
+    complete: bool,
+}
+
+/// Which file events matter, and whether they mark a finished save. Reads (ours included) and
+/// metadata changes are not changes.
+fn relevant(kind: &notify::EventKind) -> Option<bool> {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => None,
+        EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(_) => Some(true),
+        _ => Some(false),
+    }
+}
+
+/// After a finished save, wait this long for the rest of the editor's events.
+const SETTLE: Duration = Duration::from_millis(5);
+/// Without a sign that the save finished, wait until the files are quiet this long.
+const QUIET: Duration = Duration::from_millis(60);
+/// Never wait longer than this after the first event.
+const LONGEST: Duration = Duration::from_millis(300);
+
+/// The builder thread: gathers the events of a save, updates the pages, tells the tabs to
+/// reload, then brings the late outputs up to date when no other change is waiting.
+fn builder(
+    state: &State,
+    session: &mut Session,
+    rx: &std::sync::mpsc::Receiver<Change>,
+    log: &dyn Fn(Event),
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    loop {
+        let first = if session.late_pending() {
+            match rx.recv_timeout(Duration::from_millis(1)) {
+                Ok(c) => c,
+                Err(RecvTimeoutError::Timeout) => {
+                    finish(state, session, log);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(c) => c,
+                Err(_) => return,
+            }
+        };
+        if state.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let started = Instant::now();
+        let mut wait = if first.complete { SETTLE } else { QUIET };
+        let mut batch = vec![first];
+        loop {
+            match rx.recv_timeout(wait) {
+                Ok(c) => {
+                    if c.complete {
+                        wait = SETTLE;
+                    }
+                    batch.push(c);
+                    if started.elapsed() > LONGEST {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let mut paths: Vec<PathBuf> = Vec::new();
+        let mut everything = false;
+        for c in batch {
+            match c.path {
+                Some(p) => paths.push(p),
+                None => everything = true,
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        update(state, session, (!everything).then_some(&paths[..]), log);
+    }
+}
+
+/// Runs an update and publishes the result: new files and a reload, or the problems.
+fn update(state: &State, session: &mut Session, changed: Option<&[PathBuf]>, log: &dyn Fn(Event)) {
+    match session.update(changed) {
+        Ok(u) => {
+            let files = session.files();
             let count = files.len();
-            *state.files.write().unwrap() = Arc::new(files);
+            *state.files.write().unwrap() = files;
             state.errors.write().unwrap().clear();
+            let paths = u.changed.clone();
+            publish(state, paths);
             log(Event::Built {
-                pages: p.site.pages.len(),
+                update: u,
                 files: count,
-                elapsed: t.elapsed(),
-                warnings: p.warnings,
             });
         }
         Err(Failure::Content(d)) => {
             *state.errors.write().unwrap() = d.iter().filter(|d| d.is_error()).cloned().collect();
+            publish(state, Some(Vec::new()));
             log(Event::Failed(d));
         }
         Err(Failure::Usage(m) | Failure::Io(m)) => log(Event::Error(m)),
     }
-    *state.version.lock().unwrap() += 1;
+}
+
+/// Rebuilds the late outputs and tells the tabs that show one of them.
+fn finish(state: &State, session: &mut Session, log: &dyn Fn(Event)) {
+    let t = Instant::now();
+    match session.finish() {
+        Ok(changed) => {
+            *state.files.write().unwrap() = session.files();
+            let n = changed.len();
+            if n > 0 {
+                publish(state, Some(changed));
+            }
+            log(Event::Finished {
+                elapsed: t.elapsed(),
+                changed: n,
+            });
+        }
+        Err(Failure::Content(d)) => log(Event::Failed(d)),
+        Err(Failure::Usage(m) | Failure::Io(m)) => log(Event::Error(m)),
+    }
+}
+
+/// Records what changed in a new version and wakes the event streams.
+fn publish(state: &State, changed: Option<Vec<String>>) {
+    let mut v = state.version.lock().unwrap();
+    *v += 1;
+    let mut h = state.history.lock().unwrap();
+    h.push_back((*v, changed));
+    while h.len() > 64 {
+        h.pop_front();
+    }
+    drop(h);
+    drop(v);
     state.changed.notify_all();
 }
 
@@ -474,16 +595,41 @@ fn events(state: &State, mut conn: TcpStream) -> io::Result<()> {
             conn.flush()?;
             continue;
         }
-        seen = *guard;
+        let now = *guard;
         drop(guard);
+        let paths = changed_since(state, seen, now);
+        seen = now;
         let msg = if state.errors.read().unwrap().is_empty() {
-            "event: reload\ndata: {}\n\n".to_string()
+            let data = match paths {
+                Some(p) if p.is_empty() => continue,
+                Some(p) => serde_json::json!({ "paths": p }),
+                None => serde_json::json!({}),
+            };
+            format!("event: reload\ndata: {data}\n\n")
         } else {
             format!("event: problems\ndata: {}\n\n", errors_json(state))
         };
         conn.write_all(msg.as_bytes())?;
         conn.flush()?;
     }
+}
+
+/// Output paths changed between two versions; None when anything may have changed (or the
+/// list would be too long to be worth sending).
+fn changed_since(state: &State, seen: u64, now: u64) -> Option<Vec<String>> {
+    let h = state.history.lock().unwrap();
+    if h.front().is_none_or(|(v, _)| *v > seen + 1) {
+        return None;
+    }
+    let mut all: Vec<String> = Vec::new();
+    for (v, changed) in h.iter() {
+        if *v > seen && *v <= now {
+            all.extend(changed.as_ref()?.iter().cloned());
+        }
+    }
+    all.sort();
+    all.dedup();
+    (all.len() <= 2000).then_some(all)
 }
 
 fn errors_json(state: &State) -> String {
@@ -534,8 +680,17 @@ const show = (list) => {
   document.body.append(box);
 };
 fetch('/__tsunagari/errors').then((r) => r.json()).then(show).catch(() => {});
+// Reload when this page changed (or anything may have), or to clear the problems shown.
+const here = () => {
+  let p = decodeURIComponent(location.pathname).replace(/^\/+/, '');
+  if (p === '' || p.endsWith('/')) p += 'index.html';
+  return p;
+};
 const es = new EventSource('/__tsunagari/events');
-es.addEventListener('reload', () => location.reload());
+es.addEventListener('reload', (e) => {
+  const d = JSON.parse(e.data || '{}');
+  if (!d.paths || d.paths.includes(here()) || document.getElementById('tsunagari-problems')) location.reload();
+});
 es.addEventListener('problems', (e) => show(JSON.parse(e.data)));
 </script>
 "#;
