@@ -600,10 +600,10 @@ fn events(state: &State, mut conn: TcpStream) -> io::Result<()> {
         let paths = changed_since(state, seen, now);
         seen = now;
         let msg = if state.errors.read().unwrap().is_empty() {
-            let data = match paths {
-                Some(p) if p.is_empty() => continue,
-                Some(p) => serde_json::json!({ "paths": p }),
-                None => serde_json::json!({}),
+            let data = match paths.as_deref().map(reload_scope) {
+                Some(Some(p)) if p.is_empty() => continue,
+                Some(Some(p)) => serde_json::json!({ "paths": p }),
+                _ => serde_json::json!({}),
             };
             format!("event: reload\ndata: {data}\n\n")
         } else {
@@ -614,8 +614,22 @@ fn events(state: &State, mut conn: TcpStream) -> io::Result<()> {
     }
 }
 
-/// Output paths changed between two versions; None when anything may have changed (or the
-/// list would be too long to be worth sending).
+/// Which open tabs must reload after `changed`: the pages among them, or None for every tab
+/// (a style sheet, script or image changed, or too many pages to list). Feeds, search shards
+/// and other data files are shown by no tab.
+fn reload_scope(changed: &[String]) -> Option<Vec<&str>> {
+    let mut pages = Vec::new();
+    for p in changed {
+        match p.rsplit('.').next().unwrap_or("") {
+            "html" => pages.push(p.as_str()),
+            "xml" | "json" | "bin" | "txt" => {}
+            _ => return None,
+        }
+    }
+    (pages.len() <= 2000).then_some(pages)
+}
+
+/// Output paths changed between two versions; None when anything may have changed.
 fn changed_since(state: &State, seen: u64, now: u64) -> Option<Vec<String>> {
     let h = state.history.lock().unwrap();
     if h.front().is_none_or(|(v, _)| *v > seen + 1) {
@@ -629,7 +643,7 @@ fn changed_since(state: &State, seen: u64, now: u64) -> Option<Vec<String>> {
     }
     all.sort();
     all.dedup();
-    (all.len() <= 2000).then_some(all)
+    Some(all)
 }
 
 fn errors_json(state: &State) -> String {
@@ -654,7 +668,7 @@ fn errors_json(state: &State) -> String {
 }
 
 /// The live-reload client, added before `</body>` of every HTML page served.
-const CLIENT: &str = r#"<script type="module">
+const CLIENT: &str = r#"<script type="module" data-tsunagari>
 const show = (list) => {
   document.getElementById('tsunagari-problems')?.remove();
   if (!list.length) return;
@@ -680,19 +694,45 @@ const show = (list) => {
   document.body.append(box);
 };
 fetch('/__tsunagari/errors').then((r) => r.json()).then(show).catch(() => {});
-// Reload when this page changed (or anything may have), or to clear the problems shown.
+// When this page changed, swap in its new body (keeps the scroll position and is much faster
+// than a reload); pages that run scripts of their own are reloaded instead.
 const here = () => {
   let p = decodeURIComponent(location.pathname).replace(/^\/+/, '');
   if (p === '' || p.endsWith('/')) p += 'index.html';
   return p;
 };
+const runnable = (d) => [...d.scripts].filter((s) => s.type !== 'application/ld+json' && !s.hasAttribute('data-tsunagari'));
+const styles = (d) => [...d.querySelectorAll('link[rel~="stylesheet"], style')].map((e) => e.outerHTML).join();
+const refresh = async () => {
+  try {
+    const res = await fetch(location.href, { cache: 'no-store' });
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    if (!res.ok || runnable(document).length || runnable(doc).length || styles(doc) !== styles(document)) {
+      location.reload();
+      return;
+    }
+    document.title = doc.title;
+    for (const e of [...document.head.children]) if (!e.matches('link[rel~="stylesheet"], style')) e.remove();
+    for (const e of [...doc.head.children]) if (!e.matches('link[rel~="stylesheet"], style')) document.head.append(document.importNode(e, true));
+    // This script moves into the new body as it is (moved, it does not run again).
+    const body = document.importNode(doc.body, true);
+    const client = document.querySelector('script[data-tsunagari]');
+    const copy = body.querySelector('script[data-tsunagari]');
+    if (client && copy) copy.replaceWith(client);
+    document.body.replaceWith(body);
+    document.dispatchEvent(new CustomEvent('tsunagari:updated'));
+  } catch {
+    location.reload();
+  }
+};
 const es = new EventSource('/__tsunagari/events');
 es.addEventListener('reload', (e) => {
   const d = JSON.parse(e.data || '{}');
-  if (!d.paths || d.paths.includes(here()) || document.getElementById('tsunagari-problems')) location.reload();
+  if (!d.paths) location.reload();
+  else if (d.paths.includes(here())) refresh();
+  else show([]);
 });
-es.addEventListener('problems', (e) => show(JSON.parse(e.data)));
-</script>
+es.addEventListener('problems', (e) => show(JSON.parse(e.data)));</script>
 "#;
 
 fn inject(html: &[u8]) -> Vec<u8> {
@@ -749,6 +789,29 @@ mod tests {
         ] {
             assert_eq!(resolve(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn only_tabs_showing_a_changed_page_reload() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            reload_scope(&v(&[
+                "a/index.html",
+                "atom.xml",
+                "search/x/s/1.bin",
+                "sitemap.xml"
+            ])),
+            Some(vec!["a/index.html"])
+        );
+        assert_eq!(
+            reload_scope(&v(&["search/m.1.json", "robots.txt"])),
+            Some(vec![])
+        );
+        assert_eq!(
+            reload_scope(&v(&["a/index.html", "assets/style.css"])),
+            None
+        );
+        assert_eq!(reload_scope(&v(&["img/a.webp"])), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-// Browser test of `tsunagari serve`: the page reloads after a save; a broken save shows an
-// overlay naming the file and line while the last good page stays; fixing the file clears it.
+// Browser test of `tsunagari serve`: a save updates the open page in place; a broken save shows
+// an overlay naming the file and line while the last good page stays; fixing the file clears it;
+// tabs showing other pages are left alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -41,13 +42,19 @@ after(async () => {
 
 const write = (rel, text) => writeFileSync(path.join(dir, rel), text);
 
-test('saving reloads the page; a broken save shows the problem until it is fixed', async () => {
+test('saving updates the page in place; a broken save shows the problem until it is fixed', async () => {
   const page = await browser.newPage();
   await page.goto(base + 'columns/hello/');
   assert.equal(await page.textContent('h1'), 'はじめてのコラム');
 
+  // The page is updated in place: no navigation, so state of the tab (this marker, the scroll
+  // position) survives, and the page's title and head follow the edit.
+  await page.evaluate(() => { window.__kept = true; });
   write('content/columns/hello.md', '---\ntitle: 保存したコラム\ndate: 2026-02-01\n---\n本文\n');
   await page.waitForFunction(() => document.querySelector('h1')?.textContent === '保存したコラム', null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => window.__kept), true, 'updated in place, not reloaded');
+  assert.match(await page.title(), /^保存したコラム/);
+  assert.equal(await page.locator('script[data-tsunagari]').count(), 1, 'one live-reload client');
 
   write('content/columns/hello.md', '---\ntitle: 壊れたコラム\ndate: 2026-02-01\nprefecture: 東京\n---\n');
   const overlay = page.locator('#tsunagari-problems');
@@ -65,4 +72,20 @@ test('saving reloads the page; a broken save shows the problem until it is fixed
   await page.waitForFunction(() => document.querySelector('h1')?.textContent === '直ったコラム', null, { timeout: 15000 });
   assert.equal(await page.locator('#tsunagari-problems').count(), 0);
   await page.close();
+});
+
+test('a tab reloads only when its own page changed; pages with scripts reload in full', async () => {
+  const other = await browser.newPage();
+  await other.goto(base + 'about/');
+  await other.evaluate(() => { window.__kept = true; });
+  const search = await browser.newPage();
+  await search.goto(base + 'search/');
+  await search.evaluate(() => { window.__kept = true; });
+  write('content/columns/hello.md', '---\ntitle: また保存したコラム\ndate: 2026-02-01\n---\n');
+  // The search page shows a new index once the late outputs are rebuilt: a full reload, since
+  // it runs the search script.
+  await search.waitForFunction(() => window.__kept === undefined, null, { timeout: 15000 });
+  assert.equal(await other.evaluate(() => window.__kept), true, 'an unrelated page is left alone');
+  await other.close();
+  await search.close();
 });
