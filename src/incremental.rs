@@ -20,10 +20,10 @@
 //! After `update` and `finish`, [`Session::files`] is byte for byte what a clean build writes
 //! (tests/integration/incremental.rs checks this after a series of edits).
 
-use crate::content::{self, Entry, Extra, Kind, Source};
-use crate::diagnostics::{self, Diagnostic};
+use crate::content::{self, Entry, Extra, Source};
+use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkTarget, Rendered};
-use crate::pipeline::{self, BuildOptions, Failure, Prepared};
+use crate::pipeline::{self, io, BuildOptions, Failure, Prepared};
 use crate::render::{Plan, Renderer};
 use crate::serve::Memory;
 use crate::site::{self, MarkdownSource, Page};
@@ -152,7 +152,6 @@ impl Session {
         }
         let site = &last.prepared.site;
         let memory = Memory::default();
-        let io = |e: std::io::Error| Failure::Io(e.to_string());
         let (manifest, _, _) = pipeline::write_search_index(site, &memory).map_err(io)?;
         pipeline::emit_search_page(site, &last.renderer, manifest.as_deref(), &memory)?;
         pipeline::emit_feeds(site, &memory).map_err(io)?;
@@ -182,7 +181,7 @@ impl Session {
             .unwrap()
             .retain(|rel, _| self.sources.contains_key(rel));
         let renderer = Renderer::new(&prepared.theme, &prepared.site)
-            .map_err(|d| Failure::Content(finished(d)))?;
+            .map_err(|d| Failure::Content(pipeline::finish(d)))?;
         let site = &prepared.site;
         let plan = Plan::new(site);
         let own: Vec<u64> = site.pages.par_iter().map(Page::fingerprint).collect();
@@ -214,9 +213,9 @@ impl Session {
         let memory = Memory::default();
         let diags = renderer
             .render_jobs(site, &plan, &todo, &memory)
-            .map_err(|e| Failure::Io(e.to_string()))?;
+            .map_err(io)?;
         if !diags.is_empty() {
-            return Err(Failure::Content(finished(diags)));
+            return Err(Failure::Content(pipeline::finish(diags)));
         }
         let mut fresh = memory.into_map();
         let old_pages = self.last.as_ref().map(|l| &l.pages);
@@ -230,7 +229,6 @@ impl Session {
                 (p.clone(), bytes)
             })
             .collect();
-        let io = |e: std::io::Error| Failure::Io(e.to_string());
         let assets = Memory::default();
         pipeline::emit_assets(&prepared.theme, &assets).map_err(io)?;
         let files = Memory::default();
@@ -267,7 +265,7 @@ impl Session {
         self.late_pending = true;
         let update = Update {
             mode,
-            pages: count_pages(&last.prepared.site),
+            pages: last.prepared.site.page_count(),
             rendered: todo.len(),
             outputs: last.plan.len(),
             changed: (mode != Mode::Full).then(|| differing(&old, &self.published)),
@@ -304,13 +302,7 @@ impl Session {
             if source.text == cached.text {
                 continue;
             }
-            let published = self.opts.drafts
-                || (!source.common.draft
-                    && source
-                        .common
-                        .date
-                        .is_none_or(|d| d.unix(tz) <= site.now.unix(tz)));
-            if !published {
+            if !site::is_published(&source, site.now, tz, self.opts.drafts) {
                 return None;
             }
             let old = &site.pages[i];
@@ -364,7 +356,7 @@ impl Session {
         let memory = Memory::default();
         let diags = match last.renderer.render_jobs(site, &last.plan, &todo, &memory) {
             Ok(d) => d,
-            Err(e) => return Some(Err(Failure::Io(e.to_string()))),
+            Err(e) => return Some(Err(io(e))),
         };
         if !diags.is_empty() {
             // A template that failed on the new data: the incremental path reports it.
@@ -379,14 +371,13 @@ impl Session {
         }
         changed_paths.sort();
         last.fingerprints = fingerprints;
-        diagnostics::sort(&mut warnings);
-        warnings.dedup();
+        let warnings = pipeline::finish(warnings);
         last.prepared.warnings = warnings.clone();
         self.published = Arc::new(compose(last));
         self.late_pending = true;
         Some(Ok(Update {
             mode: Mode::Patch,
-            pages: count_pages(site),
+            pages: site.page_count(),
             rendered: todo.len(),
             outputs: last.plan.len(),
             changed: Some(changed_paths),
@@ -592,17 +583,4 @@ fn differing(old: &Files, new: &Files) -> Vec<String> {
         .collect();
     out.sort();
     out
-}
-
-fn count_pages(site: &site::Site) -> usize {
-    site.pages
-        .iter()
-        .filter(|p| p.kind != Kind::Municipality)
-        .count()
-}
-
-fn finished(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics::sort(&mut d);
-    d.dedup();
-    d
 }

@@ -181,7 +181,8 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     Ok(())
 }
 
-fn io(e: std::io::Error) -> Failure {
+/// An I/O error as a build failure.
+pub(crate) fn io(e: std::io::Error) -> Failure {
     Failure::Io(e.to_string())
 }
 
@@ -317,11 +318,7 @@ fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> 
     let site = &p.site;
     Report {
         output,
-        pages: site
-            .pages
-            .iter()
-            .filter(|p| p.kind != content::Kind::Municipality)
-            .count(),
+        pages: site.page_count(),
         files,
         generated_bytes,
         unpublished: site.unpublished,
@@ -336,7 +333,8 @@ fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> 
     }
 }
 
-fn finish(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Diagnostics in reporting order (by file, line, column), duplicates dropped.
+pub(crate) fn finish(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics::sort(&mut d);
     d.dedup();
     d

@@ -9,7 +9,7 @@ use crate::content::{Extra, Kind};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::japan;
 use crate::markdown::Heading;
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::site::{Page, Site, Status};
 use crate::structured;
 use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
@@ -569,19 +569,11 @@ impl Renderer {
         })
     }
 
-    fn render(
-        &self,
-        template: &str,
-        ctx: &Context,
-        out_path: String,
-    ) -> Result<OutputFile, Diagnostic> {
+    fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         // Straight into bytes: a String would re-validate every page as UTF-8.
         let mut bytes = Vec::with_capacity(32 * 1024);
         match self.tera.render_to(template, ctx, &mut bytes) {
-            Ok(()) => Ok(OutputFile {
-                path: out_path,
-                bytes,
-            }),
+            Ok(()) => Ok(bytes),
             Err(e) => {
                 let origin = self
                     .origins
@@ -618,10 +610,7 @@ impl Renderer {
             .par_iter()
             .map(
                 |&j| match self.render_job(site, &plan.jobs[j], &plan.lists) {
-                    Ok(f) => {
-                        debug_assert_eq!(f.path, plan.path(site, j), "Plan::path must agree");
-                        sink.write(&f.path, &f.bytes).map(|_| None)
-                    }
+                    Ok(bytes) => sink.write(&plan.path(site, j), &bytes).map(|_| None),
                     Err(d) => Ok(Some(d)),
                 },
             )
@@ -637,7 +626,8 @@ impl Renderer {
         Ok(diags)
     }
 
-    fn render_job(&self, site: &Site, job: &Job, lists: &Lists) -> Result<OutputFile, Diagnostic> {
+    /// The bytes of one job; its output path is [`Plan::path`].
+    fn render_job(&self, site: &Site, job: &Job, lists: &Lists) -> Result<Vec<u8>, Diagnostic> {
         let c = &site.config;
         let mut ctx = Context::new();
         let home = Crumb {
@@ -694,7 +684,7 @@ impl Renderer {
                     (_, Kind::Column) => "column.html".into(),
                     _ => "page.html".into(),
                 };
-                self.render(&template, &ctx, out_path(c, &p.url))
+                self.render(&template, &ctx)
             }
             Job::Home => {
                 let mut open: Vec<&Page> = site
@@ -755,7 +745,7 @@ impl Renderer {
                         json_feed: Some(format!("{}challenges/open.json", c.base_path)),
                     },
                 );
-                self.render("home.html", &ctx, "index.html".into())
+                self.render("home.html", &ctx)
             }
             Job::NotFound => {
                 ctx.insert(
@@ -773,7 +763,7 @@ impl Renderer {
                     },
                 );
                 ctx.insert("sections", &section_links(site));
-                self.render("404.html", &ctx, "404.html".into())
+                self.render("404.html", &ctx)
             }
             Job::Section(kind, number, total) => {
                 let idx = &site.sections[&kind];
@@ -818,7 +808,7 @@ impl Renderer {
                         json_feed: (kind == Kind::Challenge).then(|| format!("{base}open.json")),
                     },
                 );
-                self.render("section.html", &ctx, out_path(c, &url))
+                self.render("section.html", &ctx)
             }
             Job::Status(open, number, total) => {
                 let pages = lists.status(open);
@@ -856,7 +846,7 @@ impl Renderer {
                     &crumbs,
                     format!("{label}の課題"),
                 );
-                self.render("term.html", &ctx, out_path(c, &page_url(&base, number)))
+                self.render("term.html", &ctx)
             }
             Job::TaxonomyIndex(ti) => {
                 let t = &site.taxonomies[ti];
@@ -896,7 +886,7 @@ impl Renderer {
                         json_feed: None,
                     },
                 );
-                self.render("taxonomy.html", &ctx, out_path(c, &t.url))
+                self.render("taxonomy.html", &ctx)
             }
             Job::Term(ti, xi, number, total) => {
                 let t = &site.taxonomies[ti];
@@ -937,7 +927,7 @@ impl Renderer {
                     &crumbs,
                     heading,
                 );
-                self.render("term.html", &ctx, out_path(c, &page_url(&term.url, number)))
+                self.render("term.html", &ctx)
             }
             Job::Thanks => {
                 let url = thanks_url(c);
@@ -964,7 +954,7 @@ impl Renderer {
                         json_feed: None,
                     },
                 );
-                self.render("thanks.html", &ctx, out_path(c, &url))
+                self.render("thanks.html", &ctx)
             }
             Job::MunicipalityIndex => {
                 let idx = &site.sections[&Kind::Municipality];
@@ -1012,7 +1002,7 @@ impl Renderer {
                         json_feed: None,
                     },
                 );
-                self.render("municipalities.html", &ctx, out_path(c, &url))
+                self.render("municipalities.html", &ctx)
             }
             Job::Municipality(mi) => {
                 let m = &site.municipalities[mi];
@@ -1095,7 +1085,7 @@ impl Renderer {
                         json_feed: None,
                     },
                 );
-                self.render("municipality.html", &ctx, out_path(c, &m.url))
+                self.render("municipality.html", &ctx)
             }
         }
     }
@@ -1154,8 +1144,8 @@ impl Renderer {
                 json_feed: None,
             },
         );
-        match self.render("search.html", &ctx, out_path(c, &url)) {
-            Ok(f) => sink.write(&f.path, &f.bytes).map(|_| None),
+        match self.render("search.html", &ctx) {
+            Ok(bytes) => sink.write(&out_path(c, &url), &bytes).map(|_| None),
             Err(d) => Ok(Some(d)),
         }
     }

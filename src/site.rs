@@ -161,6 +161,15 @@ impl Site {
             .filter(move |(_, p)| p.kind == kind)
     }
 
+    /// Published pages a visitor reads: all but municipality profiles (shown on municipality
+    /// pages).
+    pub fn page_count(&self) -> usize {
+        self.pages
+            .iter()
+            .filter(|p| p.kind != Kind::Municipality)
+            .count()
+    }
+
     /// URL of a section list.
     pub fn section_url(&self, kind: Kind) -> String {
         format!("{}{}/", self.config.base_path, kind.folder())
@@ -220,7 +229,6 @@ pub fn assemble(
 ) -> (Site, Vec<Diagnostic>) {
     let tz = config.timezone;
     let today = now.date_in(tz);
-    let now_unix = now.unix(tz);
     let mut diags = Vec::new();
 
     // URLs and duplicates.
@@ -276,10 +284,7 @@ pub fn assemble(
     // Publication.
     let published: Vec<bool> = sources
         .iter()
-        .map(|s| {
-            include_drafts
-                || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now_unix))
-        })
+        .map(|s| is_published(s, now, tz, include_drafts))
         .collect();
     let mut links: Links = sources
         .iter()
@@ -528,6 +533,12 @@ fn default_section_title(k: Kind) -> &'static str {
     }
 }
 
+/// Whether a source is published on the build date: not a draft and not dated in the future,
+/// unless drafts are included (previews).
+pub fn is_published(s: &Source, now: DateTime, tz: i32, include_drafts: bool) -> bool {
+    include_drafts || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now.unix(tz)))
+}
+
 /// Markdown options of a site.
 pub fn markdown_options(config: &Config) -> markdown::Options {
     markdown::Options {
@@ -652,7 +663,7 @@ fn challenge_status(
 }
 
 /// Resolves a relative `.md` link written in `from_dir` (relative to the site root).
-pub fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
+fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
     let Some(path) = normalise(&from_dir.join(target)) else {
         return LinkTarget::Missing;
     };
