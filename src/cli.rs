@@ -283,7 +283,25 @@ impl BuildArgs {
         };
         opts.output = self.output.clone();
         opts.base_url = self.base_url.clone();
-        match pipeline::build(&opts) {
+        let lang = out.lang;
+        let output = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.root.join("public"));
+        let mut waiting = |holder: &str| {
+            let holder = if holder.is_empty() { "?" } else { holder };
+            match lang {
+                Lang::Ja => eprintln!(
+                    "別のビルド（{holder}）が {} に書き込み中です。終わるまで待ちます…",
+                    output.display()
+                ),
+                Lang::En => eprintln!(
+                    "Another build ({holder}) is writing {}; waiting for it to finish…",
+                    output.display()
+                ),
+            }
+        };
+        match pipeline::build_waiting(&opts, &mut waiting) {
             Ok(report) => {
                 out.diagnostics(&report.warnings);
                 if !self.quiet {

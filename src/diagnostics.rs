@@ -8,6 +8,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+// hardening: output
+mod entry;
+pub use entry::EntryIssue;
+
 /// Language of messages for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -154,6 +158,11 @@ pub enum Problem {
         url: String,
     },
     NoPrivacyPage,
+    // hardening: output
+    /// A file or folder under content/ or static/ that was left out (see `crate::walk`).
+    Entry {
+        issue: EntryIssue,
+    },
 }
 
 impl Problem {
@@ -377,6 +386,8 @@ impl Problem {
                     format!("the file cannot be read ({detail})")
                 }
             }
+            // hardening: output
+            Entry { issue } => issue.message(lang),
             Template { detail } => {
                 if ja {
                     format!("テンプレートの処理に失敗しました: {detail}")
@@ -579,6 +590,8 @@ impl Problem {
                     "check that the file can be read".into()
                 }
             }
+            // hardening: output
+            Entry { issue } => issue.help(lang),
             InvalidSiteValue { .. } | Template { .. } => return None,
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()

@@ -7,6 +7,12 @@
 
 use crate::site::normalise;
 use std::io;
+
+mod lock;
+mod target;
+pub use lock::BuildLock;
+pub use target::{check_output_dir, resolve};
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -179,63 +185,6 @@ fn safe_relative(p: &str) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Refuses an output folder that would swallow the site's sources or someone's files.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Canonicalise the longest existing ancestor, keep the rest.
-        let mut existing = p.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.file_name(), existing.parent()) {
-                (Some(n), Some(parent)) => {
-                    rest.push(n.to_os_string());
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut c = existing.canonicalize().unwrap_or(existing);
-        for r in rest.into_iter().rev() {
-            c.push(r);
-        }
-        c
-    };
-    let root = abs(root);
-    let out = abs(out);
-    if root.starts_with(&out) {
-        return Err(format!(
-            "出力先 {} はサイトのフォルダそのものか、その親です。public/ などの別のフォルダを指定してください / the output folder contains the site itself",
-            out.display()
-        ));
-    }
-    for src in ["content", "static", "templates", "themes"] {
-        if out.starts_with(root.join(src)) {
-            return Err(format!(
-                "出力先 {} が {src}/ の中にあります。public/ などの別のフォルダを指定してください / the output folder is inside {src}/",
-                out.display()
-            ));
-        }
-    }
-    if out.is_dir()
-        && !out.join(MARKER).exists()
-        && std::fs::read_dir(&out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
-        return Err(format!(
-            "出力先 {} には tsunagari が作ったものではないファイルがあります。上書きしないよう中止しました。空のフォルダか別の場所を指定してください / {} is not empty and was not made by tsunagari; refusing to replace it",
-            out.display(),
-            out.display()
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,23 +244,6 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("keep.html")).unwrap(),
             "previous"
-        );
-    }
-
-    #[test]
-    fn refuses_dangerous_output_dirs() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        assert!(check_output_dir(root, root).is_err());
-        assert!(check_output_dir(root, &root.join("content/out")).is_err());
-        assert!(check_output_dir(&root.join("site"), root).is_err());
-        assert!(check_output_dir(root, &root.join("public")).is_ok());
-        std::fs::create_dir_all(root.join("docs")).unwrap();
-        std::fs::write(root.join("docs/notes.txt"), "大事なメモ").unwrap();
-        assert!(
-            check_output_dir(root, &root.join("docs")).is_err(),
-            "a folder of someone's files is not replaced"
         );
     }
 }

@@ -120,6 +120,7 @@ pub fn prepare_with(
     }
     let (entries, d) = content::discover(root);
     diags.extend(d);
+    diags.extend(static_warnings(root));
     let (sources, d) = load(root, entries);
     diags.extend(d);
     timings.push(("load+parse", t.elapsed()));
@@ -258,28 +259,48 @@ pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<
             }
         }
     }
-    let static_dir = root.join("static");
-    if static_dir.is_dir() {
-        for e in walkdir::WalkDir::new(&static_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if e.file_type().is_file() {
-                let rel = e
-                    .path()
-                    .strip_prefix(&static_dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                if rel.split('/').any(|c| c.starts_with('.')) && !rel.starts_with(".well-known/") {
-                    continue;
-                }
-                sink.copy(&rel, e.path())?;
-            }
-        }
+    for rel in static_files(root).files {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        sink.copy(&rel, &root.join("static").join(&rel))?;
     }
     Ok(())
+}
+
+/// The files of the site's `static/` folder (hidden ones left out, except `.well-known/`), and
+/// what could not be used there. Walked once in `prepare` for the warnings and again when
+/// copying; a static folder is small next to the pages.
+pub fn static_files(root: &Path) -> crate::walk::Walk {
+    if !root.join("static").exists() && root.join("static").symlink_metadata().is_err() {
+        return crate::walk::Walk::default();
+    }
+    let skip = |rel: &Path| {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        rel.split('/').any(|c| c.starts_with('.'))
+            && rel != ".well-known"
+            && !rel.starts_with(".well-known/")
+    };
+    crate::walk::walk(
+        root,
+        &root.join("static"),
+        &crate::walk::Rules {
+            skip: &skip,
+            probe: &|_| true,
+        },
+    )
+}
+
+/// Static files that cannot be copied are warnings: the site still builds without them.
+fn static_warnings(root: &Path) -> Vec<Diagnostic> {
+    static_files(root)
+        .issues
+        .into_iter()
+        .map(|(rel, issue)| {
+            Diagnostic::warning(
+                diagnostics::display_path(&Path::new("static").join(rel)),
+                diagnostics::Problem::Entry { issue },
+            )
+        })
+        .collect()
 }
 
 /// Everything a build does except writing: the site is rendered and counted, not written.
@@ -291,6 +312,15 @@ pub fn check(opts: &BuildOptions) -> Result<Prepared, Failure> {
 
 /// Builds the site into a staging folder and, when everything succeeded, swaps it into place.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
+    build_waiting(opts, &mut |_| {})
+}
+
+/// [`build`], calling `waiting` (with what the lock file says about the other build) when
+/// another build holds the output folder and this one waits for it.
+pub fn build_waiting(
+    opts: &BuildOptions,
+    waiting: &mut dyn FnMut(&str),
+) -> Result<Report, Failure> {
     let out = opts
         .output
         .clone()
@@ -299,17 +329,22 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
         let p = check(opts)?;
         return Ok(report(&p, out, 0, 0));
     }
+    // Refused before anything is read or written.
     output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
     let mut prepared = prepare(opts)?;
-    let staging =
-        Staging::create(&out).map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
+    let io_at = |e: std::io::Error| Failure::Io(format!("{}: {e}", out.display()));
+    // Staging and swap happen under the lock, on the physical folder (a symlinked output
+    // folder is written through, never replaced). Checked again: the folder may have changed
+    // while this build waited or prepared.
+    let _lock = output::BuildLock::acquire(&output::resolve(&out).map_err(io_at)?, waiting)
+        .map_err(io_at)?;
+    let target = output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
+    let staging = Staging::create(&target).map_err(io_at)?;
     emit(&mut prepared, &opts.root, &staging)?;
     let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
     let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
     let t = Instant::now();
-    staging
-        .commit()
-        .map_err(|e| Failure::Io(format!("{}: {e}", out.display())))?;
+    staging.commit().map_err(io_at)?;
     prepared.timings.push(("swap", t.elapsed()));
     Ok(report(&prepared, out, files, bytes))
 }

@@ -274,23 +274,7 @@ const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenge
 
 /// Finds every content file under `root/content`, sorted, and reports files that have no place.
 pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let content = root.join("content");
-    let mut files: Vec<PathBuf> = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    for e in
-        walker.filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")))
-    {
-        let Ok(e) = e else { continue };
-        if e.file_type().is_file() {
-            if let Ok(rel) = e.path().strip_prefix(&content) {
-                files.push(rel.to_path_buf());
-            }
-        }
-    }
-    let mut diags = Vec::new();
+    let (files, mut diags) = content_files(root);
     // Bundles: folders (below the top) that hold an index.md.
     let bundles: BTreeSet<PathBuf> = files
         .iter()
@@ -392,6 +376,38 @@ pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         });
     }
     (entries, diags)
+}
+
+/// Every usable file under `content/` (relative to it), sorted; each entry that cannot be used
+/// (unreadable, a link leaving the site, a FIFO…) is an error naming it, since leaving a page
+/// out without a word would lose the staff's work.
+fn content_files(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let skip = |rel: &Path| {
+        rel.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_ignored)
+    };
+    // Markdown files are read (and reported) by `load`; bundle assets only when copied.
+    let probe = |rel: &Path| rel.extension().is_none_or(|e| e != "md" && e != "markdown");
+    let walked = crate::walk::walk(
+        root,
+        &root.join("content"),
+        &crate::walk::Rules {
+            skip: &skip,
+            probe: &probe,
+        },
+    );
+    let diags = walked
+        .issues
+        .into_iter()
+        .map(|(rel, issue)| {
+            Diagnostic::error(
+                display_path(&Path::new("content").join(rel)),
+                Problem::Entry { issue },
+            )
+        })
+        .collect();
+    (walked.files, diags)
 }
 
 /// Editor backups, hidden files and OS litter are never content.

@@ -1,0 +1,93 @@
+//! Messages for files and folders a walk could not use (see `crate::walk`), and for output
+//! folders that are refused. Kept apart from the big `Problem` match so that area's texts
+//! live together.
+
+use super::Lang;
+
+/// Why a file or folder under `content/` or `static/` was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryIssue {
+    /// Permissions (or a vanished entry): the folder cannot be listed, the file cannot be opened.
+    Unreadable { detail: String, folder: bool },
+    /// A symbolic link whose target does not exist.
+    BrokenLink { target: String },
+    /// A symbolic link that leads outside the site folder; never followed.
+    LinkOutside { target: String },
+    /// A link to a folder that contains it (or one already being walked).
+    LinkLoop { target: String },
+    /// A FIFO, socket or device: not a file that can be published.
+    Special { kind: &'static str },
+}
+
+impl EntryIssue {
+    pub fn message(&self, lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
+        match self {
+            EntryIssue::Unreadable { detail, folder } => match (ja, folder) {
+                (true, true) => format!("フォルダの中を読み取れません（{detail}）"),
+                (true, false) => format!("ファイルを読み取れません（{detail}）"),
+                (false, true) => format!("the folder cannot be read ({detail})"),
+                (false, false) => format!("the file cannot be read ({detail})"),
+            },
+            EntryIssue::BrokenLink { target } => {
+                if ja {
+                    format!("シンボリックリンクの先（{target}）がありません")
+                } else {
+                    format!("the symbolic link points to {target}, which does not exist")
+                }
+            }
+            EntryIssue::LinkOutside { target } => {
+                if ja {
+                    format!("シンボリックリンクがサイトのフォルダの外（{target}）を指しています。外のファイルは公開しません")
+                } else {
+                    format!("the symbolic link points outside the site folder ({target}); files outside the site are never published")
+                }
+            }
+            EntryIssue::LinkLoop { target } => {
+                if ja {
+                    format!("シンボリックリンクが自分を含むフォルダ（{target}）を指していて、たどると終わりません")
+                } else {
+                    format!("the symbolic link points to a folder that contains it ({target}), so following it never ends")
+                }
+            }
+            EntryIssue::Special { kind } => {
+                if ja {
+                    format!("普通のファイルではありません（{kind}）")
+                } else {
+                    format!("this is not a regular file ({kind})")
+                }
+            }
+        }
+    }
+
+    pub fn help(&self, lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
+        let fix = match self {
+            EntryIssue::Unreadable { .. } if ja => {
+                "読み取り権限を確認してください（例: chmod a+r ファイル、フォルダは chmod a+rx）"
+            }
+            EntryIssue::Unreadable { .. } => {
+                "make it readable (e.g. chmod a+r for a file, chmod a+rx for a folder)"
+            }
+            EntryIssue::BrokenLink { .. } | EntryIssue::LinkOutside { .. } if ja => {
+                "リンクをやめて、本物のファイルかフォルダをサイトの中に置いてください（サイトの中を指すリンクはそのまま使えます）"
+            }
+            EntryIssue::BrokenLink { .. } | EntryIssue::LinkOutside { .. } => {
+                "replace the link with the real file or folder inside the site (links to places inside the site are followed)"
+            }
+            EntryIssue::LinkLoop { .. } if ja => "このリンクを削除してください",
+            EntryIssue::LinkLoop { .. } => "remove this link",
+            EntryIssue::Special { .. } if ja => {
+                "サイトのフォルダから取り除いてください（パイプやデバイスは公開できません）"
+            }
+            EntryIssue::Special { .. } => {
+                "remove it from the site folder (pipes, sockets and devices cannot be published)"
+            }
+        };
+        if ja {
+            format!("{fix}。直すまで、これは使われません")
+        } else {
+            format!("{fix}; until then it is left out")
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! Hardening of the output folder and of discovery (issue 11, area "output"): concurrent builds,
+//! symlinked and dangerous output folders, entries under content/ and static/ that cannot be
+//! used, and failed builds.
+
+use crate::common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tsunagari::diagnostics::{EntryIssue, Problem};
+use tsunagari::pipeline::Failure;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tsunagari");
+
+/// Every entry below `dir` (folders, links and files, with their permissions), so a test can
+/// assert that nothing at all changed.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let m = e.path().symlink_metadata().unwrap();
+            let what = if m.is_symlink() {
+                format!("link {}", std::fs::read_link(e.path()).unwrap().display())
+            } else if m.is_dir() {
+                "dir".to_string()
+            } else {
+                format!("file {:?}", std::fs::read(e.path()).unwrap())
+            };
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (rel, format!("{what} {:?}", m.permissions()))
+        })
+        .collect()
+}
+
+/// Names in the site folder left by a build beside its output (staging, old output, lock).
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tsunagari"))
+        .collect()
+}
+
+fn run(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn concurrent_builds_into_one_output_all_finish_and_equal_a_single_build() {
+    let t = SiteTest::from_fixture("minimal");
+    let single = t.root.parent().unwrap().join("single");
+    let o = run(
+        &t.root,
+        &["build", "--now", NOW, "--output", single.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = snapshot(&single);
+    assert!(expected.contains_key(Path::new(".tsunagari/output")));
+    for round in 0..3 {
+        let builds: Vec<_> = (0..4)
+            .map(|_| {
+                Command::new(BIN)
+                    .args(["build", "--now", NOW, "--quiet"])
+                    .current_dir(&t.root)
+                    .env_remove("SOURCE_DATE_EPOCH")
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for b in builds {
+            let o = b.wait_with_output().unwrap();
+            assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        }
+        assert_eq!(
+            snapshot(&t.public()),
+            expected,
+            "round {round}: the output equals a single build's"
+        );
+        assert!(leftovers(&t.root).is_empty(), "{:?}", leftovers(&t.root));
+    }
+}
+
+#[cfg(unix)]
+fn assert_written_through(t: &SiteTest, link_target: &Path, real: &Path) {
+    for round in 0..2 {
+        let (code, _, err) = t.cli(&["build", "--now", NOW]);
+        assert_eq!(code, 0, "round {round}: {err}");
+        let link = t.public();
+        assert!(
+            link.symlink_metadata().unwrap().is_symlink(),
+            "round {round}: the link is kept"
+        );
+        assert_eq!(std::fs::read_link(&link).unwrap(), link_target);
+        assert!(
+            real.join("index.html").is_file(),
+            "written through the link"
+        );
+        assert!(real.join(".tsunagari/output").is_file());
+        assert!(leftovers(&t.root).is_empty(), "{:?}", leftovers(&t.root));
+        assert!(leftovers(real.parent().unwrap()).is_empty());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_output_folder_is_written_through_and_the_link_kept() {
+    let t = SiteTest::from_fixture("minimal");
+    let deploy = t.root.parent().unwrap().join("srv/www/portal");
+    std::fs::create_dir_all(&deploy).unwrap();
+    std::os::unix::fs::symlink(&deploy, t.public()).unwrap();
+    assert_written_through(&t, &deploy, &deploy);
+}
+
+#[cfg(unix)]
+#[test]
+fn dangling_output_link_is_written_through_and_the_link_kept() {
+    let t = SiteTest::from_fixture("minimal");
+    let rel = Path::new("../srv/portal");
+    std::os::unix::fs::symlink(rel, t.public()).unwrap();
+    let real = t.root.parent().unwrap().join("srv/portal");
+    assert_written_through(&t, rel, &real);
+}
+
+#[cfg(unix)]
+#[test]
+fn dangerous_output_paths_are_refused_before_anything_is_touched() {
+    use std::os::unix::fs::symlink;
+    let t = SiteTest::from_fixture("minimal");
+    let top = t.root.parent().unwrap().to_path_buf();
+    t.file("templates/.keep", "");
+    t.file("themes/mine/templates/.keep", "");
+    // static/ may be a link to shared assets elsewhere: those are sources too.
+    t.file("../assets/logo.svg", "<svg/>");
+    symlink("../assets", t.root.join("static")).unwrap();
+    symlink("content", t.root.join("to-content")).unwrap();
+    symlink("content/new", t.root.join("to-new-in-content")).unwrap();
+    symlink("..", t.root.join("up")).unwrap();
+    let assets_out = top.join("assets/out");
+    let cases = [
+        "site.yaml",
+        "site.yaml/public",
+        "content/challenges/open-soon.md",
+        ".",
+        "./",
+        "..",
+        "../..",
+        "../site",
+        "content",
+        "content/public",
+        "content/cases/good-case",
+        "static",
+        "static/out",
+        "templates",
+        "themes/mine",
+        "public/../content",
+        "public/../../site/content/x",
+        "to-content",
+        "to-new-in-content",
+        "up",
+        "up/site/static",
+        assets_out.to_str().unwrap(),
+    ];
+    let before = tree(&top);
+    for out in cases {
+        let o = run(&t.root, &["build", "--now", NOW, "--output", out]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "--output {out}: {err}");
+        assert!(err.contains("出力先"), "--output {out}: {err}");
+        assert_eq!(before, tree(&top), "--output {out} changed the file system");
+    }
+    // The same refusals in English.
+    let o = run(&t.root, &["--lang", "en", "build", "--output", "content"]);
+    assert!(stderr(&o).contains("inside content/"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_build_failing_in_its_last_stage_leaves_the_previous_output_and_nothing_beside_it() {
+    let t = SiteTest::from_fixture("minimal");
+    t.build();
+    let before = tree(&t.public());
+    // static/ is copied last; a file where the build made a folder fails the copy.
+    t.file("static/challenges", "not a folder");
+    match t.build_at(NOW) {
+        Err(Failure::Io(m)) => assert!(m.contains("challenges"), "{m}"),
+        other => panic!("expected an I/O failure, got {:?}", other.map(|r| r.files)),
+    }
+    assert_eq!(before, tree(&t.public()), "public/ is untouched");
+    assert!(leftovers(&t.root).is_empty(), "{:?}", leftovers(&t.root));
+}
+
+#[test]
+fn leftovers_of_a_killed_build_do_not_block_the_next() {
+    let t = SiteTest::from_fixture("minimal");
+    t.build();
+    // What a build killed between staging and swap leaves: its staging folder and lock file
+    // (the lock itself died with the process).
+    t.file(".public.tsunagari-staging/index.html", "half a build");
+    t.file(".public.tsunagari-lock", "pid 999999: tsunagari build\n");
+    t.build();
+    assert!(leftovers(&t.root).is_empty(), "{:?}", leftovers(&t.root));
+    assert!(t.read("index.html").contains("テストポータル"));
+}
+
+fn entry_issues(d: &[tsunagari::diagnostics::Diagnostic]) -> Vec<(String, &EntryIssue)> {
+    d.iter()
+        .filter_map(|d| match &d.problem {
+            Problem::Entry { issue } => Some((d.path.display().to_string(), issue)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &Path) {
+    let ok = Command::new("mkfifo").arg(p).status().unwrap().success();
+    assert!(ok, "mkfifo {}", p.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn unusable_entries_under_content_are_errors_and_links_inside_the_site_are_followed() {
+    use std::os::unix::fs::symlink;
+    let t = SiteTest::from_fixture("minimal");
+    let top = t.root.parent().unwrap();
+    let column = "---\ntitle: 外のコラム\ndate: 2026-03-01\n---\n秘密\n";
+    t.file("../outside/leak.md", column);
+    t.file("shared/columns/shared.md", column);
+    symlink(
+        top.join("outside/leak.md"),
+        t.root.join("content/columns/leak.md"),
+    )
+    .unwrap();
+    symlink(
+        top.join("outside"),
+        t.root.join("content/columns/outside-dir"),
+    )
+    .unwrap();
+    symlink("missing.md", t.root.join("content/columns/broken.md")).unwrap();
+    symlink("..", t.root.join("content/columns/loop")).unwrap();
+    symlink("/etc/passwd", t.root.join("content/cases/good-case/passwd")).unwrap();
+    symlink(
+        "../../shared/columns",
+        t.root.join("content/columns/shared"),
+    )
+    .unwrap();
+    mkfifo(&t.root.join("content/columns/pipe.md"));
+    let errors = match t.build_at(NOW) {
+        Err(Failure::Content(d)) => d,
+        other => panic!("expected content errors, got {:?}", other.map(|r| r.files)),
+    };
+    let found = entry_issues(&errors);
+    let expect = |path: &str, pred: &dyn Fn(&EntryIssue) -> bool| {
+        let hit = errors.iter().find(|d| d.path == Path::new(path));
+        let d = hit.unwrap_or_else(|| panic!("{path} not reported:\n{}", render(&errors)));
+        assert!(d.is_error(), "{path}");
+        assert!(
+            matches!(&d.problem, Problem::Entry { issue } if pred(issue)),
+            "{path}: {:?}",
+            d.problem
+        );
+    };
+    expect("content/columns/leak.md", &|i| {
+        matches!(i, EntryIssue::LinkOutside { .. })
+    });
+    expect("content/columns/outside-dir", &|i| {
+        matches!(i, EntryIssue::LinkOutside { .. })
+    });
+    expect("content/columns/broken.md", &|i| {
+        matches!(i, EntryIssue::BrokenLink { .. })
+    });
+    expect("content/columns/loop", &|i| {
+        matches!(i, EntryIssue::LinkLoop { .. })
+    });
+    expect("content/cases/good-case/passwd", &|i| {
+        matches!(i, EntryIssue::LinkOutside { .. })
+    });
+    expect("content/columns/pipe.md", &|i| {
+        matches!(i, EntryIssue::Special { kind: "fifo" })
+    });
+    assert_eq!(found.len(), 6, "{}", render(&errors));
+    // The message names what is wrong and how to fix it, in both languages.
+    let d = errors.iter().find(|d| d.path.ends_with("leak.md")).unwrap();
+    let ja = d.render(tsunagari::diagnostics::Lang::Ja);
+    assert!(
+        ja.contains("サイトのフォルダの外") && ja.contains("本物のファイル"),
+        "{ja}"
+    );
+    let en = d.render(tsunagari::diagnostics::Lang::En);
+    assert!(
+        en.contains("outside the site folder") && en.contains("real file"),
+        "{en}"
+    );
+    // Without the bad entries, the link that stays inside the site is followed.
+    for bad in ["leak.md", "outside-dir", "broken.md", "loop", "pipe.md"] {
+        std::fs::remove_file(t.root.join("content/columns").join(bad)).unwrap();
+    }
+    std::fs::remove_file(t.root.join("content/cases/good-case/passwd")).unwrap();
+    t.build();
+    assert!(t.exists("columns/shared/index.html"));
+}
+
+#[cfg(unix)]
+#[test]
+fn static_entries_that_cannot_be_copied_are_warnings_and_never_published() {
+    use std::os::unix::fs::symlink;
+    let t = SiteTest::from_fixture("minimal");
+    let top = t.root.parent().unwrap();
+    t.file("../secret.txt", "SECRET");
+    t.file("static/ok.txt", "ok");
+    t.file("shared/logo.svg", "<svg/>");
+    symlink(top.join("secret.txt"), t.root.join("static/leak.txt")).unwrap();
+    symlink("/etc", t.root.join("static/etc")).unwrap();
+    symlink("gone.png", t.root.join("static/gone.png")).unwrap();
+    symlink("../shared", t.root.join("static/images")).unwrap();
+    mkfifo(&t.root.join("static/pipe"));
+    let r = t.build();
+    let found = entry_issues(&r.warnings);
+    let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "static/etc",
+            "static/gone.png",
+            "static/leak.txt",
+            "static/pipe"
+        ]
+    );
+    assert!(r.warnings.iter().all(|d| !d.is_error()));
+    for gone in ["leak.txt", "etc", "gone.png", "pipe"] {
+        assert!(!t.exists(gone), "{gone} published");
+    }
+    assert_eq!(t.read("ok.txt"), "ok");
+    assert_eq!(
+        t.read("images/logo.svg"),
+        "<svg/>",
+        "links inside the site are followed"
+    );
+    let everything: Vec<u8> = t.snapshot().into_values().flatten().collect();
+    assert!(!String::from_utf8_lossy(&everything).contains("SECRET"));
+}
+
+/// Runs the binary so that permissions bite: as an unprivileged user when the tests run as
+/// root (root reads everything), which then owns the whole temporary folder.
+#[cfg(unix)]
+fn run_unprivileged(top: &Path, cwd: &Path, args: &[&str]) -> Output {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let root_user = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+    let mut cmd = if root_user {
+        for e in walkdir::WalkDir::new(top) {
+            std::os::unix::fs::lchown(e.unwrap().path(), Some(65534), Some(65534)).unwrap();
+        }
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_entries_are_errors_in_content_and_warnings_in_static() {
+    let t = SiteTest::from_fixture("minimal");
+    let top = t.root.parent().unwrap().to_path_buf();
+    t.file(
+        "content/columns/private/secret.md",
+        "---\ntitle: 非公開\ndate: 2026-03-01\n---\n",
+    );
+    t.file("static/locked/a.txt", "a");
+    t.file("static/secret.txt", "s");
+    t.file("static/ok.txt", "ok");
+    let locked = [
+        "content/columns/private",
+        "content/cases/good-case/photo.svg",
+        "static/locked",
+        "static/secret.txt",
+    ];
+    let lock = |mode| {
+        for p in locked {
+            chmod(
+                &t.root.join(p),
+                if p.ends_with(".svg") || p.ends_with(".txt") {
+                    mode & 0o666
+                } else {
+                    mode
+                },
+            );
+        }
+    };
+    chmod(&top, 0o755);
+    lock(0o000);
+    let o = run_unprivileged(&top, &t.root, &["build", "--now", NOW]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for content in [
+        "content/columns/private",
+        "content/cases/good-case/photo.svg",
+    ] {
+        assert!(
+            err.contains(&format!("エラー: {content}: ")),
+            "{content}:\n{err}"
+        );
+    }
+    for stat in ["static/locked", "static/secret.txt"] {
+        assert!(err.contains(&format!("警告: {stat}: ")), "{stat}:\n{err}");
+    }
+    assert!(err.contains("読み取り権限"), "{err}");
+    // With content readable again, the build succeeds without the unreadable static files.
+    chmod(&t.root.join("content/columns/private"), 0o755);
+    chmod(&t.root.join("content/cases/good-case/photo.svg"), 0o644);
+    let o = run_unprivileged(&top, &t.root, &["build", "--now", NOW]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("警告: static/secret.txt: "), "{err}");
+    assert_eq!(t.read("ok.txt"), "ok");
+    assert!(!t.exists("secret.txt") && !t.exists("locked/a.txt"));
+    lock(0o755);
+}
