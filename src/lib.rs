@@ -28,4 +28,5 @@ pub mod structured;
 pub mod suggest;
 pub mod taxonomy;
 pub mod theme;
+pub mod urls;
 pub mod yaml;
