@@ -142,10 +142,8 @@ impl Config {
         let copyright = f.text("copyright");
         let default_image = f.url("default_image", crate::urls::Use::Image);
         let twitter_site = f.text("twitter_site");
-        let main_menu = read_menu(&mut f, "menu");
-        let footer_menu = read_menu(&mut f, "footer_menu");
-        let main_menu = main_menu.map(|m| checked_menu(&mut f, text, "menu", m));
-        let footer_menu = footer_menu.map(|m| checked_menu(&mut f, text, "footer_menu", m));
+        let main_menu = read_menu(&mut f, text, "menu");
+        let footer_menu = read_menu(&mut f, text, "footer_menu");
         let closing_soon_days = f.integer("closing_soon_days").unwrap_or(14);
         let feed_limit = f.integer("feed_limit").unwrap_or(20);
         let mut markdown = MarkdownConfig::default();
@@ -333,7 +331,7 @@ impl Config {
     }
 }
 
-fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
+fn read_menu(f: &mut Fields<'_>, text: &str, key: &str) -> Option<Vec<MenuItem>> {
     let node = f.node(key)?;
     let Node::Seq(items) = node else {
         f.problem_at(
@@ -376,7 +374,7 @@ fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
             }
         }
     }
-    Some(out)
+    Some(checked_menu(f, text, key, out))
 }
 
 /// Keeps the menu items whose URL the URL policy allows as a link; reports each other one at

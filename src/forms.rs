@@ -144,6 +144,55 @@ fn valid_token(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '@'))
 }
 
+/// Reports a handler without an action, or one the URL policy refuses for posting personal
+/// data (plain http stays `InsecureFormAction`); a refused action is cleared.
+fn check_action(f: &mut Fields<'_>, doc: &Doc, action: &mut String) {
+    let key = if doc.positions.contains_key("url") {
+        "url"
+    } else {
+        "action"
+    };
+    if action.is_empty() {
+        f.problem_at(
+            "provider",
+            Problem::MissingField {
+                field: "action".into(),
+            },
+        );
+        return;
+    }
+    let Err(reason) = crate::urls::check(action, crate::urls::Use::FormAction) else {
+        return;
+    };
+    let problem = match reason {
+        crate::urls::Reason::NotHttps => Problem::InsecureFormAction {
+            url: action.clone(),
+        },
+        reason => Problem::UrlRefused(crate::urls::Refused::new(
+            key,
+            action,
+            reason,
+            crate::urls::Use::FormAction,
+        )),
+    };
+    f.problem_at(key, problem);
+    action.clear();
+}
+
+/// A provider id becomes part of the action URL: only a plain token.
+fn check_id(f: &mut Fields<'_>, id: Option<&str>) {
+    if let Some(bad) = id.filter(|id| !valid_token(id)) {
+        f.problem_at(
+            "id",
+            Problem::InvalidSiteValue {
+                field: "id".into(),
+                value: crate::urls::visible(bad),
+                why: "フォームの ID は英数字・-・_ で書いてください（URL の一部になります）".into(),
+            },
+        );
+    }
+}
+
 impl FormsConfig {
     /// Reads `forms:` from site.yaml. Every problem is reported with its line.
     pub fn parse(doc: &Doc, text: &str, file: &Path) -> (FormsConfig, Vec<Diagnostic>) {
@@ -283,47 +332,10 @@ impl Handler {
             "netlify" => action = "/thanks/".into(),
             _ => {}
         }
-        let action_key = if doc.positions.contains_key("url") {
-            "url"
-        } else {
-            "action"
-        };
         if provider != "netlify" && !provider.is_empty() && PROVIDERS.contains(&provider.as_str()) {
-            if action.is_empty() {
-                f.problem_at(
-                    "provider",
-                    Problem::MissingField {
-                        field: "action".into(),
-                    },
-                );
-            } else if let Err(reason) = crate::urls::check(&action, crate::urls::Use::FormAction) {
-                // hardening: urls — one policy; plain http stays InsecureFormAction.
-                let problem = match reason {
-                    crate::urls::Reason::NotHttps => Problem::InsecureFormAction {
-                        url: action.clone(),
-                    },
-                    reason => Problem::UrlRefused(crate::urls::Refused::new(
-                        action_key,
-                        &action,
-                        reason,
-                        crate::urls::Use::FormAction,
-                    )),
-                };
-                f.problem_at(action_key, problem);
-                action.clear();
-            }
+            check_action(&mut f, doc, &mut action);
         }
-        if let Some(bad) = id.as_ref().filter(|id| !valid_token(id)) {
-            f.problem_at(
-                "id",
-                Problem::InvalidSiteValue {
-                    field: "id".into(),
-                    value: crate::urls::visible(bad),
-                    why: "フォームの ID は英数字・-・_ で書いてください（URL の一部になります）"
-                        .into(),
-                },
-            );
-        }
+        check_id(&mut f, id.as_deref());
         // Fields: the defaults, changed or extended by `fields:`.
         let mut fields = default_fields();
         if let Some(Node::Seq(items)) = f.node("fields") {
