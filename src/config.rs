@@ -140,10 +140,10 @@ impl Config {
         let tz_raw = f.text("timezone").unwrap_or_else(|| "+09:00".into());
         let organization = f.text("organization").unwrap_or_else(|| title.clone());
         let copyright = f.text("copyright");
-        let default_image = f.text("default_image");
+        let default_image = f.url("default_image", crate::urls::Use::Image);
         let twitter_site = f.text("twitter_site");
-        let main_menu = read_menu(&mut f, "menu");
-        let footer_menu = read_menu(&mut f, "footer_menu");
+        let main_menu = read_menu(&mut f, text, "menu");
+        let footer_menu = read_menu(&mut f, text, "footer_menu");
         let closing_soon_days = f.integer("closing_soon_days").unwrap_or(14);
         let feed_limit = f.integer("feed_limit").unwrap_or(20);
         let mut markdown = MarkdownConfig::default();
@@ -331,7 +331,7 @@ impl Config {
     }
 }
 
-fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
+fn read_menu(f: &mut Fields<'_>, text: &str, key: &str) -> Option<Vec<MenuItem>> {
     let node = f.node(key)?;
     let Node::Seq(items) = node else {
         f.problem_at(
@@ -374,11 +374,102 @@ fn read_menu(f: &mut Fields<'_>, key: &str) -> Option<Vec<MenuItem>> {
             }
         }
     }
-    Some(out)
+    Some(checked_menu(f, text, key, out))
+}
+
+/// Keeps the menu items whose URL the URL policy allows as a link; reports each other one at
+/// its own `url:` value (line and column), so staff see which item is wrong.
+fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>) -> Vec<MenuItem> {
+    let list = f.pos(key);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, mut item) in items.into_iter().enumerate() {
+        item.url = item.url.trim().to_string();
+        let Err(reason) = crate::urls::check(&item.url, crate::urls::Use::Link) else {
+            out.push(item);
+            continue;
+        };
+        let field = format!("{key}[{}].url", i + 1);
+        let (line, col) =
+            nth_value_pos(text, list, "url", i).unwrap_or((list.line, list.value_col));
+        let span = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map_or(1, |l| l.trim_end().chars().count().saturating_sub(col - 1));
+        let refused = crate::urls::Refused::new(&field, &item.url, reason, crate::urls::Use::Link);
+        f.diags.push(
+            Diagnostic::error("site.yaml", Problem::UrlRefused(refused))
+                .at(text, line, col)
+                .with_span(span),
+        );
+    }
+    out
+}
+
+/// Line and column (1-based, in characters) of the value of the `index`-th (0-based) `field:`
+/// inside the list whose key is at `list` — block items (`- url: …`) or flow ones
+/// (`[{name: a, url: …}]`). The YAML tree has no positions for list items, so the block's lines
+/// are scanned; `None` when the text is shaped so that the count cannot be trusted.
+fn nth_value_pos(
+    text: &str,
+    list: crate::yaml::Pos,
+    field: &str,
+    index: usize,
+) -> Option<(usize, usize)> {
+    let key_indent = list.key_col.saturating_sub(1);
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate().skip(list.line.saturating_sub(1)) {
+        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+        let start = if i + 1 == list.line {
+            list.value_col.saturating_sub(1).min(chars.len())
+        } else {
+            let indent = chars.iter().take_while(|c| **c == ' ').count();
+            match chars.get(indent) {
+                None | Some('#') => continue,
+                Some(c) if indent < key_indent || (indent == key_indent && *c != '-') => break,
+                _ => indent,
+            }
+        };
+        let mut at = start;
+        while let Some(col) = find_key(&chars, at, field) {
+            if seen == index {
+                return Some((i + 1, col + 1));
+            }
+            seen += 1;
+            at = col + 1;
+        }
+    }
+    None
+}
+
+/// Index of the first value character of a `field:` key at or after `from` in `chars`.
+fn find_key(chars: &[char], from: usize, field: &str) -> Option<usize> {
+    let key: Vec<char> = field.chars().collect();
+    let mut i = from;
+    while i + key.len() < chars.len() {
+        let before_ok = i == 0 || matches!(chars[i - 1], ' ' | '{' | ',' | '-');
+        if before_ok && chars[i..i + key.len()] == key[..] {
+            let mut j = i + key.len();
+            while chars.get(j) == Some(&' ') {
+                j += 1;
+            }
+            if chars.get(j) == Some(&':') && matches!(chars.get(j + 1), None | Some(' ' | '\t')) {
+                j += 1;
+                while matches!(chars.get(j), Some(' ' | '\t')) {
+                    j += 1;
+                }
+                return Some(j);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 fn normalise_base_url(u: &str) -> Option<String> {
     let u = u.trim();
+    // The base URL prefixes every absolute URL (canonical, og:url, feeds): the URL policy's
+    // rules hold for it too (no hidden characters, backslashes or a disguised scheme).
+    crate::urls::check(u, crate::urls::Use::Website).ok()?;
     let rest = u
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"))?;

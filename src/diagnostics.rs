@@ -163,6 +163,9 @@ pub enum Problem {
     Entry {
         issue: EntryIssue,
     },
+    // hardening: urls
+    /// A URL from site.yaml or front matter that the URL policy (`crate::urls`) refuses.
+    UrlRefused(crate::urls::Refused),
 }
 
 impl Problem {
@@ -323,6 +326,7 @@ impl Problem {
                 }
             }
             UnsafeUrlRemoved { url } => {
+                let url = crate::urls::visible(url);
                 if ja {
                     format!("危険な URL「{url}」のリンクを無効にしました")
                 } else {
@@ -388,6 +392,8 @@ impl Problem {
             }
             // hardening: output
             Entry { issue } => issue.message(lang),
+            // hardening: urls
+            UrlRefused(r) => r.message(lang),
             Template { detail } => {
                 if ja {
                     format!("テンプレートの処理に失敗しました: {detail}")
@@ -541,9 +547,9 @@ impl Problem {
                 "put files in static/, or make the page a bundle (challenges/foo/index.md) and put them beside it".into()
             },
             UnsafeUrlRemoved { .. } => if ja {
-                "javascript: / vbscript: / data: の URL は使えません。https:// の URL を書いてください".into()
+                "使える URL は https://・http://・mailto:・tel: と、サイト内のパス（/challenges/、../about/ など）です。javascript: / data: などや、// やバックスラッシュで始まる URL、見えない文字を含む URL は使えません".into()
             } else {
-                "javascript:, vbscript: and data: URLs are not allowed; use an https:// URL".into()
+                "allowed: https://, http://, mailto:, tel: and site paths (/challenges/, ../about/); javascript:, data: and other schemes, URLs starting with // or a backslash, and URLs with invisible characters are not".into()
             },
             RawHtmlEscaped => if ja {
                 "改行や強調は Markdown で書いてください。YouTube・地図の埋め込みは site.yaml の markdown.allow_iframes で許可できます".into()
@@ -593,6 +599,8 @@ impl Problem {
             // hardening: output
             Entry { issue } => issue.help(lang),
             InvalidSiteValue { .. } | Template { .. } => return None,
+            // hardening: urls
+            UrlRefused(r) => r.help(lang),
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()
             } else {

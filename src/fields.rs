@@ -89,6 +89,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A URL, checked by the URL policy for `usage` ([`crate::urls::check`]). A refused URL is
+    /// reported at its value and read as absent, so it can never reach the output.
+    pub fn url(&mut self, key: &str, usage: crate::urls::Use) -> Option<String> {
+        let v = self.text(key)?;
+        match crate::urls::check(&v, usage) {
+            Ok(()) => Some(v),
+            Err(reason) => {
+                let refused = crate::urls::Refused::new(key, &v, reason, usage);
+                self.problem_at(key, Problem::UrlRefused(refused));
+                None
+            }
+        }
+    }
+
     pub fn req_text(&mut self, key: &str) -> Option<String> {
         let present = self.doc.entries.iter().any(|(k, _)| k == key);
         let v = self.text(key);

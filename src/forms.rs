@@ -130,20 +130,67 @@ pub struct FormsConfig {
     pub line: usize,
 }
 
-fn loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
-        || host.starts_with("localhost:")
-        || host.starts_with("127.0.0.1:")
-        || host.starts_with("[::1]:")
+/// `https://…`, or `http://` on a loopback host (for local testing), and nothing the URL policy
+/// refuses ([`crate::urls::Use::FormAction`]).
+pub fn acceptable_action(url: &str) -> bool {
+    crate::urls::allowed(url, crate::urls::Use::FormAction)
 }
 
-/// `https://…`, or `http://` on a loopback host (for local testing).
-pub fn acceptable_action(url: &str) -> bool {
-    if let Some(rest) = url.strip_prefix("https://") {
-        return !rest.is_empty() && !rest.starts_with('/');
+/// Provider ids and captcha site keys go into URLs and attributes: letters, digits, `-`, `_`
+/// (and `@`, which formrun uses) only, so an id can never change the host or add a query.
+fn valid_token(s: &str) -> bool {
+    s.len() <= 200
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '@'))
+}
+
+/// Reports a handler without an action, or one the URL policy refuses for posting personal
+/// data (plain http stays `InsecureFormAction`); a refused action is cleared.
+fn check_action(f: &mut Fields<'_>, doc: &Doc, action: &mut String) {
+    let key = if doc.positions.contains_key("url") {
+        "url"
+    } else {
+        "action"
+    };
+    if action.is_empty() {
+        f.problem_at(
+            "provider",
+            Problem::MissingField {
+                field: "action".into(),
+            },
+        );
+        return;
     }
-    url.strip_prefix("http://")
-        .is_some_and(|rest| loopback(rest.split('/').next().unwrap_or("")))
+    let Err(reason) = crate::urls::check(action, crate::urls::Use::FormAction) else {
+        return;
+    };
+    let problem = match reason {
+        crate::urls::Reason::NotHttps => Problem::InsecureFormAction {
+            url: action.clone(),
+        },
+        reason => Problem::UrlRefused(crate::urls::Refused::new(
+            key,
+            action,
+            reason,
+            crate::urls::Use::FormAction,
+        )),
+    };
+    f.problem_at(key, problem);
+    action.clear();
+}
+
+/// A provider id becomes part of the action URL: only a plain token.
+fn check_id(f: &mut Fields<'_>, id: Option<&str>) {
+    if let Some(bad) = id.filter(|id| !valid_token(id)) {
+        f.problem_at(
+            "id",
+            Problem::InvalidSiteValue {
+                field: "id".into(),
+                value: crate::urls::visible(bad),
+                why: "フォームの ID は英数字・-・_ で書いてください（URL の一部になります）".into(),
+            },
+        );
+    }
 }
 
 impl FormsConfig {
@@ -285,28 +332,10 @@ impl Handler {
             "netlify" => action = "/thanks/".into(),
             _ => {}
         }
-        let action_key = if doc.positions.contains_key("url") {
-            "url"
-        } else {
-            "action"
-        };
         if provider != "netlify" && !provider.is_empty() && PROVIDERS.contains(&provider.as_str()) {
-            if action.is_empty() {
-                f.problem_at(
-                    "provider",
-                    Problem::MissingField {
-                        field: "action".into(),
-                    },
-                );
-            } else if !acceptable_action(&action) {
-                f.problem_at(
-                    action_key,
-                    Problem::InsecureFormAction {
-                        url: action.clone(),
-                    },
-                );
-            }
+            check_action(&mut f, doc, &mut action);
         }
+        check_id(&mut f, id.as_deref());
         // Fields: the defaults, changed or extended by `fields:`.
         let mut fields = default_fields();
         if let Some(Node::Seq(items)) = f.node("fields") {
@@ -510,6 +539,16 @@ impl Handler {
             let mut cf = Fields::new(&cdoc, text, file, cdoc.first_line);
             let provider = cf.choice("provider", &CAPTCHAS);
             let sitekey = cf.req_text("sitekey");
+            if let Some(bad) = sitekey.as_ref().filter(|k| !valid_token(k)) {
+                cf.problem_at(
+                    "sitekey",
+                    Problem::InvalidSiteValue {
+                        field: "captcha.sitekey".into(),
+                        value: crate::urls::visible(bad),
+                        why: "サイトキーは英数字・-・_ で書いてください".into(),
+                    },
+                );
+            }
             f.diags.extend(cf.finish(&["provider", "sitekey"]));
             Some(Captcha {
                 provider: provider?.into(),

@@ -29,4 +29,5 @@ pub mod suggest;
 pub mod taxonomy;
 pub mod theme;
 pub mod walk;
+pub mod urls;
 pub mod yaml;

@@ -382,11 +382,12 @@ enum UrlClass {
 }
 
 fn classify(url: &str) -> UrlClass {
+    // One policy for every URL (`crate::urls`): what site.yaml and front matter may not hold,
+    // a body may not link to either.
     if is_dangerous_url(url) {
         return UrlClass::Dangerous;
     }
-    let lower = url.trim().to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+    if crate::urls::is_web(url) {
         return UrlClass::External;
     }
     if has_scheme(url) || url.starts_with('#') {
@@ -407,30 +408,14 @@ fn classify(url: &str) -> UrlClass {
 }
 
 fn has_scheme(url: &str) -> bool {
-    match url.find(':') {
-        Some(i) => {
-            let s = &url[..i];
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-                && !s.contains('/')
-        }
-        None => false,
-    }
+    matches!(crate::urls::scheme(url.trim_matches(' ')), Ok(Some(_)))
 }
 
-/// True for `javascript:`, `vbscript:` and `data:` URLs, however they are disguised with case,
-/// whitespace or control characters (browsers ignore those inside a scheme).
+/// True for every URL the URL policy refuses as a link ([`crate::urls::check`]): schemes other
+/// than http(s), mailto and tel, however disguised (case, whitespace, control or invisible
+/// characters, character references pulldown-cmark decoded), backslashes and `//host`.
 pub fn is_dangerous_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| cleaned.starts_with(s))
+    !crate::urls::allowed(url, crate::urls::Use::Link)
 }
 
 fn anchor(href: &str, title: &str, external: bool) -> String {

@@ -616,18 +616,7 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
             known.extend(["municipality", "prefecture", "website", "contact"]);
             let municipality = f.req_text("municipality").unwrap_or_default();
             let prefecture = read_prefecture(&mut f);
-            let website = f.text("website");
-            if let Some(w) = &website {
-                if !(w.starts_with("https://") || w.starts_with("http://")) {
-                    f.problem_at(
-                        "website",
-                        Problem::WrongType {
-                            field: "website".into(),
-                            expected: crate::diagnostics::Expected::Url,
-                        },
-                    );
-                }
-            }
+            let website = f.url("website", crate::urls::Use::Website);
             let contact = f.text("contact");
             if common.title.is_empty() {
                 common.title = municipality.clone();
@@ -642,7 +631,7 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
     };
     common.updated = f.date("updated");
     common.draft = f.boolean("draft");
-    common.image = f.text("image");
+    common.image = f.url("image", crate::urls::Use::Image);
     common.image_alt = f.text("image_alt");
     common.tags = f.list("tags");
     let ip = f.pos("image");

@@ -1,0 +1,571 @@
+//! The one URL policy. Every URL that can reach an `href`, `src`, `action` or `content` attribute
+//! from `site.yaml`, front matter or a Markdown body is checked by [`check`], so configuration,
+//! front matter and Markdown agree on what is allowed:
+//!
+//! - `http://` and `https://` with a host, `mailto:` and `tel:` (links only), and relative
+//!   references (`/x`, `x/y`, `./x`, `../x`, `#frag`, `?q`);
+//! - anything else is refused: other schemes (`javascript:`, `vbscript:`, `data:`, `file:`,
+//!   `blob:`, unknown ones), however they are disguised.
+//!
+//! The disguises browsers accept are closed by refusing their ingredients instead of trying to
+//! undo them: control and invisible characters anywhere (browsers drop tab and newline inside a
+//! scheme and strip leading C0 characters), backslashes (browsers read `\` as `/`, so
+//! `/\evil.example` is `//evil.example`), a scheme written with percent escapes or character
+//! references (`%6Aavascript:`, `&#x6A;avascript:` — entities in YAML are not decoded, so they
+//! could only be an attempt), a full-width colon (`https：//`, an IME slip), and a scheme
+//! whose letters are not a scheme's (`java script:`). Mixed case is lowered before comparing.
+//!
+//! Protocol-relative URLs (`//host/x`) are refused: they take the scheme of the page, so the same
+//! link is plain `http` on an `http` preview and is resolved differently in feeds and social
+//! cards; in a field meant for a site path, `//images/x.png` is a typo that silently points at
+//! a host called `images`. Writing `https://host/x` says what is meant.
+//!
+//! This module only decides; callers report a refusal as [`crate::diagnostics::Problem`] with
+//! the file, line and column, and the texts for people live here in [`Refused`].
+
+use crate::diagnostics::Lang;
+
+/// Where a URL is used; decides which schemes are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Use {
+    /// `<a href>`: http(s), mailto, tel, relative.
+    Link,
+    /// `<img src>`, `og:image`: http(s) or relative.
+    Image,
+    /// A page on another site (a municipality's official site): an absolute http(s) URL.
+    Website,
+    /// Where a form posts, or the page a form button opens or embeds: `https://` (plain
+    /// `http://` only on a loopback host, for testing). Personal data travels there.
+    FormAction,
+}
+
+/// Why a URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// A control or invisible character (tab, newline, U+0001, zero-width space, full-width
+    /// space…); `char` is the first one.
+    Invisible(char),
+    /// A backslash, which browsers read as `/`.
+    Backslash,
+    /// `//host/…` without a scheme.
+    ProtocolRelative,
+    /// A scheme that is not allowed here (`javascript`, `data`, `file`, an unknown one, or
+    /// `mailto` where an image is expected). Lowercased.
+    Scheme(String),
+    /// Something before a colon that is not a scheme, or a scheme hidden behind percent escapes,
+    /// character references or a full-width colon. The text as written.
+    Disguised(String),
+    /// `https:` without `//host`.
+    NoHost,
+    /// A relative path where an absolute `https://` URL is needed.
+    NotAbsolute,
+    /// A form action that is not https (nor http on a loopback host).
+    NotHttps,
+}
+
+/// A refused URL, as a content problem: the field it was in, the URL, why, and where it was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub field: String,
+    pub url: String,
+    pub reason: Reason,
+    pub usage: Use,
+}
+
+/// Checks `url` for `usage`. `Ok` means it may be written into an attribute as it is (escaped).
+pub fn check(url: &str, usage: Use) -> Result<(), Reason> {
+    if let Some(c) = url.chars().find(|&c| is_invisible(c)) {
+        return Err(Reason::Invisible(c));
+    }
+    let u = url.trim_matches(' ');
+    if u.contains('\\') {
+        return Err(Reason::Backslash);
+    }
+    match scheme(u)? {
+        None => {
+            if u.starts_with("//") {
+                return Err(Reason::ProtocolRelative);
+            }
+            match usage {
+                Use::Link | Use::Image => Ok(()),
+                Use::Website => Err(Reason::NotAbsolute),
+                Use::FormAction => Err(Reason::NotHttps),
+            }
+        }
+        Some(s) => {
+            let rest = &u[s.len() + 1..];
+            match (s.as_str(), usage) {
+                ("https", _) => web_host(rest).map(|_| ()),
+                ("http", Use::FormAction) => match loopback(web_host(rest)?) {
+                    true => Ok(()),
+                    false => Err(Reason::NotHttps),
+                },
+                ("http", _) => web_host(rest).map(|_| ()),
+                ("mailto" | "tel", Use::Link) => Ok(()),
+                _ => Err(Reason::Scheme(s)),
+            }
+        }
+    }
+}
+
+/// True when `url` passes [`check`] for `usage`.
+pub fn allowed(url: &str, usage: Use) -> bool {
+    check(url, usage).is_ok()
+}
+
+/// True for an allowed `http://` or `https://` URL (an external link).
+pub fn is_web(url: &str) -> bool {
+    allowed(url, Use::Link)
+        && matches!(scheme(url.trim_matches(' ')), Ok(Some(s)) if s == "http" || s == "https")
+}
+
+/// The scheme of `url`, lowercased, when it has one. `Err` when the text before the first colon
+/// is not a scheme, or a colon is hidden (`%3A`, `&#58;`, `&#x6A;avascript:`, `：`), so the URL
+/// means different things to different readers.
+pub fn scheme(url: &str) -> Result<Option<String>, Reason> {
+    let head = head(url);
+    match head.find(':') {
+        Some(i) => {
+            let s = &head[..i];
+            let mut chars = s.chars();
+            let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            if valid {
+                Ok(Some(s.to_ascii_lowercase()))
+            } else {
+                Err(Reason::Disguised(head.to_string()))
+            }
+        }
+        None if hides_colon(url) => Err(Reason::Disguised(head_of_decoded(url))),
+        None => Ok(None),
+    }
+}
+
+/// The part of a URL before its first `/`, `?` or `#`: where a scheme would be.
+fn head(url: &str) -> &str {
+    &url[..url.find(['/', '?', '#']).unwrap_or(url.len())]
+}
+
+/// True when some reader — a browser decoding character references, a server decoding percent
+/// escapes, a person reading a full-width colon — would see a colon before the first `/?#`.
+fn hides_colon(url: &str) -> bool {
+    let decoded = decode(url);
+    head(&decoded).contains([':', '：', '﹕', '︓'])
+}
+
+fn head_of_decoded(url: &str) -> String {
+    let d = decode(url);
+    let h = head(&d);
+    let end = h.find(':').map_or(h.len(), |i| i + 1);
+    h[..end].to_string()
+}
+
+/// Decodes `%HH`, `&#NN;`, `&#xHH;` (the `;` optional, as browsers allow) and `&colon;`,
+/// repeatedly until nothing changes (so `&#38;#58;` is seen as well), at most a few rounds.
+fn decode(url: &str) -> String {
+    let mut cur = url.to_string();
+    for _ in 0..4 {
+        let next = decode_once(&cur);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn decode_once(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if let Some((ch, used)) = escape_at(rest) {
+            out.push(ch);
+            rest = &rest[used..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// The character an escape at the start of `s` stands for, and the escape's length in bytes.
+fn escape_at(s: &str) -> Option<(char, usize)> {
+    let b = s.as_bytes();
+    if b.first() == Some(&b'%') {
+        let hex = b
+            .get(1..3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+        let v = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+        return v.is_ascii().then_some((v as char, 3));
+    }
+    if s.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("&colon;"))
+    {
+        return Some((':', 7));
+    }
+    let body = s.strip_prefix("&#")?;
+    let (digits, radix, skip) = match body.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16, 3),
+        None => (body, 10, 2),
+    };
+    let end = digits
+        .find(|c: char| !c.is_digit(radix))
+        .unwrap_or(digits.len());
+    if end == 0 || end > 8 {
+        return None;
+    }
+    let ch = char::from_u32(u32::from_str_radix(&digits[..end], radix).ok()?)?;
+    let semi = usize::from(digits[end..].starts_with(';'));
+    Some((ch, skip + end + semi))
+}
+
+/// The host of `//host/…` after an http(s) scheme.
+fn web_host(rest: &str) -> Result<&str, Reason> {
+    let Some(after) = rest.strip_prefix("//") else {
+        return Err(Reason::NoHost);
+    };
+    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+    let host = authority.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') || host.contains(' ') {
+        return Err(Reason::NoHost);
+    }
+    Ok(host)
+}
+
+fn loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().map_or("", |h| h),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1"
+    )
+}
+
+/// Characters that never belong in a URL and that browsers (or readers) skip or hide: controls
+/// (C0, DEL, C1 — tab and newline included), whitespace other than the ASCII space, and
+/// invisible formatting characters (soft hyphen, zero-width, bidi controls, BOM).
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+            | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// `url` with control and invisible characters shown as `\u{…}`, so a message never carries
+/// them to a terminal or a CI log.
+pub fn visible(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Refused {
+    pub fn new(field: &str, url: &str, reason: Reason, usage: Use) -> Refused {
+        Refused {
+            field: field.to_string(),
+            url: url.to_string(),
+            reason,
+            usage,
+        }
+    }
+
+    /// One sentence: what is wrong.
+    pub fn message(&self, lang: Lang) -> String {
+        let (f, u) = (&self.field, visible(&self.url));
+        let ja = lang == Lang::Ja;
+        match &self.reason {
+            Reason::Invisible(c) if ja => format!(
+                "「{f}」の URL「{u}」に制御文字または見えない文字（U+{:04X}）が含まれています",
+                *c as u32
+            ),
+            Reason::Invisible(c) => format!(
+                "`{f}`: the URL `{u}` contains a control or invisible character (U+{:04X})",
+                *c as u32
+            ),
+            Reason::Backslash if ja => {
+                format!("「{f}」の URL「{u}」にバックスラッシュ（\\）が含まれています")
+            }
+            Reason::Backslash => format!("`{f}`: the URL `{u}` contains a backslash (\\)"),
+            Reason::ProtocolRelative if ja => {
+                format!(
+                    "「{f}」の URL「{u}」は // で始まっています（スキームのない URL は使えません）"
+                )
+            }
+            Reason::ProtocolRelative => {
+                format!("`{f}`: the URL `{u}` starts with // (a URL without a scheme)")
+            }
+            Reason::Scheme(s) if ja => {
+                format!("「{f}」には「{s}:」で始まる URL は使えません（{u}）")
+            }
+            Reason::Scheme(s) => format!("`{f}` cannot be a `{s}:` URL (`{u}`)"),
+            Reason::Disguised(h) if ja => format!(
+                "「{f}」の URL「{u}」の先頭「{}」は正しい URL の形ではありません",
+                visible(h)
+            ),
+            Reason::Disguised(h) => format!(
+                "`{f}`: the URL `{u}` does not start like a URL (`{}`)",
+                visible(h)
+            ),
+            Reason::NoHost if ja => format!("「{f}」の URL「{u}」にホスト名がありません"),
+            Reason::NoHost => format!("`{f}`: the URL `{u}` has no host name"),
+            Reason::NotAbsolute if ja => {
+                format!("「{f}」には https:// で始まる URL を書いてください（{u}）")
+            }
+            Reason::NotAbsolute => format!("`{f}` must be a URL starting with https:// (`{u}`)"),
+            Reason::NotHttps if ja => format!("「{f}」の送信先「{u}」は https:// ではありません"),
+            Reason::NotHttps => format!("`{f}`: the form action `{u}` is not https://"),
+        }
+    }
+
+    /// What to write instead.
+    pub fn help(&self, lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
+        let what = allowed_help(self.usage, lang);
+        match &self.reason {
+            Reason::Invisible(_) if ja => format!("URL を半角で書き直し、タブ・改行・全角スペースなどの見えない文字を取り除いてください。{what}"),
+            Reason::Invisible(_) => format!("retype the URL without tabs, line breaks or invisible characters. {what}"),
+            Reason::Backslash if ja => format!("区切りには / を使ってください（ブラウザは \\ を / と読むため、別のサイトを指してしまいます）。{what}"),
+            Reason::Backslash => format!("use / as the separator (browsers read \\ as /, which can point at another site). {what}"),
+            Reason::ProtocolRelative if ja => format!("ほかのサイトは https:// から書き（例: https://example.jp/）、このサイトのページは / 1つで始めてください（例: /about/）。{what}"),
+            Reason::ProtocolRelative => format!("write other sites with https:// (e.g. https://example.jp/) and pages of this site with a single / (e.g. /about/). {what}"),
+            Reason::Disguised(_) if ja => format!("コロン（:）は半角で、URL は https:// などから始めてください。「:」を含むサイト内のパスは ./ から書きます（例: ./a:b/）。{what}"),
+            Reason::Disguised(_) => format!("write the colon as a plain `:` and start with https:// or similar; a site path containing `:` starts with ./ (e.g. ./a:b/). {what}"),
+            Reason::NoHost if ja => format!("https://example.jp/ のように、// の後にホスト名を書いてください。{what}"),
+            Reason::NoHost => format!("write the host name after //, e.g. https://example.jp/. {what}"),
+            _ => what,
+        }
+    }
+}
+
+/// What may be written for `usage`, as one sentence.
+fn allowed_help(usage: Use, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let s = match usage {
+        Use::Link if ja => "使える URL: https://・http://・mailto:・tel: と、このサイトのパス（/challenges/、../about/、#見出し など）",
+        Use::Link => "allowed: https://, http://, mailto:, tel: and paths of this site (/challenges/, ../about/, #heading)",
+        Use::Image if ja => "画像は https:// の URL か、このサイトの画像のパス（/images/ogp.png、photo.jpg など）で書いてください",
+        Use::Image => "an image is an https:// URL or a path of this site (/images/ogp.png, photo.jpg)",
+        Use::Website if ja => "https:// で始まる URL を書いてください（例: https://www.town.example.lg.jp/）",
+        Use::Website => "write a URL starting with https:// (e.g. https://www.town.example.lg.jp/)",
+        Use::FormAction if ja => "個人情報を送るので https:// の URL にしてください（http:// はテスト用に localhost・127.0.0.1 だけ使えます）",
+        Use::FormAction => "personal data must travel over https:// (http:// only for localhost or 127.0.0.1 while testing)",
+    };
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: [&str; 30] = [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "  javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "\u{0001}javascript:alert(1)",
+        "\u{200B}javascript:alert(1)",
+        "java\u{200B}script:alert(1)",
+        "\u{3000}javascript:alert(1)",
+        "javascript\u{00A0}:alert(1)",
+        "&#x6A;avascript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "javascript&#58;alert(1)",
+        "javascript&#x3A;alert(1)",
+        "javascript&colon;alert(1)",
+        "%6Aavascript:alert(1)",
+        "javascript%3Aalert(1)",
+        "javascript：alert(1)",
+        "java script:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "DATA:image/svg+xml;base64,PHN2Zz4=",
+        "file:///etc/passwd",
+        "blob:https://example.jp/uuid",
+        "filesystem:https://example.jp/x",
+        "intent://x#Intent;end",
+        "\\\\evil.example/x",
+        "/\\evil.example/x",
+        "//evil.example/x",
+        "https:evil.example",
+    ];
+
+    #[test]
+    fn hostile_urls_are_refused_for_every_use() {
+        for url in HOSTILE {
+            for usage in [Use::Link, Use::Image, Use::Website, Use::FormAction] {
+                assert!(check(url, usage).is_err(), "{url:?} passed as {usage:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn allowed_links() {
+        for url in [
+            "https://example.jp/",
+            "HTTPS://EXAMPLE.JP/a?b=c#d",
+            "http://example.jp",
+            "mailto:info@example.jp",
+            "tel:0120-000-000",
+            "/challenges/",
+            "challenges/a/",
+            "./photo.jpg",
+            "../cases/",
+            "#見出し",
+            "?q=観光",
+            "",
+            "/a b/",
+            "./a:b/",
+            "https://example.jp/javascript:alert(1)",
+            "https://example.jp/?u=javascript:x",
+            "/themes/観光/",
+        ] {
+            assert_eq!(check(url, Use::Link), Ok(()), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn each_use_has_its_own_schemes() {
+        assert_eq!(
+            check("mailto:a@example.jp", Use::Image),
+            Err(Reason::Scheme("mailto".into()))
+        );
+        assert_eq!(check("/images/a.png", Use::Image), Ok(()));
+        assert_eq!(check("/town/", Use::Website), Err(Reason::NotAbsolute));
+        assert_eq!(check("https://town.example.lg.jp/", Use::Website), Ok(()));
+        assert_eq!(
+            check("tel:000", Use::Website),
+            Err(Reason::Scheme("tel".into()))
+        );
+    }
+
+    #[test]
+    fn form_actions_are_https_or_loopback_http() {
+        for ok in [
+            "https://formspree.io/f/x",
+            "http://127.0.0.1:8080/submit",
+            "http://localhost/submit",
+            "http://[::1]:9000/",
+            "HTTP://LOCALHOST/",
+        ] {
+            assert_eq!(check(ok, Use::FormAction), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://example.jp/submit",
+            "http://localhost.evil.example/",
+            "http://127.0.0.1.evil.example/",
+            "/submit",
+        ] {
+            assert_eq!(check(bad, Use::FormAction), Err(Reason::NotHttps), "{bad}");
+        }
+        assert_eq!(
+            check("https:///nohost", Use::FormAction),
+            Err(Reason::NoHost)
+        );
+        assert!(check("javascript:alert(1)", Use::FormAction).is_err());
+    }
+
+    #[test]
+    fn reasons_name_the_disguise() {
+        assert_eq!(
+            check("java\tscript:x", Use::Link),
+            Err(Reason::Invisible('\t'))
+        );
+        assert_eq!(check("/\\evil.example", Use::Link), Err(Reason::Backslash));
+        assert_eq!(
+            check("//evil.example", Use::Link),
+            Err(Reason::ProtocolRelative)
+        );
+        assert_eq!(
+            check("JaVaScRiPt:x", Use::Link),
+            Err(Reason::Scheme("javascript".into()))
+        );
+        assert_eq!(
+            check("%6Aavascript:x", Use::Link),
+            Err(Reason::Disguised("%6Aavascript:x".into()))
+        );
+        assert_eq!(
+            check("&#x6A;avascript:x", Use::Link),
+            Err(Reason::Disguised("javascript:".into()))
+        );
+        assert_eq!(
+            check("javascript&#38;#58;x", Use::Link),
+            Err(Reason::Disguised("javascript:".into()))
+        );
+        assert_eq!(
+            check("https：//example.jp/", Use::Link),
+            Err(Reason::Disguised("https：".into()))
+        );
+    }
+
+    #[test]
+    fn truncated_escapes_and_multibyte_text_never_panic() {
+        let parts = [
+            "%",
+            "%3",
+            "%e3",
+            "&#",
+            "&#x",
+            "&#58",
+            "&colon",
+            "&COLON;",
+            "：",
+            "見",
+            ":",
+            "/",
+            "?",
+            "#",
+            "x",
+            "\u{1F600}",
+            "&",
+            "\u{0}",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let url = format!("{a}{b}{c}");
+                    for usage in [Use::Link, Use::Image, Use::Website, Use::FormAction] {
+                        let _ = check(&url, usage);
+                    }
+                    let _ = visible(&url);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn web_urls_are_recognised() {
+        assert!(is_web("https://example.jp/"));
+        assert!(is_web("HTTP://example.jp/"));
+        assert!(!is_web("//example.jp/"));
+        assert!(!is_web("/a/"));
+        assert!(!is_web("mailto:a@example.jp"));
+    }
+
+    #[test]
+    fn messages_never_carry_control_characters() {
+        let r = Refused::new(
+            "menu",
+            "\u{1b}[31mjavascript:x",
+            Reason::Invisible('\u{1b}'),
+            Use::Link,
+        );
+        for lang in [Lang::Ja, Lang::En] {
+            let m = r.message(lang);
+            assert!(!m.chars().any(char::is_control), "{m:?}");
+            assert!(m.contains("\\u{001B}"), "{m}");
+            assert!(!r.help(lang).is_empty());
+        }
+    }
+}
