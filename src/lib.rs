@@ -28,4 +28,5 @@ pub mod structured;
 pub mod suggest;
 pub mod taxonomy;
 pub mod theme;
+pub mod unicode;
 pub mod yaml;
