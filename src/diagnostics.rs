@@ -6,7 +6,10 @@
 //! how to explain itself and how to fix it. Nothing here prints: callers decide where text goes.
 
 use std::fmt::Write as _;
+
+mod text;
 use std::path::{Path, PathBuf};
+pub use text::TextProblem;
 
 /// Language of messages for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,6 +157,9 @@ pub enum Problem {
         url: String,
     },
     NoPrivacyPage,
+    // hardening: text
+    /// Odd or hostile text: control characters, sizes, path lengths (see `text`).
+    Text(TextProblem),
 }
 
 impl Problem {
@@ -377,6 +383,8 @@ impl Problem {
                     format!("the file cannot be read ({detail})")
                 }
             }
+            // hardening: text
+            Text(p) => p.message(lang),
             Template { detail } => {
                 if ja {
                     format!("テンプレートの処理に失敗しました: {detail}")
@@ -579,6 +587,8 @@ impl Problem {
                     "check that the file can be read".into()
                 }
             }
+            // hardening: text
+            Text(p) => return Some(p.help(lang)),
             InvalidSiteValue { .. } | Template { .. } => return None,
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()

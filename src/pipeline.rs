@@ -253,7 +253,8 @@ pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<
             let dest = crate::render::out_path(&site.config, &p.url);
             let dest_dir = dest.trim_end_matches("index.html");
             for a in &p.assets {
-                let rel = a.to_string_lossy().replace('\\', "/");
+                // Published under the NFC name pages link to; read under the name on disk.
+                let rel = crate::unicode::nfc_string(a.to_string_lossy().replace('\\', "/"));
                 sink.copy(&format!("{dest_dir}{rel}"), &root.join(b).join(a))?;
             }
         }
@@ -275,7 +276,7 @@ pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<
                 if rel.split('/').any(|c| c.starts_with('.')) && !rel.starts_with(".well-known/") {
                     continue;
                 }
-                sink.copy(&rel, e.path())?;
+                sink.copy(&crate::unicode::nfc(&rel), e.path())?;
             }
         }
     }

@@ -6,7 +6,7 @@
 //! every field-level problem, and it lets validation report all problems of a file at once
 //! instead of serde's first-error-wins. Syntax errors keep libyaml's own position.
 
-use crate::diagnostics::Problem;
+use crate::diagnostics::{Problem, TextProblem};
 use std::collections::HashMap;
 
 /// Largest front matter accepted; anything bigger is a mistake (or an attack).
@@ -56,6 +56,20 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// Position of `path`, or of its nearest ancestor with a known position.
+    pub fn nearest_pos(&self, path: &str) -> Pos {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return *pos;
+            }
+            match p.rsplit_once('.') {
+                Some((parent, _)) => p = parent,
+                None => return self.pos(p),
+            }
+        }
+    }
+
     pub fn pos(&self, path: &str) -> Pos {
         self.positions.get(path).copied().unwrap_or(Pos {
             line: self.first_line,
@@ -140,6 +154,19 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             },
         });
     }
+    // Every caller normalises its file on read; this catches any other YAML text too.
+    let src = &*crate::unicode::nfc(src);
+    if let Some((offset, c)) = crate::unicode::find_forbidden(src) {
+        // libyaml refuses raw control characters too, but without saying which or where.
+        let before = &src[..offset];
+        return Err(YamlError {
+            line: first_line + before.matches('\n').count(),
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            problem: Problem::Text(TextProblem::ControlCharacter {
+                code_point: crate::unicode::code_point(c),
+            }),
+        });
+    }
     if src.trim().is_empty() {
         return Ok(Doc {
             first_line,
@@ -182,11 +209,43 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             })
         }
     };
-    Ok(Doc {
+    let doc = Doc {
         entries,
         positions: key_positions(src, first_line),
         first_line,
-    })
+    };
+    // Escapes (`"\v"`, `"\x01"`, `"\uFFFE"`) decode to characters the raw scan cannot see.
+    for (key, node) in &doc.entries {
+        if let Some((path, c)) = forbidden_in(key, node) {
+            let pos = doc.nearest_pos(&path);
+            return Err(YamlError {
+                line: pos.line,
+                column: pos.value_col,
+                problem: Problem::Text(TextProblem::ControlCharacter {
+                    code_point: crate::unicode::code_point(c),
+                }),
+            });
+        }
+    }
+    Ok(doc)
+}
+
+/// The dotted path and the first forbidden character in a key or value of `node`.
+fn forbidden_in(path: &str, node: &Node) -> Option<(String, char)> {
+    let bad = crate::unicode::find_forbidden;
+    match node {
+        Node::Str(s) => bad(s).map(|(_, c)| (path.to_string(), c)),
+        Node::Seq(items) => items.iter().find_map(|n| forbidden_in(path, n)),
+        Node::Map(entries) => entries.iter().find_map(|(k, v)| {
+            let sub = format!("{path}.{k}");
+            match bad(k) {
+                Some((_, c)) => Some((sub, c)),
+                None => forbidden_in(&sub, v),
+            }
+        }),
+        _ => None,
+    }
+    .or_else(|| bad(path).map(|(_, c)| (path.to_string(), c)))
 }
 
 /// Splits libyaml's "PROBLEM at line L column C, CONTEXT at line L2 column C2" into a text
@@ -241,7 +300,7 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
             Some(i) => Node::Int(i),
             None => Node::Float(n.as_f64().unwrap_or(0.0)),
         },
-        V::String(s) => Node::Str(s),
+        V::String(s) => Node::Str(crate::unicode::nfc_string(s)),
         V::Sequence(s) => Node::Seq(
             s.into_iter()
                 .map(|x| convert(x, depth + 1))
@@ -251,7 +310,7 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
             let mut out = Vec::with_capacity(m.len());
             for (k, v) in m {
                 let key = match k {
-                    V::String(s) => s,
+                    V::String(s) => crate::unicode::nfc_string(s),
                     V::Number(n) => n.to_string(),
                     V::Bool(b) => b.to_string(),
                     _ => return Err(Problem::FrontMatterNotMapping),
@@ -427,6 +486,64 @@ mod tests {
             Node::Seq(vec![Node::Str("観光".into()), Node::Str("農業".into())])
         );
         assert_eq!(doc.entries[3].1, Node::Null);
+    }
+
+    #[test]
+    fn raw_control_character_is_named_with_its_position() {
+        let e = parse_mapping("title: a\nsummary: 改行\u{B}あり\n", 2).unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.problem),
+            (
+                3,
+                12,
+                Problem::Text(TextProblem::ControlCharacter {
+                    code_point: "U+000B".into()
+                })
+            )
+        );
+    }
+
+    #[test]
+    fn escaped_control_characters_are_refused_at_their_key() {
+        for (src, line) in [
+            ("title: a\nsummary: \"x\\vy\"\n", 3),
+            ("title: a\ntags: [ok, \"\\x01\"]\n", 3),
+            ("forms:\n  handlers:\n    a:\n      id: \"\\uFFFE\"\n", 5),
+            ("\"\\x07\": 1\n", 2),
+        ] {
+            let e = parse_mapping(src, 2).unwrap_err();
+            assert!(
+                matches!(
+                    e.problem,
+                    Problem::Text(TextProblem::ControlCharacter { .. })
+                ),
+                "{src}: {e:?}"
+            );
+            assert_eq!(e.line, line, "{src}");
+        }
+    }
+
+    #[test]
+    fn keys_and_values_are_nfc() {
+        let doc =
+            parse_mapping("themes: [か\u{3099}っこう]\nsummary: \"ハ\\u309Aン\"\n", 1).unwrap();
+        assert_eq!(
+            doc.entries[0].1,
+            Node::Seq(vec![Node::Str("がっこう".into())])
+        );
+        assert_eq!(doc.entries[1].1, Node::Str("パン".into()));
+    }
+
+    #[test]
+    fn deep_nesting_is_still_refused() {
+        let src = format!("a: {}1{}\n", "[".repeat(200), "]".repeat(200));
+        let e = parse_mapping(&src, 2).unwrap_err();
+        assert_eq!(e.problem, Problem::YamlTooComplex);
+        let src = format!("a: {}1{}\n", "[".repeat(40), "]".repeat(40));
+        assert_eq!(
+            parse_mapping(&src, 2).unwrap_err().problem,
+            Problem::YamlTooComplex
+        );
     }
 
     #[test]
