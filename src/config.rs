@@ -2,7 +2,7 @@
 //! value is checked, and all problems are reported together.
 
 use crate::date;
-use crate::diagnostics::{Diagnostic, Expected, Problem};
+use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
 use crate::fields::Fields;
 use crate::yaml::{self, Node};
 use std::path::Path;
@@ -110,11 +110,18 @@ impl Config {
     /// Reads `root/site.yaml`. I/O problems and content problems both come back as diagnostics.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join("site.yaml");
-        let text = match std::fs::read(&path) {
-            Ok(b) => match String::from_utf8(b) {
+        let limit = crate::content::MAX_FILE_BYTES;
+        let text = match crate::content::read_limited(&path, limit) {
+            Ok(Some(b)) => match String::from_utf8(b) {
                 Ok(t) => t,
                 Err(_) => return Err(vec![Diagnostic::error("site.yaml", Problem::NotUtf8)]),
             },
+            Ok(None) => {
+                let problem = Problem::Text(TextProblem::FileTooLarge {
+                    limit_mib: limit >> 20,
+                });
+                return Err(vec![Diagnostic::error("site.yaml", problem)]);
+            }
             Err(_) => {
                 return Err(vec![Diagnostic::error(
                     "site.yaml",
@@ -125,8 +132,13 @@ impl Config {
         Config::parse(&text)
     }
 
-    /// Parses the text of a site.yaml.
+    /// Parses the text of a site.yaml. The text is normalised to NFC first (see
+    /// [`crate::unicode::nfc`]), so every value, and every position, is in NFC.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse_nfc(&crate::unicode::nfc(text))
+    }
+
+    fn parse_nfc(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let file = Path::new("site.yaml");
         let doc = yaml::parse_mapping(text.trim_start_matches('\u{feff}'), 1)
             .map_err(|e| vec![Diagnostic::error(file, e.problem).at(text, e.line, e.column)])?;
@@ -534,6 +546,35 @@ mod tests {
             "{e:?}"
         );
         assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");
+    }
+
+    #[test]
+    fn site_yaml_is_read_as_nfc() {
+        let c = Config::parse(
+            "title: か\u{3099}っこう\nbase_url: https://e.jp/\norganization: \"ハ\\u309A\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (c.title.as_str(), c.organization.as_str()),
+            ("がっこう", "パ")
+        );
+    }
+
+    #[test]
+    fn control_characters_in_site_yaml_are_refused_with_their_position() {
+        let e = Config::parse("title: t\nbase_url: https://e.jp/\ndescription: 町の\u{1}紹介\n")
+            .unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (3, 16), "{e:?}");
+        assert_eq!(
+            e[0].problem,
+            Problem::Text(TextProblem::ControlCharacter {
+                code_point: "U+0001".into()
+            })
+        );
+        assert!(e[0]
+            .problem
+            .message(crate::diagnostics::Lang::Ja)
+            .contains("U+0001"));
     }
 
     #[test]

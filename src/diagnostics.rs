@@ -6,7 +6,10 @@
 //! how to explain itself and how to fix it. Nothing here prints: callers decide where text goes.
 
 use std::fmt::Write as _;
+
+mod text;
 use std::path::{Path, PathBuf};
+pub use text::TextProblem;
 
 // hardening: output
 mod entry;
@@ -166,6 +169,9 @@ pub enum Problem {
     // hardening: urls
     /// A URL from site.yaml or front matter that the URL policy (`crate::urls`) refuses.
     UrlRefused(crate::urls::Refused),
+    // hardening: text
+    /// Odd or hostile text: control characters, sizes, path lengths (see `text`).
+    Text(TextProblem),
 }
 
 impl Problem {
@@ -394,6 +400,8 @@ impl Problem {
             Entry { issue } => issue.message(lang),
             // hardening: urls
             UrlRefused(r) => r.message(lang),
+            // hardening: text
+            Text(p) => p.message(lang),
             Template { detail } => {
                 if ja {
                     format!("テンプレートの処理に失敗しました: {detail}")
@@ -598,6 +606,8 @@ impl Problem {
             }
             // hardening: output
             Entry { issue } => issue.help(lang),
+            // hardening: text
+            Text(p) => return Some(p.help(lang)),
             InvalidSiteValue { .. } | Template { .. } => return None,
             // hardening: urls
             UrlRefused(r) => r.help(lang),

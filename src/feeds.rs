@@ -2,11 +2,64 @@
 //! and `robots.txt`. Written directly (not through templates) so their escaping and dates are
 //! right by construction.
 
-use crate::content::{Extra, Kind};
-use crate::markdown::escape;
+use crate::content::{DeclaredStatus, Extra, Kind};
+use crate::date::DateTime;
 use crate::output::OutputFile;
-use crate::site::{Page, Site};
+use crate::site::{Page, Site, Status};
 use std::fmt::Write as _;
+
+/// The one escaping function of the XML writers: markup characters escaped, and characters
+/// XML 1.0 does not allow dropped. Sources are cleaned on read (`content`, `yaml`), but text
+/// also comes from Markdown (`&#11;` decodes to U+000B) and from code; one bad character makes
+/// the whole feed unreadable, so nothing reaches the XML unchecked.
+pub fn xml(s: &str) -> String {
+    if s.chars().all(crate::unicode::is_xml_char) {
+        return crate::markdown::escape(s);
+    }
+    let clean: String = s
+        .chars()
+        .filter(|&c| crate::unicode::is_xml_char(c))
+        .collect();
+    crate::markdown::escape(&clean)
+}
+
+/// When a page last changed, as feeds and the sitemap report it: `updated` (else `date`), or
+/// for a closed challenge the moment it closed when that is later, so closing shows as an
+/// update. Closed by deadline: the end of the deadline day. Closed by `status: closed`: its
+/// `updated` date (not older than `date`); without one, the end of a passed deadline, else the
+/// build date (`content` warns staff to write `updated:`). Deterministic for the same sources
+/// and build date.
+pub fn last_modified(site: &Site, p: &Page) -> Option<DateTime> {
+    let tz = site.config.timezone;
+    let base = p.common.updated.or(p.common.date);
+    let Extra::Challenge(c) = &p.extra else {
+        return base;
+    };
+    if p.status != Some(Status::Closed) {
+        return base;
+    }
+    let dated_update = p
+        .common
+        .updated
+        .filter(|u| p.common.date.is_none_or(|d| u.unix(tz) >= d.unix(tz)));
+    let deadline_end = p
+        .deadline(tz)
+        .filter(|d| *d < site.today)
+        .map(|date| DateTime {
+            date,
+            time: Some(86_399),
+            offset: Some(tz),
+        });
+    let closed_at = match (c.status, dated_update, deadline_end) {
+        (Some(DeclaredStatus::Closed), Some(u), _) => u,
+        (_, _, Some(end)) => end,
+        _ => site.now,
+    };
+    Some(match base {
+        Some(b) if b.unix(tz) >= closed_at.unix(tz) => b,
+        _ => closed_at,
+    })
+}
 
 /// Atom feed of one section (or of every section when `kind` is None), newest first.
 pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
@@ -68,17 +121,10 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
         )
     });
     pages.truncate(c.feed_limit);
-    let updated_of = |p: &Page| {
-        p.common
-            .updated
-            .or(p.common.date)
-            .map(|d| d.unix(tz))
-            .unwrap_or(0)
-    };
     let feed_updated = pages
         .iter()
-        .max_by_key(|p| updated_of(p))
-        .and_then(|p| p.common.updated.or(p.common.date))
+        .filter_map(|p| last_modified(site, p))
+        .max_by_key(|d| d.unix(tz))
         .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
     let self_url = c.absolute(&format!("{}{path}", c.base_path));
     let mut x = String::with_capacity(4096 + pages.len() * 2048);
@@ -86,28 +132,28 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
     let _ = writeln!(
         x,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        escape(&c.language)
+        xml(&c.language)
     );
-    let _ = writeln!(x, "  <title>{}</title>", escape(title));
+    let _ = writeln!(x, "  <title>{}</title>", xml(title));
     if !c.description.is_empty() {
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", escape(&c.description));
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml(&c.description));
     }
-    let _ = writeln!(x, "  <id>{}</id>", escape(&c.absolute(alternate)));
+    let _ = writeln!(x, "  <id>{}</id>", xml(&c.absolute(alternate)));
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape(&self_url)
+        xml(&self_url)
     );
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&c.absolute(alternate))
+        xml(&c.absolute(alternate))
     );
     let _ = writeln!(x, "  <updated>{feed_updated}</updated>");
     let _ = writeln!(
         x,
         "  <author><name>{}</name></author>",
-        escape(&c.organization)
+        xml(&c.organization)
     );
     let _ = writeln!(
         x,
@@ -120,18 +166,15 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
             .common
             .date
             .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
-        let updated = p
-            .common
-            .updated
-            .map_or_else(|| published.clone(), |d| d.rfc3339(tz));
+        let updated = last_modified(site, p).map_or_else(|| published.clone(), |d| d.rfc3339(tz));
         x.push_str("  <entry>\n");
-        let _ = writeln!(x, "    <title>{}</title>", escape(&entry_title(p)));
+        let _ = writeln!(x, "    <title>{}</title>", xml(&entry_title(p)));
         let _ = writeln!(
             x,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            escape(&link)
+            xml(&link)
         );
-        let _ = writeln!(x, "    <id>{}</id>", escape(&link));
+        let _ = writeln!(x, "    <id>{}</id>", xml(&link));
         let _ = writeln!(x, "    <published>{published}</published>");
         let _ = writeln!(x, "    <updated>{updated}</updated>");
         let author = match &p.extra {
@@ -147,7 +190,7 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
         let _ = writeln!(
             x,
             "    <author><name>{}</name></author>",
-            escape(&author.unwrap_or_else(|| c.organization.clone()))
+            xml(&author.unwrap_or_else(|| c.organization.clone()))
         );
         let _ = writeln!(
             x,
@@ -161,14 +204,14 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
             _ => &[],
         };
         for t in themes.iter().chain(&p.common.tags) {
-            let _ = writeln!(x, "    <category term=\"{}\"/>", escape(t));
+            let _ = writeln!(x, "    <category term=\"{}\"/>", xml(t));
         }
-        let _ = writeln!(x, "    <summary>{}</summary>", escape(&p.summary));
+        let _ = writeln!(x, "    <summary>{}</summary>", xml(&p.summary));
         let _ = writeln!(
             x,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-            escape(&link),
-            escape(&p.body.html)
+            xml(&link),
+            xml(&p.body.html)
         );
         x.push_str("  </entry>\n");
     }
@@ -200,9 +243,9 @@ pub fn sitemap(site: &Site, mut urls: Vec<(String, Option<String>)>) -> OutputFi
     let mut x = String::with_capacity(128 + urls.len() * 120);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (u, lastmod) in urls {
-        let _ = write!(x, "  <url><loc>{}</loc>", escape(&site.config.absolute(&u)));
+        let _ = write!(x, "  <url><loc>{}</loc>", xml(&site.config.absolute(&u)));
         if let Some(m) = lastmod {
-            let _ = write!(x, "<lastmod>{m}</lastmod>");
+            let _ = write!(x, "<lastmod>{}</lastmod>", xml(&m));
         }
         x.push_str("</url>\n");
     }
@@ -281,11 +324,7 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         v.push((m.url.clone(), lastmod));
     }
     for p in site.pages.iter().filter(|p| p.kind != Kind::Municipality) {
-        let lastmod = p
-            .common
-            .updated
-            .or(p.common.date)
-            .map(|d| d.date_in(tz).to_string());
+        let lastmod = last_modified(site, p).map(|d| d.date_in(tz).to_string());
         v.push((p.url.clone(), lastmod));
     }
     v

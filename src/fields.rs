@@ -5,10 +5,13 @@
 //! ignored: it must be read somewhere or it is an error.
 
 use crate::date::DateTime;
-use crate::diagnostics::{Diagnostic, Expected, Problem};
+use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Doc, Node, Pos};
 use std::path::Path;
+
+/// Unknown keys reported one by one per file; the rest are counted in one diagnostic.
+pub const MAX_UNKNOWN_REPORTED: usize = 20;
 
 pub struct Fields<'a> {
     doc: &'a Doc,
@@ -56,6 +59,16 @@ impl<'a> Fields<'a> {
             Diagnostic::error(self.path, problem)
                 .at(self.text, pos.line, pos.value_col)
                 .with_span(span),
+        );
+    }
+
+    /// Records a warning pointing at `key` itself.
+    pub fn warning_at_key(&mut self, key: &str, problem: Problem) {
+        let pos = self.doc.pos(key);
+        self.diags.push(
+            Diagnostic::warning(self.path, problem)
+                .at(self.text, pos.line, pos.key_col)
+                .with_span(key.chars().count()),
         );
     }
 
@@ -304,12 +317,28 @@ impl<'a> Fields<'a> {
         self.doc.pos(key)
     }
 
-    /// Reports every key that was not read as unknown, with a suggestion from `known`.
+    /// Reports every key that was not read as unknown, with a suggestion from `known`. Past
+    /// [`MAX_UNKNOWN_REPORTED`], one diagnostic counts the rest: a front matter with thousands
+    /// of stray keys (another file pasted in) must stay fast and readable.
     pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
-        for (i, (key, _)) in self.doc.entries.iter().enumerate() {
-            if self.used[i] {
-                continue;
-            }
+        let unknown: Vec<&String> = (self.doc.entries.iter().zip(&self.used))
+            .filter(|(_, used)| !**used)
+            .map(|((key, _), _)| key)
+            .collect();
+        if let Some(first_unlisted) = unknown.get(MAX_UNKNOWN_REPORTED) {
+            let pos = self.doc.pos(first_unlisted);
+            self.diags.push(
+                Diagnostic::error(
+                    self.path,
+                    Problem::Text(TextProblem::TooManyUnknownFields {
+                        more: unknown.len() - MAX_UNKNOWN_REPORTED,
+                    }),
+                )
+                .at(self.text, pos.line, pos.key_col)
+                .with_span(first_unlisted.chars().count()),
+            );
+        }
+        for key in unknown.into_iter().take(MAX_UNKNOWN_REPORTED) {
             let pos = self.doc.pos(key);
             let suggestion = did_you_mean(key, known.iter().copied());
             self.diags.push(

@@ -254,14 +254,15 @@ pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<
             let dest = crate::render::out_path(&site.config, &p.url);
             let dest_dir = dest.trim_end_matches("index.html");
             for a in &p.assets {
-                let rel = a.to_string_lossy().replace('\\', "/");
+                // Published under the NFC name pages link to; read under the name on disk.
+                let rel = crate::unicode::nfc_string(a.to_string_lossy().replace('\\', "/"));
                 sink.copy(&format!("{dest_dir}{rel}"), &root.join(b).join(a))?;
             }
         }
     }
     for rel in static_files(root).files {
         let rel = rel.to_string_lossy().replace('\\', "/");
-        sink.copy(&rel, &root.join("static").join(&rel))?;
+        sink.copy(&crate::unicode::nfc(&rel), &root.join("static").join(&rel))?;
     }
     Ok(())
 }

@@ -289,7 +289,8 @@ pub fn assemble(
     let mut links: Links = sources
         .iter()
         .zip(urls.iter().zip(&published))
-        .map(|(s, (u, p))| (s.entry.rel.clone(), (u.clone(), *p)))
+        // Keyed in NFC, like link targets: file names from macOS arrive in NFD.
+        .map(|(s, (u, p))| (crate::unicode::nfc_path(&s.entry.rel), (u.clone(), *p)))
         .collect();
     // The home page and section lists exist whether or not their optional _index.md does.
     links
@@ -664,7 +665,7 @@ fn challenge_status(
 
 /// Resolves a relative `.md` link written in `from_dir` (relative to the site root).
 fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
-    let Some(path) = normalise(&from_dir.join(target)) else {
+    let Some(path) = normalise(&crate::unicode::nfc_path(&from_dir.join(target))) else {
         return LinkTarget::Missing;
     };
     let candidates = [path.clone(), path.with_extension("").join("index.md")];
@@ -708,8 +709,14 @@ fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
         return normalise(Path::new(abs)).is_some_and(|p| root.join("static").join(p).is_file());
     }
     match &s.entry.bundle {
-        Some(b) => normalise(Path::new(img))
-            .is_some_and(|p| s.entry.assets.contains(&p) || root.join(b).join(&p).is_file()),
+        Some(b) => normalise(Path::new(img)).is_some_and(|p| {
+            // Asset names are as on disk (NFD from macOS); `img` is NFC.
+            s.entry
+                .assets
+                .iter()
+                .any(|a| crate::unicode::nfc_path(a) == p)
+                || root.join(b).join(&p).is_file()
+        }),
         None => normalise(Path::new(img)).is_some_and(|p| root.join("static").join(p).is_file()),
     }
 }

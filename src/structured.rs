@@ -86,10 +86,18 @@ fn employment_types(engagement: &[String]) -> Vec<&'static str> {
 
 /// `JobPosting` for a challenge: `validThrough` is the end of the deadline day, remote work is
 /// `TELECOMMUTE`, and the hiring organisation is the posting organisation or the municipality.
+///
+/// A closed challenge (by deadline or by `status: closed`) has none: Google asks expired
+/// postings to drop the markup or carry a past `validThrough`, and a challenge closed early by
+/// status has no past date to give (its deadline may still be ahead). The page stays, marked
+/// 募集終了, and its sitemap `lastmod` moves (see `feeds::last_modified`) so crawlers come back.
 pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
     let Extra::Challenge(c) = &p.extra else {
         return None;
     };
+    if p.status == Some(Status::Closed) {
+        return None;
+    }
     let tz = site.config.timezone;
     let mut v = Map::new();
     v.insert("@type".into(), json!("JobPosting"));

@@ -6,7 +6,7 @@
 //! every field-level problem, and it lets validation report all problems of a file at once
 //! instead of serde's first-error-wins. Syntax errors keep libyaml's own position.
 
-use crate::diagnostics::Problem;
+use crate::diagnostics::{Problem, TextProblem};
 use std::collections::HashMap;
 
 /// Largest front matter accepted; anything bigger is a mistake (or an attack).
@@ -56,6 +56,20 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// Position of `path`, or of its nearest ancestor with a known position.
+    pub fn nearest_pos(&self, path: &str) -> Pos {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return *pos;
+            }
+            match p.rsplit_once('.') {
+                Some((parent, _)) => p = parent,
+                None => return self.pos(p),
+            }
+        }
+    }
+
     pub fn pos(&self, path: &str) -> Pos {
         self.positions.get(path).copied().unwrap_or(Pos {
             line: self.first_line,
@@ -140,6 +154,19 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             },
         });
     }
+    // Every caller normalises its file on read; this catches any other YAML text too.
+    let src = &*crate::unicode::nfc(src);
+    if let Some((offset, c)) = crate::unicode::find_forbidden(src) {
+        // libyaml refuses raw control characters too, but without saying which or where.
+        let before = &src[..offset];
+        return Err(YamlError {
+            line: first_line + before.matches('\n').count(),
+            column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            problem: Problem::Text(TextProblem::ControlCharacter {
+                code_point: crate::unicode::code_point(c),
+            }),
+        });
+    }
     if src.trim().is_empty() {
         return Ok(Doc {
             first_line,
@@ -182,11 +209,115 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             })
         }
     };
-    Ok(Doc {
+    let doc = Doc {
         entries,
         positions: key_positions(src, first_line),
         first_line,
-    })
+    };
+    // Escapes (`"\v"`, `"\x01"`, `"\uFFFE"`) decode to characters the raw scan cannot see:
+    // point at the escape itself; the tree search is the fallback for spellings it misses.
+    let found = forbidden_escape(src)
+        .map(|(l, c, ch)| (first_line + l - 1, c, ch))
+        .or_else(|| {
+            doc.entries.iter().find_map(|(key, node)| {
+                forbidden_in(key, node).map(|(path, c)| {
+                    let pos = doc.nearest_pos(&path);
+                    (pos.line, pos.value_col, c)
+                })
+            })
+        });
+    if let Some((line, column, c)) = found {
+        return Err(YamlError {
+            line,
+            column,
+            problem: Problem::Text(TextProblem::ControlCharacter {
+                code_point: crate::unicode::code_point(c),
+            }),
+        });
+    }
+    Ok(doc)
+}
+
+/// The first escape in a double-quoted scalar that decodes to a forbidden character, as
+/// (1-based line within `src`, 1-based column of the backslash, the character). A quote opens a
+/// double-quoted scalar only where a YAML value or key can start (after `:`, `-`, `[`, `{`, `,`,
+/// `?` or at the start of a line); inside plain and single-quoted scalars `\` is literal.
+fn forbidden_escape(src: &str) -> Option<(usize, usize, char)> {
+    for (n, line) in src.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        let mut quoted = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if !quoted {
+                if c == '#' && (i == 0 || chars[i - 1] == ' ') {
+                    break;
+                }
+                if c == '"' {
+                    let before = chars[..i].iter().rev().find(|c| **c != ' ');
+                    quoted = matches!(before, None | Some(':' | '-' | '[' | '{' | ',' | '?'));
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                '"' => quoted = false,
+                '\\' => {
+                    let (decoded, len) = decode_escape(&chars[i + 1..]);
+                    if let Some(d) = decoded.filter(|d| crate::unicode::is_forbidden(*d)) {
+                        return Some((n + 1, i + 1, d));
+                    }
+                    i += len;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The character a YAML double-quoted escape (after its backslash) stands for, and how many
+/// characters the escape takes after the backslash.
+fn decode_escape(rest: &[char]) -> (Option<char>, usize) {
+    let hex = |n: usize| {
+        let digits: String = rest.get(1..=n)?.iter().collect();
+        u32::from_str_radix(&digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+    };
+    match rest.first() {
+        Some('0') => (Some('\0'), 1),
+        Some('a') => (Some('\u{7}'), 1),
+        Some('b') => (Some('\u{8}'), 1),
+        Some('v') => (Some('\u{B}'), 1),
+        Some('f') => (Some('\u{C}'), 1),
+        Some('e') => (Some('\u{1B}'), 1),
+        Some('N') => (Some('\u{85}'), 1),
+        Some('x') => (hex(2), 3),
+        Some('u') => (hex(4), 5),
+        Some('U') => (hex(8), 9),
+        Some(_) => (None, 1),
+        None => (None, 0),
+    }
+}
+
+/// The dotted path and the first forbidden character in a key or value of `node`.
+fn forbidden_in(path: &str, node: &Node) -> Option<(String, char)> {
+    let bad = crate::unicode::find_forbidden;
+    match node {
+        Node::Str(s) => bad(s).map(|(_, c)| (path.to_string(), c)),
+        Node::Seq(items) => items.iter().find_map(|n| forbidden_in(path, n)),
+        Node::Map(entries) => entries.iter().find_map(|(k, v)| {
+            let sub = format!("{path}.{k}");
+            match bad(k) {
+                Some((_, c)) => Some((sub, c)),
+                None => forbidden_in(&sub, v),
+            }
+        }),
+        _ => None,
+    }
+    .or_else(|| bad(path).map(|(_, c)| (path.to_string(), c)))
 }
 
 /// Splits libyaml's "PROBLEM at line L column C, CONTEXT at line L2 column C2" into a text
@@ -241,7 +372,7 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
             Some(i) => Node::Int(i),
             None => Node::Float(n.as_f64().unwrap_or(0.0)),
         },
-        V::String(s) => Node::Str(s),
+        V::String(s) => Node::Str(crate::unicode::nfc_string(s)),
         V::Sequence(s) => Node::Seq(
             s.into_iter()
                 .map(|x| convert(x, depth + 1))
@@ -251,7 +382,7 @@ fn convert(v: serde_yaml::Value, depth: usize) -> Result<Node, Problem> {
             let mut out = Vec::with_capacity(m.len());
             for (k, v) in m {
                 let key = match k {
-                    V::String(s) => s,
+                    V::String(s) => crate::unicode::nfc_string(s),
                     V::Number(n) => n.to_string(),
                     V::Bool(b) => b.to_string(),
                     _ => return Err(Problem::FrontMatterNotMapping),
@@ -427,6 +558,72 @@ mod tests {
             Node::Seq(vec![Node::Str("観光".into()), Node::Str("農業".into())])
         );
         assert_eq!(doc.entries[3].1, Node::Null);
+    }
+
+    #[test]
+    fn raw_control_character_is_named_with_its_position() {
+        let e = parse_mapping("title: a\nsummary: 改行\u{B}あり\n", 2).unwrap_err();
+        assert_eq!(
+            (e.line, e.column, e.problem),
+            (
+                3,
+                12,
+                Problem::Text(TextProblem::ControlCharacter {
+                    code_point: "U+000B".into()
+                })
+            )
+        );
+    }
+
+    #[test]
+    fn escaped_control_characters_are_refused_at_their_key() {
+        for (src, line, column) in [
+            ("title: a\nsummary: \"x\\vy\"\n", 3, 12),
+            ("title: a\ntags: [ok, \"\\x01\"]\n", 3, 13),
+            (
+                "forms:\n  handlers:\n    a:\n      id: \"\\uFFFE\"\n",
+                5,
+                12,
+            ),
+            ("\"\\x07\": 1\n", 2, 2),
+            // The same key twice in a list: the line of the escape, not of the first key.
+            ("menu:\n  - url: /a/\n  - url: \"\\e[2J\"\n", 4, 11),
+            // In plain and single-quoted scalars a backslash is literal; only the real escape counts.
+            ("a: C:\\v 'x\\v' \"it's\"\nb: 'q'\nc: \"\\N\"\n", 4, 5),
+        ] {
+            let e = parse_mapping(src, 2).unwrap_err();
+            assert!(
+                matches!(
+                    e.problem,
+                    Problem::Text(TextProblem::ControlCharacter { .. })
+                ),
+                "{src}: {e:?}"
+            );
+            assert_eq!((e.line, e.column), (line, column), "{src}");
+        }
+    }
+
+    #[test]
+    fn keys_and_values_are_nfc() {
+        let doc =
+            parse_mapping("themes: [か\u{3099}っこう]\nsummary: \"ハ\\u309Aン\"\n", 1).unwrap();
+        assert_eq!(
+            doc.entries[0].1,
+            Node::Seq(vec![Node::Str("がっこう".into())])
+        );
+        assert_eq!(doc.entries[1].1, Node::Str("パン".into()));
+    }
+
+    #[test]
+    fn deep_nesting_is_still_refused() {
+        let src = format!("a: {}1{}\n", "[".repeat(200), "]".repeat(200));
+        let e = parse_mapping(&src, 2).unwrap_err();
+        assert_eq!(e.problem, Problem::YamlTooComplex);
+        let src = format!("a: {}1{}\n", "[".repeat(40), "]".repeat(40));
+        assert_eq!(
+            parse_mapping(&src, 2).unwrap_err().problem,
+            Problem::YamlTooComplex
+        );
     }
 
     #[test]

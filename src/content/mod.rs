@@ -10,14 +10,21 @@
 //! - `<slug>.md` or `<slug>/index.md` at the top — plain pages (about, privacy, …)
 
 use crate::date::DateTime;
-use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::diagnostics::{display_path, Diagnostic, Problem, TextProblem};
 use crate::fields::Fields;
 use crate::japan;
 use crate::suggest::did_you_mean;
+use crate::unicode;
 use crate::yaml;
+use checks::{
+    check_closed_has_updated, check_path_lengths, check_term_lengths, strip_body_controls,
+};
+pub use checks::{read_limited, MAX_FILE_BYTES, MAX_OUTPUT_PATH, MAX_PATH_COMPONENT};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+mod checks;
 
 /// The content kinds that have their own folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -419,8 +426,10 @@ fn is_ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Slugs become URL path segments: letters (any script), digits, `-`, `_`, `.`.
+/// Slugs become URL path segments: letters (any script), digits, `-`, `_`, `.`. Judged in NFC,
+/// the form they are published in (a file name from macOS spells `が` as `か` + U+3099).
 pub fn valid_slug(s: &str) -> bool {
+    let s = &*unicode::nfc(s);
     !s.is_empty()
         && !s.starts_with('.')
         && s.chars()
@@ -443,8 +452,17 @@ pub fn load(root: &Path, entries: Vec<Entry>) -> (Vec<Source>, Vec<Diagnostic>) 
 
 /// Reads and parses one content file.
 pub fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(root.join(&entry.rel)) {
-        Ok(b) => b,
+    let bytes = match read_limited(&root.join(&entry.rel), MAX_FILE_BYTES) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            let d = Diagnostic::error(
+                &entry.rel,
+                Problem::Text(TextProblem::FileTooLarge {
+                    limit_mib: MAX_FILE_BYTES >> 20,
+                }),
+            );
+            return (None, vec![d]);
+        }
         Err(err) => {
             let d = Diagnostic::error(
                 &entry.rel,
@@ -478,7 +496,31 @@ pub fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) 
 }
 
 /// Parses one file's text. Public for tests and for the dev server.
-pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
+///
+/// Text is normalised here, once, before anything reads it: the whole file to NFC (see
+/// [`crate::unicode::nfc`]), the slug too (macOS writes file names in NFD), and control
+/// characters are taken out of the body with a warning (front matter refuses them).
+pub fn parse_source(mut entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
+    entry.slug = unicode::nfc_string(entry.slug);
+    let (text, removed) = strip_body_controls(unicode::nfc_string(text));
+    let rel = entry.rel.clone();
+    let (source, mut diags) = parse_text(entry, text);
+    if let (Some(s), Some((offset, c, more))) = (&source, removed) {
+        let (line, column) = crate::site::line_col(&s.text, offset);
+        let problem = Problem::Text(TextProblem::ControlCharacterRemoved {
+            code_point: unicode::code_point(c),
+            more,
+        });
+        diags.push(Diagnostic::warning(&rel, problem).at(&s.text, line, column));
+    }
+    if let Some(s) = &source {
+        check_path_lengths(s, &mut diags);
+    }
+    (source, diags)
+}
+
+/// Splits, parses and checks one (normalised) file.
+fn parse_text(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
     let path = entry.rel.clone();
     let split = match yaml::split_front_matter(&text) {
         Ok(s) => s,
@@ -526,59 +568,12 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
         Role::Page(Kind::Challenge) => {
             common.date = f.req_date("date");
             known.extend(CHALLENGE_KEYS);
-            let municipality = f.req_text("municipality").unwrap_or_default();
-            let prefecture = read_prefecture(&mut f);
-            let organization = f.text("organization");
-            let themes = f.list("themes");
-            let work_style = f
-                .choice("work_style", &WorkStyle::ALIASES)
-                .map(WorkStyle::from_canonical);
-            let engagement = f.list("engagement");
-            let reward = f.text("reward");
-            let duration = f.text("duration");
-            let visits = f.text("visits");
-            let capacity = f.text("capacity");
-            let deadline = f.date("deadline");
-            let status = f.choice("status", &DeclaredStatus::ALIASES).map(|s| {
-                if s == "open" {
-                    DeclaredStatus::Open
-                } else {
-                    DeclaredStatus::Closed
-                }
-            });
-            let skills = f.list("skills");
-            (common.form, common.form_pos) = crate::forms::read_choice(&mut f);
-            Extra::Challenge(Challenge {
-                municipality,
-                prefecture,
-                organization,
-                themes,
-                work_style,
-                engagement,
-                reward,
-                duration,
-                visits,
-                capacity,
-                deadline,
-                status,
-                skills,
-            })
+            read_challenge(&mut f, &mut common)
         }
         Role::Page(Kind::Case) => {
             common.date = f.req_date("date");
             known.extend(CASE_KEYS);
-            let municipality = f.req_text("municipality").unwrap_or_default();
-            let prefecture = read_prefecture(&mut f);
-            let themes = f.list("themes");
-            let challenges = f.list("challenges");
-            let p = f.pos("challenges");
-            Extra::Case(Case {
-                municipality,
-                prefecture,
-                themes,
-                challenges,
-                challenges_line: (p.line, p.value_col),
-            })
+            read_case(&mut f)
         }
         Role::Page(Kind::Column) => {
             common.date = f.req_date("date");
@@ -590,43 +585,12 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
         Role::Page(Kind::Page) => {
             common.date = f.date("date");
             known.extend(["weight", "layout", "form"]);
-            (common.form, common.form_pos) = crate::forms::read_choice(&mut f);
-            let weight = f.integer("weight").unwrap_or(0);
-            let layout = f.text("layout");
-            if let Some(l) = &layout {
-                if !l
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                {
-                    f.problem_at(
-                        "layout",
-                        Problem::InvalidChoice {
-                            field: "layout".into(),
-                            value: l.clone(),
-                            allowed: vec!["accessibility".into()],
-                            suggestion: None,
-                        },
-                    );
-                }
-            }
-            Extra::Page { weight, layout }
+            read_page(&mut f, &mut common)
         }
         Role::Page(Kind::Municipality) => {
             common.date = f.date("date");
             known.extend(["municipality", "prefecture", "website", "contact"]);
-            let municipality = f.req_text("municipality").unwrap_or_default();
-            let prefecture = read_prefecture(&mut f);
-            let website = f.url("website", crate::urls::Use::Website);
-            let contact = f.text("contact");
-            if common.title.is_empty() {
-                common.title = municipality.clone();
-            }
-            Extra::Municipality(Profile {
-                municipality,
-                prefecture,
-                website,
-                contact,
-            })
+            read_profile(&mut f, &mut common)
         }
     };
     common.updated = f.date("updated");
@@ -634,6 +598,10 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
     common.image = f.url("image", crate::urls::Use::Image);
     common.image_alt = f.text("image_alt");
     common.tags = f.list("tags");
+    check_term_lengths(&mut f, "tags", &common.tags);
+    if let Extra::Challenge(c) = &extra {
+        check_closed_has_updated(&mut f, c, &common);
+    }
     let ip = f.pos("image");
     let diags = f.finish(&known);
     let source = Source {
@@ -646,6 +614,111 @@ pub fn parse_source(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnost
         image_pos: (ip.line, ip.value_col),
     };
     (Some(source), diags)
+}
+
+fn read_challenge(f: &mut Fields<'_>, common: &mut Common) -> Extra {
+    let municipality = f.req_text("municipality").unwrap_or_default();
+    check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
+    let prefecture = read_prefecture(f);
+    let organization = f.text("organization");
+    let themes = f.list("themes");
+    let work_style = f
+        .choice("work_style", &WorkStyle::ALIASES)
+        .map(WorkStyle::from_canonical);
+    let engagement = f.list("engagement");
+    let reward = f.text("reward");
+    let duration = f.text("duration");
+    let visits = f.text("visits");
+    let capacity = f.text("capacity");
+    let deadline = f.date("deadline");
+    let status = f.choice("status", &DeclaredStatus::ALIASES).map(|s| {
+        if s == "open" {
+            DeclaredStatus::Open
+        } else {
+            DeclaredStatus::Closed
+        }
+    });
+    let skills = f.list("skills");
+    for (key, values) in [
+        ("themes", &themes),
+        ("engagement", &engagement),
+        ("skills", &skills),
+    ] {
+        check_term_lengths(f, key, values);
+    }
+    (common.form, common.form_pos) = crate::forms::read_choice(f);
+    Extra::Challenge(Challenge {
+        municipality,
+        prefecture,
+        organization,
+        themes,
+        work_style,
+        engagement,
+        reward,
+        duration,
+        visits,
+        capacity,
+        deadline,
+        status,
+        skills,
+    })
+}
+
+fn read_case(f: &mut Fields<'_>) -> Extra {
+    let municipality = f.req_text("municipality").unwrap_or_default();
+    check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
+    let prefecture = read_prefecture(f);
+    let themes = f.list("themes");
+    check_term_lengths(f, "themes", &themes);
+    let challenges = f.list("challenges");
+    let p = f.pos("challenges");
+    Extra::Case(Case {
+        municipality,
+        prefecture,
+        themes,
+        challenges,
+        challenges_line: (p.line, p.value_col),
+    })
+}
+
+fn read_page(f: &mut Fields<'_>, common: &mut Common) -> Extra {
+    (common.form, common.form_pos) = crate::forms::read_choice(f);
+    let weight = f.integer("weight").unwrap_or(0);
+    let layout = f.text("layout");
+    if let Some(l) = &layout {
+        if !l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            f.problem_at(
+                "layout",
+                Problem::InvalidChoice {
+                    field: "layout".into(),
+                    value: l.clone(),
+                    allowed: vec!["accessibility".into()],
+                    suggestion: None,
+                },
+            );
+        }
+    }
+    Extra::Page { weight, layout }
+}
+
+fn read_profile(f: &mut Fields<'_>, common: &mut Common) -> Extra {
+    let municipality = f.req_text("municipality").unwrap_or_default();
+    check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
+    let prefecture = read_prefecture(f);
+    let website = f.url("website", crate::urls::Use::Website);
+    let contact = f.text("contact");
+    if common.title.is_empty() {
+        common.title = municipality.clone();
+    }
+    Extra::Municipality(Profile {
+        municipality,
+        prefecture,
+        website,
+        contact,
+    })
 }
 
 fn read_prefecture(f: &mut Fields<'_>) -> String {
@@ -762,5 +835,6 @@ mod tests {
         assert!(!valid_slug("my page"));
         assert!(!valid_slug("a?b"));
         assert!(!valid_slug(".hidden"));
+        assert!(valid_slug("か\u{3099}っこう"), "NFD from macOS");
     }
 }

@@ -7,6 +7,7 @@ mod discovery;
 mod errors;
 mod forms;
 mod harden_output;
+mod harden_text;
 mod harden_urls;
 mod incremental;
 mod safety;
