@@ -470,8 +470,13 @@ pub fn escape(s: &str) -> String {
     o
 }
 
+/// True for one whole HTML comment. `<!-->` and `<!--->` are (empty) comments too, and are
+/// shorter than `<!--` plus `-->`, so the inside is taken with `get`, never by slicing.
 fn is_comment(s: &str) -> bool {
-    s.starts_with("<!--") && s.ends_with("-->") && !s[4..s.len() - 3].contains("-->")
+    s.starts_with("<!--")
+        && s.ends_with("-->")
+        && s.get(4..s.len().saturating_sub(3))
+            .is_none_or(|inside| !inside.contains("-->"))
 }
 
 /// Rebuilds a lone `<iframe …></iframe>` from a safe set of attributes when its `src` is an
@@ -769,3 +774,6 @@ mod tests {
         assert_eq!(slugify("！？"), "section");
     }
 }
+
+#[cfg(test)]
+mod panic_tests;
