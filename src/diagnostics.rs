@@ -8,6 +8,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+// hardening: markdown
+mod markdown;
+
 /// Language of messages for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -154,6 +157,16 @@ pub enum Problem {
         url: String,
     },
     NoPrivacyPage,
+    // hardening: markdown
+    /// A heading attribute other than a safe `#id` or `.class`, as written.
+    HeadingAttributeDropped {
+        attribute: String,
+    },
+    /// A `{#id}` the theme or an earlier heading of the page already uses.
+    HeadingIdChanged {
+        id: String,
+        now: String,
+    },
 }
 
 impl Problem {
@@ -384,6 +397,8 @@ impl Problem {
                     format!("a template failed: {detail}")
                 }
             }
+            // hardening: markdown
+            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::message(self, ja),
         }
     }
 
@@ -585,6 +600,8 @@ impl Problem {
             } else {
                 "run inside the site folder or pass --root; start a new site with tsunagari init".into()
             },
+            // hardening: markdown
+            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::help(self, ja),
         };
         Some(s)
     }
