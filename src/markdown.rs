@@ -3,8 +3,10 @@
 //!
 //! Besides rendering, it enforces the content rules: links to other content written as relative
 //! `.md` paths become URLs (and must exist), `javascript:`/`vbscript:`/`data:` URLs are removed,
-//! raw HTML is shown as text unless the site allows it, headings get ids that work for Japanese,
-//! body headings never compete with the page's `h1`, external links get `rel="noopener"`.
+//! raw HTML is shown as text unless the site allows it, headings get ids that work for Japanese
+//! and are unique on the page (`ids`), heading attributes are restricted (`ids`), every other
+//! place where author text reaches a tag or attribute is escaped or restricted (`safe`), body
+//! headings never compete with the page's `h1`, external links get `rel="noopener"`.
 //! Problems come back with byte offsets into the body; the caller maps them to file lines.
 
 use crate::diagnostics::{Problem, Severity};
