@@ -15,6 +15,9 @@ pub use text::TextProblem;
 mod entry;
 pub use entry::EntryIssue;
 
+// hardening: markdown
+mod markdown;
+
 /// Language of messages for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -172,6 +175,16 @@ pub enum Problem {
     // hardening: text
     /// Odd or hostile text: control characters, sizes, path lengths (see `text`).
     Text(TextProblem),
+    // hardening: markdown
+    /// A heading attribute other than a safe `#id` or `.class`, as written.
+    HeadingAttributeDropped {
+        attribute: String,
+    },
+    /// A `{#id}` the theme or an earlier heading of the page already uses.
+    HeadingIdChanged {
+        id: String,
+        now: String,
+    },
 }
 
 impl Problem {
@@ -409,6 +422,8 @@ impl Problem {
                     format!("a template failed: {detail}")
                 }
             }
+            // hardening: markdown
+            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::message(self, ja),
         }
     }
 
@@ -616,6 +631,8 @@ impl Problem {
             } else {
                 "run inside the site folder or pass --root; start a new site with tsunagari init".into()
             },
+            // hardening: markdown
+            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::help(self, ja),
         };
         Some(s)
     }

@@ -287,7 +287,7 @@ impl Session {
         let site = &last.prepared.site;
         let root = &self.opts.root;
         let tz = site.config.timezone;
-        let md_opts = site::markdown_options(&site.config);
+        let md_opts = &site.markdown;
         // (page index, source, its parse problems, page, all its problems)
         let mut edits = Vec::new();
         for rel in changed {
@@ -306,8 +306,7 @@ impl Session {
                 return None;
             }
             let old = &site.pages[i];
-            let (body, md_diags) =
-                site::render_body(&source, &md_opts, &site.links, &self.markdown);
+            let (body, md_diags) = site::render_body(&source, md_opts, &site.links, &self.markdown);
             if md_diags.iter().any(Diagnostic::is_error) {
                 return None;
             }

@@ -3,20 +3,29 @@
 //!
 //! Besides rendering, it enforces the content rules: links to other content written as relative
 //! `.md` paths become URLs (and must exist), `javascript:`/`vbscript:`/`data:` URLs are removed,
-//! raw HTML is shown as text unless the site allows it, headings get ids that work for Japanese,
-//! body headings never compete with the page's `h1`, external links get `rel="noopener"`.
+//! raw HTML is shown as text unless the site allows it, headings get ids that work for Japanese
+//! and are unique on the page (`ids`), heading attributes are restricted (`ids`), every other
+//! place where author text reaches a tag or attribute is escaped or restricted (`safe`), body
+//! headings never compete with the page's `h1`, external links get `rel="noopener"`.
 //! Problems come back with byte offsets into the body; the caller maps them to file lines.
 
 use crate::diagnostics::{Problem, Severity};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use pulldown_cmark::{Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
-/// What the site allows in Markdown.
+mod ids;
+mod safe;
+
+pub use ids::ReservedIds;
+
+/// What the site allows in Markdown, and the ids its theme keeps for itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub allow_html: bool,
     pub allow_iframes: Vec<String>,
+    /// Ids of the active theme's templates; body ids never take them.
+    pub reserved_ids: Arc<ReservedIds>,
 }
 
 /// Where a `.md` link points.
@@ -54,34 +63,6 @@ pub struct Rendered {
     pub found: Vec<Found>,
 }
 
-/// Ids the theme uses; headings never take them.
-pub const RESERVED_IDS: [&str; 24] = [
-    "main",
-    "content",
-    "site-header",
-    "site-nav",
-    "site-footer",
-    "top",
-    "footnotes",
-    "search",
-    "page-title",
-    "facts-heading",
-    "toc-heading",
-    "related-heading",
-    "apply-heading",
-    "open-heading",
-    "cases-heading",
-    "columns-heading",
-    "facets-heading",
-    "similar-heading",
-    "contact-heading",
-    "policy-heading",
-    "m-challenges-heading",
-    "m-cases-heading",
-    "regions-heading",
-    "summary-heading",
-];
-
 fn cmark_options() -> CmarkOptions {
     CmarkOptions::ENABLE_TABLES
         | CmarkOptions::ENABLE_FOOTNOTES
@@ -99,54 +80,9 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
             .collect();
     let mut out = Rendered::default();
 
-    // Pass 1: heading ids and levels.
-    let demote = events.iter().any(|(e, _)| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })
-        )
-    });
-    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { .. }) = &events[i].0 {
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
-                    text.push_str(t);
-                }
-                j += 1;
-            }
-            if let (Event::Start(Tag::Heading { level, id, .. }), _) = &mut events[i] {
-                let base = match id.as_ref() {
-                    Some(given) => given.to_string(),
-                    None => slugify(&text),
-                };
-                let unique = unique_id(&base, &mut used);
-                *id = Some(CowStr::from(unique.clone()));
-                if demote {
-                    *level = lower(*level);
-                }
-                out.headings.push(Heading {
-                    level: *level as u8,
-                    id: unique,
-                    text: text.trim().to_string(),
-                });
-            }
-            if demote {
-                let end = j.min(events.len() - 1);
-                if let (Event::End(TagEnd::Heading(level)), _) = &mut events[end] {
-                    *level = lower(*level);
-                }
-            }
-            i = j;
-        }
-        i += 1;
-    }
+    // Pass 1: ids, heading attributes and levels; then the rewrites that need no state.
+    ids::assign(&mut events, body, &opts.reserved_ids, &mut out);
+    safe::before(&mut events);
 
     // The lead: running text only, so an automatic summary never starts with a heading.
     let mut depth = 0usize;
@@ -343,6 +279,7 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
             other => rendered.push(other),
         }
     }
+    safe::Tables::after(&mut rendered);
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, rendered.into_iter());
     out
@@ -455,8 +392,13 @@ pub fn escape(s: &str) -> String {
     o
 }
 
+/// True for one whole HTML comment. `<!-->` and `<!--->` are (empty) comments too, and are
+/// shorter than `<!--` plus `-->`, so the inside is taken with `get`, never by slicing.
 fn is_comment(s: &str) -> bool {
-    s.starts_with("<!--") && s.ends_with("-->") && !s[4..s.len() - 3].contains("-->")
+    s.starts_with("<!--")
+        && s.ends_with("-->")
+        && s.get(4..s.len().saturating_sub(3))
+            .is_none_or(|inside| !inside.contains("-->"))
 }
 
 /// Rebuilds a lone `<iframe …></iframe>` from a safe set of attributes when its `src` is an
@@ -478,9 +420,13 @@ fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String> {
     let src = get("src")?;
     let rest = src.strip_prefix("https://")?;
     let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    if !allowed_hosts
-        .iter()
-        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+    // Only a plain host name: browsers read `\` as `/` and `@` as the end of a user name, so
+    // `evil.example\.www.youtube-nocookie.com` would end with an allowed host but load evil.example.
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    if !host.bytes().all(plain)
+        || !allowed_hosts
+            .iter()
+            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
     {
         return None;
     }
@@ -567,23 +513,18 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    let mut id = base.to_string();
-    let mut n = 1;
-    while used.contains(&id) {
-        n += 1;
-        id = format!("{base}-{n}");
-    }
-    used.insert(id.clone());
-    id
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn r(md: &str) -> Rendered {
-        render(md, &Options::default(), &|p| {
+        let mut reserved = ReservedIds::default();
+        reserved.add_exact("main");
+        let opts = Options {
+            reserved_ids: Arc::new(reserved),
+            ..Default::default()
+        };
+        render(md, &opts, &|p| {
             if p == "../cases/a.md" {
                 LinkTarget::Url("/cases/a/".into())
             } else if p == "draft.md" {
@@ -707,6 +648,7 @@ mod tests {
         let opts = Options {
             allow_html: false,
             allow_iframes: vec!["www.youtube-nocookie.com".into()],
+            ..Default::default()
         };
         let ok = render(
             "<iframe src=\"https://www.youtube-nocookie.com/embed/x\" width=\"560\" onload=\"evil()\" title=\"町の紹介動画\" allowfullscreen></iframe>\n",
@@ -754,3 +696,6 @@ mod tests {
         assert_eq!(slugify("！？"), "section");
     }
 }
+
+#[cfg(test)]
+mod panic_tests;

@@ -135,7 +135,16 @@ pub fn prepare_with(
         }
     };
     let t = Instant::now();
-    let (site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, md);
+    let reserved_ids = Arc::new(theme.as_ref().map(Theme::reserved_ids).unwrap_or_default());
+    let (site, d) = site::assemble(
+        config,
+        &sources,
+        opts.now,
+        opts.drafts,
+        root,
+        md,
+        reserved_ids,
+    );
     diags.extend(d);
     timings.push(("validate+markdown", t.elapsed()));
     if diags.iter().any(Diagnostic::is_error) {

@@ -104,6 +104,8 @@ pub struct Index {
 
 pub struct Site {
     pub config: Config,
+    /// What bodies were rendered with (the dev server renders edited bodies the same way).
+    pub markdown: markdown::Options,
     pub now: DateTime,
     pub today: Date,
     /// Published pages: challenges, cases, columns, then plain pages; each newest first.
@@ -226,6 +228,7 @@ pub fn assemble(
     include_drafts: bool,
     root: &Path,
     md: &dyn MarkdownSource,
+    reserved_ids: Arc<markdown::ReservedIds>,
 ) -> (Site, Vec<Diagnostic>) {
     let tz = config.timezone;
     let today = now.date_in(tz);
@@ -387,7 +390,7 @@ pub fn assemble(
     }
 
     // Markdown, in parallel.
-    let md_opts = markdown_options(&config);
+    let md_opts = markdown_options(&config, reserved_ids);
     let rendered: Vec<(Arc<Rendered>, Vec<Diagnostic>)> = sources
         .par_iter()
         .zip(published.par_iter())
@@ -418,6 +421,7 @@ pub fn assemble(
         municipality_index: HashMap::new(),
         links: HashMap::new(),
         config,
+        markdown: md_opts,
     };
     for ((s, (r, ds)), (url, p)) in sources
         .into_iter()
@@ -540,11 +544,15 @@ pub fn is_published(s: &Source, now: DateTime, tz: i32, include_drafts: bool) ->
     include_drafts || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now.unix(tz)))
 }
 
-/// Markdown options of a site.
-pub fn markdown_options(config: &Config) -> markdown::Options {
+/// Markdown options of a site whose theme uses `reserved_ids`.
+pub fn markdown_options(
+    config: &Config,
+    reserved_ids: Arc<markdown::ReservedIds>,
+) -> markdown::Options {
     markdown::Options {
         allow_html: config.markdown.allow_html,
         allow_iframes: config.markdown.allow_iframes.clone(),
+        reserved_ids,
     }
 }
 
