@@ -154,6 +154,13 @@ pub enum Problem {
         url: String,
     },
     NoPrivacyPage,
+    // hardening: serve
+    /// A panic inside tsunagari (caught by the dev server): a bug, not a content problem.
+    /// `during` names the files being processed, or the request answered, when known.
+    Bug {
+        message: String,
+        during: String,
+    },
 }
 
 impl Problem {
@@ -384,6 +391,13 @@ impl Problem {
                     format!("a template failed: {detail}")
                 }
             }
+            // hardening: serve
+            Bug { message, during } => match (ja, during.is_empty()) {
+                (true, true) => format!("tsunagari の不具合で処理が止まりました: {message}"),
+                (true, false) => format!("tsunagari の不具合で処理が止まりました（{during} の処理中）: {message}"),
+                (false, true) => format!("tsunagari stopped on a bug: {message}"),
+                (false, false) => format!("tsunagari stopped on a bug (while processing {during}): {message}"),
+            },
         }
     }
 
@@ -580,6 +594,12 @@ impl Problem {
                 }
             }
             InvalidSiteValue { .. } | Template { .. } => return None,
+            // hardening: serve
+            Bug { .. } => if ja {
+                "サイトの内容の誤りではなく tsunagari の不具合です。前回の正しい状態を表示しています。ファイルを直すか元に戻して保存すると作り直します。このメッセージ全体と tsunagari --version の出力、処理中だったファイルを添えて、tsunagari の開発元（GitHub の Issues）に報告してください".into()
+            } else {
+                "this is a bug in tsunagari, not a mistake in the site; the last good build is still shown and the next save rebuilds. Please report it to the tsunagari developers (GitHub Issues) with this whole message, the output of tsunagari --version and the file being processed".into()
+            },
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()
             } else {
