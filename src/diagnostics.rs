@@ -394,9 +394,13 @@ impl Problem {
             // hardening: serve
             Bug { message, during } => match (ja, during.is_empty()) {
                 (true, true) => format!("tsunagari の不具合で処理が止まりました: {message}"),
-                (true, false) => format!("tsunagari の不具合で処理が止まりました（{during} の処理中）: {message}"),
+                (true, false) => format!(
+                    "tsunagari の不具合で処理が止まりました（{during} の処理中）: {message}"
+                ),
                 (false, true) => format!("tsunagari stopped on a bug: {message}"),
-                (false, false) => format!("tsunagari stopped on a bug (while processing {during}): {message}"),
+                (false, false) => {
+                    format!("tsunagari stopped on a bug (while processing {during}): {message}")
+                }
             },
         }
     }

@@ -96,7 +96,12 @@ pub(crate) fn read_head(
         match conn.read(&mut chunk[..want]) {
             Ok(0) => return Err(HeadError::Closed),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Err(HeadError::Timeout)
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -170,9 +175,9 @@ pub(crate) fn host_allowed(host: &str, bind: IpAddr) -> bool {
         }
     };
     let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
     if !port_ok {
         return false;
     }
@@ -315,7 +320,16 @@ pub(crate) fn respond(
 /// closing a socket with unread data resets the connection and can destroy the answer in flight.
 pub(crate) fn refuse(conn: &mut TcpStream, status: &str, extra: &str) {
     let body = format!("{status}\n");
-    if respond(conn, status, "text/plain; charset=utf-8", body.as_bytes(), false, extra).is_err() {
+    if respond(
+        conn,
+        status,
+        "text/plain; charset=utf-8",
+        body.as_bytes(),
+        false,
+        extra,
+    )
+    .is_err()
+    {
         return;
     }
     let _ = conn.shutdown(Shutdown::Write);

@@ -147,7 +147,14 @@ fn answer(state: &State, conn: &mut TcpStream, req: &Request, slot: &mut Slot) -
         }
         ERRORS => {
             let body = errors_json(state);
-            return http::respond(conn, "200 OK", "application/json", body.as_bytes(), head, "");
+            return http::respond(
+                conn,
+                "200 OK",
+                "application/json",
+                body.as_bytes(),
+                head,
+                "",
+            );
         }
         LIVE_JS => {
             let ctype = "text/javascript; charset=utf-8";
