@@ -60,6 +60,10 @@ const refresh = async () => {
   }
 };
 const es = new EventSource('/__tsunagari/events');
+// A mark on <html> (which in-place updates keep) while the stream is open: tests and tools wait
+// for it instead of guessing when the page is listening.
+es.addEventListener('open', () => document.documentElement.setAttribute('data-tsunagari-live', ''));
+es.addEventListener('error', () => document.documentElement.removeAttribute('data-tsunagari-live'));
 es.addEventListener('reload', (e) => {
   const d = JSON.parse(e.data || '{}');
   if (!d.paths) location.reload();
