@@ -392,16 +392,7 @@ impl Problem {
                 }
             }
             // hardening: serve
-            Bug { message, during } => match (ja, during.is_empty()) {
-                (true, true) => format!("tsunagari の不具合で処理が止まりました: {message}"),
-                (true, false) => format!(
-                    "tsunagari の不具合で処理が止まりました（{during} の処理中）: {message}"
-                ),
-                (false, true) => format!("tsunagari stopped on a bug: {message}"),
-                (false, false) => {
-                    format!("tsunagari stopped on a bug (while processing {during}): {message}")
-                }
-            },
+            Bug { message, during } => bug_message(ja, message, during),
         }
     }
 
@@ -599,11 +590,7 @@ impl Problem {
             }
             InvalidSiteValue { .. } | Template { .. } => return None,
             // hardening: serve
-            Bug { .. } => if ja {
-                "サイトの内容の誤りではなく tsunagari の不具合です。前回の正しい状態を表示しています。ファイルを直すか元に戻して保存すると作り直します。このメッセージ全体と tsunagari --version の出力、処理中だったファイルを添えて、tsunagari の開発元（GitHub の Issues）に報告してください".into()
-            } else {
-                "this is a bug in tsunagari, not a mistake in the site; the last good build is still shown and the next save rebuilds. Please report it to the tsunagari developers (GitHub Issues) with this whole message, the output of tsunagari --version and the file being processed".into()
-            },
+            Bug { .. } => bug_help(ja).into(),
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()
             } else {
@@ -611,6 +598,29 @@ impl Problem {
             },
         };
         Some(s)
+    }
+}
+
+// hardening: serve
+fn bug_message(ja: bool, message: &str, during: &str) -> String {
+    match (ja, during.is_empty()) {
+        (true, true) => format!("tsunagari の不具合で処理が止まりました: {message}"),
+        (true, false) => {
+            format!("tsunagari の不具合で処理が止まりました（{during} の処理中）: {message}")
+        }
+        (false, true) => format!("tsunagari stopped on a bug: {message}"),
+        (false, false) => {
+            format!("tsunagari stopped on a bug (while processing {during}): {message}")
+        }
+    }
+}
+
+// hardening: serve
+fn bug_help(ja: bool) -> &'static str {
+    if ja {
+        "サイトの内容の誤りではなく tsunagari の不具合です。前回の正しい状態を表示しています。ファイルを直すか元に戻して保存すると作り直します。このメッセージ全体と tsunagari --version の出力、処理中だったファイルを添えて、tsunagari の開発元（GitHub の Issues）に報告してください"
+    } else {
+        "this is a bug in tsunagari, not a mistake in the site; the last good build is still shown and the next save rebuilds. Please report it to the tsunagari developers (GitHub Issues) with this whole message, the output of tsunagari --version and the file being processed"
     }
 }
 
