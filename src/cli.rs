@@ -166,6 +166,7 @@ impl ServeArgs {
                 crate::serve::Event::Error(m) => {
                     eprintln!("{}: {m}", if ja { "エラー" } else { "error" })
                 }
+                crate::serve::Event::Bug(d) => o.diagnostics(&[d]),
             }
         });
         let serve_opts = crate::serve::ServeOptions {
@@ -173,6 +174,8 @@ impl ServeArgs {
             bind: self.bind,
             port: self.port,
             lang,
+            limits: crate::serve::Limits::default(),
+            faults: crate::serve::Faults::default(),
         };
         let server = match crate::serve::start(serve_opts, log) {
             Ok(s) => s,

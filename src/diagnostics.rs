@@ -185,6 +185,13 @@ pub enum Problem {
         id: String,
         now: String,
     },
+    // hardening: serve
+    /// A panic inside tsunagari (caught by the dev server): a bug, not a content problem.
+    /// `during` names the files being processed, or the request answered, when known.
+    Bug {
+        message: String,
+        during: String,
+    },
 }
 
 impl Problem {
@@ -424,6 +431,8 @@ impl Problem {
             }
             // hardening: markdown
             HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::message(self, ja),
+            // hardening: serve
+            Bug { message, during } => bug_message(ja, message, during),
         }
     }
 
@@ -626,6 +635,8 @@ impl Problem {
             InvalidSiteValue { .. } | Template { .. } => return None,
             // hardening: urls
             UrlRefused(r) => r.help(lang),
+            // hardening: serve
+            Bug { .. } => bug_help(ja).into(),
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()
             } else {
@@ -635,6 +646,29 @@ impl Problem {
             HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::help(self, ja),
         };
         Some(s)
+    }
+}
+
+// hardening: serve
+fn bug_message(ja: bool, message: &str, during: &str) -> String {
+    match (ja, during.is_empty()) {
+        (true, true) => format!("tsunagari の不具合で処理が止まりました: {message}"),
+        (true, false) => {
+            format!("tsunagari の不具合で処理が止まりました（{during} の処理中）: {message}")
+        }
+        (false, true) => format!("tsunagari stopped on a bug: {message}"),
+        (false, false) => {
+            format!("tsunagari stopped on a bug (while processing {during}): {message}")
+        }
+    }
+}
+
+// hardening: serve
+fn bug_help(ja: bool) -> &'static str {
+    if ja {
+        "サイトの内容の誤りではなく tsunagari の不具合です。前回の正しい状態を表示しています。ファイルを直すか元に戻して保存すると作り直します。このメッセージ全体と tsunagari --version の出力、処理中だったファイルを添えて、tsunagari の開発元（GitHub の Issues）に報告してください"
+    } else {
+        "this is a bug in tsunagari, not a mistake in the site; the last good build is still shown and the next save rebuilds. Please report it to the tsunagari developers (GitHub Issues) with this whole message, the output of tsunagari --version and the file being processed"
     }
 }
 

@@ -108,7 +108,7 @@ impl Theme {
 }
 
 /// Ids tsunagari puts on pages outside the templates: the preview's problem overlay
-/// (`serve.rs`; a test keeps this list in step).
+/// (`serve/client.js`; a test keeps this list in step).
 const GENERATED_IDS: [&str; 1] = ["tsunagari-problems"];
 
 /// The raw values of `id` attributes in a template (`id="a"`, `id='a'`, `id=a`, any case,
@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn generated_ids_are_the_ones_serve_adds() {
-        let serve = include_str!("serve.rs");
+        let serve = include_str!("serve/client.js");
         let mut found = Vec::new();
         for line in serve.lines() {
             if let Some(rest) = line.split(".id = '").nth(1) {

@@ -1,10 +1,11 @@
 // Browser test of `tsunagari serve`: a save updates the open page in place; a broken save shows
 // an overlay naming the file and line while the last good page stays; fixing the file clears it;
-// tabs showing other pages are left alone.
+// tabs showing other pages are left alone. Under a strict Content-Security-Policy the live client
+// (an external script) and its overlay work without a single violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +18,13 @@ let child;
 let base;
 let browser;
 
-before(async () => {
-  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-serve-'));
+/** Starts `tsunagari serve` on a copy of the minimal fixture; resolves to { dir, child, base }. */
+const startServe = async (prepare = () => {}) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-serve-'));
   cpSync(path.join(repo, 'tests/fixtures/sites/minimal'), dir, { recursive: true });
-  child = spawn(bin, ['serve', '--root', dir, '--port', '0', '--now', '2026-04-01'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  base = await new Promise((resolve, reject) => {
+  prepare(dir);
+  const child = spawn(bin, ['serve', '--root', dir, '--port', '0', '--now', '2026-04-01'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const base = await new Promise((resolve, reject) => {
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;
@@ -31,6 +33,12 @@ before(async () => {
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });
+  return { dir, child, base };
+};
+
+before(async () => {
+  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
+  ({ dir, child, base } = await startServe());
   browser = await launch();
 });
 
@@ -46,6 +54,7 @@ test('saving updates the page in place; a broken save shows the problem until it
   const page = await browser.newPage();
   await page.goto(base + 'columns/hello/');
   assert.equal(await page.textContent('h1'), 'はじめてのコラム');
+  await page.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
 
   // The page is updated in place: no navigation, so state of the tab (this marker, the scroll
   // position) survives, and the page's title and head follow the edit.
@@ -67,6 +76,7 @@ test('saving updates the page in place; a broken save shows the problem until it
   // A reload while broken shows the overlay again at once.
   await page.reload();
   await overlay.waitFor({ timeout: 5000 });
+  await page.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
 
   write('content/columns/hello.md', '---\ntitle: 直ったコラム\ndate: 2026-02-01\n---\n');
   await page.waitForFunction(() => document.querySelector('h1')?.textContent === '直ったコラム', null, { timeout: 15000 });
@@ -77,9 +87,11 @@ test('saving updates the page in place; a broken save shows the problem until it
 test('a tab reloads only when its own page changed; pages with scripts reload in full', async () => {
   const other = await browser.newPage();
   await other.goto(base + 'about/');
+  await other.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
   await other.evaluate(() => { window.__kept = true; });
   const search = await browser.newPage();
   await search.goto(base + 'search/');
+  await search.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
   await search.evaluate(() => { window.__kept = true; });
   write('content/columns/hello.md', '---\ntitle: また保存したコラム\ndate: 2026-02-01\n---\n');
   // The search page shows a new index once the late outputs are rebuilt: a full reload, since
@@ -88,4 +100,57 @@ test('a tab reloads only when its own page changed; pages with scripts reload in
   assert.equal(await other.evaluate(() => window.__kept), true, 'an unrelated page is left alone');
   await other.close();
   await search.close();
+});
+
+// The policy the theme is getting (and stricter than it: nothing inline at all).
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+  + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self' https:";
+
+test('under a strict CSP, live update and the error overlay work with zero violations', async () => {
+  const served = await startServe((root) => {
+    const theme = readFileSync(path.join(repo, 'themes/default/templates/base.html'), 'utf8');
+    assert.ok(theme.includes('<meta charset="utf-8">'));
+    mkdirSync(path.join(root, 'templates'), { recursive: true });
+    writeFileSync(path.join(root, 'templates/base.html'),
+      theme.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${CSP}">`));
+  });
+  const save = (rel, text) => writeFileSync(path.join(served.dir, rel), text);
+  const page = await browser.newPage();
+  const violations = [];
+  await page.exposeFunction('__cspViolation', (v) => violations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  try {
+    await page.goto(served.base + 'columns/hello/');
+    assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').count(), 1, 'the policy is in force');
+    // The client runs (an external module script): its event stream opens, and a save then
+    // updates the page in place.
+    await page.locator('html[data-tsunagari-live]').waitFor({ state: 'attached', timeout: 15000 });
+    await page.evaluate(() => { window.__kept = true; });
+    save('content/columns/hello.md', '---\ntitle: CSPの下で保存\ndate: 2026-02-01\n---\n本文\n');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'CSPの下で保存', null, { timeout: 15000 });
+    assert.equal(await page.evaluate(() => window.__kept), true, 'updated in place');
+
+    save('content/columns/hello.md', '---\ntitle: 壊れた\ndate: 2026-02-01\nprefecture: 東京\n---\n');
+    const overlay = page.locator('#tsunagari-problems');
+    await overlay.waitFor({ timeout: 15000 });
+    assert.match(await overlay.textContent(), /「prefecture」という項目はありません/);
+    // Styled through the CSSOM: the overlay is laid over the page, not unstyled in the flow.
+    assert.equal(await overlay.evaluate((e) => getComputedStyle(e).position), 'fixed');
+
+    await page.reload();
+    await overlay.waitFor({ timeout: 5000 });
+    await page.locator('html[data-tsunagari-live]').waitFor({ state: 'attached', timeout: 15000 });
+    save('content/columns/hello.md', '---\ntitle: 直った\ndate: 2026-02-01\n---\n');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === '直った', null, { timeout: 15000 });
+    assert.equal(await page.locator('#tsunagari-problems').count(), 0);
+    assert.deepEqual(violations, [], 'no Content-Security-Policy violation');
+  } finally {
+    await page.close();
+    served.child.kill();
+    rmSync(served.dir, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,7 @@ mod errors;
 mod forms;
 mod harden_markdown;
 mod harden_output;
+mod harden_serve;
 mod harden_text;
 mod harden_urls;
 mod incremental;

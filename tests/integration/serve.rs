@@ -54,7 +54,7 @@ fn serves_the_site_with_the_right_types_and_a_real_404() {
     assert!(headers.contains("content-type: text/html; charset=utf-8"));
     let html = String::from_utf8(body).unwrap();
     assert!(
-        html.contains("/__tsunagari/events"),
+        html.contains("<script type=\"module\" src=\"/__tsunagari/live.js\""),
         "the reload client is injected"
     );
     assert!(

@@ -1,0 +1,552 @@
+//! HTTP for the preview server: reading a request head within limits, the Host and Origin
+//! checks, path resolution, redirect targets, responses, and the connection registry that caps
+//! how many connections the server holds.
+//!
+//! Must not: read a request body (the server is GET/HEAD only), keep a connection open after
+//! its answer (every response says `connection: close`), or touch the filesystem.
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Shutdown, TcpStream};
+use std::time::{Duration, Instant};
+
+/// How much the server lets one client use. The defaults suit a preview on one machine: a
+/// browser opens a handful of connections per tab, and one event stream.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request head (request line and headers); beyond it the answer is 431.
+    pub max_head: usize,
+    /// Time a client has to send its whole request head; beyond it the answer is 408.
+    pub head_timeout: Duration,
+    /// Time a response may take to be taken by the client.
+    pub write_timeout: Duration,
+    /// Connections held at once, event streams aside. When full, a new connection closes the
+    /// one that has waited longest without sending a complete request; when every held
+    /// connection is being answered, the new one gets 503 at once.
+    pub connections: usize,
+    /// Event streams (open preview tabs) held at once; beyond it the answer is 503.
+    pub streams: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_head: 16 * 1024,
+            head_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+            connections: 128,
+            streams: 64,
+        }
+    }
+}
+
+/// A request head: method, target, version and headers (names lowercased).
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub method: String,
+    pub target: String,
+    pub version: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request head could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum HeadError {
+    /// Longer than `Limits::max_head`.
+    TooLarge,
+    /// Not complete within `Limits::head_timeout`.
+    Timeout,
+    /// Closed (or reset, or closed by the server to make room) before the head was complete.
+    Closed,
+    Malformed,
+}
+
+/// Reads one request head, never holding more than `limit` bytes and never waiting past
+/// `deadline` in total (a client sending one byte at a time does not extend it).
+pub(crate) fn read_head(
+    conn: &mut TcpStream,
+    limit: usize,
+    deadline: Instant,
+) -> Result<Request, HeadError> {
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    loop {
+        if let Some(end) = head_end(&buf) {
+            return parse_head(&buf[..end]);
+        }
+        if buf.len() >= limit {
+            return Err(HeadError::TooLarge);
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(HeadError::Timeout);
+        }
+        conn.set_read_timeout(Some(left))
+            .map_err(|_| HeadError::Closed)?;
+        let want = chunk.len().min(limit + 4 - buf.len());
+        match conn.read(&mut chunk[..want]) {
+            Ok(0) => return Err(HeadError::Closed),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(HeadError::Timeout)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(HeadError::Closed),
+        }
+    }
+}
+
+/// End of the head (index of the blank line), if it has arrived.
+fn head_end(buf: &[u8]) -> Option<usize> {
+    let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = buf.windows(2).position(|w| w == b"\n\n");
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn parse_head(head: &[u8]) -> Result<Request, HeadError> {
+    let text = std::str::from_utf8(head).map_err(|_| HeadError::Malformed)?;
+    let mut lines = text.split('\n').map(|l| l.trim_end_matches('\r'));
+    let mut parts = lines.next().unwrap_or("").split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(HeadError::Malformed);
+    };
+    if method.is_empty() || target.is_empty() || !version.starts_with("HTTP/1.") {
+        return Err(HeadError::Malformed);
+    }
+    let mut headers = Vec::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let (name, value) = line.split_once(':').ok_or(HeadError::Malformed)?;
+        if name.is_empty() || name.contains([' ', '\t']) {
+            return Err(HeadError::Malformed);
+        }
+        headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+    }
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        version: version.to_string(),
+        headers,
+    })
+}
+
+/// Whether a request carries a body (which a GET/HEAD-only server refuses with 413).
+pub(crate) fn has_body(req: &Request) -> bool {
+    req.header("transfer-encoding").is_some()
+        || req
+            .header("content-length")
+            .is_some_and(|v| v.trim() != "0")
+}
+
+/// Whether `host` (a `Host` header value, or the host of an `Origin`) names this server: the
+/// loopback names, the address it listens on, with or without a port. A DNS-rebinding page
+/// reaches the server under its own domain name, so names other than `localhost` are refused;
+/// an IP address cannot be rebound, so when listening on every address (`0.0.0.0`, `::`) any
+/// address is accepted.
+pub(crate) fn host_allowed(host: &str, bind: IpAddr) -> bool {
+    let host = host.trim();
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((v6, port)) = rest.split_once(']') else {
+            return false;
+        };
+        (v6, port)
+    } else {
+        match host.find(':') {
+            Some(i) => (&host[..i], &host[i..]),
+            None => (host, ""),
+        }
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    if !port_ok {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    // A bare IPv6 address must be bracketed in a Host header.
+    let bracketed = host.starts_with('[');
+    match name.parse::<IpAddr>() {
+        Ok(ip @ IpAddr::V6(_)) if bracketed => ip_allowed(ip, bind),
+        Ok(ip @ IpAddr::V4(_)) if !bracketed => ip_allowed(ip, bind),
+        _ => false,
+    }
+}
+
+fn ip_allowed(ip: IpAddr, bind: IpAddr) -> bool {
+    ip.is_loopback() || ip == bind || bind.is_unspecified()
+}
+
+/// Whether an `Origin` header names this server (`http://` plus an allowed host). `null`
+/// (sandboxed frames, files) and other schemes are refused.
+pub(crate) fn origin_allowed(origin: &str, bind: IpAddr) -> bool {
+    origin
+        .strip_prefix("http://")
+        .is_some_and(|host| !host.contains('/') && host_allowed(host, bind))
+}
+
+/// Resolves a request path to a key of the in-memory build: percent-decoded (so Japanese URLs
+/// work), `/dir/` → `dir/index.html`. None for anything that tries to climb out.
+pub fn resolve(target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    if !decoded.starts_with('/') || decoded.contains('\0') || decoded.contains('\\') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if decoded.ends_with('/') || key.is_empty() {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+/// The redirect target for a folder `key` (a normalised path without leading or trailing
+/// `/`, as [`resolve`] returns it): always one `/`, the percent-encoded segments, and `/`. It is
+/// built from the normalised path, never from the request, so `//host`, `/\host` and their
+/// encoded forms cannot become a redirect to another site.
+pub(crate) fn folder_location(key: &str) -> String {
+    let mut out = String::from("/");
+    for seg in key.split('/').filter(|s| !s.is_empty()) {
+        out.push_str(&percent_encode(seg));
+        out.push('/');
+    }
+    out
+}
+
+fn percent_encode(seg: &str) -> String {
+    let mut out = String::with_capacity(seg.len());
+    for &b in seg.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Content type of an output file.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Writes a whole response. `extra` holds additional header lines, each ending in `\r\n`.
+pub(crate) fn respond(
+    conn: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+    extra: &str,
+) -> io::Result<()> {
+    write!(
+        conn,
+        "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\n{extra}connection: close\r\n\r\n",
+        body.len()
+    )?;
+    if !head_only {
+        conn.write_all(body)?;
+    }
+    conn.flush()
+}
+
+/// A short plain-text refusal, then a closing that lets the client read it: the unread rest of
+/// the request (a huge header, a body) is drained for a bounded time and amount first, because
+/// closing a socket with unread data resets the connection and can destroy the answer in flight.
+pub(crate) fn refuse(conn: &mut TcpStream, status: &str, extra: &str) {
+    let body = format!("{status}\n");
+    if respond(
+        conn,
+        status,
+        "text/plain; charset=utf-8",
+        body.as_bytes(),
+        false,
+        extra,
+    )
+    .is_err()
+    {
+        return;
+    }
+    let _ = conn.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(2);
+    let mut sink = [0u8; 16 * 1024];
+    let mut drained = 0usize;
+    while drained < 8 << 20 {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || conn.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match conn.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// The connections the server holds, so that their number stays bounded without the accept
+/// loop ever waiting: connections still sending their request (evictable, oldest first),
+/// connections being answered, and event streams.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    next: u64,
+    reading: VecDeque<(u64, TcpStream)>,
+    serving: usize,
+    streams: usize,
+}
+
+impl Registry {
+    /// Takes a new connection in. When `cap` connections are held, the one waiting longest for
+    /// its request is shut (its thread then ends); None when all are being answered (503).
+    pub fn admit(&mut self, conn: &TcpStream, cap: usize) -> Option<u64> {
+        if self.reading.len() + self.serving >= cap.max(1) {
+            let (_, oldest) = self.reading.pop_front()?;
+            let _ = oldest.shutdown(Shutdown::Both);
+        }
+        let handle = conn.try_clone().ok()?;
+        self.next += 1;
+        self.reading.push_back((self.next, handle));
+        Some(self.next)
+    }
+
+    /// The request of `id` has been read: it is answered now and no longer evictable. False
+    /// when it was evicted meanwhile.
+    pub fn serve(&mut self, id: u64) -> bool {
+        let Some(i) = self.reading.iter().position(|(n, _)| *n == id) else {
+            return false;
+        };
+        self.reading.remove(i);
+        self.serving += 1;
+        true
+    }
+
+    /// The connection `id` ended before being answered.
+    pub fn forget(&mut self, id: u64) {
+        self.reading.retain(|(n, _)| *n != id);
+    }
+
+    pub fn served(&mut self) {
+        self.serving = self.serving.saturating_sub(1);
+    }
+
+    /// Turns an answered connection into an event stream, if there is room for one.
+    pub fn open_stream(&mut self, cap: usize) -> bool {
+        if self.streams >= cap {
+            return false;
+        }
+        self.served();
+        self.streams += 1;
+        true
+    }
+
+    pub fn close_stream(&mut self) {
+        self.streams = self.streams.saturating_sub(1);
+    }
+
+    pub fn held(&self) -> (usize, usize, usize) {
+        (self.reading.len(), self.serving, self.streams)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_paths_inside_the_site_only() {
+        assert_eq!(resolve("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            resolve("/challenges/").as_deref(),
+            Some("challenges/index.html")
+        );
+        assert_eq!(
+            resolve("/assets/style.css?v=1").as_deref(),
+            Some("assets/style.css")
+        );
+        assert_eq!(
+            resolve("/themes/%E8%A6%B3%E5%85%89/").as_deref(),
+            Some("themes/観光/index.html")
+        );
+        assert_eq!(resolve("/./a/./b.html").as_deref(), Some("a/b.html"));
+        for bad in [
+            "/../site.yaml",
+            "/%2e%2e/site.yaml",
+            "/assets/../../etc/passwd",
+            "/a/%2E%2E/%2E%2E/x",
+            "/%00",
+            "/a\\b",
+            "relative",
+            "/%zz",
+            "/%ff",
+        ] {
+            assert_eq!(resolve(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn redirect_targets_always_start_with_one_slash() {
+        for target in [
+            "//challenges",
+            "///challenges",
+            "/%2F%2Fchallenges",
+            "/%2f/challenges",
+            "/./challenges",
+            "//./challenges",
+            "/challenges",
+        ] {
+            let key = resolve(target).unwrap();
+            assert_eq!(folder_location(&key), "/challenges/", "{target}");
+        }
+        assert_eq!(
+            folder_location("themes/観光"),
+            "/themes/%E8%A6%B3%E5%85%89/"
+        );
+        // Whatever survives resolution is encoded: no CR/LF, no second slash, no backslash.
+        let key = resolve("/%0D%0Aset-cookie:x").unwrap();
+        assert_eq!(folder_location(&key), "/%0D%0Aset-cookie:x/");
+        assert_eq!(resolve("/%5Cevil.example"), None);
+    }
+
+    #[test]
+    fn only_names_of_this_server_are_accepted_hosts() {
+        let local = IpAddr::from([127, 0, 0, 1]);
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST:1111",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "[::1]",
+            "[::1]:1111",
+        ] {
+            assert!(host_allowed(ok, local), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "192.168.1.5:1111",
+            "::1",
+            "[127.0.0.1]",
+            "localhost:",
+            "localhost:x",
+            "localhost:1111@evil.example",
+            "",
+        ] {
+            assert!(!host_allowed(bad, local), "{bad}");
+        }
+        let lan = IpAddr::from([192, 168, 1, 5]);
+        assert!(host_allowed("192.168.1.5:1111", lan));
+        assert!(!host_allowed("192.168.1.6:1111", lan));
+        let any = IpAddr::from([0, 0, 0, 0]);
+        assert!(host_allowed("10.0.0.7:1111", any));
+        assert!(!host_allowed("rebound.evil.example:1111", any));
+    }
+
+    #[test]
+    fn only_this_servers_origin_is_accepted() {
+        let local = IpAddr::from([127, 0, 0, 1]);
+        assert!(origin_allowed("http://127.0.0.1:1111", local));
+        assert!(origin_allowed("http://localhost:1111", local));
+        for bad in [
+            "null",
+            "http://evil.example",
+            "https://evil.example:1111",
+            "http://localhost:1111/x",
+            "file://",
+        ] {
+            assert!(!origin_allowed(bad, local), "{bad}");
+        }
+    }
+
+    #[test]
+    fn request_heads_parse_and_bodies_are_noticed() {
+        let r = parse_head(b"GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3").unwrap();
+        assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/a"));
+        assert_eq!(r.header("host"), Some("x"));
+        assert!(has_body(&r));
+        assert_eq!(
+            parse_head(b"GET /a HTTP/1.1 extra").unwrap_err(),
+            HeadError::Malformed
+        );
+        assert_eq!(
+            parse_head(b"GET /a HTTP/1.1\r\nno colon").unwrap_err(),
+            HeadError::Malformed
+        );
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\n\r\nbody"), Some(14));
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("challenges/open.json"), "application/json");
+        assert_eq!(content_type("img/a.webp"), "image/webp");
+        assert_eq!(content_type("search/x/s/1.bin"), "application/octet-stream");
+    }
+}
