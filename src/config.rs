@@ -81,9 +81,12 @@ pub struct Config {
     /// Build the full-text search index and the /search/ page.
     pub search: bool,
     pub forms: crate::forms::FormsConfig,
+    /// `security:`: extra Content-Security-Policy sources, the unsafe opt-in, `_headers`.
+    pub security: crate::csp::SecurityConfig,
 }
 
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 21] = [
+    "security",
     "forms",
     "search",
     "taxonomies",
@@ -250,6 +253,13 @@ impl Config {
             forms = fc;
             sub_diags.extend(d);
         }
+        let mut security = crate::csp::SecurityConfig::default();
+        if let Some(sdoc) = f.sub("security") {
+            let (sc, d) = crate::csp::SecurityConfig::parse(&sdoc, text, file);
+            security = sc;
+            sub_diags.extend(d);
+        }
+        sub_diags.extend(crate::csp::check_config(&doc, text, &forms, &markdown));
         let mut accessibility = AccessibilityConfig::default();
         if let Some(sub) = f.sub("accessibility") {
             let mut a = Fields::new(&sub, text, file, 1);
@@ -309,6 +319,7 @@ impl Config {
             accessibility,
             search,
             forms,
+            security,
         })
     }
 

@@ -345,7 +345,23 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
     }
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, rendered.into_iter());
+    alignment_as_classes(&mut out.html);
     out
+}
+
+/// Table column alignment as classes instead of the `style` attributes pulldown-cmark writes,
+/// which a Content-Security-Policy without 'unsafe-inline' blocks (style-src-attr). Escaped text
+/// never contains a literal `"`, so only markup is rewritten.
+fn alignment_as_classes(html: &mut String) {
+    if !html.contains(" style=\"text-align: ") {
+        return;
+    }
+    for side in ["left", "center", "right"] {
+        *html = html.replace(
+            &format!(" style=\"text-align: {side}\">"),
+            &format!(" class=\"align-{side}\">"),
+        );
+    }
 }
 
 /// The warning for a link or image whose URL was removed.
