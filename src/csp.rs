@@ -238,7 +238,7 @@ fn valid_host(host: &str) -> bool {
 }
 
 fn valid_port(p: &str) -> bool {
-    p == "*" || (!p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+    p == "*" || (p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0))
 }
 
 /// The origin (`https://host[:port]`) of an absolute URL, lowercased, as a CSP source.
@@ -264,7 +264,9 @@ pub fn origin_of(url: &str) -> Result<String, SourceIssue> {
 pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), SourceIssue> {
     let scripty = matches!(directive, "script-src" | "style-src");
     if v.is_empty()
-        || v.contains(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '"' | '<' | '>' | '\\'))
+        || v.contains(|c: char| {
+            c.is_whitespace() || matches!(c, ';' | ',' | '"' | '<' | '>' | '\\')
+        })
     {
         return Err(SourceIssue::Syntax);
     }
@@ -297,8 +299,7 @@ pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), 
         };
     }
     // `*`, or a bare scheme such as `https:` / `data:`: any host.
-    if v == "*" || (v.ends_with(':') && v[..v.len() - 1].bytes().all(|b| b.is_ascii_alphabetic()))
-    {
+    if v == "*" || (v.ends_with(':') && v[..v.len() - 1].bytes().all(|b| b.is_ascii_alphabetic())) {
         let harmless = matches!(directive, "img-src" | "media-src" | "font-src")
             && matches!(v, "https:" | "data:" | "blob:");
         return if harmless || allow_unsafe {
@@ -314,9 +315,9 @@ pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), 
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    let path_ok = path.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || b"-._~/%!$&()*+=@:".contains(&b)
-    });
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%!$&()*+=@:".contains(&b));
     if !valid_host(&host.to_ascii_lowercase()) || !path_ok {
         return Err(SourceIssue::Syntax);
     }
@@ -332,9 +333,9 @@ fn is_hash(inner: &str) -> bool {
     ["sha256-", "sha384-", "sha512-"].iter().any(|p| {
         inner.strip_prefix(p).is_some_and(|b64| {
             !b64.is_empty()
-                && b64
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
+                && b64.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
+                })
         })
     })
 }
@@ -418,12 +419,7 @@ pub fn check_config(
     }
     for host in &markdown.allow_iframes {
         if let Err(issue) = origin_of(&format!("https://{host}/")) {
-            bad(
-                "markdown.allow_iframes".into(),
-                "frame-src",
-                host,
-                issue,
-            );
+            bad("markdown.allow_iframes".into(), "frame-src", host, issue);
         }
     }
     diags
@@ -442,7 +438,10 @@ fn form_directive(h: &crate::forms::Handler) -> Option<&'static str> {
 /// A warning when the site ships its own `static/_headers` (it wins over the generated one).
 pub fn own_headers_warning(root: &Path, security: &SecurityConfig) -> Option<Diagnostic> {
     (security.headers && root.join("static/_headers").is_file()).then(|| {
-        Diagnostic::warning("static/_headers", Problem::Security(CspProblem::OwnHeadersFile))
+        Diagnostic::warning(
+            "static/_headers",
+            Problem::Security(CspProblem::OwnHeadersFile),
+        )
     })
 }
 
@@ -601,4 +600,74 @@ pub fn headers_file(policy: &Policy) -> String {
         line("X-Frame-Options", "SAMEORIGIN");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_ascii_hosts_with_https_or_loopback_http() {
+        assert_eq!(
+            origin_of("https://Forms.Example.jp:8443/a?b#c"),
+            Ok("https://forms.example.jp:8443".into())
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/x"),
+            Ok("http://127.0.0.1:8080".into())
+        );
+        assert_eq!(origin_of("http://[::1]:9/"), Ok("http://[::1]:9".into()));
+        assert_eq!(origin_of("http://example.jp/"), Err(SourceIssue::Insecure));
+        assert_eq!(
+            origin_of("http://localhost.evil.jp/"),
+            Err(SourceIssue::Insecure)
+        );
+        assert_eq!(origin_of("https://町.jp/"), Err(SourceIssue::NonAscii));
+        for bad in [
+            "https://a.jp;script-src/",
+            "https://a b.jp/",
+            "https://user@a.jp/",
+            "https://*.a.jp/",
+            "https://a..jp/",
+            "https://a.jp:99999/",
+            "javascript://a.jp/",
+        ] {
+            assert_eq!(origin_of(bad), Err(SourceIssue::Syntax), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sources_are_checked_per_directive() {
+        let ok = |d: &str, v: &str| check_source(d, v, false);
+        assert_eq!(ok("img-src", "https://*.example.jp"), Ok(()));
+        assert_eq!(ok("img-src", "data:"), Ok(()));
+        assert_eq!(ok("connect-src", "wss://live.example.jp/ws"), Ok(()));
+        assert_eq!(ok("script-src", "'sha384-AbC+/9='"), Ok(()));
+        assert_eq!(ok("script-src", "data:"), Err(SourceIssue::TooBroad));
+        assert_eq!(ok("form-action", "https:"), Err(SourceIssue::TooBroad));
+        assert_eq!(
+            ok("img-src", "'sha256-x'"),
+            Err(SourceIssue::WrongDirective)
+        );
+        assert_eq!(ok("script-src", "'self"), Err(SourceIssue::Syntax));
+        assert_eq!(
+            ok("script-src", "'strict-dynamic'"),
+            Err(SourceIssue::Syntax)
+        );
+        assert_eq!(ok("script-src", "'unsafe-eval'"), Err(SourceIssue::Unsafe));
+        assert_eq!(check_source("script-src", "'unsafe-eval'", true), Ok(()));
+        assert_eq!(check_source("connect-src", "*", true), Ok(()));
+    }
+
+    #[test]
+    fn meta_leaves_out_what_browsers_ignore_there() {
+        let p = Policy::for_site(
+            &FormsConfig::default(),
+            &MarkdownConfig::default(),
+            &SecurityConfig::default(),
+        );
+        assert!(!p.meta().contains("frame-ancestors"));
+        assert!(p.header().ends_with("; frame-ancestors 'self'"));
+        assert_eq!(p.sources("frame-src"), ["'none'"]);
+    }
 }
