@@ -253,13 +253,8 @@ impl Config {
             forms = fc;
             sub_diags.extend(d);
         }
-        let mut security = crate::csp::SecurityConfig::default();
-        if let Some(sdoc) = f.sub("security") {
-            let (sc, d) = crate::csp::SecurityConfig::parse(&sdoc, text, file);
-            security = sc;
-            sub_diags.extend(d);
-        }
-        sub_diags.extend(crate::csp::check_config(&doc, text, &forms, &markdown));
+        let (security, d) = crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown);
+        sub_diags.extend(d);
         let mut accessibility = AccessibilityConfig::default();
         if let Some(sub) = f.sub("accessibility") {
             let mut a = Fields::new(&sub, text, file, 1);

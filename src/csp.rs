@@ -341,6 +341,23 @@ fn is_hash(inner: &str) -> bool {
 }
 
 impl SecurityConfig {
+    /// Reads `security:` from site.yaml (`f` reads its top level, `doc` is the whole file) and
+    /// checks that the hosts of forms and iframes can be written in the policy.
+    pub fn read(
+        f: &mut Fields<'_>,
+        doc: &Doc,
+        text: &str,
+        forms: &FormsConfig,
+        markdown: &MarkdownConfig,
+    ) -> (SecurityConfig, Vec<Diagnostic>) {
+        let (security, mut diags) = match f.sub("security") {
+            Some(sub) => SecurityConfig::parse(&sub, text, Path::new("site.yaml")),
+            None => (SecurityConfig::default(), Vec::new()),
+        };
+        diags.extend(check_config(doc, text, forms, markdown));
+        (security, diags)
+    }
+
     /// Reads `security:` of site.yaml; every problem comes back with its line.
     pub fn parse(doc: &Doc, text: &str, file: &Path) -> (SecurityConfig, Vec<Diagnostic>) {
         let mut f = Fields::new(doc, text, file, doc.first_line);
