@@ -81,9 +81,12 @@ pub struct Config {
     /// Build the full-text search index and the /search/ page.
     pub search: bool,
     pub forms: crate::forms::FormsConfig,
+    /// `security:`: extra Content-Security-Policy sources, the unsafe opt-in, `_headers`.
+    pub security: crate::csp::SecurityConfig,
 }
 
-const KEYS: [&str; 20] = [
+const KEYS: [&str; 21] = [
+    "security",
     "forms",
     "search",
     "taxonomies",
@@ -262,6 +265,8 @@ impl Config {
             forms = fc;
             sub_diags.extend(d);
         }
+        let (security, d) = crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown);
+        sub_diags.extend(d);
         let mut accessibility = AccessibilityConfig::default();
         if let Some(sub) = f.sub("accessibility") {
             let mut a = Fields::new(&sub, text, file, 1);
@@ -321,6 +326,7 @@ impl Config {
             accessibility,
             search,
             forms,
+            security,
         })
     }
 

@@ -192,6 +192,9 @@ pub enum Problem {
         message: String,
         during: String,
     },
+    // hardening: csp
+    /// A Content-Security-Policy or security-header problem (messages live in `csp`).
+    Security(crate::csp::CspProblem),
 }
 
 impl Problem {
@@ -402,6 +405,8 @@ impl Problem {
                     format!("the form action `{url}` is not https://")
                 }
             }
+            // hardening: csp
+            Security(p) => p.message(lang),
             NoPrivacyPage => {
                 if ja {
                     "フォームがあるのに、プライバシーポリシーのページ（content/privacy.md）がありません".into()
@@ -614,6 +619,8 @@ impl Problem {
                     "personal data must travel over https:// (http:// only for localhost or 127.0.0.1 while testing)".into()
                 }
             }
+            // hardening: csp
+            Security(p) => p.help(lang),
             NoPrivacyPage => {
                 if ja {
                     "個人情報の取り扱いを説明する content/privacy.md を作ってください（tsunagari init のひな形があります）".into()

@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod csp;
 pub mod date;
 pub mod diagnostics;
 pub mod feeds;

@@ -146,6 +146,7 @@ pub fn prepare_with(
         reserved_ids,
     );
     diags.extend(d);
+    diags.extend(crate::csp::own_headers_warning(root, &site.config.security));
     timings.push(("validate+markdown", t.elapsed()));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Failure::Content(finish(diags)));
@@ -251,6 +252,14 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     extra.push(feeds::next_rebuild(crate::taxonomy::next_change(site)));
     extra.push(feeds::sitemap(site, feeds::sitemap_entries(site)));
     extra.push(feeds::robots(site));
+    let c = &site.config;
+    if c.security.headers {
+        let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security);
+        extra.push(crate::output::OutputFile {
+            path: "_headers".into(),
+            bytes: crate::csp::headers_file(&policy).into_bytes(),
+        });
+    }
     extra
         .par_iter()
         .try_for_each(|f| sink.write(&f.path, &f.bytes))

@@ -63,6 +63,8 @@ struct SiteView<'a> {
     feed_url: String,
     accessibility: &'a crate::config::AccessibilityConfig,
     search: bool,
+    /// The Content-Security-Policy for the `<meta>` element (`csp::Policy::meta`).
+    csp: String,
 }
 
 #[derive(Serialize)]
@@ -551,6 +553,7 @@ impl Renderer {
             feed_url: format!("{}atom.xml", c.base_path),
             accessibility: &c.accessibility,
             search: c.search,
+            csp: crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security).meta(),
         };
         let global = {
             use std::hash::{Hash, Hasher};

@@ -6,6 +6,7 @@ mod cli;
 mod discovery;
 mod errors;
 mod forms;
+mod harden_csp;
 mod harden_markdown;
 mod harden_output;
 mod harden_serve;

@@ -1,0 +1,690 @@
+//! The site's Content-Security-Policy and the other security headers.
+//!
+//! The policy is computed from the configuration only (forms, captchas, allowed iframe hosts,
+//! `security:` in site.yaml), never from page bodies: so it is one value per build, the same on
+//! every page, and the dev server's fast path (which keeps the renderer) can never show a stale
+//! one. It goes two ways: a `<meta http-equiv>` in every page (the theme's base template reads
+//! `site.csp`) and `_headers` at the output root for hosts that read it (Netlify, Cloudflare
+//! Pages), which also carries what a meta element cannot (`frame-ancestors`) and the other headers.
+//!
+//! ```yaml
+//! security:
+//!   csp:                          # extra sources, per directive
+//!     img-src: [https://images.example.jp]
+//!     connect-src: [https://api.example.jp]
+//!   allow_unsafe: false           # true lets 'unsafe-inline', 'unsafe-eval', * and bare schemes in
+//!   headers: true                 # write _headers
+//! ```
+//!
+//! This module owns the policy's shape and the checks of `security:`; it knows no HTML and no
+//! YAML library (it reads through [`Fields`]).
+
+use crate::config::MarkdownConfig;
+use crate::diagnostics::{Diagnostic, Lang, Problem};
+use crate::fields::Fields;
+use crate::forms::FormsConfig;
+use crate::yaml::Doc;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Directives in the order they are written. Only these exist in a policy.
+const ORDER: [&str; 14] = [
+    "default-src",
+    "script-src",
+    "style-src",
+    "img-src",
+    "font-src",
+    "connect-src",
+    "media-src",
+    "frame-src",
+    "worker-src",
+    "manifest-src",
+    "object-src",
+    "base-uri",
+    "form-action",
+    "frame-ancestors",
+];
+
+/// Directives a site may add sources to. `default-src`, `object-src` and `base-uri` stay fixed.
+pub const EXTENSIBLE: [&str; 11] = [
+    "script-src",
+    "style-src",
+    "img-src",
+    "font-src",
+    "connect-src",
+    "media-src",
+    "frame-src",
+    "worker-src",
+    "manifest-src",
+    "form-action",
+    "frame-ancestors",
+];
+
+/// Directives browsers ignore in a `<meta>` policy; they go only into `_headers`.
+const HEADER_ONLY: [&str; 4] = ["frame-ancestors", "report-uri", "report-to", "sandbox"];
+
+/// Keywords that weaken the policy against script injection; only with `allow_unsafe: true`.
+const UNSAFE_KEYWORDS: [&str; 4] = [
+    "'unsafe-inline'",
+    "'unsafe-eval'",
+    "'unsafe-hashes'",
+    "'wasm-unsafe-eval'",
+];
+
+/// Permissions no page of a portal needs; denied to the page and to every frame.
+const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()";
+
+/// `security:` in site.yaml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityConfig {
+    /// Extra sources per directive, validated.
+    pub extra: BTreeMap<String, Vec<String>>,
+    /// The documented opt-in for sources that weaken the policy.
+    pub allow_unsafe: bool,
+    /// Write `_headers` at the output root.
+    pub headers: bool,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig {
+            extra: BTreeMap::new(),
+            allow_unsafe: false,
+            headers: true,
+        }
+    }
+}
+
+/// What can be wrong with a source or with the headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceIssue {
+    /// Not a CSP source expression (spaces, `;`, quotes, an unknown keyword…).
+    Syntax,
+    /// A host written in Japanese (or any non-ASCII): CSP needs its punycode form.
+    NonAscii,
+    /// A source without `https://`.
+    NoScheme,
+    /// `http://` (or `ws://`) to a host other than localhost.
+    Insecure,
+    /// `'nonce-…'`: a static site sends the same nonce to everyone, so it protects nothing.
+    Nonce,
+    /// `'none'` among added sources.
+    NoneKeyword,
+    /// `'unsafe-inline'` and friends without `allow_unsafe: true`.
+    Unsafe,
+    /// `*` or a bare scheme (`https:`) where it would allow any host, without `allow_unsafe`.
+    TooBroad,
+    /// A keyword or hash in a directive where it has no meaning.
+    WrongDirective,
+}
+
+/// The problems of this module, wrapped in [`Problem::Security`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CspProblem {
+    /// A source in `security.csp.<directive>`, a form action or an iframe host that cannot go in
+    /// the policy as written.
+    BadSource {
+        directive: String,
+        value: String,
+        issue: SourceIssue,
+    },
+    /// The site has its own `static/_headers`; it replaces the generated one.
+    OwnHeadersFile,
+}
+
+impl CspProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
+        match self {
+            CspProblem::BadSource {
+                directive, value, ..
+            } => {
+                if ja {
+                    format!("Content-Security-Policy の {directive} に「{value}」は使えません")
+                } else {
+                    format!("`{value}` cannot be used in the Content-Security-Policy's {directive}")
+                }
+            }
+            CspProblem::OwnHeadersFile => {
+                if ja {
+                    "static/_headers があるので、tsunagari が作るセキュリティヘッダーの _headers は使われません".into()
+                } else {
+                    "static/_headers replaces the _headers file with the security headers tsunagari writes".into()
+                }
+            }
+        }
+    }
+
+    pub fn help(&self, lang: Lang) -> String {
+        let ja = lang == Lang::Ja;
+        let (j, e) = match self {
+            CspProblem::OwnHeadersFile => (
+                "ページの <meta> の CSP はそのまま有効です。自分の _headers を使うなら、Content-Security-Policy・X-Content-Type-Options などを自分で書いてください。tsunagari の _headers を使うなら static/_headers を消し、追加のヘッダーは site.yaml の security で指定してください",
+                "the <meta> policy in every page still applies. Keep your file and write Content-Security-Policy, X-Content-Type-Options… yourself, or delete it and extend the generated one through `security:` in site.yaml",
+            ),
+            CspProblem::BadSource { issue, .. } => issue_help(*issue),
+        };
+        if ja { j } else { e }.to_string()
+    }
+}
+
+fn issue_help(issue: SourceIssue) -> (&'static str, &'static str) {
+    match issue {
+        SourceIssue::Syntax => (
+            "1 項目に 1 つ、https://host.example.jp や 'self' のように書いてください（空白・;・, ・引用符は使えません）",
+            "write one source per item, like https://host.example.jp or 'self' (no spaces, `;`, `,` or quotes)",
+        ),
+        SourceIssue::NonAscii => (
+            "日本語ドメインは punycode（xn-- で始まる形）で書いてください",
+            "write an internationalised domain in its punycode form (xn--…)",
+        ),
+        SourceIssue::NoScheme => (
+            "https:// から書いてください（例: https://images.example.jp）",
+            "start it with https:// (e.g. https://images.example.jp)",
+        ),
+        SourceIssue::Insecure => (
+            "https:// にしてください（http:// はテスト用に localhost・127.0.0.1 だけ使えます）",
+            "use https:// (http:// only for localhost or 127.0.0.1 while testing)",
+        ),
+        SourceIssue::Nonce => (
+            "静的サイトでは nonce は全員に同じ値になり、守りになりません。'sha256-…' のハッシュを書くか、スクリプトを外部ファイルにしてください",
+            "a static site sends the same nonce to everybody, so it protects nothing; use a 'sha256-…' hash or move the script to a file",
+        ),
+        SourceIssue::NoneKeyword => (
+            "ここには追加する送信元だけを書きます。'none' は書かないでください",
+            "list only sources to add here; leave out 'none'",
+        ),
+        SourceIssue::Unsafe => (
+            "スクリプトの埋め込みを防ぐ守りが弱くなります。どうしても必要なときだけ、security.allow_unsafe: true を書いたうえで使ってください",
+            "it weakens the protection against injected scripts; if you really need it, opt in with `security.allow_unsafe: true`",
+        ),
+        SourceIssue::TooBroad => (
+            "どのホストでも許すことになります。使うホストを https://host.example.jp の形で書いてください（どうしても必要なら security.allow_unsafe: true）",
+            "it would allow any host; name the hosts you use, like https://host.example.jp (or opt in with `security.allow_unsafe: true`)",
+        ),
+        SourceIssue::WrongDirective => (
+            "ハッシュ（'sha256-…'）や 'unsafe-…' は script-src と style-src にだけ書けます",
+            "hashes ('sha256-…') and 'unsafe-…' keywords belong only in script-src and style-src",
+        ),
+    }
+}
+
+fn loopback(host: &str) -> bool {
+    if let Some(port) = host.strip_prefix("[::1]") {
+        return port.is_empty() || port.starts_with(':');
+    }
+    matches!(host.split(':').next(), Some("localhost" | "127.0.0.1"))
+}
+
+/// `host[:port]` as CSP writes it: ASCII letters, digits, `-`, `.`; a leading `*.`; a numeric
+/// port or `*`.
+fn valid_host(host: &str) -> bool {
+    if host == "[::1]" || host.starts_with("[::1]:") {
+        return host.len() == 5 || valid_port(&host[6..]);
+    }
+    let (name, port) = match host.split_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (host, None),
+    };
+    let name = name.strip_prefix("*.").unwrap_or(name);
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && port.is_none_or(valid_port)
+}
+
+fn valid_port(p: &str) -> bool {
+    p == "*" || (p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0))
+}
+
+/// The origin (`https://host[:port]`) of an absolute URL, lowercased, as a CSP source.
+pub fn origin_of(url: &str) -> Result<String, SourceIssue> {
+    if !url.is_ascii() {
+        return Err(SourceIssue::NonAscii);
+    }
+    let lower = url.to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://").ok_or(SourceIssue::NoScheme)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.contains('@') || host.contains('*') || !valid_host(host) {
+        return Err(SourceIssue::Syntax);
+    }
+    match scheme {
+        "https" => Ok(format!("https://{host}")),
+        "http" if loopback(host) => Ok(format!("http://{host}")),
+        "http" => Err(SourceIssue::Insecure),
+        _ => Err(SourceIssue::Syntax),
+    }
+}
+
+/// Checks one source a site adds to `directive`.
+pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), SourceIssue> {
+    let scripty = matches!(directive, "script-src" | "style-src");
+    if v.is_empty()
+        || v.contains(|c: char| {
+            c.is_whitespace() || matches!(c, ';' | ',' | '"' | '<' | '>' | '\\')
+        })
+    {
+        return Err(SourceIssue::Syntax);
+    }
+    if !v.is_ascii() {
+        return Err(SourceIssue::NonAscii);
+    }
+    if let Some(inner) = v.strip_prefix('\'') {
+        let inner = inner.strip_suffix('\'').ok_or(SourceIssue::Syntax)?;
+        if inner.contains('\'') {
+            return Err(SourceIssue::Syntax);
+        }
+        return match inner {
+            "self" => Ok(()),
+            "none" => Err(SourceIssue::NoneKeyword),
+            "report-sample" if scripty => Ok(()),
+            _ if inner.starts_with("nonce-") => Err(SourceIssue::Nonce),
+            _ if UNSAFE_KEYWORDS.contains(&v) => match (scripty, allow_unsafe) {
+                (false, _) => Err(SourceIssue::WrongDirective),
+                (true, false) => Err(SourceIssue::Unsafe),
+                (true, true) => Ok(()),
+            },
+            _ if is_hash(inner) => {
+                if scripty {
+                    Ok(())
+                } else {
+                    Err(SourceIssue::WrongDirective)
+                }
+            }
+            _ => Err(SourceIssue::Syntax),
+        };
+    }
+    // `*`, or a bare scheme such as `https:` / `data:`: any host.
+    if v == "*" || (v.ends_with(':') && v[..v.len() - 1].bytes().all(|b| b.is_ascii_alphabetic())) {
+        let harmless = matches!(directive, "img-src" | "media-src" | "font-src")
+            && matches!(v, "https:" | "data:" | "blob:");
+        return if harmless || allow_unsafe {
+            Ok(())
+        } else {
+            Err(SourceIssue::TooBroad)
+        };
+    }
+    let Some((scheme, rest)) = v.split_once("://") else {
+        return Err(SourceIssue::NoScheme);
+    };
+    let (host, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%!$&()*+=@:".contains(&b));
+    if !valid_host(&host.to_ascii_lowercase()) || !path_ok {
+        return Err(SourceIssue::Syntax);
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" | "wss" => Ok(()),
+        "http" | "ws" if loopback(&host.to_ascii_lowercase()) => Ok(()),
+        "http" | "ws" => Err(SourceIssue::Insecure),
+        _ => Err(SourceIssue::Syntax),
+    }
+}
+
+fn is_hash(inner: &str) -> bool {
+    ["sha256-", "sha384-", "sha512-"].iter().any(|p| {
+        inner.strip_prefix(p).is_some_and(|b64| {
+            !b64.is_empty()
+                && b64.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
+                })
+        })
+    })
+}
+
+impl SecurityConfig {
+    /// Reads `security:` from site.yaml (`f` reads its top level, `doc` is the whole file) and
+    /// checks that the hosts of forms and iframes can be written in the policy.
+    pub fn read(
+        f: &mut Fields<'_>,
+        doc: &Doc,
+        text: &str,
+        forms: &FormsConfig,
+        markdown: &MarkdownConfig,
+    ) -> (SecurityConfig, Vec<Diagnostic>) {
+        let (security, mut diags) = match f.sub("security") {
+            Some(sub) => SecurityConfig::parse(&sub, text, Path::new("site.yaml")),
+            None => (SecurityConfig::default(), Vec::new()),
+        };
+        diags.extend(check_config(doc, text, forms, markdown));
+        (security, diags)
+    }
+
+    /// Reads `security:` of site.yaml; every problem comes back with its line.
+    pub fn parse(doc: &Doc, text: &str, file: &Path) -> (SecurityConfig, Vec<Diagnostic>) {
+        let mut f = Fields::new(doc, text, file, doc.first_line);
+        let mut out = SecurityConfig {
+            allow_unsafe: f.boolean("allow_unsafe"),
+            headers: f.node("headers").is_none() || f.boolean("headers"),
+            ..SecurityConfig::default()
+        };
+        let mut diags = Vec::new();
+        if let Some(csp) = f.sub("csp") {
+            let mut c = Fields::new(&csp, text, file, csp.first_line);
+            for (directive, _) in &csp.entries {
+                if !EXTENSIBLE.contains(&directive.as_str()) {
+                    continue; // reported as unknown by `finish`, with a "did you mean"
+                }
+                let mut kept = Vec::new();
+                for v in c.list(directive) {
+                    match check_source(directive, &v, out.allow_unsafe) {
+                        Ok(()) => kept.push(v),
+                        Err(issue) => c.problem_at(
+                            directive,
+                            Problem::Security(CspProblem::BadSource {
+                                directive: directive.clone(),
+                                value: v,
+                                issue,
+                            }),
+                        ),
+                    }
+                }
+                out.extra.insert(directive.clone(), kept);
+            }
+            diags.extend(c.finish(&EXTENSIBLE));
+        }
+        diags.extend(f.finish(&["csp", "allow_unsafe", "headers"]));
+        (out, diags)
+    }
+}
+
+/// Checks that every host the configuration brings into the policy (form actions, embedded
+/// forms, iframe hosts) can be written in it; `doc` is the whole site.yaml.
+pub fn check_config(
+    doc: &Doc,
+    text: &str,
+    forms: &FormsConfig,
+    markdown: &MarkdownConfig,
+) -> Vec<Diagnostic> {
+    let file = Path::new("site.yaml");
+    let mut diags = Vec::new();
+    let mut bad = |key: String, directive: &str, value: &str, issue: SourceIssue| {
+        let pos = doc.pos(&key);
+        diags.push(
+            Diagnostic::error(
+                file,
+                Problem::Security(CspProblem::BadSource {
+                    directive: directive.into(),
+                    value: value.into(),
+                    issue,
+                }),
+            )
+            .at(text, pos.line, pos.value_col),
+        );
+    };
+    for (name, h) in &forms.handlers {
+        let Some(directive) = form_directive(h) else {
+            continue;
+        };
+        if let Err(issue) = origin_of(&h.action) {
+            let base = format!("forms.handlers.{name}");
+            let key = ["action", "url", "id", "provider"]
+                .iter()
+                .map(|k| format!("{base}.{k}"))
+                .find(|k| doc.positions.contains_key(k))
+                .unwrap_or(base);
+            bad(key, directive, &h.action, issue);
+        }
+    }
+    for host in &markdown.allow_iframes {
+        if let Err(issue) = origin_of(&format!("https://{host}/")) {
+            bad("markdown.allow_iframes".into(), "frame-src", host, issue);
+        }
+    }
+    diags
+}
+
+/// Where a handler's host goes: a posting form's into `form-action`, an embedded one's into
+/// `frame-src`; links and Netlify (which posts to the site itself) need nothing.
+fn form_directive(h: &crate::forms::Handler) -> Option<&'static str> {
+    match (h.provider.as_str(), h.mode.as_str()) {
+        ("netlify", _) | (_, "link") => None,
+        (_, "embed") => Some("frame-src"),
+        _ => Some("form-action"),
+    }
+}
+
+/// A warning when the site ships its own `static/_headers` (it wins over the generated one).
+pub fn own_headers_warning(root: &Path, security: &SecurityConfig) -> Option<Diagnostic> {
+    (security.headers && root.join("static/_headers").is_file()).then(|| {
+        Diagnostic::warning(
+            "static/_headers",
+            Problem::Security(CspProblem::OwnHeadersFile),
+        )
+    })
+}
+
+/// Sources third-party captcha widgets need, per directive, as their vendors document them.
+fn captcha_sources(provider: &str) -> &'static [(&'static str, &'static [&'static str])] {
+    const HCAPTCHA: &[&str] = &["https://hcaptcha.com", "https://*.hcaptcha.com"];
+    match provider {
+        "turnstile" => &[
+            ("script-src", &["https://challenges.cloudflare.com"]),
+            ("frame-src", &["https://challenges.cloudflare.com"]),
+        ],
+        "hcaptcha" => &[
+            ("script-src", HCAPTCHA),
+            ("frame-src", HCAPTCHA),
+            ("style-src", HCAPTCHA),
+            ("connect-src", HCAPTCHA),
+        ],
+        "recaptcha" => &[
+            (
+                "script-src",
+                &[
+                    "https://www.google.com/recaptcha/",
+                    "https://www.gstatic.com/recaptcha/",
+                ],
+            ),
+            (
+                "frame-src",
+                &[
+                    "https://www.google.com/recaptcha/",
+                    "https://recaptcha.google.com/recaptcha/",
+                ],
+            ),
+        ],
+        _ => &[],
+    }
+}
+
+fn add(d: &mut BTreeMap<&'static str, Vec<String>>, dir: &'static str, src: &str) {
+    let list = d.entry(dir).or_default();
+    if !list.iter().any(|s| s == src) {
+        list.push(src.to_string());
+    }
+}
+
+/// A policy: directives in [`ORDER`], each with its sources in a stable order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    directives: Vec<(&'static str, Vec<String>)>,
+}
+
+impl Policy {
+    /// The policy of a site: what its theme, forms, captchas and iframes need, plus `security.csp`.
+    pub fn for_site(
+        forms: &FormsConfig,
+        markdown: &MarkdownConfig,
+        security: &SecurityConfig,
+    ) -> Policy {
+        let mut d: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        for dir in ["default-src", "script-src", "style-src", "connect-src"] {
+            add(&mut d, dir, "'self'");
+        }
+        // External images stay allowed: Markdown and `image:` may point at https images, and an
+        // image cannot run code. Only https: plain http images would be mixed content.
+        add(&mut d, "img-src", "'self'");
+        add(&mut d, "img-src", "https:");
+        add(&mut d, "object-src", "'none'");
+        add(&mut d, "base-uri", "'none'");
+        add(&mut d, "form-action", "'self'");
+        add(&mut d, "frame-ancestors", "'self'");
+        for h in forms.handlers.values() {
+            if let (Some(dir), Ok(origin)) = (form_directive(h), origin_of(&h.action)) {
+                add(&mut d, dir, &origin);
+            }
+            if let Some(c) = h.captcha.as_ref().filter(|_| h.mode == "form") {
+                for (dir, sources) in captcha_sources(&c.provider) {
+                    sources.iter().for_each(|s| add(&mut d, dir, s));
+                }
+            }
+        }
+        // Markdown keeps iframes of these hosts and of their subdomains.
+        for host in &markdown.allow_iframes {
+            if origin_of(&format!("https://{host}/")).is_ok() {
+                add(&mut d, "frame-src", &format!("https://{host}"));
+                add(&mut d, "frame-src", &format!("https://*.{host}"));
+            }
+        }
+        for (dir, sources) in &security.extra {
+            let Some(&dir) = ORDER.iter().find(|o| *o == dir) else {
+                continue;
+            };
+            if !d.contains_key(dir) && dir != "frame-src" {
+                // A directive of its own no longer falls back to default-src.
+                add(&mut d, dir, "'self'");
+            }
+            sources.iter().for_each(|s| add(&mut d, dir, s));
+        }
+        if !d.contains_key("frame-src") {
+            add(&mut d, "frame-src", "'none'");
+        }
+        Policy {
+            directives: ORDER
+                .iter()
+                .filter_map(|k| d.remove(k).map(|v| (*k, v)))
+                .collect(),
+        }
+    }
+
+    /// The sources of a directive (empty when the policy does not set it).
+    pub fn sources(&self, directive: &str) -> &[String] {
+        self.directives
+            .iter()
+            .find(|(k, _)| *k == directive)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+
+    fn write(&self, header: bool) -> String {
+        self.directives
+            .iter()
+            .filter(|(k, _)| header || !HEADER_ONLY.contains(k))
+            .map(|(k, v)| format!("{k} {}", v.join(" ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The policy for `<meta http-equiv="Content-Security-Policy">` (no header-only directives).
+    pub fn meta(&self) -> String {
+        self.write(false)
+    }
+
+    /// The policy for the HTTP header.
+    pub fn header(&self) -> String {
+        self.write(true)
+    }
+}
+
+/// The `_headers` file (Netlify and Cloudflare Pages format): one rule for every path.
+pub fn headers_file(policy: &Policy) -> String {
+    let mut out = String::from(
+        "# Security headers written by tsunagari (change them with `security:` in site.yaml).\n# Read by Netlify and Cloudflare Pages; other hosts: set the same headers in their settings.\n/*\n",
+    );
+    let mut line = |k: &str, v: &str| {
+        out.push_str("  ");
+        out.push_str(k);
+        out.push_str(": ");
+        out.push_str(v);
+        out.push('\n');
+    };
+    line("Content-Security-Policy", &policy.header());
+    line("X-Content-Type-Options", "nosniff");
+    line("Referrer-Policy", "strict-origin-when-cross-origin");
+    line("Permissions-Policy", PERMISSIONS_POLICY);
+    line("Cross-Origin-Opener-Policy", "same-origin");
+    // X-Frame-Options for browsers without frame-ancestors; it can only say "same origin", so
+    // it is left out when the site lets other hosts frame it.
+    if policy.sources("frame-ancestors") == ["'self'"] {
+        line("X-Frame-Options", "SAMEORIGIN");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_ascii_hosts_with_https_or_loopback_http() {
+        assert_eq!(
+            origin_of("https://Forms.Example.jp:8443/a?b#c"),
+            Ok("https://forms.example.jp:8443".into())
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/x"),
+            Ok("http://127.0.0.1:8080".into())
+        );
+        assert_eq!(origin_of("http://[::1]:9/"), Ok("http://[::1]:9".into()));
+        assert_eq!(origin_of("http://example.jp/"), Err(SourceIssue::Insecure));
+        assert_eq!(
+            origin_of("http://localhost.evil.jp/"),
+            Err(SourceIssue::Insecure)
+        );
+        assert_eq!(origin_of("https://町.jp/"), Err(SourceIssue::NonAscii));
+        for bad in [
+            "https://a.jp;script-src/",
+            "https://a b.jp/",
+            "https://user@a.jp/",
+            "https://*.a.jp/",
+            "https://a..jp/",
+            "https://a.jp:99999/",
+            "javascript://a.jp/",
+        ] {
+            assert_eq!(origin_of(bad), Err(SourceIssue::Syntax), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sources_are_checked_per_directive() {
+        let ok = |d: &str, v: &str| check_source(d, v, false);
+        assert_eq!(ok("img-src", "https://*.example.jp"), Ok(()));
+        assert_eq!(ok("img-src", "data:"), Ok(()));
+        assert_eq!(ok("connect-src", "wss://live.example.jp/ws"), Ok(()));
+        assert_eq!(ok("script-src", "'sha384-AbC+/9='"), Ok(()));
+        assert_eq!(ok("script-src", "data:"), Err(SourceIssue::TooBroad));
+        assert_eq!(ok("form-action", "https:"), Err(SourceIssue::TooBroad));
+        assert_eq!(
+            ok("img-src", "'sha256-x'"),
+            Err(SourceIssue::WrongDirective)
+        );
+        assert_eq!(ok("script-src", "'self"), Err(SourceIssue::Syntax));
+        assert_eq!(
+            ok("script-src", "'strict-dynamic'"),
+            Err(SourceIssue::Syntax)
+        );
+        assert_eq!(ok("script-src", "'unsafe-eval'"), Err(SourceIssue::Unsafe));
+        assert_eq!(check_source("script-src", "'unsafe-eval'", true), Ok(()));
+        assert_eq!(check_source("connect-src", "*", true), Ok(()));
+    }
+
+    #[test]
+    fn meta_leaves_out_what_browsers_ignore_there() {
+        let p = Policy::for_site(
+            &FormsConfig::default(),
+            &MarkdownConfig::default(),
+            &SecurityConfig::default(),
+        );
+        assert!(!p.meta().contains("frame-ancestors"));
+        assert!(p.header().ends_with("; frame-ancestors 'self'"));
+        assert_eq!(p.sources("frame-src"), ["'none'"]);
+    }
+}
