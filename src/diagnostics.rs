@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 // hardening: output
 mod entry;
-pub use entry::EntryIssue;
+pub use entry::{EntryIssue, Fenced};
 
 /// Language of messages for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -28,6 +28,6 @@ pub mod structured;
 pub mod suggest;
 pub mod taxonomy;
 pub mod theme;
-pub mod walk;
 pub mod urls;
+pub mod walk;
 pub mod yaml;

@@ -6,7 +6,7 @@ use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tsunagari::diagnostics::{EntryIssue, Problem};
+use tsunagari::diagnostics::{EntryIssue, Fenced, Problem};
 use tsunagari::pipeline::Failure;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tsunagari");
@@ -437,4 +437,139 @@ fn unreadable_entries_are_errors_in_content_and_warnings_in_static() {
     assert_eq!(t.read("ok.txt"), "ok");
     assert!(!t.exists("secret.txt") && !t.exists("locked/a.txt"));
     lock(0o755);
+}
+
+// Follow-ups: links into the output folder (and `.git`), and the theme's own walk.
+
+/// The entries a report names with `Fenced`, with what they lead to.
+fn fenced(d: &[tsunagari::diagnostics::Diagnostic]) -> Vec<(String, Fenced, bool)> {
+    d.iter()
+        .filter_map(|d| match &d.problem {
+            Problem::Entry {
+                issue: EntryIssue::Fenced { place, .. },
+            } => Some((d.path.display().to_string(), *place, d.is_error())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn link(t: &SiteTest, target: &str, at: &str) {
+    let at = t.root.join(at);
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn links_into_the_output_folder_or_git_are_never_followed_and_builds_do_not_grow() {
+    let t = SiteTest::from_fixture("minimal");
+    t.file("static/ok.txt", "ok");
+    t.file(
+        ".git/config",
+        "[remote \"origin\"]\n\turl = https://token@example.jp/\n",
+    );
+    t.build();
+    let clean = t.snapshot();
+    // A killed build's staging folder, still there when the next build starts.
+    t.file(".public.tsunagari-staging/index.html", "half a build");
+    link(&t, "../public", "static/mirror");
+    link(&t, "../public/index.html", "static/home.html");
+    link(&t, "../../public/challenges", "static/deep/list");
+    link(&t, "../.public.tsunagari-staging", "static/staging");
+    link(&t, "../.git", "static/git");
+    link(&t, "../.git/config", "static/config.txt");
+    link(&t, "../../../public", "content/cases/good-case/old");
+    let errors = match t.build_at(NOW) {
+        Err(Failure::Content(d)) => d,
+        other => panic!("expected content errors, got {:?}", other.map(|r| r.files)),
+    };
+    assert_eq!(
+        fenced(&errors),
+        [
+            ("content/cases/good-case/old".into(), Fenced::Output, true),
+            ("static/config.txt".into(), Fenced::Git, false),
+            ("static/deep/list".into(), Fenced::Output, false),
+            ("static/git".into(), Fenced::Git, false),
+            ("static/home.html".into(), Fenced::Output, false),
+            ("static/mirror".into(), Fenced::Output, false),
+            ("static/staging".into(), Fenced::Output, false),
+        ],
+        "{}",
+        render(&errors)
+    );
+    // Named, with why and what to do, in both languages.
+    let d = errors.iter().find(|d| d.path.ends_with("mirror")).unwrap();
+    let ja = d.render(tsunagari::diagnostics::Lang::Ja);
+    assert!(ja.contains("出力先") && ja.contains("public"), "{ja}");
+    let en = d.render(tsunagari::diagnostics::Lang::En);
+    assert!(
+        en.contains("output folder") && en.contains("remove"),
+        "{en}"
+    );
+    // Static ones are warnings: the build goes on, and each build equals a clean one.
+    std::fs::remove_file(t.root.join("content/cases/good-case/old")).unwrap();
+    for round in 0..3 {
+        let r = t.build();
+        // The first build removes the killed build's staging folder: that link then dangles.
+        let paths: Vec<String> = entry_issues(&r.warnings)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(paths.len(), 6, "round {round}: {paths:?}");
+        assert_eq!(fenced(&r.warnings).len(), if round == 0 { 6 } else { 5 });
+        let mut now = t.snapshot();
+        assert_eq!(now.remove(Path::new("ok.txt")).as_deref(), Some(&b"ok"[..]));
+        let mut clean = clean.clone();
+        clean.remove(Path::new("ok.txt"));
+        assert_eq!(
+            now, clean,
+            "round {round}: nothing of public/ or .git came back"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_anywhere_in_the_site_is_fenced_by_path_and_by_its_marker() {
+    let t = SiteTest::from_fixture("minimal");
+    t.file("build/notes.txt", "notes");
+    // `--output build/www` inside the site, and a link to the folder holding it.
+    link(&t, "../build", "static/b");
+    link(&t, "../dist", "static/old");
+    let o = run(&t.root, &["build", "--now", NOW, "--output", "dist"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for round in 0..2 {
+        let o = run(&t.root, &["build", "--now", NOW, "--output", "build/www"]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        // The output folder met inside a linked folder (once it exists), and another build's
+        // output (by its marker).
+        if round > 0 {
+            assert!(err.contains("警告: static/b/www: "), "round {round}: {err}");
+        }
+        assert!(err.contains("警告: static/old: "), "round {round}: {err}");
+        let www = snapshot(&t.root.join("build/www"));
+        assert_eq!(
+            www.get(Path::new("b/notes.txt")).map(Vec::as_slice),
+            Some(&b"notes"[..])
+        );
+        let names: Vec<String> = www.keys().map(|p| p.display().to_string()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.starts_with("b/www") && !n.starts_with("old")),
+            "round {round}: {names:?}"
+        );
+    }
+    // `check` and `serve` write nothing but read the same way: the default public/ (and any
+    // folder a build made) is fenced for them too.
+    link(&t, "../public", "static/mirror");
+    let o = run(&t.root, &["--lang", "en", "check", "--now", NOW]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("static/old: ") && err.contains("output folder"),
+        "{err}"
+    );
 }
