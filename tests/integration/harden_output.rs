@@ -479,6 +479,12 @@ fn links_into_the_output_folder_or_git_are_never_followed_and_builds_do_not_grow
     link(&t, "../.public.tsunagari-staging", "static/staging");
     link(&t, "../.git", "static/git");
     link(&t, "../.git/config", "static/config.txt");
+    // Hidden entries are skipped, but .well-known/ is published: a repository in it is not.
+    t.file("static/.well-known/.git/config", "[core]\n");
+    t.file(
+        "static/.well-known/security.txt",
+        "Contact: mailto:a@example.jp\n",
+    );
     link(&t, "../../../public", "content/cases/good-case/old");
     let errors = match t.build_at(NOW) {
         Err(Failure::Content(d)) => d,
@@ -488,6 +494,7 @@ fn links_into_the_output_folder_or_git_are_never_followed_and_builds_do_not_grow
         fenced(&errors),
         [
             ("content/cases/good-case/old".into(), Fenced::Output, true),
+            ("static/.well-known/.git".into(), Fenced::Git, false),
             ("static/config.txt".into(), Fenced::Git, false),
             ("static/deep/list".into(), Fenced::Output, false),
             ("static/git".into(), Fenced::Git, false),
@@ -516,12 +523,11 @@ fn links_into_the_output_folder_or_git_are_never_followed_and_builds_do_not_grow
             .into_iter()
             .map(|(p, _)| p)
             .collect();
-        assert_eq!(paths.len(), 6, "round {round}: {paths:?}");
-        assert_eq!(fenced(&r.warnings).len(), if round == 0 { 6 } else { 5 });
+        assert_eq!(paths.len(), 7, "round {round}: {paths:?}");
+        assert_eq!(fenced(&r.warnings).len(), if round == 0 { 7 } else { 6 });
         let mut now = t.snapshot();
-        assert_eq!(now.remove(Path::new("ok.txt")).as_deref(), Some(&b"ok"[..]));
-        let mut clean = clean.clone();
-        clean.remove(Path::new("ok.txt"));
+        let ours = now.remove(Path::new(".well-known/security.txt"));
+        assert!(ours.is_some(), "round {round}: .well-known/ is copied");
         assert_eq!(
             now, clean,
             "round {round}: nothing of public/ or .git came back"
@@ -572,4 +578,130 @@ fn an_output_folder_anywhere_in_the_site_is_fenced_by_path_and_by_its_marker() {
         err.contains("static/old: ") && err.contains("output folder"),
         "{err}"
     );
+}
+
+/// A site using `themes/mine`, a copy of the default theme.
+fn site_with_own_theme() -> SiteTest {
+    let t = SiteTest::from_fixture("minimal");
+    t.edit("site.yaml", "paginate_by: 2", "paginate_by: 2\ntheme: mine");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(&src).unwrap();
+            let text = std::fs::read(e.path()).unwrap();
+            t.bytes(&format!("themes/mine/{}", rel.display()), &text);
+        }
+    }
+    t
+}
+
+/// (path, is error) of every entry a report names.
+fn entries(d: &[tsunagari::diagnostics::Diagnostic]) -> Vec<(String, bool)> {
+    d.iter()
+        .filter(|d| matches!(d.problem, Problem::Entry { .. }))
+        .map(|d| (d.path.display().to_string(), d.is_error()))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn unusable_theme_and_template_entries_are_all_reported_templates_as_errors_assets_as_warnings() {
+    let t = site_with_own_theme();
+    t.build();
+    t.file("../outside.css", "SECRET");
+    t.file("../outside.html", "SECRET");
+    link(
+        &t,
+        "/etc/passwd",
+        "themes/mine/templates/partials/evil.html",
+    );
+    link(&t, "nowhere.html", "themes/mine/templates/broken.html");
+    mkfifo(&t.root.join("themes/mine/templates/pipe.html"));
+    link(&t, "../../../../outside.css", "themes/mine/static/leak.css");
+    mkfifo(&t.root.join("themes/mine/static/assets/pipe"));
+    link(&t, "../../../public", "themes/mine/static/mirror");
+    link(&t, "../../outside.html", "templates/page.html");
+    mkfifo(&t.root.join("templates/fifo.html"));
+    let all = match t.build_at(NOW) {
+        Err(Failure::Content(d)) => d,
+        other => panic!("expected content errors, got {:?}", other.map(|r| r.files)),
+    };
+    let expected = |errors: bool| {
+        let mut e: Vec<(String, bool)> = [
+            ("templates/fifo.html", true),
+            ("templates/page.html", true),
+            ("themes/mine/static/assets/pipe", false),
+            ("themes/mine/static/leak.css", false),
+            ("themes/mine/static/mirror", false),
+            ("themes/mine/templates/broken.html", true),
+            ("themes/mine/templates/partials/evil.html", true),
+            ("themes/mine/templates/pipe.html", true),
+        ]
+        .into_iter()
+        .filter(|(_, err)| errors || !err)
+        .map(|(p, e)| (p.to_string(), e))
+        .collect();
+        e.sort_by_key(|(p, _)| p.clone());
+        e
+    };
+    assert_eq!(entries(&all), expected(true), "{}", render(&all));
+    assert_eq!(
+        fenced(&all),
+        [("themes/mine/static/mirror".into(), Fenced::Output, false)]
+    );
+    // Without the broken templates the site builds; the assets are left out with a warning.
+    for p in [
+        "templates/fifo.html",
+        "templates/page.html",
+        "themes/mine/templates/broken.html",
+        "themes/mine/templates/partials/evil.html",
+        "themes/mine/templates/pipe.html",
+    ] {
+        std::fs::remove_file(t.root.join(p)).unwrap();
+    }
+    let r = t.build();
+    assert_eq!(entries(&r.warnings), expected(false));
+    for gone in ["leak.css", "assets/pipe", "mirror"] {
+        assert!(!t.exists(gone), "{gone} published");
+    }
+    assert!(t.exists("assets/style.css"));
+    let everything: Vec<u8> = t.snapshot().into_values().flatten().collect();
+    assert!(!String::from_utf8_lossy(&everything).contains("SECRET"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_theme_files_are_all_named_templates_as_errors_assets_as_warnings() {
+    let t = site_with_own_theme();
+    let top = t.root.parent().unwrap().to_path_buf();
+    t.file("templates/page.html", "{% extends \"base.html\" %}");
+    let locked = [
+        ("themes/mine/templates/base.html", 0o000),
+        ("themes/mine/templates/partials", 0o000),
+        ("templates/page.html", 0o000),
+        ("themes/mine/static/assets/style.css", 0o000),
+    ];
+    chmod(&top, 0o755);
+    for (p, mode) in locked {
+        chmod(&t.root.join(p), mode);
+    }
+    let o = run_unprivileged(&top, &t.root, &["build", "--now", NOW]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for e in [
+        "themes/mine/templates/base.html",
+        "themes/mine/templates/partials",
+        "templates/page.html",
+    ] {
+        assert!(err.contains(&format!("エラー: {e}: ")), "{e}:\n{err}");
+    }
+    assert!(
+        err.contains("警告: themes/mine/static/assets/style.css: "),
+        "{err}"
+    );
+    assert!(err.contains("読み取り権限"), "{err}");
+    for (p, _) in locked {
+        chmod(&t.root.join(p), 0o755);
+    }
 }
