@@ -13,7 +13,7 @@ pub use text::TextProblem;
 
 // hardening: output
 mod entry;
-pub use entry::EntryIssue;
+pub use entry::{EntryIssue, Fenced};
 
 // hardening: markdown
 mod markdown;

@@ -232,7 +232,7 @@ impl Session {
         let assets = Memory::default();
         pipeline::emit_assets(&prepared.theme, &assets).map_err(io)?;
         let files = Memory::default();
-        pipeline::emit_files(site, &self.opts.root, &files).map_err(io)?;
+        pipeline::emit_files(site, &self.opts.root, &prepared.static_files, &files).map_err(io)?;
         let by_source = site
             .pages
             .iter()

@@ -60,6 +60,8 @@ pub enum Failure {
 pub struct Prepared {
     pub site: Site,
     pub theme: Theme,
+    /// The files of the site's `static/` folder (relative to it) that will be copied.
+    pub static_files: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// Phases of the search index build (tokenize, group, impacts, write).
@@ -118,24 +120,22 @@ pub fn prepare_with(
             root.display()
         )));
     }
-    let (entries, d) = content::discover(root);
+    // The output folder (and `.git`) is never read as a source, even through a link.
+    let fence = crate::walk::Fence::new(root, opts.output.as_deref());
+    let (entries, d) = content::discover(root, &fence);
     diags.extend(d);
-    diags.extend(static_warnings(root));
+    let statics = static_files(root, &fence);
+    diags.extend(static_warnings(statics.issues));
     let (sources, d) = load(root, entries);
     diags.extend(d);
     timings.push(("load+parse", t.elapsed()));
     let Some(config) = config else {
         return Err(Failure::Content(finish(diags)));
     };
-    let theme = match Theme::load(root, &config.theme) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    };
+    let (theme, d) = Theme::load(root, &config.theme, &fence);
+    diags.extend(d);
     let t = Instant::now();
-    let reserved_ids = Arc::new(theme.as_ref().map(Theme::reserved_ids).unwrap_or_default());
+    let reserved_ids = Arc::new(theme.reserved_ids());
     let (site, d) = site::assemble(
         config,
         &sources,
@@ -151,10 +151,10 @@ pub fn prepare_with(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Failure::Content(finish(diags)));
     }
-    let theme = theme.expect("theme errors are reported above");
     Ok(Prepared {
         site,
         theme,
+        static_files: statics.files,
         warnings: finish(diags),
         timings,
         search_phases: Vec::new(),
@@ -187,7 +187,7 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     prepared.search_phases = phases;
     let t = Instant::now();
     emit_feeds(site, sink).map_err(io)?;
-    emit_files(site, root, sink).map_err(io)?;
+    emit_files(site, root, &prepared.static_files, sink).map_err(io)?;
     prepared.timings.push(("feeds+assets", t.elapsed()));
     Ok(())
 }
@@ -265,8 +265,13 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
         .try_for_each(|f| sink.write(&f.path, &f.bytes))
 }
 
-/// Files of page bundles, then the site's `static/` folder (which may override anything).
-pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<()> {
+/// Files of page bundles, then the site's `static/` files (which may override anything).
+pub fn emit_files(
+    site: &Site,
+    root: &Path,
+    statics: &[PathBuf],
+    sink: &dyn Sink,
+) -> std::io::Result<()> {
     for p in &site.pages {
         if let Some(b) = &p.bundle {
             let dest = crate::render::out_path(&site.config, &p.url);
@@ -278,7 +283,7 @@ pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<
             }
         }
     }
-    for rel in static_files(root).files {
+    for rel in statics {
         let rel = rel.to_string_lossy().replace('\\', "/");
         sink.copy(&crate::unicode::nfc(&rel), &root.join("static").join(&rel))?;
     }
@@ -286,9 +291,8 @@ pub fn emit_files(site: &Site, root: &Path, sink: &dyn Sink) -> std::io::Result<
 }
 
 /// The files of the site's `static/` folder (hidden ones left out, except `.well-known/`), and
-/// what could not be used there. Walked once in `prepare` for the warnings and again when
-/// copying; a static folder is small next to the pages.
-pub fn static_files(root: &Path) -> crate::walk::Walk {
+/// what could not be used there. Walked once, in `prepare`: what is copied is what was checked.
+pub fn static_files(root: &Path, fence: &crate::walk::Fence) -> crate::walk::Walk {
     if !root.join("static").exists() && root.join("static").symlink_metadata().is_err() {
         return crate::walk::Walk::default();
     }
@@ -304,14 +308,14 @@ pub fn static_files(root: &Path) -> crate::walk::Walk {
         &crate::walk::Rules {
             skip: &skip,
             probe: &|_| true,
+            fence,
         },
     )
 }
 
 /// Static files that cannot be copied are warnings: the site still builds without them.
-fn static_warnings(root: &Path) -> Vec<Diagnostic> {
-    static_files(root)
-        .issues
+fn static_warnings(issues: Vec<(PathBuf, diagnostics::EntryIssue)>) -> Vec<Diagnostic> {
+    issues
         .into_iter()
         .map(|(rel, issue)| {
             Diagnostic::warning(

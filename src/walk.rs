@@ -7,9 +7,15 @@
 //! link to a shared image folder inside the site keeps working. Callers decide the severity:
 //! content problems are errors, static ones warnings. This module reads nothing but folder
 //! listings and file metadata (plus an open-and-close probe where the caller asks for one).
+//!
+//! Inside the site, the output folder (with what a build keeps beside it) and `.git` are fenced
+//! off (`fence`): never read, whether reached through a link or met in place.
 
 use crate::diagnostics::EntryIssue;
 use std::path::{Path, PathBuf};
+
+mod fence;
+pub use fence::Fence;
 
 /// What a walk found: usable files and the entries it had to leave out, both relative to the
 /// walked folder, in sorted order.
@@ -26,6 +32,8 @@ pub struct Rules<'a> {
     pub skip: &'a dyn Fn(&Path) -> bool,
     /// Files to open once so an unreadable one is reported now rather than failing later.
     pub probe: &'a dyn Fn(&Path) -> bool,
+    /// Places never read (the build's output folder, `.git`).
+    pub fence: &'a Fence,
 }
 
 /// Walks `dir` (below the site root `root`).
@@ -41,7 +49,10 @@ pub fn walk(root: &Path, dir: &Path, rules: &Rules<'_>) -> Walk {
     let ctx = Ctx { root, rules };
     // The folder itself may be a link: the same rule applies to it.
     let is_link = dir.symlink_metadata().is_ok_and(|m| m.is_symlink());
-    match ctx.target(dir, is_link) {
+    let target = ctx
+        .target(dir, is_link)
+        .and_then(|t| ctx.fenced(&t).map_or(Ok(t), Err));
+    match target {
         Ok(t) if t.is_dir() => {
             let mut stack = vec![t.clone()];
             ctx.walk_into(&t, Path::new(""), &mut stack, &mut out);
@@ -65,12 +76,12 @@ impl Ctx<'_> {
     /// folders being walked through links, to stop loops.
     fn walk_into(&self, dir: &Path, prefix: &Path, stack: &mut Vec<PathBuf>, out: &mut Walk) {
         let rel_of = |p: &Path| prefix.join(p.strip_prefix(dir).unwrap_or(p));
-        let walker = walkdir::WalkDir::new(dir)
+        let mut walker = walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !(self.rules.skip)(&rel_of(e.path())));
-        for e in walker {
+        while let Some(e) = walker.next() {
             let e = match e {
                 Ok(e) => e,
                 Err(err) => {
@@ -94,7 +105,17 @@ impl Ctx<'_> {
             }
             let rel = rel_of(e.path());
             let ft = e.file_type();
-            if ft.is_dir() {
+            // Links are judged by where they lead (in `link`), the rest where they are.
+            let here = (!ft.is_symlink())
+                .then(|| self.rules.fence.entry(e.path(), ft.is_dir()))
+                .flatten();
+            if let Some(place) = here {
+                if ft.is_dir() {
+                    walker.skip_current_dir();
+                }
+                let target = self.shown(e.path());
+                out.issues.push((rel, EntryIssue::Fenced { target, place }));
+            } else if ft.is_dir() {
                 continue;
             } else if ft.is_file() {
                 self.file(e.path(), rel, out);
@@ -123,7 +144,9 @@ impl Ctx<'_> {
             Ok(t) => t,
             Err(issue) => return out.issues.push((rel, issue)),
         };
-        if target.is_file() {
+        if let Some(issue) = self.fenced(&target) {
+            out.issues.push((rel, issue));
+        } else if target.is_file() {
             self.file(path, rel, out);
         } else if target.is_dir() {
             // A link to a folder that holds it (or one being walked) would never end.
@@ -154,6 +177,13 @@ impl Ctx<'_> {
             Err(_) if is_link => Err(EntryIssue::BrokenLink { target: written() }),
             Err(e) => Err(unreadable(&e, true)),
         }
+    }
+
+    /// Why the physical path `t`, where a link (or the walked folder) leads, may not be read.
+    fn fenced(&self, t: &Path) -> Option<EntryIssue> {
+        let place = self.rules.fence.target(&self.root, t)?;
+        let target = self.shown(t);
+        Some(EntryIssue::Fenced { target, place })
     }
 
     /// A path inside the site, relative to its root, for messages.
@@ -203,6 +233,7 @@ mod tests {
             &Rules {
                 skip: &|p| p.file_name().is_some_and(|n| n == ".hidden"),
                 probe: &|_| true,
+                fence: &Fence::default(),
             },
         )
     }

@@ -280,8 +280,9 @@ const CHALLENGE_KEYS: [&str; 14] = [
 const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenges"];
 
 /// Finds every content file under `root/content`, sorted, and reports files that have no place.
-pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let (files, mut diags) = content_files(root);
+/// Nothing inside `fence` (the build's output folder, `.git`) is read.
+pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let (files, mut diags) = content_files(root, fence);
     // Bundles: folders (below the top) that hold an index.md.
     let bundles: BTreeSet<PathBuf> = files
         .iter()
@@ -388,7 +389,7 @@ pub fn discover(root: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
 /// Every usable file under `content/` (relative to it), sorted; each entry that cannot be used
 /// (unreadable, a link leaving the site, a FIFO…) is an error naming it, since leaving a page
 /// out without a word would lose the staff's work.
-fn content_files(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+fn content_files(root: &Path, fence: &crate::walk::Fence) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let skip = |rel: &Path| {
         rel.file_name()
             .and_then(|n| n.to_str())
@@ -402,6 +403,7 @@ fn content_files(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         &crate::walk::Rules {
             skip: &skip,
             probe: &probe,
+            fence,
         },
     );
     let diags = walked

@@ -17,6 +17,20 @@ pub enum EntryIssue {
     LinkLoop { target: String },
     /// A FIFO, socket or device: not a file that can be published.
     Special { kind: &'static str },
+    // hardening: output
+    /// The output folder (or what a build keeps beside it) or `.git`, reached through a link
+    /// or found in place: never read as a source.
+    Fenced { target: String, place: Fenced },
+}
+
+// hardening: output
+/// A place inside the site that is never read as a source (see `crate::walk`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fenced {
+    /// The output folder, its staging folder, the previous output during a swap, the lock file.
+    Output,
+    /// Git's repository folder.
+    Git,
 }
 
 impl EntryIssue {
@@ -57,6 +71,8 @@ impl EntryIssue {
                     format!("this is not a regular file ({kind})")
                 }
             }
+            // hardening: output
+            EntryIssue::Fenced { target, place } => fenced_message(target, *place, ja),
         }
     }
 
@@ -83,11 +99,36 @@ impl EntryIssue {
             EntryIssue::Special { .. } => {
                 "remove it from the site folder (pipes, sockets and devices cannot be published)"
             }
+            // hardening: output
+            EntryIssue::Fenced { .. } if ja => {
+                "このリンク（またはフォルダ）を取り除いてください。公開したいファイルは本物を content/ か static/ に置いてください"
+            }
+            EntryIssue::Fenced { .. } => {
+                "remove this link (or folder); put the real files you want to publish in content/ or static/"
+            }
         };
         if ja {
             format!("{fix}。直すまで、これは使われません")
         } else {
             format!("{fix}; until then it is left out")
         }
+    }
+}
+
+// hardening: output
+fn fenced_message(target: &str, place: Fenced, ja: bool) -> String {
+    match (place, ja) {
+        (Fenced::Output, true) => format!(
+            "出力先のフォルダ（またはビルドの作業用のファイル）{target} を指しています。出力先はビルドのたびに作り直されるので、読み込むと前回のビルドが次のビルドにコピーされ、ビルドのたびに大きくなります"
+        ),
+        (Fenced::Output, false) => format!(
+            "this leads to {target}, the output folder (or a build's working files); it is replaced by every build, so reading it would copy the previous build into the next one, growing with every build"
+        ),
+        (Fenced::Git, true) => format!(
+            "Git のリポジトリ（{target}）を指しています。履歴や設定を公開しないよう、読み込みません"
+        ),
+        (Fenced::Git, false) => format!(
+            "this leads to {target}, Git's repository folder; its history and settings are never published"
+        ),
     }
 }

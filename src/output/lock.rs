@@ -23,11 +23,7 @@ pub struct BuildLock {
 impl BuildLock {
     /// The lock file for the physical output folder `out`.
     pub fn path_for(out: &Path) -> PathBuf {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        out.with_file_name(format!(".{name}.tsunagari-lock"))
+        super::beside(out, "lock")
     }
 
     /// Takes the lock for `out`, waiting while another build holds it. `waiting` is called

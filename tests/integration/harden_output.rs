@@ -6,7 +6,7 @@ use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tsunagari::diagnostics::{EntryIssue, Problem};
+use tsunagari::diagnostics::{EntryIssue, Fenced, Problem};
 use tsunagari::pipeline::Failure;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tsunagari");
@@ -437,4 +437,271 @@ fn unreadable_entries_are_errors_in_content_and_warnings_in_static() {
     assert_eq!(t.read("ok.txt"), "ok");
     assert!(!t.exists("secret.txt") && !t.exists("locked/a.txt"));
     lock(0o755);
+}
+
+// Follow-ups: links into the output folder (and `.git`), and the theme's own walk.
+
+/// The entries a report names with `Fenced`, with what they lead to.
+fn fenced(d: &[tsunagari::diagnostics::Diagnostic]) -> Vec<(String, Fenced, bool)> {
+    d.iter()
+        .filter_map(|d| match &d.problem {
+            Problem::Entry {
+                issue: EntryIssue::Fenced { place, .. },
+            } => Some((d.path.display().to_string(), *place, d.is_error())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn link(t: &SiteTest, target: &str, at: &str) {
+    let at = t.root.join(at);
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn links_into_the_output_folder_or_git_are_never_followed_and_builds_do_not_grow() {
+    let t = SiteTest::from_fixture("minimal");
+    t.file("static/ok.txt", "ok");
+    t.file(
+        ".git/config",
+        "[remote \"origin\"]\n\turl = https://token@example.jp/\n",
+    );
+    t.build();
+    let clean = t.snapshot();
+    // A killed build's staging folder, still there when the next build starts.
+    t.file(".public.tsunagari-staging/index.html", "half a build");
+    link(&t, "../public", "static/mirror");
+    link(&t, "../public/index.html", "static/home.html");
+    link(&t, "../../public/challenges", "static/deep/list");
+    link(&t, "../.public.tsunagari-staging", "static/staging");
+    link(&t, "../.git", "static/git");
+    link(&t, "../.git/config", "static/config.txt");
+    // Hidden entries are skipped, but .well-known/ is published: a repository in it is not.
+    t.file("static/.well-known/.git/config", "[core]\n");
+    t.file(
+        "static/.well-known/security.txt",
+        "Contact: mailto:a@example.jp\n",
+    );
+    link(&t, "../../../public", "content/cases/good-case/old");
+    let errors = match t.build_at(NOW) {
+        Err(Failure::Content(d)) => d,
+        other => panic!("expected content errors, got {:?}", other.map(|r| r.files)),
+    };
+    assert_eq!(
+        fenced(&errors),
+        [
+            ("content/cases/good-case/old".into(), Fenced::Output, true),
+            ("static/.well-known/.git".into(), Fenced::Git, false),
+            ("static/config.txt".into(), Fenced::Git, false),
+            ("static/deep/list".into(), Fenced::Output, false),
+            ("static/git".into(), Fenced::Git, false),
+            ("static/home.html".into(), Fenced::Output, false),
+            ("static/mirror".into(), Fenced::Output, false),
+            ("static/staging".into(), Fenced::Output, false),
+        ],
+        "{}",
+        render(&errors)
+    );
+    // Named, with why and what to do, in both languages.
+    let d = errors.iter().find(|d| d.path.ends_with("mirror")).unwrap();
+    let ja = d.render(tsunagari::diagnostics::Lang::Ja);
+    assert!(ja.contains("出力先") && ja.contains("public"), "{ja}");
+    let en = d.render(tsunagari::diagnostics::Lang::En);
+    assert!(
+        en.contains("output folder") && en.contains("remove"),
+        "{en}"
+    );
+    // Static ones are warnings: the build goes on, and each build equals a clean one.
+    std::fs::remove_file(t.root.join("content/cases/good-case/old")).unwrap();
+    for round in 0..3 {
+        let r = t.build();
+        // The first build removes the killed build's staging folder: that link then dangles.
+        let paths: Vec<String> = entry_issues(&r.warnings)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(paths.len(), 7, "round {round}: {paths:?}");
+        assert_eq!(fenced(&r.warnings).len(), if round == 0 { 7 } else { 6 });
+        let mut now = t.snapshot();
+        let ours = now.remove(Path::new(".well-known/security.txt"));
+        assert!(ours.is_some(), "round {round}: .well-known/ is copied");
+        assert_eq!(
+            now, clean,
+            "round {round}: nothing of public/ or .git came back"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_anywhere_in_the_site_is_fenced_by_path_and_by_its_marker() {
+    let t = SiteTest::from_fixture("minimal");
+    t.file("build/notes.txt", "notes");
+    // `--output build/www` inside the site, and a link to the folder holding it.
+    link(&t, "../build", "static/b");
+    link(&t, "../dist", "static/old");
+    let o = run(&t.root, &["build", "--now", NOW, "--output", "dist"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for round in 0..2 {
+        let o = run(&t.root, &["build", "--now", NOW, "--output", "build/www"]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        // The output folder met inside a linked folder (once it exists), and another build's
+        // output (by its marker).
+        if round > 0 {
+            assert!(err.contains("警告: static/b/www: "), "round {round}: {err}");
+        }
+        assert!(err.contains("警告: static/old: "), "round {round}: {err}");
+        let www = snapshot(&t.root.join("build/www"));
+        assert_eq!(
+            www.get(Path::new("b/notes.txt")).map(Vec::as_slice),
+            Some(&b"notes"[..])
+        );
+        let names: Vec<String> = www.keys().map(|p| p.display().to_string()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.starts_with("b/www") && !n.starts_with("old")),
+            "round {round}: {names:?}"
+        );
+    }
+    // `check` and `serve` write nothing but read the same way: the default public/ (and any
+    // folder a build made) is fenced for them too.
+    link(&t, "../public", "static/mirror");
+    let o = run(&t.root, &["--lang", "en", "check", "--now", NOW]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("static/old: ") && err.contains("output folder"),
+        "{err}"
+    );
+}
+
+/// A site using `themes/mine`, a copy of the default theme.
+fn site_with_own_theme() -> SiteTest {
+    let t = SiteTest::from_fixture("minimal");
+    t.edit("site.yaml", "paginate_by: 2", "paginate_by: 2\ntheme: mine");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(&src).unwrap();
+            let text = std::fs::read(e.path()).unwrap();
+            t.bytes(&format!("themes/mine/{}", rel.display()), &text);
+        }
+    }
+    t
+}
+
+/// (path, is error) of every entry a report names.
+fn entries(d: &[tsunagari::diagnostics::Diagnostic]) -> Vec<(String, bool)> {
+    d.iter()
+        .filter(|d| matches!(d.problem, Problem::Entry { .. }))
+        .map(|d| (d.path.display().to_string(), d.is_error()))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn unusable_theme_and_template_entries_are_all_reported_templates_as_errors_assets_as_warnings() {
+    let t = site_with_own_theme();
+    t.build();
+    t.file("../outside.css", "SECRET");
+    t.file("../outside.html", "SECRET");
+    link(
+        &t,
+        "/etc/passwd",
+        "themes/mine/templates/partials/evil.html",
+    );
+    link(&t, "nowhere.html", "themes/mine/templates/broken.html");
+    mkfifo(&t.root.join("themes/mine/templates/pipe.html"));
+    link(&t, "../../../../outside.css", "themes/mine/static/leak.css");
+    mkfifo(&t.root.join("themes/mine/static/assets/pipe"));
+    link(&t, "../../../public", "themes/mine/static/mirror");
+    link(&t, "../../outside.html", "templates/page.html");
+    mkfifo(&t.root.join("templates/fifo.html"));
+    let all = match t.build_at(NOW) {
+        Err(Failure::Content(d)) => d,
+        other => panic!("expected content errors, got {:?}", other.map(|r| r.files)),
+    };
+    let expected = |errors: bool| {
+        let mut e: Vec<(String, bool)> = [
+            ("templates/fifo.html", true),
+            ("templates/page.html", true),
+            ("themes/mine/static/assets/pipe", false),
+            ("themes/mine/static/leak.css", false),
+            ("themes/mine/static/mirror", false),
+            ("themes/mine/templates/broken.html", true),
+            ("themes/mine/templates/partials/evil.html", true),
+            ("themes/mine/templates/pipe.html", true),
+        ]
+        .into_iter()
+        .filter(|(_, err)| errors || !err)
+        .map(|(p, e)| (p.to_string(), e))
+        .collect();
+        e.sort_by_key(|(p, _)| p.clone());
+        e
+    };
+    assert_eq!(entries(&all), expected(true), "{}", render(&all));
+    assert_eq!(
+        fenced(&all),
+        [("themes/mine/static/mirror".into(), Fenced::Output, false)]
+    );
+    // Without the broken templates the site builds; the assets are left out with a warning.
+    for p in [
+        "templates/fifo.html",
+        "templates/page.html",
+        "themes/mine/templates/broken.html",
+        "themes/mine/templates/partials/evil.html",
+        "themes/mine/templates/pipe.html",
+    ] {
+        std::fs::remove_file(t.root.join(p)).unwrap();
+    }
+    let r = t.build();
+    assert_eq!(entries(&r.warnings), expected(false));
+    for gone in ["leak.css", "assets/pipe", "mirror"] {
+        assert!(!t.exists(gone), "{gone} published");
+    }
+    assert!(t.exists("assets/style.css"));
+    let everything: Vec<u8> = t.snapshot().into_values().flatten().collect();
+    assert!(!String::from_utf8_lossy(&everything).contains("SECRET"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_theme_files_are_all_named_templates_as_errors_assets_as_warnings() {
+    let t = site_with_own_theme();
+    let top = t.root.parent().unwrap().to_path_buf();
+    t.file("templates/page.html", "{% extends \"base.html\" %}");
+    let locked = [
+        ("themes/mine/templates/base.html", 0o000),
+        ("themes/mine/templates/partials", 0o000),
+        ("templates/page.html", 0o000),
+        ("themes/mine/static/assets/style.css", 0o000),
+    ];
+    chmod(&top, 0o755);
+    for (p, mode) in locked {
+        chmod(&t.root.join(p), mode);
+    }
+    let o = run_unprivileged(&top, &t.root, &["build", "--now", NOW]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for e in [
+        "themes/mine/templates/base.html",
+        "themes/mine/templates/partials",
+        "templates/page.html",
+    ] {
+        assert!(err.contains(&format!("エラー: {e}: ")), "{e}:\n{err}");
+    }
+    assert!(
+        err.contains("警告: themes/mine/static/assets/style.css: "),
+        "{err}"
+    );
+    assert!(err.contains("読み取り権限"), "{err}");
+    for (p, _) in locked {
+        chmod(&t.root.join(p), 0o755);
+    }
 }
