@@ -12,6 +12,7 @@ mod harden_output;
 mod harden_serve;
 mod harden_text;
 mod harden_urls;
+mod hostile;
 mod incremental;
 mod safety;
 mod sample;
