@@ -138,7 +138,11 @@ fn assert_page_is_inert(rel: &Path, html: &str) {
         }
     }
     let repeated: Vec<_> = ids.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(repeated.is_empty(), "{}: repeated ids {repeated:?}", rel.display());
+    assert!(
+        repeated.is_empty(),
+        "{}: repeated ids {repeated:?}",
+        rel.display()
+    );
 }
 
 /// Every page inert, every XML file XML, every JSON file JSON.
@@ -147,9 +151,8 @@ fn assert_output_is_safe(public: &Path) {
     assert!(files.len() > 10, "too few files: {}", files.len());
     for (rel, bytes) in &files {
         let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let text = || {
-            std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", rel.display()))
-        };
+        let text =
+            || std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
         match ext {
             "html" => assert_page_is_inert(rel, text()),
             "xml" => {
@@ -169,7 +172,10 @@ fn assert_output_is_safe(public: &Path) {
 fn a_hostile_site_builds_into_inert_pages_unique_ids_and_valid_feeds() {
     let t = hostile_but_buildable();
     let (code, _out, err) = t.cli(&["build", "--now", NOW]);
-    assert_eq!(code, 0, "the build must neutralise, not fail or panic:\n{err}");
+    assert_eq!(
+        code, 0,
+        "the build must neutralise, not fail or panic:\n{err}"
+    );
     assert!(
         err.contains("content/challenges/evil.md:"),
         "neutralised input is reported with its file and line:\n{err}"
@@ -179,9 +185,17 @@ fn a_hostile_site_builds_into_inert_pages_unique_ids_and_valid_feeds() {
     assert!(!String::from_utf8_lossy(&everything).contains("SECRET"));
     assert_eq!(t.read("ok.txt"), "ok");
     #[cfg(unix)]
-    for link in ["static/leak.txt", "static/etc", "static/mirror", "static/gone.png"] {
+    for link in [
+        "static/leak.txt",
+        "static/etc",
+        "static/mirror",
+        "static/gone.png",
+    ] {
         assert!(err.contains(link), "{link} is not reported:\n{err}");
-        assert!(!t.exists(link.trim_start_matches("static/")), "{link} published");
+        assert!(
+            !t.exists(link.trim_start_matches("static/")),
+            "{link} published"
+        );
     }
     // A second build over the first stays the same: nothing of public/ is read back in.
     let first = every_file(&t.public());
@@ -232,7 +246,10 @@ fn every_fixture_site_and_the_sample_build_into_inert_pages_and_valid_feeds() {
 #[test]
 fn refused_hostile_input_names_file_and_line_and_keeps_the_last_good_output() {
     let t = SiteTest::empty();
-    t.file("content/challenges/ok.md", &format!("{}本文\n", fm("良い", "")));
+    t.file(
+        "content/challenges/ok.md",
+        &format!("{}本文\n", fm("良い", "")),
+    );
     let (code, _, err) = t.cli(&["build", "--now", NOW]);
     assert_eq!(code, 0, "{err}");
     let good = every_file(&t.public());
@@ -291,7 +308,10 @@ fn refused_hostile_input_names_file_and_line_and_keeps_the_last_good_output() {
         let before = std::fs::read(t.root.join(file)).ok();
         t.file(file, text);
         let (code, _, err) = t.cli(&["build", "--now", NOW]);
-        assert_eq!(code, 1, "{file} must be refused as a content error:\n{text}\n{err}");
+        assert_eq!(
+            code, 1,
+            "{file} must be refused as a content error:\n{text}\n{err}"
+        );
         assert!(err.contains(at), "expected {at} in:\n{err}");
         assert_eq!(every_file(&t.public()), good, "public/ changed after {at}");
         match before {
