@@ -6,6 +6,7 @@ mod cli;
 mod discovery;
 mod errors;
 mod forms;
+mod harden_fuzz;
 mod incremental;
 mod safety;
 mod sample;
