@@ -71,7 +71,10 @@ fn fuzz_corpus_whole_site_holds_its_invariants() {
 fn every_fuzz_folder_names_a_target_and_every_target_is_built() {
     let names: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
     for kind in ["corpus", "regressions"] {
-        for e in std::fs::read_dir(fuzz_dir().join(kind)).unwrap() {
+        let Ok(dir) = std::fs::read_dir(fuzz_dir().join(kind)) else {
+            continue; // git keeps no empty folder
+        };
+        for e in dir {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
             assert!(
                 names.contains(&name.as_str()),
