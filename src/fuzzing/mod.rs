@@ -19,8 +19,11 @@ use crate::markdown::{self, LinkTarget};
 use crate::search::tokenize;
 use std::path::Path;
 
+/// A target body: the fuzzer's bytes in, a panic when an invariant breaks.
+pub type Body = fn(&[u8]);
+
 /// Every target: its name (the folder under `fuzz/corpus/` and `fuzz/regressions/`) and body.
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [
+pub const TARGETS: [(&str, Body); 5] = [
     ("front_matter", front_matter),
     ("markdown", markdown),
     ("tokenizer", tokenizer),
