@@ -15,6 +15,8 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
 pub mod forms;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod incremental;
 pub mod japan;
 pub mod markdown;

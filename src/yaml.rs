@@ -156,7 +156,8 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
     }
     // Every caller normalises its file on read; this catches any other YAML text too.
     let src = &*crate::unicode::nfc(src);
-    if let Some((offset, c)) = crate::unicode::find_forbidden(src) {
+    if let Some((offset, c)) = crate::unicode::find_forbidden(src).or_else(|| find_stray_break(src))
+    {
         // libyaml refuses raw control characters too, but without saying which or where.
         let before = &src[..offset];
         return Err(YamlError {
@@ -188,9 +189,12 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             }
             Problem::YamlSyntax { detail }
         };
+        // libyaml reports the end of the input one line past the last one; staff need a line
+        // they can see.
+        let (line, column) = clamp_to_text(src, line.max(1), column.max(1));
         YamlError {
-            line: first_line + line.saturating_sub(1),
-            column: column.max(1),
+            line: first_line + line - 1,
+            column,
             problem,
         }
     })?;
@@ -236,6 +240,33 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         });
     }
     Ok(doc)
+}
+
+/// A line break libyaml counts but tsunagari's positions (and most editors) do not: a lone
+/// carriage return (not before `\n`) and the Unicode line and paragraph separators. Refused like
+/// control characters, so every later position agrees with the file as staff see it.
+fn find_stray_break(src: &str) -> Option<(usize, char)> {
+    let b = src.as_bytes();
+    src.char_indices().find(|&(i, c)| {
+        matches!(c, '\u{2028}' | '\u{2029}') || (c == '\r' && b.get(i + 1) != Some(&b'\n'))
+    })
+}
+
+/// A 1-based (line, column) moved onto the last line of `src` when it lies beyond it.
+fn clamp_to_text(src: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines: Vec<&str> = src.split('\n').collect();
+    // A final newline ends the last line; it does not start a new one.
+    let count = if src.ends_with('\n') {
+        lines.len() - 1
+    } else {
+        lines.len()
+    }
+    .max(1);
+    if line <= count {
+        return (line, column);
+    }
+    let last = lines[count - 1].trim_end_matches('\r');
+    (count, last.chars().count() + 1)
 }
 
 /// The first escape in a double-quoted scalar that decodes to a forbidden character, as
@@ -344,6 +375,10 @@ fn describe_libyaml(msg: &str) -> (String, Option<(usize, usize)>) {
         let unclosed = ["quoted scalar", "flow sequence", "flow mapping"]
             .iter()
             .any(|k| c.contains(k));
+        // The start of the input is written `at position 0`, not `at line 1 column 1`.
+        if unclosed && c.contains(" at position ") {
+            pos = Some((1, 1));
+        }
         if let (true, Some(rest)) = (unclosed, c.split(" at line ").nth(1)) {
             let mut it = rest.split(" column ");
             let l = it.next().and_then(|x| x.trim().parse().ok());
@@ -558,6 +593,41 @@ mod tests {
             Node::Seq(vec![Node::Str("観光".into()), Node::Str("農業".into())])
         );
         assert_eq!(doc.entries[3].1, Node::Null);
+    }
+
+    #[test]
+    fn errors_at_the_end_of_the_input_point_at_its_last_line() {
+        // Unclosed at the very start (libyaml: "at position 0"), and an unfinished key
+        // without a final newline (libyaml: one line past the end).
+        for (src, line, column) in [("{", 2, 2), ("title: t\nfoo", 3, 4), ("a: [1,\n", 2, 7)] {
+            let e = parse_mapping(src, 2).unwrap_err();
+            assert!(matches!(e.problem, Problem::YamlSyntax { .. }), "{e:?}");
+            assert_eq!((e.line, e.column), (line, column), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn stray_line_breaks_are_refused_where_they_are() {
+        for (src, line, column, cp) in [
+            ("title: a\rb: c\n", 2, 9, "U+000D"),
+            ("title: a\nsummary: x\u{2028}y: z\n", 3, 11, "U+2028"),
+            ("title: a\u{2029}\n", 2, 9, "U+2029"),
+        ] {
+            let e = parse_mapping(src, 2).unwrap_err();
+            assert_eq!(
+                (e.line, e.column, e.problem),
+                (
+                    line,
+                    column,
+                    Problem::Text(TextProblem::ControlCharacter {
+                        code_point: cp.into()
+                    })
+                ),
+                "{src:?}"
+            );
+        }
+        // CRLF files are fine.
+        assert!(parse_mapping("title: a\r\nb: c\r\n", 2).is_ok());
     }
 
     #[test]

@@ -1,0 +1,188 @@
+//! One [`Diagnostic`]: a problem at a place in a file, and how it is shown to people (with the
+//! source line and a caret) and to CI (GitHub annotations). Also the stable order of a build's
+//! diagnostics and the `/`-separated paths messages use.
+
+use super::{Lang, Problem, Severity};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// One problem at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub path: PathBuf,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based, counted in characters.
+    pub column: usize,
+    /// The source line the problem is on, for display.
+    pub source_line: Option<String>,
+    /// How many characters to underline (at least 1).
+    pub span: usize,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: 0,
+            column: 0,
+            source_line: None,
+            span: 1,
+            problem,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, problem)
+        }
+    }
+
+    /// Points the diagnostic at `line`:`column` of `text` (the whole file), capturing that line.
+    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    pub fn with_span(mut self, span: usize) -> Self {
+        self.span = span.max(1);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, or just the path when there is no position.
+    pub fn location(&self) -> String {
+        let p = self.path.display();
+        if self.line == 0 {
+            format!("{p}")
+        } else {
+            format!("{p}:{}:{}", self.line, self.column)
+        }
+    }
+
+    /// Human rendering, rustc-style:
+    ///
+    /// ```text
+    /// エラー: content/challenges/a.md:4:13: 「prefecture」の値「東京」は都道府県名ではありません
+    ///   |
+    /// 4 | prefecture: 東京
+    ///   |             ^^^^
+    ///   = ヒント: 「東京都」のことですか？ …
+    /// ```
+    pub fn render(&self, lang: Lang) -> String {
+        let label = match (self.severity, lang) {
+            (Severity::Error, Lang::Ja) => "エラー",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::Ja) => "警告",
+            (Severity::Warning, Lang::En) => "warning",
+        };
+        let mut out = format!(
+            "{label}: {}: {}\n",
+            self.location(),
+            self.problem.message(lang)
+        );
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            let before: String = src.chars().take(self.column.saturating_sub(1)).collect();
+            let under: String = src
+                .chars()
+                .skip(self.column.saturating_sub(1))
+                .take(self.span)
+                .collect();
+            let carets = display_width(&under).max(1);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{num} | {src}");
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(display_width(&before)),
+                "^".repeat(carets)
+            );
+        }
+        if let Some(help) = self.problem.help(lang) {
+            let hint = if lang == Lang::Ja {
+                "ヒント"
+            } else {
+                "help"
+            };
+            let pad = if self.source_line.is_some() {
+                " ".repeat(self.line.to_string().len())
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "{pad} = {hint}: {help}");
+        }
+        out
+    }
+
+    /// One line in the GitHub Actions workflow-command format (`::error file=…`).
+    pub fn render_github(&self, lang: Lang) -> String {
+        let level = if self.is_error() { "error" } else { "warning" };
+        let mut msg = self.problem.message(lang);
+        if let Some(h) = self.problem.help(lang) {
+            msg.push_str(" — ");
+            msg.push_str(&h);
+        }
+        let msg = msg
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        format!(
+            "::{level} file={},line={},col={}::{msg}",
+            self.path.display(),
+            self.line.max(1),
+            self.column.max(1)
+        )
+    }
+}
+
+/// Width of a string in terminal columns: East Asian wide characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x2FFFD | 0x30000..=0x3FFFD)
+}
+
+/// Sorts diagnostics for stable output: by file, position, then message.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (
+            &a.path,
+            a.line,
+            a.column,
+            a.severity,
+            format!("{:?}", a.problem),
+        )
+            .cmp(&(
+                &b.path,
+                b.line,
+                b.column,
+                b.severity,
+                format!("{:?}", b.problem),
+            ))
+    });
+}
+
+/// Converts a path to the `/`-separated form used in messages.
+pub fn display_path(p: &Path) -> PathBuf {
+    PathBuf::from(p.to_string_lossy().replace('\\', "/"))
+}
