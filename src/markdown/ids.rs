@@ -117,11 +117,34 @@ impl<'a> Ids<'a> {
         } else {
             base.to_string()
         };
-        let mut n = self.next.get(&stem).copied().unwrap_or(1);
+        // The numbered forms of a stem can fall under a theme pattern (`form` → `form-2`,
+        // `form-3`… under `form-{{ … }}`): then number `md-form` instead, and for patterns that
+        // match nearly everything, a stem without dashes. The last try ignores patterns: the
+        // id is still unique on the page.
+        let dashless = format!("md_{}", stem.replace('-', "_"));
+        let prefixed = if stem.starts_with("md-") {
+            dashless.clone()
+        } else {
+            format!("md-{stem}")
+        };
+        let id = self
+            .numbered(&stem, true)
+            .or_else(|| self.numbered(&prefixed, true))
+            .or_else(|| self.numbered(&dashless, true))
+            .or_else(|| self.numbered(&dashless, false))
+            .expect("ignoring patterns always finds an id");
+        self.used.insert(id.clone());
+        id
+    }
+
+    /// `stem`, `stem-2`, `stem-3`…: the first that is free; `None` when `PATTERN_TRIES`
+    /// candidates in a row fall under a theme pattern (and `patterns` is on).
+    fn numbered(&mut self, stem: &str, patterns: bool) -> Option<String> {
+        let mut n = self.next.get(stem).copied().unwrap_or(1);
         let mut pattern_misses = 0;
-        let id = loop {
+        loop {
             let candidate = if n == 1 {
-                stem.clone()
+                stem.to_string()
             } else {
                 format!("{stem}-{n}")
             };
@@ -129,15 +152,16 @@ impl<'a> Ids<'a> {
             if self.used.contains(&candidate) || self.reserved.exact.contains(&candidate) {
                 continue;
             }
-            if pattern_misses < PATTERN_TRIES && self.reserved.matches_pattern(&candidate) {
+            if patterns && self.reserved.matches_pattern(&candidate) {
                 pattern_misses += 1;
+                if pattern_misses >= PATTERN_TRIES {
+                    return None;
+                }
                 continue;
             }
-            break candidate;
-        };
-        self.next.insert(stem, n);
-        self.used.insert(id.clone());
-        id
+            self.next.insert(stem.to_string(), n);
+            return Some(candidate);
+        }
     }
 }
 
@@ -374,6 +398,18 @@ mod tests {
                 "x-heading-2"
             ]
         );
+    }
+
+    #[test]
+    fn numbered_ids_never_fall_under_a_theme_pattern() {
+        // `form` is free, but `form-2`… match `form-{{ f.name }}`: found by the fuzzer.
+        let r = reserved();
+        let mut ids = Ids::new(&r);
+        let got: Vec<String> = (0..4).map(|_| ids.claim("form")).collect();
+        assert_eq!(got, ["form", "md-form", "md-form-2", "md-form-3"]);
+        for id in &got {
+            assert!(!r.contains(id), "{id}");
+        }
     }
 
     #[test]
