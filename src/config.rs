@@ -138,7 +138,7 @@ impl Config {
     /// Parses the text of a site.yaml. The text is normalised to NFC first (see
     /// [`crate::unicode::nfc`]), so every value, and every position, is in NFC.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        Config::parse_nfc(&crate::unicode::nfc(text))
+        Config::parse_nfc(&crate::unicode::as_read(text.to_string()))
     }
 
     fn parse_nfc(text: &str) -> Result<Config, Vec<Diagnostic>> {

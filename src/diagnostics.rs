@@ -188,6 +188,10 @@ pub enum Problem {
         id: String,
         now: String,
     },
+    /// A second footnote definition with the label of an earlier one.
+    DuplicateFootnote {
+        label: String,
+    },
     // hardening: serve
     /// A panic inside tsunagari (caught by the dev server): a bug, not a content problem.
     /// `during` names the files being processed, or the request answered, when known.
@@ -438,7 +442,9 @@ impl Problem {
                 }
             }
             // hardening: markdown
-            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::message(self, ja),
+            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } | DuplicateFootnote { .. } => {
+                markdown::message(self, ja)
+            }
             // hardening: serve
             Bug { message, during } => bug_message(ja, message, during),
         }
@@ -653,7 +659,9 @@ impl Problem {
                 "run inside the site folder or pass --root; start a new site with tsunagari init".into()
             },
             // hardening: markdown
-            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } => markdown::help(self, ja),
+            HeadingAttributeDropped { .. } | HeadingIdChanged { .. } | DuplicateFootnote { .. } => {
+                markdown::help(self, ja)
+            }
         };
         Some(s)
     }

@@ -80,7 +80,19 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
             .collect();
     let mut out = Rendered::default();
 
-    // Pass 1: ids, heading attributes and levels; then the rewrites that need no state.
+    // Pass 1: characters entities put back, ids, heading attributes and levels; then the
+    // rewrites that need no state.
+    if let Some((offset, c, more)) = safe::control_characters(&mut events) {
+        out.found.push(Found {
+            offset,
+            len: 1,
+            severity: Severity::Warning,
+            problem: Problem::Text(crate::diagnostics::TextProblem::ControlCharacterRemoved {
+                code_point: crate::unicode::code_point(c),
+                more,
+            }),
+        });
+    }
     ids::assign(&mut events, body, &opts.reserved_ids, &mut out);
     safe::before(&mut events);
 

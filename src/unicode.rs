@@ -47,6 +47,23 @@ pub fn nfc_string(s: String) -> String {
     }
 }
 
+/// A source file's text as staff see it in an editor: [`nfc`], and a lone carriage return (the
+/// line end of classic Mac files, or one left by a broken paste) read as a line break, so that
+/// every line number tsunagari reports is a line the editor shows. `\r\n` is left alone.
+pub fn as_read(text: String) -> String {
+    let text = nfc_string(text);
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return text;
+    }
+    // `\r` is ASCII, so replacing it byte for byte keeps the text UTF-8.
+    let bytes: Vec<u8> = (0..b.len())
+        .map(|i| if lone(i) { b'\n' } else { b[i] })
+        .collect();
+    String::from_utf8(bytes).expect("only an ASCII byte was replaced")
+}
+
 /// A path with every (UTF-8) component in NFC. File names from macOS arrive in NFD; URLs and
 /// link targets compare in NFC.
 pub fn nfc_path(p: &Path) -> PathBuf {
@@ -106,6 +123,16 @@ mod tests {
         assert_eq!(nfc("\u{FA19}社のか\u{3099}"), "\u{FA19}社のが");
         assert_eq!(nfc("\u{2F800}"), "\u{2F800}");
         assert_eq!(nfc("\u{FA19}\u{3099}"), "\u{FA19}\u{3099}");
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        assert_eq!(
+            as_read("---\rtitle: a\r---\r本文\r".into()),
+            "---\ntitle: a\n---\n本文\n"
+        );
+        assert_eq!(as_read("a\r\nb\r".into()), "a\r\nb\n");
+        assert_eq!(as_read("か\u{3099}\r".into()), "が\n");
     }
 
     #[test]

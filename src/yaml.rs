@@ -218,18 +218,19 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         positions: key_positions(src, first_line),
         first_line,
     };
-    // Escapes (`"\v"`, `"\x01"`, `"\uFFFE"`) decode to characters the raw scan cannot see:
-    // point at the escape itself; the tree search is the fallback for spellings it misses.
-    let found = forbidden_escape(src)
-        .map(|(l, c, ch)| (first_line + l - 1, c, ch))
-        .or_else(|| {
-            doc.entries.iter().find_map(|(key, node)| {
-                forbidden_in(key, node).map(|(path, c)| {
+    // Escapes (`"\v"`, `"\x01"`, `"\uFFFE"`) decode to characters the raw scan cannot see.
+    // The decoded tree says whether there is one (a backslash in a plain or block scalar is
+    // literal); the escape itself says where, else the nearest key.
+    let found = doc.entries.iter().find_map(|(key, node)| {
+        forbidden_in(key, node).map(|(path, c)| {
+            forbidden_escape(src)
+                .map(|(l, col, ch)| (first_line + l - 1, col, ch))
+                .unwrap_or_else(|| {
                     let pos = doc.nearest_pos(&path);
                     (pos.line, pos.value_col, c)
                 })
-            })
-        });
+        })
+    });
     if let Some((line, column, c)) = found {
         return Err(YamlError {
             line,
@@ -274,10 +275,11 @@ fn clamp_to_text(src: &str, line: usize, column: usize) -> (usize, usize) {
 /// double-quoted scalar only where a YAML value or key can start (after `:`, `-`, `[`, `{`, `,`,
 /// `?` or at the start of a line); inside plain and single-quoted scalars `\` is literal.
 fn forbidden_escape(src: &str) -> Option<(usize, usize, char)> {
+    // A double-quoted scalar can go on over several lines.
+    let mut quoted = false;
     for (n, line) in src.lines().enumerate() {
         let chars: Vec<char> = line.chars().collect();
         let mut i = 0;
-        let mut quoted = false;
         while i < chars.len() {
             let c = chars[i];
             if !quoted {
@@ -596,6 +598,13 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_in_a_block_scalar_is_text() {
+        // `"\x0b"` inside a folded block scalar is six characters, not a control character.
+        let doc = parse_mapping("summary: >\n  \"\\x0b\"\n  y\ntitle: \"ok\"\n", 2).unwrap();
+        assert_eq!(doc.entries[0].1, Node::Str("\"\\x0b\" y\n".into()));
+    }
+
+    #[test]
     fn errors_at_the_end_of_the_input_point_at_its_last_line() {
         // Unclosed at the very start (libyaml: "at position 0"), and an unfinished key
         // without a final newline (libyaml: one line past the end).
@@ -660,6 +669,12 @@ mod tests {
             ("menu:\n  - url: /a/\n  - url: \"\\e[2J\"\n", 4, 11),
             // In plain and single-quoted scalars a backslash is literal; only the real escape counts.
             ("a: C:\\v 'x\\v' \"it's\"\nb: 'q'\nc: \"\\N\"\n", 4, 5),
+            // An escape on a continuation line of a double-quoted scalar.
+            (
+                "title: a\nsummary: \"first line\n  second \\x0b line\"\n",
+                4,
+                10,
+            ),
         ] {
             let e = parse_mapping(src, 2).unwrap_err();
             assert!(

@@ -504,7 +504,7 @@ pub fn load_one(root: &Path, entry: Entry) -> (Option<Source>, Vec<Diagnostic>) 
 /// characters are taken out of the body with a warning (front matter refuses them).
 pub fn parse_source(mut entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
     entry.slug = unicode::nfc_string(entry.slug);
-    let (text, removed) = strip_body_controls(unicode::nfc_string(text));
+    let (text, removed) = strip_body_controls(unicode::as_read(text));
     let rel = entry.rel.clone();
     let (source, mut diags) = parse_text(entry, text);
     if let (Some(s), Some((offset, c, more))) = (&source, removed) {

@@ -2,7 +2,7 @@
 //! comes only from pulldown-cmark's writer and our own snippets, so it is held to a stricter
 //! shape than browsers accept: every `<` opens a well-formed tag, attribute values are double
 //! quoted, tags balance. Then the safety rules: no element that runs code or changes the page's
-//! meaning, no event-handler attribute, no `style` (the CSP forbids inline styles: table alignment is a
+//! meaning, no control character, no event-handler attribute, no `style` (the CSP forbids inline styles: table alignment is a
 //! class), and
 //! no URL attribute with a scheme that runs code.
 
@@ -32,6 +32,12 @@ const URL_ATTRS: [&str; 9] = [
 
 /// Checks `html`; the error says what is wrong and where (byte offset).
 pub fn check(html: &str) -> Result<(), String> {
+    if let Some(c) = html.chars().find(|c| crate::unicode::is_forbidden(*c)) {
+        return Err(format!(
+            "the control character {}",
+            crate::unicode::code_point(c)
+        ));
+    }
     let mut stack: Vec<String> = Vec::new();
     let mut rest = html;
     while let Some(lt) = rest.find('<') {

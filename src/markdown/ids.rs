@@ -201,6 +201,7 @@ pub(super) fn assign(
     });
     let mut ids = Ids::new(reserved);
     let mut footnotes: HashMap<String, String> = HashMap::new();
+    let mut defined: std::collections::HashSet<String> = std::collections::HashSet::new();
     for i in 0..events.len() {
         match &mut events[i].0 {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -220,6 +221,24 @@ pub(super) fn assign(
                 out.headings.push(heading);
             }
             Event::End(TagEnd::Heading(level)) if demote => *level = lower(*level),
+            Event::Start(Tag::FootnoteDefinition(label))
+                if !defined.insert(footnote_key(label)) =>
+            {
+                // A second definition of one label: references go to the first (as in
+                // CommonMark), this one keeps an id of its own so no id repeats.
+                out.found.push(Found {
+                    offset: events[i].1.start,
+                    len: 1,
+                    severity: Severity::Warning,
+                    problem: Problem::DuplicateFootnote {
+                        label: label.to_string(),
+                    },
+                });
+                let Event::Start(Tag::FootnoteDefinition(label)) = &mut events[i].0 else {
+                    unreachable!("matched above")
+                };
+                *label = CowStr::from(ids.claim(&format!("fn-{}", slugify(label))));
+            }
             Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
                 let id = footnotes
                     .entry(footnote_key(label))
@@ -508,5 +527,26 @@ mod tests {
         assert!(out.html.contains("id=\"fn-note-1\""), "{}", out.html);
         assert!(!out.html.contains("id=\"main\""), "{}", out.html);
         assert_eq!(out.headings[0].id, "fn-main-2");
+    }
+
+    #[test]
+    fn a_footnote_defined_twice_keeps_ids_unique_with_a_warning() {
+        for body in [
+            "x[^1]\n\n[^1]: a\n[^1]: b\n",
+            "x[^a]\n\n[^a]: a\n\n[^A]: b\n\n[^ a ]: c\n",
+        ] {
+            let out = render(body);
+            let doc = scraper::Html::parse_fragment(&out.html);
+            let sel = scraper::Selector::parse("[id]").unwrap();
+            let ids: Vec<_> = doc.select(&sel).filter_map(|e| e.value().id()).collect();
+            let unique: HashSet<_> = ids.iter().collect();
+            assert_eq!(unique.len(), ids.len(), "{ids:?}\n{}", out.html);
+            let dups = out
+                .found
+                .iter()
+                .filter(|f| matches!(f.problem, Problem::DuplicateFootnote { .. }))
+                .count();
+            assert_eq!(dups, ids.len() - 1, "{body:?}");
+        }
     }
 }

@@ -15,6 +15,7 @@
 //! | `<th/td style="text-align">` | table alignment | [`after`]: a class instead, so pages need no inline styles |
 //! | raw HTML | HTML blocks, inline HTML | shown as text unless `allow_html`; iframes rebuilt by `safe_iframe` |
 //! | task list checkbox | `[ ]` / `[x]` | `markdown::render` writes a fixed `<span>` |
+//! | any text, link and image titles | `&#11;`, `&#xFFFE;`… (entities decode after the raw scan) | [`control_characters`]: taken out, with a warning |
 //!
 //! Not enabled, so never produced: math (`<span class="math">`), definition lists, wikilinks,
 //! GFM alerts (`<blockquote class>`), metadata blocks, super/subscript, smart punctuation.
@@ -39,6 +40,46 @@ pub(super) fn before(events: &mut [(Event<'_>, Range<usize>)]) {
             _ => {}
         }
     }
+}
+
+/// Takes out the characters `unicode::is_forbidden` names (C0/C1 controls, noncharacters) that
+/// character references put back into text (`&#11;`, `&#x85;`): the raw scan of the body never
+/// sees them, and they make pages invalid HTML. Returns the first one's offset, the character
+/// and how many more there were, for one warning per body.
+pub(super) fn control_characters(
+    events: &mut [(Event<'_>, Range<usize>)],
+) -> Option<(usize, char, usize)> {
+    let mut first: Option<(usize, char)> = None;
+    let mut count = 0usize;
+    let mut clean = |s: &mut CowStr<'_>, at: usize| {
+        if !s.chars().any(crate::unicode::is_forbidden) {
+            return;
+        }
+        let kept: String = s
+            .chars()
+            .filter(|&c| {
+                let bad = crate::unicode::is_forbidden(c);
+                if bad {
+                    count += 1;
+                    first.get_or_insert((at, c));
+                }
+                !bad
+            })
+            .collect();
+        *s = CowStr::from(kept);
+    };
+    for (ev, range) in events.iter_mut() {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                clean(t, range.start)
+            }
+            Event::Start(Tag::Link { title, .. } | Tag::Image { title, .. }) => {
+                clean(title, range.start)
+            }
+            _ => {}
+        }
+    }
+    first.map(|(at, c)| (at, c, count - 1))
 }
 
 /// The language of a code fence's info string (```` ```rust title="x" ````: `rust`) when it
@@ -170,5 +211,25 @@ mod tests {
         for tag in ["<span", "<dl", "<sup", "<sub", "class="] {
             assert!(!out.contains(tag), "{tag}: {out}");
         }
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::*;
+
+    #[test]
+    fn characters_decoded_from_entities_are_taken_out_once_reported() {
+        let body = "a&#11;b &#xFFFE; ![alt&#x0B;](/a.png \"t&#x0C;\")\n\n## 見出し&#x8;です\n";
+        let mut events: Vec<_> =
+            pulldown_cmark::Parser::new_ext(body, super::super::cmark_options())
+                .into_offset_iter()
+                .collect();
+        let found = control_characters(&mut events);
+        assert_eq!(found, Some((1, '\u{B}', 4)));
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        assert!(!html.chars().any(crate::unicode::is_forbidden), "{html:?}");
+        assert!(html.contains("見出しです"), "{html}");
     }
 }

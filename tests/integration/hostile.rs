@@ -36,7 +36,8 @@ fn hostile_but_buildable() -> SiteTest {
 [d](java&#x09;script:alert(8)) [e](data:text/html,<script>alert(9)</script>) [f](vbscript:x)\n\n\
 ![g](javascript:alert(10)) <javascript:alert(11)>\n\n\
 ```\"><script>alert(12)</script>\nコード\n```\n\n\
-脚注[^1]と[^1]。\n\n[^1]: 注 {#fn}\n\n\
+脚注[^1]と[^1]。\n\n[^1]: 注 {#fn}\n\n[^1]: 二つ目の定義\n\n\
+実体参照&#11;と&#xFFFE;と&#x85;。\n\n\
 制御文字\u{0B}と\u{01}と\u{7F}と\u{85}。\n";
     t.file(
         "content/challenges/evil.md",
@@ -154,7 +155,13 @@ fn assert_output_is_safe(public: &Path) {
         let text =
             || std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
         match ext {
-            "html" => assert_page_is_inert(rel, text()),
+            "html" => {
+                assert_page_is_inert(rel, text());
+                let bad = text()
+                    .chars()
+                    .find(|c| tsunagari::unicode::is_forbidden(*c));
+                assert_eq!(bad, None, "{}: a control character", rel.display());
+            }
             "xml" => {
                 roxmltree::Document::parse(text())
                     .unwrap_or_else(|e| panic!("{}: not XML: {e}", rel.display()));
