@@ -152,10 +152,14 @@ impl Sink for Staging {
         Ok(())
     }
 
+    /// `src` must be a physical path (no link in it): the file is opened without following a
+    /// link put there since it was checked, and must be a regular file.
     fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
         let dest = self.dest(path)?;
-        std::fs::copy(src, &dest)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", src.display())))?;
+        let at = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", src.display()));
+        let mut from = open_no_follow(src).map_err(at)?;
+        let mut to = std::fs::File::create(&dest).map_err(at)?;
+        io::copy(&mut from, &mut to).map_err(at)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -166,6 +170,25 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+// hardening: files
+/// Opens the file at `p` for reading without following a link in its last component (on Unix),
+/// and only when it is a regular file (a FIFO put there would block the build).
+pub fn open_no_follow(p: &Path) -> io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let f = opts.open(p)?;
+    if f.metadata()?.is_file() {
+        Ok(f)
+    } else {
+        Err(io::Error::other("not a regular file"))
     }
 }
 
@@ -250,6 +273,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(outside.len(), 1, "only the staging folder: {outside:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_never_follow_a_link_put_in_place_of_a_checked_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::create(&tmp.path().join("public")).unwrap();
+        std::fs::write(tmp.path().join("a.txt"), "a").unwrap();
+        std::fs::write(tmp.path().join("secret"), "s").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("secret"), tmp.path().join("b.txt")).unwrap();
+        s.copy("a.txt", &tmp.path().join("a.txt")).unwrap();
+        assert_eq!(std::fs::read(s.dir.join("a.txt")).unwrap(), b"a");
+        assert!(s.copy("b.txt", &tmp.path().join("b.txt")).is_err());
+        assert!(!s.dir.join("b.txt").exists());
     }
 
     #[test]

@@ -145,8 +145,17 @@ pub fn emit_files(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Failure::Content(super::finish(diags)));
     }
-    for c in copies {
-        if runs_script(&c.src) {
+    // Read where the walk approved, as it is now: a link swapped in since then must still stay
+    // inside the site, and the copy opens the physical path without following a link.
+    let inside = root.canonicalize().map_err(super::io)?;
+    for mut c in copies {
+        c.src = c
+            .src
+            .canonicalize()
+            .ok()
+            .filter(|r| r.starts_with(&inside))
+            .ok_or_else(|| changed(&c.shown))?;
+        if runs_script(&c.src, &c.dest) {
             let d = Diagnostic::warning(c.shown, Problem::Files(FileProblem::RunsScript));
             diags.push(d);
         }
@@ -155,11 +164,20 @@ pub fn emit_files(
     Ok(diags)
 }
 
-/// Whether the file at `src` is a document a browser runs script in (HTML, SVG, XML) and has
-/// a `<script`, an `on…=` handler or a `javascript:` URL. A cheap byte scan, case-insensitive;
-/// a file that cannot be read here fails the copy that follows.
-fn runs_script(src: &Path) -> bool {
-    let ext = src
+/// A file that no longer is what the walk approved (removed, or now a link leading outside).
+fn changed(shown: &Path) -> Failure {
+    Failure::Io(format!(
+        "{}: ビルド中に消えたか、サイトの外を指すリンクに変わったため、コピーしませんでした / changed during the build (gone, or now a link leading outside the site); not copied",
+        shown.display()
+    ))
+}
+
+/// Whether the file at `src`, published at `dest`, is a document a browser runs script in
+/// (HTML, SVG, XML: judged by the published name, which decides how hosts serve it) and has a
+/// `<script`, an `on…=` handler or a `javascript:` URL. A cheap byte scan, case-insensitive; a
+/// file that cannot be read here fails the copy that follows.
+fn runs_script(src: &Path, dest: &str) -> bool {
+    let ext = Path::new(dest)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
