@@ -135,7 +135,7 @@ impl EntryIssue {
                 "remove this link (or folder); put the real files you want to publish in content/ or static/"
             }
             // hardening: files
-            EntryIssue::BadName { .. } => unreachable!("answered above"),
+            EntryIssue::BadName { .. } => "", // answered above, with the new name
         };
         if ja {
             format!("{fix}。直すまで、これは使われません")
