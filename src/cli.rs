@@ -9,6 +9,30 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// hardening: files
+// Printing must never panic: with stderr on a full disk (`2>/dev/full`) or stdout into a closed
+// pipe (`| head`), std's `eprintln!`/`println!` panic (exit 101). These shadow them in this
+// module (the only one that prints): a message that cannot be written is dropped, and the exit
+// code still says how the command went.
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 /// Exit codes: 0 success, 1 content errors (the staff's to fix), 2 usage or I/O errors.
 pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;

@@ -12,6 +12,10 @@ pub use text::TextProblem;
 // hardening: output
 mod entry;
 pub use entry::{EntryIssue, Fenced};
+// hardening: files
+pub use entry::NameFault;
+mod files;
+pub use files::FileProblem;
 
 // hardening: markdown
 mod markdown;
@@ -202,6 +206,9 @@ pub enum Problem {
     // hardening: csp
     /// A Content-Security-Policy or security-header problem (messages live in `csp`).
     Security(crate::csp::CspProblem),
+    // hardening: files
+    /// Outputs that collide, files that run script, an old output folder left behind.
+    Files(FileProblem),
 }
 
 impl Problem {
@@ -414,6 +421,8 @@ impl Problem {
             }
             // hardening: csp
             Security(p) => p.message(lang),
+            // hardening: files
+            Files(p) => p.message(ja),
             NoPrivacyPage => {
                 if ja {
                     "フォームがあるのに、プライバシーポリシーのページ（content/privacy.md）がありません".into()
@@ -630,6 +639,8 @@ impl Problem {
             }
             // hardening: csp
             Security(p) => p.help(lang),
+            // hardening: files
+            Files(p) => p.help(ja),
             NoPrivacyPage => {
                 if ja {
                     "個人情報の取り扱いを説明する content/privacy.md を作ってください（tsunagari init のひな形があります）".into()

@@ -229,10 +229,7 @@ impl Session {
                 (p.clone(), bytes)
             })
             .collect();
-        let assets = Memory::default();
-        pipeline::emit_assets(&prepared.theme, &assets).map_err(io)?;
-        let files = Memory::default();
-        pipeline::emit_files(site, &self.opts.root, &prepared.static_files, &files).map_err(io)?;
+        let (assets, files, warnings) = self.own_files(&prepared, &pages)?;
         let by_source = site
             .pages
             .iter()
@@ -246,7 +243,7 @@ impl Session {
         };
         let late = self.last.take().map(|l| l.late).unwrap_or_default();
         let old = self.published.clone();
-        let last = Last {
+        let mut last = Last {
             renderer,
             plan,
             own,
@@ -256,11 +253,12 @@ impl Session {
             paths,
             by_source,
             pages,
-            assets: assets.into_map(),
+            assets,
             late,
-            files: files.into_map(),
+            files,
             prepared,
         };
+        last.prepared.warnings.extend(warnings);
         self.published = Arc::new(compose(&last));
         self.late_pending = true;
         let update = Update {
@@ -274,6 +272,32 @@ impl Session {
         };
         self.last = Some(last);
         Ok(update)
+    }
+
+    // hardening: files
+    /// The theme's assets, then bundle and `static/` files, which may not land on a page, a
+    /// theme asset or a late output (those of the previous build: late outputs are made after
+    /// this), with their warnings.
+    fn own_files(
+        &self,
+        prepared: &pipeline::Prepared,
+        pages: &Files,
+    ) -> Result<(Files, Files, Vec<Diagnostic>), Failure> {
+        let assets = Memory::default();
+        pipeline::emit_assets(&prepared.theme, &assets).map_err(io)?;
+        let assets = assets.into_map();
+        let late = self.last.as_ref().map(|l| &l.late);
+        let generated = |p: &str| {
+            pages.contains_key(p)
+                || assets.contains_key(p)
+                || late.is_some_and(|l| l.contains_key(p))
+        };
+        let files = Memory::default();
+        let site = &prepared.site;
+        let root = &self.opts.root;
+        let warnings =
+            pipeline::emit_files(site, root, &prepared.static_files, &files, &generated)?;
+        Ok((assets, files.into_map(), warnings))
     }
 
     /// The fast path: every changed path is the source of a published page whose edit leaves

@@ -88,9 +88,9 @@ impl Staging {
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let dir = parent.join(beside(out, "staging").file_name().unwrap_or_default());
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
+        // hardening: files
+        // Whatever a crashed build (or anyone) left there: a folder, a file, a dangling link.
+        remove_entry(&dir)?;
         std::fs::create_dir_all(dir.join(".tsunagari"))?;
         std::fs::write(
             dir.join(MARKER),
@@ -116,14 +116,14 @@ impl Staging {
         Ok(dest)
     }
 
-    /// Replaces the output folder with the staging folder.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Replaces the output folder with the staging folder. Once the new output is in place the
+    /// build has succeeded: a previous output that cannot be removed then (a read-only folder
+    /// inside it) is returned as `Ok(Some((folder, why)))` for a warning, never an error.
+    pub fn commit(mut self) -> io::Result<Option<(PathBuf, io::Error)>> {
         let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
         let old = parent.join(beside(&self.out, "old").file_name().unwrap_or_default());
-        if old.exists() {
-            std::fs::remove_dir_all(&old)?;
-        }
-        if self.out.exists() {
+        remove_entry(&old)?;
+        if self.out.symlink_metadata().is_ok() {
             std::fs::rename(&self.out, &old)?;
             if let Err(e) = std::fs::rename(&self.dir, &self.out) {
                 // Put the previous build back before reporting.
@@ -131,12 +131,14 @@ impl Staging {
                 return Err(e);
             }
             self.committed = true;
-            std::fs::remove_dir_all(&old)?;
+            if let Err(e) = std::fs::remove_dir_all(&old) {
+                return Ok(Some((old, e)));
+            }
         } else {
             std::fs::rename(&self.dir, &self.out)?;
             self.committed = true;
         }
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -150,10 +152,14 @@ impl Sink for Staging {
         Ok(())
     }
 
+    /// `src` must be a physical path (no link in it): the file is opened without following a
+    /// link put there since it was checked, and must be a regular file.
     fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
         let dest = self.dest(path)?;
-        std::fs::copy(src, &dest)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", src.display())))?;
+        let at = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", src.display()));
+        let mut from = open_no_follow(src).map_err(at)?;
+        let mut to = std::fs::File::create(&dest).map_err(at)?;
+        io::copy(&mut from, &mut to).map_err(at)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -165,6 +171,65 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+// hardening: files
+/// Opens the file at `p` for reading without following a link in its last component (on Unix),
+/// and only when it is a regular file (a FIFO put there would block the build).
+pub fn open_no_follow(p: &Path) -> io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let f = opts.open(p)?;
+    if f.metadata()?.is_file() {
+        Ok(f)
+    } else {
+        Err(io::Error::other("not a regular file"))
+    }
+}
+
+// hardening: files
+/// Removes what is at `p` without following a link: a link or a file with `remove_file`, a
+/// folder with `remove_dir_all` (which removes links inside it, never their targets).
+fn remove_entry(p: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+        Ok(_) => std::fs::remove_file(p),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+// hardening: files
+/// Repairs what an interrupted build left beside the physical output folder `out`; called under
+/// the build lock, before anything else can fail. A build killed between the two renames of
+/// the swap leaves no output folder, only the previous output as `-old`: it is put back. An
+/// `-old` beside an output folder (left because it could not be removed) is removed; when that
+/// fails, the message names the folder and how to remove it.
+pub fn recover(out: &Path) -> Result<(), String> {
+    let old = beside(out, "old");
+    let Ok(m) = std::fs::symlink_metadata(&old) else {
+        return Ok(());
+    };
+    if m.is_dir() && out.symlink_metadata().is_err() {
+        // The only copy of the last good output: put back, never removed.
+        return std::fs::rename(&old, out).map_err(|e| {
+            let (o, p) = (old.display(), out.display());
+            format!(
+                "中断されたビルドが残した前回の出力 {o} を {p} に戻せません（{e}）。手で名前を戻してから（例: mv {o} {p}）、もう一度ビルドしてください / cannot put the previous output {o}, left by an interrupted build, back at {p} ({e}); rename it back (e.g. mv {o} {p}) and build again"
+            )
+        });
+    }
+    remove_entry(&old).map_err(|e| {
+        let o = old.display();
+        format!(
+            "前回のビルドが残したフォルダ {o} を削除できません（{e}）。書き込み権限を戻して削除してから（例: chmod -R u+w {o} && rm -rf {o}）、もう一度ビルドしてください / cannot remove {o}, left by an earlier build ({e}); make it writable and remove it (e.g. chmod -R u+w {o} && rm -rf {o}), then build again"
+        )
+    })
 }
 
 fn unsafe_path(p: &str) -> io::Error {
@@ -208,6 +273,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(outside.len(), 1, "only the staging folder: {outside:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_never_follow_a_link_put_in_place_of_a_checked_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::create(&tmp.path().join("public")).unwrap();
+        std::fs::write(tmp.path().join("a.txt"), "a").unwrap();
+        std::fs::write(tmp.path().join("secret"), "s").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("secret"), tmp.path().join("b.txt")).unwrap();
+        s.copy("a.txt", &tmp.path().join("a.txt")).unwrap();
+        assert_eq!(std::fs::read(s.dir.join("a.txt")).unwrap(), b"a");
+        assert!(s.copy("b.txt", &tmp.path().join("b.txt")).is_err());
+        assert!(!s.dir.join("b.txt").exists());
     }
 
     #[test]

@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+// hardening: files
+mod files;
+pub use files::emit_files;
+
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -167,6 +171,9 @@ pub fn prepare_with(
 pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(), Failure> {
     let site = &prepared.site;
     let t = Instant::now();
+    // What tsunagari generates is recorded, so the site's own files cannot silently replace it.
+    let recorder = files::Recorder::new(sink);
+    let sink = &recorder;
     emit_assets(&prepared.theme, sink).map_err(io)?;
     let renderer = Renderer::new(&prepared.theme, site).map_err(|d| Failure::Content(finish(d)))?;
     // The search index is built and written while the pages render.
@@ -187,8 +194,13 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     prepared.search_phases = phases;
     let t = Instant::now();
     emit_feeds(site, sink).map_err(io)?;
-    emit_files(site, root, &prepared.static_files, sink).map_err(io)?;
+    let generated = |p: &str| recorder.has(p);
+    let warnings = emit_files(site, root, &prepared.static_files, sink, &generated)?;
     prepared.timings.push(("feeds+assets", t.elapsed()));
+    if !warnings.is_empty() {
+        prepared.warnings.extend(warnings);
+        prepared.warnings = finish(std::mem::take(&mut prepared.warnings));
+    }
     Ok(())
 }
 
@@ -265,42 +277,22 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
         .try_for_each(|f| sink.write(&f.path, &f.bytes))
 }
 
-/// Files of page bundles, then the site's `static/` files (which may override anything).
-pub fn emit_files(
-    site: &Site,
-    root: &Path,
-    statics: &[PathBuf],
-    sink: &dyn Sink,
-) -> std::io::Result<()> {
-    for p in &site.pages {
-        if let Some(b) = &p.bundle {
-            let dest = crate::render::out_path(&site.config, &p.url);
-            let dest_dir = dest.trim_end_matches("index.html");
-            for a in &p.assets {
-                // Published under the NFC name pages link to; read under the name on disk.
-                let rel = crate::unicode::nfc_string(a.to_string_lossy().replace('\\', "/"));
-                sink.copy(&format!("{dest_dir}{rel}"), &root.join(b).join(a))?;
-            }
-        }
-    }
-    for rel in statics {
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        sink.copy(&crate::unicode::nfc(&rel), &root.join("static").join(&rel))?;
-    }
-    Ok(())
-}
-
 /// The files of the site's `static/` folder (hidden ones left out, except `.well-known/`), and
 /// what could not be used there. Walked once, in `prepare`: what is copied is what was checked.
 pub fn static_files(root: &Path, fence: &crate::walk::Fence) -> crate::walk::Walk {
     if !root.join("static").exists() && root.join("static").symlink_metadata().is_err() {
         return crate::walk::Walk::default();
     }
+    // Judged on the path's real components, never on a rewritten string: a file named
+    // `.well-known\\..\\x` is one (hidden) name, not a path into `.well-known/`.
     let skip = |rel: &Path| {
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        rel.split('/').any(|c| c.starts_with('.'))
-            && rel != ".well-known"
-            && !rel.starts_with(".well-known/")
+        let mut parts = rel.iter();
+        parts.next().is_some_and(|first| {
+            first != ".well-known"
+                && std::iter::once(first)
+                    .chain(parts)
+                    .any(|c| c.to_string_lossy().starts_with('.'))
+        })
     };
     crate::walk::walk(
         root,
@@ -354,20 +346,32 @@ pub fn build_waiting(
     }
     // Refused before anything is read or written.
     output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
-    let mut prepared = prepare(opts)?;
     let io_at = |e: std::io::Error| Failure::Io(format!("{}: {e}", out.display()));
-    // Staging and swap happen under the lock, on the physical folder (a symlinked output
-    // folder is written through, never replaced). Checked again: the folder may have changed
-    // while this build waited or prepared.
-    let _lock = output::BuildLock::acquire(&output::resolve(&out).map_err(io_at)?, waiting)
-        .map_err(io_at)?;
+    // The whole build runs under the lock, on the physical folder (a symlinked output folder
+    // is written through, never replaced). First what an interrupted build left is repaired
+    // (its output put back), so a build failing later really leaves the last good output.
+    // Checked again: the folder may have changed while this build waited.
+    let physical = output::resolve(&out).map_err(io_at)?;
+    let _lock = output::BuildLock::acquire(&physical, waiting).map_err(io_at)?;
+    output::recover(&physical).map_err(Failure::Io)?;
     let target = output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
+    let mut prepared = prepare(opts)?;
     let staging = Staging::create(&target).map_err(io_at)?;
     emit(&mut prepared, &opts.root, &staging)?;
     let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
     let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
     let t = Instant::now();
-    staging.commit().map_err(io_at)?;
+    if let Some((old, e)) = staging.commit().map_err(io_at)? {
+        // hardening: files
+        // The new output is in place: the build succeeded, the old folder is only litter.
+        let root = output::resolve(&opts.root).unwrap_or_else(|_| opts.root.clone());
+        let shown = diagnostics::display_path(old.strip_prefix(&root).unwrap_or(&old));
+        let problem = diagnostics::FileProblem::OldOutputLeft {
+            detail: e.to_string(),
+        };
+        let d = Diagnostic::warning(shown, diagnostics::Problem::Files(problem));
+        prepared.warnings.push(d);
+    }
     prepared.timings.push(("swap", t.elapsed()));
     Ok(report(&prepared, out, files, bytes))
 }

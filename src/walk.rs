@@ -9,13 +9,17 @@
 //! listings and file metadata (plus an open-and-close probe where the caller asks for one).
 //!
 //! Inside the site, the output folder (with what a build keeps beside it) and `.git` are fenced
-//! off (`fence`): never read, whether reached through a link or met in place.
+//! off (`fence`): never read, whether reached through a link or met in place. Names that cannot
+//! be published portably (`name`: a `\`, `:`, control characters…) are reported too, so every
+//! path a walk returns is one the output can hold as it is.
 
 use crate::diagnostics::EntryIssue;
 use std::path::{Path, PathBuf};
 
 mod fence;
 pub use fence::Fence;
+// hardening: files
+mod name;
 
 /// What a walk found: usable files and the entries it had to leave out, both relative to the
 /// walked folder, in sorted order.
@@ -105,6 +109,16 @@ impl Ctx<'_> {
             }
             let rel = rel_of(e.path());
             let ft = e.file_type();
+            // hardening: files
+            // A name that cannot be published is left out whole (a folder with all it holds, a
+            // link without being followed): its files could land elsewhere than they are.
+            if let Some(issue) = name::check(e.file_name()) {
+                if ft.is_dir() {
+                    walker.skip_current_dir();
+                }
+                out.issues.push((rel, issue));
+                continue;
+            }
             // Links are judged by where they lead (in `link`), the rest where they are.
             let here = (!ft.is_symlink())
                 .then(|| self.rules.fence.entry(e.path(), ft.is_dir()))

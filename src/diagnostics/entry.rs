@@ -21,6 +21,24 @@ pub enum EntryIssue {
     /// The output folder (or what a build keeps beside it) or `.git`, reached through a link
     /// or found in place: never read as a source.
     Fenced { target: String, place: Fenced },
+    // hardening: files
+    /// A name that cannot be published portably (a `\`, `:`, control character, a name Windows
+    /// reserves…); `rename` is a name that would do.
+    BadName { fault: NameFault, rename: String },
+}
+
+// hardening: files
+/// What is wrong with a file or folder name (see `crate::walk`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameFault {
+    /// A character Windows, URLs or static hosts cannot take in a file name.
+    Char(char),
+    /// Bytes that are not UTF-8: the name cannot be written in a URL as it is.
+    NotUtf8,
+    /// `CON`, `NUL`, `COM1`… (with any extension): reserved on Windows.
+    Reserved,
+    /// Ends in `.` or a space, which Windows drops.
+    Trailing,
 }
 
 // hardening: output
@@ -73,11 +91,21 @@ impl EntryIssue {
             }
             // hardening: output
             EntryIssue::Fenced { target, place } => fenced_message(target, *place, ja),
+            // hardening: files
+            EntryIssue::BadName { fault, .. } => bad_name_message(fault, ja),
         }
     }
 
     pub fn help(&self, lang: Lang) -> String {
         let ja = lang == Lang::Ja;
+        // hardening: files
+        if let EntryIssue::BadName { rename, .. } = self {
+            return if ja {
+                format!("「{rename}」のように、英数字・かな・漢字と - _ . で名前を付け直してください。直すまで、これは公開しません")
+            } else {
+                format!("rename it, e.g. to `{rename}` (letters, digits, - _ .); until then it is left out")
+            };
+        }
         let fix = match self {
             EntryIssue::Unreadable { .. } if ja => {
                 "読み取り権限を確認してください（例: chmod a+r ファイル、フォルダは chmod a+rx）"
@@ -106,6 +134,8 @@ impl EntryIssue {
             EntryIssue::Fenced { .. } => {
                 "remove this link (or folder); put the real files you want to publish in content/ or static/"
             }
+            // hardening: files
+            EntryIssue::BadName { .. } => "", // answered above, with the new name
         };
         if ja {
             format!("{fix}。直すまで、これは使われません")
@@ -130,5 +160,44 @@ fn fenced_message(target: &str, place: Fenced, ja: bool) -> String {
         (Fenced::Git, false) => format!(
             "this leads to {target}, Git's repository folder; its history and settings are never published"
         ),
+    }
+}
+
+// hardening: files
+fn bad_name_message(fault: &NameFault, ja: bool) -> String {
+    let why = if ja {
+        "Windows や公開先のサーバーで扱えないか、URL で別のものを指してしまう名前は公開しません"
+    } else {
+        "names that Windows or static hosts cannot store, or that a URL would read differently, are never published"
+    };
+    let what = match (fault, ja) {
+        (NameFault::Char(c), true) if c.is_control() || !c.is_ascii() => {
+            format!("名前に使えない制御文字（U+{:04X}）があります", *c as u32)
+        }
+        (NameFault::Char(c), true) => format!("名前に使えない文字「{c}」があります"),
+        (NameFault::Char(c), false) if c.is_control() || !c.is_ascii() => {
+            format!(
+                "the name contains an invisible control character (U+{:04X})",
+                *c as u32
+            )
+        }
+        (NameFault::Char(c), false) => format!("the name contains `{c}`"),
+        (NameFault::NotUtf8, true) => "名前が UTF-8 ではありません（文字化けしています）".into(),
+        (NameFault::NotUtf8, false) => "the name is not UTF-8".into(),
+        (NameFault::Reserved, true) => {
+            "CON・NUL・COM1 などは Windows が予約している名前です".into()
+        }
+        (NameFault::Reserved, false) => {
+            "CON, NUL, COM1 and the like are names Windows reserves".into()
+        }
+        (NameFault::Trailing, true) => {
+            "名前が「.」か空白で終わっています（Windows では消えます）".into()
+        }
+        (NameFault::Trailing, false) => "the name ends in `.` or a space (Windows drops it)".into(),
+    };
+    if ja {
+        format!("{what}。{why}")
+    } else {
+        format!("{what}; {why}")
     }
 }

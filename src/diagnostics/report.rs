@@ -183,6 +183,23 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 /// Converts a path to the `/`-separated form used in messages.
+///
+/// Joined from the path's components (hardening: files): a `\\` inside a Unix file name is part
+/// of the name and is shown as it is, never as a separator, so a message names the real file.
 pub fn display_path(p: &Path) -> PathBuf {
-    PathBuf::from(p.to_string_lossy().replace('\\', "/"))
+    use std::path::Component;
+    let mut s = String::new();
+    for c in p.components() {
+        match c {
+            Component::RootDir => s.push('/'),
+            Component::Prefix(x) => s.push_str(&x.as_os_str().to_string_lossy()),
+            c => {
+                if !s.is_empty() && !s.ends_with('/') {
+                    s.push('/');
+                }
+                s.push_str(&c.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    PathBuf::from(s)
 }

@@ -231,7 +231,12 @@ impl Sink for Memory {
     /// `static/` may replace anything (documented); bundle files may not.
     fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
         let bytes = std::fs::read(src)?;
-        let from_static = src.starts_with(self.root.join("static"));
+        // hardening: files — copies come from the physical path (the root resolved).
+        let real = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let from_static = src.starts_with(real.join("static"));
         self.put(path, bytes, false, from_static)
     }
 }

@@ -8,6 +8,11 @@
 //! (even by SIGKILL); a lock file left behind by a killed build is just taken over. The holder
 //! removes the file before unlocking; a waiter that then gets the lock on the removed file
 //! notices (the path no longer names the file it holds) and tries again.
+//!
+//! The lock file sits in a folder others may write to, so it is never opened through a link: a
+//! link planted at its path (`.public.tsunagari-lock -> ~/.bashrc`) would have the build
+//! truncate and overwrite the link's target. A link there is removed (never its target), the
+//! file is opened with `O_NOFOLLOW`, and anything but a regular file is refused.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
@@ -35,12 +40,7 @@ impl BuildLock {
         }
         let mut told = false;
         loop {
-            let mut file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)?;
+            let mut file = open_no_follow(&path)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -72,6 +72,45 @@ impl Drop for BuildLock {
     }
 }
 
+// hardening: files
+/// Opens (creating) the lock file at `path` without following a link there: a link is removed
+/// first (the link, never its target), and what is opened must be a regular file.
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    let refuse = |ja: &str, en: &str| {
+        io::Error::other(format!(
+            "ロックファイル {} が{ja}ため使えません。取り除いてからビルドしてください / the lock file {} is {en}; remove it and build again",
+            path.display(),
+            path.display(),
+        ))
+    };
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(path)?,
+        Ok(m) if m.is_dir() => return Err(refuse("フォルダである", "a folder")),
+        Ok(m) if !m.is_file() => {
+            return Err(refuse("普通のファイルではない", "not a regular file"))
+        }
+        _ => {}
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO put there in a race must not hang the open; no effect on files.
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{}: {e}（リンクや特殊なファイルは開きません / links and special files are never opened）", path.display()),
+        )
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(refuse("普通のファイルではない", "not a regular file"));
+    }
+    Ok(file)
+}
+
 fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }
@@ -80,7 +119,8 @@ fn command_line() -> String {
 #[cfg(unix)]
 fn same_file(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::metadata(path)) {
+    // `symlink_metadata`: a link put at the path since the open is not the file we hold.
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }
