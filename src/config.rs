@@ -7,6 +7,10 @@ use crate::fields::Fields;
 use crate::yaml::{self, Node};
 use std::path::Path;
 
+// hardening: config
+mod checks;
+pub use checks::{reserved_field_name, ConfigProblem};
+
 /// A link in a menu.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MenuItem {
@@ -169,14 +173,23 @@ impl Config {
             markdown.allow_iframes = m
                 .list("allow_iframes")
                 .into_iter()
-                .map(|h| h.to_lowercase())
+                // Canonical (lowercase ASCII) when valid; `csp::check_config` reports the rest.
+                .map(|h| crate::csp::iframe_host(&h).unwrap_or(h))
                 .collect();
             sub_diags = m.finish(&["allow_html", "allow_iframes"]);
         }
         let mut invalid = Vec::new();
         let base_url = normalise_base_url(&base_url_raw);
-        if !base_url_raw.is_empty() && base_url.is_none() {
+        // hardening: config
+        let refused = checks::base_url_refusal(base_url_raw.trim());
+        if let Some(r) = refused.filter(|_| !base_url_raw.is_empty()) {
+            f.problem_at("base_url", Problem::UrlRefused(r));
+        } else if !base_url_raw.is_empty() && base_url.is_none() {
             invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
+        }
+        if !checks::language_tag(&language) {
+            let value = language.clone();
+            f.problem_at("language", Problem::Config(ConfigProblem::Language { value }));
         }
         let timezone = date::parse_offset(&tz_raw);
         if timezone.is_none() {
@@ -427,7 +440,7 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
 /// inside the list whose key is at `list` — block items (`- url: …`) or flow ones
 /// (`[{name: a, url: …}]`). The YAML tree has no positions for list items, so the block's lines
 /// are scanned; `None` when the text is shaped so that the count cannot be trusted.
-fn nth_value_pos(
+pub(crate) fn nth_value_pos(
     text: &str,
     list: crate::yaml::Pos,
     field: &str,
@@ -486,8 +499,11 @@ fn find_key(chars: &[char], from: usize, field: &str) -> Option<usize> {
 fn normalise_base_url(u: &str) -> Option<String> {
     let u = u.trim();
     // The base URL prefixes every absolute URL (canonical, og:url, feeds): the URL policy's
-    // rules hold for it too (no hidden characters, backslashes or a disguised scheme).
-    crate::urls::check(u, crate::urls::Use::Website).ok()?;
+    // rules hold for it too (no hidden characters, backslashes or a disguised scheme), and
+    // those of a base URL (no quote, user name or password, a real port).
+    if checks::base_url_refusal(u).is_some() {
+        return None;
+    }
     let rest = u
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"))?;
@@ -548,7 +564,7 @@ mod tests {
             .unwrap_err();
         assert!(
             e.iter()
-                .any(|d| d.line == 2 && matches!(d.problem, Problem::InvalidSiteValue { .. })),
+                .any(|d| d.line == 2 && matches!(d.problem, Problem::UrlRefused(_))),
             "{e:?}"
         );
         assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");

@@ -286,7 +286,10 @@ fn form_and_iframe_hosts_that_cannot_be_in_the_policy_are_errors() {
         "---\ntitle: プライバシーポリシー\n---\n本文\n",
     );
     let d = t.errors();
-    bad_source(&d, 4, "video.example.jp; script-src *", SourceIssue::Syntax);
+    let iframe = expect_at(&d, "site.yaml", 4, |p| {
+        matches!(p, Problem::Security(CspProblem::IframeHost { value, issue: SourceIssue::NotHostName }) if value == "video.example.jp; script-src *")
+    });
+    assert_eq!(iframe.column, 20, "{}", render(&d));
     bad_source(
         &d,
         9,

@@ -157,7 +157,7 @@ forms:
         &e,
         "site.yaml",
         2,
-        |p| matches!(p, Problem::InvalidSiteValue { field, .. } if field == "base_url"),
+        |p| matches!(p, Problem::UrlRefused(r) if r.field == "base_url"),
     );
 }
 
