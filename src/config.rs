@@ -189,7 +189,10 @@ impl Config {
         }
         if !checks::language_tag(&language) {
             let value = language.clone();
-            f.problem_at("language", Problem::Config(ConfigProblem::Language { value }));
+            f.problem_at(
+                "language",
+                Problem::Config(ConfigProblem::Language { value }),
+            );
         }
         let timezone = date::parse_offset(&tz_raw);
         if timezone.is_none() {

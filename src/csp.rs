@@ -348,7 +348,10 @@ pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), 
     // `*`, or a bare scheme such as `https:` / `data:`: any host.
     if v == "*" || (v.ends_with(':') && v[..v.len() - 1].bytes().all(|b| b.is_ascii_alphabetic())) {
         let harmless = matches!(directive, "img-src" | "media-src" | "font-src")
-            && matches!(v.to_ascii_lowercase().as_str(), "https:" | "data:" | "blob:");
+            && matches!(
+                v.to_ascii_lowercase().as_str(),
+                "https:" | "data:" | "blob:"
+            );
         return if harmless || allow_unsafe {
             Ok(())
         } else {
@@ -468,7 +471,8 @@ pub fn check_config(
         );
     };
     for (name, h) in &forms.handlers {
-        let Some(directive) = form_directive(h) else {
+        // An empty action was refused (or found missing) where it was read: reported once.
+        let Some(directive) = form_directive(h).filter(|_| !h.action.is_empty()) else {
             continue;
         };
         if let Err(issue) = origin_of(&h.action) {
@@ -600,7 +604,11 @@ impl Policy {
         }
         // Markdown keeps iframes of these hosts and of their subdomains.
         // Written from the canonical host, never as typed.
-        for host in markdown.allow_iframes.iter().filter_map(|h| iframe_host(h).ok()) {
+        for host in markdown
+            .allow_iframes
+            .iter()
+            .filter_map(|h| iframe_host(h).ok())
+        {
             add(&mut d, "frame-src", &format!("https://{host}"));
             add(&mut d, "frame-src", &format!("https://*.{host}"));
         }

@@ -234,7 +234,8 @@ impl Problem {
                 if ja {
                     "YAML が複雑すぎます（エイリアスの展開が多すぎるか、入れ子が深すぎます）".into()
                 } else {
-                    "the YAML is too complex (too many alias expansions or too deeply nested)".into()
+                    "the YAML is too complex (too many alias expansions or too deeply nested)"
+                        .into()
                 }
             }
             FrontMatterNotMapping => {

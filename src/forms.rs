@@ -400,8 +400,8 @@ impl Handler {
                         );
                     }
                 }
-                let valid_name =
-                    !fname.is_empty() && fname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                let valid_name = !fname.is_empty()
+                    && fname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if valid_name && reserved(&mut f, (doc, text, file), index, &fname) {
                     continue; // hardening: config
                 }
@@ -518,7 +518,8 @@ impl Handler {
                         Problem::InvalidSiteValue {
                             field: format!("entries.{k}"),
                             value: v.clone(),
-                            why: "entry.123456789 の形で、項目ごとに別の番号を書いてください".into(),
+                            why: "entry.123456789 の形で、項目ごとに別の番号を書いてください"
+                                .into(),
                         },
                     );
                 }

@@ -103,13 +103,19 @@ pub fn check(url: &str, usage: Use) -> Result<(), Reason> {
 /// True for the ASCII characters a URL may not hold as written (WHATWG URL: space, `"<>`{}|^`,
 /// and `\`, which [`check_body`] refuses on its own).
 fn needs_encoding(c: char) -> bool {
-    matches!(c, ' ' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^' | '\\')
+    matches!(
+        c,
+        ' ' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^' | '\\'
+    )
 }
 
 /// `url` with the characters of [`needs_encoding`] (and ASCII controls) percent-encoded, for the
 /// hrefs the Markdown writer produces (`[a](<x.md#a b>)` → `/x/#a%20b`).
 pub fn encode_unsafe(url: &str) -> std::borrow::Cow<'_, str> {
-    if !url.chars().any(|c| needs_encoding(c) || c.is_ascii_control()) {
+    if !url
+        .chars()
+        .any(|c| needs_encoding(c) || c.is_ascii_control())
+    {
         return url.into();
     }
     let mut out = String::with_capacity(url.len() + 8);
@@ -329,7 +335,9 @@ fn web_host(rest: &str) -> Result<&str, Reason> {
     let (name, port) = match host.strip_prefix('[') {
         Some(v6) => {
             let end = v6.find(']').ok_or_else(|| Reason::BadHost(host.into()))?;
-            let ok = v6[..end].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+            let ok = v6[..end]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
             if !ok || end == 0 {
                 return Err(Reason::BadHost(host.into()));
             }
@@ -348,7 +356,8 @@ fn web_host(rest: &str) -> Result<&str, Reason> {
     if name.is_empty() || name.contains(' ') {
         return Err(Reason::NoHost);
     }
-    let plain = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+    let plain =
+        |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
     if !name.starts_with('[') && !name.chars().all(plain) {
         return Err(Reason::BadHost(name.into()));
     }
@@ -634,7 +643,10 @@ mod tests {
     #[test]
     fn hosts_refuse_userinfo_bad_ports_and_odd_characters() {
         for usage in [Use::Link, Use::Image, Use::Website, Use::FormAction] {
-            assert_eq!(check("https://a:b@host.example/", usage), Err(Reason::Userinfo));
+            assert_eq!(
+                check("https://a:b@host.example/", usage),
+                Err(Reason::Userinfo)
+            );
             assert_eq!(
                 check("https://town.example.jp@evil.example/", usage),
                 Err(Reason::Userinfo)
@@ -660,7 +672,11 @@ mod tests {
                 Err(Reason::BadHost("a;b.example".into()))
             );
         }
-        for ok in ["https://a.example:8443/", "https://[2001:db8::1]:443/x", "https://町.jp/"] {
+        for ok in [
+            "https://a.example:8443/",
+            "https://[2001:db8::1]:443/x",
+            "https://町.jp/",
+        ] {
             assert_eq!(check(ok, Use::Link), Ok(()), "{ok}");
         }
         assert_eq!(check("http://[::1]:9000/", Use::FormAction), Ok(()));
@@ -680,10 +696,23 @@ mod tests {
         ] {
             for usage in [Use::Link, Use::Image] {
                 assert_eq!(check(url, usage), Err(Reason::HiddenNetworkPath), "{url}");
-                assert_eq!(check_body(url, usage), Err(Reason::HiddenNetworkPath), "{url}");
+                assert_eq!(
+                    check_body(url, usage),
+                    Err(Reason::HiddenNetworkPath),
+                    "{url}"
+                );
             }
         }
-        for ok in ["./photo.jpg", "../x//y", "a//b", "./", "../", "/", ".", "/a/../b"] {
+        for ok in [
+            "./photo.jpg",
+            "../x//y",
+            "a//b",
+            "./",
+            "../",
+            "/",
+            ".",
+            "/a/../b",
+        ] {
             assert_eq!(check(ok, Use::Link), Ok(()), "{ok}");
         }
         for path in [".//evil.example/x", "././/x", "/./x", "//x", "./../x"] {
@@ -703,7 +732,12 @@ mod tests {
         );
         assert_eq!(check("https://images.example.jp/a.png", Use::Image), Ok(()));
         assert_eq!(check("http://example.jp/", Use::Link), Ok(()));
-        let r = Refused::new("image", "http://a.jp/x.png", Reason::InsecureImage, Use::Image);
+        let r = Refused::new(
+            "image",
+            "http://a.jp/x.png",
+            Reason::InsecureImage,
+            Use::Image,
+        );
         assert!(r.help(Lang::Ja).contains("https://"));
         assert!(r.help(Lang::En).contains("https://"));
     }

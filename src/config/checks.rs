@@ -36,12 +36,18 @@ impl ConfigProblem {
                     (o, _) => o.to_string(),
                 };
                 if ja {
-                    format!("フォームの項目名「{name}」は {whose} が使う名前なので、項目には使えません")
+                    format!(
+                        "フォームの項目名「{name}」は {whose} が使う名前なので、項目には使えません"
+                    )
                 } else {
-                    format!("the form field name `{name}` is used by {whose} and cannot name a field")
+                    format!(
+                        "the form field name `{name}` is used by {whose} and cannot name a field"
+                    )
                 }
             }
-            ConfigProblem::ImageRemoved(r) if ja => format!("{}。この画像は外しました", r.message(lang)),
+            ConfigProblem::ImageRemoved(r) if ja => {
+                format!("{}。この画像は外しました", r.message(lang))
+            }
             ConfigProblem::ImageRemoved(r) => format!("{}; the image was removed", r.message(lang)),
         }
     }
@@ -123,7 +129,17 @@ mod tests {
         for ok in ["ja", "en", "ja-JP", "zh-Hant-TW", "es-419"] {
             assert!(language_tag(ok), "{ok}");
         }
-        for bad in ["ja\" onload=\"x", "", "j", "japanese", "ja_JP", "ja-", "-ja", "ja JP", "日本語"] {
+        for bad in [
+            "ja\" onload=\"x",
+            "",
+            "j",
+            "japanese",
+            "ja_JP",
+            "ja-",
+            "-ja",
+            "ja JP",
+            "日本語",
+        ] {
             assert!(!language_tag(bad), "{bad}");
         }
     }
@@ -137,8 +153,14 @@ mod tests {
         assert_eq!(reason("https://a.jp/<x>"), Some(Reason::Unencoded('<')));
         assert_eq!(reason("https://a.jp/a b/"), Some(Reason::Unencoded(' ')));
         assert_eq!(reason("https://a:b@a.jp/"), Some(Reason::Userinfo));
-        assert_eq!(reason("https://a.jp//portal/"), Some(Reason::HiddenNetworkPath));
-        assert_eq!(reason("https://a.jp/a/../"), Some(Reason::HiddenNetworkPath));
+        assert_eq!(
+            reason("https://a.jp//portal/"),
+            Some(Reason::HiddenNetworkPath)
+        );
+        assert_eq!(
+            reason("https://a.jp/a/../"),
+            Some(Reason::HiddenNetworkPath)
+        );
         assert_eq!(
             reason("https://a.jp:99999999/"),
             Some(Reason::BadPort("99999999".into()))
@@ -148,8 +170,18 @@ mod tests {
     #[test]
     fn provider_and_form_names_are_reserved() {
         for name in [
-            "hp", "website", "Website", "_gotcha", "_next", "_subject", "_replyto",
-            "_formrun_gotcha", "consent", "challenge", "municipality", "page_url",
+            "hp",
+            "website",
+            "Website",
+            "_gotcha",
+            "_next",
+            "_subject",
+            "_replyto",
+            "_formrun_gotcha",
+            "consent",
+            "challenge",
+            "municipality",
+            "page_url",
         ] {
             assert!(reserved_field_name(name).is_some(), "{name}");
         }

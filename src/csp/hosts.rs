@@ -21,13 +21,15 @@ pub fn iframe_host(raw: &str) -> Result<String, SourceIssue> {
         return Err(SourceIssue::NotHostName);
     }
     let labels: Vec<&str> = host.split('.').collect();
-    let label_ok = |l: &&str| {
-        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
-    };
+    let label_ok =
+        |l: &&str| !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-');
     if host.len() > 253 || !labels.iter().all(label_ok) {
         return Err(SourceIssue::NotHostName);
     }
-    if labels.last().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())) {
+    if labels
+        .last()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(SourceIssue::IpAddress);
     }
     if labels.len() < 2 {
@@ -64,7 +66,9 @@ pub fn canonical_source(
 /// True for text that can stand as one source expression in a policy: printable ASCII without
 /// spaces, `;` (ends a directive) or `,` (starts another policy in a header).
 pub fn is_source_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b';' && b != b',')
 }
 
 /// True for a header name or value that fits on its one line of `_headers`: no CR, LF or other
@@ -78,7 +82,12 @@ pub fn is_header_text(s: &str) -> bool {
 /// found (an item written with escapes), so the caller points at the key.
 pub fn item_pos(text: &str, key: crate::yaml::Pos, item: &str) -> Option<(usize, usize)> {
     let needle = item.lines().map(str::trim).find(|l| !l.is_empty())?;
-    for (i, line) in text.lines().enumerate().skip(key.line.saturating_sub(1)).take(1000) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .skip(key.line.saturating_sub(1))
+        .take(1000)
+    {
         let from = if i + 1 == key.line {
             line.char_indices()
                 .nth(key.value_col.saturating_sub(1))
@@ -109,7 +118,10 @@ mod tests {
             iframe_host(" WWW.YouTube-NoCookie.com "),
             Ok("www.youtube-nocookie.com".into())
         );
-        assert_eq!(iframe_host("player.vimeo.com"), Ok("player.vimeo.com".into()));
+        assert_eq!(
+            iframe_host("player.vimeo.com"),
+            Ok("player.vimeo.com".into())
+        );
         for bad in [
             "www.youtube-nocookie.com/ *; object-src *; base-uri *",
             "x.example.jp/ ; script-src-elem 'unsafe-inline'",
@@ -140,7 +152,10 @@ mod tests {
             canonical_source("img-src", "HTTPS://Images.Example.JP/Path/", false),
             Ok("https://images.example.jp/Path/".into())
         );
-        assert_eq!(canonical_source("img-src", "DATA:", false), Ok("data:".into()));
+        assert_eq!(
+            canonical_source("img-src", "DATA:", false),
+            Ok("data:".into())
+        );
         assert_eq!(
             canonical_source("script-src", "'self'", false),
             Ok("'self'".into())
