@@ -173,26 +173,15 @@ impl Config {
             markdown.allow_iframes = m
                 .list("allow_iframes")
                 .into_iter()
-                // Canonical (lowercase ASCII) when valid; `csp::check_config` reports the rest.
-                .map(|h| crate::csp::iframe_host(&h).unwrap_or(h))
+                .map(|h| crate::csp::iframe_host(&h).unwrap_or(h)) // canonical, or reported
                 .collect();
             sub_diags = m.finish(&["allow_html", "allow_iframes"]);
         }
         let mut invalid = Vec::new();
         let base_url = normalise_base_url(&base_url_raw);
-        // hardening: config
-        let refused = checks::base_url_refusal(base_url_raw.trim());
-        if let Some(r) = refused.filter(|_| !base_url_raw.is_empty()) {
-            f.problem_at("base_url", Problem::UrlRefused(r));
-        } else if !base_url_raw.is_empty() && base_url.is_none() {
+        let reported = checks::report(&mut f, &base_url_raw, &language); // hardening: config
+        if !reported && !base_url_raw.is_empty() && base_url.is_none() {
             invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
-        }
-        if !checks::language_tag(&language) {
-            let value = language.clone();
-            f.problem_at(
-                "language",
-                Problem::Config(ConfigProblem::Language { value }),
-            );
         }
         let timezone = date::parse_offset(&tz_raw);
         if timezone.is_none() {
@@ -532,6 +521,7 @@ fn base_path_of(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Lang;
 
     #[test]
     fn defaults_and_base_path() {
@@ -571,6 +561,16 @@ mod tests {
             "{e:?}"
         );
         assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");
+    }
+
+    // hardening: config
+    #[test]
+    fn yaml_syntax_errors_in_site_yaml_name_no_wrong_file_kind() {
+        let e = Config::parse("title: [テスト\nbase_url: https://e.jp/\n").unwrap_err();
+        assert!(matches!(e[0].problem, Problem::YamlSyntax { .. }), "{e:?}");
+        let (ja, en) = (Lang::Ja, Lang::En);
+        assert!(!e[0].problem.message(ja).contains("フロントマター"));
+        assert!(!e[0].problem.message(en).contains("front matter"));
     }
 
     #[test]

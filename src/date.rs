@@ -306,6 +306,35 @@ mod tests {
         assert_eq!(Date::parse("2026-11-21").unwrap().weekday_ja(), "土");
     }
 
+    // hardening: config
+    #[test]
+    fn dates_stay_four_digit_years_in_every_time_zone() {
+        for bad in [
+            "0001-01-01",
+            "0001-01-01T00:00:00+23:59",
+            "0001-01-02T00:00:00+00:01",
+            "9999-12-31",
+            "9999-01-01T00:00:00Z",
+            "9998-12-31T23:59:59-00:01",
+        ] {
+            assert_eq!(DateTime::parse(bad), None, "{bad}");
+        }
+        for ok in [
+            "0001-01-02",
+            "0001-01-02T00:00:00Z",
+            "9998-12-31",
+            "9998-12-31T23:59:59Z",
+        ] {
+            let t = DateTime::parse(ok).unwrap();
+            for tz in [-1439, -720, 0, 540, 840, 1439] {
+                let s = t.rfc3339(tz);
+                assert_eq!(s.find('-'), Some(4), "{ok} in {tz}: {s}");
+                assert!(t.date_in(tz).add_days(1).year <= 9999, "{ok} in {tz}");
+                assert!(t.date_in(tz).year >= 1, "{ok} in {tz}");
+            }
+        }
+    }
+
     #[test]
     fn time_zones() {
         // 2026-03-31T20:00Z is already April 1st in Japan.

@@ -180,6 +180,14 @@ fn check_action(f: &mut Fields<'_>, doc: &Doc, action: &mut String) {
 }
 
 // hardening: config
+/// A Google Forms `entry.N` (digits), used by one field only: it becomes a `name` attribute.
+fn valid_entry(entries: &BTreeMap<String, String>, v: &str) -> bool {
+    let digits = v.strip_prefix("entry.").unwrap_or("");
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && entries.values().filter(|x| *x == v).count() == 1
+}
+
 /// Reports a field named like one our form or the provider uses, at the `index`-th item's
 /// `name:` (see [`crate::config::reserved_field_name`]); true when it was reported.
 fn reserved(f: &mut Fields<'_>, at: (&Doc, &str, &Path), index: usize, name: &str) -> bool {
@@ -509,10 +517,7 @@ impl Handler {
             // Unmapped optional fields cannot be posted: drop them.
             fields.retain(|x| entries.contains_key(&x.name));
             for (k, v) in &entries {
-                // hardening: config: a name attribute of digits, one field per entry.
-                let digits = v.strip_prefix("entry.").unwrap_or("");
-                let shared = entries.values().filter(|x| *x == v).count() > 1;
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || shared {
+                if !valid_entry(&entries, v) {
                     f.problem_at(
                         "entries",
                         Problem::InvalidSiteValue {

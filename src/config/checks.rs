@@ -64,6 +64,24 @@ impl ConfigProblem {
     }
 }
 
+/// Reports a `language` that is not a language tag and a `base_url` the URL policy or
+/// [`base_url_refusal`] refuses, each at its value; true when `base_url` was reported.
+pub fn report(f: &mut crate::fields::Fields<'_>, base_url: &str, language: &str) -> bool {
+    use crate::diagnostics::Problem;
+    if !language_tag(language) {
+        let value = language.to_string();
+        f.problem_at(
+            "language",
+            Problem::Config(ConfigProblem::Language { value }),
+        );
+    }
+    match base_url_refusal(base_url.trim()).filter(|_| !base_url.is_empty()) {
+        Some(r) => f.problem_at("base_url", Problem::UrlRefused(r)),
+        None => return false,
+    }
+    true
+}
+
 /// True for a language tag as `lang` needs it (BCP 47's shape): a primary subtag of 2–3
 /// letters, then subtags of 1–8 letters or digits, joined by `-` (`ja`, `ja-JP`, `zh-Hant-TW`).
 pub fn language_tag(s: &str) -> bool {

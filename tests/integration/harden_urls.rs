@@ -793,21 +793,3 @@ fn dates_that_leave_four_digit_years_in_the_site_time_zone_are_errors_at_their_l
         assert!(!text.contains("10000-"), "{f}: {text}");
     }
 }
-
-#[test]
-fn yaml_syntax_errors_name_no_wrong_file_kind() {
-    let t = SiteTest::empty();
-    t.file(
-        "site.yaml",
-        "title: [テスト\nbase_url: https://test.example.jp/\n",
-    );
-    let d = t.errors();
-    let msg = d[0].problem.message(Lang::Ja);
-    assert!(
-        matches!(d[0].problem, Problem::YamlSyntax { .. }),
-        "{}",
-        render(&d)
-    );
-    assert!(!msg.contains("フロントマター"), "{msg}");
-    assert!(!d[0].problem.message(Lang::En).contains("front matter"));
-}
