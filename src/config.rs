@@ -7,6 +7,10 @@ use crate::fields::Fields;
 use crate::yaml::{self, Node};
 use std::path::Path;
 
+// hardening: config
+mod checks;
+pub use checks::{reserved_field_name, ConfigProblem};
+
 /// A link in a menu.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MenuItem {
@@ -169,13 +173,14 @@ impl Config {
             markdown.allow_iframes = m
                 .list("allow_iframes")
                 .into_iter()
-                .map(|h| h.to_lowercase())
+                .map(|h| crate::csp::iframe_host(&h).unwrap_or(h)) // canonical, or reported
                 .collect();
             sub_diags = m.finish(&["allow_html", "allow_iframes"]);
         }
         let mut invalid = Vec::new();
         let base_url = normalise_base_url(&base_url_raw);
-        if !base_url_raw.is_empty() && base_url.is_none() {
+        let reported = checks::report(&mut f, &base_url_raw, &language); // hardening: config
+        if !reported && !base_url_raw.is_empty() && base_url.is_none() {
             invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
         }
         let timezone = date::parse_offset(&tz_raw);
@@ -427,7 +432,7 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
 /// inside the list whose key is at `list` — block items (`- url: …`) or flow ones
 /// (`[{name: a, url: …}]`). The YAML tree has no positions for list items, so the block's lines
 /// are scanned; `None` when the text is shaped so that the count cannot be trusted.
-fn nth_value_pos(
+pub(crate) fn nth_value_pos(
     text: &str,
     list: crate::yaml::Pos,
     field: &str,
@@ -486,8 +491,11 @@ fn find_key(chars: &[char], from: usize, field: &str) -> Option<usize> {
 fn normalise_base_url(u: &str) -> Option<String> {
     let u = u.trim();
     // The base URL prefixes every absolute URL (canonical, og:url, feeds): the URL policy's
-    // rules hold for it too (no hidden characters, backslashes or a disguised scheme).
-    crate::urls::check(u, crate::urls::Use::Website).ok()?;
+    // rules hold for it too (no hidden characters, backslashes or a disguised scheme), and
+    // those of a base URL (no quote, user name or password, a real port).
+    if checks::base_url_refusal(u).is_some() {
+        return None;
+    }
     let rest = u
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"))?;
@@ -513,6 +521,7 @@ fn base_path_of(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Lang;
 
     #[test]
     fn defaults_and_base_path() {
@@ -548,10 +557,20 @@ mod tests {
             .unwrap_err();
         assert!(
             e.iter()
-                .any(|d| d.line == 2 && matches!(d.problem, Problem::InvalidSiteValue { .. })),
+                .any(|d| d.line == 2 && matches!(d.problem, Problem::UrlRefused(_))),
             "{e:?}"
         );
         assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");
+    }
+
+    // hardening: config
+    #[test]
+    fn yaml_syntax_errors_in_site_yaml_name_no_wrong_file_kind() {
+        let e = Config::parse("title: [テスト\nbase_url: https://e.jp/\n").unwrap_err();
+        assert!(matches!(e[0].problem, Problem::YamlSyntax { .. }), "{e:?}");
+        let (ja, en) = (Lang::Ja, Lang::En);
+        assert!(!e[0].problem.message(ja).contains("フロントマター"));
+        assert!(!e[0].problem.message(en).contains("front matter"));
     }
 
     #[test]

@@ -27,6 +27,10 @@ use crate::yaml::Doc;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+// hardening: config
+mod hosts;
+pub use hosts::{canonical_source, iframe_host, is_header_text, is_source_token};
+
 /// Directives in the order they are written. Only these exist in a policy.
 const ORDER: [&str; 14] = [
     "default-src",
@@ -116,6 +120,13 @@ pub enum SourceIssue {
     TooBroad,
     /// A keyword or hash in a directive where it has no meaning.
     WrongDirective,
+    // hardening: config
+    /// An iframe host that is not a bare host name (a scheme, path, port, space, `;`, quote…).
+    NotHostName,
+    /// An iframe host of one label (`jp`, `localhost`): it would allow every host under it.
+    SingleLabel,
+    /// An iframe host written as an IP address.
+    IpAddress,
 }
 
 /// The problems of this module, wrapped in [`Problem::Security`].
@@ -130,6 +141,9 @@ pub enum CspProblem {
     },
     /// The site has its own `static/_headers`; it replaces the generated one.
     OwnHeadersFile,
+    // hardening: config
+    /// A `markdown.allow_iframes` entry that is not a bare host name.
+    IframeHost { value: String, issue: SourceIssue },
 }
 
 impl CspProblem {
@@ -143,6 +157,15 @@ impl CspProblem {
                     format!("Content-Security-Policy の {directive} に「{value}」は使えません")
                 } else {
                     format!("`{value}` cannot be used in the Content-Security-Policy's {directive}")
+                }
+            }
+            // hardening: config
+            CspProblem::IframeHost { value, .. } => {
+                let value = crate::urls::visible(value);
+                if ja {
+                    format!("markdown.allow_iframes の「{value}」は、埋め込みを許すホスト名として使えません")
+                } else {
+                    format!("markdown.allow_iframes: `{value}` cannot be used as a host whose embeds are allowed")
                 }
             }
             CspProblem::OwnHeadersFile => {
@@ -163,13 +186,37 @@ impl CspProblem {
                 "the <meta> policy in every page still applies. Keep your file and write Content-Security-Policy, X-Content-Type-Options… yourself, or delete it and extend the generated one through `security:` in site.yaml",
             ),
             CspProblem::BadSource { issue, .. } => issue_help(*issue),
+            // hardening: config
+            CspProblem::IframeHost { issue, .. } => iframe_help(*issue),
         };
         if ja { j } else { e }.to_string()
     }
 }
 
+// hardening: config
+fn iframe_help(issue: SourceIssue) -> (&'static str, &'static str) {
+    match issue {
+        SourceIssue::SingleLabel => (
+            "「jp」のような 1 語だけの名前は、その下のすべてのサイトを許してしまいます。www.youtube-nocookie.com のように、埋め込むサービスのホスト名を書いてください",
+            "a one-word name such as `jp` would allow every host under it; write the embed service's host, e.g. www.youtube-nocookie.com",
+        ),
+        SourceIssue::IpAddress => (
+            "IP アドレスは使えません。www.youtube-nocookie.com のように、埋め込むサービスのホスト名を書いてください",
+            "IP addresses cannot be used; write the embed service's host name, e.g. www.youtube-nocookie.com",
+        ),
+        SourceIssue::NonAscii => issue_help(SourceIssue::NonAscii),
+        _ => (
+            "ホスト名だけを 1 項目に 1 つ書いてください（例: www.youtube-nocookie.com）。https://・パス（/…）・ポート（:443）・空白・;・引用符・改行は書けません。サブドメインは自動で含まれます",
+            "write one bare host name per item (e.g. www.youtube-nocookie.com): no https://, path, port, spaces, `;`, quotes or line breaks; subdomains are included",
+        ),
+    }
+}
+
 fn issue_help(issue: SourceIssue) -> (&'static str, &'static str) {
     match issue {
+        SourceIssue::NotHostName | SourceIssue::SingleLabel | SourceIssue::IpAddress => {
+            iframe_help(issue)
+        }
         SourceIssue::Syntax => (
             "1 項目に 1 つ、https://host.example.jp や 'self' のように書いてください（空白・;・, ・引用符は使えません）",
             "write one source per item, like https://host.example.jp or 'self' (no spaces, `;`, `,` or quotes)",
@@ -301,7 +348,10 @@ pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), 
     // `*`, or a bare scheme such as `https:` / `data:`: any host.
     if v == "*" || (v.ends_with(':') && v[..v.len() - 1].bytes().all(|b| b.is_ascii_alphabetic())) {
         let harmless = matches!(directive, "img-src" | "media-src" | "font-src")
-            && matches!(v, "https:" | "data:" | "blob:");
+            && matches!(
+                v.to_ascii_lowercase().as_str(),
+                "https:" | "data:" | "blob:"
+            );
         return if harmless || allow_unsafe {
             Ok(())
         } else {
@@ -375,8 +425,8 @@ impl SecurityConfig {
                 }
                 let mut kept = Vec::new();
                 for v in c.list(directive) {
-                    match check_source(directive, &v, out.allow_unsafe) {
-                        Ok(()) => kept.push(v),
+                    match canonical_source(directive, &v, out.allow_unsafe) {
+                        Ok(canonical) => kept.push(canonical),
                         Err(issue) => c.problem_at(
                             directive,
                             Problem::Security(CspProblem::BadSource {
@@ -421,7 +471,8 @@ pub fn check_config(
         );
     };
     for (name, h) in &forms.handlers {
-        let Some(directive) = form_directive(h) else {
+        // An empty action was refused (or found missing) where it was read: reported once.
+        let Some(directive) = form_directive(h).filter(|_| !h.action.is_empty()) else {
             continue;
         };
         if let Err(issue) = origin_of(&h.action) {
@@ -434,9 +485,16 @@ pub fn check_config(
             bad(key, directive, &h.action, issue);
         }
     }
+    // hardening: config
+    let key = doc.pos("markdown.allow_iframes");
     for host in &markdown.allow_iframes {
-        if let Err(issue) = origin_of(&format!("https://{host}/")) {
-            bad("markdown.allow_iframes".into(), "frame-src", host, issue);
+        if let Err(issue) = iframe_host(host) {
+            let (line, col) = hosts::item_pos(text, key, host).unwrap_or((key.line, key.value_col));
+            let problem = CspProblem::IframeHost {
+                value: host.clone(),
+                issue,
+            };
+            diags.push(Diagnostic::error(file, Problem::Security(problem)).at(text, line, col));
         }
     }
     diags
@@ -497,6 +555,12 @@ fn captcha_sources(provider: &str) -> &'static [(&'static str, &'static [&'stati
 }
 
 fn add(d: &mut BTreeMap<&'static str, Vec<String>>, dir: &'static str, src: &str) {
+    // Every source is checked before it gets here; one that could end the directive, start a
+    // policy or a header of its own is a bug, never written.
+    debug_assert!(is_source_token(src), "CSP source {src:?}");
+    if !is_source_token(src) {
+        return;
+    }
     let list = d.entry(dir).or_default();
     if !list.iter().any(|s| s == src) {
         list.push(src.to_string());
@@ -539,11 +603,14 @@ impl Policy {
             }
         }
         // Markdown keeps iframes of these hosts and of their subdomains.
-        for host in &markdown.allow_iframes {
-            if origin_of(&format!("https://{host}/")).is_ok() {
-                add(&mut d, "frame-src", &format!("https://{host}"));
-                add(&mut d, "frame-src", &format!("https://*.{host}"));
-            }
+        // Written from the canonical host, never as typed.
+        for host in markdown
+            .allow_iframes
+            .iter()
+            .filter_map(|h| iframe_host(h).ok())
+        {
+            add(&mut d, "frame-src", &format!("https://{host}"));
+            add(&mut d, "frame-src", &format!("https://*.{host}"));
         }
         for (dir, sources) in &security.extra {
             let Some(&dir) = ORDER.iter().find(|o| *o == dir) else {
@@ -553,7 +620,12 @@ impl Policy {
                 // A directive of its own no longer falls back to default-src.
                 add(&mut d, dir, "'self'");
             }
-            sources.iter().for_each(|s| add(&mut d, dir, s));
+            // Canonical since `SecurityConfig::parse`; rebuilt here for values made in code.
+            for s in sources {
+                if let Ok(c) = canonical_source(dir, s, security.allow_unsafe) {
+                    add(&mut d, dir, &c);
+                }
+            }
         }
         if !d.contains_key("frame-src") {
             add(&mut d, "frame-src", "'none'");
@@ -594,12 +666,19 @@ impl Policy {
     }
 }
 
-/// The `_headers` file (Netlify and Cloudflare Pages format): one rule for every path.
-pub fn headers_file(policy: &Policy) -> String {
+/// The `_headers` file (Netlify and Cloudflare Pages format): one rule for every path. Refuses
+/// (an error, and a failed assertion in debug builds) a header whose value would break its line.
+pub fn headers_file(policy: &Policy) -> std::io::Result<String> {
+    let mut bad = None;
     let mut out = String::from(
         "# Security headers written by tsunagari (change them with `security:` in site.yaml).\n# Read by Netlify and Cloudflare Pages; other hosts: set the same headers in their settings.\n/*\n",
     );
     let mut line = |k: &str, v: &str| {
+        debug_assert!(is_header_text(k) && is_header_text(v), "header {k}: {v:?}");
+        if !is_header_text(k) || !is_header_text(v) {
+            bad = Some(k.to_string());
+            return;
+        }
         out.push_str("  ");
         out.push_str(k);
         out.push_str(": ");
@@ -616,7 +695,13 @@ pub fn headers_file(policy: &Policy) -> String {
     if policy.sources("frame-ancestors") == ["'self'"] {
         line("X-Frame-Options", "SAMEORIGIN");
     }
-    out
+    match bad {
+        None => Ok(out),
+        Some(k) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("_headers: the value of {k} would break its line"),
+        )),
+    }
 }
 
 #[cfg(test)]

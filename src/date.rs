@@ -96,17 +96,34 @@ impl fmt::Display for Date {
     }
 }
 
+/// The first date content may carry (see [`DateTime::parse`]).
+pub const FIRST: Date = Date {
+    year: 1,
+    month: 1,
+    day: 2,
+};
+/// The last date content may carry: a year short of 9999-12-31, so that the date in any time
+/// zone and the day after it stay within year 9999 (a round limit staff can be told).
+pub const LAST: Date = Date {
+    year: 9998,
+    month: 12,
+    day: 31,
+};
+
 impl DateTime {
     /// Parses `YYYY-MM-DD`, or an RFC 3339 timestamp (`T` or a space between date and time,
-    /// seconds and fractions optional, `Z` or `±HH:MM`).
+    /// seconds and fractions optional, `Z` or `±HH:MM`), from [`FIRST`] to [`LAST`] (as written
+    /// and in UTC).
     pub fn parse(s: &str) -> Option<DateTime> {
         let s = s.trim();
         if s.len() == 10 {
-            return Date::parse(s).map(|date| DateTime {
-                date,
-                time: None,
-                offset: None,
-            });
+            return Date::parse(s)
+                .map(|date| DateTime {
+                    date,
+                    time: None,
+                    offset: None,
+                })
+                .filter(|t| t.in_range());
         }
         if s.len() < 16 {
             return None;
@@ -158,6 +175,18 @@ impl DateTime {
             time: Some(h * 3600 + mi * 60 + sec.min(59)),
             offset,
         })
+        .filter(|t| t.in_range())
+    }
+
+    /// True when the date as written and the instant's UTC date lie within [`FIRST`]..=[`LAST`]:
+    /// then the date in any time zone (offsets are under a day), and the day after it (the end of
+    /// a deadline day, the next rebuild), is a four-digit year from 0001 to 9999, as RFC 3339,
+    /// Atom and sitemaps need. Refusing at input, with the line, rather than clamping: a date
+    /// that far out is a typo, and a clamped one would silently publish another date.
+    fn in_range(self) -> bool {
+        let range = FIRST.days_since_epoch()..=LAST.days_since_epoch();
+        let utc = self.unix(0).div_euclid(86_400);
+        range.contains(&self.date.days_since_epoch()) && range.contains(&utc)
     }
 
     /// Seconds since the Unix epoch; a missing time is midnight, a missing offset is `tz`.
@@ -275,6 +304,35 @@ mod tests {
         }
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
         assert_eq!(Date::parse("2026-11-21").unwrap().weekday_ja(), "土");
+    }
+
+    // hardening: config
+    #[test]
+    fn dates_stay_four_digit_years_in_every_time_zone() {
+        for bad in [
+            "0001-01-01",
+            "0001-01-01T00:00:00+23:59",
+            "0001-01-02T00:00:00+00:01",
+            "9999-12-31",
+            "9999-01-01T00:00:00Z",
+            "9998-12-31T23:59:59-00:01",
+        ] {
+            assert_eq!(DateTime::parse(bad), None, "{bad}");
+        }
+        for ok in [
+            "0001-01-02",
+            "0001-01-02T00:00:00Z",
+            "9998-12-31",
+            "9998-12-31T23:59:59Z",
+        ] {
+            let t = DateTime::parse(ok).unwrap();
+            for tz in [-1439, -720, 0, 540, 840, 1439] {
+                let s = t.rfc3339(tz);
+                assert_eq!(s.find('-'), Some(4), "{ok} in {tz}: {s}");
+                assert!(t.date_in(tz).add_days(1).year <= 9999, "{ok} in {tz}");
+                assert!(t.date_in(tz).year >= 1, "{ok} in {tz}");
+            }
+        }
     }
 
     #[test]

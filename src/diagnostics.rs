@@ -209,6 +209,9 @@ pub enum Problem {
     // hardening: files
     /// Outputs that collide, files that run script, an old output folder left behind.
     Files(FileProblem),
+    // hardening: config
+    /// A site.yaml value that would reach the output invalid (messages live in `config::checks`).
+    Config(crate::config::ConfigProblem),
 }
 
 impl Problem {
@@ -233,16 +236,17 @@ impl Problem {
             }
             YamlSyntax { detail } => {
                 if ja {
-                    format!("フロントマターの YAML の書き方に誤りがあります（{detail}）")
+                    format!("YAML の書き方に誤りがあります（{detail}）")
                 } else {
-                    format!("the front matter is not valid YAML ({detail})")
+                    format!("the YAML is not valid ({detail})")
                 }
             }
             YamlTooComplex => {
                 if ja {
-                    "フロントマターの YAML が複雑すぎます（エイリアスの展開が多すぎるか、入れ子が深すぎます）".into()
+                    "YAML が複雑すぎます（エイリアスの展開が多すぎるか、入れ子が深すぎます）".into()
                 } else {
-                    "the front matter YAML is too complex (too many alias expansions or too deeply nested)".into()
+                    "the YAML is too complex (too many alias expansions or too deeply nested)"
+                        .into()
                 }
             }
             FrontMatterNotMapping => {
@@ -423,6 +427,8 @@ impl Problem {
             Security(p) => p.message(lang),
             // hardening: files
             Files(p) => p.message(ja),
+            // hardening: config
+            Config(p) => p.message(lang),
             NoPrivacyPage => {
                 if ja {
                     "フォームがあるのに、プライバシーポリシーのページ（content/privacy.md）がありません".into()
@@ -523,9 +529,9 @@ impl Problem {
             },
             WrongType { .. } => return None,
             InvalidDate { .. } => if ja {
-                "日付は 2026-03-31 のように「年-月-日」で、実在する日を書いてください".into()
+                "日付は 2026-03-31 のように「年-月-日」で、0001-01-02 から 9998-12-31 までの実在する日を書いてください（期限のない課題には deadline を書きません）".into()
             } else {
-                "write a real date as year-month-day, e.g. 2026-03-31".into()
+                "write a real date from 0001-01-02 to 9998-12-31 as year-month-day, e.g. 2026-03-31 (a challenge without a deadline has no deadline field)".into()
             },
             InvalidPrefecture { suggestion: Some(s), .. } => if ja {
                 format!("「{s}」のことですか？ 都道府県名は「東京都」「大阪府」「新潟県」のように省略せずに書いてください")
@@ -641,6 +647,8 @@ impl Problem {
             Security(p) => p.help(lang),
             // hardening: files
             Files(p) => p.help(ja),
+            // hardening: config
+            Config(p) => p.help(lang),
             NoPrivacyPage => {
                 if ja {
                     "個人情報の取り扱いを説明する content/privacy.md を作ってください（tsunagari init のひな形があります）".into()

@@ -179,6 +179,34 @@ fn check_action(f: &mut Fields<'_>, doc: &Doc, action: &mut String) {
     action.clear();
 }
 
+// hardening: config
+/// A Google Forms `entry.N` (digits), used by one field only: it becomes a `name` attribute.
+fn valid_entry(entries: &BTreeMap<String, String>, v: &str) -> bool {
+    let digits = v.strip_prefix("entry.").unwrap_or("");
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && entries.values().filter(|x| *x == v).count() == 1
+}
+
+/// Reports a field named like one our form or the provider uses, at the `index`-th item's
+/// `name:` (see [`crate::config::reserved_field_name`]); true when it was reported.
+fn reserved(f: &mut Fields<'_>, at: (&Doc, &str, &Path), index: usize, name: &str) -> bool {
+    let (doc, text, file) = at;
+    let Some(owner) = crate::config::reserved_field_name(name) else {
+        return false;
+    };
+    let problem = crate::config::ConfigProblem::ReservedFieldName {
+        name: name.into(),
+        owner,
+    };
+    let list = doc.pos("fields");
+    let (line, col) = crate::config::nth_value_pos(text, list, "name", index)
+        .unwrap_or((list.line, list.value_col));
+    f.diags
+        .push(Diagnostic::error(file, Problem::Config(problem)).at(text, line, col));
+    true
+}
+
 /// A provider id becomes part of the action URL: only a plain token.
 fn check_id(f: &mut Fields<'_>, id: Option<&str>) {
     if let Some(bad) = id.filter(|id| !valid_token(id)) {
@@ -339,7 +367,7 @@ impl Handler {
         // Fields: the defaults, changed or extended by `fields:`.
         let mut fields = default_fields();
         if let Some(Node::Seq(items)) = f.node("fields") {
-            for item in items {
+            for (index, item) in items.iter().enumerate() {
                 let Node::Map(m) = item else {
                     f.problem_at(
                         "fields",
@@ -381,11 +409,10 @@ impl Handler {
                     }
                 }
                 let valid_name = !fname.is_empty()
-                    && fname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && !matches!(
-                        fname.as_str(),
-                        "consent" | "challenge" | "municipality" | "page_url"
-                    );
+                    && fname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if valid_name && reserved(&mut f, (doc, text, file), index, &fname) {
+                    continue; // hardening: config
+                }
                 if !valid_name {
                     f.problem_at(
                         "fields",
@@ -490,13 +517,14 @@ impl Handler {
             // Unmapped optional fields cannot be posted: drop them.
             fields.retain(|x| entries.contains_key(&x.name));
             for (k, v) in &entries {
-                if !v.starts_with("entry.") {
+                if !valid_entry(&entries, v) {
                     f.problem_at(
                         "entries",
                         Problem::InvalidSiteValue {
                             field: format!("entries.{k}"),
                             value: v.clone(),
-                            why: "entry.123456789 の形で書いてください".into(),
+                            why: "entry.123456789 の形で、項目ごとに別の番号を書いてください"
+                                .into(),
                         },
                     );
                 }

@@ -269,7 +269,7 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
         let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security);
         extra.push(crate::output::OutputFile {
             path: "_headers".into(),
-            bytes: crate::csp::headers_file(&policy).into_bytes(),
+            bytes: crate::csp::headers_file(&policy)?.into_bytes(),
         });
     }
     extra

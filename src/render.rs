@@ -1492,12 +1492,10 @@ pub fn image_url(site: &Site, p: &Page, img: &str) -> String {
     let lower = img.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
         img.to_string()
-    } else if let Some(abs) = img.strip_prefix('/') {
-        format!("{}{abs}", site.config.base_path)
-    } else if p.bundle.is_some() {
-        format!("{}{}", p.url, img.trim_start_matches("./"))
+    } else if p.bundle.is_some() && !img.starts_with('/') {
+        format!("{}{}", p.url, crate::urls::below(img))
     } else {
-        format!("{}{}", site.config.base_path, img.trim_start_matches("./"))
+        format!("{}{}", site.config.base_path, crate::urls::below(img))
     }
 }
 
@@ -1511,8 +1509,8 @@ fn absolute_image(c: &Config, url: &str) -> String {
 
 fn default_image(site: &Site) -> Option<String> {
     let img = site.config.default_image.as_deref()?;
-    let url = if let Some(abs) = img.strip_prefix('/') {
-        format!("{}{abs}", site.config.base_path)
+    let url = if img.starts_with('/') {
+        format!("{}{}", site.config.base_path, crate::urls::below(img))
     } else {
         img.to_string()
     };

@@ -61,6 +61,23 @@ pub enum Reason {
     NotAbsolute,
     /// A form action that is not https (nor http on a loopback host).
     NotHttps,
+    // hardening: config
+    /// A character a URL written in site.yaml or front matter must carry percent-encoded: an
+    /// ASCII space or one of `"<>`{}|^` (it would end or break the attribute for some reader).
+    Unencoded(char),
+    /// A user name or password before the host (`https://a:b@host/`): browsers refuse it in
+    /// images and forms, and in links it is a phishing trick (`https://town.example.jp@evil/`).
+    Userinfo,
+    /// A port that is not a number from 1 to 65535, as written.
+    BadPort(String),
+    /// A host name with characters no host name has (`%`, `[`, `;`…), as written.
+    BadHost(String),
+    /// A relative path that becomes `//host` once `./` and `../` are resolved
+    /// (`.//evil.example/x`): whatever strips the dots makes it a link to another host.
+    HiddenNetworkPath,
+    /// A plain `http://` image: blocked by the site's Content-Security-Policy (`img-src https:`)
+    /// and by browsers as mixed content.
+    InsecureImage,
 }
 
 /// A refused URL, as a content problem: the field it was in, the URL, why, and where it was used.
@@ -72,8 +89,49 @@ pub struct Refused {
     pub usage: Use,
 }
 
-/// Checks `url` for `usage`. `Ok` means it may be written into an attribute as it is (escaped).
+/// Checks `url`, as written in site.yaml or front matter, for `usage`. `Ok` means it may be
+/// written into an attribute as it is (escaped): on top of [`check_body`], characters a URL must
+/// carry percent-encoded (space, `"<>`{}|^`) are refused, since nothing encodes them on the way.
 pub fn check(url: &str, usage: Use) -> Result<(), Reason> {
+    check_body(url, usage)?;
+    match url.trim_matches(' ').chars().find(|&c| needs_encoding(c)) {
+        Some(c) => Err(Reason::Unencoded(c)),
+        None => Ok(()),
+    }
+}
+
+/// True for the ASCII characters a URL may not hold as written (WHATWG URL: space, `"<>`{}|^`,
+/// and `\`, which [`check_body`] refuses on its own).
+fn needs_encoding(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^' | '\\'
+    )
+}
+
+/// `url` with the characters of [`needs_encoding`] (and ASCII controls) percent-encoded, for the
+/// hrefs the Markdown writer produces (`[a](<x.md#a b>)` → `/x/#a%20b`).
+pub fn encode_unsafe(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url
+        .chars()
+        .any(|c| needs_encoding(c) || c.is_ascii_control())
+    {
+        return url.into();
+    }
+    let mut out = String::with_capacity(url.len() + 8);
+    for c in url.chars() {
+        if needs_encoding(c) || c.is_ascii_control() {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Checks `url`, as written in a Markdown body, for `usage`: the URL policy without the
+/// character rule of [`check`], because the Markdown writer percent-encodes what needs it.
+pub fn check_body(url: &str, usage: Use) -> Result<(), Reason> {
     if let Some(c) = url.chars().find(|&c| is_invisible(c)) {
         return Err(Reason::Invisible(c));
     }
@@ -85,6 +143,9 @@ pub fn check(url: &str, usage: Use) -> Result<(), Reason> {
         None => {
             if u.starts_with("//") {
                 return Err(Reason::ProtocolRelative);
+            }
+            if hides_network_path(u) {
+                return Err(Reason::HiddenNetworkPath);
             }
             match usage {
                 Use::Link | Use::Image => Ok(()),
@@ -100,6 +161,7 @@ pub fn check(url: &str, usage: Use) -> Result<(), Reason> {
                     true => Ok(()),
                     false => Err(Reason::NotHttps),
                 },
+                ("http", Use::Image) => web_host(rest).and(Err(Reason::InsecureImage)),
                 ("http", _) => web_host(rest).map(|_| ()),
                 ("mailto" | "tel", Use::Link) => Ok(()),
                 _ => Err(Reason::Scheme(s)),
@@ -108,9 +170,48 @@ pub fn check(url: &str, usage: Use) -> Result<(), Reason> {
     }
 }
 
-/// True when `url` passes [`check`] for `usage`.
+/// A site path with its leading `./` and `/` taken off, to follow a folder URL (the base path,
+/// a bundle's URL): never `/…`, so the joined URL never starts with `//` (another host),
+/// whatever reached the caller.
+pub fn below(path: &str) -> &str {
+    let mut s = path;
+    loop {
+        let t = s.trim_start_matches("./").trim_start_matches('/');
+        if t == s {
+            return t;
+        }
+        s = t;
+    }
+}
+
+/// True when `url` passes [`check_body`] for `usage` (the policy for Markdown bodies).
 pub fn allowed(url: &str, usage: Use) -> bool {
-    check(url, usage).is_ok()
+    check_body(url, usage).is_ok()
+}
+
+/// True when the path of a relative reference, once its `.` and `..` segments (also written
+/// `%2e`) are resolved from the site root, starts with an empty segment: `.//host/x`,
+/// `../..//host`, `/a/..//host`. Code that strips `./` or joins paths would turn it into the
+/// network-path reference `//host/x`; no page of a site has such a path.
+fn hides_network_path(u: &str) -> bool {
+    let path = &u[..u.find(['?', '#']).unwrap_or(u.len())];
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let dots = |s: &str| match s.to_ascii_lowercase().as_str() {
+        "." | "%2e" => 1,
+        ".." | ".%2e" | "%2e." | "%2e%2e" => 2,
+        _ => 0,
+    };
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match dots(seg) {
+            1 => {}
+            2 => {
+                out.pop();
+            }
+            _ => out.push(seg),
+        }
+    }
+    out.len() >= 2 && out[0].is_empty()
 }
 
 /// True for an allowed `http://` or `https://` URL (an external link).
@@ -220,15 +321,51 @@ fn escape_at(s: &str) -> Option<(char, usize)> {
     Some((ch, skip + end + semi))
 }
 
-/// The host of `//host/…` after an http(s) scheme.
+/// The host (with its port) of `//host/…` after an http(s) scheme: no user name or password, a
+/// host name of letters, digits, `-`, `.`, `_` (or any non-ASCII text, which browsers turn into
+/// punycode) or a bracketed IPv6 address, and a port from 1 to 65535.
 fn web_host(rest: &str) -> Result<&str, Reason> {
     let Some(after) = rest.strip_prefix("//") else {
         return Err(Reason::NoHost);
     };
-    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
-    let host = authority.rsplit('@').next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') || host.contains(' ') {
+    let host = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+    if host.contains('@') {
+        return Err(Reason::Userinfo);
+    }
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let end = v6.find(']').ok_or_else(|| Reason::BadHost(host.into()))?;
+            let ok = v6[..end]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+            if !ok || end == 0 {
+                return Err(Reason::BadHost(host.into()));
+            }
+            let tail = &v6[end + 1..];
+            match tail.strip_prefix(':') {
+                Some(p) => (&host[..end + 2], Some(p)),
+                None if tail.is_empty() => (host, None),
+                None => return Err(Reason::BadHost(host.into())),
+            }
+        }
+        None => match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        },
+    };
+    if name.is_empty() || name.contains(' ') {
         return Err(Reason::NoHost);
+    }
+    let plain =
+        |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+    if !name.starts_with('[') && !name.chars().all(plain) {
+        return Err(Reason::BadHost(name.into()));
+    }
+    if let Some(p) = port {
+        let ok = !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if !ok || !p.parse::<u16>().is_ok_and(|n| n > 0) {
+            return Err(Reason::BadPort(p.into()));
+        }
     }
     Ok(host)
 }
@@ -325,6 +462,39 @@ impl Refused {
             Reason::NotAbsolute => format!("`{f}` must be a URL starting with https:// (`{u}`)"),
             Reason::NotHttps if ja => format!("「{f}」の送信先「{u}」は https:// ではありません"),
             Reason::NotHttps => format!("`{f}`: the form action `{u}` is not https://"),
+            // hardening: config
+            Reason::Unencoded(c) if ja => {
+                format!("「{f}」の URL「{u}」に、そのままでは書けない文字「{c}」があります")
+            }
+            Reason::Unencoded(c) => {
+                format!("`{f}`: the URL `{u}` contains `{c}`, which a URL cannot hold as written")
+            }
+            Reason::Userinfo if ja => {
+                format!("「{f}」の URL「{u}」のホスト名の前にユーザー名かパスワード（…@）があります")
+            }
+            Reason::Userinfo => {
+                format!("`{f}`: the URL `{u}` has a user name or password (…@) before the host")
+            }
+            Reason::BadPort(p) if ja => {
+                format!("「{f}」の URL「{u}」のポート番号「{}」が正しくありません", visible(p))
+            }
+            Reason::BadPort(p) => format!("`{f}`: the URL `{u}` has an invalid port `{}`", visible(p)),
+            Reason::BadHost(h) if ja => {
+                format!("「{f}」の URL「{u}」のホスト名「{}」が正しくありません", visible(h))
+            }
+            Reason::BadHost(h) => format!("`{f}`: the URL `{u}` has an invalid host name `{}`", visible(h)),
+            Reason::HiddenNetworkPath if ja => format!(
+                "「{f}」の URL「{u}」は / が 2 つ続く形（./ や ../ の後の / も）になり、別のサイト（//ホスト名）を指してしまいます"
+            ),
+            Reason::HiddenNetworkPath => format!(
+                "`{f}`: the URL `{u}` has two slashes in a row (also after ./ or ../), which can point at another host (//host)"
+            ),
+            Reason::InsecureImage if ja => {
+                format!("「{f}」の画像「{u}」は http:// です（このサイトでは表示されません）")
+            }
+            Reason::InsecureImage => {
+                format!("`{f}`: the image `{u}` is plain http:// (it would not be shown)")
+            }
         }
     }
 
@@ -343,6 +513,19 @@ impl Refused {
             Reason::Disguised(_) => format!("write the colon as a plain `:` and start with https:// or similar; a site path containing `:` starts with ./ (e.g. ./a:b/). {what}"),
             Reason::NoHost if ja => format!("https://example.jp/ のように、// の後にホスト名を書いてください。{what}"),
             Reason::NoHost => format!("write the host name after //, e.g. https://example.jp/. {what}"),
+            // hardening: config
+            Reason::Unencoded(_) if ja => format!("空白は %20、\" は %22 のように、% で始まる形（パーセントエンコード）で書いてください。{what}"),
+            Reason::Unencoded(_) => format!("percent-encode it (a space is %20, \" is %22). {what}"),
+            Reason::Userinfo if ja => format!("@ より前（ユーザー名・パスワード）を消し、https://example.jp/ のように書いてください。{what}"),
+            Reason::Userinfo => format!("remove the part before @ (user name, password), e.g. https://example.jp/. {what}"),
+            Reason::BadPort(_) if ja => format!("ポート番号は 1 から 65535 までの数字です。ふつうは書かずに https://example.jp/ とします。{what}"),
+            Reason::BadPort(_) => format!("a port is a number from 1 to 65535; usually leave it out (https://example.jp/). {what}"),
+            Reason::BadHost(_) if ja => format!("ホスト名は英数字・-・. で書いてください（例: www.town.example.lg.jp）。{what}"),
+            Reason::BadHost(_) => format!("a host name is letters, digits, `-` and `.` (e.g. www.town.example.lg.jp). {what}"),
+            Reason::HiddenNetworkPath if ja => format!("このサイトのページなら / を1つにし（例: ./photo.jpg、/about/）、ほかのサイトなら https:// から書いてください。{what}"),
+            Reason::HiddenNetworkPath => format!("for a page of this site use a single / (./photo.jpg, /about/); for another site write https://. {what}"),
+            Reason::InsecureImage if ja => format!("https:// の URL にしてください（http:// の画像は、https のページではブラウザーが読み込みません）。画像をダウンロードして static/ に置くこともできます。{what}"),
+            Reason::InsecureImage => format!("use an https:// URL (browsers do not load http:// images on https pages), or put the image into static/. {what}"),
             _ => what,
         }
     }
@@ -425,7 +608,6 @@ mod tests {
             "#見出し",
             "?q=観光",
             "",
-            "/a b/",
             "./a:b/",
             "https://example.jp/javascript:alert(1)",
             "https://example.jp/?u=javascript:x",
@@ -433,6 +615,131 @@ mod tests {
         ] {
             assert_eq!(check(url, Use::Link), Ok(()), "{url:?}");
         }
+    }
+
+    // hardening: config
+    #[test]
+    fn written_urls_refuse_characters_that_must_be_percent_encoded() {
+        for (url, c) in [
+            ("https://forms.example.jp/a b\"c", ' '),
+            ("https://forms.example.jp/a\"c", '"'),
+            ("/a b/", ' '),
+            ("/x<y", '<'),
+            ("/x>y", '>'),
+            ("/x`y", '`'),
+            ("/x{y}", '{'),
+            ("/x|y", '|'),
+            ("/x^y", '^'),
+            ("#a b", ' '),
+        ] {
+            assert_eq!(check(url, Use::Link), Err(Reason::Unencoded(c)), "{url}");
+        }
+        // A Markdown body may write them: its writer percent-encodes them.
+        assert_eq!(check_body("/a b/", Use::Link), Ok(()));
+        assert_eq!(encode_unsafe("/about/#a b\"<x>"), "/about/#a%20b%22%3Cx%3E");
+        assert_eq!(encode_unsafe("/themes/観光/"), "/themes/観光/");
+    }
+
+    #[test]
+    fn hosts_refuse_userinfo_bad_ports_and_odd_characters() {
+        for usage in [Use::Link, Use::Image, Use::Website, Use::FormAction] {
+            assert_eq!(
+                check("https://a:b@host.example/", usage),
+                Err(Reason::Userinfo)
+            );
+            assert_eq!(
+                check("https://town.example.jp@evil.example/", usage),
+                Err(Reason::Userinfo)
+            );
+            assert_eq!(
+                check("https://a.example:99999999/", usage),
+                Err(Reason::BadPort("99999999".into()))
+            );
+            assert_eq!(
+                check("https://a.example:0/", usage),
+                Err(Reason::BadPort("0".into()))
+            );
+            assert_eq!(
+                check("https://a.example:8x/", usage),
+                Err(Reason::BadPort("8x".into()))
+            );
+            assert_eq!(
+                check("https://a%2e.example/", usage),
+                Err(Reason::BadHost("a%2e.example".into()))
+            );
+            assert_eq!(
+                check("https://a;b.example/", usage),
+                Err(Reason::BadHost("a;b.example".into()))
+            );
+        }
+        for ok in [
+            "https://a.example:8443/",
+            "https://[2001:db8::1]:443/x",
+            "https://町.jp/",
+        ] {
+            assert_eq!(check(ok, Use::Link), Ok(()), "{ok}");
+        }
+        assert_eq!(check("http://[::1]:9000/", Use::FormAction), Ok(()));
+    }
+
+    #[test]
+    fn relative_paths_that_resolve_to_another_host_are_refused() {
+        for url in [
+            ".//evil.example/x.png",
+            "././/evil.example/x.png",
+            "../..//evil.example/x",
+            "/.//evil.example/x",
+            "/a/..//evil.example/x",
+            "%2e//evil.example/x",
+            ".%2E//evil.example/x",
+            ".//evil.example?x",
+        ] {
+            for usage in [Use::Link, Use::Image] {
+                assert_eq!(check(url, usage), Err(Reason::HiddenNetworkPath), "{url}");
+                assert_eq!(
+                    check_body(url, usage),
+                    Err(Reason::HiddenNetworkPath),
+                    "{url}"
+                );
+            }
+        }
+        for ok in [
+            "./photo.jpg",
+            "../x//y",
+            "a//b",
+            "./",
+            "../",
+            "/",
+            ".",
+            "/a/../b",
+        ] {
+            assert_eq!(check(ok, Use::Link), Ok(()), "{ok}");
+        }
+        for path in [".//evil.example/x", "././/x", "/./x", "//x", "./../x"] {
+            assert!(!below(path).starts_with('/'), "{path}");
+        }
+    }
+
+    #[test]
+    fn http_images_are_refused_https_ones_kept() {
+        assert_eq!(
+            check("http://images.example.jp/a.png", Use::Image),
+            Err(Reason::InsecureImage)
+        );
+        assert_eq!(
+            check_body("HTTP://images.example.jp/a.png", Use::Image),
+            Err(Reason::InsecureImage)
+        );
+        assert_eq!(check("https://images.example.jp/a.png", Use::Image), Ok(()));
+        assert_eq!(check("http://example.jp/", Use::Link), Ok(()));
+        let r = Refused::new(
+            "image",
+            "http://a.jp/x.png",
+            Reason::InsecureImage,
+            Use::Image,
+        );
+        assert!(r.help(Lang::Ja).contains("https://"));
+        assert!(r.help(Lang::En).contains("https://"));
     }
 
     #[test]

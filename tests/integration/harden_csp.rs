@@ -286,7 +286,13 @@ fn form_and_iframe_hosts_that_cannot_be_in_the_policy_are_errors() {
         "---\ntitle: プライバシーポリシー\n---\n本文\n",
     );
     let d = t.errors();
-    bad_source(&d, 4, "video.example.jp; script-src *", SourceIssue::Syntax);
+    let iframe = expect_at(
+        &d,
+        "site.yaml",
+        4,
+        |p| matches!(p, Problem::Security(CspProblem::IframeHost { value, issue: SourceIssue::NotHostName }) if value == "video.example.jp; script-src *"),
+    );
+    assert_eq!(iframe.column, 20, "{}", render(&d));
     bad_source(
         &d,
         9,
@@ -365,4 +371,187 @@ fn policy_and_headers_are_deterministic() {
     b.build();
     assert_eq!(a.read("_headers"), b.read("_headers"));
     assert_eq!(a.read("index.html"), b.read("index.html"));
+}
+
+// hardening: config
+
+/// The directives and headers a site can ever have; nothing from site.yaml may add one.
+const DIRECTIVES: [&str; 14] = [
+    "default-src",
+    "script-src",
+    "style-src",
+    "img-src",
+    "font-src",
+    "connect-src",
+    "media-src",
+    "frame-src",
+    "worker-src",
+    "manifest-src",
+    "object-src",
+    "base-uri",
+    "form-action",
+    "frame-ancestors",
+];
+const HEADERS: [&str; 6] = [
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+];
+
+/// Values that try to end a source, a directive, a policy or a header line, each written as a
+/// YAML double-quoted scalar.
+const INJECTIONS: [&str; 9] = [
+    "www.youtube-nocookie.com/ *; object-src *; base-uri *",
+    "x.example.jp/ ; script-src-elem 'unsafe-inline'",
+    "x.example.jp\\nAccess-Control-Allow-Origin: *",
+    "x.example.jp\\r\\nAccess-Control-Allow-Origin: *",
+    "https://x.example.jp/a;script-src *",
+    "https://x.example.jp/a,script-src *",
+    "https://x.example.jp/a b'unsafe-inline'",
+    "https://x.example.jp:443;base-uri *",
+    "https://x.example.jp/\\u2028base-uri *",
+];
+
+/// Checks that a built site's policies (meta and `_headers`) hold only known directives, each
+/// once, and `_headers` only the known headers.
+fn assert_only_known_directives_and_headers(t: &SiteTest, what: &str) {
+    let check = |policy: &str| {
+        let names: Vec<&str> = policy
+            .split(';')
+            .filter_map(|d| d.split_whitespace().next())
+            .collect();
+        for n in &names {
+            assert!(
+                DIRECTIVES.contains(n),
+                "{what}: directive {n:?} in {policy:?}"
+            );
+            assert_eq!(
+                names.iter().filter(|x| *x == n).count(),
+                1,
+                "{what}: {policy:?}"
+            );
+        }
+        for word in policy.split([';', ' ']).filter(|w| !w.is_empty()) {
+            assert!(
+                !word.contains(['\'', ',']) || word.starts_with('\''),
+                "{what}: {word:?}"
+            );
+        }
+    };
+    let meta = Selector::parse(r#"meta[http-equiv="Content-Security-Policy"]"#).unwrap();
+    let doc = t.html("index.html");
+    check(
+        doc.select(&meta)
+            .next()
+            .unwrap()
+            .value()
+            .attr("content")
+            .unwrap(),
+    );
+    let h = headers(t);
+    for k in h.keys() {
+        assert!(HEADERS.contains(&k.as_str()), "{what}: header {k:?}");
+    }
+    check(&h["Content-Security-Policy"]);
+}
+
+#[test]
+fn no_config_value_can_add_a_directive_or_a_header() {
+    let slots: [fn(&str) -> String; 5] = [
+        |v| format!("markdown:\n  allow_iframes: [\"{v}\"]\n"),
+        |v| format!("security:\n  csp:\n    img-src: [\"{v}\"]\n"),
+        |v| {
+            format!("forms:\n  handlers:\n    a:\n      provider: generic\n      action: \"{v}\"\n{PRIVACY}")
+        },
+        |v| {
+            format!(
+                "forms:\n  handlers:\n    a:\n      provider: embed\n      url: \"{v}\"\n{PRIVACY}"
+            )
+        },
+        |v| {
+            format!("forms:\n  handlers:\n    a:\n      provider: generic\n      action: https://f.example.jp/\n      captcha: {{ provider: turnstile, sitekey: \"{v}\" }}\n{PRIVACY}")
+        },
+    ];
+    for (i, slot) in slots.iter().enumerate() {
+        for v in INJECTIONS {
+            let t = SiteTest::empty();
+            t.file(
+                "site.yaml",
+                &format!(
+                    "title: テスト\nbase_url: https://test.example.jp/\n{}",
+                    slot(v)
+                ),
+            );
+            t.file(
+                "content/privacy.md",
+                "---\ntitle: プライバシー\n---\n本文\n",
+            );
+            // Refused (an error naming site.yaml), or built with nothing added.
+            match t.build_at(NOW) {
+                Ok(_) => assert_only_known_directives_and_headers(&t, &format!("slot {i}: {v}")),
+                Err(tsunagari::pipeline::Failure::Content(d)) => {
+                    assert!(
+                        d.iter()
+                            .any(|x| x.is_error() && x.path == std::path::Path::new("site.yaml")),
+                        "slot {i}: {v}: {}",
+                        render(&d)
+                    );
+                }
+                Err(e) => panic!("slot {i}: {v}: {e:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn iframe_hosts_with_paths_or_line_breaks_are_errors_at_their_item() {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nmarkdown:\n  allow_iframes:\n    - www.youtube-nocookie.com\n    - \"www.youtube-nocookie.com/ *; object-src *; base-uri *\"\n    - |\n      x.example.jp\n      Access-Control-Allow-Origin: *\n    - jp\n    - 192.0.2.1\n",
+    );
+    let d = t.errors();
+    let iframe = |line: usize, issue: SourceIssue| {
+        let at: Vec<_> = d.iter().filter(|x| x.line == line).collect();
+        assert_eq!(at.len(), 1, "line {line}:\n{}", render(&d));
+        let x = at[0];
+        assert!(
+            matches!(&x.problem, Problem::Security(CspProblem::IframeHost { issue: i, .. }) if *i == issue),
+            "line {line}:\n{}",
+            render(&d)
+        );
+        assert_eq!(x.path, std::path::Path::new("site.yaml"));
+        assert!(x.problem.help(tsunagari::diagnostics::Lang::Ja).is_some());
+        assert!(!x
+            .problem
+            .message(tsunagari::diagnostics::Lang::Ja)
+            .contains('\n'));
+    };
+    iframe(6, SourceIssue::NotHostName);
+    iframe(8, SourceIssue::NotHostName);
+    iframe(10, SourceIssue::SingleLabel);
+    iframe(11, SourceIssue::IpAddress);
+    assert_eq!(d.len(), 4, "{}", render(&d));
+}
+
+#[test]
+fn policy_sources_are_written_in_canonical_form() {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nmarkdown:\n  allow_iframes: [WWW.YouTube-NoCookie.COM]\nsecurity:\n  csp:\n    img-src: [HTTPS://Images.Example.JP/Photos/]\n",
+    );
+    t.build();
+    let policy = meta_policy(&t.html("index.html"));
+    assert_eq!(
+        policy["frame-src"],
+        strs(&[
+            "https://www.youtube-nocookie.com",
+            "https://*.www.youtube-nocookie.com"
+        ])
+    );
+    assert!(policy["img-src"].contains(&"https://images.example.jp/Photos/".to_string()));
 }

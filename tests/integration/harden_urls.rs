@@ -157,7 +157,7 @@ forms:
         &e,
         "site.yaml",
         2,
-        |p| matches!(p, Problem::InvalidSiteValue { field, .. } if field == "base_url"),
+        |p| matches!(p, Problem::UrlRefused(r) if r.field == "base_url"),
     );
 }
 
@@ -464,4 +464,332 @@ fn no_built_page_of_any_fixture_site_carries_a_disallowed_url() {
         "{}",
         render(&report.warnings)
     );
+}
+
+// hardening: config
+
+/// Checks that `file:line` has exactly one diagnostic, a URL refused for `reason`.
+fn refused_at(d: &[Diagnostic], file: &str, line: usize, reason: tsunagari::urls::Reason) {
+    let at: Vec<&Diagnostic> = d
+        .iter()
+        .filter(|x| x.path == Path::new(file) && x.line == line)
+        .collect();
+    assert_eq!(at.len(), 1, "{file}:{line}:\n{}", render(d));
+    assert!(
+        matches!(&at[0].problem, Problem::UrlRefused(r) if r.reason == reason),
+        "{file}:{line}: not {reason:?}:\n{}",
+        render(d)
+    );
+}
+
+#[test]
+fn dot_slash_paths_never_become_protocol_relative_urls() {
+    use tsunagari::urls::Reason;
+    let t = SiteTest::empty();
+    t.file(
+        "content/challenges/a.md",
+        &challenge("image: .//evil.example/x.png\n"),
+    );
+    t.file(
+        "content/columns/b.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\nimage: \"../..//evil.example/x.png\"\n---\n本文\n",
+    );
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\ndefault_image: \"/.//evil.example/ogp.png\"\n",
+    );
+    let d = t.errors();
+    refused_at(&d, "content/challenges/a.md", 6, Reason::HiddenNetworkPath);
+    refused_at(&d, "content/columns/b.md", 4, Reason::HiddenNetworkPath);
+    refused_at(&d, "site.yaml", 3, Reason::HiddenNetworkPath);
+
+    // In Markdown such links and images are removed with a warning; what stays (pages of a
+    // bundle, images beside it) never starts with //.
+    let t = SiteTest::empty();
+    t.file(
+        "content/columns/c/index.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\nimage: ./photo.png\n---\n![a](.//evil.example/x.png)\n\n[b](.//evil.example/)\n\n![c](./photo.png) [d](../)\n",
+    );
+    t.bytes("content/columns/c/photo.png", b"png");
+    let report = t.build();
+    let removed: Vec<usize> = report
+        .warnings
+        .iter()
+        .filter(|d| {
+            matches!(&d.problem, Problem::UnsafeUrlRemoved { .. })
+                || matches!(
+                    &d.problem,
+                    Problem::Config(tsunagari::config::ConfigProblem::ImageRemoved(_))
+                )
+        })
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(removed, [6, 8], "{}", render(&report.warnings));
+    for f in ["columns/c/index.html", "columns/index.html", "index.html"] {
+        let html = t.read(f);
+        let doc = Html::parse_document(&html);
+        for (css, attr) in [
+            ("img", "src"),
+            ("a", "href"),
+            ("meta", "content"),
+            ("link", "href"),
+        ] {
+            for v in attrs(&doc, css, attr) {
+                assert!(!v.starts_with("//"), "{f}: {css} {attr}={v:?}");
+                assert!(!v.contains("evil.example"), "{f}: {css} {attr}={v:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn http_images_are_errors_in_front_matter_and_site_yaml_and_removed_from_markdown() {
+    use tsunagari::urls::Reason;
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\ndefault_image: http://images.example.jp/ogp.png\n",
+    );
+    t.file(
+        "content/challenges/a.md",
+        &challenge("image: HTTP://images.example.jp/a.png\n"),
+    );
+    let d = t.errors();
+    refused_at(&d, "site.yaml", 3, Reason::InsecureImage);
+    refused_at(&d, "content/challenges/a.md", 6, Reason::InsecureImage);
+    for x in &d {
+        assert!(x.problem.help(Lang::Ja).unwrap().contains("https://"));
+        assert!(x.problem.help(Lang::En).unwrap().contains("https://"));
+    }
+
+    let t = SiteTest::empty();
+    t.file(
+        "content/columns/c.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n---\n![a](http://images.example.jp/a.png)\n\n![b](https://images.example.jp/b.png)\n\n![c](mailto:a@example.jp)\n",
+    );
+    let report = t.build();
+    let removed: Vec<(usize, String)> = report
+        .warnings
+        .iter()
+        .filter_map(|d| match &d.problem {
+            Problem::Config(tsunagari::config::ConfigProblem::ImageRemoved(r)) => {
+                Some((d.line, r.url.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        removed,
+        [
+            (5, "http://images.example.jp/a.png".to_string()),
+            (9, "mailto:a@example.jp".to_string())
+        ],
+        "{}",
+        render(&report.warnings)
+    );
+    let doc = t.html("columns/c/index.html");
+    assert_eq!(
+        attrs(&doc, "main img", "src"),
+        ["https://images.example.jp/b.png"]
+    );
+}
+
+#[test]
+fn urls_that_need_percent_encoding_are_refused_and_markdown_hrefs_are_encoded() {
+    use tsunagari::urls::Reason;
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nforms:\n  handlers:\n    e:\n      provider: embed\n      url: \"https://forms.example.jp/a b\\\"c\"\n      privacy: { purpose: 確認のため }\n",
+    );
+    t.file(
+        "content/privacy.md",
+        "---\ntitle: プライバシー\n---\n本文\n",
+    );
+    refused_at(&t.errors(), "site.yaml", 7, Reason::Unencoded(' '));
+
+    let t = SiteTest::empty();
+    t.file(
+        "content/columns/c.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\nimage: \"/images/a<b>.png\"\n---\n本文\n",
+    );
+    refused_at(
+        &t.errors(),
+        "content/columns/c.md",
+        4,
+        Reason::Unencoded('<'),
+    );
+
+    let t = SiteTest::empty();
+    t.file("content/about.md", "---\ntitle: 概要\n---\n## a b\n");
+    t.file(
+        "content/columns/c.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n---\n[n](<../about.md#a b>) [m](</x y/\"q\">) [e](<https://example.jp/a b>)\n",
+    );
+    t.build();
+    let doc = t.html("columns/c/index.html");
+    let hrefs = attrs(&doc, "main a", "href");
+    for want in [
+        "/about/#a%20b",
+        "/x%20y/%22q%22",
+        "https://example.jp/a%20b",
+    ] {
+        assert!(hrefs.iter().any(|h| h == want), "{want} not in {hrefs:?}");
+    }
+    for h in &hrefs {
+        assert!(!h.contains([' ', '"', '<', '>']), "{h:?}");
+    }
+}
+
+#[test]
+fn base_url_and_language_that_would_be_invalid_in_the_output_are_errors() {
+    use tsunagari::urls::Reason;
+    for (value, reason) in [
+        ("https://a:b@test.example.jp/", Reason::Userinfo),
+        (
+            "https://test.example.jp:99999999/",
+            Reason::BadPort("99999999".into()),
+        ),
+        ("https://test.example.jp/a\\\"b/", Reason::Unencoded('"')),
+        ("https://test.example.jp/a'b/", Reason::Unencoded('\'')),
+        ("https://test.example.jp/<p>/", Reason::Unencoded('<')),
+        ("https://test.example.jp/a b/", Reason::Unencoded(' ')),
+        (
+            "https://test.example.jp//portal/",
+            Reason::HiddenNetworkPath,
+        ),
+    ] {
+        let t = SiteTest::empty();
+        t.file(
+            "site.yaml",
+            &format!("title: テスト\nbase_url: \"{value}\"\n"),
+        );
+        let d = t.errors();
+        refused_at(&d, "site.yaml", 2, reason);
+        assert!(d[0].problem.help(Lang::Ja).is_some());
+    }
+    for bad in ["ja\\\" onload=\\\"x", "japanese", "ja_JP", "日本語"] {
+        let t = SiteTest::empty();
+        t.file(
+            "site.yaml",
+            &format!("title: テスト\nbase_url: https://test.example.jp/\nlanguage: \"{bad}\"\n"),
+        );
+        let d = t.errors();
+        expect_at(&d, "site.yaml", 3, |p| {
+            matches!(
+                p,
+                Problem::Config(tsunagari::config::ConfigProblem::Language { .. })
+            )
+        });
+    }
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nlanguage: en-GB\n",
+    );
+    t.build();
+    assert!(t.read("index.html").contains("lang=\"en-GB\""));
+}
+
+#[test]
+fn form_field_names_used_by_the_form_or_its_provider_are_errors_at_their_line() {
+    use tsunagari::config::ConfigProblem;
+    for (provider, extra, name) in [
+        ("generic", "action: https://f.example.jp/", "hp"),
+        ("generic", "action: https://f.example.jp/", "website"),
+        ("formspree", "id: xabc", "_gotcha"),
+        ("formspree", "id: xabc", "_next"),
+        ("formspree", "id: xabc", "_subject"),
+        ("formrun", "id: xabc", "_formrun_gotcha"),
+        ("netlify", "", "bot_field"),
+        ("generic", "action: https://f.example.jp/", "consent"),
+        ("generic", "action: https://f.example.jp/", "page_url"),
+    ] {
+        let t = SiteTest::empty();
+        t.file(
+            "site.yaml",
+            &format!("title: テスト\nbase_url: https://test.example.jp/\nforms:\n  handlers:\n    a:\n      provider: {provider}\n      {extra}\n      privacy: {{ purpose: 確認のため }}\n      fields:\n        - {{ name: phone, type: tel }}\n        - name: {name}\n          label: ラベル\n"),
+        );
+        t.file(
+            "content/privacy.md",
+            "---\ntitle: プライバシー\n---\n本文\n",
+        );
+        let d = t.errors();
+        let x = expect_at(
+            &d,
+            "site.yaml",
+            11,
+            |p| matches!(p, Problem::Config(ConfigProblem::ReservedFieldName { name: n, .. }) if n == name),
+        );
+        assert_eq!(x.column, 17, "{}", render(&d));
+        assert!(x.problem.message(Lang::Ja).contains(name));
+    }
+    // A valid form: every id on the page is unique, and each label points at one control.
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nforms:\n  default: a\n  handlers:\n    a:\n      provider: generic\n      action: https://f.example.jp/\n      privacy: { purpose: 確認のため }\n      fields:\n        - { name: phone, type: tel }\n        - { name: Phone, type: tel }\n        - { name: company_url, type: url }\n",
+    );
+    t.file(
+        "content/privacy.md",
+        "---\ntitle: プライバシー\n---\n本文\n",
+    );
+    t.file(
+        "content/challenges/a.md",
+        &challenge("deadline: 2026-06-30\n"),
+    );
+    t.build();
+    let doc = t.html("challenges/a/index.html");
+    let ids = attrs(&doc, "[id]", "id");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    for f in attrs(&doc, "label[for]", "for") {
+        assert_eq!(ids.iter().filter(|i| **i == f).count(), 1, "{f}");
+    }
+}
+
+#[test]
+fn dates_that_leave_four_digit_years_in_the_site_time_zone_are_errors_at_their_line() {
+    for (tz, date) in [
+        ("+09:00", "0001-01-01T00:00:00+23:59"),
+        ("+14:00", "9999-12-31T23:59:59+00:00"),
+        ("+09:00", "9999-12-31"),
+        ("+09:00", "0001-01-01"),
+    ] {
+        let t = SiteTest::empty();
+        t.file(
+            "site.yaml",
+            &format!("title: テスト\nbase_url: https://test.example.jp/\ntimezone: \"{tz}\"\n"),
+        );
+        t.file(
+            "content/columns/c.md",
+            &format!("---\ntitle: コラム\ndate: \"{date}\"\n---\n本文\n"),
+        );
+        let d = t.errors();
+        expect_at(&d, "content/columns/c.md", 3, |p| {
+            matches!(p, Problem::InvalidDate { .. })
+        });
+    }
+    // The last accepted dates stay four-digit years in feeds, the sitemap and next-rebuild.
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\ntimezone: \"+14:00\"\n",
+    );
+    t.file(
+        "content/challenges/a.md",
+        &challenge("deadline: 9998-12-31\nupdated: \"9998-12-31T23:59:59Z\"\n"),
+    );
+    t.build();
+    for f in [
+        "atom.xml",
+        "sitemap.xml",
+        ".tsunagari/next-rebuild",
+        "challenges/a/index.html",
+    ] {
+        let text = t.read(f);
+        assert!(!text.contains("10000-"), "{f}: {text}");
+    }
 }
