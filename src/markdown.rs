@@ -96,30 +96,7 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
     ids::assign(&mut events, body, &opts.reserved_ids, &mut out);
     safe::before(&mut events);
 
-    // The lead: running text only, so an automatic summary never starts with a heading.
-    let mut depth = 0usize;
-    for (ev, _) in &events {
-        match ev {
-            Event::Start(
-                Tag::Heading { .. }
-                | Tag::Table(_)
-                | Tag::CodeBlock(_)
-                | Tag::HtmlBlock
-                | Tag::FootnoteDefinition(_),
-            ) => depth += 1,
-            Event::End(
-                TagEnd::Heading(_)
-                | TagEnd::Table
-                | TagEnd::CodeBlock
-                | TagEnd::HtmlBlock
-                | TagEnd::FootnoteDefinition,
-            ) => depth = depth.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if depth == 0 => out.lead.push_str(t),
-            Event::SoftBreak | Event::HardBreak if depth == 0 => out.lead.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item) if depth == 0 => out.lead.push('\n'),
-            _ => {}
-        }
-    }
+    out.lead = lead(&events);
 
     // Pass 2: links, images, HTML, task lists, tables.
     let mut rendered: Vec<Event<'_>> = Vec::with_capacity(events.len());
@@ -296,6 +273,36 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, rendered.into_iter());
     out
+}
+
+/// The lead: running text only (paragraphs and list items outside headings, tables, code, HTML
+/// and footnotes), so an automatic summary never starts with a heading.
+fn lead(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
+    let mut lead = String::new();
+    let mut depth = 0usize;
+    for (ev, _) in events {
+        match ev {
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Table(_)
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock
+                | Tag::FootnoteDefinition(_),
+            ) => depth += 1,
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::Table
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::FootnoteDefinition,
+            ) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if depth == 0 => lead.push_str(t),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => lead.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if depth == 0 => lead.push('\n'),
+            _ => {}
+        }
+    }
+    lead
 }
 
 /// The warning for a link or image whose URL was removed.

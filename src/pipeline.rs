@@ -416,6 +416,13 @@ pub fn resolve_now(
             .trim()
             .parse()
             .map_err(|_| format!("SOURCE_DATE_EPOCH={s} is not a number of seconds"))?;
+        // Four-digit years in every time zone, as for dates in front matter (0001-01-03 to
+        // 9998-12-30 in UTC); this also keeps the offset arithmetic from overflowing.
+        if !(-62_135_424_000..=253_370_592_000).contains(&secs) {
+            return Err(format!(
+                "SOURCE_DATE_EPOCH={s}: 0001-01-03 から 9998-12-30 までの日時にしてください / out of range (years 0001 to 9998)"
+            ));
+        }
         return Ok(DateTime::from_unix(secs, tz));
     }
     let secs = std::time::SystemTime::now()
@@ -440,6 +447,19 @@ pub fn options(root: &Path, now: &str) -> BuildOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_date_epoch_out_of_range_is_refused() {
+        for bad in [
+            "9223372036854775807",
+            "-9223372036854775808",
+            "253402300800",
+        ] {
+            assert!(resolve_now(None, Some(bad), 540).is_err(), "{bad}");
+        }
+        let ok = resolve_now(None, Some("253370592000"), 840).unwrap();
+        assert!(ok.rfc3339(840).starts_with("9998-"), "{ok:?}");
+    }
 
     #[test]
     fn now_sources() {

@@ -7,6 +7,7 @@ mod discovery;
 mod errors;
 mod forms;
 mod harden_csp;
+mod harden_files;
 mod harden_fuzz;
 mod harden_markdown;
 mod harden_output;
