@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 /// also comes from Markdown (`&#11;` decodes to U+000B) and from code; one bad character makes
 /// the whole feed unreadable, so nothing reaches the XML unchecked.
 pub fn xml(s: &str) -> String {
-    if s.chars().all(crate::unicode::is_xml_char) {
+    if !crate::unicode::may_have_non_xml(s) {
         return crate::markdown::escape(s);
     }
     let clean: String = s

@@ -82,7 +82,14 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
 
     // Pass 1: characters entities put back, ids, heading attributes and levels; then the
     // rewrites that need no state.
-    if let Some((offset, c, more)) = safe::control_characters(&mut events) {
+    // Sources reach here with raw control characters taken out on read, so usually only a
+    // character reference brings one back; other callers may pass any text.
+    let put_back = if body.contains("&#") || crate::unicode::may_have_forbidden(body) {
+        safe::control_characters(&mut events)
+    } else {
+        None
+    };
+    if let Some((offset, c, more)) = put_back {
         out.found.push(Found {
             offset,
             len: 1,

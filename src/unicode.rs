@@ -19,7 +19,9 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// unified ideograph that composes with nothing, so normalising the runs between them gives
 /// NFC everywhere else.
 pub fn nfc(s: &str) -> Cow<'_, str> {
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    // Almost all text staff write is ASCII, kana, kanji and full-width forms, which NFC never
+    // changes: checking ranges is several times cheaper than the quick-check tables.
+    if all_nfc_stable(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -39,6 +41,62 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Characters that NFC leaves alone in a text made only of such characters: starters (canonical
+/// combining class 0) with NFC_Quick_Check=Yes that are never the second half of a composition.
+/// (`か` composes with a following U+3099, but U+3099 is not in these ranges, so a text of these
+/// characters only has nothing to compose.) Only ranges that are sure are listed; anything else
+/// goes to the quick-check tables. (The build reads the same ranges off the bytes, in
+/// [`all_nfc_stable`]; the tests check both against the Unicode tables.)
+#[cfg(test)]
+fn nfc_stable(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{2FF}'               // ASCII, Latin-1, Latin Extended-A/B, IPA (combining marks start at U+0300)
+        | '\u{2010}'..='\u{2027}'      // dashes, quotation marks, ellipsis
+        | '\u{3000}'..='\u{3029}'      // ideographic space, CJK punctuation (U+302A–302F are combining marks)
+        | '\u{3030}'..='\u{3096}'      // hiragana (U+3099/309A, the combining voicing marks, are not here)
+        | '\u{309B}'..='\u{30FF}'      // spacing voicing marks, katakana
+        | '\u{3400}'..='\u{4DBF}'      // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}'      // CJK Unified Ideographs
+        | '\u{FF01}'..='\u{FFEF}') // full-width and half-width forms
+}
+
+/// [`nfc_stable`] for every character, read off the UTF-8 bytes: ASCII, U+0080–U+02FF
+/// (`C2`–`CB`), U+2010–U+2027 (`E2 80 90`–`A7`), U+3000–U+3FFF (`E3`) but the combining marks
+/// U+302A–302F and U+3099/309A, U+4000–U+9FFF (`E4`–`E9`), and U+FF00–U+FFEF (`EF BC`–`BF AF`).
+/// Anything else answers false and goes to the quick-check tables.
+fn all_nfc_stable(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let (x, y, z) = (b[i], b.get(i + 1).copied(), b.get(i + 2).copied());
+        let (ok, len) = match x {
+            0x00..=0x7F => (true, 1),
+            0xC2..=0xCB => (true, 2),
+            0xE2 => (y == Some(0x80) && matches!(z, Some(0x90..=0xA7)), 3),
+            0xE3 => (
+                !matches!(
+                    (y, z),
+                    (Some(0x80), Some(0xAA..=0xAF)) | (Some(0x82), Some(0x99 | 0x9A))
+                ),
+                3,
+            ),
+            0xE4..=0xE9 => (true, 3),
+            0xEF => (
+                matches!(
+                    (y, z),
+                    (Some(0xBC..=0xBE), _) | (Some(0xBF), Some(0x80..=0xAF))
+                ),
+                3,
+            ),
+            _ => (false, 1),
+        };
+        if !ok {
+            return false;
+        }
+        i += len;
+    }
+    true
+}
+
 /// [`nfc`] of an owned string, reusing it when it is already normalised.
 pub fn nfc_string(s: String) -> String {
     match nfc(&s) {
@@ -54,7 +112,7 @@ pub fn as_read(text: String) -> String {
     let text = nfc_string(text);
     let b = text.as_bytes();
     let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
-    if !(0..b.len()).any(lone) {
+    if !b.contains(&b'\r') || !(0..b.len()).any(lone) {
         return text;
     }
     // `\r` is ASCII, so replacing it byte for byte keeps the text UTF-8.
@@ -93,7 +151,68 @@ pub fn is_forbidden(c: char) -> bool {
 
 /// The first forbidden character of `s` and its byte offset.
 pub fn find_forbidden(s: &str) -> Option<(usize, char)> {
+    if !may_have_forbidden(s) {
+        return None;
+    }
     s.char_indices().find(|&(_, c)| is_forbidden(c))
+}
+
+/// A cheap look at the UTF-8 bytes: false when `s` surely holds no [`is_forbidden`] character
+/// (C0 controls but tab/LF/CR, DEL, C1 controls `C2 80–9F`, noncharacters U+FDD0–FDEF
+/// `EF B7 90–AF` and U+xFFFE/xFFFF `… BF BE/BF`). Every page's text passes through here, so
+/// the common bytes are skipped with one table look-up each.
+pub fn may_have_forbidden(s: &str) -> bool {
+    scan(s.as_bytes(), &FORBIDDEN_LEADS, |b, i| match b[i] {
+        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        0xEF => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0xB7), Some(0x90..=0xAF)) | (Some(0xBF), Some(0xBE | 0xBF))
+        ),
+        0xF0..=0xF4 => {
+            b.get(i + 1).is_some_and(|y| y & 0x0F == 0x0F)
+                && b.get(i + 2) == Some(&0xBF)
+                && matches!(b.get(i + 3), Some(0xBE | 0xBF))
+        }
+        _ => true,
+    })
+}
+
+/// False when `s` surely holds only characters XML 1.0 allows (see [`is_xml_char`]): the
+/// characters it refuses are C0 controls but tab/LF/CR and U+FFFE/U+FFFF (`EF BF BE/BF`).
+pub fn may_have_non_xml(s: &str) -> bool {
+    scan(s.as_bytes(), &NON_XML_LEADS, |b, i| match b[i] {
+        0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
+        _ => true,
+    })
+}
+
+/// Bytes that can start a forbidden character (see [`may_have_forbidden`]).
+const FORBIDDEN_LEADS: [bool; 256] = leads(&[0x7F, 0xC2, 0xEF, 0xF0, 0xF1, 0xF2, 0xF3, 0xF4]);
+/// Bytes that can start a character XML 1.0 refuses (see [`may_have_non_xml`]).
+const NON_XML_LEADS: [bool; 256] = leads(&[0xEF]);
+
+/// C0 controls but tab, LF and CR, plus `extra`.
+const fn leads(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = !matches!(i, 0x09 | 0x0A | 0x0D);
+        i += 1;
+    }
+    let mut j = 0;
+    while j < extra.len() {
+        t[extra[j] as usize] = true;
+        j += 1;
+    }
+    t
+}
+
+/// Whether `confirm` holds at any byte the table marks.
+fn scan(b: &[u8], table: &[bool; 256], confirm: impl Fn(&[u8], usize) -> bool) -> bool {
+    b.iter()
+        .enumerate()
+        .filter(|&(_, &x)| table[x as usize])
+        .any(|(i, _)| confirm(b, i))
 }
 
 /// Characters XML 1.0 allows in a document (section 2.2, `Char`).
@@ -123,6 +242,47 @@ mod tests {
         assert_eq!(nfc("\u{FA19}社のか\u{3099}"), "\u{FA19}社のが");
         assert_eq!(nfc("\u{2F800}"), "\u{2F800}");
         assert_eq!(nfc("\u{FA19}\u{3099}"), "\u{FA19}\u{3099}");
+    }
+
+    #[test]
+    fn the_fast_nfc_ranges_are_starters_nfc_leaves_alone() {
+        use unicode_normalization::char::canonical_combining_class;
+        // Both fast paths: the character ranges and their reading off the bytes.
+        let fast = |c: char| {
+            let mut buf = [0u8; 4];
+            nfc_stable(c) || all_nfc_stable(c.encode_utf8(&mut buf).as_bytes())
+        };
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| fast(c))
+        {
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            let quick = is_nfc_quick(std::iter::once(c));
+            assert_eq!(quick, IsNormalized::Yes, "U+{:04X}", c as u32);
+            // Never the second half of a composition: after any starter it stays as it is.
+            for before in ['a', 'か', 'ᄀ', '가', 'e'] {
+                let pair: String = [before, c].iter().collect();
+                assert_eq!(pair.nfc().collect::<String>(), pair, "U+{:04X}", c as u32);
+            }
+        }
+        let nfd = "か\u{3099}";
+        assert_eq!(nfc(nfd), "が");
+    }
+
+    #[test]
+    fn the_byte_filters_never_miss_a_character() {
+        let all: String = (0..=0x10FFFFu32).filter_map(char::from_u32).collect();
+        for c in all.chars() {
+            let one = c.to_string();
+            if is_forbidden(c) {
+                assert!(may_have_forbidden(&one), "U+{:04X}", c as u32);
+            }
+            if !is_xml_char(c) {
+                assert!(may_have_non_xml(&one), "U+{:04X}", c as u32);
+            }
+        }
+        assert!(!may_have_forbidden("地域の課題。ＤＸ\t\r\n（）"));
+        assert!(!may_have_non_xml("地域の課題。ＤＸ\t\r\n（）"));
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub(super) fn control_characters(
     let mut first: Option<(usize, char)> = None;
     let mut count = 0usize;
     let mut clean = |s: &mut CowStr<'_>, at: usize| {
-        if !s.chars().any(crate::unicode::is_forbidden) {
+        if !crate::unicode::may_have_forbidden(s) {
             return;
         }
         let kept: String = s
