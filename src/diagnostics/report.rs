@@ -50,7 +50,7 @@ impl Diagnostic {
         self.source_line = text
             .lines()
             .nth(line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+            .map(|l| visible(l.trim_end_matches('\r')));
         self
     }
 
@@ -150,6 +150,23 @@ impl Diagnostic {
     }
 }
 
+/// A source line as it may be shown in a terminal or a CI log: control characters become their
+/// visible pictures (U+0001 → ␁, DEL → ␡) and other invisible controls (C1, bidi overrides that
+/// would reorder the line, noncharacters) become U+FFFD, one character for one, so the caret
+/// below still points at the right column and nothing in a file can drive the terminal.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| match c as u32 {
+            0x09 => c,
+            u @ 0x00..=0x1F => char::from_u32(0x2400 + u).unwrap_or('\u{FFFD}'),
+            0x7F => '\u{2421}',
+            0x202A..=0x202E | 0x2066..=0x2069 | 0x200E | 0x200F | 0x061C => '\u{FFFD}',
+            _ if crate::unicode::is_forbidden(c) => '\u{FFFD}',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Width of a string in terminal columns: East Asian wide characters take two.
 pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
@@ -202,4 +219,19 @@ pub fn display_path(p: &Path) -> PathBuf {
         }
     }
     PathBuf::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_lines_never_carry_control_characters_to_a_terminal() {
+        let text = "a\n\u{1b}[2Jtitle: \u{1}x\u{202E}y\u{85}\u{7F}\tz\n";
+        let d = Diagnostic::error("site.yaml", Problem::MissingSiteConfig).at(text, 2, 1);
+        assert_eq!(
+            d.source_line.as_deref(),
+            Some("␛[2Jtitle: ␁x\u{FFFD}y\u{FFFD}␡\tz")
+        );
+    }
 }

@@ -180,7 +180,15 @@ fn check_diagnostic(d: &Diagnostic, files: &[(String, Vec<u8>)]) {
         );
         return;
     };
-    let lines = String::from_utf8_lossy(bytes).split('\n').count();
+    // Lines as an editor shows them (a lone CR is a line break), which is how files are read.
+    let text = crate::unicode::as_read(String::from_utf8_lossy(bytes).into_owned());
+    let lines = text.split('\n').count();
+    if let Some(shown) = &d.source_line {
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\t'),
+            "a control character would reach the terminal: {d:?}"
+        );
+    }
     assert!(
         d.line <= lines,
         "line {} of a {lines}-line file: {d:?}",
