@@ -2,8 +2,8 @@
 //! 127.0.0.1 (another address only when asked), watches the sources and rebuilds after a save,
 //! and updates the open browser tab over server-sent events.
 //!
-//! - [`http`]: request heads within limits, Host/Origin checks, paths, redirects, the
-//!   connection registry.
+//! - [`http`]: request heads within limits, Host/Origin checks, paths, redirects.
+//! - `registry`: the connections held (request heads, answers, event streams, refusals).
 //! - `routes`: the accept loop, connections and answers, the event stream.
 //! - `watch`: the watcher, gathering a save's events, updates with panics caught.
 //! - `client.js`: the live client, served as `/__tsunagari/live.js`.
@@ -23,6 +23,7 @@
 //! - The output folder, `.git`, hidden files and editor swap files are never watched.
 
 pub mod http;
+mod registry;
 mod routes;
 mod watch;
 
@@ -194,7 +195,7 @@ struct State {
     faults: Faults,
     /// The build options, to start a fresh session after a panic.
     build: BuildOptions,
-    conns: Mutex<http::Registry>,
+    conns: Mutex<registry::Registry>,
     log: Arc<dyn Fn(Event) + Send + Sync>,
 }
 
@@ -234,8 +235,9 @@ impl Server {
         read(&self.state.errors).clone()
     }
 
-    /// Connections held now: (sending their request, being answered, event streams).
-    pub fn connections(&self) -> (usize, usize, usize) {
+    /// Connections held now: (sending their request, being answered, event streams,
+    /// refusals being closed).
+    pub fn connections(&self) -> (usize, usize, usize, usize) {
         lock(&self.state.conns).held()
     }
 }
@@ -265,7 +267,7 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
         limits: opts.limits,
         faults: opts.faults,
         build: build.clone(),
-        conns: Mutex::new(http::Registry::default()),
+        conns: Mutex::new(registry::Registry::default()),
         log: log.clone(),
     });
     let mut session = Session::new(build.clone());
