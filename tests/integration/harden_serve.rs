@@ -582,3 +582,59 @@ fn head_requests_are_answered_without_a_body() {
     }
     assert_eq!(server.connections().2, 0, "HEAD opens no event stream");
 }
+
+/// How many inotify watches of this process are on the folder `dir` (by inode; Linux lists
+/// each watch in `/proc/self/fdinfo`).
+fn inotify_watches_on(dir: &std::path::Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let ino = format!("ino:{:x}", std::fs::metadata(dir).unwrap().ino());
+    let mut n = 0;
+    for fd in std::fs::read_dir("/proc/self/fdinfo").unwrap().flatten() {
+        let Ok(text) = std::fs::read_to_string(fd.path()) else {
+            continue;
+        };
+        n += text
+            .lines()
+            .filter(|l| l.starts_with("inotify wd:") && l.split(' ').any(|f| f == ino))
+            .count();
+    }
+    n
+}
+
+#[test]
+fn links_out_of_the_site_are_never_watched_and_links_inside_still_update() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let deep = outside.path().join("etc/deep");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("passwd"), "secret").unwrap();
+    let t = SiteTest::from_fixture("minimal");
+    t.file("shared/note.txt", "一版");
+    std::fs::create_dir_all(t.root.join("static")).unwrap();
+    symlink(outside.path(), t.root.join("static/d")).unwrap();
+    symlink(outside.path(), t.root.join("static/.well-known")).unwrap();
+    symlink(outside.path().join("etc"), t.root.join("static/etc")).unwrap();
+    symlink(t.root.join("shared"), t.root.join("static/shared")).unwrap();
+    let server = start_with(options(&t));
+    assert!(
+        inotify_watches_on(&t.root.join("content")) > 0,
+        "the site's own folders are watched"
+    );
+    for dir in [
+        outside.path().to_path_buf(),
+        outside.path().join("etc"),
+        deep,
+    ] {
+        assert_eq!(inotify_watches_on(&dir), 0, "{} is watched", dir.display());
+    }
+    assert_eq!(
+        get(&server, "/d/etc/deep/passwd").0,
+        "HTTP/1.1 404 Not Found"
+    );
+    // A link the build follows (its target inside the site) is watched through its target.
+    assert_eq!(page(&server, "/shared/note.txt"), "一版");
+    t.file("shared/note.txt", "二版");
+    eventually("the linked file to update", || {
+        page(&server, "/shared/note.txt") == "二版"
+    });
+}
