@@ -484,8 +484,11 @@ fn refused_connections_that_linger_do_not_take_the_room_of_page_requests() {
     for target in ["/", "/columns/hello/", "/__tsunagari/errors"] {
         assert_eq!(get(&server, target).0, "HTTP/1.1 200 OK", "{target}");
     }
-    let (_, serving, streams, _) = server.connections();
-    assert_eq!((serving, streams), (0, 2));
+    // The last answer's thread gives its slot back just after closing the socket.
+    eventually("only the two streams to be held", || {
+        let (_, serving, streams, _) = server.connections();
+        (serving, streams) == (0, 2)
+    });
 }
 
 #[test]
