@@ -6,7 +6,9 @@
 //   1. idle server;
 //   2. with 1,000 idle connections open (half send nothing, half a stalled partial request);
 //   3. while clients stream 1 GiB request headers, one after another, as fast as the server
-//      takes them (each is cut off at 16 KiB with 431).
+//      takes them (each is cut off at 16 KiB with 431);
+//   4. while 140 clients loop bad requests (`X`), each lingering 1.5 s after its answer;
+//   5. while 200 clients hold event-stream requests open (64 are streams, the rest refused).
 // Needs only Node (no npm packages).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -126,4 +128,48 @@ attack();
 await measure('while 1 GiB headers are sent');
 measuring = false;
 console.log(`  (header clients: ${attempts}, answers ${JSON.stringify(Object.fromEntries(answers))}, ${(queued / 1048576).toFixed(0)} MiB written by them)`);
+
+// 4. Refusals that linger: 140 clients in a loop, each sending a bad request and keeping the
+// socket 1.5 s after the answer.
+let refusing = true;
+const refusals = new Map();
+const lingerer = () => {
+  if (!refusing) return;
+  const s = net.connect(port, '127.0.0.1', () => s.write('X\r\n\r\n'));
+  let answer = '';
+  s.on('error', () => {});
+  s.on('data', (d) => {
+    if (!answer) setTimeout(() => s.destroy(), 1500);
+    answer += d;
+  });
+  s.on('close', () => {
+    const status = answer.split('\r\n')[0] || '(none)';
+    refusals.set(status, (refusals.get(status) || 0) + 1);
+    lingerer();
+  });
+};
+for (let i = 0; i < 140; i++) lingerer();
+await new Promise((r) => setTimeout(r, 500));
+await measure('while 140 bad requests linger');
+refusing = false;
+console.log(`  (bad-request answers ${JSON.stringify(Object.fromEntries(refusals))})`);
+
+// 5. 200 event-stream requests held open.
+const streams = await Promise.all(
+  Array.from({ length: 200 }, () =>
+    new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () =>
+        s.write(`GET /__tsunagari/events HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`),
+      );
+      s.on('error', () => resolve([s, '(error)']));
+      s.on('close', () => resolve([s, '(closed)']));
+      s.once('data', (d) => resolve([s, String(d).split('\r\n')[0]]));
+    }),
+  ),
+);
+const streamAnswers = {};
+for (const [, st] of streams) streamAnswers[st] = (streamAnswers[st] || 0) + 1;
+await measure('while 200 event streams are held');
+console.log(`  (event-stream answers ${JSON.stringify(streamAnswers)})`);
+for (const [s] of streams) s.destroy();
 server.kill();

@@ -1,11 +1,10 @@
 //! HTTP for the preview server: reading a request head within limits, the Host and Origin
 //! checks, path resolution, redirect targets, responses, and the connection registry that caps
-//! how many connections the server holds.
+//! how many connections the server holds (`registry::Registry`).
 //!
 //! Must not: read a request body (the server is GET/HEAD only), keep a connection open after
 //! its answer (every response says `connection: close`), or touch the filesystem.
 
-use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, TcpStream};
 use std::time::{Duration, Instant};
@@ -26,6 +25,11 @@ pub struct Limits {
     pub connections: usize,
     /// Event streams (open preview tabs) held at once; beyond it the answer is 503.
     pub streams: usize,
+    /// Refused connections closed gently at once: the refusal is sent and the rest of the
+    /// request drained for a moment, so the client can read it. They are counted apart from
+    /// `connections`, so refusals never take the room real requests need; beyond this many a
+    /// refusal is sent and the connection closed at once.
+    pub refusals: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +40,7 @@ impl Default for Limits {
             write_timeout: Duration::from_secs(10),
             connections: 128,
             streams: 64,
+            refusals: 16,
         }
     }
 }
@@ -135,7 +140,12 @@ fn parse_head(head: &[u8]) -> Result<Request, HeadError> {
     let mut headers = Vec::new();
     for line in lines.filter(|l| !l.is_empty()) {
         let (name, value) = line.split_once(':').ok_or(HeadError::Malformed)?;
-        if name.is_empty() || name.contains([' ', '\t']) {
+        // RFC 9110 §5.1, §5.5: a name is a token; a value has no control character but HTAB
+        // (a bare CR could hide a second header from one reader and show it to another).
+        if name.is_empty() || !name.bytes().all(is_tchar) {
+            return Err(HeadError::Malformed);
+        }
+        if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
             return Err(HeadError::Malformed);
         }
         headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
@@ -146,6 +156,22 @@ fn parse_head(head: &[u8]) -> Result<Request, HeadError> {
         version: version.to_string(),
         headers,
     })
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Headers a request may carry once at most. Two `Host` (or `Origin`) headers let the server
+/// check one and a proxy or the browser act on the other; two framing headers make the
+/// request's length ambiguous (request smuggling). RFC 9112 §3.2, §6.3: answer 400.
+const SINGLE: [&str; 4] = ["host", "origin", "content-length", "transfer-encoding"];
+
+/// The first header of [`SINGLE`] that the request repeats.
+pub(crate) fn repeated_header(req: &Request) -> Option<&'static str> {
+    SINGLE
+        .into_iter()
+        .find(|name| req.headers.iter().filter(|(n, _)| n == name).count() > 1)
 }
 
 /// Whether a request carries a body (which a GET/HEAD-only server refuses with 413).
@@ -315,26 +341,38 @@ pub(crate) fn respond(
     conn.flush()
 }
 
-/// A short plain-text refusal, then a closing that lets the client read it: the unread rest of
-/// the request (a huge header, a body) is drained for a bounded time and amount first, because
-/// closing a socket with unread data resets the connection and can destroy the answer in flight.
-pub(crate) fn refuse(conn: &mut TcpStream, status: &str, extra: &str) {
+/// A short plain-text refusal (its head only when `head_only`: HEAD never has a body), then a
+/// closing. With `drain`, the unread rest of the request (a huge header, a body) is read away
+/// for a bounded time and amount first, because closing a socket with unread data resets the
+/// connection and can destroy the answer in flight; the caller counts such a connection as a
+/// refusal, never as a request being served. Without `drain` only what has already arrived is
+/// read away, and nothing waits.
+pub(crate) fn refuse(
+    conn: &mut TcpStream,
+    status: &str,
+    extra: &str,
+    head_only: bool,
+    drain: bool,
+) {
+    if !drain && conn.set_nonblocking(true).is_err() {
+        return;
+    }
     let body = format!("{status}\n");
-    if respond(
-        conn,
-        status,
-        "text/plain; charset=utf-8",
-        body.as_bytes(),
-        false,
-        extra,
-    )
-    .is_err()
-    {
+    let text = "text/plain; charset=utf-8";
+    if respond(conn, status, text, body.as_bytes(), head_only, extra).is_err() {
         return;
     }
     let _ = conn.shutdown(Shutdown::Write);
-    let until = Instant::now() + Duration::from_secs(2);
     let mut sink = [0u8; 16 * 1024];
+    if !drain {
+        for _ in 0..4 {
+            if !matches!(conn.read(&mut sink), Ok(n) if n > 0) {
+                break;
+            }
+        }
+        return;
+    }
+    let until = Instant::now() + REFUSAL_DRAIN;
     let mut drained = 0usize;
     while drained < 8 << 20 {
         let left = until.saturating_duration_since(Instant::now());
@@ -348,69 +386,8 @@ pub(crate) fn refuse(conn: &mut TcpStream, status: &str, extra: &str) {
     }
 }
 
-/// The connections the server holds, so that their number stays bounded without the accept
-/// loop ever waiting: connections still sending their request (evictable, oldest first),
-/// connections being answered, and event streams.
-#[derive(Debug, Default)]
-pub(crate) struct Registry {
-    next: u64,
-    reading: VecDeque<(u64, TcpStream)>,
-    serving: usize,
-    streams: usize,
-}
-
-impl Registry {
-    /// Takes a new connection in. When `cap` connections are held, the one waiting longest for
-    /// its request is shut (its thread then ends); None when all are being answered (503).
-    pub fn admit(&mut self, conn: &TcpStream, cap: usize) -> Option<u64> {
-        if self.reading.len() + self.serving >= cap.max(1) {
-            let (_, oldest) = self.reading.pop_front()?;
-            let _ = oldest.shutdown(Shutdown::Both);
-        }
-        let handle = conn.try_clone().ok()?;
-        self.next += 1;
-        self.reading.push_back((self.next, handle));
-        Some(self.next)
-    }
-
-    /// The request of `id` has been read: it is answered now and no longer evictable. False
-    /// when it was evicted meanwhile.
-    pub fn serve(&mut self, id: u64) -> bool {
-        let Some(i) = self.reading.iter().position(|(n, _)| *n == id) else {
-            return false;
-        };
-        self.reading.remove(i);
-        self.serving += 1;
-        true
-    }
-
-    /// The connection `id` ended before being answered.
-    pub fn forget(&mut self, id: u64) {
-        self.reading.retain(|(n, _)| *n != id);
-    }
-
-    pub fn served(&mut self) {
-        self.serving = self.serving.saturating_sub(1);
-    }
-
-    /// Turns an answered connection into an event stream, if there is room for one.
-    pub fn open_stream(&mut self, cap: usize) -> bool {
-        if self.streams >= cap {
-            return false;
-        }
-        self.served();
-        self.streams += 1;
-        true
-    }
-
-    pub fn close_stream(&mut self) {
-        self.streams = self.streams.saturating_sub(1);
-    }
-
-    pub fn held(&self) -> (usize, usize, usize) {
-        (self.reading.len(), self.serving, self.streams)
-    }
-}
+/// How long a refused connection is drained at most.
+const REFUSAL_DRAIN: Duration = Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {
@@ -539,6 +516,35 @@ mod tests {
             HeadError::Malformed
         );
         assert_eq!(head_end(b"GET / HTTP/1.1\r\n\r\nbody"), Some(14));
+    }
+
+    #[test]
+    fn repeated_single_headers_and_hidden_ones_are_noticed() {
+        let r = parse_head(b"GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nx-a: 2").unwrap();
+        assert_eq!(repeated_header(&r), None, "other headers may repeat");
+        for head in [
+            &b"GET / HTTP/1.1\r\nHost: a\r\nhost: b"[..],
+            b"GET / HTTP/1.1\r\nhost: a\r\nOrigin: x\r\norigin: x",
+            b"GET / HTTP/1.1\r\nhost: a\r\nContent-Length: 0\r\ncontent-length: 0",
+            b"GET / HTTP/1.1\r\nhost: a\r\nTransfer-Encoding: a\r\ntransfer-encoding: b",
+        ] {
+            let r = parse_head(head).unwrap();
+            assert!(
+                repeated_header(&r).is_some(),
+                "{}",
+                String::from_utf8_lossy(head)
+            );
+        }
+        for bad in [
+            &b"GET / HTTP/1.1\r\nhost: a\rhost: b"[..],
+            b"GET / HTTP/1.1\r\nhost: a\x00",
+            b"GET / HTTP/1.1\r\nho(st: a",
+            b"GET / HTTP/1.1\r\nhost\x01: a",
+        ] {
+            assert_eq!(parse_head(bad).unwrap_err(), HeadError::Malformed);
+        }
+        let r = parse_head("GET / HTTP/1.1\r\nx-name: \t日本\t".as_bytes()).unwrap();
+        assert_eq!(r.header("x-name"), Some("日本"));
     }
 
     #[test]

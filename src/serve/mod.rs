@@ -2,10 +2,12 @@
 //! 127.0.0.1 (another address only when asked), watches the sources and rebuilds after a save,
 //! and updates the open browser tab over server-sent events.
 //!
-//! - [`http`]: request heads within limits, Host/Origin checks, paths, redirects, the
-//!   connection registry.
+//! - [`http`]: request heads within limits, Host/Origin checks, paths, redirects.
+//! - `registry`: the connections held (request heads, answers, event streams, refusals).
 //! - `routes`: the accept loop, connections and answers, the event stream.
 //! - `watch`: the watcher, gathering a save's events, updates with panics caught.
+//! - `scope`: what is watched (the source folders and where followed links lead, nothing
+//!   outside the site).
 //! - `client.js`: the live client, served as `/__tsunagari/live.js`.
 //!
 //! Invariants:
@@ -20,10 +22,13 @@
 //!   connections (the oldest idle one makes room) and event streams; accepting never waits.
 //! - The live client is added to HTML responses here, at serve time, as an external script
 //!   (CSP `script-src 'self'` allows it): the build itself is the same as `tsunagari build`'s.
-//! - The output folder, `.git`, hidden files and editor swap files are never watched.
+//! - The output folder, `.git`, hidden files and editor swap files are never watched, nor
+//!   anything outside the site: the watcher follows no link.
 
 pub mod http;
+mod registry;
 mod routes;
+mod scope;
 mod watch;
 
 pub use http::{content_type, resolve, Limits};
@@ -194,7 +199,7 @@ struct State {
     faults: Faults,
     /// The build options, to start a fresh session after a panic.
     build: BuildOptions,
-    conns: Mutex<http::Registry>,
+    conns: Mutex<registry::Registry>,
     log: Arc<dyn Fn(Event) + Send + Sync>,
 }
 
@@ -214,7 +219,7 @@ fn write<T>(m: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 pub struct Server {
     pub addr: SocketAddr,
     state: Arc<State>,
-    _watcher: Option<notify::RecommendedWatcher>,
+    _watching: Arc<Mutex<watch::Watching>>,
 }
 
 impl Server {
@@ -234,8 +239,9 @@ impl Server {
         read(&self.state.errors).clone()
     }
 
-    /// Connections held now: (sending their request, being answered, event streams).
-    pub fn connections(&self) -> (usize, usize, usize) {
+    /// Connections held now: (sending their request, being answered, event streams,
+    /// refusals being closed).
+    pub fn connections(&self) -> (usize, usize, usize, usize) {
         lock(&self.state.conns).held()
     }
 }
@@ -265,7 +271,7 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
         limits: opts.limits,
         faults: opts.faults,
         build: build.clone(),
-        conns: Mutex::new(http::Registry::default()),
+        conns: Mutex::new(registry::Registry::default()),
         log: log.clone(),
     });
     let mut session = Session::new(build.clone());
@@ -282,11 +288,12 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
         .clone()
         .unwrap_or_else(|| build.root.join("public"));
     let output = output.canonicalize().unwrap_or(output);
-    let watcher = watch::watch(&root, &output, tx)?;
+    let watching = Arc::new(Mutex::new(watch::watch(&root, &output, tx)?));
     {
         let state = state.clone();
         let log = log.clone();
-        std::thread::spawn(move || watch::builder(&state, &mut session, &rx, &*log));
+        let weak = Arc::downgrade(&watching);
+        std::thread::spawn(move || watch::builder(&state, &mut session, &rx, &weak, &*log));
     }
     {
         let state = state.clone();
@@ -296,7 +303,7 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
     Ok(Server {
         addr,
         state,
-        _watcher: Some(watcher),
+        _watching: watching,
     })
 }
 

@@ -8,10 +8,10 @@
 
 use super::http::{self, HeadError, Request};
 use super::{lock, read, Bug, Event, State, CLIENT_JS, ERRORS, EVENTS, LIVE_JS};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,11 +36,12 @@ pub(crate) fn accept_loop(state: Arc<State>, listener: TcpListener) {
     }
 }
 
-fn admit(state: &Arc<State>, mut conn: TcpStream) {
+fn admit(state: &Arc<State>, conn: TcpStream) {
     let _ = conn.set_write_timeout(Some(state.limits.write_timeout));
     let admitted = lock(&state.conns).admit(&conn, state.limits.connections);
     let Some(id) = admitted else {
-        http::refuse(&mut conn, "503 Service Unavailable", "retry-after: 1\r\n");
+        // No room: refused, but never on this thread beyond a write that cannot wait.
+        refuse_unserved(state, conn);
         return;
     };
     let st = state.clone();
@@ -53,13 +54,42 @@ fn admit(state: &Arc<State>, mut conn: TcpStream) {
     }
 }
 
+/// Answers 503 to a connection the registry had no room for: drained on a thread of its own
+/// when a refusal slot is free, else written without waiting and closed at once.
+fn refuse_unserved(state: &Arc<State>, mut conn: TcpStream) {
+    const BUSY: &str = "503 Service Unavailable";
+    const RETRY: &str = "retry-after: 1\r\n";
+    if lock(&state.conns).begin_refusal(state.limits.refusals) {
+        let st = state.clone();
+        let mut theirs = conn.try_clone();
+        let spawned = std::thread::Builder::new()
+            .name("tsunagari-refuse".into())
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                if let Ok(c) = theirs.as_mut() {
+                    http::refuse(c, BUSY, RETRY, false, true);
+                }
+                lock(&st.conns).refused();
+            });
+        if spawned.is_ok() {
+            return;
+        }
+        lock(&state.conns).refused();
+    }
+    http::refuse(&mut conn, BUSY, RETRY, false, false);
+}
+
 /// Which count of the registry a connection occupies while it is answered.
 enum Slot {
     Serving,
-    Stream,
+    Stream(u64),
+    Refusing,
+    /// Refused and closed without a drain: counted nowhere.
+    Free,
 }
 
-fn connection(state: &State, mut conn: TcpStream, id: u64) {
+/// One connection: its request head, then its answer, each refusal through [`refuse`].
+fn connection(state: &Arc<State>, mut conn: TcpStream, id: u64) {
     let deadline = Instant::now() + state.limits.head_timeout;
     let head = http::read_head(&mut conn, state.limits.max_head, deadline);
     if !lock(&state.conns).serve(id) {
@@ -69,9 +99,9 @@ fn connection(state: &State, mut conn: TcpStream, id: u64) {
     let mut slot = Slot::Serving;
     let target = head.as_ref().map(|r| r.target.clone()).unwrap_or_default();
     let answered = catch_unwind(AssertUnwindSafe(|| match head {
-        Ok(req) => answer(state, &mut conn, &req, &mut slot),
+        Ok(req) => answer(state, &mut conn, &req, id, &mut slot),
         Err(e) => {
-            refuse_head(&mut conn, e);
+            refuse_head(state, &mut conn, &mut slot, e);
             Ok(())
         }
     }));
@@ -91,42 +121,76 @@ fn connection(state: &State, mut conn: TcpStream, id: u64) {
     let mut reg = lock(&state.conns);
     match slot {
         Slot::Serving => reg.served(),
-        Slot::Stream => reg.close_stream(),
+        Slot::Stream(id) => reg.close_stream(id),
+        Slot::Refusing => reg.refused(),
+        Slot::Free => {}
     }
 }
 
-fn refuse_head(conn: &mut TcpStream, e: HeadError) {
-    match e {
-        HeadError::TooLarge => http::refuse(conn, "431 Request Header Fields Too Large", ""),
-        HeadError::Timeout => http::refuse(conn, "408 Request Timeout", ""),
-        HeadError::Malformed => http::refuse(conn, "400 Bad Request", ""),
-        HeadError::Closed => {}
-    }
+/// Refuses a connection counted as served: it moves to the refusals (drained) when one of
+/// their slots is free, else it is answered and closed at once. Either way it stops holding
+/// the room of a request.
+fn refuse(
+    state: &State,
+    conn: &mut TcpStream,
+    slot: &mut Slot,
+    status: &str,
+    extra: &str,
+    head: bool,
+) {
+    let drain = lock(&state.conns).serving_to_refusal(state.limits.refusals);
+    *slot = if drain { Slot::Refusing } else { Slot::Free };
+    http::refuse(conn, status, extra, head, drain);
 }
 
-/// Answers one request that passed the size limit.
-fn answer(state: &State, conn: &mut TcpStream, req: &Request, slot: &mut Slot) -> io::Result<()> {
+fn refuse_head(state: &State, conn: &mut TcpStream, slot: &mut Slot, e: HeadError) {
+    let status = match e {
+        HeadError::TooLarge => "431 Request Header Fields Too Large",
+        HeadError::Timeout => "408 Request Timeout",
+        HeadError::Malformed => "400 Bad Request",
+        HeadError::Closed => return,
+    };
+    refuse(state, conn, slot, status, "", false);
+}
+
+/// Why a request head that was read in full is refused, if it is: (status, extra headers).
+fn refusal(state: &State, req: &Request) -> Option<(&'static str, &'static str)> {
     if req.method != "GET" && req.method != "HEAD" {
-        http::refuse(conn, "405 Method Not Allowed", "allow: GET, HEAD\r\n");
-        return Ok(());
+        return Some(("405 Method Not Allowed", "allow: GET, HEAD\r\n"));
+    }
+    if http::repeated_header(req).is_some() {
+        return Some(("400 Bad Request", ""));
     }
     if http::has_body(req) {
-        http::refuse(conn, "413 Content Too Large", "");
-        return Ok(());
+        return Some(("413 Content Too Large", ""));
     }
     let host_ok = match req.header("host") {
         Some(h) => http::host_allowed(h, state.bind),
         None => req.version == "HTTP/1.0",
     };
     if !host_ok {
-        http::refuse(conn, "421 Misdirected Request", "");
-        return Ok(());
+        return Some(("421 Misdirected Request", ""));
     }
     if req
         .header("origin")
         .is_some_and(|o| !http::origin_allowed(o, state.bind))
     {
-        http::refuse(conn, "403 Forbidden", "");
+        return Some(("403 Forbidden", ""));
+    }
+    None
+}
+
+/// Answers one request that passed the size limit.
+fn answer(
+    state: &Arc<State>,
+    conn: &mut TcpStream,
+    req: &Request,
+    id: u64,
+    slot: &mut Slot,
+) -> io::Result<()> {
+    let head = req.method == "HEAD";
+    if let Some((status, extra)) = refusal(state, req) {
+        refuse(state, conn, slot, status, extra, head);
         return Ok(());
     }
     if let Some(path) = &state.faults.panic_on_request {
@@ -134,16 +198,21 @@ fn answer(state: &State, conn: &mut TcpStream, req: &Request, slot: &mut Slot) -
             panic!("injected fault: a panic while answering {path}");
         }
     }
-    let head = req.method == "HEAD";
     let path_only = req.target.split(['?', '#']).next().unwrap_or("");
     match path_only {
+        // HEAD never has a body, so it never opens a stream either.
+        EVENTS if head => {
+            conn.write_all(EVENTS_HEAD.as_bytes())?;
+            return conn.flush();
+        }
         EVENTS => {
-            if !lock(&state.conns).open_stream(state.limits.streams) {
-                http::refuse(conn, "503 Service Unavailable", "retry-after: 5\r\n");
+            if !lock(&state.conns).open_stream(id, state.limits.streams) {
+                let retry = "retry-after: 5\r\n";
+                refuse(state, conn, slot, "503 Service Unavailable", retry, false);
                 return Ok(());
             }
-            *slot = Slot::Stream;
-            return events(state, conn);
+            *slot = Slot::Stream(id);
+            return events(state, conn, id);
         }
         ERRORS => {
             let body = errors_json(state);
@@ -164,6 +233,9 @@ fn answer(state: &State, conn: &mut TcpStream, req: &Request, slot: &mut Slot) -
     }
     file(state, conn, &req.target, head)
 }
+
+/// The head of the event stream (its length is open: the stream ends when either side closes).
+const EVENTS_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-store\r\nconnection: keep-alive\r\n\r\n";
 
 /// A file of the in-memory build, a redirect to a folder's `/`, or the site's 404 page.
 fn file(state: &State, conn: &mut TcpStream, target: &str, head: bool) -> io::Result<()> {
@@ -194,20 +266,26 @@ fn file(state: &State, conn: &mut TcpStream, target: &str, head: bool) -> io::Re
     http::respond(conn, "404 Not Found", html, &body, head, "")
 }
 
-/// Server-sent events: `reload` after a good build, `problems` after a failed one.
-fn events(state: &State, conn: &mut TcpStream) -> io::Result<()> {
-    conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-store\r\nconnection: keep-alive\r\n\r\n: connected\n\n")?;
+/// Server-sent events: `reload` after a good build, `problems` after a failed one. A second
+/// thread waits on a read of the socket, which ends when the tab goes away (FIN or reset): it
+/// frees the stream's slot at once and wakes this one, so a closed tab is not counted until the
+/// next keep-alive write fails.
+fn events(state: &Arc<State>, conn: &mut TcpStream, id: u64) -> io::Result<()> {
+    conn.write_all(EVENTS_HEAD.as_bytes())?;
+    conn.write_all(b": connected\n\n")?;
     conn.flush()?;
+    let gone = Arc::new(AtomicBool::new(false));
+    watch_peer(state, conn, id, &gone);
     let mut seen = *lock(&state.version);
     loop {
         let guard = lock(&state.version);
         let (guard, timeout) = state
             .changed
             .wait_timeout_while(guard, Duration::from_secs(15), |v| {
-                *v == seen && !state.stop.load(Ordering::SeqCst)
+                *v == seen && !state.stop.load(Ordering::SeqCst) && !gone.load(Ordering::SeqCst)
             })
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if state.stop.load(Ordering::SeqCst) {
+        if state.stop.load(Ordering::SeqCst) || gone.load(Ordering::SeqCst) {
             return Ok(());
         }
         if timeout.timed_out() {
@@ -233,6 +311,38 @@ fn events(state: &State, conn: &mut TcpStream) -> io::Result<()> {
         conn.write_all(msg.as_bytes())?;
         conn.flush()?;
     }
+}
+
+/// Reads the stream `id` until its peer closes it (what the peer sends is dropped), then frees
+/// its slot and wakes its writer. Without a thread for it, the writer notices at its next
+/// keep-alive, as before.
+fn watch_peer(state: &Arc<State>, conn: &TcpStream, id: u64, gone: &Arc<AtomicBool>) {
+    let Ok(mut reader) = conn.try_clone() else {
+        return;
+    };
+    let (st, gone) = (state.clone(), gone.clone());
+    let _ = std::thread::Builder::new()
+        .name("tsunagari-stream-peer".into())
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let _ = reader.set_read_timeout(None);
+            let mut sink = [0u8; 512];
+            loop {
+                match reader.read(&mut sink) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            gone.store(true, Ordering::SeqCst);
+            lock(&st.conns).close_stream(id);
+            let _ = reader.shutdown(Shutdown::Both);
+            // Taking the lock the writer checks `gone` under, so the wake-up cannot fall
+            // between its check and its wait.
+            drop(lock(&st.version));
+            st.changed.notify_all();
+        });
 }
 
 /// Which open tabs must reload after `changed`: the pages among them, or None for every tab

@@ -5,9 +5,11 @@
 //! A panic in a build or update is a bug in tsunagari, not in the site: it is caught, reported
 //! as a [`Problem::Bug`](crate::diagnostics::Problem::Bug) (overlay and terminal), the last good
 //! site stays served, the session starts afresh, and the next save rebuilds. Must not: watch the
-//! output folder, hidden files or editor litter; print.
+//! output folder, hidden files or editor litter, or anything a link leads to outside the site
+//! (`scope`); print.
 
-use super::{publish, write, Bug, Event, State};
+use super::scope::Scope;
+use super::{lock, publish, write, Bug, Event, State};
 use crate::incremental::Session;
 use crate::pipeline::Failure;
 use std::io;
@@ -15,17 +17,24 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
-/// Watches `root` (everything but the output folder and litter) and sends each change.
-pub(crate) fn watch(
-    root: &Path,
-    output: &Path,
-    tx: Sender<Change>,
-) -> io::Result<notify::RecommendedWatcher> {
+/// The watcher and what it watches (see `scope`): the site folder alone, its source folders
+/// and where the links the build follows lead, links not followed.
+pub(crate) struct Watching {
+    watcher: notify::RecommendedWatcher,
+    scope: Arc<RwLock<Scope>>,
+    root: PathBuf,
+    output: PathBuf,
+}
+
+/// Starts watching the site at `root` (canonical), sending each change to a source.
+pub(crate) fn watch(root: &Path, output: &Path, tx: Sender<Change>) -> io::Result<Watching> {
     use notify::Watcher;
-    let (root_w, output) = (root.to_path_buf(), output.to_path_buf());
-    let mut w = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+    let scope = Arc::new(RwLock::new(Scope::default()));
+    let (root_w, output_w, scope_w) = (root.to_path_buf(), output.to_path_buf(), scope.clone());
+    let handler = move |res: notify::Result<notify::Event>| {
         let Ok(ev) = res else {
             // The watcher lost track (e.g. an overflow): look at everything again.
             let _ = tx.send(Change {
@@ -37,20 +46,73 @@ pub(crate) fn watch(
         let Some(complete) = relevant(&ev.kind) else {
             return;
         };
+        let scope = super::read(&scope_w);
         for p in ev.paths {
-            if watched(&root_w, &output, &p) {
-                let rel = p.strip_prefix(&root_w).map(Path::to_path_buf).ok();
-                let _ = tx.send(Change {
-                    path: rel,
-                    complete,
-                });
+            for rel in scope.names(&p) {
+                if watched(&root_w, &output_w, &root_w.join(&rel)) {
+                    let _ = tx.send(Change {
+                        path: Some(rel),
+                        complete,
+                    });
+                }
             }
         }
-    })
-    .map_err(|e| io::Error::other(e.to_string()))?;
-    w.watch(root, notify::RecursiveMode::Recursive)
-        .map_err(|e| io::Error::other(e.to_string()))?;
+    };
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = notify::RecommendedWatcher::new(handler, config).map_err(io_error)?;
+    watcher
+        .watch(root, notify::RecursiveMode::NonRecursive)
+        .map_err(io_error)?;
+    let mut w = Watching {
+        watcher,
+        scope,
+        root: root.to_path_buf(),
+        output: output.to_path_buf(),
+    };
+    w.refresh()?;
     Ok(w)
+}
+
+fn io_error(e: notify::Error) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+impl Watching {
+    /// Finds the watched places again (a source folder, link or folder came or went) and
+    /// watches the new ones; the first place that cannot be watched is the error.
+    fn refresh(&mut self) -> io::Result<()> {
+        use notify::Watcher;
+        let new = Scope::discover(&self.root, &self.output);
+        let old = std::mem::take(&mut super::write(&self.scope).trees);
+        for gone in old.iter().filter(|t| !new.trees.contains(t)) {
+            let _ = self.watcher.unwatch(gone);
+        }
+        let mut first_error = Ok(());
+        for tree in new.trees.iter().filter(|t| !old.contains(t)) {
+            let res = self.watcher.watch(tree, notify::RecursiveMode::Recursive);
+            if let (Err(e), Ok(())) = (res, &first_error) {
+                first_error = Err(io::Error::other(format!("{}: {e}", tree.display())));
+            }
+        }
+        *super::write(&self.scope) = new;
+        first_error
+    }
+
+    /// Refreshes what is watched when a change in `changed` (None: anything) may have moved it.
+    fn follow_changes(&mut self, changed: Option<&[PathBuf]>, log: &dyn Fn(Event)) {
+        let moved = match changed {
+            None => true,
+            Some(paths) => {
+                let scope = super::read(&self.scope);
+                paths.iter().any(|p| scope.moved_by(p))
+            }
+        };
+        if moved {
+            if let Err(e) = self.refresh() {
+                log(Event::Error(e.to_string()));
+            }
+        }
+    }
 }
 
 /// Whether a changed path should trigger a rebuild.
@@ -122,6 +184,7 @@ pub(crate) fn builder(
     state: &State,
     session: &mut Session,
     rx: &Receiver<Change>,
+    watching: &Weak<Mutex<Watching>>,
     log: &dyn Fn(Event),
 ) {
     use std::sync::mpsc::RecvTimeoutError;
@@ -172,7 +235,12 @@ pub(crate) fn builder(
         }
         paths.sort();
         paths.dedup();
-        update(state, session, (!everything).then_some(&paths[..]), log);
+        let changed = (!everything).then_some(&paths[..]);
+        // Weak: the server owns the watcher, whose end ends this thread.
+        if let Some(w) = watching.upgrade() {
+            lock(&w).follow_changes(changed, log);
+        }
+        update(state, session, changed, log);
     }
 }
 

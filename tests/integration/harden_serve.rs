@@ -30,6 +30,27 @@ fn raw(server: &Server, request: &str) -> (String, String, Vec<u8>) {
     split(&buf)
 }
 
+/// Like [`raw`], but gives up reading after `limit` in all (an answer that never ends, like an
+/// event stream kept alive, is then returned as far as it came).
+fn raw_within(server: &Server, request: &str, limit: Duration) -> (String, String, Vec<u8>) {
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let until = Instant::now() + limit;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || s.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match s.read(&mut chunk) {
+            Ok(n) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    split(&buf)
+}
+
 fn split(buf: &[u8]) -> (String, String, Vec<u8>) {
     let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
         return (
@@ -314,7 +335,7 @@ fn a_thousand_idle_connections_do_not_stop_normal_requests() {
     assert!(String::from_utf8(body)
         .unwrap()
         .contains("はじめてのコラム"));
-    let (reading, serving, _) = server.connections();
+    let (reading, serving, _, _) = server.connections();
     assert!(reading + serving <= cap, "held {reading}+{serving} > {cap}");
 }
 
@@ -408,4 +429,215 @@ fn redirects_never_point_to_another_host() {
         assert!(!headers.contains("location:"), "{target}: {headers}");
         assert_eq!(status, "HTTP/1.1 400 Bad Request", "{target}");
     }
+}
+
+/// Opens a connection, sends `request` and reads until the end of the answer's head; the
+/// connection stays open (a client that lingers). Returns the connection and the head.
+fn linger(server: &Server, request: &str) -> (TcpStream, String) {
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 512];
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut buf) {
+            Ok(n) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    (s, String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[test]
+fn refused_connections_that_linger_do_not_take_the_room_of_page_requests() {
+    let t = SiteTest::from_fixture("minimal");
+    let mut opts = options(&t);
+    opts.limits.connections = 8;
+    opts.limits.streams = 2;
+    let server = start_with(opts);
+    let mut held = Vec::new();
+    // Five times the connection cap of bad requests, each client keeping its socket open after
+    // the answer: every one is answered 400 (none 503: refusals hold no request's room).
+    for i in 0..40 {
+        let (s, head) = linger(&server, "X\r\n\r\n");
+        assert!(
+            head.starts_with("HTTP/1.1 400 Bad Request"),
+            "{i}: {head:?}"
+        );
+        held.push(s);
+    }
+    assert_eq!(get(&server, "/").0, "HTTP/1.1 200 OK");
+    // Ten times the stream cap of event streams: the refused ones do not stop pages either.
+    let events = "GET /__tsunagari/events HTTP/1.1\r\nhost: localhost\r\n\r\n";
+    let mut answers = Vec::new();
+    for _ in 0..20 {
+        let (s, head) = linger(&server, events);
+        answers.push(head.lines().next().unwrap_or("").to_string());
+        held.push(s);
+    }
+    let ok = answers.iter().filter(|a| *a == "HTTP/1.1 200 OK").count();
+    let busy = answers
+        .iter()
+        .filter(|a| a.starts_with("HTTP/1.1 503"))
+        .count();
+    assert_eq!((ok, busy), (2, 18), "{answers:?}");
+    for target in ["/", "/columns/hello/", "/__tsunagari/errors"] {
+        assert_eq!(get(&server, target).0, "HTTP/1.1 200 OK", "{target}");
+    }
+    // The last answer's thread gives its slot back just after closing the socket.
+    eventually("only the two streams to be held", || {
+        let (_, serving, streams, _) = server.connections();
+        (serving, streams) == (0, 2)
+    });
+}
+
+#[test]
+fn a_closed_event_stream_frees_its_slot_for_the_next_tab() {
+    let t = SiteTest::from_fixture("minimal");
+    let mut opts = options(&t);
+    opts.limits.streams = 2;
+    let server = start_with(opts);
+    let events = "GET /__tsunagari/events HTTP/1.1\r\nhost: localhost\r\n\r\n";
+    // An author reloading the page again and again: each tab's stream closes as the next opens.
+    for round in 0..5 {
+        let tabs: Vec<_> = (0..2).map(|_| linger(&server, events)).collect();
+        for (_, head) in &tabs {
+            assert!(head.starts_with("HTTP/1.1 200 OK"), "round {round}: {head}");
+        }
+        drop(tabs);
+        eventually("the closed streams to be freed", || {
+            server.connections().2 == 0
+        });
+    }
+}
+
+#[test]
+fn repeated_host_origin_or_framing_headers_are_refused_with_400() {
+    let t = SiteTest::from_fixture("minimal");
+    let server = start_with(options(&t));
+    let port = server.addr.port();
+    let own = format!("127.0.0.1:{port}");
+    for headers in [
+        format!("host: {own}\r\nhost: evil.example"),
+        format!("host: evil.example\r\nhost: {own}"),
+        format!("host: {own}\r\nHOST: {own}"),
+        format!("host: {own}\r\norigin: http://{own}\r\norigin: http://evil.example"),
+        format!("host: {own}\r\ncontent-length: 0\r\ncontent-length: 0"),
+        format!("host: {own}\r\ntransfer-encoding: chunked\r\ntransfer-encoding: chunked"),
+        // A bare CR hides a second Host inside the first one's value.
+        format!("host: {own}\rhost: evil.example"),
+        // Header names are tokens.
+        format!("host: {own}\r\nx(y): 1"),
+    ] {
+        for target in ["/", "/__tsunagari/events", "/__tsunagari/errors"] {
+            let (status, _, _) = raw(
+                &server,
+                &format!("GET {target} HTTP/1.1\r\n{headers}\r\n\r\n"),
+            );
+            assert_eq!(status, "HTTP/1.1 400 Bad Request", "{target} {headers:?}");
+        }
+    }
+    assert_eq!(get(&server, "/").0, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn head_requests_are_answered_without_a_body() {
+    let t = SiteTest::from_fixture("minimal");
+    let server = start_with(options(&t));
+    let port = server.addr.port();
+    for (target, host, status) in [
+        (
+            "/__tsunagari/events",
+            format!("127.0.0.1:{port}"),
+            "HTTP/1.1 200 OK",
+        ),
+        ("/", format!("127.0.0.1:{port}"), "HTTP/1.1 200 OK"),
+        (
+            "/missing/",
+            format!("127.0.0.1:{port}"),
+            "HTTP/1.1 404 Not Found",
+        ),
+        (
+            "/__tsunagari/errors",
+            format!("127.0.0.1:{port}"),
+            "HTTP/1.1 200 OK",
+        ),
+        (
+            "/",
+            "evil.example".to_string(),
+            "HTTP/1.1 421 Misdirected Request",
+        ),
+    ] {
+        let request = format!("HEAD {target} HTTP/1.1\r\nhost: {host}\r\n\r\n");
+        let (got, headers, body) = raw_within(&server, &request, Duration::from_secs(10));
+        assert_eq!(got, status, "{target} {host}");
+        assert!(
+            body.is_empty(),
+            "{target}: {:?}",
+            String::from_utf8_lossy(&body)
+        );
+        if target == "/__tsunagari/events" {
+            assert!(
+                headers.contains("content-type: text/event-stream"),
+                "{headers}"
+            );
+        }
+    }
+    assert_eq!(server.connections().2, 0, "HEAD opens no event stream");
+}
+
+/// How many inotify watches of this process are on the folder `dir` (by inode; Linux lists
+/// each watch in `/proc/self/fdinfo`).
+fn inotify_watches_on(dir: &std::path::Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let ino = format!("ino:{:x}", std::fs::metadata(dir).unwrap().ino());
+    let mut n = 0;
+    for fd in std::fs::read_dir("/proc/self/fdinfo").unwrap().flatten() {
+        let Ok(text) = std::fs::read_to_string(fd.path()) else {
+            continue;
+        };
+        n += text
+            .lines()
+            .filter(|l| l.starts_with("inotify wd:") && l.split(' ').any(|f| f == ino))
+            .count();
+    }
+    n
+}
+
+#[test]
+fn links_out_of_the_site_are_never_watched_and_links_inside_still_update() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let deep = outside.path().join("etc/deep");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("passwd"), "secret").unwrap();
+    let t = SiteTest::from_fixture("minimal");
+    t.file("shared/note.txt", "一版");
+    std::fs::create_dir_all(t.root.join("static")).unwrap();
+    symlink(outside.path(), t.root.join("static/d")).unwrap();
+    symlink(outside.path(), t.root.join("static/.well-known")).unwrap();
+    symlink(outside.path().join("etc"), t.root.join("static/etc")).unwrap();
+    symlink(t.root.join("shared"), t.root.join("static/shared")).unwrap();
+    let server = start_with(options(&t));
+    assert!(
+        inotify_watches_on(&t.root.join("content")) > 0,
+        "the site's own folders are watched"
+    );
+    for dir in [
+        outside.path().to_path_buf(),
+        outside.path().join("etc"),
+        deep,
+    ] {
+        assert_eq!(inotify_watches_on(&dir), 0, "{} is watched", dir.display());
+    }
+    assert_eq!(
+        get(&server, "/d/etc/deep/passwd").0,
+        "HTTP/1.1 404 Not Found"
+    );
+    // A link the build follows (its target inside the site) is watched through its target.
+    assert_eq!(page(&server, "/shared/note.txt"), "一版");
+    t.file("shared/note.txt", "二版");
+    eventually("the linked file to update", || {
+        page(&server, "/shared/note.txt") == "二版"
+    });
 }
