@@ -162,28 +162,38 @@ pub fn find_forbidden(s: &str) -> Option<(usize, char)> {
 /// `EF B7 90–AF` and U+xFFFE/xFFFF `… BF BE/BF`). Every page's text passes through here, so
 /// the common bytes are skipped with one table look-up each.
 pub fn may_have_forbidden(s: &str) -> bool {
-    scan(s.as_bytes(), &FORBIDDEN_LEADS, |b, i| match b[i] {
-        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
-        0xEF => matches!(
-            (b.get(i + 1), b.get(i + 2)),
-            (Some(0xB7), Some(0x90..=0xAF)) | (Some(0xBF), Some(0xBE | 0xBF))
-        ),
-        0xF0..=0xF4 => {
-            b.get(i + 1).is_some_and(|y| y & 0x0F == 0x0F)
-                && b.get(i + 2) == Some(&0xBF)
-                && matches!(b.get(i + 3), Some(0xBE | 0xBF))
-        }
-        _ => true,
-    })
+    scan(
+        s.as_bytes(),
+        &FORBIDDEN_LEADS,
+        word_may_forbid,
+        |b, i| match b[i] {
+            0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+            0xEF => matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0xB7), Some(0x90..=0xAF)) | (Some(0xBF), Some(0xBE | 0xBF))
+            ),
+            0xF0..=0xF4 => {
+                b.get(i + 1).is_some_and(|y| y & 0x0F == 0x0F)
+                    && b.get(i + 2) == Some(&0xBF)
+                    && matches!(b.get(i + 3), Some(0xBE | 0xBF))
+            }
+            _ => true,
+        },
+    )
 }
 
 /// False when `s` surely holds only characters XML 1.0 allows (see [`is_xml_char`]): the
 /// characters it refuses are C0 controls but tab/LF/CR and U+FFFE/U+FFFF (`EF BF BE/BF`).
 pub fn may_have_non_xml(s: &str) -> bool {
-    scan(s.as_bytes(), &NON_XML_LEADS, |b, i| match b[i] {
-        0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
-        _ => true,
-    })
+    scan(
+        s.as_bytes(),
+        &NON_XML_LEADS,
+        word_may_non_xml,
+        |b, i| match b[i] {
+            0xEF => b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)),
+            _ => true,
+        },
+    )
 }
 
 /// Bytes that can start a forbidden character (see [`may_have_forbidden`]).
@@ -207,12 +217,52 @@ const fn leads(extra: &[u8]) -> [bool; 256] {
     t
 }
 
-/// Whether `confirm` holds at any byte the table marks.
-fn scan(b: &[u8], table: &[bool; 256], confirm: impl Fn(&[u8], usize) -> bool) -> bool {
-    b.iter()
-        .enumerate()
-        .filter(|&(_, &x)| table[x as usize])
-        .any(|(i, _)| confirm(b, i))
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Some byte of `w` is below 0x20 (exact for ASCII bytes; bytes >= 0x80 never count).
+fn word_has_low(w: u64) -> bool {
+    w.wrapping_sub(0x2020_2020_2020_2020) & !w & HIGHS != 0
+}
+
+/// Some byte of `w` is `x` (may also answer true next to a true byte, never false wrongly).
+fn word_has(w: u64, x: u8) -> bool {
+    let v = w ^ (ONES * u64::from(x));
+    v.wrapping_sub(ONES) & !v & HIGHS != 0
+}
+
+/// A word that may hold a byte [`FORBIDDEN_LEADS`] marks: below 0x20, 0x7F, 0xC2, 0xEF, 0xF0+.
+fn word_may_forbid(w: u64) -> bool {
+    word_has_low(w)
+        || word_has(w, 0x7F)
+        || word_has(w, 0xC2)
+        || word_has(w, 0xEF)
+        || w & (w << 1) & (w << 2) & (w << 3) & HIGHS != 0
+}
+
+/// A word that may hold a byte [`NON_XML_LEADS`] marks: below 0x20, or 0xEF.
+fn word_may_non_xml(w: u64) -> bool {
+    word_has_low(w) || word_has(w, 0xEF)
+}
+
+/// Whether `confirm` holds at any byte the table marks. Eight bytes at a time, a word that
+/// `word` clears is passed over without looking at its bytes one by one.
+fn scan(
+    b: &[u8],
+    table: &[bool; 256],
+    word: fn(u64) -> bool,
+    confirm: impl Fn(&[u8], usize) -> bool,
+) -> bool {
+    let at = |j: usize| table[b[j] as usize] && confirm(b, j);
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if word(w) && (i..i + 8).any(at) {
+            return true;
+        }
+        i += 8;
+    }
+    (i..b.len()).any(at)
 }
 
 /// Characters XML 1.0 allows in a document (section 2.2, `Char`).
@@ -282,6 +332,28 @@ mod tests {
             }
         }
         assert!(!may_have_forbidden("地域の課題。ＤＸ\t\r\n（）"));
+        // In every position of a longer text (the scan reads eight bytes at a time).
+        let text = "あいう（ＤＸ）abc\t漢字テキスト。";
+        for (i, _) in text.char_indices() {
+            for bad in [
+                '\u{1}',
+                '\u{7F}',
+                '\u{85}',
+                '\u{FDD0}',
+                '\u{FFFF}',
+                '\u{1FFFE}',
+                '\u{B}',
+            ] {
+                let mut t = text.to_string();
+                t.insert(i, bad);
+                assert!(may_have_forbidden(&t), "{t:?}");
+                assert_eq!(find_forbidden(&t).map(|(_, c)| c), Some(bad));
+                if !is_xml_char(bad) {
+                    assert!(may_have_non_xml(&t), "{t:?}");
+                }
+            }
+            assert!(!may_have_forbidden(text));
+        }
         assert!(!may_have_non_xml("地域の課題。ＤＸ\t\r\n（）"));
     }
 
