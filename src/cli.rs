@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-// hardening: files
 // Printing must never panic: with stderr on a full disk (`2>/dev/full`) or stdout into a closed
 // pipe (`| head`), std's `eprintln!`/`println!` panic (exit 101). These shadow them in this
 // module (the only one that prints): a message that cannot be written is dropped, and the exit

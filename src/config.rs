@@ -7,7 +7,6 @@ use crate::fields::Fields;
 use crate::yaml::{self, Node};
 use std::path::Path;
 
-// hardening: config
 mod checks;
 pub use checks::{reserved_field_name, ConfigProblem};
 
@@ -179,7 +178,7 @@ impl Config {
         }
         let mut invalid = Vec::new();
         let base_url = normalise_base_url(&base_url_raw);
-        let reported = checks::report(&mut f, &base_url_raw, &language); // hardening: config
+        let reported = checks::report(&mut f, &base_url_raw, &language);
         if !reported && !base_url_raw.is_empty() && base_url.is_none() {
             invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
         }
@@ -563,7 +562,6 @@ mod tests {
         assert!(e.iter().any(|d| d.line == 4 && matches!(&d.problem, Problem::UnknownField { suggestion: Some(s), .. } if s == "allow_iframes")), "{e:?}");
     }
 
-    // hardening: config
     #[test]
     fn yaml_syntax_errors_in_site_yaml_name_no_wrong_file_kind() {
         let e = Config::parse("title: [テスト\nbase_url: https://e.jp/\n").unwrap_err();

@@ -27,7 +27,6 @@ use crate::yaml::Doc;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-// hardening: config
 mod hosts;
 pub use hosts::{canonical_source, iframe_host, is_header_text, is_source_token};
 
@@ -120,7 +119,6 @@ pub enum SourceIssue {
     TooBroad,
     /// A keyword or hash in a directive where it has no meaning.
     WrongDirective,
-    // hardening: config
     /// An iframe host that is not a bare host name (a scheme, path, port, space, `;`, quote…).
     NotHostName,
     /// An iframe host of one label (`jp`, `localhost`): it would allow every host under it.
@@ -141,7 +139,6 @@ pub enum CspProblem {
     },
     /// The site has its own `static/_headers`; it replaces the generated one.
     OwnHeadersFile,
-    // hardening: config
     /// A `markdown.allow_iframes` entry that is not a bare host name.
     IframeHost { value: String, issue: SourceIssue },
 }
@@ -159,7 +156,6 @@ impl CspProblem {
                     format!("`{value}` cannot be used in the Content-Security-Policy's {directive}")
                 }
             }
-            // hardening: config
             CspProblem::IframeHost { value, .. } => {
                 let value = crate::urls::visible(value);
                 if ja {
@@ -186,14 +182,12 @@ impl CspProblem {
                 "the <meta> policy in every page still applies. Keep your file and write Content-Security-Policy, X-Content-Type-Options… yourself, or delete it and extend the generated one through `security:` in site.yaml",
             ),
             CspProblem::BadSource { issue, .. } => issue_help(*issue),
-            // hardening: config
             CspProblem::IframeHost { issue, .. } => iframe_help(*issue),
         };
         if ja { j } else { e }.to_string()
     }
 }
 
-// hardening: config
 fn iframe_help(issue: SourceIssue) -> (&'static str, &'static str) {
     match issue {
         SourceIssue::SingleLabel => (
@@ -485,7 +479,6 @@ pub fn check_config(
             bad(key, directive, &h.action, issue);
         }
     }
-    // hardening: config
     let key = doc.pos("markdown.allow_iframes");
     for host in &markdown.allow_iframes {
         if let Err(issue) = iframe_host(host) {

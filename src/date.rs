@@ -306,7 +306,6 @@ mod tests {
         assert_eq!(Date::parse("2026-11-21").unwrap().weekday_ja(), "土");
     }
 
-    // hardening: config
     #[test]
     fn dates_stay_four_digit_years_in_every_time_zone() {
         for bad in [

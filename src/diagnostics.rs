@@ -9,18 +9,14 @@ mod text;
 use std::path::PathBuf;
 pub use text::TextProblem;
 
-// hardening: output
 mod entry;
-pub use entry::{EntryIssue, Fenced};
-// hardening: files
 pub use entry::NameFault;
+pub use entry::{EntryIssue, Fenced};
 mod files;
 pub use files::FileProblem;
 
-// hardening: markdown
-mod markdown;
-// hardening: serve
 mod bug;
+mod markdown;
 use bug::{bug_help, bug_message};
 mod report;
 pub use report::{display_path, display_width, sort, Diagnostic};
@@ -171,18 +167,14 @@ pub enum Problem {
         url: String,
     },
     NoPrivacyPage,
-    // hardening: output
     /// A file or folder under content/ or static/ that was left out (see `crate::walk`).
     Entry {
         issue: EntryIssue,
     },
-    // hardening: urls
     /// A URL from site.yaml or front matter that the URL policy (`crate::urls`) refuses.
     UrlRefused(crate::urls::Refused),
-    // hardening: text
     /// Odd or hostile text: control characters, sizes, path lengths (see `text`).
     Text(TextProblem),
-    // hardening: markdown
     /// A heading attribute other than a safe `#id` or `.class`, as written.
     HeadingAttributeDropped {
         attribute: String,
@@ -196,20 +188,16 @@ pub enum Problem {
     DuplicateFootnote {
         label: String,
     },
-    // hardening: serve
     /// A panic inside tsunagari (caught by the dev server): a bug, not a content problem.
     /// `during` names the files being processed, or the request answered, when known.
     Bug {
         message: String,
         during: String,
     },
-    // hardening: csp
     /// A Content-Security-Policy or security-header problem (messages live in `csp`).
     Security(crate::csp::CspProblem),
-    // hardening: files
     /// Outputs that collide, files that run script, an old output folder left behind.
     Files(FileProblem),
-    // hardening: config
     /// A site.yaml value that would reach the output invalid (messages live in `config::checks`).
     Config(crate::config::ConfigProblem),
 }
@@ -423,11 +411,8 @@ impl Problem {
                     format!("the form action `{url}` is not https://")
                 }
             }
-            // hardening: csp
             Security(p) => p.message(lang),
-            // hardening: files
             Files(p) => p.message(ja),
-            // hardening: config
             Config(p) => p.message(lang),
             NoPrivacyPage => {
                 if ja {
@@ -443,11 +428,8 @@ impl Problem {
                     format!("the file cannot be read ({detail})")
                 }
             }
-            // hardening: output
             Entry { issue } => issue.message(lang),
-            // hardening: urls
             UrlRefused(r) => r.message(lang),
-            // hardening: text
             Text(p) => p.message(lang),
             Template { detail } => {
                 if ja {
@@ -456,11 +438,9 @@ impl Problem {
                     format!("a template failed: {detail}")
                 }
             }
-            // hardening: markdown
             HeadingAttributeDropped { .. } | HeadingIdChanged { .. } | DuplicateFootnote { .. } => {
                 markdown::message(self, ja)
             }
-            // hardening: serve
             Bug { message, during } => bug_message(ja, message, during),
         }
     }
@@ -643,11 +623,8 @@ impl Problem {
                     "personal data must travel over https:// (http:// only for localhost or 127.0.0.1 while testing)".into()
                 }
             }
-            // hardening: csp
             Security(p) => p.help(lang),
-            // hardening: files
             Files(p) => p.help(ja),
-            // hardening: config
             Config(p) => p.help(lang),
             NoPrivacyPage => {
                 if ja {
@@ -663,21 +640,16 @@ impl Problem {
                     "check that the file can be read".into()
                 }
             }
-            // hardening: output
             Entry { issue } => issue.help(lang),
-            // hardening: text
             Text(p) => return Some(p.help(lang)),
             InvalidSiteValue { .. } | Template { .. } => return None,
-            // hardening: urls
             UrlRefused(r) => r.help(lang),
-            // hardening: serve
             Bug { .. } => bug_help(ja).into(),
             MissingSiteConfig => if ja {
                 "サイトのフォルダで実行するか --root で指定してください。新しく作るときは tsunagari init を使います".into()
             } else {
                 "run inside the site folder or pass --root; start a new site with tsunagari init".into()
             },
-            // hardening: markdown
             HeadingAttributeDropped { .. } | HeadingIdChanged { .. } | DuplicateFootnote { .. } => {
                 markdown::help(self, ja)
             }

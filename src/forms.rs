@@ -179,7 +179,6 @@ fn check_action(f: &mut Fields<'_>, doc: &Doc, action: &mut String) {
     action.clear();
 }
 
-// hardening: config
 /// A Google Forms `entry.N` (digits), used by one field only: it becomes a `name` attribute.
 fn valid_entry(entries: &BTreeMap<String, String>, v: &str) -> bool {
     let digits = v.strip_prefix("entry.").unwrap_or("");
@@ -411,7 +410,7 @@ impl Handler {
                 let valid_name = !fname.is_empty()
                     && fname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if valid_name && reserved(&mut f, (doc, text, file), index, &fname) {
-                    continue; // hardening: config
+                    continue;
                 }
                 if !valid_name {
                     f.problem_at(

@@ -274,7 +274,6 @@ impl Session {
         Ok(update)
     }
 
-    // hardening: files
     /// The theme's assets, then bundle and `static/` files, which may not land on a page, a
     /// theme asset or a late output (those of the previous build: late outputs are made after
     /// this), with their warnings.

@@ -177,7 +177,7 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
                 title,
                 id,
             }) => {
-                // hardening: config: the image policy (no `http:`, `mailto:`…), not the link one.
+                // The image policy (no `http:`, `mailto:`…), not the link one.
                 if let Err(reason) = crate::urls::check_body(&dest_url, crate::urls::Use::Image) {
                     out.found.push(removed_image(&range, &dest_url, reason));
                     image_stack.push(false);
@@ -324,7 +324,6 @@ fn unsafe_url(range: &std::ops::Range<usize>, url: &str) -> Found {
     }
 }
 
-// hardening: config
 /// The warning for an image whose URL was removed: a dangerous URL as for links, else why the
 /// image policy refused it (plain `http:`, `mailto:`…), with what to write instead.
 fn removed_image(range: &std::ops::Range<usize>, url: &str, reason: crate::urls::Reason) -> Found {
@@ -399,7 +398,7 @@ pub fn is_dangerous_url(url: &str) -> bool {
 fn anchor(href: &str, title: &str, external: bool) -> String {
     let mut a = String::with_capacity(href.len() + 40);
     a.push_str("<a href=\"");
-    // hardening: config: `[a](<x.md#a b>)` gives `/x/#a%20b`, a valid URL.
+    // `[a](<x.md#a b>)` gives `/x/#a%20b`, a valid URL.
     escape_attr(&mut a, &crate::urls::encode_unsafe(href));
     a.push('"');
     if !title.is_empty() {

@@ -88,7 +88,6 @@ impl Staging {
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let dir = parent.join(beside(out, "staging").file_name().unwrap_or_default());
-        // hardening: files
         // Whatever a crashed build (or anyone) left there: a folder, a file, a dangling link.
         remove_entry(&dir)?;
         std::fs::create_dir_all(dir.join(".tsunagari"))?;
@@ -173,7 +172,6 @@ impl Drop for Staging {
     }
 }
 
-// hardening: files
 /// Opens the file at `p` for reading without following a link in its last component (on Unix),
 /// and only when it is a regular file (a FIFO put there would block the build).
 pub fn open_no_follow(p: &Path) -> io::Result<std::fs::File> {
@@ -192,7 +190,6 @@ pub fn open_no_follow(p: &Path) -> io::Result<std::fs::File> {
     }
 }
 
-// hardening: files
 /// Removes what is at `p` without following a link: a link or a file with `remove_file`, a
 /// folder with `remove_dir_all` (which removes links inside it, never their targets).
 fn remove_entry(p: &Path) -> io::Result<()> {
@@ -204,7 +201,6 @@ fn remove_entry(p: &Path) -> io::Result<()> {
     }
 }
 
-// hardening: files
 /// Repairs what an interrupted build left beside the physical output folder `out`; called under
 /// the build lock, before anything else can fail. A build killed between the two renames of
 /// the swap leaves no output folder, only the previous output as `-old`: it is put back. An

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-// hardening: files
 mod files;
 pub use files::emit_files;
 
@@ -362,7 +361,6 @@ pub fn build_waiting(
     let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
     let t = Instant::now();
     if let Some((old, e)) = staging.commit().map_err(io_at)? {
-        // hardening: files
         // The new output is in place: the build succeeded, the old folder is only litter.
         let root = output::resolve(&opts.root).unwrap_or_else(|_| opts.root.clone());
         let shown = diagnostics::display_path(old.strip_prefix(&root).unwrap_or(&old));

@@ -61,7 +61,6 @@ pub enum Reason {
     NotAbsolute,
     /// A form action that is not https (nor http on a loopback host).
     NotHttps,
-    // hardening: config
     /// A character a URL written in site.yaml or front matter must carry percent-encoded: an
     /// ASCII space or one of `"<>`{}|^` (it would end or break the attribute for some reader).
     Unencoded(char),
@@ -462,7 +461,6 @@ impl Refused {
             Reason::NotAbsolute => format!("`{f}` must be a URL starting with https:// (`{u}`)"),
             Reason::NotHttps if ja => format!("「{f}」の送信先「{u}」は https:// ではありません"),
             Reason::NotHttps => format!("`{f}`: the form action `{u}` is not https://"),
-            // hardening: config
             Reason::Unencoded(c) if ja => {
                 format!("「{f}」の URL「{u}」に、そのままでは書けない文字「{c}」があります")
             }
@@ -513,7 +511,6 @@ impl Refused {
             Reason::Disguised(_) => format!("write the colon as a plain `:` and start with https:// or similar; a site path containing `:` starts with ./ (e.g. ./a:b/). {what}"),
             Reason::NoHost if ja => format!("https://example.jp/ のように、// の後にホスト名を書いてください。{what}"),
             Reason::NoHost => format!("write the host name after //, e.g. https://example.jp/. {what}"),
-            // hardening: config
             Reason::Unencoded(_) if ja => format!("空白は %20、\" は %22 のように、% で始まる形（パーセントエンコード）で書いてください。{what}"),
             Reason::Unencoded(_) => format!("percent-encode it (a space is %20, \" is %22). {what}"),
             Reason::Userinfo if ja => format!("@ より前（ユーザー名・パスワード）を消し、https://example.jp/ のように書いてください。{what}"),
@@ -617,7 +614,6 @@ mod tests {
         }
     }
 
-    // hardening: config
     #[test]
     fn written_urls_refuse_characters_that_must_be_percent_encoded() {
         for (url, c) in [

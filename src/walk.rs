@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 
 mod fence;
 pub use fence::Fence;
-// hardening: files
 mod name;
 
 /// What a walk found: usable files and the entries it had to leave out, both relative to the
@@ -109,7 +108,6 @@ impl Ctx<'_> {
             }
             let rel = rel_of(e.path());
             let ft = e.file_type();
-            // hardening: files
             // A name that cannot be published is left out whole (a folder with all it holds, a
             // link without being followed): its files could land elsewhere than they are.
             if let Some(issue) = name::check(e.file_name()) {

@@ -17,17 +17,14 @@ pub enum EntryIssue {
     LinkLoop { target: String },
     /// A FIFO, socket or device: not a file that can be published.
     Special { kind: &'static str },
-    // hardening: output
     /// The output folder (or what a build keeps beside it) or `.git`, reached through a link
     /// or found in place: never read as a source.
     Fenced { target: String, place: Fenced },
-    // hardening: files
     /// A name that cannot be published portably (a `\`, `:`, control character, a name Windows
     /// reserves…); `rename` is a name that would do.
     BadName { fault: NameFault, rename: String },
 }
 
-// hardening: files
 /// What is wrong with a file or folder name (see `crate::walk`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameFault {
@@ -41,7 +38,6 @@ pub enum NameFault {
     Trailing,
 }
 
-// hardening: output
 /// A place inside the site that is never read as a source (see `crate::walk`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fenced {
@@ -89,16 +85,13 @@ impl EntryIssue {
                     format!("this is not a regular file ({kind})")
                 }
             }
-            // hardening: output
             EntryIssue::Fenced { target, place } => fenced_message(target, *place, ja),
-            // hardening: files
             EntryIssue::BadName { fault, .. } => bad_name_message(fault, ja),
         }
     }
 
     pub fn help(&self, lang: Lang) -> String {
         let ja = lang == Lang::Ja;
-        // hardening: files
         if let EntryIssue::BadName { rename, .. } = self {
             return if ja {
                 format!("「{rename}」のように、英数字・かな・漢字と - _ . で名前を付け直してください。直すまで、これは公開しません")
@@ -127,14 +120,12 @@ impl EntryIssue {
             EntryIssue::Special { .. } => {
                 "remove it from the site folder (pipes, sockets and devices cannot be published)"
             }
-            // hardening: output
             EntryIssue::Fenced { .. } if ja => {
                 "このリンク（またはフォルダ）を取り除いてください。公開したいファイルは本物を content/ か static/ に置いてください"
             }
             EntryIssue::Fenced { .. } => {
                 "remove this link (or folder); put the real files you want to publish in content/ or static/"
             }
-            // hardening: files
             EntryIssue::BadName { .. } => "", // answered above, with the new name
         };
         if ja {
@@ -145,7 +136,6 @@ impl EntryIssue {
     }
 }
 
-// hardening: output
 fn fenced_message(target: &str, place: Fenced, ja: bool) -> String {
     match (place, ja) {
         (Fenced::Output, true) => format!(
@@ -163,7 +153,6 @@ fn fenced_message(target: &str, place: Fenced, ja: bool) -> String {
     }
 }
 
-// hardening: files
 fn bad_name_message(fault: &NameFault, ja: bool) -> String {
     let why = if ja {
         "Windows や公開先のサーバーで扱えないか、URL で別のものを指してしまう名前は公開しません"

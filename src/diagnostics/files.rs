@@ -1,6 +1,5 @@
 //! Messages for what can go wrong between a site's files and the output folder: two files
 //! published at one path, files that run script at their URL, an old output folder left behind.
-// hardening: files
 
 /// A problem with the files a build publishes (see `crate::pipeline::files`).
 #[derive(Debug, Clone, PartialEq, Eq)]

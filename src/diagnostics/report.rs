@@ -201,7 +201,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// Converts a path to the `/`-separated form used in messages.
 ///
-/// Joined from the path's components (hardening: files): a `\\` inside a Unix file name is part
+/// Joined from the path's components: a `\\` inside a Unix file name is part
 /// of the name and is shown as it is, never as a separator, so a message names the real file.
 pub fn display_path(p: &Path) -> PathBuf {
     use std::path::Component;

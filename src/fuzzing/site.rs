@@ -239,7 +239,7 @@ impl Sink for Memory {
     /// `static/` may replace anything (documented); bundle files may not.
     fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
         let bytes = std::fs::read(src)?;
-        // hardening: files — copies come from the physical path (the root resolved).
+        // Copies come from the physical path (the root resolved).
         let real = self
             .root
             .canonicalize()

@@ -72,7 +72,6 @@ impl Drop for BuildLock {
     }
 }
 
-// hardening: files
 /// Opens (creating) the lock file at `path` without following a link there: a link is removed
 /// first (the link, never its target), and what is opened must be a regular file.
 fn open_no_follow(path: &Path) -> io::Result<File> {

@@ -7,7 +7,6 @@
 //!
 //! Files are read from the path the walk approved (the real name on disk); only the output path
 //! is rewritten (NFC, `/`-separated). Must not decide which names are usable: the walk does.
-// hardening: files
 
 use super::Failure;
 use crate::diagnostics::{display_path, Diagnostic, FileProblem, Problem};

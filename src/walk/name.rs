@@ -9,7 +9,6 @@
 //!   and noncharacters;
 //! - names that are not UTF-8 (they have no URL), names ending in `.` or a space (Windows drops
 //!   them) and names Windows reserves (`CON`, `NUL`, `COM1`…, with any extension).
-// hardening: files
 
 use crate::diagnostics::{EntryIssue, NameFault};
 use std::ffi::OsStr;
