@@ -124,11 +124,18 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, YamlError> {
             .map_or(text.len(), |i| offset + i + 1);
         let l = text[offset..end].trim_end();
         if l == "---" || l == "..." {
+            // A closing fence on the last line, without a line break, leaves an empty body on
+            // that same line.
+            let body_line = if text[..end].ends_with('\n') {
+                line + 1
+            } else {
+                line
+            };
             return Ok(Split {
                 front: &text[first_end..offset],
                 front_line: 2,
                 body: &text[end..],
-                body_line: line + 1,
+                body_line,
                 body_offset: end,
                 has_front_matter: true,
             });
@@ -525,6 +532,14 @@ mod tests {
         let none = split_front_matter("# 見出し\n").unwrap();
         assert!(!none.has_front_matter);
         assert_eq!(none.body_line, 1);
+    }
+
+    #[test]
+    fn a_closing_fence_on_the_last_line_leaves_the_body_on_that_line() {
+        let s = split_front_matter("---\ntitle: a\n---").unwrap();
+        assert_eq!((s.body_line, s.body_offset, s.body), (3, 16, ""));
+        let s = split_front_matter("---\ntitle: a\n---\n").unwrap();
+        assert_eq!((s.body_line, s.body), (4, ""));
     }
 
     #[test]

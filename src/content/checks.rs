@@ -31,7 +31,12 @@ pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>>
 /// something was removed, where the first one was (a byte offset in the returned text), which
 /// it was, and how many more there were.
 pub(super) fn strip_body_controls(text: String) -> (String, Option<(usize, char, usize)>) {
-    let body_offset = yaml::split_front_matter(&text).map_or(0, |s| s.body_offset);
+    // Only the body: an unclosed front matter stays as written, so the error about it (and
+    // about any control character in it) is not hidden by taking characters out.
+    let Ok(split) = yaml::split_front_matter(&text) else {
+        return (text, None);
+    };
+    let body_offset = split.body_offset;
     let Some((i, first)) = unicode::find_forbidden(&text[body_offset..]) else {
         return (text, None);
     };

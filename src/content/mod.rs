@@ -744,6 +744,23 @@ fn read_prefecture(f: &mut Fields<'_>) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn control_characters_never_close_an_unclosed_front_matter() {
+        // `---\u{4}` is not a fence; taking the character out must not make it one (found by
+        // the fuzzer): the file stays unclosed, and says so.
+        let (source, diags) = parse_source(
+            entry("content/columns/a.md", Role::Page(Kind::Column)),
+            "---\ntitle: a\ndate: 2026-01-01\n---\u{4}".into(),
+        );
+        assert!(source.is_none());
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.problem == Problem::UnclosedFrontMatter),
+            "{diags:?}"
+        );
+    }
+
     fn entry(rel: &str, role: Role) -> Entry {
         Entry {
             rel: rel.into(),
