@@ -23,8 +23,9 @@ pub(crate) const SOURCES: [&str; 4] = ["content", "static", "templates", "themes
 pub(crate) struct Scope {
     /// The canonical site root.
     root: PathBuf,
-    /// The canonical output folder (never watched).
-    output: PathBuf,
+    /// The build's fence (the output folder, what builds keep beside it, `.git`): never watched,
+    /// by the same rule the build's walk uses.
+    fence: crate::walk::Fence,
     /// Physical folders (or linked files) watched recursively, links inside not followed.
     pub trees: Vec<PathBuf>,
     /// The links the build follows: (canonical target, the link's physical path).
@@ -37,7 +38,7 @@ impl Scope {
     pub fn discover(root: &Path, output: &Path) -> Scope {
         let mut scope = Scope {
             root: root.to_path_buf(),
-            output: output.to_path_buf(),
+            fence: crate::walk::Fence::new(root, Some(output)),
             ..Scope::default()
         };
         let mut queue = Vec::new();
@@ -67,16 +68,15 @@ impl Scope {
         scope
     }
 
-    /// Records `link` when the build follows it (its target is inside the site, neither the
-    /// output folder nor `.git`, and not a folder holding the link), and queues its target.
+    /// Records `link` when the build follows it (its target is inside the site, not fenced by
+    /// `walk::Fence`, and not a folder holding the link), and queues its target.
     fn follow(&mut self, link: &Path, queue: &mut Vec<PathBuf>) {
         let Ok(target) = link.canonicalize() else {
             return;
         };
         let fenced = target == self.root
             || !target.starts_with(&self.root)
-            || target.starts_with(&self.output)
-            || target.components().any(|c| c.as_os_str() == ".git")
+            || self.fence.target(&self.root, &target).is_some()
             || link.parent().is_some_and(|p| p.starts_with(&target));
         if fenced {
             return;

@@ -58,7 +58,7 @@ impl Fence {
     /// Why `p` (a physical path inside `root`, where a link leads) may not be read: judged on
     /// `p` and each folder between it and the root, since a link can lead deep into a fenced
     /// place.
-    pub(super) fn target(&self, root: &Path, p: &Path) -> Option<Fenced> {
+    pub(crate) fn target(&self, root: &Path, p: &Path) -> Option<Fenced> {
         let mut is_dir = p.is_dir();
         for a in p
             .ancestors()

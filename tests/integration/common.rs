@@ -139,6 +139,29 @@ impl SiteTest {
     }
 }
 
+/// The build date of the sample portal: its content is written for late 2026 (see sample.rs).
+pub const SAMPLE_NOW: &str = "2026-11-21";
+
+/// Every fixture site (`tests/fixtures/sites/*`, sorted) and the sample portal, each with the
+/// build date it is written for: what the sweeps over "every site we have" build.
+pub fn every_site() -> Vec<(String, SiteTest, &'static str)> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites");
+    let mut names: Vec<String> = std::fs::read_dir(fixtures)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 2, "{names:?}");
+    let mut sites: Vec<_> = names
+        .into_iter()
+        .map(|name| (name.clone(), SiteTest::from_fixture(&name), NOW))
+        .collect();
+    sites.push(("sample".into(), SiteTest::sample(), SAMPLE_NOW));
+    sites
+}
+
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()

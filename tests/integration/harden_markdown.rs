@@ -334,19 +334,7 @@ fn id_clash_site() -> SiteTest {
 
 #[test]
 fn no_built_page_has_a_repeated_id() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites");
-    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 2, "{names:?}");
-    let mut sites: Vec<(String, SiteTest, &str)> = names
-        .into_iter()
-        .map(|name| (name.clone(), SiteTest::from_fixture(&name), NOW))
-        .collect();
-    // The sample portal is dated for its own build date (see sample.rs).
-    sites.push(("sample".into(), SiteTest::sample(), "2026-11-21"));
+    let mut sites = every_site();
     sites.push(("id clashes".into(), id_clash_site(), NOW));
     for (name, t, now) in &sites {
         if let Err(e) = t.build_at(now) {

@@ -3,7 +3,7 @@
 
 use crate::common::{challenge, expect_at, render, SiteTest};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tsunagari::diagnostics::{Lang, Problem, TextProblem};
 
 const NFD_GAKKOU: &str = "か\u{3099}っこう"; // がっこう as macOS writes it
@@ -243,31 +243,9 @@ fn control_characters_in_the_body_are_removed_with_a_warning_naming_the_line() {
 
 #[test]
 fn feeds_and_sitemaps_of_every_fixture_site_parse_as_xml() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    names.sort();
-    assert!(!names.is_empty());
-    let mut sites: Vec<(String, SiteTest)> = names
-        .iter()
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let t = SiteTest::from_fixture(&name);
-            (name, t)
-        })
-        .collect();
-    sites.push(("sample".into(), SiteTest::sample()));
-    sites.push(("hostile".into(), hostile_site()));
-    for (name, t) in &sites {
-        // The sample portal's content is dated later in the year.
-        let now = if name == "sample" {
-            "2026-11-21"
-        } else {
-            crate::common::NOW
-        };
+    let mut sites = crate::common::every_site();
+    sites.push(("hostile".into(), hostile_site(), crate::common::NOW));
+    for (name, t, now) in &sites {
         if let Err(e) = t.build_at(now) {
             panic!("{name}: {e:?}");
         }

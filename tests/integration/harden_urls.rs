@@ -432,25 +432,12 @@ fn hostile_but_valid_site() -> SiteTest {
 
 #[test]
 fn no_built_page_of_any_fixture_site_carries_a_disallowed_url() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites");
-    let mut names: Vec<String> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(!names.is_empty());
-    for name in &names {
-        let t = SiteTest::from_fixture(name);
-        t.build();
-        sweep_site(&t, name);
+    for (name, t, now) in &every_site() {
+        if let Err(e) = t.build_at(now) {
+            panic!("{name}: {e:?}");
+        }
+        sweep_site(t, name);
     }
-    let sample = SiteTest::sample();
-    if let Err(e) = sample.build_at("2026-11-21") {
-        panic!("sample: {e:?}");
-    }
-    sweep_site(&sample, "sample");
     let hostile = hostile_but_valid_site();
     let report = hostile.build();
     sweep_site(&hostile, "hostile");

@@ -233,15 +233,7 @@ fn a_hostile_site_builds_into_inert_pages_unique_ids_and_valid_feeds() {
 
 #[test]
 fn every_fixture_site_and_the_sample_build_into_inert_pages_and_valid_feeds() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites");
-    let mut sites: Vec<(SiteTest, &str)> = std::fs::read_dir(&fixtures)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .map(|name| (SiteTest::from_fixture(&name), NOW))
-        .collect();
-    // The sample portal is written for its showcase date (its challenges open in spring).
-    sites.push((SiteTest::sample(), "2026-11-21"));
-    for (t, now) in &sites {
+    for (_, t, now) in &every_site() {
         let (code, _out, err) = t.cli(&["build", "--now", now]);
         assert_eq!(code, 0, "{}:\n{err}", t.root.display());
         assert_output_is_safe(&t.public());
