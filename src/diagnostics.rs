@@ -44,7 +44,6 @@ pub enum Expected {
     Bool,
     Integer,
     Mapping,
-    Url,
 }
 
 impl Expected {
@@ -56,7 +55,6 @@ impl Expected {
             Expected::Bool => "true または false",
             Expected::Integer => "整数",
             Expected::Mapping => "「キー: 値」の組",
-            Expected::Url => "https:// で始まる URL",
         }
     }
     fn en(self) -> &'static str {
@@ -67,7 +65,6 @@ impl Expected {
             Expected::Bool => "true or false",
             Expected::Integer => "a whole number",
             Expected::Mapping => "a set of `key: value` pairs",
-            Expected::Url => "a URL starting with https://",
         }
     }
 }
