@@ -1,13 +1,13 @@
 //! Snapshots of one output of every kind, from `tests/fixtures/sites/snapshots/` built at
-//! [`NOW`]: the whole file as a visitor (or a feed reader, a crawler, a host) gets it, so a
-//! change to a template, a view or a URL shows up as a diff to review, not only as a failed
-//! selector. The snapshots live in `tests/integration/snapshots/<kind>.snap`; CONTRIBUTING.md
-//! says how to review and accept a change. The output is deterministic (fixed build date,
-//! sorted walks); the search manifest's hashed name is a function of the indexed content and
-//! stays. Only tsunagari's own version (`generator`) is redacted, so a release does not touch
-//! every snapshot.
+//! `common::NOW` (2026-04-01): the whole file as a visitor (or a feed reader, a crawler, a host)
+//! gets it, so a change to a template, a view or a URL shows up as a diff to review, not only as
+//! a failed selector. The snapshots live in `tests/integration/snapshots/<kind>.snap`;
+//! CONTRIBUTING.md says how to review and accept a change. The output is deterministic (fixed
+//! build date, sorted walks); the search manifest's hashed name is a function of the indexed
+//! content and stays. Only tsunagari's own version (`generator`) is redacted, so a release does
+//! not touch every snapshot.
 
-use crate::common::{snapshot, SiteTest, NOW};
+use crate::common::{snapshot, SiteTest};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
