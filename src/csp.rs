@@ -517,7 +517,9 @@ pub fn own_headers_warning(root: &Path, security: &SecurityConfig) -> Option<Dia
 }
 
 /// Sources third-party captcha widgets need, per directive, as their vendors document them.
-fn captcha_sources(provider: CaptchaProvider) -> &'static [(&'static str, &'static [&'static str])] {
+fn captcha_sources(
+    provider: CaptchaProvider,
+) -> &'static [(&'static str, &'static [&'static str])] {
     const HCAPTCHA: &[&str] = &["https://hcaptcha.com", "https://*.hcaptcha.com"];
     match provider {
         CaptchaProvider::Turnstile => &[

@@ -58,7 +58,13 @@ pub fn default_fields() -> Vec<Field> {
     };
     vec![
         f("name", "お名前", FieldKind::Text, true, Some("name")),
-        f("email", "メールアドレス", FieldKind::Email, true, Some("email")),
+        f(
+            "email",
+            "メールアドレス",
+            FieldKind::Email,
+            true,
+            Some("email"),
+        ),
         f(
             "organization",
             "ご所属（会社・団体名など）",
@@ -66,7 +72,13 @@ pub fn default_fields() -> Vec<Field> {
             false,
             Some("organization"),
         ),
-        f("message", "お問い合わせ内容", FieldKind::Textarea, true, None),
+        f(
+            "message",
+            "お問い合わせ内容",
+            FieldKind::Textarea,
+            true,
+            None,
+        ),
     ]
 }
 
@@ -83,7 +95,8 @@ pub(super) fn read(f: &mut Fields<'_>, at: At<'_>) -> Vec<Field> {
             let mut named = 0;
             for item in items {
                 read_item(f, at, named, item, &mut fields);
-                named += usize::from(matches!(item, Node::Map(m) if m.iter().any(|(k, _)| k == "name")));
+                named +=
+                    usize::from(matches!(item, Node::Map(m) if m.iter().any(|(k, _)| k == "name")));
             }
         }
         Some(_) => f.problem_at(
@@ -284,7 +297,10 @@ mod tests {
         // none), the others at `fields:`.
         assert_eq!((d[3].line, d[3].column), (5, 13));
         assert_eq!(d[0].line, 1);
-        assert_eq!(names(&fields), ["name", "email", "organization", "x", "y", "message"]);
+        assert_eq!(
+            names(&fields),
+            ["name", "email", "organization", "x", "y", "message"]
+        );
     }
 
     #[test]

@@ -108,8 +108,18 @@ mod tests {
         let (fields, d) =
             map("entries:\n  name: entry.1\n  email: entry.2\n  message: entry.3\n  challenge: entry.9\n");
         assert!(d.is_empty(), "{d:?}");
-        let posted: Vec<_> = fields.iter().map(|f| (f.name.as_str(), f.post_name.as_str())).collect();
-        assert_eq!(posted, [("name", "entry.1"), ("email", "entry.2"), ("message", "entry.3")]);
+        let posted: Vec<_> = fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.post_name.as_str()))
+            .collect();
+        assert_eq!(
+            posted,
+            [
+                ("name", "entry.1"),
+                ("email", "entry.2"),
+                ("message", "entry.3")
+            ]
+        );
     }
 
     #[test]

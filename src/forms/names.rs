@@ -99,7 +99,9 @@ named! {
 }
 
 /// A [`crate::fields::Fields::choice`] table accepting each name (in any case) as itself.
-pub(super) fn choices(names: impl Iterator<Item = &'static str>) -> Vec<(&'static str, &'static str)> {
+pub(super) fn choices(
+    names: impl Iterator<Item = &'static str>,
+) -> Vec<(&'static str, &'static str)> {
     names.map(|n| (n, n)).collect()
 }
 
@@ -128,9 +130,21 @@ mod tests {
         let names: Vec<_> = Provider::names().collect();
         assert_eq!(
             names,
-            ["generic", "formspree", "netlify", "formrun", "google_forms", "link", "embed"]
+            [
+                "generic",
+                "formspree",
+                "netlify",
+                "formrun",
+                "google_forms",
+                "link",
+                "embed"
+            ]
         );
-        assert_eq!(Provider::from_name("Formspree"), None, "provider names are exact");
+        assert_eq!(
+            Provider::from_name("Formspree"),
+            None,
+            "provider names are exact"
+        );
         assert_eq!(Provider::from_name("google-forms"), None);
     }
 

@@ -249,7 +249,10 @@ mod tests {
     fn google_forms_opens_viewform_in_link_mode_and_posts_to_form_response() {
         let (_, mode, action, d) = read("provider: google_forms\nid: 1FAIpQ\n");
         assert_eq!(mode, Mode::Form);
-        assert_eq!(action, "https://docs.google.com/forms/d/e/1FAIpQ/formResponse");
+        assert_eq!(
+            action,
+            "https://docs.google.com/forms/d/e/1FAIpQ/formResponse"
+        );
         assert!(d.is_empty(), "{d:?}");
         let (_, mode, action, _) = read("provider: google_forms\nid: 1FAIpQ\nmode: LINK\n");
         assert_eq!(mode, Mode::Link);
@@ -267,7 +270,10 @@ mod tests {
     #[test]
     fn link_and_embed_are_their_own_mode_and_need_an_https_action() {
         let (_, mode, action, d) = read("provider: link\naction: https://example.jp/form\n");
-        assert_eq!((mode, action.as_str()), (Mode::Link, "https://example.jp/form"));
+        assert_eq!(
+            (mode, action.as_str()),
+            (Mode::Link, "https://example.jp/form")
+        );
         assert!(d.is_empty(), "{d:?}");
         let (_, mode, action, d) = read("provider: embed\naction: http://example.jp/form\n");
         assert_eq!((mode, action.as_str()), (Mode::Embed, ""));
@@ -280,7 +286,10 @@ mod tests {
     #[test]
     fn an_unknown_provider_is_reported_with_a_suggestion_and_its_action_kept_unchecked() {
         let (p, mode, action, d) = read("provider: formspre\naction: http://example.jp/\n");
-        assert_eq!((p, mode, action.as_str()), (None, Mode::Form, "http://example.jp/"));
+        assert_eq!(
+            (p, mode, action.as_str()),
+            (None, Mode::Form, "http://example.jp/")
+        );
         match &d[..] {
             [x] => match &x.problem {
                 Problem::InvalidChoice {

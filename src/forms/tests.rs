@@ -72,7 +72,10 @@ fn a_handler_reports_every_part_in_reading_order() {
         .iter()
         .map(|d| {
             let name = format!("{:?}", d.problem);
-            (d.line, name[..name.find([' ', '(', '{']).unwrap_or(name.len())].to_string())
+            (
+                d.line,
+                name[..name.find([' ', '(', '{']).unwrap_or(name.len())].to_string(),
+            )
         })
         .collect();
     assert_eq!(
@@ -88,7 +91,10 @@ fn a_handler_reports_every_part_in_reading_order() {
     );
     let h = &forms.handlers["apply"];
     assert_eq!((h.provider, h.mode), (Provider::Formspree, Mode::Link));
-    assert_eq!(h.action, "https://formspree.io/f/a/b", "the id is reported, not the URL");
+    assert_eq!(
+        h.action, "https://formspree.io/f/a/b",
+        "the id is reported, not the URL"
+    );
     assert_eq!(h.captcha, None);
 }
 
@@ -148,10 +154,15 @@ fn formrun_generic_link_and_embed_have_their_honeypots_and_services() {
     assert_eq!(formrun.service, "formrun");
     assert_eq!(hidden(&formrun).len(), 3);
     for p in ["generic", "link", "embed"] {
-        let v = handler(&format!("      provider: {p}\n      action: https://a.jp/f\n"))
-            .view(&ctx());
+        let v = handler(&format!(
+            "      provider: {p}\n      action: https://a.jp/f\n"
+        ))
+        .view(&ctx());
         assert_eq!(v.honeypot.as_deref(), Some("website"), "{p}");
-        assert_eq!(v.service, "このサイトの運営者が指定するフォーム受付システム");
+        assert_eq!(
+            v.service,
+            "このサイトの運営者が指定するフォーム受付システム"
+        );
         assert_eq!(v.link.as_deref(), (p == "link").then_some("https://a.jp/f"));
     }
 }
@@ -159,7 +170,9 @@ fn formrun_generic_link_and_embed_have_their_honeypots_and_services() {
 #[test]
 fn google_forms_posts_entries_only_and_prefills_its_link() {
     let entries = "      entries:\n        name: entry.1\n        email: entry.2\n        message: entry.3\n        challenge: entry.4\n        consent: entry.5\n";
-    let form = handler(&format!("      provider: google_forms\n      id: G1\n{entries}"));
+    let form = handler(&format!(
+        "      provider: google_forms\n      id: G1\n{entries}"
+    ));
     let v = form.view(&ctx());
     assert_eq!(hidden(&v), [("entry.4", "空き家の活用")]);
     assert_eq!(v.honeypot, None);
