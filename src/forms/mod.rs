@@ -5,7 +5,7 @@
 //! `names` is the one place a provider, mode, captcha or field type name becomes a variant;
 //! `provider`, `fields`, `google`, `privacy` and `captcha` each read one part of a handler, and
 //! `view` makes the form of a page. What a provider changes is an exhaustive match on
-//! [`Provider`] (here, in `view`, and in `csp` for the policy).
+//! [`Provider`] (in `provider` and `view`; `csp` asks [`Provider::posts_to_site`]).
 //!
 //! ```yaml
 //! forms:
@@ -194,7 +194,7 @@ impl Handler {
         provider::check_id(&mut f, id.as_deref());
         let mut fields = fields::read(&mut f, (doc, text, file));
         let entries = google::read_entries(&mut f);
-        if provider == Some(Provider::GoogleForms) {
+        if provider.is_some_and(Provider::takes_entry_ids) {
             google::map_fields(&mut f, &mut fields, &entries);
         }
         let privacy = privacy::read(&mut f, (doc, text, file));

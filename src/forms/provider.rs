@@ -36,6 +36,19 @@ impl Provider {
         }
     }
 
+    /// True when the form takes only its own field ids (`entries:`), not our field names.
+    pub fn takes_entry_ids(self) -> bool {
+        match self {
+            Provider::GoogleForms => true,
+            Provider::Generic
+            | Provider::Formspree
+            | Provider::Netlify
+            | Provider::Formrun
+            | Provider::Link
+            | Provider::Embed => false,
+        }
+    }
+
     /// Display name of the service that stores submissions, when `privacy.service` is not set.
     pub fn service_name(self) -> &'static str {
         match self {
@@ -319,9 +332,10 @@ mod tests {
     }
 
     #[test]
-    fn only_netlify_posts_to_the_site() {
+    fn only_netlify_posts_to_the_site_and_only_google_forms_takes_entry_ids() {
         for p in Provider::ALL {
             assert_eq!(p.posts_to_site(), *p == Provider::Netlify, "{p:?}");
+            assert_eq!(p.takes_entry_ids(), *p == Provider::GoogleForms, "{p:?}");
         }
     }
 }

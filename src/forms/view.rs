@@ -103,14 +103,10 @@ impl Handler {
     /// The name one of our values is posted under: a Google form takes only the entries it was
     /// given (`None`: not sent), the others take our names.
     fn post_name(&self, ours: &str) -> Option<String> {
-        match self.provider {
-            Provider::GoogleForms => self.entries.get(ours).cloned(),
-            Provider::Generic
-            | Provider::Formspree
-            | Provider::Netlify
-            | Provider::Formrun
-            | Provider::Link
-            | Provider::Embed => Some(ours.to_string()),
+        if self.provider.takes_entry_ids() {
+            self.entries.get(ours).cloned()
+        } else {
+            Some(ours.to_string())
         }
     }
 
