@@ -22,7 +22,7 @@
 use crate::config::MarkdownConfig;
 use crate::diagnostics::{Diagnostic, Lang, Problem};
 use crate::fields::Fields;
-use crate::forms::FormsConfig;
+use crate::forms::{CaptchaProvider, FormsConfig, Mode};
 use crate::yaml::Doc;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -496,10 +496,13 @@ pub fn check_config(
 /// Where a handler's host goes: a posting form's into `form-action`, an embedded one's into
 /// `frame-src`; links and Netlify (which posts to the site itself) need nothing.
 fn form_directive(h: &crate::forms::Handler) -> Option<&'static str> {
-    match (h.provider.as_str(), h.mode.as_str()) {
-        ("netlify", _) | (_, "link") => None,
-        (_, "embed") => Some("frame-src"),
-        _ => Some("form-action"),
+    if h.provider.posts_to_site() {
+        return None;
+    }
+    match h.mode {
+        Mode::Link => None,
+        Mode::Embed => Some("frame-src"),
+        Mode::Form => Some("form-action"),
     }
 }
 
@@ -514,20 +517,22 @@ pub fn own_headers_warning(root: &Path, security: &SecurityConfig) -> Option<Dia
 }
 
 /// Sources third-party captcha widgets need, per directive, as their vendors document them.
-fn captcha_sources(provider: &str) -> &'static [(&'static str, &'static [&'static str])] {
+fn captcha_sources(
+    provider: CaptchaProvider,
+) -> &'static [(&'static str, &'static [&'static str])] {
     const HCAPTCHA: &[&str] = &["https://hcaptcha.com", "https://*.hcaptcha.com"];
     match provider {
-        "turnstile" => &[
+        CaptchaProvider::Turnstile => &[
             ("script-src", &["https://challenges.cloudflare.com"]),
             ("frame-src", &["https://challenges.cloudflare.com"]),
         ],
-        "hcaptcha" => &[
+        CaptchaProvider::Hcaptcha => &[
             ("script-src", HCAPTCHA),
             ("frame-src", HCAPTCHA),
             ("style-src", HCAPTCHA),
             ("connect-src", HCAPTCHA),
         ],
-        "recaptcha" => &[
+        CaptchaProvider::Recaptcha => &[
             (
                 "script-src",
                 &[
@@ -543,7 +548,6 @@ fn captcha_sources(provider: &str) -> &'static [(&'static str, &'static [&'stati
                 ],
             ),
         ],
-        _ => &[],
     }
 }
 
@@ -589,8 +593,8 @@ impl Policy {
             if let (Some(dir), Ok(origin)) = (form_directive(h), origin_of(&h.action)) {
                 add(&mut d, dir, &origin);
             }
-            if let Some(c) = h.captcha.as_ref().filter(|_| h.mode == "form") {
-                for (dir, sources) in captcha_sources(&c.provider) {
+            if let Some(c) = h.captcha.as_ref().filter(|_| h.mode == Mode::Form) {
+                for (dir, sources) in captcha_sources(c.provider) {
                     sources.iter().for_each(|s| add(&mut d, dir, s));
                 }
             }
