@@ -1,6 +1,7 @@
 // Browser test of `tsunagari serve`: a save updates the open page in place; a broken save shows
 // an overlay naming the file and line while the last good page stays; fixing the file clears it;
-// tabs showing other pages are left alone. Under a strict Content-Security-Policy the live client
+// tabs showing other pages are left alone; after the server restarts, an open page reconnects by
+// itself and follows saves again. Under a strict Content-Security-Policy the live client
 // (an external script) and its overlay work without a single violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,12 +19,9 @@ let child;
 let base;
 let browser;
 
-/** Starts `tsunagari serve` on a copy of the minimal fixture; resolves to { dir, child, base }. */
-const startServe = async (prepare = () => {}) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-serve-'));
-  cpSync(path.join(repo, 'tests/fixtures/sites/minimal'), dir, { recursive: true });
-  prepare(dir);
-  const child = spawn(bin, ['serve', '--root', dir, '--port', '0', '--now', '2026-04-01'], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Runs `tsunagari serve` on the site in `dir` (port 0: any free one); resolves to { child, base }. */
+const serveAt = async (dir, port = 0) => {
+  const child = spawn(bin, ['serve', '--root', dir, '--port', String(port), '--now', '2026-04-01'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const base = await new Promise((resolve, reject) => {
     let err = '';
     child.stderr.on('data', (d) => {
@@ -33,8 +31,23 @@ const startServe = async (prepare = () => {}) => {
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });
-  return { dir, child, base };
+  return { child, base };
 };
+
+/** Starts `tsunagari serve` on a copy of the minimal fixture; resolves to { dir, child, base }. */
+const startServe = async (prepare = () => {}) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-serve-'));
+  cpSync(path.join(repo, 'tests/fixtures/sites/minimal'), dir, { recursive: true });
+  prepare(dir);
+  return { dir, ...(await serveAt(dir)) };
+};
+
+/** Stops a server and resolves once its process is gone (so its port is free again). */
+const stop = (child) => new Promise((resolve) => {
+  if (child.exitCode !== null || child.signalCode !== null) return resolve();
+  child.once('exit', resolve);
+  child.kill();
+});
 
 before(async () => {
   if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
@@ -147,6 +160,37 @@ test('under a strict CSP, live update and the error overlay work with zero viola
   } finally {
     await page.close();
     served.child.kill();
+    rmSync(served.dir, { recursive: true, force: true });
+  }
+});
+
+// A preview left open across a restart of `tsunagari serve` (stopped with Ctrl-C, started again
+// on the same port) picks up again without the visitor reloading: EventSource reconnects.
+test('after the server restarts, an open page reconnects and updates in place again', async () => {
+  const served = await startServe();
+  let again;
+  const page = await browser.newPage();
+  try {
+    await page.goto(served.base + 'columns/hello/');
+    const live = page.locator('html[data-tsunagari-live]');
+    await live.waitFor({ state: 'attached', timeout: 15000 });
+    await page.evaluate(() => { window.__kept = true; });
+
+    // The stream breaks with the server: the page marks itself as no longer live.
+    await stop(served.child);
+    await live.waitFor({ state: 'detached', timeout: 15000 });
+
+    again = await serveAt(served.dir, new URL(served.base).port);
+    assert.equal(again.base, served.base, 'the same address');
+    await live.waitFor({ state: 'attached', timeout: 30000 });
+    writeFileSync(path.join(served.dir, 'content/columns/hello.md'), '---\ntitle: 再起動のあとで保存\ndate: 2026-02-01\n---\n本文\n');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === '再起動のあとで保存', null, { timeout: 15000 });
+    assert.equal(await page.evaluate(() => window.__kept), true, 'updated in place, not reloaded');
+    assert.equal(await page.locator('script[data-tsunagari]').count(), 1, 'one live-reload client');
+  } finally {
+    await page.close();
+    await stop(served.child);
+    if (again) await stop(again.child);
     rmSync(served.dir, { recursive: true, force: true });
   }
 });

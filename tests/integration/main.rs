@@ -20,3 +20,4 @@ mod safety;
 mod sample;
 mod search;
 mod serve;
+mod snapshots;
