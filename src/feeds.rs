@@ -87,7 +87,7 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
 pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for t in &site.taxonomies {
-        if !crate::render::has_feed(t.kind) {
+        if !crate::view::has_feed(t.kind) {
             continue;
         }
         for term in &t.terms {
@@ -306,8 +306,8 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         v.extend((2..=n.div_ceil(per).max(1)).map(|i| (format!("{base}page/{i}/"), None)));
     };
     for open in [true, false] {
-        let n = crate::render::status_pages(site, open).len();
-        paginated(&mut v, &crate::render::status_url(&site.config, open), n);
+        let n = crate::view::status_pages(site, open).len();
+        paginated(&mut v, &crate::view::status_url(&site.config, open), n);
     }
     for t in &site.taxonomies {
         v.push((t.url.clone(), None));
@@ -315,7 +315,7 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
             paginated(&mut v, &term.url, term.pages.len());
         }
     }
-    v.push((crate::render::municipalities_url(&site.config), None));
+    v.push((crate::view::municipalities_url(&site.config), None));
     for m in &site.municipalities {
         let lastmod = m
             .profile

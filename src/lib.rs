@@ -33,5 +33,6 @@ pub mod taxonomy;
 pub mod theme;
 pub mod unicode;
 pub mod urls;
+pub mod view;
 pub mod walk;
 pub mod yaml;

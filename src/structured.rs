@@ -51,12 +51,12 @@ pub fn graph(nodes: Vec<Value>) -> Value {
     json!({ "@context": "https://schema.org", "@graph": nodes })
 }
 
-pub fn breadcrumb_list(site: &Site, crumbs: &[Crumb<'_>]) -> Value {
+pub fn breadcrumb_list(config: &crate::config::Config, crumbs: &[Crumb<'_>]) -> Value {
     let items: Vec<Value> = crumbs
         .iter()
         .enumerate()
         .map(|(i, (name, url))| {
-            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": site.config.absolute(url) })
+            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": config.absolute(url) })
         })
         .collect();
     json!({ "@type": "BreadcrumbList", "itemListElement": items })

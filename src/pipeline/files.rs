@@ -93,7 +93,7 @@ pub fn emit_files(
     let mut copies = Vec::new();
     for p in &site.pages {
         let Some(b) = &p.bundle else { continue };
-        let page = crate::render::out_path(&site.config, &p.url);
+        let page = crate::view::out_path(&site.config, &p.url);
         let dir = page.trim_end_matches("index.html");
         for a in &p.assets {
             let shown = display_path(&b.join(a));

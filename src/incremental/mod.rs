@@ -24,12 +24,15 @@ use crate::content::{self, Entry, Extra, Source};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::pipeline::{self, io, BuildOptions, Failure, Prepared};
-use crate::render::{Plan, Renderer};
+use crate::render::Renderer;
 use crate::serve::Memory;
 use crate::site::{self, MarkdownSource, Page};
+use crate::view::Dep;
+use crate::view::Plan;
+
+mod deps;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -74,12 +77,7 @@ struct Last {
     prepared: Prepared,
     renderer: Renderer,
     plan: Plan,
-    /// [`Page::fingerprint`] of every page, and a hash of its body.
-    own: Vec<u64>,
-    bodies: Vec<u64>,
-    global: u64,
-    fingerprints: Vec<u64>,
-    /// Output path of each job of `plan`.
+    /// Output path of each output of `plan`.
     paths: Vec<String>,
     /// Source path → index of its page.
     by_source: HashMap<PathBuf, usize>,
@@ -95,6 +93,8 @@ pub struct Session {
     opts: BuildOptions,
     sources: HashMap<PathBuf, Loaded>,
     markdown: MarkdownCache,
+    /// What each output of the last good build read.
+    deps: deps::Deps,
     last: Option<Last>,
     /// The last update failed: the next one takes the incremental path, which reports every
     /// problem of the site.
@@ -109,6 +109,7 @@ impl Session {
             opts,
             sources: HashMap::new(),
             markdown: MarkdownCache::default(),
+            deps: deps::Deps::default(),
             last: None,
             failed: false,
             late_pending: false,
@@ -184,39 +185,22 @@ impl Session {
             .map_err(|d| Failure::Content(pipeline::finish(d)))?;
         let site = &prepared.site;
         let plan = Plan::new(site);
-        let own: Vec<u64> = site.pages.par_iter().map(Page::fingerprint).collect();
-        let bodies: Vec<u64> = site
-            .pages
-            .par_iter()
-            .map(|p| self.markdown.hash_of(p))
-            .collect();
-        let global = Plan::global(site, &renderer);
-        let fingerprints = plan.fingerprints(site, &own, &bodies, global);
         let paths: Vec<String> = (0..plan.len())
             .into_par_iter()
             .map(|j| plan.path(site, j))
             .collect();
-        let previous: HashMap<&str, u64> = self
-            .last
-            .as_ref()
-            .map(|l| {
-                l.paths
-                    .iter()
-                    .map(String::as_str)
-                    .zip(l.fingerprints.iter().copied())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let todo: Vec<usize> = (0..plan.len())
-            .filter(|&j| previous.get(paths[j].as_str()) != Some(&fingerprints[j]))
-            .collect();
+        let now = self.deps.snapshot(site, &plan.lists, &renderer);
+        let changes = self.deps.compare(&now, None);
+        let todo = self.deps.todo(&paths, &changes);
         let memory = Memory::default();
-        let diags = renderer
-            .render_jobs(site, &plan, &todo, &memory)
+        let rendered = renderer
+            .render_outputs(site, &plan, &todo, &memory, true)
             .map_err(io)?;
-        if !diags.is_empty() {
-            return Err(Failure::Content(pipeline::finish(diags)));
+        if !rendered.diagnostics.is_empty() {
+            return Err(Failure::Content(pipeline::finish(rendered.diagnostics)));
         }
+        self.deps.commit(changes);
+        self.deps.record(&now, &paths, &todo, rendered.deps, true);
         let mut fresh = memory.into_map();
         let old_pages = self.last.as_ref().map(|l| &l.pages);
         let pages: Files = paths
@@ -246,10 +230,6 @@ impl Session {
         let mut last = Last {
             renderer,
             plan,
-            own,
-            bodies,
-            global,
-            fingerprints,
             paths,
             by_source,
             pages,
@@ -353,12 +333,12 @@ impl Session {
         let last = self.last.as_mut()?;
         let site = &mut last.prepared.site;
         let mut warnings: Vec<Diagnostic> = last.prepared.warnings.clone();
+        let mut edited = Vec::new();
         for (i, source, parse_diags, page, diags) in edits {
             let rel = source.entry.rel.clone();
             warnings.retain(|d| d.path != rel);
             warnings.extend(diags);
-            last.own[i] = page.fingerprint();
-            last.bodies[i] = self.markdown.hash_of(&page);
+            edited.push(i);
             site.pages[i] = page;
             self.sources.insert(
                 rel,
@@ -369,21 +349,27 @@ impl Session {
             );
         }
         let site = &last.prepared.site;
-        let fingerprints = last
-            .plan
-            .fingerprints(site, &last.own, &last.bodies, last.global);
-        let todo: Vec<usize> = (0..fingerprints.len())
-            .filter(|&j| fingerprints[j] != last.fingerprints[j])
-            .collect();
+        // The structure is as it was (`same_structure`): only the edited pages' own deps can
+        // have changed.
+        let now = self.deps.snapshot(site, &last.plan.lists, &last.renderer);
+        let candidates: Vec<Dep> = edited.iter().flat_map(|&i| now.page_deps(i)).collect();
+        let changes = self.deps.compare(&now, Some(&candidates));
+        let todo = self.deps.todo(&last.paths, &changes);
         let memory = Memory::default();
-        let diags = match last.renderer.render_jobs(site, &last.plan, &todo, &memory) {
-            Ok(d) => d,
+        let rendered = match last
+            .renderer
+            .render_outputs(site, &last.plan, &todo, &memory, true)
+        {
+            Ok(r) => r,
             Err(e) => return Some(Err(io(e))),
         };
-        if !diags.is_empty() {
+        if !rendered.diagnostics.is_empty() {
             // A template that failed on the new data: the incremental path reports it.
             return None;
         }
+        self.deps.commit(changes);
+        self.deps
+            .record(&now, &last.paths, &todo, rendered.deps, false);
         let mut changed_paths = Vec::new();
         for (path, bytes) in memory.into_map() {
             if last.pages.get(&path) != Some(&bytes) {
@@ -392,7 +378,6 @@ impl Session {
             last.pages.insert(path, bytes);
         }
         changed_paths.sort();
-        last.fingerprints = fingerprints;
         let warnings = pipeline::finish(warnings);
         last.prepared.warnings = warnings.clone();
         self.published = Arc::new(compose(last));
@@ -525,25 +510,6 @@ struct Rendering {
     /// Every link target the body asked about, with the answer it got.
     resolved: Vec<(String, LinkTarget)>,
     body: Arc<Rendered>,
-    /// Hash of the HTML, text and headings.
-    hash: u64,
-}
-
-impl MarkdownCache {
-    /// Hash of a page's rendered body (from the cache when the page's body came from it).
-    fn hash_of(&self, p: &Page) -> u64 {
-        let entries = self.entries.lock().unwrap();
-        match entries.get(&p.source) {
-            Some(r) if Arc::ptr_eq(&r.body, &p.body) => r.hash,
-            _ => body_hash(&p.body),
-        }
-    }
-}
-
-fn body_hash(b: &Rendered) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    (&b.html, &b.text, &b.headings).hash(&mut h);
-    h.finish()
 }
 
 impl MarkdownSource for MarkdownCache {
@@ -568,7 +534,6 @@ impl MarkdownSource for MarkdownCache {
             to
         };
         let body = Arc::new(markdown::render(source.body(), opts, &recording));
-        let hash = body_hash(&body);
         self.entries.lock().unwrap().insert(
             source.entry.rel.clone(),
             Rendering {
@@ -576,7 +541,6 @@ impl MarkdownSource for MarkdownCache {
                 opts: opts.clone(),
                 resolved: resolved.into_inner(),
                 body: body.clone(),
-                hash,
             },
         );
         body

@@ -1,0 +1,340 @@
+//! Pieces every view shares: head metadata, breadcrumbs with their JSON-LD, links to pages and
+//! terms, images, the pager and grouped term lists.
+
+use super::Reader;
+use crate::config::Config;
+use crate::content::{Extra, Kind};
+use crate::site::{Page, Status};
+use crate::structured;
+use crate::taxonomy::{Taxonomy, TaxonomyKind, Term};
+use serde::Serialize;
+
+/// Head metadata of one output page.
+#[derive(Serialize)]
+pub struct Meta {
+    /// Site path of the page, to mark the current menu item.
+    pub path: String,
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub og_type: &'static str,
+    pub image: Option<String>,
+    pub image_alt: String,
+    pub feed: Option<String>,
+    pub json_feed: Option<String>,
+}
+
+impl Meta {
+    /// Metadata of a listing-like page (`og:type` website, no feeds, the default image).
+    pub fn website(r: &Reader, path: String, title: String, description: String) -> Meta {
+        Meta {
+            canonical: r.config().absolute(&path),
+            path,
+            title,
+            description,
+            og_type: "website",
+            image: default_image(r.config()),
+            image_alt: String::new(),
+            feed: None,
+            json_feed: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub url: String,
+}
+
+impl Crumb {
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Crumb {
+        Crumb {
+            name: name.into(),
+            url: url.into(),
+        }
+    }
+    pub fn home(c: &Config) -> Crumb {
+        Crumb::new("ホーム", c.base_path.clone())
+    }
+}
+
+/// The page's JSON-LD: a `BreadcrumbList` of `crumbs`, then `nodes`, ready for a `<script>`.
+pub fn jsonld(r: &Reader, crumbs: &[Crumb], nodes: Vec<serde_json::Value>) -> String {
+    let ld: Vec<(&str, &str)> = crumbs
+        .iter()
+        .map(|c| (c.name.as_str(), c.url.as_str()))
+        .collect();
+    let mut all = vec![structured::breadcrumb_list(r.config(), &ld)];
+    all.extend(nodes);
+    structured::script_json(&structured::graph(all))
+}
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    title: &'a str,
+    url: &'a str,
+    kind: &'static str,
+    kind_label: &'static str,
+    status: Option<&'static str>,
+    status_label: Option<&'static str>,
+    place: Option<String>,
+}
+
+pub fn link_view(p: &Page) -> LinkView<'_> {
+    let place = match &p.extra {
+        Extra::Challenge(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
+        Extra::Case(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
+        _ => None,
+    };
+    LinkView {
+        title: &p.common.title,
+        url: &p.url,
+        kind: p.kind.id(),
+        kind_label: p.kind.label(),
+        status: p.status.map(Status::id),
+        status_label: p.status.map(Status::label),
+        place,
+    }
+}
+
+/// A link to a term page (or plain text when the taxonomy has no pages).
+#[derive(Serialize, Clone)]
+pub struct TermLink {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// Links to the term pages of the given names (plain text when the taxonomy is off).
+pub fn term_links(r: &Reader, kind: TaxonomyKind, names: &[String]) -> Vec<TermLink> {
+    names
+        .iter()
+        .map(|n| TermLink {
+            name: n.clone(),
+            url: r
+                .term_url(kind, &crate::taxonomy::term_slug(n))
+                .map(str::to_string),
+        })
+        .collect()
+}
+
+pub fn prefecture_url(r: &Reader, prefecture: &str) -> Option<String> {
+    let slug = crate::japan::prefecture_slug(prefecture)?;
+    r.term_url(TaxonomyKind::Prefecture, slug)
+        .map(str::to_string)
+}
+
+/// Public URL of a page's `image`: bundle-relative, site-absolute or external.
+pub fn image_url(c: &Config, p: &Page, img: &str) -> String {
+    let lower = img.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        img.to_string()
+    } else if p.bundle.is_some() && !img.starts_with('/') {
+        format!("{}{}", p.url, crate::urls::below(img))
+    } else {
+        format!("{}{}", c.base_path, crate::urls::below(img))
+    }
+}
+
+pub fn absolute_image(c: &Config, url: &str) -> String {
+    if url.starts_with('/') {
+        c.absolute(url)
+    } else {
+        url.to_string()
+    }
+}
+
+pub fn default_image(c: &Config) -> Option<String> {
+    let img = c.default_image.as_deref()?;
+    let url = if img.starts_with('/') {
+        format!("{}{}", c.base_path, crate::urls::below(img))
+    } else {
+        img.to_string()
+    };
+    Some(absolute_image(c, &url))
+}
+
+#[derive(Serialize)]
+pub struct Pager {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize, Debug, PartialEq)]
+pub struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
+    /// A gap (…) stands here instead of a link.
+    gap: bool,
+}
+
+pub fn page_url(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+pub fn page_suffix(number: usize) -> String {
+    if number > 1 {
+        format!("（{number}ページ目）")
+    } else {
+        String::new()
+    }
+}
+
+/// Previous/next links and a window of page numbers: the first, the last, and two on each
+/// side of the current one, with gaps between (`1 … 4 5 [6] 7 8 … 417`).
+pub fn pager(base: &str, number: usize, total: usize) -> Pager {
+    let mut pages = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        if n == 1 || n == total || n.abs_diff(number) <= 2 {
+            if last != 0 && n > last + 1 {
+                pages.push(PagerLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            pages.push(PagerLink {
+                number: n,
+                url: page_url(base, n),
+                current: n == number,
+                gap: false,
+            });
+            last = n;
+        }
+    }
+    Pager {
+        current: number,
+        total,
+        prev: (number > 1).then(|| page_url(base, number - 1)),
+        next: (number < total).then(|| page_url(base, number + 1)),
+        pages,
+    }
+}
+
+/// A list of links with counts, optionally split into named groups (prefectures by region).
+#[derive(Serialize, Clone)]
+pub struct Group {
+    pub title: String,
+    pub key: String,
+    pub subgroups: Vec<Subgroup>,
+    /// How many items, for `<details>` summaries.
+    pub count: usize,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Subgroup {
+    pub name: String,
+    pub items: Vec<GroupItem>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct GroupItem {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub open: usize,
+}
+
+/// Groups of a taxonomy's terms for index pages and facets: prefectures by region, others flat.
+pub fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
+    let item = |term: &Term| GroupItem {
+        name: term.name.clone(),
+        url: term.url.clone(),
+        count: term.pages.len(),
+        open: term.open,
+    };
+    let subgroups = if t.kind == TaxonomyKind::Prefecture {
+        crate::japan::REGIONS
+            .iter()
+            .map(|r| Subgroup {
+                name: (*r).into(),
+                items: t
+                    .terms
+                    .iter()
+                    .filter(|x| x.region == Some(*r))
+                    .map(item)
+                    .collect(),
+            })
+            .filter(|s| !s.items.is_empty())
+            .collect()
+    } else {
+        vec![Subgroup {
+            name: String::new(),
+            items: t.terms.iter().map(item).collect(),
+        }]
+    };
+    Group {
+        title: t.kind.title().into(),
+        key: key.into(),
+        count: t.terms.len(),
+        subgroups,
+    }
+}
+
+/// A section's title, URL and page count, for the home, 404 and thanks pages.
+#[derive(Serialize)]
+pub struct SectionLink {
+    kind: &'static str,
+    title: String,
+    url: String,
+    count: usize,
+}
+
+pub fn section_links(r: &Reader) -> Vec<SectionLink> {
+    let w = r.site_wide();
+    Kind::SECTIONS
+        .iter()
+        .map(|&k| SectionLink {
+            kind: k.id(),
+            title: w.section(k).title.clone(),
+            url: w.section_url(k),
+            count: r.count(k),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(number: usize, total: usize) -> Vec<String> {
+        pager("/x/", number, total)
+            .pages
+            .iter()
+            .map(|l| {
+                if l.gap {
+                    "…".into()
+                } else {
+                    l.number.to_string()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pager_shows_a_window_with_gaps() {
+        assert_eq!(shown(1, 1), ["1"]);
+        assert_eq!(shown(2, 5), ["1", "2", "3", "4", "5"]);
+        assert_eq!(
+            shown(6, 417),
+            ["1", "…", "4", "5", "6", "7", "8", "…", "417"]
+        );
+        assert_eq!(shown(1, 417), ["1", "2", "3", "…", "417"]);
+        assert_eq!(shown(417, 417), ["1", "…", "415", "416", "417"]);
+        assert_eq!(shown(4, 10), ["1", "2", "3", "4", "5", "6", "…", "10"]);
+        let p = pager("/x/", 1, 3);
+        assert_eq!(p.pages[1].url, "/x/page/2/");
+        assert_eq!(p.prev, None);
+        assert_eq!(p.next.as_deref(), Some("/x/page/2/"));
+    }
+}

@@ -1,0 +1,187 @@
+//! The site's own pages: home, 404, the thanks page forms return to, and the search page.
+
+use super::common::{
+    default_image, jsonld, section_links, taxonomy_groups, Crumb, Group, Meta, SectionLink,
+};
+use super::page::{page_view, PageView};
+use super::{municipalities_url, thanks_url, Data, Reader, View};
+use crate::config::MenuItem;
+use crate::content::Kind;
+use crate::taxonomy::TaxonomyKind;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct HomeOutput<'a> {
+    open_challenges: Vec<PageView<'a>>,
+    open_count: usize,
+    challenge_count: usize,
+    latest_cases: Vec<PageView<'a>>,
+    latest_columns: Vec<PageView<'a>>,
+    intro: &'a str,
+    home_title: &'a str,
+    sections: Vec<SectionLink>,
+    regions: Option<Group>,
+    jsonld: String,
+    meta: Meta,
+}
+
+pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
+    let c = r.config();
+    let home = r.site_wide().home();
+    let mut open: Vec<usize> = r.status(true).to_vec();
+    // Nearest deadline first; no deadline last; then newest.
+    open.sort_by_key(|&i| {
+        let p = r.page(i);
+        (
+            p.days_left.unwrap_or(i64::MAX),
+            std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone))),
+        )
+    });
+    let latest = |k: Kind, n: usize| -> Vec<PageView> {
+        r.of_kind(k)
+            .take(n)
+            .map(|i| page_view(r, i, false))
+            .collect()
+    };
+    let out = HomeOutput {
+        open_count: open.len(),
+        open_challenges: open
+            .into_iter()
+            .take(6)
+            .map(|i| page_view(r, i, false))
+            .collect(),
+        challenge_count: r.count(Kind::Challenge),
+        latest_cases: latest(Kind::Case, 3),
+        latest_columns: latest(Kind::Column, 3),
+        intro: &home.html,
+        home_title: &home.title,
+        sections: section_links(r),
+        regions: r
+            .taxonomy(TaxonomyKind::Prefecture)
+            .map(|t| taxonomy_groups(t, "prefecture")),
+        // The home page has no visible breadcrumb trail, only its structured data.
+        jsonld: jsonld(r, &[Crumb::home(c)], Vec::new()),
+        meta: Meta {
+            path: c.base_path.clone(),
+            title: c.title.clone(),
+            description: home
+                .summary
+                .clone()
+                .unwrap_or_else(|| c.description.clone()),
+            canonical: c.base_url.clone(),
+            og_type: "website",
+            image: default_image(c),
+            image_alt: String::new(),
+            feed: Some(format!("{}atom.xml", c.base_path)),
+            json_feed: Some(format!("{}challenges/open.json", c.base_path)),
+        },
+    };
+    View::new("home.html", Data::Home(out))
+}
+
+#[derive(Serialize)]
+pub struct NotFoundOutput {
+    meta: Meta,
+    sections: Vec<SectionLink>,
+}
+
+pub fn not_found<'s>(r: &Reader<'s>) -> View<'s> {
+    let c = r.config();
+    let path = format!("{}404.html", c.base_path);
+    let mut meta = Meta::website(
+        r,
+        path,
+        format!("ページが見つかりません | {}", c.title),
+        c.description.clone(),
+    );
+    meta.image = None;
+    let out = NotFoundOutput {
+        meta,
+        sections: section_links(r),
+    };
+    View::new("404.html", Data::NotFound(out))
+}
+
+#[derive(Serialize)]
+pub struct ThanksOutput {
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    sections: Vec<SectionLink>,
+    meta: Meta,
+}
+
+pub fn thanks<'s>(r: &Reader<'s>) -> View<'s> {
+    let c = r.config();
+    let url = thanks_url(c);
+    let crumbs = vec![Crumb::home(c), Crumb::new("送信しました", url.clone())];
+    let mut meta = Meta::website(
+        r,
+        url,
+        format!("送信しました | {}", c.title),
+        format!("{}へのお問い合わせ・応募を受け付けました。", c.title),
+    );
+    meta.image = None;
+    let out = ThanksOutput {
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        sections: section_links(r),
+        meta,
+    };
+    View::new("thanks.html", Data::Thanks(out))
+}
+
+#[derive(Serialize)]
+struct SearchInfo {
+    manifest: String,
+    script: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct SearchOutput {
+    search: SearchInfo,
+    browse: Vec<MenuItem>,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// The search page, once the index exists: `manifest` is the site path of its manifest.
+pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
+    let c = r.config();
+    let w = r.site_wide();
+    let url = format!("{}search/", c.base_path);
+    let browse: Vec<MenuItem> = r
+        .taxonomies()
+        .map(|(kind, url)| MenuItem {
+            name: format!("{}から探す", kind.title()),
+            url: url.to_string(),
+        })
+        .chain(Kind::SECTIONS.iter().map(|&k| MenuItem {
+            name: w.section(k).title.clone(),
+            url: w.section_url(k),
+        }))
+        .chain([MenuItem {
+            name: w.section(Kind::Municipality).title.clone(),
+            url: municipalities_url(c),
+        }])
+        .collect();
+    let crumbs = vec![Crumb::home(c), Crumb::new("サイト内検索", url.clone())];
+    let out = SearchOutput {
+        search: SearchInfo {
+            manifest: manifest.to_string(),
+            script: format!("{}assets/search.js", c.base_path),
+            url: url.clone(),
+        },
+        browse,
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        meta: Meta::website(
+            r,
+            url,
+            format!("サイト内検索 | {}", c.title),
+            format!("{}の課題・事例・コラムを検索できます。", c.title),
+        ),
+    };
+    View::new("search.html", Data::Search(out))
+}

@@ -1,0 +1,378 @@
+//! Paginated lists: sections, challenges by status, taxonomy indexes and term pages; and the
+//! lists they share, computed once per build.
+
+use super::common::{
+    jsonld, page_suffix, page_url, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager,
+    Subgroup,
+};
+use super::page::{page_view, PageView};
+use super::{status_url, Data, Reader, View};
+use crate::content::Kind;
+use crate::site::{Site, Status};
+use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Lists shared by many outputs: each section in listing order, challenges by status, and the
+/// filter bars of the section lists.
+pub struct Lists {
+    pub sections: HashMap<Kind, Vec<usize>>,
+    open: Vec<usize>,
+    closed: Vec<usize>,
+    pub facets: HashMap<Kind, Vec<Group>>,
+}
+
+impl Lists {
+    pub fn new(site: &Site) -> Lists {
+        let sections = Kind::SECTIONS
+            .iter()
+            .map(|&k| {
+                let mut pages: Vec<usize> = site.of_kind(k).map(|(i, _)| i).collect();
+                taxonomy::listing_order(site, &mut pages);
+                (k, pages)
+            })
+            .collect();
+        Lists {
+            sections,
+            open: status_pages(site, true),
+            closed: status_pages(site, false),
+            facets: Kind::SECTIONS
+                .iter()
+                .map(|&k| (k, facet_groups(site, k)))
+                .collect(),
+        }
+    }
+
+    pub fn status(&self, open: bool) -> &[usize] {
+        if open {
+            &self.open
+        } else {
+            &self.closed
+        }
+    }
+}
+
+/// Challenges with (or without) an open status, newest first.
+pub fn status_pages(site: &Site, open: bool) -> Vec<usize> {
+    site.of_kind(Kind::Challenge)
+        .filter(|(_, p)| p.status.is_some_and(Status::is_open) == open)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[derive(Serialize)]
+struct SectionInfo<'a> {
+    kind: &'static str,
+    title: &'a str,
+    intro: &'a str,
+    url: String,
+    count: usize,
+    open_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct SectionOutput<'a> {
+    section: SectionInfo<'a>,
+    pages: Vec<PageView<'a>>,
+    pager: Pager,
+    facets: &'a [Group],
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// Page `number` of `total` of a section list.
+pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> View<'s> {
+    let c = r.config();
+    let w = r.site_wide();
+    let idx = w.section(kind);
+    let pages = r.section(kind);
+    let base = w.section_url(kind);
+    let url = page_url(&base, number);
+    let crumbs = vec![Crumb::home(c), Crumb::new(idx.title.clone(), base.clone())];
+    let mut meta = Meta::website(
+        r,
+        url,
+        format!("{}{} | {}", idx.title, page_suffix(number), c.title),
+        idx.summary
+            .clone()
+            .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
+    );
+    meta.feed = Some(format!("{base}atom.xml"));
+    meta.json_feed = (kind == Kind::Challenge).then(|| format!("{base}open.json"));
+    let out = SectionOutput {
+        section: SectionInfo {
+            kind: kind.id(),
+            title: &idx.title,
+            intro: if number == 1 { idx.html.as_str() } else { "" },
+            url: base.clone(),
+            count: pages.len(),
+            open_count: open_count(r, pages),
+        },
+        pages: cards(r, pages, number),
+        pager: pager(&base, number, total),
+        facets: r.facets(kind),
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        meta,
+    };
+    View::new("section.html", Data::Section(out))
+}
+
+/// How many of `pages` are open challenges.
+fn open_count(r: &Reader, pages: &[usize]) -> usize {
+    pages
+        .iter()
+        .filter(|&&i| r.page(i).status.is_some_and(Status::is_open))
+        .count()
+}
+
+/// The cards of page `number` of a paginated list.
+fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<PageView<'s>> {
+    let per = r.config().paginate_by;
+    pages
+        .iter()
+        .skip((number - 1) * per)
+        .take(per)
+        .map(|&i| page_view(r, i, false))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct TermInfo<'a> {
+    name: &'a str,
+    url: String,
+    taxonomy: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taxonomy_key: Option<&'static str>,
+    taxonomy_url: String,
+    count: usize,
+    open_count: usize,
+    heading: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Option<&'static str>>,
+    feed: Option<String>,
+    /// The middle crumb: the taxonomy, or the challenges section for status pages.
+    #[serde(skip)]
+    crumb: String,
+}
+
+#[derive(Serialize)]
+pub struct TermOutput<'a> {
+    term: TermInfo<'a>,
+    pages: Vec<PageView<'a>>,
+    pager: Pager,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// A term page (or a status page, which looks like one).
+fn term_output<'s>(
+    r: &Reader<'s>,
+    term: TermInfo<'s>,
+    pages: &[usize],
+    number: usize,
+    total: usize,
+) -> View<'s> {
+    let c = r.config();
+    let url = page_url(&term.url, number);
+    let crumbs = vec![
+        Crumb::home(c),
+        Crumb::new(term.crumb.clone(), term.taxonomy_url.clone()),
+        Crumb::new(term.name, term.url.clone()),
+    ];
+    let mut meta = Meta::website(
+        r,
+        url,
+        format!("{}{} | {}", term.heading, page_suffix(number), c.title),
+        format!(
+            "{}に掲載している{}です（{}件）。",
+            c.title,
+            term.heading,
+            pages.len()
+        ),
+    );
+    meta.feed = term.feed.clone();
+    let out = TermOutput {
+        pages: cards(r, pages, number),
+        pager: pager(&term.url, number, total),
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        meta,
+        term,
+    };
+    View::new("term.html", Data::Term(out))
+}
+
+/// Page `number` of `total` of the open or closed challenges.
+pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> View<'s> {
+    let c = r.config();
+    let w = r.site_wide();
+    let pages = r.status(open);
+    let label = if open { "募集中" } else { "募集終了" };
+    let base = status_url(c, open);
+    let term = TermInfo {
+        name: label,
+        url: base,
+        taxonomy: "募集状況",
+        taxonomy_key: None,
+        taxonomy_url: w.section_url(Kind::Challenge),
+        count: pages.len(),
+        open_count: if open { pages.len() } else { 0 },
+        heading: format!("{label}の課題"),
+        region: None,
+        feed: None,
+        crumb: w.section(Kind::Challenge).title.clone(),
+    };
+    term_output(r, term, pages, number, total)
+}
+
+/// Page `number` of `total` of term `xi` of taxonomy `ti`.
+pub fn term<'s>(r: &Reader<'s>, ti: usize, xi: usize, number: usize, total: usize) -> View<'s> {
+    let (t, term) = r.term(ti, xi);
+    let heading = term_heading(t, term);
+    let info = TermInfo {
+        name: &term.name,
+        url: term.url.clone(),
+        taxonomy: t.kind.title(),
+        taxonomy_key: Some(t.kind.key()),
+        taxonomy_url: t.url.clone(),
+        count: term.pages.len(),
+        open_count: term.open,
+        heading,
+        region: Some(term.region),
+        feed: has_feed(t.kind).then(|| format!("{}atom.xml", term.url)),
+        crumb: t.kind.title().into(),
+    };
+    term_output(r, info, &term.pages, number, total)
+}
+
+/// Prefecture and theme terms have their own Atom feed.
+pub fn has_feed(kind: TaxonomyKind) -> bool {
+    matches!(kind, TaxonomyKind::Prefecture | TaxonomyKind::Themes)
+}
+
+fn term_heading(t: &Taxonomy, term: &Term) -> String {
+    match t.kind {
+        TaxonomyKind::Prefecture => format!("{}の課題・事例", term.name),
+        TaxonomyKind::Themes => format!("テーマ「{}」の課題・事例", term.name),
+        TaxonomyKind::WorkStyle => format!("働き方「{}」の課題", term.name),
+        TaxonomyKind::Engagement => format!("関わり方「{}」の課題", term.name),
+        TaxonomyKind::Skills => format!("スキル「{}」を求める課題", term.name),
+        TaxonomyKind::Tags => format!("タグ「{}」のページ", term.name),
+    }
+}
+
+#[derive(Serialize)]
+struct TaxonomyInfo<'a> {
+    key: &'static str,
+    title: &'static str,
+    url: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TaxonomyOutput<'a> {
+    taxonomy: TaxonomyInfo<'a>,
+    groups: Group,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// The index of taxonomy `ti`: every term, grouped.
+pub fn taxonomy_index<'s>(r: &Reader<'s>, ti: usize) -> View<'s> {
+    let c = r.config();
+    let t = r.taxonomy_at(ti);
+    let title = t.kind.title();
+    let crumbs = vec![Crumb::home(c), Crumb::new(title, t.url.clone())];
+    let out = TaxonomyOutput {
+        taxonomy: TaxonomyInfo {
+            key: t.kind.key(),
+            title,
+            url: &t.url,
+            count: t.terms.len(),
+        },
+        groups: taxonomy_groups(t, t.kind.key()),
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        meta: Meta::website(
+            r,
+            t.url.clone(),
+            format!("{title}から探す | {}", c.title),
+            format!("{}に掲載している課題・事例を{title}から探せます。", c.title),
+        ),
+    };
+    View::new("taxonomy.html", Data::Taxonomy(out))
+}
+
+/// The filter bar of a section list: links to the pre-rendered term pages, counting only pages
+/// of that section's kind, plus the status pages for challenges.
+fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
+    let wanted: &[TaxonomyKind] = match kind {
+        Kind::Challenge => &[
+            TaxonomyKind::Prefecture,
+            TaxonomyKind::Themes,
+            TaxonomyKind::WorkStyle,
+            TaxonomyKind::Engagement,
+        ],
+        Kind::Case => &[TaxonomyKind::Prefecture, TaxonomyKind::Themes],
+        _ => &[TaxonomyKind::Tags],
+    };
+    let mut groups: Vec<Group> = wanted
+        .iter()
+        .filter_map(|&tk| site.taxonomy(tk).map(|t| facet_group(site, t, kind)))
+        .filter(|g| g.count > 0)
+        .collect();
+    if kind == Kind::Challenge {
+        let items: Vec<GroupItem> = [true, false]
+            .iter()
+            .map(|&open| {
+                let n = status_pages(site, open).len();
+                GroupItem {
+                    name: if open { "募集中" } else { "募集終了" }.into(),
+                    url: status_url(&site.config, open),
+                    count: n,
+                    open: if open { n } else { 0 },
+                }
+            })
+            .filter(|i| i.count > 0)
+            .collect();
+        if !items.is_empty() {
+            groups.push(Group {
+                title: "募集状況".into(),
+                key: "status".into(),
+                count: items.len(),
+                subgroups: vec![Subgroup {
+                    name: String::new(),
+                    items,
+                }],
+            });
+        }
+    }
+    groups
+}
+
+/// A taxonomy's terms counting only pages of `kind`; terms without any are left out.
+fn facet_group(site: &Site, t: &Taxonomy, kind: Kind) -> Group {
+    let mut g = taxonomy_groups(t, t.kind.key());
+    for sg in &mut g.subgroups {
+        sg.items.retain_mut(|item| {
+            let term = t
+                .terms
+                .iter()
+                .find(|x| x.url == item.url)
+                .expect("item comes from the taxonomy");
+            item.count = term
+                .pages
+                .iter()
+                .filter(|&&i| site.pages[i].kind == kind)
+                .count();
+            item.count > 0
+        });
+    }
+    g.subgroups.retain(|s| !s.items.is_empty());
+    g.count = g.subgroups.iter().map(|s| s.items.len()).sum();
+    g
+}

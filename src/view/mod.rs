@@ -1,0 +1,192 @@
+//! What templates see: one typed view per output kind, built from the site through a
+//! [`Reader`] that records what each output read.
+//!
+//! Every output of a build is an [`Output`] in the [`Plan`]; [`build`] turns one into a
+//! [`View`] (its template and its whole context as data). `render` does the rest: view →
+//! Tera → sink. The context of each template is one `#[derive(Serialize)]` struct in this
+//! module's files (docs/templates.md lists them for theme authors):
+//!
+//! | output | function | template |
+//! | --- | --- | --- |
+//! | challenge, case, column, plain page | [`page::output`] | `challenge.html`, `case.html`, `column.html`, `page.html` or the page's `layout` |
+//! | section list, status list, term, taxonomy index | [`lists`] | `section.html`, `term.html`, `taxonomy.html` |
+//! | municipality index and page | [`places`] | `municipalities.html`, `municipality.html` |
+//! | home, 404, thanks, search | [`front`] | `home.html`, `404.html`, `thanks.html`, `search.html` |
+
+mod common;
+pub mod front;
+pub mod lists;
+pub mod page;
+pub mod places;
+mod reader;
+
+pub use common::{link_view, Group, LinkView};
+pub use lists::{has_feed, status_pages, Lists};
+pub use reader::{Dep, Reader, Values};
+
+use crate::config::Config;
+use crate::content::Kind;
+use crate::site::Site;
+use serde::Serialize;
+
+/// One template and its whole context.
+pub struct View<'a> {
+    pub template: String,
+    pub data: Data<'a>,
+}
+
+impl<'a> View<'a> {
+    fn new(template: impl Into<String>, data: Data<'a>) -> View<'a> {
+        View {
+            template: template.into(),
+            data,
+        }
+    }
+}
+
+/// The context of each kind of template (serialised as the inner struct).
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Data<'a> {
+    Page(page::PageOutput<'a>),
+    Section(lists::SectionOutput<'a>),
+    Term(lists::TermOutput<'a>),
+    Taxonomy(lists::TaxonomyOutput<'a>),
+    Municipalities(places::IndexOutput<'a>),
+    Municipality(places::MunicipalityOutput<'a>),
+    Home(front::HomeOutput<'a>),
+    NotFound(front::NotFoundOutput),
+    Thanks(front::ThanksOutput),
+    Search(front::SearchOutput),
+}
+
+/// One output of a build (the search page aside, which waits for the index).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Output {
+    /// A challenge, case, column or plain page, by index.
+    Page(usize),
+    Home,
+    NotFound,
+    /// Section list: kind, page number (1-based), total pages.
+    Section(Kind, usize, usize),
+    /// Challenges by status (open or closed): page number, total pages.
+    Status(bool, usize, usize),
+    TaxonomyIndex(usize),
+    /// Taxonomy index, term index, page number, total pages.
+    Term(usize, usize, usize, usize),
+    MunicipalityIndex,
+    Municipality(usize),
+    /// `/thanks/`, where form services send visitors back (unless the site has its own page).
+    Thanks,
+}
+
+/// The view of one output.
+pub fn build<'s>(r: &Reader<'s>, output: &Output) -> View<'s> {
+    match *output {
+        Output::Page(i) => page::output(r, i),
+        Output::Home => front::home(r),
+        Output::NotFound => front::not_found(r),
+        Output::Thanks => front::thanks(r),
+        Output::Section(kind, n, total) => lists::section(r, kind, n, total),
+        Output::Status(open, n, total) => lists::status(r, open, n, total),
+        Output::TaxonomyIndex(ti) => lists::taxonomy_index(r, ti),
+        Output::Term(ti, xi, n, total) => lists::term(r, ti, xi, n, total),
+        Output::MunicipalityIndex => places::index(r),
+        Output::Municipality(mi) => places::municipality(r, mi),
+    }
+}
+
+/// Every HTML output of a site (except the search page) and the lists they share.
+pub struct Plan {
+    pub outputs: Vec<Output>,
+    pub lists: Lists,
+}
+
+impl Plan {
+    pub fn new(site: &Site) -> Plan {
+        let per = site.config.paginate_by;
+        let pages_of = |n: usize| n.div_ceil(per).max(1);
+        let mut outputs: Vec<Output> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind != Kind::Municipality)
+            .map(Output::Page)
+            .collect();
+        outputs.push(Output::Home);
+        outputs.push(Output::NotFound);
+        // Lists every page of a list shares, computed once rather than in each output.
+        let lists = Lists::new(site);
+        for k in Kind::SECTIONS {
+            let total = pages_of(lists.sections[&k].len());
+            outputs.extend((1..=total).map(|p| Output::Section(k, p, total)));
+        }
+        for open in [true, false] {
+            let total = pages_of(lists.status(open).len());
+            outputs.extend((1..=total).map(|p| Output::Status(open, p, total)));
+        }
+        for (ti, t) in site.taxonomies.iter().enumerate() {
+            outputs.push(Output::TaxonomyIndex(ti));
+            for (xi, term) in t.terms.iter().enumerate() {
+                let total = pages_of(term.pages.len());
+                outputs.extend((1..=total).map(|p| Output::Term(ti, xi, p, total)));
+            }
+        }
+        if !site.config.forms.handlers.is_empty()
+            && !site.of_kind(Kind::Page).any(|(_, p)| p.slug == "thanks")
+        {
+            outputs.push(Output::Thanks);
+        }
+        outputs.push(Output::MunicipalityIndex);
+        outputs.extend((0..site.municipalities.len()).map(Output::Municipality));
+        Plan { outputs, lists }
+    }
+
+    /// How many outputs the plan renders.
+    pub fn len(&self) -> usize {
+        self.outputs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.outputs.is_empty()
+    }
+
+    /// Output path of output `j`.
+    pub fn path(&self, site: &Site, j: usize) -> String {
+        let c = &site.config;
+        let paged = |base: &str, n: usize| out_path(c, &common::page_url(base, n));
+        match self.outputs[j] {
+            Output::Page(i) => out_path(c, &site.pages[i].url),
+            Output::Home => "index.html".into(),
+            Output::NotFound => "404.html".into(),
+            Output::Section(kind, n, _) => paged(&site.section_url(kind), n),
+            Output::Status(open, n, _) => paged(&status_url(c, open), n),
+            Output::TaxonomyIndex(ti) => out_path(c, &site.taxonomies[ti].url),
+            Output::Term(ti, xi, n, _) => paged(&site.taxonomies[ti].terms[xi].url, n),
+            Output::Thanks => out_path(c, &thanks_url(c)),
+            Output::MunicipalityIndex => out_path(c, &municipalities_url(c)),
+            Output::Municipality(mi) => out_path(c, &site.municipalities[mi].url),
+        }
+    }
+}
+
+pub fn status_url(c: &Config, open: bool) -> String {
+    format!(
+        "{}challenges/status/{}/",
+        c.base_path,
+        if open { "open" } else { "closed" }
+    )
+}
+
+pub fn municipalities_url(c: &Config) -> String {
+    format!("{}municipalities/", c.base_path)
+}
+
+pub fn thanks_url(c: &Config) -> String {
+    format!("{}thanks/", c.base_path)
+}
+
+/// Output file path of a site URL: `/challenges/a/` → `challenges/a/index.html`.
+pub fn out_path(c: &Config, url: &str) -> String {
+    let rel = url
+        .strip_prefix(c.base_path.as_str())
+        .unwrap_or(url.trim_start_matches('/'));
+    format!("{rel}index.html")
+}

@@ -1,0 +1,275 @@
+//! Challenge, case, column and plain pages: the full page, and the card lists show.
+
+use super::common::{
+    absolute_image, default_image, image_url, jsonld, link_view, prefecture_url, term_links, Crumb,
+    LinkView, Meta, TermLink,
+};
+use super::{Data, Reader, View};
+use crate::content::{Extra, Kind};
+use crate::markdown::Heading;
+use crate::site::{Page, Status};
+use crate::structured;
+use crate::taxonomy::TaxonomyKind;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct ChallengeView<'a> {
+    municipality: &'a str,
+    municipality_url: Option<&'a str>,
+    prefecture: &'a str,
+    prefecture_url: Option<String>,
+    region: &'static str,
+    organization: Option<&'a str>,
+    themes: Vec<TermLink>,
+    work_style: Option<&'static str>,
+    work_style_label: Option<&'static str>,
+    work_style_url: Option<String>,
+    engagement: Vec<TermLink>,
+    reward: Option<&'a str>,
+    duration: Option<&'a str>,
+    visits: Option<&'a str>,
+    capacity: Option<&'a str>,
+    deadline: Option<String>,
+    deadline_ja: Option<String>,
+    days_left: Option<i64>,
+    status: &'static str,
+    status_label: &'static str,
+    is_open: bool,
+    skills: Vec<TermLink>,
+}
+
+#[derive(Serialize)]
+pub struct CaseView<'a> {
+    municipality: &'a str,
+    municipality_url: Option<&'a str>,
+    prefecture: &'a str,
+    prefecture_url: Option<String>,
+    themes: Vec<TermLink>,
+}
+
+/// A page as templates see it: whole on its own page (`full`), as a card in lists.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    kind: &'static str,
+    kind_label: &'static str,
+    slug: &'a str,
+    url: &'a str,
+    permalink: String,
+    title: &'a str,
+    summary: &'a str,
+    date: Option<String>,
+    date_ja: Option<String>,
+    updated: Option<String>,
+    updated_ja: Option<String>,
+    pub image: Option<String>,
+    image_alt: &'a str,
+    tags: Vec<TermLink>,
+    author: Option<&'a str>,
+    content: Option<&'a str>,
+    toc: &'a [Heading],
+    challenge: Option<ChallengeView<'a>>,
+    case: Option<CaseView<'a>>,
+    related: Vec<LinkView<'a>>,
+    similar: Vec<LinkView<'a>>,
+    /// The contact/apply form of the page (open challenges and pages with `form:`).
+    form: Option<crate::forms::FormView>,
+}
+
+/// The context of a challenge, case, column or plain page.
+#[derive(Serialize)]
+pub struct PageOutput<'a> {
+    page: PageView<'a>,
+    meta: Meta,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+}
+
+/// The full page of page `i`, and its template.
+pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
+    let c = r.config();
+    let p = r.page(i);
+    let view = page_view(r, i, true);
+    let image = view
+        .image
+        .as_deref()
+        .map(|img| absolute_image(c, img))
+        .or_else(|| default_image(c));
+    let w = r.site_wide();
+    let meta = Meta {
+        path: p.url.clone(),
+        title: format!("{} | {}", p.common.title, c.title),
+        description: p.summary.clone(),
+        canonical: c.absolute(&p.url),
+        og_type: "article",
+        image: image.clone(),
+        image_alt: p.common.image_alt.clone().unwrap_or_default(),
+        feed: (p.kind != Kind::Page).then(|| format!("{}atom.xml", w.section_url(p.kind))),
+        json_feed: None,
+    };
+    let mut crumbs = vec![Crumb::home(c)];
+    if p.kind != Kind::Page {
+        crumbs.push(Crumb::new(
+            w.section(p.kind).title.clone(),
+            w.section_url(p.kind),
+        ));
+    }
+    crumbs.push(Crumb::new(p.common.title.clone(), p.url.clone()));
+    // JSON-LD reads the page, its body and its municipality's profile.
+    r.body(i);
+    r.profile_of(i);
+    let site = r.declared();
+    let mut nodes: Vec<serde_json::Value> = Vec::new();
+    nodes.extend(structured::job_posting(site, p, image.as_deref()));
+    nodes.extend(structured::article(site, p, image.as_deref()));
+    let template = match (&p.extra, p.kind) {
+        (
+            Extra::Page {
+                layout: Some(l), ..
+            },
+            _,
+        ) => format!("{l}.html"),
+        (_, Kind::Challenge) => "challenge.html".into(),
+        (_, Kind::Case) => "case.html".into(),
+        (_, Kind::Column) => "column.html".into(),
+        _ => "page.html".into(),
+    };
+    let out = PageOutput {
+        jsonld: jsonld(r, &crumbs, nodes),
+        page: view,
+        meta,
+        breadcrumbs: crumbs,
+    };
+    View::new(template, Data::Page(out))
+}
+
+/// Page `i` as templates see it: whole (`full`) or as a card.
+pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
+    let c = r.config();
+    let p = r.page(i);
+    let tz = c.timezone;
+    // Term links are only shown on full pages; cards stay light.
+    let links = |kind: TaxonomyKind, names: &[String]| -> Vec<TermLink> {
+        if full {
+            term_links(r, kind, names)
+        } else {
+            names
+                .iter()
+                .map(|n| TermLink {
+                    name: n.clone(),
+                    url: None,
+                })
+                .collect()
+        }
+    };
+    let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
+    let challenge = match &p.extra {
+        Extra::Challenge(ch) => {
+            let status = p.status.unwrap_or(Status::Open);
+            let deadline = ch.deadline.map(|d| d.date_in(tz));
+            Some(ChallengeView {
+                municipality: &ch.municipality,
+                municipality_url: r.municipality_url_of(i),
+                prefecture: &ch.prefecture,
+                prefecture_url: place(&ch.prefecture),
+                region: crate::japan::region_of(&ch.prefecture).unwrap_or(""),
+                organization: ch.organization.as_deref(),
+                themes: links(TaxonomyKind::Themes, &ch.themes),
+                work_style: ch.work_style.map(|w| w.id()),
+                work_style_label: ch.work_style.map(|w| w.label()),
+                work_style_url: ch.work_style.and_then(|w| {
+                    full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
+                        .flatten()
+                        .map(str::to_string)
+                }),
+                engagement: links(TaxonomyKind::Engagement, &ch.engagement),
+                reward: ch.reward.as_deref(),
+                duration: ch.duration.as_deref(),
+                visits: ch.visits.as_deref(),
+                capacity: ch.capacity.as_deref(),
+                deadline: deadline.map(|d| d.to_string()),
+                deadline_ja: deadline.map(|d| format!("{}（{}）", d.japanese(), d.weekday_ja())),
+                days_left: p.days_left,
+                status: status.id(),
+                status_label: status.label(),
+                is_open: status.is_open(),
+                skills: links(TaxonomyKind::Skills, &ch.skills),
+            })
+        }
+        _ => None,
+    };
+    let case = match &p.extra {
+        Extra::Case(cs) => Some(CaseView {
+            municipality: &cs.municipality,
+            municipality_url: r.municipality_url_of(i),
+            prefecture: &cs.prefecture,
+            prefecture_url: place(&cs.prefecture),
+            themes: links(TaxonomyKind::Themes, &cs.themes),
+        }),
+        _ => None,
+    };
+    let author = match &p.extra {
+        Extra::Column(col) => col.author.as_deref(),
+        _ => None,
+    };
+    let linked = |list: &[usize]| -> Vec<LinkView<'s>> {
+        if full {
+            list.iter().map(|&j| link_view(r.page(j))).collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let body = full.then(|| r.body(i));
+    PageView {
+        kind: p.kind.id(),
+        kind_label: p.kind.label(),
+        slug: &p.slug,
+        url: &p.url,
+        permalink: c.absolute(&p.url),
+        title: &p.common.title,
+        summary: &p.summary,
+        date: p.common.date.map(|d| d.date_in(tz).to_string()),
+        date_ja: p.common.date.map(|d| d.date_in(tz).japanese()),
+        updated: p.common.updated.map(|d| d.date_in(tz).to_string()),
+        updated_ja: p.common.updated.map(|d| d.date_in(tz).japanese()),
+        image: p.common.image.as_deref().map(|img| image_url(c, p, img)),
+        image_alt: p.common.image_alt.as_deref().unwrap_or(""),
+        tags: links(TaxonomyKind::Tags, &p.common.tags),
+        author,
+        content: body.map(|b| b.html.as_str()),
+        toc: body.map(|b| b.headings.as_slice()).unwrap_or(&[]),
+        challenge,
+        case,
+        form: if full { form_view(r, p) } else { None },
+        related: linked(&p.related),
+        similar: linked(&p.similar),
+    }
+}
+
+/// The form a page shows: none on closed challenges.
+fn form_view(r: &Reader, p: &Page) -> Option<crate::forms::FormView> {
+    let c = r.config();
+    let challenge = match &p.extra {
+        Extra::Challenge(ch) => Some(ch),
+        _ => None,
+    };
+    if challenge.is_some() && !p.status.is_some_and(Status::is_open) {
+        return None;
+    }
+    let handler = c.forms.handler_for(&p.common.form, challenge.is_some())?;
+    let ctx = crate::forms::FormContext {
+        challenge: challenge.map(|_| p.common.title.as_str()),
+        municipality: challenge.map(|ch| ch.municipality.as_str()),
+        recipient: challenge
+            .map(|ch| {
+                ch.organization
+                    .clone()
+                    .unwrap_or_else(|| ch.municipality.clone())
+            })
+            .unwrap_or_else(|| c.organization.clone()),
+        page_url: c.absolute(&p.url),
+        slug: &p.slug,
+        thanks_url: c.absolute(&super::thanks_url(c)),
+        privacy_url: format!("{}privacy/", c.base_path),
+    };
+    Some(handler.view(&ctx))
+}

@@ -1,0 +1,176 @@
+//! Municipality pages: the index of every municipality by prefecture, and one page each.
+
+use super::common::{
+    absolute_image, default_image, image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta,
+    Subgroup,
+};
+use super::page::{page_view, PageView};
+use super::{municipalities_url, Data, Reader, View};
+use crate::content::{Extra, Kind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct IndexInfo<'a> {
+    title: &'a str,
+    intro: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+pub struct IndexOutput<'a> {
+    index: IndexInfo<'a>,
+    prefectures: Vec<Subgroup>,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// Every municipality, grouped by prefecture in prefecture-code order.
+pub fn index<'s>(r: &Reader<'s>) -> View<'s> {
+    let c = r.config();
+    let idx = r.site_wide().section(Kind::Municipality);
+    let url = municipalities_url(c);
+    let all = r.municipalities();
+    let mut by_pref: BTreeMap<u8, Subgroup> = BTreeMap::new();
+    for m in all {
+        let code = crate::japan::prefecture_code(&m.prefecture).unwrap_or(99);
+        by_pref
+            .entry(code)
+            .or_insert_with(|| Subgroup {
+                name: m.prefecture.clone(),
+                items: Vec::new(),
+            })
+            .items
+            .push(GroupItem {
+                name: m.name.clone(),
+                url: m.url.clone(),
+                count: m.pages.len(),
+                open: m.open,
+            });
+    }
+    let crumbs = vec![Crumb::home(c), Crumb::new(idx.title.clone(), url.clone())];
+    let description = idx
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("{}に課題・事例を掲載している自治体の一覧です。", c.title));
+    let out = IndexOutput {
+        index: IndexInfo {
+            title: &idx.title,
+            intro: &idx.html,
+            count: all.len(),
+        },
+        prefectures: by_pref.into_values().collect(),
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        meta: Meta::website(r, url, format!("{} | {}", idx.title, c.title), description),
+    };
+    View::new("municipalities.html", Data::Municipalities(out))
+}
+
+#[derive(Serialize)]
+struct MunicipalityInfo<'a> {
+    name: &'a str,
+    prefecture: &'a str,
+    prefecture_url: Option<String>,
+    region: Option<&'static str>,
+    url: &'a str,
+    count: usize,
+    open_count: usize,
+    content: Option<&'a str>,
+    summary: Option<&'a str>,
+    website: Option<&'a str>,
+    contact: Option<&'a str>,
+    image: Option<String>,
+    image_alt: &'a str,
+    updated: Option<String>,
+    updated_ja: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct MunicipalityOutput<'a> {
+    municipality: MunicipalityInfo<'a>,
+    challenges: Vec<PageView<'a>>,
+    cases: Vec<PageView<'a>>,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// The page of municipality `mi`: its profile (if any), challenges and cases.
+pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
+    let c = r.config();
+    let tz = c.timezone;
+    let m = r.municipality(mi);
+    let profile = m.profile.map(|i| (r.page(i), r.body(i)));
+    let (website, contact) = match profile.map(|(p, _)| &p.extra) {
+        Some(Extra::Municipality(pr)) => (pr.website.as_deref(), pr.contact.as_deref()),
+        _ => (None, None),
+    };
+    let of_kind = |kind: Kind| -> Vec<PageView> {
+        m.pages
+            .iter()
+            .filter(|&&i| r.page(i).kind == kind)
+            .map(|&i| page_view(r, i, false))
+            .collect()
+    };
+    let name = format!("{} {}", m.prefecture, m.name);
+    let image = profile.and_then(|(p, _)| p.common.image.as_deref().map(|i| image_url(c, p, i)));
+    let crumbs = vec![
+        Crumb::home(c),
+        Crumb::new(
+            r.site_wide().section(Kind::Municipality).title.clone(),
+            municipalities_url(c),
+        ),
+        Crumb::new(name.clone(), m.url.clone()),
+    ];
+    let org = serde_json::json!({
+        "@type": "GovernmentOrganization",
+        "name": m.name,
+        "url": website,
+        "address": { "@type": "PostalAddress", "addressLocality": m.name, "addressRegion": m.prefecture, "addressCountry": "JP" },
+    });
+    let mut meta = Meta::website(
+        r,
+        m.url.clone(),
+        format!("{name}の課題・事例 | {}", c.title),
+        profile
+            .map(|(p, _)| p.summary.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| {
+                format!("{name}が町の外の人と一緒に取り組みたい課題と、これまでの事例です。")
+            }),
+    );
+    meta.image = image
+        .as_deref()
+        .map(|i| absolute_image(c, i))
+        .or_else(|| default_image(c));
+    let updated = profile.and_then(|(p, _)| p.common.updated.map(|d| d.date_in(tz)));
+    let out = MunicipalityOutput {
+        municipality: MunicipalityInfo {
+            name: &m.name,
+            prefecture: &m.prefecture,
+            prefecture_url: prefecture_url(r, &m.prefecture),
+            region: crate::japan::region_of(&m.prefecture),
+            url: &m.url,
+            count: m.pages.len(),
+            open_count: m.open,
+            content: profile.map(|(_, b)| b.html.as_str()),
+            summary: profile.map(|(p, _)| p.summary.as_str()),
+            website,
+            contact,
+            image,
+            image_alt: profile
+                .and_then(|(p, _)| p.common.image_alt.as_deref())
+                .unwrap_or(""),
+            updated: updated.map(|d| d.to_string()),
+            updated_ja: updated.map(|d| d.japanese()),
+        },
+        challenges: of_kind(Kind::Challenge),
+        cases: of_kind(Kind::Case),
+        jsonld: jsonld(r, &crumbs, vec![org]),
+        breadcrumbs: crumbs,
+        meta,
+    };
+    View::new("municipality.html", Data::Municipality(out))
+}
