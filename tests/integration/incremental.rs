@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tsunagari::incremental::{Mode, Session, Update};
 use tsunagari::pipeline::{self, BuildOptions, Failure};
-use tsunagari::serve::Memory;
+use tsunagari::output::Memory;
 
 const NOW: &str = "2026-11-21";
 
