@@ -72,7 +72,10 @@ impl Sink for Memory {
                 )
             })?;
         let key = clean.to_string_lossy().replace('\\', "/");
-        self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key, Arc::new(bytes.to_vec()));
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, Arc::new(bytes.to_vec()));
         Ok(())
     }
     fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
