@@ -1,6 +1,7 @@
 //! `site.yaml` → a validated [`Config`]. Unknown keys are errors with a "did you mean", every
 //! value is checked, and all problems are reported together.
 
+use crate::content::TaxonomyKind;
 use crate::date;
 use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
 use crate::fields::Fields;
@@ -79,7 +80,7 @@ pub struct Config {
     pub feed_limit: usize,
     pub markdown: MarkdownConfig,
     /// Taxonomies with term pages, in menu order.
-    pub taxonomies: Vec<crate::taxonomy::TaxonomyKind>,
+    pub taxonomies: Vec<TaxonomyKind>,
     pub accessibility: AccessibilityConfig,
     /// Build the full-text search index and the /search/ page.
     pub search: bool,
@@ -228,15 +229,15 @@ impl Config {
             );
         }
         let taxonomies = match f.node("taxonomies") {
-            None => crate::taxonomy::TaxonomyKind::ALL.to_vec(),
+            None => TaxonomyKind::ALL.to_vec(),
             Some(_) => {
                 let mut out = Vec::new();
                 for name in f.list("taxonomies") {
-                    match crate::taxonomy::TaxonomyKind::from_key(&name) {
+                    match TaxonomyKind::from_key(&name) {
                         Some(k) if !out.contains(&k) => out.push(k),
                         Some(_) => {}
                         None => {
-                            let allowed: Vec<String> = crate::taxonomy::TaxonomyKind::ALL
+                            let allowed: Vec<String> = TaxonomyKind::ALL
                                 .iter()
                                 .map(|k| k.key().to_string())
                                 .collect();

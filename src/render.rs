@@ -5,14 +5,14 @@
 //! every page renders in parallel without locks.
 
 use crate::config::{Config, MenuItem};
-use crate::content::{Extra, Kind};
+use crate::content::{term_slug, Extra, Kind, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::japan;
 use crate::markdown::Heading;
 use crate::output::Sink;
 use crate::site::{Page, Site, Status};
 use crate::structured;
-use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
+use crate::taxonomy::{self, Taxonomy, Term};
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -1332,9 +1332,7 @@ fn term_links(site: &Site, kind: TaxonomyKind, names: &[String]) -> Vec<TermLink
         .iter()
         .map(|n| TermLink {
             name: n.clone(),
-            url: t
-                .and_then(|t| t.term(&taxonomy::term_slug(n)))
-                .map(|x| x.url.clone()),
+            url: t.and_then(|t| t.term(&term_slug(n))).map(|x| x.url.clone()),
         })
         .collect()
 }

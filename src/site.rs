@@ -4,7 +4,7 @@
 //! images exist.
 
 use crate::config::Config;
-use crate::content::{Common, DeclaredStatus, Extra, Kind, Role, Source};
+use crate::content::{Common, DeclaredStatus, Extra, Kind, Role, Source, TaxonomyKind};
 use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
 use crate::markdown::{self, LinkTarget, Rendered};
@@ -177,7 +177,7 @@ impl Site {
         format!("{}{}/", self.config.base_path, kind.folder())
     }
 
-    pub fn taxonomy(&self, kind: taxonomy::TaxonomyKind) -> Option<&Taxonomy> {
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> Option<&Taxonomy> {
         self.taxonomies.iter().find(|t| t.kind == kind)
     }
 

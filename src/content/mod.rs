@@ -25,6 +25,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 mod checks;
+mod terms;
+pub use terms::{term_slug, TaxonomyKind};
 
 /// The content kinds that have their own folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
