@@ -9,11 +9,13 @@ use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::suggest::did_you_mean;
-use crate::taxonomy::{self, Municipality, Taxonomy};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+mod browse;
+pub use browse::{municipality_url, Municipality, Taxonomy, Term};
 
 /// Recruiting status of a challenge on the build date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -118,7 +120,7 @@ pub struct Site {
     pub scheduled: Vec<Date>,
     pub taxonomies: Vec<Taxonomy>,
     pub municipalities: Vec<Municipality>,
-    /// Each page's position in the listing order (see `taxonomy::listing_rank`).
+    /// Each page's position in the listing order (see `crate::taxonomy::listing_rank`).
     pub listing_rank: Vec<u32>,
     /// Municipality URL → index into `municipalities`.
     pub municipality_index: HashMap<String, usize>,
@@ -188,7 +190,7 @@ impl Site {
             Extra::Case(c) => (&c.municipality, &c.prefecture),
             _ => return None,
         };
-        let url = taxonomy::municipality_url(&self.config.base_path, pref, name);
+        let url = municipality_url(&self.config.base_path, pref, name);
         self.municipality_index
             .get(&url)
             .map(|&i| &self.municipalities[i])
@@ -245,9 +247,7 @@ pub fn assemble(
             Role::Section(k) => format!("{base}{}/", k.folder()),
             Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
             Role::Page(Kind::Municipality) => match &s.extra {
-                Extra::Municipality(m) => {
-                    taxonomy::municipality_url(base, &m.prefecture, &m.municipality)
-                }
+                Extra::Municipality(m) => municipality_url(base, &m.prefecture, &m.municipality),
                 _ => unreachable!("municipality pages carry a profile"),
             },
             Role::Page(k) => format!("{base}{}/{}/", k.folder(), s.entry.slug),
@@ -511,20 +511,6 @@ pub fn assemble(
         site.pages[ch].related.push(case);
     }
 
-    // Browsing structures, computed once from the final page list.
-    site.listing_rank = taxonomy::listing_rank(&site);
-    site.taxonomies = taxonomy::build_taxonomies(&site, &site.config.taxonomies);
-    site.municipalities = taxonomy::build_municipalities(&site);
-    site.municipality_index = site
-        .municipalities
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.url.clone(), i))
-        .collect();
-    let similar = taxonomy::similar(&site, 4);
-    for (p, similar) in site.pages.iter_mut().zip(similar) {
-        p.similar = similar;
-    }
     (site, diags)
 }
 

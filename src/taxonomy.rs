@@ -1,6 +1,7 @@
 //! The ways visitors browse: taxonomy terms (prefecture, themes, work style, engagement, skills,
 //! tags), municipalities, related content, and the next date on which a challenge's status
-//! changes. Computed once from the assembled pages; pure data, no templates.
+//! changes. Computed once from the assembled pages ([`browse`] fills them into the `Site`, which
+//! holds their types); pure data, no templates.
 //!
 //! URLs are part of the public contract and stay stable: prefectures use their romanised name
 //! (`/prefectures/niigata/`), work styles their id (`/work-styles/remote/`), free-text terms keep
@@ -10,7 +11,7 @@
 use crate::content::{term_slug, Extra, Kind, TaxonomyKind};
 use crate::date::Date;
 use crate::japan;
-use crate::site::{Page, Site, Status};
+use crate::site::{municipality_url, Municipality, Page, Site, Status, Taxonomy, Term};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,51 +42,6 @@ fn prefecture_term(name: &str) -> Vec<(String, String)> {
         .map(|s| (name.to_string(), s.to_string()))
         .into_iter()
         .collect()
-}
-
-#[derive(Debug, Clone)]
-pub struct Term {
-    pub name: String,
-    pub slug: String,
-    pub url: String,
-    /// Pages with this term, in listing order (open challenges first, then newest first).
-    pub pages: Vec<usize>,
-    /// How many of them are open challenges.
-    pub open: usize,
-    /// Region of a prefecture term.
-    pub region: Option<&'static str>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Taxonomy {
-    pub kind: TaxonomyKind,
-    pub url: String,
-    pub terms: Vec<Term>,
-}
-
-impl Taxonomy {
-    pub fn term(&self, slug: &str) -> Option<&Term> {
-        self.terms.iter().find(|t| t.slug == slug)
-    }
-}
-
-/// A municipality named in front matter, with its pages and optional profile.
-#[derive(Debug, Clone)]
-pub struct Municipality {
-    pub name: String,
-    pub prefecture: String,
-    pub url: String,
-    /// Challenges and cases, in listing order.
-    pub pages: Vec<usize>,
-    pub open: usize,
-    /// Index of the profile page (`content/municipalities/<slug>.md`), if any.
-    pub profile: Option<usize>,
-}
-
-/// URL of a municipality's page.
-pub fn municipality_url(base_path: &str, prefecture: &str, name: &str) -> String {
-    let pref = japan::prefecture_slug(prefecture).unwrap_or("unknown");
-    format!("{base_path}municipalities/{pref}/{}/", term_slug(name))
 }
 
 fn is_open(p: &Page) -> bool {
@@ -335,15 +291,21 @@ pub fn open_count(site: &Site, pages: &[usize]) -> usize {
     pages.iter().filter(|&&i| is_open(&site.pages[i])).count()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn municipality_urls_are_stable() {
-        assert_eq!(
-            municipality_url("/", "新潟県", "汐見町"),
-            "/municipalities/niigata/汐見町/"
-        );
+/// Fills the site's browsing structures from its final page list: the listing order, term and
+/// municipality lists, and each page's similar pages. `pipeline::prepare` calls it right after
+/// `site::assemble`.
+pub fn browse(site: &mut Site) {
+    site.listing_rank = listing_rank(site);
+    site.taxonomies = build_taxonomies(site, &site.config.taxonomies);
+    site.municipalities = build_municipalities(site);
+    site.municipality_index = site
+        .municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.url.clone(), i))
+        .collect();
+    let similar = similar(site, 4);
+    for (p, similar) in site.pages.iter_mut().zip(similar) {
+        p.similar = similar;
     }
 }
