@@ -5,7 +5,6 @@
 //! itself. Every destination is checked to stay inside the output folder, and the output folder
 //! itself is checked so it can never be (or contain) the site's sources.
 
-use crate::site::normalise;
 use std::io;
 
 mod lock;
@@ -14,7 +13,7 @@ pub use lock::BuildLock;
 pub use target::{check_output_dir, resolve};
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -265,6 +264,22 @@ pub fn recover(out: &Path) -> Result<(), String> {
     })
 }
 
+/// Resolves `.` and `..` without touching the disk; None if the path climbs above its root.
+pub fn normalise(p: &Path) -> Option<PathBuf> {
+    let mut out: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(PathBuf::from(out.join("/")))
+}
+
 fn unsafe_path(p: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
@@ -290,6 +305,16 @@ fn safe_relative(p: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalises_relative_paths() {
+        assert_eq!(
+            normalise(Path::new("content/challenges/../cases/a.md")),
+            Some(PathBuf::from("content/cases/a.md"))
+        );
+        assert_eq!(normalise(Path::new("../../etc/passwd")), None);
+        assert_eq!(normalise(Path::new("/etc/passwd")), None);
+    }
 
     #[test]
     fn memory_sink_refuses_escapes() {

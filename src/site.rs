@@ -8,10 +8,12 @@ use crate::content::{Common, DeclaredStatus, Extra, Kind, Role, Source, Taxonomy
 use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
 use crate::markdown::{self, LinkTarget, Rendered};
+use crate::output::normalise;
 use crate::suggest::did_you_mean;
+use crate::unicode::line_col;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod browse;
@@ -675,22 +677,6 @@ fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
     LinkTarget::Missing
 }
 
-/// Resolves `.` and `..` without touching the disk; None if the path climbs above its root.
-pub fn normalise(p: &Path) -> Option<PathBuf> {
-    let mut out: Vec<String> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop()?;
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(PathBuf::from(out.join("/")))
-}
-
 fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
     let lower = img.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
@@ -713,15 +699,6 @@ fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
         }),
         None => normalise(Path::new(img)).is_some_and(|p| root.join("static").join(p).is_file()),
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// The first `max` characters of text (whitespace runs collapsed to one space), cut at a
@@ -759,22 +736,6 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalises_relative_paths() {
-        assert_eq!(
-            normalise(Path::new("content/challenges/../cases/a.md")),
-            Some(PathBuf::from("content/cases/a.md"))
-        );
-        assert_eq!(normalise(Path::new("../../etc/passwd")), None);
-        assert_eq!(normalise(Path::new("/etc/passwd")), None);
-    }
-
-    #[test]
-    fn line_and_column() {
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
-        assert_eq!(line_col("日本\n語", "日本\n語".len()), (2, 2));
-    }
 
     #[test]
     fn excerpts_cut_at_sentences() {

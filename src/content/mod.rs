@@ -510,7 +510,7 @@ pub fn parse_source(mut entry: Entry, text: String) -> (Option<Source>, Vec<Diag
     let rel = entry.rel.clone();
     let (source, mut diags) = parse_text(entry, text);
     if let (Some(s), Some((offset, c, more))) = (&source, removed) {
-        let (line, column) = crate::site::line_col(&s.text, offset);
+        let (line, column) = crate::unicode::line_col(&s.text, offset);
         let problem = Problem::Text(TextProblem::ControlCharacterRemoved {
             code_point: unicode::code_point(c),
             more,
