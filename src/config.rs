@@ -9,7 +9,6 @@ use crate::yaml::{self, Node};
 use std::path::Path;
 
 mod checks;
-pub use checks::{reserved_field_name, ConfigProblem};
 
 /// A link in a menu.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -270,7 +269,8 @@ impl Config {
             forms = fc;
             sub_diags.extend(d);
         }
-        let (security, d) = crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown);
+        let (security, d) =
+            crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown.allow_iframes);
         sub_diags.extend(d);
         let mut accessibility = AccessibilityConfig::default();
         if let Some(sub) = f.sub("accessibility") {
@@ -413,7 +413,7 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
         };
         let field = format!("{key}[{}].url", i + 1);
         let (line, col) =
-            nth_value_pos(text, list, "url", i).unwrap_or((list.line, list.value_col));
+            yaml::nth_value_pos(text, list, "url", i).unwrap_or((list.line, list.value_col));
         let span = text
             .lines()
             .nth(line.saturating_sub(1))
@@ -426,66 +426,6 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
         );
     }
     out
-}
-
-/// Line and column (1-based, in characters) of the value of the `index`-th (0-based) `field:`
-/// inside the list whose key is at `list` — block items (`- url: …`) or flow ones
-/// (`[{name: a, url: …}]`). The YAML tree has no positions for list items, so the block's lines
-/// are scanned; `None` when the text is shaped so that the count cannot be trusted.
-pub(crate) fn nth_value_pos(
-    text: &str,
-    list: crate::yaml::Pos,
-    field: &str,
-    index: usize,
-) -> Option<(usize, usize)> {
-    let key_indent = list.key_col.saturating_sub(1);
-    let mut seen = 0;
-    for (i, line) in text.lines().enumerate().skip(list.line.saturating_sub(1)) {
-        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
-        let start = if i + 1 == list.line {
-            list.value_col.saturating_sub(1).min(chars.len())
-        } else {
-            let indent = chars.iter().take_while(|c| **c == ' ').count();
-            match chars.get(indent) {
-                None | Some('#') => continue,
-                Some(c) if indent < key_indent || (indent == key_indent && *c != '-') => break,
-                _ => indent,
-            }
-        };
-        let mut at = start;
-        while let Some(col) = find_key(&chars, at, field) {
-            if seen == index {
-                return Some((i + 1, col + 1));
-            }
-            seen += 1;
-            at = col + 1;
-        }
-    }
-    None
-}
-
-/// Index of the first value character of a `field:` key at or after `from` in `chars`.
-fn find_key(chars: &[char], from: usize, field: &str) -> Option<usize> {
-    let key: Vec<char> = field.chars().collect();
-    let mut i = from;
-    while i + key.len() < chars.len() {
-        let before_ok = i == 0 || matches!(chars[i - 1], ' ' | '{' | ',' | '-');
-        if before_ok && chars[i..i + key.len()] == key[..] {
-            let mut j = i + key.len();
-            while chars.get(j) == Some(&' ') {
-                j += 1;
-            }
-            if chars.get(j) == Some(&':') && matches!(chars.get(j + 1), None | Some(' ' | '\t')) {
-                j += 1;
-                while matches!(chars.get(j), Some(' ' | '\t')) {
-                    j += 1;
-                }
-                return Some(j);
-            }
-        }
-        i += 1;
-    }
-    None
 }
 
 fn normalise_base_url(u: &str) -> Option<String> {

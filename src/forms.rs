@@ -24,6 +24,8 @@ use crate::yaml::{Doc, Node};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod reserved;
+
 pub const PROVIDERS: [&str; 7] = [
     "generic",
     "formspree",
@@ -188,18 +190,18 @@ fn valid_entry(entries: &BTreeMap<String, String>, v: &str) -> bool {
 }
 
 /// Reports a field named like one our form or the provider uses, at the `index`-th item's
-/// `name:` (see [`crate::config::reserved_field_name`]); true when it was reported.
+/// `name:` (see [`reserved::reserved_field_name`]); true when it was reported.
 fn reserved(f: &mut Fields<'_>, at: (&Doc, &str, &Path), index: usize, name: &str) -> bool {
     let (doc, text, file) = at;
-    let Some(owner) = crate::config::reserved_field_name(name) else {
+    let Some(owner) = reserved::reserved_field_name(name) else {
         return false;
     };
-    let problem = crate::config::ConfigProblem::ReservedFieldName {
+    let problem = crate::diagnostics::ConfigProblem::ReservedFieldName {
         name: name.into(),
         owner,
     };
     let list = doc.pos("fields");
-    let (line, col) = crate::config::nth_value_pos(text, list, "name", index)
+    let (line, col) = crate::yaml::nth_value_pos(text, list, "name", index)
         .unwrap_or((list.line, list.value_col));
     f.diags
         .push(Diagnostic::error(file, Problem::Config(problem)).at(text, line, col));

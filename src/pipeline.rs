@@ -266,7 +266,7 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     extra.push(feeds::robots(site));
     let c = &site.config;
     if c.security.headers {
-        let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security);
+        let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security);
         extra.push(crate::output::OutputFile {
             path: "_headers".into(),
             bytes: crate::csp::headers_file(&policy)?.into_bytes(),

@@ -553,7 +553,8 @@ impl Renderer {
             feed_url: format!("{}atom.xml", c.base_path),
             accessibility: &c.accessibility,
             search: c.search,
-            csp: crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security).meta(),
+            csp: crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security)
+                .meta(),
         };
         let global = {
             use std::hash::{Hash, Hasher};
