@@ -164,18 +164,7 @@ impl Config {
         let footer_menu = read_menu(&mut f, text, "footer_menu");
         let closing_soon_days = f.integer("closing_soon_days").unwrap_or(14);
         let feed_limit = f.integer("feed_limit").unwrap_or(20);
-        let mut markdown = MarkdownConfig::default();
-        let mut sub_diags = Vec::new();
-        if let Some(sub) = f.sub("markdown") {
-            let mut m = Fields::new(&sub, text, file, 1);
-            markdown.allow_html = m.boolean("allow_html");
-            markdown.allow_iframes = m
-                .list("allow_iframes")
-                .into_iter()
-                .map(|h| crate::csp::iframe_host(&h).unwrap_or(h)) // canonical, or reported
-                .collect();
-            sub_diags = m.finish(&["allow_html", "allow_iframes"]);
-        }
+        let (markdown, mut sub_diags) = read_markdown(&mut f, text, file);
         let mut invalid = Vec::new();
         let base_url = normalise_base_url(&base_url_raw);
         let reported = checks::report(&mut f, &base_url_raw, &language);
@@ -183,40 +172,13 @@ impl Config {
             invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
         }
         let timezone = date::parse_offset(&tz_raw);
-        if timezone.is_none() {
-            invalid.push(("timezone", tz_raw.clone(), "+09:00 の形で書いてください"));
-        }
-        if !(1..=1000).contains(&paginate_by) {
-            invalid.push((
-                "paginate_by",
-                paginate_by.to_string(),
-                "1 から 1000 までの整数を書いてください",
-            ));
-        }
-        if !(0..=365).contains(&closing_soon_days) {
-            invalid.push((
-                "closing_soon_days",
-                closing_soon_days.to_string(),
-                "0 から 365 までの整数を書いてください",
-            ));
-        }
-        if !(1..=1000).contains(&feed_limit) {
-            invalid.push((
-                "feed_limit",
-                feed_limit.to_string(),
-                "1 から 1000 までの整数を書いてください",
-            ));
-        }
-        if !theme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            invalid.push((
-                "theme",
-                theme.clone(),
-                "テーマ名には英数字・-・_ を使います",
-            ));
-        }
+        invalid.extend(out_of_range(
+            (&tz_raw, timezone),
+            paginate_by,
+            closing_soon_days,
+            feed_limit,
+            &theme,
+        ));
         for (field, value, why) in invalid {
             f.problem_at(
                 field,
@@ -227,38 +189,7 @@ impl Config {
                 },
             );
         }
-        let taxonomies = match f.node("taxonomies") {
-            None => TaxonomyKind::ALL.to_vec(),
-            Some(_) => {
-                let mut out = Vec::new();
-                for name in f.list("taxonomies") {
-                    match TaxonomyKind::from_key(&name) {
-                        Some(k) if !out.contains(&k) => out.push(k),
-                        Some(_) => {}
-                        None => {
-                            let allowed: Vec<String> = TaxonomyKind::ALL
-                                .iter()
-                                .map(|k| k.key().to_string())
-                                .collect();
-                            let suggestion = crate::suggest::did_you_mean(
-                                &name,
-                                allowed.iter().map(String::as_str),
-                            );
-                            f.problem_at(
-                                "taxonomies",
-                                Problem::InvalidChoice {
-                                    field: "taxonomies".into(),
-                                    value: name,
-                                    allowed,
-                                    suggestion,
-                                },
-                            );
-                        }
-                    }
-                }
-                out
-            }
-        };
+        let taxonomies = read_taxonomies(&mut f);
         let search = match f.node("search") {
             Some(_) => f.boolean("search"),
             None => true,
@@ -272,36 +203,8 @@ impl Config {
         let (security, d) =
             crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown.allow_iframes);
         sub_diags.extend(d);
-        let mut accessibility = AccessibilityConfig::default();
-        if let Some(sub) = f.sub("accessibility") {
-            let mut a = Fields::new(&sub, text, file, 1);
-            if let Some(v) = a.text("standard") {
-                accessibility.standard = v;
-            }
-            if let Some(v) = a.choice(
-                "level",
-                &[
-                    ("A", "A"),
-                    ("AA", "AA"),
-                    ("AAA", "AAA"),
-                    ("a", "A"),
-                    ("aa", "AA"),
-                    ("aaa", "AAA"),
-                ],
-            ) {
-                accessibility.level = v.into();
-            }
-            if let Some(v) = a.choice(
-                "conformance",
-                &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")],
-            ) {
-                accessibility.conformance = v.into();
-            }
-            if let Some(v) = a.text("scope") {
-                accessibility.scope = v;
-            }
-            sub_diags.extend(a.finish(&["standard", "level", "conformance", "scope"]));
-        }
+        let (accessibility, d) = read_accessibility(&mut f, text, file);
+        sub_diags.extend(d);
         let mut diags = f.finish(&KEYS);
         diags.extend(sub_diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -426,6 +329,145 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
         );
     }
     out
+}
+
+/// `markdown:` (allowed raw HTML and iframe hosts) and the problems inside it.
+fn read_markdown(f: &mut Fields<'_>, text: &str, file: &Path) -> (MarkdownConfig, Vec<Diagnostic>) {
+    let mut markdown = MarkdownConfig::default();
+    let mut diags = Vec::new();
+    if let Some(sub) = f.sub("markdown") {
+        let mut m = Fields::new(&sub, text, file, 1);
+        markdown.allow_html = m.boolean("allow_html");
+        markdown.allow_iframes = m
+            .list("allow_iframes")
+            .into_iter()
+            .map(|h| crate::csp::iframe_host(&h).unwrap_or(h)) // canonical, or reported
+            .collect();
+        diags = m.finish(&["allow_html", "allow_iframes"]);
+    }
+    (markdown, diags)
+}
+
+/// The values of site.yaml outside what they may be, as (field, value, how to write it), in
+/// the order they are reported.
+fn out_of_range(
+    tz: (&str, Option<i32>),
+    paginate_by: i64,
+    closing_soon_days: i64,
+    feed_limit: i64,
+    theme: &str,
+) -> Vec<(&'static str, String, &'static str)> {
+    let mut invalid = Vec::new();
+    if tz.1.is_none() {
+        invalid.push(("timezone", tz.0.to_string(), "+09:00 の形で書いてください"));
+    }
+    if !(1..=1000).contains(&paginate_by) {
+        invalid.push((
+            "paginate_by",
+            paginate_by.to_string(),
+            "1 から 1000 までの整数を書いてください",
+        ));
+    }
+    if !(0..=365).contains(&closing_soon_days) {
+        invalid.push((
+            "closing_soon_days",
+            closing_soon_days.to_string(),
+            "0 から 365 までの整数を書いてください",
+        ));
+    }
+    if !(1..=1000).contains(&feed_limit) {
+        invalid.push((
+            "feed_limit",
+            feed_limit.to_string(),
+            "1 から 1000 までの整数を書いてください",
+        ));
+    }
+    if !theme
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        invalid.push((
+            "theme",
+            theme.to_string(),
+            "テーマ名には英数字・-・_ を使います",
+        ));
+    }
+    invalid
+}
+
+/// `taxonomies:` (all of them when absent), each once; unknown names reported with a
+/// "did you mean".
+fn read_taxonomies(f: &mut Fields<'_>) -> Vec<TaxonomyKind> {
+    match f.node("taxonomies") {
+        None => TaxonomyKind::ALL.to_vec(),
+        Some(_) => {
+            let mut out = Vec::new();
+            for name in f.list("taxonomies") {
+                match TaxonomyKind::from_key(&name) {
+                    Some(k) if !out.contains(&k) => out.push(k),
+                    Some(_) => {}
+                    None => {
+                        let allowed: Vec<String> = TaxonomyKind::ALL
+                            .iter()
+                            .map(|k| k.key().to_string())
+                            .collect();
+                        let suggestion =
+                            crate::suggest::did_you_mean(&name, allowed.iter().map(String::as_str));
+                        f.problem_at(
+                            "taxonomies",
+                            Problem::InvalidChoice {
+                                field: "taxonomies".into(),
+                                value: name,
+                                allowed,
+                                suggestion,
+                            },
+                        );
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// `accessibility:` (what the accessibility-policy page states) and the problems inside it.
+fn read_accessibility(
+    f: &mut Fields<'_>,
+    text: &str,
+    file: &Path,
+) -> (AccessibilityConfig, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut accessibility = AccessibilityConfig::default();
+    if let Some(sub) = f.sub("accessibility") {
+        let mut a = Fields::new(&sub, text, file, 1);
+        if let Some(v) = a.text("standard") {
+            accessibility.standard = v;
+        }
+        if let Some(v) = a.choice(
+            "level",
+            &[
+                ("A", "A"),
+                ("AA", "AA"),
+                ("AAA", "AAA"),
+                ("a", "A"),
+                ("aa", "AA"),
+                ("aaa", "AAA"),
+            ],
+        ) {
+            accessibility.level = v.into();
+        }
+        if let Some(v) = a.choice(
+            "conformance",
+            &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")],
+        ) {
+            accessibility.conformance = v.into();
+        }
+        if let Some(v) = a.text("scope") {
+            accessibility.scope = v;
+        }
+        diags = a.finish(&["standard", "level", "conformance", "scope"]);
+    }
+    (accessibility, diags)
 }
 
 fn normalise_base_url(u: &str) -> Option<String> {
