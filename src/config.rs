@@ -1,6 +1,7 @@
 //! `site.yaml` → a validated [`Config`]. Unknown keys are errors with a "did you mean", every
 //! value is checked, and all problems are reported together.
 
+use crate::content::TaxonomyKind;
 use crate::date;
 use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
 use crate::fields::Fields;
@@ -8,7 +9,6 @@ use crate::yaml::{self, Node};
 use std::path::Path;
 
 mod checks;
-pub use checks::{reserved_field_name, ConfigProblem};
 
 /// A link in a menu.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,7 +79,7 @@ pub struct Config {
     pub feed_limit: usize,
     pub markdown: MarkdownConfig,
     /// Taxonomies with term pages, in menu order.
-    pub taxonomies: Vec<crate::taxonomy::TaxonomyKind>,
+    pub taxonomies: Vec<TaxonomyKind>,
     pub accessibility: AccessibilityConfig,
     /// Build the full-text search index and the /search/ page.
     pub search: bool,
@@ -164,18 +164,7 @@ impl Config {
         let footer_menu = read_menu(&mut f, text, "footer_menu");
         let closing_soon_days = f.integer("closing_soon_days").unwrap_or(14);
         let feed_limit = f.integer("feed_limit").unwrap_or(20);
-        let mut markdown = MarkdownConfig::default();
-        let mut sub_diags = Vec::new();
-        if let Some(sub) = f.sub("markdown") {
-            let mut m = Fields::new(&sub, text, file, 1);
-            markdown.allow_html = m.boolean("allow_html");
-            markdown.allow_iframes = m
-                .list("allow_iframes")
-                .into_iter()
-                .map(|h| crate::csp::iframe_host(&h).unwrap_or(h)) // canonical, or reported
-                .collect();
-            sub_diags = m.finish(&["allow_html", "allow_iframes"]);
-        }
+        let (markdown, mut sub_diags) = read_markdown(&mut f, text, file);
         let mut invalid = Vec::new();
         let base_url = normalise_base_url(&base_url_raw);
         let reported = checks::report(&mut f, &base_url_raw, &language);
@@ -183,40 +172,13 @@ impl Config {
             invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
         }
         let timezone = date::parse_offset(&tz_raw);
-        if timezone.is_none() {
-            invalid.push(("timezone", tz_raw.clone(), "+09:00 の形で書いてください"));
-        }
-        if !(1..=1000).contains(&paginate_by) {
-            invalid.push((
-                "paginate_by",
-                paginate_by.to_string(),
-                "1 から 1000 までの整数を書いてください",
-            ));
-        }
-        if !(0..=365).contains(&closing_soon_days) {
-            invalid.push((
-                "closing_soon_days",
-                closing_soon_days.to_string(),
-                "0 から 365 までの整数を書いてください",
-            ));
-        }
-        if !(1..=1000).contains(&feed_limit) {
-            invalid.push((
-                "feed_limit",
-                feed_limit.to_string(),
-                "1 から 1000 までの整数を書いてください",
-            ));
-        }
-        if !theme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            invalid.push((
-                "theme",
-                theme.clone(),
-                "テーマ名には英数字・-・_ を使います",
-            ));
-        }
+        invalid.extend(out_of_range(
+            (&tz_raw, timezone),
+            paginate_by,
+            closing_soon_days,
+            feed_limit,
+            &theme,
+        ));
         for (field, value, why) in invalid {
             f.problem_at(
                 field,
@@ -227,38 +189,7 @@ impl Config {
                 },
             );
         }
-        let taxonomies = match f.node("taxonomies") {
-            None => crate::taxonomy::TaxonomyKind::ALL.to_vec(),
-            Some(_) => {
-                let mut out = Vec::new();
-                for name in f.list("taxonomies") {
-                    match crate::taxonomy::TaxonomyKind::from_key(&name) {
-                        Some(k) if !out.contains(&k) => out.push(k),
-                        Some(_) => {}
-                        None => {
-                            let allowed: Vec<String> = crate::taxonomy::TaxonomyKind::ALL
-                                .iter()
-                                .map(|k| k.key().to_string())
-                                .collect();
-                            let suggestion = crate::suggest::did_you_mean(
-                                &name,
-                                allowed.iter().map(String::as_str),
-                            );
-                            f.problem_at(
-                                "taxonomies",
-                                Problem::InvalidChoice {
-                                    field: "taxonomies".into(),
-                                    value: name,
-                                    allowed,
-                                    suggestion,
-                                },
-                            );
-                        }
-                    }
-                }
-                out
-            }
-        };
+        let taxonomies = read_taxonomies(&mut f);
         let search = match f.node("search") {
             Some(_) => f.boolean("search"),
             None => true,
@@ -269,38 +200,11 @@ impl Config {
             forms = fc;
             sub_diags.extend(d);
         }
-        let (security, d) = crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown);
+        let (security, d) =
+            crate::csp::SecurityConfig::read(&mut f, &doc, text, &forms, &markdown.allow_iframes);
         sub_diags.extend(d);
-        let mut accessibility = AccessibilityConfig::default();
-        if let Some(sub) = f.sub("accessibility") {
-            let mut a = Fields::new(&sub, text, file, 1);
-            if let Some(v) = a.text("standard") {
-                accessibility.standard = v;
-            }
-            if let Some(v) = a.choice(
-                "level",
-                &[
-                    ("A", "A"),
-                    ("AA", "AA"),
-                    ("AAA", "AAA"),
-                    ("a", "A"),
-                    ("aa", "AA"),
-                    ("aaa", "AAA"),
-                ],
-            ) {
-                accessibility.level = v.into();
-            }
-            if let Some(v) = a.choice(
-                "conformance",
-                &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")],
-            ) {
-                accessibility.conformance = v.into();
-            }
-            if let Some(v) = a.text("scope") {
-                accessibility.scope = v;
-            }
-            sub_diags.extend(a.finish(&["standard", "level", "conformance", "scope"]));
-        }
+        let (accessibility, d) = read_accessibility(&mut f, text, file);
+        sub_diags.extend(d);
         let mut diags = f.finish(&KEYS);
         diags.extend(sub_diags);
         if diags.iter().any(Diagnostic::is_error) {
@@ -412,7 +316,7 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
         };
         let field = format!("{key}[{}].url", i + 1);
         let (line, col) =
-            nth_value_pos(text, list, "url", i).unwrap_or((list.line, list.value_col));
+            yaml::nth_value_pos(text, list, "url", i).unwrap_or((list.line, list.value_col));
         let span = text
             .lines()
             .nth(line.saturating_sub(1))
@@ -427,64 +331,143 @@ fn checked_menu(f: &mut Fields<'_>, text: &str, key: &str, items: Vec<MenuItem>)
     out
 }
 
-/// Line and column (1-based, in characters) of the value of the `index`-th (0-based) `field:`
-/// inside the list whose key is at `list` — block items (`- url: …`) or flow ones
-/// (`[{name: a, url: …}]`). The YAML tree has no positions for list items, so the block's lines
-/// are scanned; `None` when the text is shaped so that the count cannot be trusted.
-pub(crate) fn nth_value_pos(
-    text: &str,
-    list: crate::yaml::Pos,
-    field: &str,
-    index: usize,
-) -> Option<(usize, usize)> {
-    let key_indent = list.key_col.saturating_sub(1);
-    let mut seen = 0;
-    for (i, line) in text.lines().enumerate().skip(list.line.saturating_sub(1)) {
-        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
-        let start = if i + 1 == list.line {
-            list.value_col.saturating_sub(1).min(chars.len())
-        } else {
-            let indent = chars.iter().take_while(|c| **c == ' ').count();
-            match chars.get(indent) {
-                None | Some('#') => continue,
-                Some(c) if indent < key_indent || (indent == key_indent && *c != '-') => break,
-                _ => indent,
-            }
-        };
-        let mut at = start;
-        while let Some(col) = find_key(&chars, at, field) {
-            if seen == index {
-                return Some((i + 1, col + 1));
-            }
-            seen += 1;
-            at = col + 1;
-        }
+/// `markdown:` (allowed raw HTML and iframe hosts) and the problems inside it.
+fn read_markdown(f: &mut Fields<'_>, text: &str, file: &Path) -> (MarkdownConfig, Vec<Diagnostic>) {
+    let mut markdown = MarkdownConfig::default();
+    let mut diags = Vec::new();
+    if let Some(sub) = f.sub("markdown") {
+        let mut m = Fields::new(&sub, text, file, 1);
+        markdown.allow_html = m.boolean("allow_html");
+        markdown.allow_iframes = m
+            .list("allow_iframes")
+            .into_iter()
+            .map(|h| crate::csp::iframe_host(&h).unwrap_or(h)) // canonical, or reported
+            .collect();
+        diags = m.finish(&["allow_html", "allow_iframes"]);
     }
-    None
+    (markdown, diags)
 }
 
-/// Index of the first value character of a `field:` key at or after `from` in `chars`.
-fn find_key(chars: &[char], from: usize, field: &str) -> Option<usize> {
-    let key: Vec<char> = field.chars().collect();
-    let mut i = from;
-    while i + key.len() < chars.len() {
-        let before_ok = i == 0 || matches!(chars[i - 1], ' ' | '{' | ',' | '-');
-        if before_ok && chars[i..i + key.len()] == key[..] {
-            let mut j = i + key.len();
-            while chars.get(j) == Some(&' ') {
-                j += 1;
-            }
-            if chars.get(j) == Some(&':') && matches!(chars.get(j + 1), None | Some(' ' | '\t')) {
-                j += 1;
-                while matches!(chars.get(j), Some(' ' | '\t')) {
-                    j += 1;
-                }
-                return Some(j);
-            }
-        }
-        i += 1;
+/// The values of site.yaml outside what they may be, as (field, value, how to write it), in
+/// the order they are reported.
+fn out_of_range(
+    tz: (&str, Option<i32>),
+    paginate_by: i64,
+    closing_soon_days: i64,
+    feed_limit: i64,
+    theme: &str,
+) -> Vec<(&'static str, String, &'static str)> {
+    let mut invalid = Vec::new();
+    if tz.1.is_none() {
+        invalid.push(("timezone", tz.0.to_string(), "+09:00 の形で書いてください"));
     }
-    None
+    if !(1..=1000).contains(&paginate_by) {
+        invalid.push((
+            "paginate_by",
+            paginate_by.to_string(),
+            "1 から 1000 までの整数を書いてください",
+        ));
+    }
+    if !(0..=365).contains(&closing_soon_days) {
+        invalid.push((
+            "closing_soon_days",
+            closing_soon_days.to_string(),
+            "0 から 365 までの整数を書いてください",
+        ));
+    }
+    if !(1..=1000).contains(&feed_limit) {
+        invalid.push((
+            "feed_limit",
+            feed_limit.to_string(),
+            "1 から 1000 までの整数を書いてください",
+        ));
+    }
+    if !theme
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        invalid.push((
+            "theme",
+            theme.to_string(),
+            "テーマ名には英数字・-・_ を使います",
+        ));
+    }
+    invalid
+}
+
+/// `taxonomies:` (all of them when absent), each once; unknown names reported with a
+/// "did you mean".
+fn read_taxonomies(f: &mut Fields<'_>) -> Vec<TaxonomyKind> {
+    match f.node("taxonomies") {
+        None => TaxonomyKind::ALL.to_vec(),
+        Some(_) => {
+            let mut out = Vec::new();
+            for name in f.list("taxonomies") {
+                match TaxonomyKind::from_key(&name) {
+                    Some(k) if !out.contains(&k) => out.push(k),
+                    Some(_) => {}
+                    None => {
+                        let allowed: Vec<String> = TaxonomyKind::ALL
+                            .iter()
+                            .map(|k| k.key().to_string())
+                            .collect();
+                        let suggestion =
+                            crate::suggest::did_you_mean(&name, allowed.iter().map(String::as_str));
+                        f.problem_at(
+                            "taxonomies",
+                            Problem::InvalidChoice {
+                                field: "taxonomies".into(),
+                                value: name,
+                                allowed,
+                                suggestion,
+                            },
+                        );
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// `accessibility:` (what the accessibility-policy page states) and the problems inside it.
+fn read_accessibility(
+    f: &mut Fields<'_>,
+    text: &str,
+    file: &Path,
+) -> (AccessibilityConfig, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut accessibility = AccessibilityConfig::default();
+    if let Some(sub) = f.sub("accessibility") {
+        let mut a = Fields::new(&sub, text, file, 1);
+        if let Some(v) = a.text("standard") {
+            accessibility.standard = v;
+        }
+        if let Some(v) = a.choice(
+            "level",
+            &[
+                ("A", "A"),
+                ("AA", "AA"),
+                ("AAA", "AAA"),
+                ("a", "A"),
+                ("aa", "AA"),
+                ("aaa", "AAA"),
+            ],
+        ) {
+            accessibility.level = v.into();
+        }
+        if let Some(v) = a.choice(
+            "conformance",
+            &[("準拠", "準拠"), ("一部準拠", "一部準拠"), ("配慮", "配慮")],
+        ) {
+            accessibility.conformance = v.into();
+        }
+        if let Some(v) = a.text("scope") {
+            accessibility.scope = v;
+        }
+        diags = a.finish(&["standard", "level", "conformance", "scope"]);
+    }
+    (accessibility, diags)
 }
 
 fn normalise_base_url(u: &str) -> Option<String> {

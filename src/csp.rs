@@ -19,7 +19,6 @@
 //! This module owns the policy's shape and the checks of `security:`; it knows no HTML and no
 //! YAML library (it reads through [`Fields`]).
 
-use crate::config::MarkdownConfig;
 use crate::diagnostics::{Diagnostic, Lang, Problem};
 use crate::fields::Fields;
 use crate::forms::{CaptchaProvider, FormsConfig, Mode};
@@ -392,13 +391,13 @@ impl SecurityConfig {
         doc: &Doc,
         text: &str,
         forms: &FormsConfig,
-        markdown: &MarkdownConfig,
+        allow_iframes: &[String],
     ) -> (SecurityConfig, Vec<Diagnostic>) {
         let (security, mut diags) = match f.sub("security") {
             Some(sub) => SecurityConfig::parse(&sub, text, Path::new("site.yaml")),
             None => (SecurityConfig::default(), Vec::new()),
         };
-        diags.extend(check_config(doc, text, forms, markdown));
+        diags.extend(check_config(doc, text, forms, allow_iframes));
         (security, diags)
     }
 
@@ -446,7 +445,7 @@ pub fn check_config(
     doc: &Doc,
     text: &str,
     forms: &FormsConfig,
-    markdown: &MarkdownConfig,
+    allow_iframes: &[String],
 ) -> Vec<Diagnostic> {
     let file = Path::new("site.yaml");
     let mut diags = Vec::new();
@@ -480,7 +479,7 @@ pub fn check_config(
         }
     }
     let key = doc.pos("markdown.allow_iframes");
-    for host in &markdown.allow_iframes {
+    for host in allow_iframes {
         if let Err(issue) = iframe_host(host) {
             let (line, col) = hosts::item_pos(text, key, host).unwrap_or((key.line, key.value_col));
             let problem = CspProblem::IframeHost {
@@ -574,7 +573,7 @@ impl Policy {
     /// The policy of a site: what its theme, forms, captchas and iframes need, plus `security.csp`.
     pub fn for_site(
         forms: &FormsConfig,
-        markdown: &MarkdownConfig,
+        allow_iframes: &[String],
         security: &SecurityConfig,
     ) -> Policy {
         let mut d: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
@@ -601,11 +600,7 @@ impl Policy {
         }
         // Markdown keeps iframes of these hosts and of their subdomains.
         // Written from the canonical host, never as typed.
-        for host in markdown
-            .allow_iframes
-            .iter()
-            .filter_map(|h| iframe_host(h).ok())
-        {
+        for host in allow_iframes.iter().filter_map(|h| iframe_host(h).ok()) {
             add(&mut d, "frame-src", &format!("https://{host}"));
             add(&mut d, "frame-src", &format!("https://*.{host}"));
         }
@@ -760,11 +755,7 @@ mod tests {
 
     #[test]
     fn meta_leaves_out_what_browsers_ignore_there() {
-        let p = Policy::for_site(
-            &FormsConfig::default(),
-            &MarkdownConfig::default(),
-            &SecurityConfig::default(),
-        );
+        let p = Policy::for_site(&FormsConfig::default(), &[], &SecurityConfig::default());
         assert!(!p.meta().contains("frame-ancestors"));
         assert!(p.header().ends_with("; frame-ancestors 'self'"));
         assert_eq!(p.sources("frame-src"), ["'none'"]);

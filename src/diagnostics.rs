@@ -14,6 +14,8 @@ pub use entry::NameFault;
 pub use entry::{EntryIssue, Fenced};
 mod files;
 pub use files::FileProblem;
+mod config;
+pub use config::ConfigProblem;
 
 mod bug;
 mod markdown;
@@ -195,8 +197,8 @@ pub enum Problem {
     Security(crate::csp::CspProblem),
     /// Outputs that collide, files that run script, an old output folder left behind.
     Files(FileProblem),
-    /// A site.yaml value that would reach the output invalid (messages live in `config::checks`).
-    Config(crate::config::ConfigProblem),
+    /// A site.yaml value that would reach the output invalid (see `diagnostics/config.rs`).
+    Config(ConfigProblem),
 }
 
 impl Problem {

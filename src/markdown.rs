@@ -332,7 +332,7 @@ fn removed_image(range: &std::ops::Range<usize>, url: &str, reason: crate::urls:
     }
     let refused = crate::urls::Refused::new("![](…)", url, reason, crate::urls::Use::Image);
     Found {
-        problem: Problem::Config(crate::config::ConfigProblem::ImageRemoved(refused)),
+        problem: Problem::Config(crate::diagnostics::ConfigProblem::ImageRemoved(refused)),
         ..unsafe_url(range, url)
     }
 }

@@ -5,7 +5,6 @@
 //! itself. Every destination is checked to stay inside the output folder, and the output folder
 //! itself is checked so it can never be (or contain) the site's sources.
 
-use crate::site::normalise;
 use std::io;
 
 mod lock;
@@ -13,8 +12,10 @@ mod target;
 pub use lock::BuildLock;
 pub use target::{check_output_dir, resolve};
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// A generated file: path relative to the output root (`/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,41 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     /// Copies a source file (static files, bundle images) to `path`.
     fn copy(&self, path: &str, src: &Path) -> io::Result<()>;
+}
+
+/// A build kept in memory (the dev server's): output path → bytes.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Memory {
+    pub fn into_map(self) -> HashMap<String, Arc<Vec<u8>>> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let clean = normalise(Path::new(path))
+            .filter(|p| !path.starts_with('/') && !p.as_os_str().is_empty())
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("unsafe output path: {path}"),
+                )
+            })?;
+        let key = clean.to_string_lossy().replace('\\', "/");
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, Arc::new(bytes.to_vec()));
+        Ok(())
+    }
+    fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
+        let bytes = std::fs::read(src)?;
+        self.write(path, &bytes)
+    }
 }
 
 /// Counts what a build would write, writes nothing.
@@ -228,6 +264,22 @@ pub fn recover(out: &Path) -> Result<(), String> {
     })
 }
 
+/// Resolves `.` and `..` without touching the disk; None if the path climbs above its root.
+pub fn normalise(p: &Path) -> Option<PathBuf> {
+    let mut out: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(PathBuf::from(out.join("/")))
+}
+
 fn unsafe_path(p: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
@@ -253,6 +305,25 @@ fn safe_relative(p: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalises_relative_paths() {
+        assert_eq!(
+            normalise(Path::new("content/challenges/../cases/a.md")),
+            Some(PathBuf::from("content/cases/a.md"))
+        );
+        assert_eq!(normalise(Path::new("../../etc/passwd")), None);
+        assert_eq!(normalise(Path::new("/etc/passwd")), None);
+    }
+
+    #[test]
+    fn memory_sink_refuses_escapes() {
+        let m = Memory::default();
+        assert!(m.write("../x", b"").is_err());
+        assert!(m.write("/x", b"").is_err());
+        m.write("a/./b.html", b"ok").unwrap();
+        assert!(m.into_map().contains_key("a/b.html"));
+    }
 
     #[test]
     fn refuses_paths_outside() {

@@ -139,7 +139,7 @@ pub fn prepare_with(
     diags.extend(d);
     let t = Instant::now();
     let reserved_ids = Arc::new(theme.reserved_ids());
-    let (site, d) = site::assemble(
+    let (mut site, d) = site::assemble(
         config,
         &sources,
         opts.now,
@@ -149,6 +149,7 @@ pub fn prepare_with(
         reserved_ids,
     );
     diags.extend(d);
+    crate::taxonomy::browse(&mut site);
     diags.extend(crate::csp::own_headers_warning(root, &site.config.security));
     timings.push(("validate+markdown", t.elapsed()));
     if diags.iter().any(Diagnostic::is_error) {
@@ -265,7 +266,7 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     extra.push(feeds::robots(site));
     let c = &site.config;
     if c.security.headers {
-        let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security);
+        let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security);
         extra.push(crate::output::OutputFile {
             path: "_headers".into(),
             bytes: crate::csp::headers_file(&policy)?.into_bytes(),

@@ -4,16 +4,20 @@
 //! images exist.
 
 use crate::config::Config;
-use crate::content::{Common, DeclaredStatus, Extra, Kind, Role, Source};
+use crate::content::{Common, DeclaredStatus, Extra, Kind, Source, TaxonomyKind};
 use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
 use crate::markdown::{self, LinkTarget, Rendered};
-use crate::suggest::did_you_mean;
-use crate::taxonomy::{self, Municipality, Taxonomy};
+use crate::output::normalise;
+use crate::unicode::line_col;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod browse;
+mod steps;
+pub use browse::{municipality_url, Municipality, Taxonomy, Term};
 
 /// Recruiting status of a challenge on the build date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -118,7 +122,7 @@ pub struct Site {
     pub scheduled: Vec<Date>,
     pub taxonomies: Vec<Taxonomy>,
     pub municipalities: Vec<Municipality>,
-    /// Each page's position in the listing order (see `taxonomy::listing_rank`).
+    /// Each page's position in the listing order (see `crate::taxonomy::listing_rank`).
     pub listing_rank: Vec<u32>,
     /// Municipality URL → index into `municipalities`.
     pub municipality_index: HashMap<String, usize>,
@@ -177,7 +181,7 @@ impl Site {
         format!("{}{}/", self.config.base_path, kind.folder())
     }
 
-    pub fn taxonomy(&self, kind: taxonomy::TaxonomyKind) -> Option<&Taxonomy> {
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> Option<&Taxonomy> {
         self.taxonomies.iter().find(|t| t.kind == kind)
     }
 
@@ -188,7 +192,7 @@ impl Site {
             Extra::Case(c) => (&c.municipality, &c.prefecture),
             _ => return None,
         };
-        let url = taxonomy::municipality_url(&self.config.base_path, pref, name);
+        let url = municipality_url(&self.config.base_path, pref, name);
         self.municipality_index
             .get(&url)
             .map(|&i| &self.municipalities[i])
@@ -220,7 +224,8 @@ pub const RESERVED_SLUGS: [&str; 17] = [
 pub const RESERVED_IN_SECTION: [&str; 4] = ["page", "status", "atom.xml", "open.json"];
 
 /// Turns checked sources into a site. `include_drafts` publishes drafts and future-dated pages
-/// (for previews). Bodies are rendered through `md`.
+/// (for previews). Bodies are rendered through `md`. The browsing structures (terms,
+/// municipalities, similar pages) are filled afterwards by `crate::taxonomy::browse`.
 pub fn assemble(
     config: Config,
     sources: &[Arc<Source>],
@@ -231,163 +236,17 @@ pub fn assemble(
     reserved_ids: Arc<markdown::ReservedIds>,
 ) -> (Site, Vec<Diagnostic>) {
     let tz = config.timezone;
-    let today = now.date_in(tz);
     let mut diags = Vec::new();
-
-    // URLs and duplicates.
-    let mut by_url: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut sources: Vec<&Arc<Source>> = sources.iter().collect();
     sources.sort_by(|a, b| a.entry.rel.cmp(&b.entry.rel));
-    let url_of = |s: &Source| -> String {
-        let base = &config.base_path;
-        match s.entry.role {
-            Role::Home => base.clone(),
-            Role::Section(k) => format!("{base}{}/", k.folder()),
-            Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
-            Role::Page(Kind::Municipality) => match &s.extra {
-                Extra::Municipality(m) => {
-                    taxonomy::municipality_url(base, &m.prefecture, &m.municipality)
-                }
-                _ => unreachable!("municipality pages carry a profile"),
-            },
-            Role::Page(k) => format!("{base}{}/{}/", k.folder(), s.entry.slug),
-        }
-    };
-    let mut urls: Vec<String> = Vec::with_capacity(sources.len());
-    for s in &sources {
-        let url = url_of(s);
-        let reserved = match s.entry.role {
-            Role::Page(Kind::Page) => RESERVED_SLUGS.contains(&s.entry.slug.as_str()),
-            Role::Page(Kind::Municipality) => false,
-            Role::Page(_) => RESERVED_IN_SECTION.contains(&s.entry.slug.as_str()),
-            _ => false,
-        };
-        if reserved {
-            diags.push(Diagnostic::error(
-                &s.entry.rel,
-                Problem::DuplicateUrl {
-                    url: url.clone(),
-                    other: PathBuf::from("（tsunagari が自動で作るページ）"),
-                },
-            ));
-        } else if let Some(other) = by_url.get(&url) {
-            diags.push(Diagnostic::error(
-                &s.entry.rel,
-                Problem::DuplicateUrl {
-                    url: url.clone(),
-                    other: other.clone(),
-                },
-            ));
-        } else {
-            by_url.insert(url.clone(), s.entry.rel.clone());
-        }
-        urls.push(url);
-    }
-
-    // Publication.
+    let urls = steps::page_urls(&config, &sources, &mut diags);
     let published: Vec<bool> = sources
         .iter()
         .map(|s| is_published(s, now, tz, include_drafts))
         .collect();
-    let mut links: Links = sources
-        .iter()
-        .zip(urls.iter().zip(&published))
-        // Keyed in NFC, like link targets: file names from macOS arrive in NFD.
-        .map(|(s, (u, p))| (crate::unicode::nfc_path(&s.entry.rel), (u.clone(), *p)))
-        .collect();
-    // The home page and section lists exist whether or not their optional _index.md does.
-    links
-        .entry(PathBuf::from("content/_index.md"))
-        .or_insert_with(|| (config.base_path.clone(), true));
-    for k in Kind::SECTIONS {
-        let url = format!("{}{}/", config.base_path, k.folder());
-        links
-            .entry(PathBuf::from(format!("content/{}/_index.md", k.folder())))
-            .or_insert((url, true));
-    }
-    let challenge_slugs: HashMap<&str, bool> = sources
-        .iter()
-        .zip(&published)
-        .filter(|(s, _)| s.entry.role == Role::Page(Kind::Challenge))
-        .map(|(s, p)| (s.entry.slug.as_str(), *p))
-        .collect();
-
-    // Forms: named handlers must exist, and a site with forms needs a privacy policy page.
-    let forms = &config.forms;
-    for s in &sources {
-        if let crate::forms::FormChoice::Named(name) = &s.common.form {
-            if !forms.handlers.contains_key(name) {
-                let suggestion = did_you_mean(name, forms.handlers.keys().map(String::as_str));
-                let (line, col) = s.common.form_pos;
-                diags.push(
-                    Diagnostic::error(
-                        &s.entry.rel,
-                        Problem::UnknownForm {
-                            name: name.clone(),
-                            suggestion,
-                        },
-                    )
-                    .at(&s.text, line, col)
-                    .with_span(name.chars().count()),
-                );
-            }
-        }
-    }
-    if !forms.handlers.is_empty()
-        && !sources
-            .iter()
-            .any(|s| s.entry.role == Role::Page(Kind::Page) && s.entry.slug == "privacy")
-    {
-        let text = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
-        diags.push(Diagnostic::error("site.yaml", Problem::NoPrivacyPage).at(&text, forms.line, 1));
-    }
-
-    // Front-matter checks that need the whole site or the disk.
-    for (s, p) in sources.iter().zip(&published) {
-        if !p {
-            continue;
-        }
-        if let Extra::Case(c) = &s.extra {
-            for slug in &c.challenges {
-                let (line, col) = c.challenges_line;
-                match challenge_slugs.get(slug.as_str()) {
-                    Some(true) => {}
-                    Some(false) => diags.push(
-                        Diagnostic::error(
-                            &s.entry.rel,
-                            Problem::LinkToDraft {
-                                target: slug.clone(),
-                            },
-                        )
-                        .at(&s.text, line, col),
-                    ),
-                    None => {
-                        let suggestion = did_you_mean(slug, challenge_slugs.keys().copied());
-                        diags.push(
-                            Diagnostic::error(
-                                &s.entry.rel,
-                                Problem::UnknownChallenge {
-                                    slug: slug.clone(),
-                                    suggestion,
-                                },
-                            )
-                            .at(&s.text, line, col),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(img) = &s.common.image {
-            if !image_exists(root, s, img) {
-                let (line, col) = s.image_pos;
-                diags.push(
-                    Diagnostic::error(&s.entry.rel, Problem::MissingImage { path: img.clone() })
-                        .at(&s.text, line, col)
-                        .with_span(img.chars().count()),
-                );
-            }
-        }
-    }
+    let links = steps::links_of(&config, &sources, &urls, &published);
+    steps::check_forms(&config, &sources, root, &mut diags);
+    steps::check_sources(&sources, &published, root, &mut diags);
 
     // Markdown, in parallel.
     let md_opts = markdown_options(&config, reserved_ids);
@@ -402,129 +261,12 @@ pub fn assemble(
         })
         .collect();
 
-    let mut site = Site {
-        now,
-        today,
-        pages: Vec::new(),
-        home: Index::default(),
-        sections: BTreeMap::new(),
-        unpublished: published.iter().filter(|p| !**p).count(),
-        scheduled: sources
-            .iter()
-            .zip(&published)
-            .filter(|(s, p)| !**p && !s.common.draft)
-            .filter_map(|(s, _)| s.common.date.map(|d| d.date_in(tz)))
-            .collect(),
-        taxonomies: Vec::new(),
-        municipalities: Vec::new(),
-        listing_rank: Vec::new(),
-        municipality_index: HashMap::new(),
-        links: HashMap::new(),
-        config,
-        markdown: md_opts,
-    };
-    for ((s, (r, ds)), (url, p)) in sources
-        .into_iter()
-        .zip(rendered)
-        .zip(urls.into_iter().zip(published))
-    {
-        diags.extend(ds);
-        match s.entry.role {
-            Role::Home | Role::Section(_) => {
-                let idx = Index {
-                    title: s.common.title.clone(),
-                    summary: s.common.summary.clone(),
-                    html: r.html.clone(),
-                    source: Some(s.entry.rel.clone()),
-                };
-                match s.entry.role {
-                    Role::Home => site.home = idx,
-                    Role::Section(k) => {
-                        site.sections.insert(k, idx);
-                    }
-                    Role::Page(_) => unreachable!(),
-                }
-                continue;
-            }
-            Role::Page(_) if !p => continue,
-            Role::Page(kind) => {
-                site.pages
-                    .push(make_page(s, kind, url, r, &site.config, today, &mut diags));
-            }
-        }
-    }
+    let mut site = steps::empty_site(config, md_opts, now, &sources, &published);
+    steps::fill_pages(&mut site, sources, rendered, (urls, published), &mut diags);
     site.links = links;
-    for k in Kind::SECTIONS.into_iter().chain([Kind::Municipality]) {
-        site.sections.entry(k).or_default();
-    }
-    for (k, idx) in site.sections.iter_mut() {
-        if idx.title.is_empty() {
-            idx.title = default_section_title(*k).into();
-        }
-    }
-    if site.home.title.is_empty() {
-        site.home.title = site.config.title.clone();
-    }
-
-    // Newest first within each kind; plain pages by weight then title.
-    site.pages.sort_by(|a, b| {
-        a.kind.cmp(&b.kind).then_with(|| {
-            if a.kind == Kind::Page {
-                let wa = if let Extra::Page { weight, .. } = a.extra {
-                    weight
-                } else {
-                    0
-                };
-                let wb = if let Extra::Page { weight, .. } = b.extra {
-                    weight
-                } else {
-                    0
-                };
-                wa.cmp(&wb).then_with(|| a.slug.cmp(&b.slug))
-            } else {
-                let da = a.date().map(|d| d.unix(tz));
-                let db = b.date().map(|d| d.unix(tz));
-                db.cmp(&da).then_with(|| a.slug.cmp(&b.slug))
-            }
-        })
-    });
-
-    // Relations: cases name challenges; challenges list their cases.
-    let index_of: HashMap<(Kind, String), usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ((p.kind, p.slug.clone()), i))
-        .collect();
-    let mut reverse: Vec<(usize, usize)> = Vec::new();
-    for (i, p) in site.pages.iter_mut().enumerate() {
-        if let Extra::Case(c) = &p.extra {
-            for slug in &c.challenges {
-                if let Some(&j) = index_of.get(&(Kind::Challenge, slug.clone())) {
-                    p.related.push(j);
-                    reverse.push((j, i));
-                }
-            }
-        }
-    }
-    for (ch, case) in reverse {
-        site.pages[ch].related.push(case);
-    }
-
-    // Browsing structures, computed once from the final page list.
-    site.listing_rank = taxonomy::listing_rank(&site);
-    site.taxonomies = taxonomy::build_taxonomies(&site, &site.config.taxonomies);
-    site.municipalities = taxonomy::build_municipalities(&site);
-    site.municipality_index = site
-        .municipalities
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.url.clone(), i))
-        .collect();
-    let similar = taxonomy::similar(&site, 4);
-    for (p, similar) in site.pages.iter_mut().zip(similar) {
-        p.similar = similar;
-    }
+    steps::complete_sections(&mut site);
+    steps::sort_pages(&mut site.pages, tz);
+    steps::relate(&mut site.pages);
     (site, diags)
 }
 
@@ -689,22 +431,6 @@ fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
     LinkTarget::Missing
 }
 
-/// Resolves `.` and `..` without touching the disk; None if the path climbs above its root.
-pub fn normalise(p: &Path) -> Option<PathBuf> {
-    let mut out: Vec<String> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop()?;
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(PathBuf::from(out.join("/")))
-}
-
 fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
     let lower = img.to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
@@ -727,15 +453,6 @@ fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
         }),
         None => normalise(Path::new(img)).is_some_and(|p| root.join("static").join(p).is_file()),
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// The first `max` characters of text (whitespace runs collapsed to one space), cut at a
@@ -773,22 +490,6 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalises_relative_paths() {
-        assert_eq!(
-            normalise(Path::new("content/challenges/../cases/a.md")),
-            Some(PathBuf::from("content/cases/a.md"))
-        );
-        assert_eq!(normalise(Path::new("../../etc/passwd")), None);
-        assert_eq!(normalise(Path::new("/etc/passwd")), None);
-    }
-
-    #[test]
-    fn line_and_column() {
-        assert_eq!(line_col("ab\ncd", 4), (2, 2));
-        assert_eq!(line_col("日本\n語", "日本\n語".len()), (2, 2));
-    }
 
     #[test]
     fn excerpts_cut_at_sentences() {

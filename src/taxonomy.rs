@@ -1,111 +1,39 @@
 //! The ways visitors browse: taxonomy terms (prefecture, themes, work style, engagement, skills,
 //! tags), municipalities, related content, and the next date on which a challenge's status
-//! changes. Computed once from the assembled pages; pure data, no templates.
+//! changes. Computed once from the assembled pages ([`browse`] fills them into the `Site`, which
+//! holds their types); pure data, no templates.
 //!
 //! URLs are part of the public contract and stay stable: prefectures use their romanised name
 //! (`/prefectures/niigata/`), work styles their id (`/work-styles/remote/`), free-text terms keep
 //! their Japanese (`/themes/ふるさと納税/`, ASCII lowercased, punctuation dropped), and
 //! municipalities live under their prefecture (`/municipalities/niigata/汐見町/`).
 
-use crate::content::{Extra, Kind};
+use crate::content::{term_slug, Extra, Kind, TaxonomyKind};
 use crate::date::Date;
 use crate::japan;
-use crate::site::{Page, Site, Status};
+use crate::site::{municipality_url, Municipality, Page, Site, Status, Taxonomy, Term};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TaxonomyKind {
-    Prefecture,
-    Themes,
-    WorkStyle,
-    Engagement,
-    Skills,
-    Tags,
-}
-
-impl TaxonomyKind {
-    pub const ALL: [TaxonomyKind; 6] = [
-        TaxonomyKind::Prefecture,
-        TaxonomyKind::Themes,
-        TaxonomyKind::WorkStyle,
-        TaxonomyKind::Engagement,
-        TaxonomyKind::Skills,
-        TaxonomyKind::Tags,
-    ];
-
-    /// Name in `site.yaml` and in front matter.
-    pub fn key(self) -> &'static str {
-        match self {
-            TaxonomyKind::Prefecture => "prefecture",
-            TaxonomyKind::Themes => "themes",
-            TaxonomyKind::WorkStyle => "work_style",
-            TaxonomyKind::Engagement => "engagement",
-            TaxonomyKind::Skills => "skills",
-            TaxonomyKind::Tags => "tags",
+/// The page's terms in this taxonomy, as (display name, slug).
+fn terms_of(kind: TaxonomyKind, p: &Page) -> Vec<(String, String)> {
+    let free = |v: &[String]| v.iter().map(|t| (t.clone(), term_slug(t))).collect();
+    match (kind, &p.extra) {
+        (TaxonomyKind::Prefecture, Extra::Challenge(c)) => prefecture_term(&c.prefecture),
+        (TaxonomyKind::Prefecture, Extra::Case(c)) => prefecture_term(&c.prefecture),
+        (TaxonomyKind::Themes, Extra::Challenge(c)) => free(&c.themes),
+        (TaxonomyKind::Themes, Extra::Case(c)) => free(&c.themes),
+        (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => c
+            .work_style
+            .map(|w| (w.label().to_string(), w.id().to_string()))
+            .into_iter()
+            .collect(),
+        (TaxonomyKind::Engagement, Extra::Challenge(c)) => free(&c.engagement),
+        (TaxonomyKind::Skills, Extra::Challenge(c)) => free(&c.skills),
+        (TaxonomyKind::Tags, Extra::Challenge(_) | Extra::Case(_) | Extra::Column(_)) => {
+            free(&p.common.tags)
         }
-    }
-
-    pub fn from_key(s: &str) -> Option<TaxonomyKind> {
-        TaxonomyKind::ALL.into_iter().find(|k| k.key() == s)
-    }
-
-    /// URL segment of the taxonomy.
-    pub fn folder(self) -> &'static str {
-        match self {
-            TaxonomyKind::Prefecture => "prefectures",
-            TaxonomyKind::Themes => "themes",
-            TaxonomyKind::WorkStyle => "work-styles",
-            TaxonomyKind::Engagement => "engagements",
-            TaxonomyKind::Skills => "skills",
-            TaxonomyKind::Tags => "tags",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            TaxonomyKind::Prefecture => "都道府県",
-            TaxonomyKind::Themes => "テーマ",
-            TaxonomyKind::WorkStyle => "働き方",
-            TaxonomyKind::Engagement => "関わり方",
-            TaxonomyKind::Skills => "求めるスキル",
-            TaxonomyKind::Tags => "タグ",
-        }
-    }
-
-    /// Which content kinds carry this taxonomy.
-    pub fn applies_to(self, kind: Kind) -> bool {
-        match self {
-            TaxonomyKind::Prefecture | TaxonomyKind::Themes => {
-                matches!(kind, Kind::Challenge | Kind::Case)
-            }
-            TaxonomyKind::WorkStyle | TaxonomyKind::Engagement | TaxonomyKind::Skills => {
-                kind == Kind::Challenge
-            }
-            TaxonomyKind::Tags => matches!(kind, Kind::Challenge | Kind::Case | Kind::Column),
-        }
-    }
-
-    /// The page's terms in this taxonomy, as (display name, slug).
-    pub fn terms_of(self, p: &Page) -> Vec<(String, String)> {
-        let free = |v: &[String]| v.iter().map(|t| (t.clone(), term_slug(t))).collect();
-        match (self, &p.extra) {
-            (TaxonomyKind::Prefecture, Extra::Challenge(c)) => prefecture_term(&c.prefecture),
-            (TaxonomyKind::Prefecture, Extra::Case(c)) => prefecture_term(&c.prefecture),
-            (TaxonomyKind::Themes, Extra::Challenge(c)) => free(&c.themes),
-            (TaxonomyKind::Themes, Extra::Case(c)) => free(&c.themes),
-            (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => c
-                .work_style
-                .map(|w| (w.label().to_string(), w.id().to_string()))
-                .into_iter()
-                .collect(),
-            (TaxonomyKind::Engagement, Extra::Challenge(c)) => free(&c.engagement),
-            (TaxonomyKind::Skills, Extra::Challenge(c)) => free(&c.skills),
-            (TaxonomyKind::Tags, Extra::Challenge(_) | Extra::Case(_) | Extra::Column(_)) => {
-                free(&p.common.tags)
-            }
-            _ => Vec::new(),
-        }
+        _ => Vec::new(),
     }
 }
 
@@ -114,62 +42,6 @@ fn prefecture_term(name: &str) -> Vec<(String, String)> {
         .map(|s| (name.to_string(), s.to_string()))
         .into_iter()
         .collect()
-}
-
-/// URL segment of a free-text term: Japanese kept, ASCII lowercased, punctuation dropped
-/// (`関ヶ原町` and `佐々町` keep every character; `○○町` becomes `町`).
-pub fn term_slug(name: &str) -> String {
-    let s = crate::markdown::slugify(name);
-    if s == "section" && !name.eq_ignore_ascii_case("section") {
-        "term".into()
-    } else {
-        s
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Term {
-    pub name: String,
-    pub slug: String,
-    pub url: String,
-    /// Pages with this term, in listing order (open challenges first, then newest first).
-    pub pages: Vec<usize>,
-    /// How many of them are open challenges.
-    pub open: usize,
-    /// Region of a prefecture term.
-    pub region: Option<&'static str>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Taxonomy {
-    pub kind: TaxonomyKind,
-    pub url: String,
-    pub terms: Vec<Term>,
-}
-
-impl Taxonomy {
-    pub fn term(&self, slug: &str) -> Option<&Term> {
-        self.terms.iter().find(|t| t.slug == slug)
-    }
-}
-
-/// A municipality named in front matter, with its pages and optional profile.
-#[derive(Debug, Clone)]
-pub struct Municipality {
-    pub name: String,
-    pub prefecture: String,
-    pub url: String,
-    /// Challenges and cases, in listing order.
-    pub pages: Vec<usize>,
-    pub open: usize,
-    /// Index of the profile page (`content/municipalities/<slug>.md`), if any.
-    pub profile: Option<usize>,
-}
-
-/// URL of a municipality's page.
-pub fn municipality_url(base_path: &str, prefecture: &str, name: &str) -> String {
-    let pref = japan::prefecture_slug(prefecture).unwrap_or("unknown");
-    format!("{base_path}municipalities/{pref}/{}/", term_slug(name))
 }
 
 fn is_open(p: &Page) -> bool {
@@ -218,7 +90,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
                 if !kind.applies_to(p.kind) {
                     continue;
                 }
-                for (name, slug) in kind.terms_of(p) {
+                for (name, slug) in terms_of(kind, p) {
                     let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                         url: format!("{}{}/{}/", site.config.base_path, kind.folder(), slug),
                         region: if kind == TaxonomyKind::Prefecture {
@@ -419,22 +291,21 @@ pub fn open_count(site: &Site, pages: &[usize]) -> usize {
     pages.iter().filter(|&&i| is_open(&site.pages[i])).count()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn term_slugs_keep_japanese_and_are_stable() {
-        assert_eq!(term_slug("ふるさと納税"), "ふるさと納税");
-        assert_eq!(term_slug("DX"), "dx");
-        assert_eq!(term_slug("広報・PR"), "広報-pr");
-        assert_eq!(term_slug("Webサイト制作"), "webサイト制作");
-        assert_eq!(term_slug("関ヶ原町"), "関ヶ原町");
-        assert_eq!(term_slug("佐々町"), "佐々町");
-        assert_eq!(term_slug("！"), "term");
-        assert_eq!(
-            municipality_url("/", "新潟県", "汐見町"),
-            "/municipalities/niigata/汐見町/"
-        );
+/// Fills the site's browsing structures from its final page list: the listing order, term and
+/// municipality lists, and each page's similar pages. `pipeline::prepare` calls it right after
+/// `site::assemble`.
+pub fn browse(site: &mut Site) {
+    site.listing_rank = listing_rank(site);
+    site.taxonomies = build_taxonomies(site, &site.config.taxonomies);
+    site.municipalities = build_municipalities(site);
+    site.municipality_index = site
+        .municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.url.clone(), i))
+        .collect();
+    let similar = similar(site, 4);
+    for (p, similar) in site.pages.iter_mut().zip(similar) {
+        p.similar = similar;
     }
 }

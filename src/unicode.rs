@@ -138,6 +138,15 @@ fn is_cjk_compatibility_ideograph(c: char) -> bool {
     matches!(c as u32, 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
 }
 
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 /// Characters refused in front matter and site.yaml and removed from Markdown bodies: C0
 /// controls except tab, line feed and carriage return; DEL and the C1 controls; and the
 /// noncharacters (U+FDD0–U+FDEF and the last two code points of every plane). They are
@@ -278,6 +287,12 @@ pub fn code_point(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_and_column() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("日本\n語", "日本\n語".len()), (2, 2));
+    }
 
     #[test]
     fn nfd_kana_become_nfc() {

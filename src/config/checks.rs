@@ -1,68 +1,10 @@
 //! Checks of site.yaml values that end up in the output as they are written (the page's `lang`,
 //! the base URL that prefixes every absolute URL) and of form field names, with their problems
-//! for people ([`ConfigProblem`], wrapped in [`crate::diagnostics::Problem::Config`]).
+//! for people ([`ConfigProblem`], in `diagnostics`, wrapped in
+//! [`crate::diagnostics::Problem::Config`]).
 
-use crate::diagnostics::Lang;
+use crate::diagnostics::ConfigProblem;
 use crate::urls::{Reason, Refused, Use};
-
-/// A problem of a site.yaml value found by this module.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigProblem {
-    /// `language` that is not a language tag (`ja`, `ja-JP`, `en`).
-    Language { value: String },
-    /// A form field named like a field, honeypot or control value our form or the provider
-    /// uses; `owner` says whose (`tsunagari`, `formspree`…).
-    ReservedFieldName { name: String, owner: &'static str },
-    /// A Markdown image the image policy refuses (plain `http:`, `mailto:`…): removed.
-    ImageRemoved(Refused),
-}
-
-impl ConfigProblem {
-    pub fn message(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        match self {
-            ConfigProblem::Language { value } => {
-                let value = crate::urls::visible(value);
-                if ja {
-                    format!("site.yaml の「language」の値「{value}」は言語の名前（言語タグ）ではありません")
-                } else {
-                    format!("site.yaml: `language` = `{value}` is not a language tag")
-                }
-            }
-            ConfigProblem::ReservedFieldName { name, owner } => {
-                let whose = match (*owner, ja) {
-                    ("tsunagari", true) => "tsunagari のフォーム".to_string(),
-                    ("tsunagari", false) => "tsunagari's form".to_string(),
-                    (o, _) => o.to_string(),
-                };
-                if ja {
-                    format!(
-                        "フォームの項目名「{name}」は {whose} が使う名前なので、項目には使えません"
-                    )
-                } else {
-                    format!(
-                        "the form field name `{name}` is used by {whose} and cannot name a field"
-                    )
-                }
-            }
-            ConfigProblem::ImageRemoved(r) if ja => {
-                format!("{}。この画像は外しました", r.message(lang))
-            }
-            ConfigProblem::ImageRemoved(r) => format!("{}; the image was removed", r.message(lang)),
-        }
-    }
-
-    pub fn help(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        match self {
-            ConfigProblem::Language { .. } if ja => "ja（日本語）、en（英語）、ja-JP のように、英字・数字と - で書いてください".into(),
-            ConfigProblem::Language { .. } => "write a language tag of letters, digits and `-`, such as ja, en or ja-JP".into(),
-            ConfigProblem::ReservedFieldName { .. } if ja => "別の名前にしてください（例: company_url、phone）。迷惑投稿よけの欄や送信先サービスの設定と同じ名前にすると、応募が迷惑投稿として捨てられたり、送信後の移動先が変わったりします".into(),
-            ConfigProblem::ImageRemoved(r) => r.help(lang),
-            ConfigProblem::ReservedFieldName { .. } => "choose another name (e.g. company_url, phone): a field named like the spam trap or a provider setting gets real submissions filed as spam or changes where the visitor is sent".into(),
-        }
-    }
-}
 
 /// Reports a `language` that is not a language tag and a `base_url` the URL policy or
 /// [`base_url_refusal`] refuses, each at its value; true when `base_url` was reported.
@@ -110,34 +52,6 @@ pub fn base_url_refusal(u: &str) -> Option<Refused> {
     Some(Refused::new("base_url", u, reason, Use::Website))
 }
 
-/// Field names a form may not give a field of its own, and whose they are: our fixed fields
-/// and hidden values, the id our honeypot takes (`form-hp`), every provider's honeypot, and the
-/// control names providers read from a post (Formspree's `_next` would let a visitor choose
-/// where the form sends them). Names starting with `_` are kept for providers altogether.
-pub fn reserved_field_name(name: &str) -> Option<&'static str> {
-    const RESERVED: [(&str, &str); 11] = [
-        ("consent", "tsunagari"),
-        ("challenge", "tsunagari"),
-        ("municipality", "tsunagari"),
-        ("page_url", "tsunagari"),
-        ("hp", "tsunagari"),
-        ("website", "tsunagari"),
-        ("form_name", "Netlify"),
-        ("bot_field", "Netlify"),
-        ("g_recaptcha_response", "reCAPTCHA"),
-        ("h_captcha_response", "hCaptcha"),
-        ("cf_turnstile_response", "Turnstile"),
-    ];
-    let lower = name.to_ascii_lowercase();
-    if let Some((_, owner)) = RESERVED.iter().find(|(n, _)| *n == lower) {
-        return Some(owner);
-    }
-    if lower.starts_with("_formrun") {
-        return Some("formrun");
-    }
-    lower.starts_with('_').then_some("Formspree")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,29 +97,5 @@ mod tests {
             reason("https://a.jp:99999999/"),
             Some(Reason::BadPort("99999999".into()))
         );
-    }
-
-    #[test]
-    fn provider_and_form_names_are_reserved() {
-        for name in [
-            "hp",
-            "website",
-            "Website",
-            "_gotcha",
-            "_next",
-            "_subject",
-            "_replyto",
-            "_formrun_gotcha",
-            "consent",
-            "challenge",
-            "municipality",
-            "page_url",
-        ] {
-            assert!(reserved_field_name(name).is_some(), "{name}");
-        }
-        assert_eq!(reserved_field_name("_next"), Some("Formspree"));
-        for name in ["phone", "company_url", "role", "name", "message"] {
-            assert_eq!(reserved_field_name(name), None, "{name}");
-        }
     }
 }

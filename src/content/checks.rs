@@ -91,7 +91,7 @@ pub(super) fn check_path_lengths(s: &Source, diags: &mut Vec<Diagnostic>) {
 /// be is refused at its line.
 pub(super) fn check_term_lengths(f: &mut Fields<'_>, key: &str, values: &[String]) {
     for v in values {
-        let slug = crate::taxonomy::term_slug(v);
+        let slug = super::term_slug(v);
         if slug.len() > MAX_PATH_COMPONENT {
             f.problem_at(
                 key,

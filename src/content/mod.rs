@@ -25,6 +25,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 mod checks;
+mod terms;
+pub use terms::{term_slug, TaxonomyKind};
 
 /// The content kinds that have their own folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -283,16 +285,7 @@ const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenge
 /// Nothing inside `fence` (the build's output folder, `.git`) is read.
 pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Diagnostic>) {
     let (files, mut diags) = content_files(root, fence);
-    // Bundles: folders (below the top) that hold an index.md.
-    let bundles: BTreeSet<PathBuf> = files
-        .iter()
-        .filter(|f| f.file_name().is_some_and(|n| n == "index.md"))
-        .filter_map(|f| {
-            f.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(Path::to_path_buf)
-        })
-        .collect();
+    let bundles = bundles_of(&files);
     let mut entries: Vec<Entry> = Vec::new();
     let rel_of = |f: &Path| display_path(&Path::new("content").join(f));
     for f in &files {
@@ -312,33 +305,7 @@ pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Dia
             diags.push(Diagnostic::warning(rel_of(f), Problem::StrayFile));
             continue;
         }
-        let stem = name.trim_end_matches(".markdown").trim_end_matches(".md");
-        let top_kind = Kind::from_folder(comps[0]);
-        let role_slug: Option<(Role, String, Option<PathBuf>)> = match (comps.len(), name) {
-            (1, "_index.md") | (1, "index.md") => Some((Role::Home, String::new(), None)),
-            (1, _) => Some((Role::Page(Kind::Page), stem.to_string(), None)),
-            (2, "_index.md") if top_kind.is_some() => {
-                Some((Role::Section(top_kind.unwrap()), String::new(), None))
-            }
-            (2, "index.md") if top_kind.is_none() => Some((
-                Role::Page(Kind::Page),
-                comps[0].to_string(),
-                Some(f.parent().unwrap().to_path_buf()),
-            )),
-            (_, "_index.md") => None,
-            (_, "index.md") if top_kind.is_some() => {
-                let dir = f.parent().unwrap();
-                Some((
-                    Role::Page(top_kind.unwrap()),
-                    comps[comps.len() - 2].to_string(),
-                    Some(dir.to_path_buf()),
-                ))
-            }
-            _ if top_kind.is_some() => {
-                Some((Role::Page(top_kind.unwrap()), stem.to_string(), None))
-            }
-            _ => None,
-        };
+        let role_slug = role_of(f, name, &comps);
         let Some((role, slug, bundle)) = role_slug else {
             let folder = comps[0].to_string();
             let suggestion = did_you_mean(&folder, Kind::SECTIONS.iter().map(|k| k.folder()));
@@ -356,23 +323,7 @@ pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Dia
             continue;
         }
         let assets = match &bundle {
-            Some(b) => files
-                .iter()
-                .filter(|x| {
-                    x.starts_with(b)
-                        && x.file_name()
-                            .is_some_and(|n| n != "index.md" || x.parent() != Some(b))
-                })
-                .filter(|x| {
-                    // Files of a nested bundle belong to that bundle.
-                    x.ancestors()
-                        .skip(1)
-                        .find(|a| bundles.contains(*a))
-                        .is_some_and(|a| a == b)
-                })
-                .filter(|x| x.extension().is_none_or(|e| e != "md"))
-                .map(|x| x.strip_prefix(b).unwrap().to_path_buf())
-                .collect(),
+            Some(b) => bundle_assets(&files, &bundles, b),
             None => Vec::new(),
         };
         entries.push(Entry {
@@ -384,6 +335,71 @@ pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Dia
         });
     }
     (entries, diags)
+}
+
+/// Folders (below the top) that hold an index.md: page bundles.
+fn bundles_of(files: &[PathBuf]) -> BTreeSet<PathBuf> {
+    files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "index.md"))
+        .filter_map(|f| {
+            f.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+        })
+        .collect()
+}
+
+/// The role, slug and bundle folder of the Markdown file `f` (named `name`, with path
+/// components `comps`), or None when it has no place.
+fn role_of(f: &Path, name: &str, comps: &[&str]) -> Option<(Role, String, Option<PathBuf>)> {
+    let stem = name.trim_end_matches(".markdown").trim_end_matches(".md");
+    let top_kind = Kind::from_folder(comps[0]);
+    match (comps.len(), name) {
+        (1, "_index.md") | (1, "index.md") => Some((Role::Home, String::new(), None)),
+        (1, _) => Some((Role::Page(Kind::Page), stem.to_string(), None)),
+        (2, "_index.md") if top_kind.is_some() => {
+            Some((Role::Section(top_kind.unwrap()), String::new(), None))
+        }
+        (2, "index.md") if top_kind.is_none() => Some((
+            Role::Page(Kind::Page),
+            comps[0].to_string(),
+            Some(f.parent().unwrap().to_path_buf()),
+        )),
+        (_, "_index.md") => None,
+        (_, "index.md") if top_kind.is_some() => {
+            let dir = f.parent().unwrap();
+            Some((
+                Role::Page(top_kind.unwrap()),
+                comps[comps.len() - 2].to_string(),
+                Some(dir.to_path_buf()),
+            ))
+        }
+        _ if top_kind.is_some() => Some((Role::Page(top_kind.unwrap()), stem.to_string(), None)),
+        _ => None,
+    }
+}
+
+/// The files of bundle `b` other than its index.md (relative to `b`), leaving out Markdown
+/// files and the files of a bundle nested inside it.
+fn bundle_assets(files: &[PathBuf], bundles: &BTreeSet<PathBuf>, b: &Path) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|x| {
+            x.starts_with(b)
+                && x.file_name()
+                    .is_some_and(|n| n != "index.md" || x.parent() != Some(b))
+        })
+        .filter(|x| {
+            // Files of a nested bundle belong to that bundle.
+            x.ancestors()
+                .skip(1)
+                .find(|a| bundles.contains(*a))
+                .is_some_and(|a| a == b)
+        })
+        .filter(|x| x.extension().is_none_or(|e| e != "md"))
+        .map(|x| x.strip_prefix(b).unwrap().to_path_buf())
+        .collect()
 }
 
 /// Every usable file under `content/` (relative to it), sorted; each entry that cannot be used
@@ -508,7 +524,7 @@ pub fn parse_source(mut entry: Entry, text: String) -> (Option<Source>, Vec<Diag
     let rel = entry.rel.clone();
     let (source, mut diags) = parse_text(entry, text);
     if let (Some(s), Some((offset, c, more))) = (&source, removed) {
-        let (line, column) = crate::site::line_col(&s.text, offset);
+        let (line, column) = crate::unicode::line_col(&s.text, offset);
         let problem = Problem::Text(TextProblem::ControlCharacterRemoved {
             code_point: unicode::code_point(c),
             more,

@@ -163,18 +163,18 @@ fn usable_name(f: &mut Fields<'_>, at: At<'_>, named: usize, name: &str) -> bool
 }
 
 /// Reports a field named like one our form or the provider uses, at the `named`-th `name:` of
-/// the list (see [`crate::config::reserved_field_name`]); true when it was reported.
+/// the list (see [`super::reserved::reserved_field_name`]); true when it was reported.
 fn reserved(f: &mut Fields<'_>, at: At<'_>, named: usize, name: &str) -> bool {
     let (doc, text, file) = at;
-    let Some(owner) = crate::config::reserved_field_name(name) else {
+    let Some(owner) = super::reserved::reserved_field_name(name) else {
         return false;
     };
-    let problem = crate::config::ConfigProblem::ReservedFieldName {
+    let problem = crate::diagnostics::ConfigProblem::ReservedFieldName {
         name: name.into(),
         owner,
     };
     let list = doc.pos("fields");
-    let (line, col) = crate::config::nth_value_pos(text, list, "name", named)
+    let (line, col) = crate::yaml::nth_value_pos(text, list, "name", named)
         .unwrap_or((list.line, list.value_col));
     f.diags
         .push(Diagnostic::error(file, Problem::Config(problem)).at(text, line, col));

@@ -34,6 +34,7 @@ mod fields;
 mod google;
 mod names;
 mod privacy;
+mod reserved;
 mod provider;
 mod view;
 

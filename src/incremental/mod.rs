@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::pipeline::{self, io, BuildOptions, Failure, Prepared};
 use crate::render::Renderer;
-use crate::serve::Memory;
+use crate::output::Memory;
 use crate::site::{self, MarkdownSource, Page};
 use crate::view::Dep;
 use crate::view::Plan;

@@ -35,7 +35,6 @@ pub use http::{content_type, resolve, Limits};
 
 use crate::diagnostics::{Diagnostic, Lang, Problem};
 use crate::incremental::{Files, Session, Update};
-use crate::output::Sink;
 use crate::pipeline::{self, BuildOptions};
 use std::collections::{HashMap, VecDeque};
 use std::io;
@@ -53,38 +52,6 @@ pub const ERRORS: &str = "/__tsunagari/errors";
 pub const LIVE_JS: &str = "/__tsunagari/live.js";
 /// The live client (updates the open page, shows problems over it).
 const CLIENT_JS: &str = include_str!("client.js");
-
-/// A build kept in memory: output path → bytes.
-#[derive(Debug, Default)]
-pub struct Memory {
-    files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
-}
-
-impl Memory {
-    pub fn into_map(self) -> HashMap<String, Arc<Vec<u8>>> {
-        self.files.into_inner().unwrap_or_default()
-    }
-}
-
-impl Sink for Memory {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let clean = crate::site::normalise(Path::new(path))
-            .filter(|p| !path.starts_with('/') && !p.as_os_str().is_empty())
-            .ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("unsafe output path: {path}"),
-                )
-            })?;
-        let key = clean.to_string_lossy().replace('\\', "/");
-        lock(&self.files).insert(key, Arc::new(bytes.to_vec()));
-        Ok(())
-    }
-    fn copy(&self, path: &str, src: &Path) -> io::Result<()> {
-        let bytes = std::fs::read(src)?;
-        self.write(path, &bytes)
-    }
-}
 
 /// What the server tells the command line, which prints it.
 #[derive(Debug)]
@@ -330,19 +297,5 @@ pub fn options(root: &Path, now: &str) -> ServeOptions {
         lang: Lang::Ja,
         limits: Limits::default(),
         faults: Faults::default(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn memory_sink_refuses_escapes() {
-        let m = Memory::default();
-        assert!(m.write("../x", b"").is_err());
-        assert!(m.write("/x", b"").is_err());
-        m.write("a/./b.html", b"ok").unwrap();
-        assert!(m.into_map().contains_key("a/b.html"));
     }
 }

@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Status};
 use crate::structured;
-use crate::taxonomy::{Taxonomy, TaxonomyKind, Term};
+use crate::content::TaxonomyKind;
+use crate::site::{Taxonomy, Term};
 use serde::Serialize;
 
 /// Head metadata of one output page.
@@ -112,7 +113,7 @@ pub fn term_links(r: &Reader, kind: TaxonomyKind, names: &[String]) -> Vec<TermL
         .map(|n| TermLink {
             name: n.clone(),
             url: r
-                .term_url(kind, &crate::taxonomy::term_slug(n))
+                .term_url(kind, &crate::content::term_slug(n))
                 .map(str::to_string),
         })
         .collect()

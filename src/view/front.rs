@@ -7,7 +7,7 @@ use super::page::{page_view, PageView};
 use super::{municipalities_url, thanks_url, Data, Reader, View};
 use crate::config::MenuItem;
 use crate::content::Kind;
-use crate::taxonomy::TaxonomyKind;
+use crate::content::TaxonomyKind;
 use serde::Serialize;
 
 #[derive(Serialize)]

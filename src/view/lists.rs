@@ -9,7 +9,9 @@ use super::page::{page_view, PageView};
 use super::{status_url, Data, Reader, View};
 use crate::content::Kind;
 use crate::site::{Site, Status};
-use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
+use crate::content::TaxonomyKind;
+use crate::site::{Taxonomy, Term};
+use crate::taxonomy;
 use serde::Serialize;
 use std::collections::HashMap;
 

@@ -9,7 +9,7 @@ use crate::content::{Extra, Kind};
 use crate::markdown::Heading;
 use crate::site::{Page, Status};
 use crate::structured;
-use crate::taxonomy::TaxonomyKind;
+use crate::content::TaxonomyKind;
 use serde::Serialize;
 
 #[derive(Serialize)]

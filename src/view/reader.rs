@@ -11,7 +11,8 @@ use crate::config::Config;
 use crate::content::Kind;
 use crate::markdown::Rendered;
 use crate::site::{Index, Page, Site};
-use crate::taxonomy::{Municipality, Taxonomy, TaxonomyKind, Term};
+use crate::content::TaxonomyKind;
+use crate::site::{Municipality, Taxonomy, Term};
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 

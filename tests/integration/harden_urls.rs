@@ -506,7 +506,7 @@ fn dot_slash_paths_never_become_protocol_relative_urls() {
             matches!(&d.problem, Problem::UnsafeUrlRemoved { .. })
                 || matches!(
                     &d.problem,
-                    Problem::Config(tsunagari::config::ConfigProblem::ImageRemoved(_))
+                    Problem::Config(tsunagari::diagnostics::ConfigProblem::ImageRemoved(_))
                 )
         })
         .map(|d| d.line)
@@ -559,7 +559,7 @@ fn http_images_are_errors_in_front_matter_and_site_yaml_and_removed_from_markdow
         .warnings
         .iter()
         .filter_map(|d| match &d.problem {
-            Problem::Config(tsunagari::config::ConfigProblem::ImageRemoved(r)) => {
+            Problem::Config(tsunagari::diagnostics::ConfigProblem::ImageRemoved(r)) => {
                 Some((d.line, r.url.clone()))
             }
             _ => None,
@@ -665,7 +665,7 @@ fn base_url_and_language_that_would_be_invalid_in_the_output_are_errors() {
         expect_at(&d, "site.yaml", 3, |p| {
             matches!(
                 p,
-                Problem::Config(tsunagari::config::ConfigProblem::Language { .. })
+                Problem::Config(tsunagari::diagnostics::ConfigProblem::Language { .. })
             )
         });
     }
@@ -680,7 +680,7 @@ fn base_url_and_language_that_would_be_invalid_in_the_output_are_errors() {
 
 #[test]
 fn form_field_names_used_by_the_form_or_its_provider_are_errors_at_their_line() {
-    use tsunagari::config::ConfigProblem;
+    use tsunagari::diagnostics::ConfigProblem;
     for (provider, extra, name) in [
         ("generic", "action: https://f.example.jp/", "hp"),
         ("generic", "action: https://f.example.jp/", "website"),

@@ -6,8 +6,8 @@ use crate::common::{render, SiteTest};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tsunagari::incremental::{Mode, Session, Update};
+use tsunagari::output::Memory;
 use tsunagari::pipeline::{self, BuildOptions, Failure};
-use tsunagari::serve::Memory;
 
 const NOW: &str = "2026-11-21";
 
