@@ -4,6 +4,7 @@
 use crate::date;
 use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
 use crate::fields::Fields;
+use crate::messages::Text;
 use crate::yaml::{self, Node};
 use std::path::Path;
 
@@ -180,42 +181,38 @@ impl Config {
         let base_url = normalise_base_url(&base_url_raw);
         let reported = checks::report(&mut f, &base_url_raw, &language);
         if !reported && !base_url_raw.is_empty() && base_url.is_none() {
-            invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
+            invalid.push(("base_url", base_url_raw.clone(), Text::new("why-base-url")));
         }
         let timezone = date::parse_offset(&tz_raw);
         if timezone.is_none() {
-            invalid.push(("timezone", tz_raw.clone(), "+09:00 の形で書いてください"));
+            invalid.push(("timezone", tz_raw.clone(), Text::new("why-timezone")));
         }
         if !(1..=1000).contains(&paginate_by) {
             invalid.push((
                 "paginate_by",
                 paginate_by.to_string(),
-                "1 から 1000 までの整数を書いてください",
+                Text::new("why-range-1-1000"),
             ));
         }
         if !(0..=365).contains(&closing_soon_days) {
             invalid.push((
                 "closing_soon_days",
                 closing_soon_days.to_string(),
-                "0 から 365 までの整数を書いてください",
+                Text::new("why-range-0-365"),
             ));
         }
         if !(1..=1000).contains(&feed_limit) {
             invalid.push((
                 "feed_limit",
                 feed_limit.to_string(),
-                "1 から 1000 までの整数を書いてください",
+                Text::new("why-range-1-1000"),
             ));
         }
         if !theme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            invalid.push((
-                "theme",
-                theme.clone(),
-                "テーマ名には英数字・-・_ を使います",
-            ));
+            invalid.push(("theme", theme.clone(), Text::new("why-theme-name")));
         }
         for (field, value, why) in invalid {
             f.problem_at(
@@ -223,7 +220,7 @@ impl Config {
                 Problem::InvalidSiteValue {
                     field: field.into(),
                     value,
-                    why: why.into(),
+                    why,
                 },
             );
         }
@@ -368,13 +365,7 @@ fn read_menu(f: &mut Fields<'_>, text: &str, key: &str) -> Option<Vec<MenuItem>>
     let mut out = Vec::new();
     for it in items {
         let Node::Map(m) = it else {
-            f.problem_at(
-                key,
-                Problem::WrongType {
-                    field: format!("{key} の各項目（name と url）"),
-                    expected: Expected::Mapping,
-                },
-            );
+            f.problem_at(key, Problem::MenuItemNotMapping { key: key.into() });
             return None;
         };
         let get = |k: &str| {
@@ -385,13 +376,7 @@ fn read_menu(f: &mut Fields<'_>, text: &str, key: &str) -> Option<Vec<MenuItem>>
         match (get("name"), get("url")) {
             (Some(name), Some(url)) if m.len() == 2 => out.push(MenuItem { name, url }),
             _ => {
-                f.problem_at(
-                    key,
-                    Problem::WrongType {
-                        field: format!("{key} の各項目（name と url）"),
-                        expected: Expected::Mapping,
-                    },
-                );
+                f.problem_at(key, Problem::MenuItemNotMapping { key: key.into() });
                 return None;
             }
         }

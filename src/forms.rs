@@ -19,6 +19,7 @@
 
 use crate::diagnostics::{Diagnostic, Expected, Problem};
 use crate::fields::Fields;
+use crate::messages::Text;
 use crate::suggest::did_you_mean;
 use crate::yaml::{Doc, Node};
 use std::collections::BTreeMap;
@@ -214,7 +215,7 @@ fn check_id(f: &mut Fields<'_>, id: Option<&str>) {
             Problem::InvalidSiteValue {
                 field: "id".into(),
                 value: crate::urls::visible(bad),
-                why: "フォームの ID は英数字・-・_ で書いてください（URL の一部になります）".into(),
+                why: Text::new("why-form-id"),
             },
         );
     }
@@ -418,7 +419,7 @@ impl Handler {
                         Problem::InvalidSiteValue {
                             field: "fields[].name".into(),
                             value: fname.clone(),
-                            why: "英数字と _ で、consent・challenge・municipality・page_url 以外の名前にしてください".into(),
+                            why: Text::new("why-form-field-name"),
                         },
                     );
                     continue;
@@ -506,8 +507,8 @@ impl Handler {
                     Some(e) => field.post_name = e.clone(),
                     None if field.required => f.problem_at(
                         "entries",
-                        Problem::MissingField {
-                            field: format!("entries.{} (Google フォームの entry 番号)", field.name),
+                        Problem::MissingFormEntry {
+                            field: field.name.clone(),
                         },
                     ),
                     None => {}
@@ -522,8 +523,7 @@ impl Handler {
                         Problem::InvalidSiteValue {
                             field: format!("entries.{k}"),
                             value: v.clone(),
-                            why: "entry.123456789 の形で、項目ごとに別の番号を書いてください"
-                                .into(),
+                            why: Text::new("why-form-entry"),
                         },
                     );
                 }
@@ -572,7 +572,7 @@ impl Handler {
                     Problem::InvalidSiteValue {
                         field: "captcha.sitekey".into(),
                         value: crate::urls::visible(bad),
-                        why: "サイトキーは英数字・-・_ で書いてください".into(),
+                        why: Text::new("why-sitekey"),
                     },
                 );
             }

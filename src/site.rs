@@ -267,7 +267,7 @@ pub fn assemble(
                 &s.entry.rel,
                 Problem::DuplicateUrl {
                     url: url.clone(),
-                    other: PathBuf::from("（tsunagari が自動で作るページ）"),
+                    other: PathBuf::new(), // a page tsunagari generates
                 },
             ));
         } else if let Some(other) = by_url.get(&url) {

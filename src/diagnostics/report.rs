@@ -3,6 +3,7 @@
 //! diagnostics and the `/`-separated paths messages use.
 
 use super::{Lang, Problem, Severity};
+use crate::msg;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -83,15 +84,13 @@ impl Diagnostic {
     ///   = ヒント: 「東京都」のことですか？ …
     /// ```
     pub fn render(&self, lang: Lang) -> String {
-        let label = match (self.severity, lang) {
-            (Severity::Error, Lang::Ja) => "エラー",
-            (Severity::Error, Lang::En) => "error",
-            (Severity::Warning, Lang::Ja) => "警告",
-            (Severity::Warning, Lang::En) => "warning",
+        let label = match self.severity {
+            Severity::Error => msg!(lang, "label-error"),
+            Severity::Warning => msg!(lang, "label-warning"),
         };
         let mut out = format!(
             "{label}: {}: {}\n",
-            self.location(),
+            crate::messages::value(self.location()),
             self.problem.message(lang)
         );
         if let Some(src) = &self.source_line {
@@ -105,7 +104,7 @@ impl Diagnostic {
                 .collect();
             let carets = display_width(&under).max(1);
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{num} | {src}");
+            let _ = writeln!(out, "{num} | {}", crate::messages::value(src));
             let _ = writeln!(
                 out,
                 "{pad} | {}{}",
@@ -114,11 +113,7 @@ impl Diagnostic {
             );
         }
         if let Some(help) = self.problem.help(lang) {
-            let hint = if lang == Lang::Ja {
-                "ヒント"
-            } else {
-                "help"
-            };
+            let hint = msg!(lang, "label-help");
             let pad = if self.source_line.is_some() {
                 " ".repeat(self.line.to_string().len())
             } else {
