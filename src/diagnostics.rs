@@ -426,6 +426,42 @@ mod tests {
     fn wide_characters_count_double() {
         assert_eq!(display_width("ab"), 2);
         assert_eq!(display_width("東京"), 4);
-        assert_eq!(display_width("ﾃﾚﾜｰｸ"), 5);
+        assert_eq!(display_width("ﾃﾚﾜｰｸ"), 5, "half-width katakana");
+        assert_eq!(
+            display_width("ｶﾞ"),
+            2,
+            "a half-width voiced mark is a column of its own"
+        );
+        assert_eq!(display_width("が"), 2);
+        assert_eq!(
+            display_width("か\u{3099}"),
+            2,
+            "a combining mark takes no column"
+        );
+        assert_eq!(display_width("e\u{301}"), 1);
+        assert_eq!(display_width("🎉"), 2, "emoji are wide");
+        assert_eq!(
+            display_width("👩\u{200D}🌾"),
+            2,
+            "a ZWJ sequence is one emoji"
+        );
+        assert_eq!(display_width("a\tb"), 3);
+        assert_eq!(display_width("（ＤＸ）"), 8, "full-width forms");
+    }
+
+    #[test]
+    fn carets_line_up_after_emoji_and_combining_marks() {
+        // The caret must sit under the value: as many spaces as the terminal columns before it.
+        for (before, columns) in [("🎉 ", 3), ("か\u{3099}", 2), ("ﾃﾚﾜｰｸ", 5), ("東京 ", 5)]
+        {
+            let text = format!("---\ntitle: {before}xy\n---\n");
+            let column = "title: ".chars().count() + before.chars().count() + 1;
+            let d = Diagnostic::error("a.md", Problem::StrayFile)
+                .at(&text, 2, column)
+                .with_span(2);
+            let r = d.render(Lang::En);
+            let caret = format!("  | {}^^\n", " ".repeat("title: ".len() + columns));
+            assert!(r.contains(&caret), "{r}");
+        }
     }
 }

@@ -71,6 +71,7 @@ impl Template {
         Ok(Template(pieces))
     }
 
+    #[cfg(test)]
     fn placeholders(&self) -> std::collections::BTreeSet<&str> {
         self.0
             .iter()
@@ -81,6 +82,7 @@ impl Template {
             .collect()
     }
 
+    #[cfg(test)]
     fn literal_text(&self) -> String {
         self.0
             .iter()
