@@ -4,6 +4,8 @@
 
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Lang};
+use crate::messages::value;
+use crate::msg;
 use crate::pipeline::{self, BuildOptions, Failure, Report};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -138,56 +140,38 @@ impl ServeArgs {
         let format = out.format;
         let log = std::sync::Arc::new(move |e: crate::serve::Event| {
             let o = Out { lang, format };
-            let ja = lang == Lang::Ja;
             match e {
                 crate::serve::Event::Listening(url) => {
-                    if ja {
-                        eprintln!(
-                            "プレビュー: {url}（保存すると自動で更新されます。終了は Ctrl+C）"
-                        );
-                    } else {
-                        eprintln!("Preview at {url} (reloads on save; Ctrl+C to stop)");
-                    }
+                    eprintln!("{}", msg!(lang, "serve-listening", url = value(url)))
                 }
                 crate::serve::Event::Built { update: u, files } => {
                     o.diagnostics(&u.warnings);
                     let ms = u.elapsed.as_secs_f64() * 1000.0;
                     let (pages, rendered, outputs) = (u.pages, u.rendered, u.outputs);
-                    match (u.mode, ja) {
-                        (crate::incremental::Mode::Full, true) => eprintln!(
-                            "サイトを作りました: {pages} ページ、{files} ファイル（{ms:.0} ms）"
-                        ),
-                        (crate::incremental::Mode::Full, false) => {
-                            eprintln!("Built: {pages} pages, {files} files ({ms:.0} ms)")
+                    let line = match u.mode {
+                        crate::incremental::Mode::Full => {
+                            let ms = format!("{ms:.0}");
+                            msg!(lang, "serve-built", pages = pages, files = files, ms = ms)
                         }
-                        (_, true) => eprintln!(
-                            "更新しました: {outputs} ページのうち {rendered} ページを作り直しました（{ms:.1} ms）"
-                        ),
-                        (_, false) => eprintln!(
-                            "Rebuilt {rendered} of {outputs} pages ({ms:.1} ms)"
-                        ),
-                    }
+                        _ => {
+                            let ms = format!("{ms:.1}");
+                            let (o, r) = (outputs, rendered);
+                            msg!(lang, "serve-rebuilt", outputs = o, rendered = r, ms = ms)
+                        }
+                    };
+                    eprintln!("{line}");
                 }
                 crate::serve::Event::Finished { elapsed, changed } => {
-                    let ms = elapsed.as_secs_f64() * 1000.0;
-                    if ja {
-                        eprintln!("検索インデックスとフィードを更新しました（{changed} ファイル、{ms:.0} ms）");
-                    } else {
-                        eprintln!("Search index and feeds updated ({changed} files, {ms:.0} ms)");
-                    }
+                    let ms = format!("{:.0}", elapsed.as_secs_f64() * 1000.0);
+                    let line = msg!(lang, "serve-late-outputs", changed = changed, ms = ms);
+                    eprintln!("{line}");
                 }
                 crate::serve::Event::Failed(diags) => {
                     o.diagnostics(&diags);
-                    if ja {
-                        eprintln!("問題があるため、前回の正しい状態を表示しています。ファイルを直して保存してください。");
-                    } else {
-                        eprintln!(
-                            "Still showing the last good build; fix the file and save again."
-                        );
-                    }
+                    eprintln!("{}", msg!(lang, "serve-failed"));
                 }
                 crate::serve::Event::Error(m) => {
-                    eprintln!("{}: {m}", if ja { "エラー" } else { "error" })
+                    eprintln!("{}", msg!(lang, "cli-error-line", message = m))
                 }
                 crate::serve::Event::Bug(d) => o.diagnostics(&[d]),
             }
@@ -268,19 +252,17 @@ impl Out {
                 self.diagnostics(&diags);
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 let warnings = diags.len() - errors;
-                match self.lang {
-                    Lang::Ja => eprintln!("\nエラー {errors} 件、警告 {warnings} 件。ビルドを中止しました（出力フォルダは変更していません）。"),
-                    Lang::En => eprintln!("\n{errors} error(s), {warnings} warning(s). Build stopped; the output folder was not changed."),
-                }
+                let line = msg!(
+                    self.lang,
+                    "cli-build-stopped",
+                    errors = errors,
+                    warnings = warnings
+                );
+                eprintln!("{line}");
                 ExitCode::from(EXIT_CONTENT)
             }
             Failure::Usage(m) | Failure::Io(m) => {
-                let label = if self.lang == Lang::Ja {
-                    "エラー"
-                } else {
-                    "error"
-                };
-                eprintln!("{label}: {m}");
+                eprintln!("{}", msg!(self.lang, "cli-error-line", message = m));
                 ExitCode::from(EXIT_USAGE)
             }
         }
@@ -316,16 +298,14 @@ impl BuildArgs {
             .unwrap_or_else(|| opts.root.join("public"));
         let mut waiting = |holder: &str| {
             let holder = if holder.is_empty() { "?" } else { holder };
-            match lang {
-                Lang::Ja => eprintln!(
-                    "別のビルド（{holder}）が {} に書き込み中です。終わるまで待ちます…",
-                    output.display()
-                ),
-                Lang::En => eprintln!(
-                    "Another build ({holder}) is writing {}; waiting for it to finish…",
-                    output.display()
-                ),
-            }
+            let (holder, output) = (value(holder), value(output.display()));
+            let line = msg!(
+                lang,
+                "cli-waiting-for-lock",
+                holder = holder,
+                output = output
+            );
+            eprintln!("{line}");
         };
         match pipeline::build_waiting(&opts, &mut waiting) {
             Ok(report) => {
@@ -347,78 +327,40 @@ fn summary(r: &Report, lang: Lang) {
         .filter(|(n, _)| !n.contains("parallel"))
         .map(|(_, d)| d.as_secs_f64())
         .sum();
-    let detail: Vec<String> = r
-        .timings
-        .iter()
-        .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
-        .collect();
-    let ja = lang == Lang::Ja;
-    let (pages, open, files, out, ms) = (
-        r.pages,
-        r.open_challenges,
-        r.files,
-        r.output.display(),
-        detail.join(", "),
-    );
-    eprintln!(
-        "{}",
-        if ja {
-            format!("{pages} ページ（うち募集中の課題 {open} 件）、{files} ファイルを {out} に出力しました（{total:.2} 秒: {ms}）。")
-        } else {
-            format!("{pages} pages ({open} open challenges), {files} files written to {out} in {total:.2} s ({ms}).")
-        }
-    );
-    if !r.search_phases.is_empty() {
-        let phases: Vec<String> = r
-            .search_phases
-            .iter()
+    let timings = |t: &[(&str, std::time::Duration)]| {
+        t.iter()
             .map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0))
-            .collect();
-        eprintln!(
-            "{}{}",
-            if ja {
-                "検索インデックス: "
-            } else {
-                "search index: "
-            },
-            phases.join(", ")
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let line = msg!(
+        lang,
+        "cli-built",
+        pages = r.pages,
+        open = r.open_challenges,
+        files = r.files,
+        output = value(r.output.display()),
+        seconds = format!("{total:.2}"),
+        timings = timings(&r.timings)
+    );
+    eprintln!("{line}");
+    if !r.search_phases.is_empty() {
+        let line = msg!(
+            lang,
+            "cli-search-phases",
+            timings = timings(&r.search_phases)
         );
+        eprintln!("{line}");
     }
-    let n = r.unpublished;
-    if n > 0 {
-        eprintln!(
-            "{}",
-            if ja {
-                format!("下書き・公開日前のページ {n} 件は出力していません（--drafts で確認できます）。")
-            } else {
-                format!("{n} draft or scheduled page(s) left out (see them with --drafts).")
-            }
-        );
+    if r.unpublished > 0 {
+        eprintln!("{}", msg!(lang, "cli-unpublished", count = r.unpublished));
     }
     if let Some(d) = r.next_change {
-        let file = r.output.join(".tsunagari/next-rebuild");
-        eprintln!(
-            "{}",
-            if ja {
-                format!("次に募集状況が変わる日: {d}（この日に再ビルドしてください。{} にも書きました）", file.display())
-            } else {
-                format!(
-                    "Next status change: {d} (rebuild on that day; also written to {}).",
-                    file.display()
-                )
-            }
-        );
+        let file = value(r.output.join(".tsunagari/next-rebuild").display());
+        eprintln!("{}", msg!(lang, "cli-next-change", date = d, file = file));
     }
-    let w = r.warnings.len();
-    if w > 0 {
-        eprintln!(
-            "{}",
-            if ja {
-                format!("警告 {w} 件。")
-            } else {
-                format!("{w} warning(s).")
-            }
-        );
+    if !r.warnings.is_empty() {
+        eprintln!("{}", msg!(lang, "cli-warnings", count = r.warnings.len()));
     }
 }
 
@@ -431,18 +373,9 @@ impl CheckArgs {
         match pipeline::check(&opts) {
             Ok(pipeline::Prepared { site, warnings, .. }) => {
                 out.diagnostics(&warnings);
-                match out.lang {
-                    Lang::Ja => eprintln!(
-                        "問題はありません（{} ページ、警告 {} 件）。",
-                        site.pages.len(),
-                        warnings.len()
-                    ),
-                    Lang::En => eprintln!(
-                        "No errors ({} pages, {} warning(s)).",
-                        site.pages.len(),
-                        warnings.len()
-                    ),
-                }
+                let (pages, warnings) = (site.pages.len(), warnings.len());
+                let line = msg!(out.lang, "cli-check-ok", pages = pages, warnings = warnings);
+                eprintln!("{line}");
                 ExitCode::SUCCESS
             }
             Err(f) => out.failure(f),
@@ -465,15 +398,11 @@ impl InitArgs {
     fn run(&self, out: &Out) -> ExitCode {
         match crate::scaffold::init(&self.dir, today()) {
             Ok(files) => {
-                match out.lang {
-                    Lang::Ja => eprintln!(
-                        "{} に新しいサイトを作りました（{} ファイル）。\n  cd {} && tsunagari build で public/ に出力されます。",
-                        self.dir.display(),
-                        files.len(),
-                        self.dir.display()
-                    ),
-                    Lang::En => eprintln!("Created a new site in {} ({} files). Run `tsunagari build` there.", self.dir.display(), files.len()),
-                }
+                let (dir, files) = (value(self.dir.display()), files.len());
+                eprintln!(
+                    "{}",
+                    msg!(out.lang, "cli-init-done", dir = dir, files = files)
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => out.failure(Failure::Io(e.to_string())),
@@ -498,18 +427,13 @@ impl NewArgs {
         match crate::scaffold::new_page(&self.root, kind, &self.slug, today()) {
             Ok(p) => {
                 let draft = kind != Kind::Municipality;
-                match (out.lang, draft) {
-                    (Lang::Ja, true) => eprintln!(
-                        "{} を作りました（下書きです。公開するときは draft: false に）。",
-                        p.display()
-                    ),
-                    (Lang::Ja, false) => eprintln!("{} を作りました。", p.display()),
-                    (Lang::En, true) => eprintln!(
-                        "Created {} (as a draft; set draft: false to publish).",
-                        p.display()
-                    ),
-                    (Lang::En, false) => eprintln!("Created {}.", p.display()),
-                }
+                let file = value(p.display());
+                let line = if draft {
+                    msg!(out.lang, "cli-new-draft", file = file)
+                } else {
+                    msg!(out.lang, "cli-new-done", file = file)
+                };
+                eprintln!("{line}");
                 ExitCode::SUCCESS
             }
             Err(e) => out.failure(Failure::Usage(e.to_string())),

@@ -5,6 +5,7 @@ use crate::content::TaxonomyKind;
 use crate::date;
 use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
 use crate::fields::Fields;
+use crate::messages::Text;
 use crate::yaml::{self, Node};
 use std::path::Path;
 
@@ -169,7 +170,7 @@ impl Config {
         let base_url = normalise_base_url(&base_url_raw);
         let reported = checks::report(&mut f, &base_url_raw, &language);
         if !reported && !base_url_raw.is_empty() && base_url.is_none() {
-            invalid.push(("base_url", base_url_raw.clone(), "https:// または http:// で始まる URL を書いてください（例: https://kankei.example.jp/）"));
+            invalid.push(("base_url", base_url_raw.clone(), Text::new("why-base-url")));
         }
         let timezone = date::parse_offset(&tz_raw);
         invalid.extend(out_of_range(
@@ -185,7 +186,7 @@ impl Config {
                 Problem::InvalidSiteValue {
                     field: field.into(),
                     value,
-                    why: why.into(),
+                    why,
                 },
             );
         }
@@ -272,13 +273,7 @@ fn read_menu(f: &mut Fields<'_>, text: &str, key: &str) -> Option<Vec<MenuItem>>
     let mut out = Vec::new();
     for it in items {
         let Node::Map(m) = it else {
-            f.problem_at(
-                key,
-                Problem::WrongType {
-                    field: format!("{key} の各項目（name と url）"),
-                    expected: Expected::Mapping,
-                },
-            );
+            f.problem_at(key, Problem::MenuItemNotMapping { key: key.into() });
             return None;
         };
         let get = |k: &str| {
@@ -289,13 +284,7 @@ fn read_menu(f: &mut Fields<'_>, text: &str, key: &str) -> Option<Vec<MenuItem>>
         match (get("name"), get("url")) {
             (Some(name), Some(url)) if m.len() == 2 => out.push(MenuItem { name, url }),
             _ => {
-                f.problem_at(
-                    key,
-                    Problem::WrongType {
-                        field: format!("{key} の各項目（name と url）"),
-                        expected: Expected::Mapping,
-                    },
-                );
+                f.problem_at(key, Problem::MenuItemNotMapping { key: key.into() });
                 return None;
             }
         }
@@ -356,41 +345,37 @@ fn out_of_range(
     closing_soon_days: i64,
     feed_limit: i64,
     theme: &str,
-) -> Vec<(&'static str, String, &'static str)> {
+) -> Vec<(&'static str, String, Text)> {
     let mut invalid = Vec::new();
     if tz.1.is_none() {
-        invalid.push(("timezone", tz.0.to_string(), "+09:00 の形で書いてください"));
+        invalid.push(("timezone", tz.0.to_string(), Text::new("why-timezone")));
     }
     if !(1..=1000).contains(&paginate_by) {
         invalid.push((
             "paginate_by",
             paginate_by.to_string(),
-            "1 から 1000 までの整数を書いてください",
+            Text::new("why-range-1-1000"),
         ));
     }
     if !(0..=365).contains(&closing_soon_days) {
         invalid.push((
             "closing_soon_days",
             closing_soon_days.to_string(),
-            "0 から 365 までの整数を書いてください",
+            Text::new("why-range-0-365"),
         ));
     }
     if !(1..=1000).contains(&feed_limit) {
         invalid.push((
             "feed_limit",
             feed_limit.to_string(),
-            "1 から 1000 までの整数を書いてください",
+            Text::new("why-range-1-1000"),
         ));
     }
     if !theme
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        invalid.push((
-            "theme",
-            theme.to_string(),
-            "テーマ名には英数字・-・_ を使います",
-        ));
+        invalid.push(("theme", theme.to_string(), Text::new("why-theme-name")));
     }
     invalid
 }

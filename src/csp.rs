@@ -22,6 +22,7 @@
 use crate::diagnostics::{Diagnostic, Lang, Problem};
 use crate::fields::Fields;
 use crate::forms::{CaptchaProvider, FormsConfig, Mode};
+use crate::msg;
 use crate::yaml::Doc;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -144,108 +145,49 @@ pub enum CspProblem {
 
 impl CspProblem {
     pub fn message(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
         match self {
             CspProblem::BadSource {
                 directive, value, ..
-            } => {
-                if ja {
-                    format!("Content-Security-Policy の {directive} に「{value}」は使えません")
-                } else {
-                    format!("`{value}` cannot be used in the Content-Security-Policy's {directive}")
-                }
-            }
+            } => msg!(lang, "csp-bad-source", directive = directive, value = value),
             CspProblem::IframeHost { value, .. } => {
-                let value = crate::urls::visible(value);
-                if ja {
-                    format!("markdown.allow_iframes の「{value}」は、埋め込みを許すホスト名として使えません")
-                } else {
-                    format!("markdown.allow_iframes: `{value}` cannot be used as a host whose embeds are allowed")
-                }
+                msg!(lang, "csp-iframe-host", value = crate::urls::visible(value))
             }
-            CspProblem::OwnHeadersFile => {
-                if ja {
-                    "static/_headers があるので、tsunagari が作るセキュリティヘッダーの _headers は使われません".into()
-                } else {
-                    "static/_headers replaces the _headers file with the security headers tsunagari writes".into()
-                }
-            }
+            CspProblem::OwnHeadersFile => msg!(lang, "csp-own-headers"),
         }
     }
 
     pub fn help(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        let (j, e) = match self {
-            CspProblem::OwnHeadersFile => (
-                "ページの <meta> の CSP はそのまま有効です。自分の _headers を使うなら、Content-Security-Policy・X-Content-Type-Options などを自分で書いてください。tsunagari の _headers を使うなら static/_headers を消し、追加のヘッダーは site.yaml の security で指定してください",
-                "the <meta> policy in every page still applies. Keep your file and write Content-Security-Policy, X-Content-Type-Options… yourself, or delete it and extend the generated one through `security:` in site.yaml",
-            ),
-            CspProblem::BadSource { issue, .. } => issue_help(*issue),
-            CspProblem::IframeHost { issue, .. } => iframe_help(*issue),
-        };
-        if ja { j } else { e }.to_string()
+        match self {
+            CspProblem::OwnHeadersFile => msg!(lang, "csp-own-headers-help"),
+            CspProblem::BadSource { issue, .. } => issue_help(*issue, lang),
+            CspProblem::IframeHost { issue, .. } => iframe_help(*issue, lang),
+        }
     }
 }
 
-fn iframe_help(issue: SourceIssue) -> (&'static str, &'static str) {
+fn iframe_help(issue: SourceIssue, lang: Lang) -> String {
     match issue {
-        SourceIssue::SingleLabel => (
-            "「jp」のような 1 語だけの名前は、その下のすべてのサイトを許してしまいます。www.youtube-nocookie.com のように、埋め込むサービスのホスト名を書いてください",
-            "a one-word name such as `jp` would allow every host under it; write the embed service's host, e.g. www.youtube-nocookie.com",
-        ),
-        SourceIssue::IpAddress => (
-            "IP アドレスは使えません。www.youtube-nocookie.com のように、埋め込むサービスのホスト名を書いてください",
-            "IP addresses cannot be used; write the embed service's host name, e.g. www.youtube-nocookie.com",
-        ),
-        SourceIssue::NonAscii => issue_help(SourceIssue::NonAscii),
-        _ => (
-            "ホスト名だけを 1 項目に 1 つ書いてください（例: www.youtube-nocookie.com）。https://・パス（/…）・ポート（:443）・空白・;・引用符・改行は書けません。サブドメインは自動で含まれます",
-            "write one bare host name per item (e.g. www.youtube-nocookie.com): no https://, path, port, spaces, `;`, quotes or line breaks; subdomains are included",
-        ),
+        SourceIssue::SingleLabel => msg!(lang, "csp-single-label-help"),
+        SourceIssue::IpAddress => msg!(lang, "csp-ip-address-help"),
+        SourceIssue::NonAscii => issue_help(SourceIssue::NonAscii, lang),
+        _ => msg!(lang, "csp-host-name-help"),
     }
 }
 
-fn issue_help(issue: SourceIssue) -> (&'static str, &'static str) {
+fn issue_help(issue: SourceIssue, lang: Lang) -> String {
     match issue {
         SourceIssue::NotHostName | SourceIssue::SingleLabel | SourceIssue::IpAddress => {
-            iframe_help(issue)
+            iframe_help(issue, lang)
         }
-        SourceIssue::Syntax => (
-            "1 項目に 1 つ、https://host.example.jp や 'self' のように書いてください（空白・;・, ・引用符は使えません）",
-            "write one source per item, like https://host.example.jp or 'self' (no spaces, `;`, `,` or quotes)",
-        ),
-        SourceIssue::NonAscii => (
-            "日本語ドメインは punycode（xn-- で始まる形）で書いてください",
-            "write an internationalised domain in its punycode form (xn--…)",
-        ),
-        SourceIssue::NoScheme => (
-            "https:// から書いてください（例: https://images.example.jp）",
-            "start it with https:// (e.g. https://images.example.jp)",
-        ),
-        SourceIssue::Insecure => (
-            "https:// にしてください（http:// はテスト用に localhost・127.0.0.1 だけ使えます）",
-            "use https:// (http:// only for localhost or 127.0.0.1 while testing)",
-        ),
-        SourceIssue::Nonce => (
-            "静的サイトでは nonce は全員に同じ値になり、守りになりません。'sha256-…' のハッシュを書くか、スクリプトを外部ファイルにしてください",
-            "a static site sends the same nonce to everybody, so it protects nothing; use a 'sha256-…' hash or move the script to a file",
-        ),
-        SourceIssue::NoneKeyword => (
-            "ここには追加する送信元だけを書きます。'none' は書かないでください",
-            "list only sources to add here; leave out 'none'",
-        ),
-        SourceIssue::Unsafe => (
-            "スクリプトの埋め込みを防ぐ守りが弱くなります。どうしても必要なときだけ、security.allow_unsafe: true を書いたうえで使ってください",
-            "it weakens the protection against injected scripts; if you really need it, opt in with `security.allow_unsafe: true`",
-        ),
-        SourceIssue::TooBroad => (
-            "どのホストでも許すことになります。使うホストを https://host.example.jp の形で書いてください（どうしても必要なら security.allow_unsafe: true）",
-            "it would allow any host; name the hosts you use, like https://host.example.jp (or opt in with `security.allow_unsafe: true`)",
-        ),
-        SourceIssue::WrongDirective => (
-            "ハッシュ（'sha256-…'）や 'unsafe-…' は script-src と style-src にだけ書けます",
-            "hashes ('sha256-…') and 'unsafe-…' keywords belong only in script-src and style-src",
-        ),
+        SourceIssue::Syntax => msg!(lang, "csp-syntax-help"),
+        SourceIssue::NonAscii => msg!(lang, "csp-non-ascii-help"),
+        SourceIssue::NoScheme => msg!(lang, "csp-no-scheme-help"),
+        SourceIssue::Insecure => msg!(lang, "csp-insecure-help"),
+        SourceIssue::Nonce => msg!(lang, "csp-nonce-help"),
+        SourceIssue::NoneKeyword => msg!(lang, "csp-none-help"),
+        SourceIssue::Unsafe => msg!(lang, "csp-unsafe-help"),
+        SourceIssue::TooBroad => msg!(lang, "csp-too-broad-help"),
+        SourceIssue::WrongDirective => msg!(lang, "csp-wrong-directive-help"),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod fuzzing;
 pub mod incremental;
 pub mod japan;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod pipeline;
 pub mod render;

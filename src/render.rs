@@ -2,11 +2,11 @@
 //! bytes for a sink. What each template sees is built in `view`; this module only knows Tera.
 
 use crate::config::MenuItem;
+use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::output::Sink;
 use crate::site::Site;
-use crate::content::TaxonomyKind;
 use crate::theme::Theme;
 use crate::view::{self, Dep, Plan, Reader, View};
 use rayon::prelude::*;
@@ -165,7 +165,8 @@ impl Renderer {
             feed_url: format!("{}atom.xml", c.base_path),
             accessibility: &c.accessibility,
             search: c.search,
-            csp: crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security).meta(),
+            csp: crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security)
+                .meta(),
         };
         let global = {
             use std::hash::{Hash, Hasher};

@@ -43,26 +43,10 @@ where
     best.map(|(_, c)| c.to_string())
 }
 
-/// Edit distance by characters, with transpositions counting as one edit (Damerau, restricted).
+/// Edit distance by characters, with a swap of two neighbours counting as one edit (optimal
+/// string alignment, the restricted Damerau–Levenshtein distance).
 pub fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(prev2[j - 2] + 1);
-            }
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -94,5 +78,10 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("ab", "ba"), 1);
         assert_eq!(levenshtein("", "abc"), 3);
+        // Restricted: a swap counts once, but nothing is edited twice ("ca" → "abc" is 3, not 2).
+        assert_eq!(levenshtein("ca", "abc"), 3);
+        // By characters, not bytes.
+        assert_eq!(levenshtein("東京", "東京都"), 1);
+        assert_eq!(levenshtein("新潟県", "新鴻県"), 1);
     }
 }

@@ -69,7 +69,7 @@ impl Theme {
                 Problem::InvalidSiteValue {
                     field: "theme".into(),
                     value: name.into(),
-                    why: format!("themes/{name}/ がありません。default を使うか、テーマのフォルダを置いてください"),
+                    why: crate::messages::Text::new("why-theme-missing").arg("name", name),
                 },
             ));
         }

@@ -23,7 +23,8 @@
 //! This module only decides; callers report a refusal as [`crate::diagnostics::Problem`] with
 //! the file, line and column, and the texts for people live here in [`Refused`].
 
-use crate::diagnostics::Lang;
+use crate::messages::Lang;
+use crate::msg;
 
 /// Where a URL is used; decides which schemes are allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -418,130 +419,83 @@ impl Refused {
 
     /// One sentence: what is wrong.
     pub fn message(&self, lang: Lang) -> String {
-        let (f, u) = (&self.field, visible(&self.url));
-        let ja = lang == Lang::Ja;
+        let (field, url) = (&self.field, visible(&self.url));
         match &self.reason {
-            Reason::Invisible(c) if ja => format!(
-                "「{f}」の URL「{u}」に制御文字または見えない文字（U+{:04X}）が含まれています",
-                *c as u32
-            ),
-            Reason::Invisible(c) => format!(
-                "`{f}`: the URL `{u}` contains a control or invisible character (U+{:04X})",
-                *c as u32
-            ),
-            Reason::Backslash if ja => {
-                format!("「{f}」の URL「{u}」にバックスラッシュ（\\）が含まれています")
-            }
-            Reason::Backslash => format!("`{f}`: the URL `{u}` contains a backslash (\\)"),
-            Reason::ProtocolRelative if ja => {
-                format!(
-                    "「{f}」の URL「{u}」は // で始まっています（スキームのない URL は使えません）"
+            Reason::Invisible(c) => {
+                let code_point = format!("U+{:04X}", *c as u32);
+                msg!(
+                    lang,
+                    "url-invisible",
+                    field = field,
+                    url = url,
+                    code_point = code_point
                 )
             }
+            Reason::Backslash => msg!(lang, "url-backslash", field = field, url = url),
             Reason::ProtocolRelative => {
-                format!("`{f}`: the URL `{u}` starts with // (a URL without a scheme)")
+                msg!(lang, "url-protocol-relative", field = field, url = url)
             }
-            Reason::Scheme(s) if ja => {
-                format!("「{f}」には「{s}:」で始まる URL は使えません（{u}）")
+            Reason::Scheme(s) => msg!(lang, "url-scheme", field = field, scheme = s, url = url),
+            Reason::Disguised(h) => {
+                let start = visible(h);
+                msg!(
+                    lang,
+                    "url-disguised",
+                    field = field,
+                    url = url,
+                    start = start
+                )
             }
-            Reason::Scheme(s) => format!("`{f}` cannot be a `{s}:` URL (`{u}`)"),
-            Reason::Disguised(h) if ja => format!(
-                "「{f}」の URL「{u}」の先頭「{}」は正しい URL の形ではありません",
-                visible(h)
-            ),
-            Reason::Disguised(h) => format!(
-                "`{f}`: the URL `{u}` does not start like a URL (`{}`)",
-                visible(h)
-            ),
-            Reason::NoHost if ja => format!("「{f}」の URL「{u}」にホスト名がありません"),
-            Reason::NoHost => format!("`{f}`: the URL `{u}` has no host name"),
-            Reason::NotAbsolute if ja => {
-                format!("「{f}」には https:// で始まる URL を書いてください（{u}）")
+            Reason::NoHost => msg!(lang, "url-no-host", field = field, url = url),
+            Reason::NotAbsolute => msg!(lang, "url-not-absolute", field = field, url = url),
+            Reason::NotHttps => msg!(lang, "url-not-https", field = field, url = url),
+            Reason::Unencoded(c) => msg!(lang, "url-unencoded", field = field, url = url, char = c),
+            Reason::Userinfo => msg!(lang, "url-userinfo", field = field, url = url),
+            Reason::BadPort(p) => {
+                let port = visible(p);
+                msg!(lang, "url-bad-port", field = field, url = url, port = port)
             }
-            Reason::NotAbsolute => format!("`{f}` must be a URL starting with https:// (`{u}`)"),
-            Reason::NotHttps if ja => format!("「{f}」の送信先「{u}」は https:// ではありません"),
-            Reason::NotHttps => format!("`{f}`: the form action `{u}` is not https://"),
-            Reason::Unencoded(c) if ja => {
-                format!("「{f}」の URL「{u}」に、そのままでは書けない文字「{c}」があります")
+            Reason::BadHost(h) => {
+                let host = visible(h);
+                msg!(lang, "url-bad-host", field = field, url = url, host = host)
             }
-            Reason::Unencoded(c) => {
-                format!("`{f}`: the URL `{u}` contains `{c}`, which a URL cannot hold as written")
+            Reason::HiddenNetworkPath => {
+                msg!(lang, "url-hidden-network-path", field = field, url = url)
             }
-            Reason::Userinfo if ja => {
-                format!("「{f}」の URL「{u}」のホスト名の前にユーザー名かパスワード（…@）があります")
-            }
-            Reason::Userinfo => {
-                format!("`{f}`: the URL `{u}` has a user name or password (…@) before the host")
-            }
-            Reason::BadPort(p) if ja => {
-                format!("「{f}」の URL「{u}」のポート番号「{}」が正しくありません", visible(p))
-            }
-            Reason::BadPort(p) => format!("`{f}`: the URL `{u}` has an invalid port `{}`", visible(p)),
-            Reason::BadHost(h) if ja => {
-                format!("「{f}」の URL「{u}」のホスト名「{}」が正しくありません", visible(h))
-            }
-            Reason::BadHost(h) => format!("`{f}`: the URL `{u}` has an invalid host name `{}`", visible(h)),
-            Reason::HiddenNetworkPath if ja => format!(
-                "「{f}」の URL「{u}」は / が 2 つ続く形（./ や ../ の後の / も）になり、別のサイト（//ホスト名）を指してしまいます"
-            ),
-            Reason::HiddenNetworkPath => format!(
-                "`{f}`: the URL `{u}` has two slashes in a row (also after ./ or ../), which can point at another host (//host)"
-            ),
-            Reason::InsecureImage if ja => {
-                format!("「{f}」の画像「{u}」は http:// です（このサイトでは表示されません）")
-            }
-            Reason::InsecureImage => {
-                format!("`{f}`: the image `{u}` is plain http:// (it would not be shown)")
-            }
+            Reason::InsecureImage => msg!(lang, "url-insecure-image", field = field, url = url),
         }
     }
 
     /// What to write instead.
     pub fn help(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        let what = allowed_help(self.usage, lang);
+        let allowed = allowed_help(self.usage, lang);
         match &self.reason {
-            Reason::Invisible(_) if ja => format!("URL を半角で書き直し、タブ・改行・全角スペースなどの見えない文字を取り除いてください。{what}"),
-            Reason::Invisible(_) => format!("retype the URL without tabs, line breaks or invisible characters. {what}"),
-            Reason::Backslash if ja => format!("区切りには / を使ってください（ブラウザは \\ を / と読むため、別のサイトを指してしまいます）。{what}"),
-            Reason::Backslash => format!("use / as the separator (browsers read \\ as /, which can point at another site). {what}"),
-            Reason::ProtocolRelative if ja => format!("ほかのサイトは https:// から書き（例: https://example.jp/）、このサイトのページは / 1つで始めてください（例: /about/）。{what}"),
-            Reason::ProtocolRelative => format!("write other sites with https:// (e.g. https://example.jp/) and pages of this site with a single / (e.g. /about/). {what}"),
-            Reason::Disguised(_) if ja => format!("コロン（:）は半角で、URL は https:// などから始めてください。「:」を含むサイト内のパスは ./ から書きます（例: ./a:b/）。{what}"),
-            Reason::Disguised(_) => format!("write the colon as a plain `:` and start with https:// or similar; a site path containing `:` starts with ./ (e.g. ./a:b/). {what}"),
-            Reason::NoHost if ja => format!("https://example.jp/ のように、// の後にホスト名を書いてください。{what}"),
-            Reason::NoHost => format!("write the host name after //, e.g. https://example.jp/. {what}"),
-            Reason::Unencoded(_) if ja => format!("空白は %20、\" は %22 のように、% で始まる形（パーセントエンコード）で書いてください。{what}"),
-            Reason::Unencoded(_) => format!("percent-encode it (a space is %20, \" is %22). {what}"),
-            Reason::Userinfo if ja => format!("@ より前（ユーザー名・パスワード）を消し、https://example.jp/ のように書いてください。{what}"),
-            Reason::Userinfo => format!("remove the part before @ (user name, password), e.g. https://example.jp/. {what}"),
-            Reason::BadPort(_) if ja => format!("ポート番号は 1 から 65535 までの数字です。ふつうは書かずに https://example.jp/ とします。{what}"),
-            Reason::BadPort(_) => format!("a port is a number from 1 to 65535; usually leave it out (https://example.jp/). {what}"),
-            Reason::BadHost(_) if ja => format!("ホスト名は英数字・-・. で書いてください（例: www.town.example.lg.jp）。{what}"),
-            Reason::BadHost(_) => format!("a host name is letters, digits, `-` and `.` (e.g. www.town.example.lg.jp). {what}"),
-            Reason::HiddenNetworkPath if ja => format!("このサイトのページなら / を1つにし（例: ./photo.jpg、/about/）、ほかのサイトなら https:// から書いてください。{what}"),
-            Reason::HiddenNetworkPath => format!("for a page of this site use a single / (./photo.jpg, /about/); for another site write https://. {what}"),
-            Reason::InsecureImage if ja => format!("https:// の URL にしてください（http:// の画像は、https のページではブラウザーが読み込みません）。画像をダウンロードして static/ に置くこともできます。{what}"),
-            Reason::InsecureImage => format!("use an https:// URL (browsers do not load http:// images on https pages), or put the image into static/. {what}"),
-            _ => what,
+            Reason::Invisible(_) => msg!(lang, "url-invisible-help", allowed = allowed),
+            Reason::Backslash => msg!(lang, "url-backslash-help", allowed = allowed),
+            Reason::ProtocolRelative => msg!(lang, "url-protocol-relative-help", allowed = allowed),
+            Reason::Disguised(_) => msg!(lang, "url-disguised-help", allowed = allowed),
+            Reason::NoHost => msg!(lang, "url-no-host-help", allowed = allowed),
+            Reason::Unencoded(_) => msg!(lang, "url-unencoded-help", allowed = allowed),
+            Reason::Userinfo => msg!(lang, "url-userinfo-help", allowed = allowed),
+            Reason::BadPort(_) => msg!(lang, "url-bad-port-help", allowed = allowed),
+            Reason::BadHost(_) => msg!(lang, "url-bad-host-help", allowed = allowed),
+            Reason::HiddenNetworkPath => {
+                msg!(lang, "url-hidden-network-path-help", allowed = allowed)
+            }
+            Reason::InsecureImage => msg!(lang, "url-insecure-image-help", allowed = allowed),
+            Reason::Scheme(_) | Reason::NotAbsolute | Reason::NotHttps => allowed,
         }
     }
 }
 
 /// What may be written for `usage`, as one sentence.
 fn allowed_help(usage: Use, lang: Lang) -> String {
-    let ja = lang == Lang::Ja;
-    let s = match usage {
-        Use::Link if ja => "使える URL: https://・http://・mailto:・tel: と、このサイトのパス（/challenges/、../about/、#見出し など）",
-        Use::Link => "allowed: https://, http://, mailto:, tel: and paths of this site (/challenges/, ../about/, #heading)",
-        Use::Image if ja => "画像は https:// の URL か、このサイトの画像のパス（/images/ogp.png、photo.jpg など）で書いてください",
-        Use::Image => "an image is an https:// URL or a path of this site (/images/ogp.png, photo.jpg)",
-        Use::Website if ja => "https:// で始まる URL を書いてください（例: https://www.town.example.lg.jp/）",
-        Use::Website => "write a URL starting with https:// (e.g. https://www.town.example.lg.jp/)",
-        Use::FormAction if ja => "個人情報を送るので https:// の URL にしてください（http:// はテスト用に localhost・127.0.0.1 だけ使えます）",
-        Use::FormAction => "personal data must travel over https:// (http:// only for localhost or 127.0.0.1 while testing)",
-    };
-    s.to_string()
+    match usage {
+        Use::Link => msg!(lang, "url-allowed-link"),
+        Use::Image => msg!(lang, "url-allowed-image"),
+        Use::Website => msg!(lang, "url-allowed-website"),
+        Use::FormAction => msg!(lang, "insecure-form-action-help"),
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! refuses. Raised by `config::checks`, `forms` and `markdown`; wrapped in `Problem::Config`.
 
 use super::Lang;
+use crate::msg;
 use crate::urls::Refused;
 
 /// A problem of a site.yaml value (see the module header).
@@ -19,47 +20,35 @@ pub enum ConfigProblem {
 
 impl ConfigProblem {
     pub fn message(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
         match self {
             ConfigProblem::Language { value } => {
-                let value = crate::urls::visible(value);
-                if ja {
-                    format!("site.yaml の「language」の値「{value}」は言語の名前（言語タグ）ではありません")
-                } else {
-                    format!("site.yaml: `language` = `{value}` is not a language tag")
-                }
+                msg!(lang, "config-language", value = crate::urls::visible(value))
             }
             ConfigProblem::ReservedFieldName { name, owner } => {
-                let whose = match (*owner, ja) {
-                    ("tsunagari", true) => "tsunagari のフォーム".to_string(),
-                    ("tsunagari", false) => "tsunagari's form".to_string(),
-                    (o, _) => o.to_string(),
+                let owner = match *owner {
+                    "tsunagari" => msg!(lang, "config-owner-tsunagari"),
+                    o => o.to_string(),
                 };
-                if ja {
-                    format!(
-                        "フォームの項目名「{name}」は {whose} が使う名前なので、項目には使えません"
-                    )
-                } else {
-                    format!(
-                        "the form field name `{name}` is used by {whose} and cannot name a field"
-                    )
-                }
+                msg!(
+                    lang,
+                    "config-reserved-field-name",
+                    name = name,
+                    owner = owner
+                )
             }
-            ConfigProblem::ImageRemoved(r) if ja => {
-                format!("{}。この画像は外しました", r.message(lang))
+            ConfigProblem::ImageRemoved(r) => {
+                msg!(lang, "config-image-removed", refusal = r.message(lang))
             }
-            ConfigProblem::ImageRemoved(r) => format!("{}; the image was removed", r.message(lang)),
         }
     }
 
     pub fn help(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
         match self {
-            ConfigProblem::Language { .. } if ja => "ja（日本語）、en（英語）、ja-JP のように、英字・数字と - で書いてください".into(),
-            ConfigProblem::Language { .. } => "write a language tag of letters, digits and `-`, such as ja, en or ja-JP".into(),
-            ConfigProblem::ReservedFieldName { .. } if ja => "別の名前にしてください（例: company_url、phone）。迷惑投稿よけの欄や送信先サービスの設定と同じ名前にすると、応募が迷惑投稿として捨てられたり、送信後の移動先が変わったりします".into(),
+            ConfigProblem::Language { .. } => msg!(lang, "config-language-help"),
+            ConfigProblem::ReservedFieldName { .. } => {
+                msg!(lang, "config-reserved-field-name-help")
+            }
             ConfigProblem::ImageRemoved(r) => r.help(lang),
-            ConfigProblem::ReservedFieldName { .. } => "choose another name (e.g. company_url, phone): a field named like the spam trap or a provider setting gets real submissions filed as spam or changes where the visitor is sent".into(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! live together.
 
 use super::Lang;
+use crate::msg;
 
 /// Why a file or folder under `content/` or `static/` was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,144 +50,58 @@ pub enum Fenced {
 
 impl EntryIssue {
     pub fn message(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
         match self {
-            EntryIssue::Unreadable { detail, folder } => match (ja, folder) {
-                (true, true) => format!("フォルダの中を読み取れません（{detail}）"),
-                (true, false) => format!("ファイルを読み取れません（{detail}）"),
-                (false, true) => format!("the folder cannot be read ({detail})"),
-                (false, false) => format!("the file cannot be read ({detail})"),
-            },
-            EntryIssue::BrokenLink { target } => {
-                if ja {
-                    format!("シンボリックリンクの先（{target}）がありません")
-                } else {
-                    format!("the symbolic link points to {target}, which does not exist")
-                }
-            }
+            EntryIssue::Unreadable {
+                detail,
+                folder: true,
+            } => msg!(lang, "folder-unreadable", detail = detail),
+            EntryIssue::Unreadable { detail, .. } => msg!(lang, "file-unreadable", detail = detail),
+            EntryIssue::BrokenLink { target } => msg!(lang, "entry-broken-link", target = target),
             EntryIssue::LinkOutside { target } => {
-                if ja {
-                    format!("シンボリックリンクがサイトのフォルダの外（{target}）を指しています。外のファイルは公開しません")
-                } else {
-                    format!("the symbolic link points outside the site folder ({target}); files outside the site are never published")
-                }
+                msg!(lang, "entry-link-outside", target = target)
             }
-            EntryIssue::LinkLoop { target } => {
-                if ja {
-                    format!("シンボリックリンクが自分を含むフォルダ（{target}）を指していて、たどると終わりません")
-                } else {
-                    format!("the symbolic link points to a folder that contains it ({target}), so following it never ends")
-                }
+            EntryIssue::LinkLoop { target } => msg!(lang, "entry-link-loop", target = target),
+            EntryIssue::Special { kind } => msg!(lang, "entry-special", kind = kind),
+            EntryIssue::Fenced {
+                target,
+                place: Fenced::Output,
+            } => msg!(lang, "fenced-output", target = target),
+            EntryIssue::Fenced {
+                target,
+                place: Fenced::Git,
+            } => msg!(lang, "fenced-git", target = target),
+            EntryIssue::BadName { fault, .. } => {
+                msg!(lang, "bad-name", what = bad_name_what(fault, lang))
             }
-            EntryIssue::Special { kind } => {
-                if ja {
-                    format!("普通のファイルではありません（{kind}）")
-                } else {
-                    format!("this is not a regular file ({kind})")
-                }
-            }
-            EntryIssue::Fenced { target, place } => fenced_message(target, *place, ja),
-            EntryIssue::BadName { fault, .. } => bad_name_message(fault, ja),
         }
     }
 
     pub fn help(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        if let EntryIssue::BadName { rename, .. } = self {
-            return if ja {
-                format!("「{rename}」のように、英数字・かな・漢字と - _ . で名前を付け直してください。直すまで、これは公開しません")
-            } else {
-                format!("rename it, e.g. to `{rename}` (letters, digits, - _ .); until then it is left out")
-            };
-        }
         let fix = match self {
-            EntryIssue::Unreadable { .. } if ja => {
-                "読み取り権限を確認してください（例: chmod a+r ファイル、フォルダは chmod a+rx）"
+            EntryIssue::BadName { rename, .. } => {
+                return msg!(lang, "bad-name-help", rename = rename)
             }
-            EntryIssue::Unreadable { .. } => {
-                "make it readable (e.g. chmod a+r for a file, chmod a+rx for a folder)"
-            }
-            EntryIssue::BrokenLink { .. } | EntryIssue::LinkOutside { .. } if ja => {
-                "リンクをやめて、本物のファイルかフォルダをサイトの中に置いてください（サイトの中を指すリンクはそのまま使えます）"
-            }
+            EntryIssue::Unreadable { .. } => msg!(lang, "entry-unreadable-fix"),
             EntryIssue::BrokenLink { .. } | EntryIssue::LinkOutside { .. } => {
-                "replace the link with the real file or folder inside the site (links to places inside the site are followed)"
+                msg!(lang, "entry-link-fix")
             }
-            EntryIssue::LinkLoop { .. } if ja => "このリンクを削除してください",
-            EntryIssue::LinkLoop { .. } => "remove this link",
-            EntryIssue::Special { .. } if ja => {
-                "サイトのフォルダから取り除いてください（パイプやデバイスは公開できません）"
-            }
-            EntryIssue::Special { .. } => {
-                "remove it from the site folder (pipes, sockets and devices cannot be published)"
-            }
-            EntryIssue::Fenced { .. } if ja => {
-                "このリンク（またはフォルダ）を取り除いてください。公開したいファイルは本物を content/ か static/ に置いてください"
-            }
-            EntryIssue::Fenced { .. } => {
-                "remove this link (or folder); put the real files you want to publish in content/ or static/"
-            }
-            EntryIssue::BadName { .. } => "", // answered above, with the new name
+            EntryIssue::LinkLoop { .. } => msg!(lang, "entry-link-loop-fix"),
+            EntryIssue::Special { .. } => msg!(lang, "entry-special-fix"),
+            EntryIssue::Fenced { .. } => msg!(lang, "entry-fenced-fix"),
         };
-        if ja {
-            format!("{fix}。直すまで、これは使われません")
-        } else {
-            format!("{fix}; until then it is left out")
-        }
+        msg!(lang, "entry-left-out-help", fix = fix)
     }
 }
 
-fn fenced_message(target: &str, place: Fenced, ja: bool) -> String {
-    match (place, ja) {
-        (Fenced::Output, true) => format!(
-            "出力先のフォルダ（またはビルドの作業用のファイル）{target} を指しています。出力先はビルドのたびに作り直されるので、読み込むと前回のビルドが次のビルドにコピーされ、ビルドのたびに大きくなります"
-        ),
-        (Fenced::Output, false) => format!(
-            "this leads to {target}, the output folder (or a build's working files); it is replaced by every build, so reading it would copy the previous build into the next one, growing with every build"
-        ),
-        (Fenced::Git, true) => format!(
-            "Git のリポジトリ（{target}）を指しています。履歴や設定を公開しないよう、読み込みません"
-        ),
-        (Fenced::Git, false) => format!(
-            "this leads to {target}, Git's repository folder; its history and settings are never published"
-        ),
-    }
-}
-
-fn bad_name_message(fault: &NameFault, ja: bool) -> String {
-    let why = if ja {
-        "Windows や公開先のサーバーで扱えないか、URL で別のものを指してしまう名前は公開しません"
-    } else {
-        "names that Windows or static hosts cannot store, or that a URL would read differently, are never published"
-    };
-    let what = match (fault, ja) {
-        (NameFault::Char(c), true) if c.is_control() || !c.is_ascii() => {
-            format!("名前に使えない制御文字（U+{:04X}）があります", *c as u32)
+fn bad_name_what(fault: &NameFault, lang: Lang) -> String {
+    match fault {
+        NameFault::Char(c) if c.is_control() || !c.is_ascii() => {
+            let code_point = format!("U+{:04X}", *c as u32);
+            msg!(lang, "bad-name-control", code_point = code_point)
         }
-        (NameFault::Char(c), true) => format!("名前に使えない文字「{c}」があります"),
-        (NameFault::Char(c), false) if c.is_control() || !c.is_ascii() => {
-            format!(
-                "the name contains an invisible control character (U+{:04X})",
-                *c as u32
-            )
-        }
-        (NameFault::Char(c), false) => format!("the name contains `{c}`"),
-        (NameFault::NotUtf8, true) => "名前が UTF-8 ではありません（文字化けしています）".into(),
-        (NameFault::NotUtf8, false) => "the name is not UTF-8".into(),
-        (NameFault::Reserved, true) => {
-            "CON・NUL・COM1 などは Windows が予約している名前です".into()
-        }
-        (NameFault::Reserved, false) => {
-            "CON, NUL, COM1 and the like are names Windows reserves".into()
-        }
-        (NameFault::Trailing, true) => {
-            "名前が「.」か空白で終わっています（Windows では消えます）".into()
-        }
-        (NameFault::Trailing, false) => "the name ends in `.` or a space (Windows drops it)".into(),
-    };
-    if ja {
-        format!("{what}。{why}")
-    } else {
-        format!("{what}; {why}")
+        NameFault::Char(c) => msg!(lang, "bad-name-char", char = c),
+        NameFault::NotUtf8 => msg!(lang, "bad-name-not-utf8"),
+        NameFault::Reserved => msg!(lang, "bad-name-reserved"),
+        NameFault::Trailing => msg!(lang, "bad-name-trailing"),
     }
 }

@@ -3,6 +3,7 @@
 //! diagnostics and the `/`-separated paths messages use.
 
 use super::{Lang, Problem, Severity};
+use crate::msg;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -83,15 +84,13 @@ impl Diagnostic {
     ///   = ヒント: 「東京都」のことですか？ …
     /// ```
     pub fn render(&self, lang: Lang) -> String {
-        let label = match (self.severity, lang) {
-            (Severity::Error, Lang::Ja) => "エラー",
-            (Severity::Error, Lang::En) => "error",
-            (Severity::Warning, Lang::Ja) => "警告",
-            (Severity::Warning, Lang::En) => "warning",
+        let label = match self.severity {
+            Severity::Error => msg!(lang, "label-error"),
+            Severity::Warning => msg!(lang, "label-warning"),
         };
         let mut out = format!(
             "{label}: {}: {}\n",
-            self.location(),
+            crate::messages::value(self.location()),
             self.problem.message(lang)
         );
         if let Some(src) = &self.source_line {
@@ -105,7 +104,7 @@ impl Diagnostic {
                 .collect();
             let carets = display_width(&under).max(1);
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{num} | {src}");
+            let _ = writeln!(out, "{num} | {}", crate::messages::value(src));
             let _ = writeln!(
                 out,
                 "{pad} | {}{}",
@@ -114,11 +113,7 @@ impl Diagnostic {
             );
         }
         if let Some(help) = self.problem.help(lang) {
-            let hint = if lang == Lang::Ja {
-                "ヒント"
-            } else {
-                "help"
-            };
+            let hint = msg!(lang, "label-help");
             let pad = if self.source_line.is_some() {
                 " ".repeat(self.line.to_string().len())
             } else {
@@ -167,16 +162,12 @@ fn visible(line: &str) -> String {
         .collect()
 }
 
-/// Width of a string in terminal columns: East Asian wide characters take two.
+/// Width of a string in terminal columns (Unicode's East Asian width, as `unicode-width` has
+/// it): wide characters and emoji take two, combining marks and zero-width characters none. A
+/// tab is counted as one column, as the caret line writes one space for it.
 pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x2FFFD | 0x30000..=0x3FFFD)
+    use unicode_width::UnicodeWidthStr;
+    s.split('\t').map(UnicodeWidthStr::width).sum::<usize>() + s.matches('\t').count()
 }
 
 /// Sorts diagnostics for stable output: by file, position, then message.

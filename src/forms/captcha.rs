@@ -5,6 +5,7 @@ use super::names::{choices, CaptchaProvider};
 use super::provider::valid_token;
 use crate::diagnostics::Problem;
 use crate::fields::Fields;
+use crate::messages::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Captcha {
@@ -26,7 +27,7 @@ pub(super) fn read(f: &mut Fields<'_>, text: &str, file: &std::path::Path) -> Op
             Problem::InvalidSiteValue {
                 field: "captcha.sitekey".into(),
                 value: crate::urls::visible(bad),
-                why: "サイトキーは英数字・-・_ で書いてください".into(),
+                why: Text::new("why-sitekey"),
             },
         );
     }

@@ -4,6 +4,7 @@
 use super::names::FieldKind;
 use crate::diagnostics::{Diagnostic, Expected, Problem};
 use crate::fields::Fields;
+use crate::messages::Text;
 use crate::suggest::did_you_mean;
 use crate::yaml::{Doc, Node};
 use std::path::Path;
@@ -154,7 +155,7 @@ fn usable_name(f: &mut Fields<'_>, at: At<'_>, named: usize, name: &str) -> bool
             Problem::InvalidSiteValue {
                 field: "fields[].name".into(),
                 value: name.into(),
-                why: "英数字と _ で、consent・challenge・municipality・page_url 以外の名前にしてください".into(),
+                why: Text::new("why-form-field-name"),
             },
         );
         return false;

@@ -4,6 +4,7 @@
 use super::fields::Field;
 use crate::diagnostics::Problem;
 use crate::fields::Fields;
+use crate::messages::Text;
 use crate::yaml::Node;
 use std::collections::BTreeMap;
 
@@ -32,8 +33,8 @@ pub(super) fn map_fields(
             Some(e) => field.post_name = e.clone(),
             None if field.required => f.problem_at(
                 "entries",
-                Problem::MissingField {
-                    field: format!("entries.{} (Google フォームの entry 番号)", field.name),
+                Problem::MissingFormEntry {
+                    field: field.name.clone(),
                 },
             ),
             None => {}
@@ -47,7 +48,7 @@ pub(super) fn map_fields(
                 Problem::InvalidSiteValue {
                     field: format!("entries.{k}"),
                     value: v.clone(),
-                    why: "entry.123456789 の形で、項目ごとに別の番号を書いてください".into(),
+                    why: Text::new("why-form-entry"),
                 },
             );
         }
@@ -128,7 +129,7 @@ mod tests {
         let problems: Vec<String> = d
             .iter()
             .map(|d| match &d.problem {
-                Problem::MissingField { field } => field.clone(),
+                Problem::MissingFormEntry { field } => format!("entries.{field}"),
                 Problem::InvalidSiteValue { field, value, .. } => format!("{field}={value}"),
                 other => panic!("{other:?}"),
             })
@@ -136,7 +137,7 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "entries.message (Google フォームの entry 番号)",
+                "entries.message",
                 "entries.email=entry.1",
                 "entries.name=entry.1",
                 "entries.organization=42",

@@ -34,8 +34,8 @@ mod fields;
 mod google;
 mod names;
 mod privacy;
-mod reserved;
 mod provider;
+mod reserved;
 mod view;
 
 pub use captcha::Captcha;

@@ -5,6 +5,7 @@
 use super::names::{choices, Mode, Provider};
 use crate::diagnostics::Problem;
 use crate::fields::Fields;
+use crate::messages::Text;
 use crate::suggest::did_you_mean;
 use crate::urls::{Reason, Refused, Use};
 use crate::yaml::Doc;
@@ -189,7 +190,7 @@ pub(super) fn check_id(f: &mut Fields<'_>, id: Option<&str>) {
             Problem::InvalidSiteValue {
                 field: "id".into(),
                 value: crate::urls::visible(bad),
-                why: "フォームの ID は英数字・-・_ で書いてください（URL の一部になります）".into(),
+                why: Text::new("why-form-id"),
             },
         );
     }

@@ -23,9 +23,9 @@
 use crate::content::{self, Entry, Extra, Source};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkTarget, Rendered};
+use crate::output::Memory;
 use crate::pipeline::{self, io, BuildOptions, Failure, Prepared};
 use crate::render::Renderer;
-use crate::output::Memory;
 use crate::site::{self, MarkdownSource, Page};
 use crate::view::Dep;
 use crate::view::Plan;

@@ -52,7 +52,7 @@ pub(super) fn page_urls(
                 &s.entry.rel,
                 Problem::DuplicateUrl {
                     url: url.clone(),
-                    other: PathBuf::from("（tsunagari が自動で作るページ）"),
+                    other: PathBuf::new(), // a page tsunagari generates
                 },
             ));
         } else if let Some(other) = by_url.get(&url) {

@@ -3,11 +3,11 @@
 
 use super::Reader;
 use crate::config::Config;
+use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Status};
-use crate::structured;
-use crate::content::TaxonomyKind;
 use crate::site::{Taxonomy, Term};
+use crate::structured;
 use serde::Serialize;
 
 /// Head metadata of one output page.

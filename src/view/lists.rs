@@ -8,8 +8,8 @@ use super::common::{
 use super::page::{page_view, PageView};
 use super::{status_url, Data, Reader, View};
 use crate::content::Kind;
-use crate::site::{Site, Status};
 use crate::content::TaxonomyKind;
+use crate::site::{Site, Status};
 use crate::site::{Taxonomy, Term};
 use crate::taxonomy;
 use serde::Serialize;

@@ -5,11 +5,11 @@ use super::common::{
     LinkView, Meta, TermLink,
 };
 use super::{Data, Reader, View};
+use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
 use crate::markdown::Heading;
 use crate::site::{Page, Status};
 use crate::structured;
-use crate::content::TaxonomyKind;
 use serde::Serialize;
 
 #[derive(Serialize)]

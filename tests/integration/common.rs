@@ -80,8 +80,16 @@ impl SiteTest {
         self
     }
 
+    /// Builds at `now`. Every diagnostic the build reports is also checked in English
+    /// ([`assert_english`]), so each test that reaches a problem checks its translation too.
     pub fn build_at(&self, now: &str) -> Result<Report, Failure> {
-        pipeline::build(&pipeline::options(&self.root, now))
+        let r = pipeline::build(&pipeline::options(&self.root, now));
+        match &r {
+            Ok(report) => assert_english(&self.root, &report.warnings),
+            Err(Failure::Content(d)) => assert_english(&self.root, d),
+            Err(_) => {}
+        }
+        r
     }
 
     pub fn build(&self) -> Report {
@@ -243,4 +251,94 @@ pub fn expect_at<'a>(
 /// A challenge with every required field; `extra` lines go into the front matter.
 pub fn challenge(extra: &str) -> String {
     format!("---\ntitle: 課題\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-03-01\n{extra}---\n本文\n")
+}
+
+/// Characters only Japanese text uses: kana, CJK ideographs, full-width forms and punctuation.
+pub fn is_japanese(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF
+        | 0x20000..=0x2FFFF | 0x31F0..=0x31FF)
+}
+
+/// `--lang en` has no untranslated message: each diagnostic is rendered in English with the
+/// values tsunagari fills in marked (`tsunagari::messages::marking`). Outside the marks no
+/// Japanese may appear (it would be tsunagari's own, untranslated); inside, Japanese may appear
+/// only when it comes from the site (a run of it found in one of the site's files or paths) or
+/// is a value the problem offers staff to type (a suggestion, an allowed value). Outside the
+/// marks, the English text may quote such a value between backticks, as the catalogue does.
+pub fn assert_english(root: &Path, diags: &[Diagnostic]) {
+    let mut site: Option<String> = None;
+    for d in diags {
+        let text = tsunagari::messages::marking(|| d.render(tsunagari::diagnostics::Lang::En));
+        let mut offered = String::new();
+        if let Problem::InvalidChoice { allowed, .. } = &d.problem {
+            offered = allowed.join("\n");
+        }
+        let debug = format!("{:?}", d.problem);
+        if let Some(i) = debug.find("suggestion: Some(") {
+            offered.push_str(&debug[i..]);
+        }
+        for value in english_problems(&text) {
+            let site = site.get_or_insert_with(|| site_text(root));
+            let from_site = value
+                .split(|c: char| !is_japanese(c))
+                .filter(|run| !run.is_empty())
+                .all(|run| site.contains(run) || offered.contains(run));
+            assert!(
+                from_site,
+                "Japanese that is not the site's in English: {value:?}\n{text}"
+            );
+        }
+    }
+}
+
+/// The marked values of `text` that hold Japanese; panics on Japanese outside any mark.
+fn english_problems(text: &str) -> Vec<String> {
+    let (open, close) = (
+        tsunagari::messages::MARK_OPEN,
+        tsunagari::messages::MARK_CLOSE,
+    );
+    let (mut depth, mut values, mut cur) = (0usize, Vec::new(), String::new());
+    // Between backticks, English may quote a value staff type in Japanese (`東京都`).
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '`' if depth == 0 => quoted = !quoted,
+            c if c == open => depth += 1,
+            c if c == close => {
+                depth -= 1;
+                if depth == 0 && cur.chars().any(is_japanese) {
+                    values.push(std::mem::take(&mut cur));
+                }
+                cur.clear();
+            }
+            c if depth > 0 => cur.push(c),
+            c => assert!(
+                quoted || !is_japanese(c),
+                "untranslated text in English: {text}"
+            ),
+        }
+    }
+    values
+}
+
+/// Every file of the site as text, and every path in it: where a value in a message may come from.
+fn site_text(root: &Path) -> String {
+    let mut all = String::new();
+    for e in walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        all.push_str(&e.path().to_string_lossy());
+        all.push('\n');
+        if e.file_type().is_file() {
+            if let Ok(b) = std::fs::read(e.path()) {
+                all.push_str(&String::from_utf8_lossy(&b));
+                all.push('\n');
+            }
+        }
+    }
+    // Both spellings: messages show names as found on disk (maybe NFD) and text as read (NFC).
+    let nfc = tsunagari::unicode::nfc(&all).into_owned();
+    all + &nfc
 }

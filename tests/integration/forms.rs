@@ -395,7 +395,7 @@ fn google_forms_mapping_must_cover_required_fields() {
         &d,
         "site.yaml",
         9,
-        |p| matches!(p, Problem::MissingField { field } if field.contains("message")),
+        |p| matches!(p, Problem::MissingFormEntry { field } if field == "message"),
     );
     assert!(x.render(Lang::Ja).contains("entries.message"));
 }

@@ -17,6 +17,7 @@ mod harden_urls;
 mod hostile;
 mod incremental;
 mod layers;
+mod messages;
 mod safety;
 mod sample;
 mod search;
