@@ -175,6 +175,9 @@ fn init_and_new_write_the_pinned_scaffolds() {
     let names = |v: &[(String, String)]| v.iter().map(|s| s.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&actual), names(&sections));
     for ((name, text), (_, want)) in actual.iter().zip(&sections) {
-        assert_eq!(text, want, "{name} differs from tests/fixtures/scaffold.txt");
+        assert_eq!(
+            text, want,
+            "{name} differs from tests/fixtures/scaffold.txt"
+        );
     }
 }
