@@ -215,7 +215,7 @@ fn entry(x: &mut String, site: &Site, p: &Page) {
     let _ = writeln!(
         x,
         "    <author><name>{}</name></author>",
-        xml(&entry_author(p).unwrap_or(&c.organization))
+        xml(entry_author(p).unwrap_or(&c.organization))
     );
     let _ = writeln!(
         x,
