@@ -96,8 +96,8 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
     out
 }
 
-/// Takes out the control characters character references put back, and warns once.
-/// Sources reach here with raw control characters taken out on read, so usually only a
+/// Takes out the control characters that character references (`&#11;`) put back into the
+/// text, with one warning for the body. Sources reach here with raw control characters taken out on read, so usually only a
 /// character reference brings one back; other callers may pass any text.
 fn take_out_put_back(
     events: &mut [(Event<'_>, std::ops::Range<usize>)],
