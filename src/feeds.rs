@@ -126,99 +126,129 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
         .filter_map(|p| last_modified(site, p))
         .max_by_key(|d| d.unix(tz))
         .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
-    let self_url = c.absolute(&format!("{}{path}", c.base_path));
     let mut x = String::with_capacity(4096 + pages.len() * 2048);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        xml(&c.language)
-    );
-    let _ = writeln!(x, "  <title>{}</title>", xml(title));
-    if !c.description.is_empty() {
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml(&c.description));
-    }
-    let _ = writeln!(x, "  <id>{}</id>", xml(&c.absolute(alternate)));
-    let _ = writeln!(
-        x,
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml(&self_url)
-    );
-    let _ = writeln!(
-        x,
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml(&c.absolute(alternate))
-    );
-    let _ = writeln!(x, "  <updated>{feed_updated}</updated>");
-    let _ = writeln!(
-        x,
-        "  <author><name>{}</name></author>",
-        xml(&c.organization)
-    );
-    let _ = writeln!(
-        x,
-        "  <generator version=\"{}\">tsunagari</generator>",
-        env!("CARGO_PKG_VERSION")
-    );
+    let head = FeedHead {
+        title,
+        alternate,
+        self_url: &c.absolute(&format!("{}{path}", c.base_path)),
+        updated: &feed_updated,
+    };
+    head.write(&mut x, site);
     for p in pages {
-        let link = c.absolute(&p.url);
-        let published = p
-            .common
-            .date
-            .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
-        let updated = last_modified(site, p).map_or_else(|| published.clone(), |d| d.rfc3339(tz));
-        x.push_str("  <entry>\n");
-        let _ = writeln!(x, "    <title>{}</title>", xml(&entry_title(p)));
-        let _ = writeln!(
-            x,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml(&link)
-        );
-        let _ = writeln!(x, "    <id>{}</id>", xml(&link));
-        let _ = writeln!(x, "    <published>{published}</published>");
-        let _ = writeln!(x, "    <updated>{updated}</updated>");
-        let author = match &p.extra {
-            Extra::Column(col) => col.author.clone(),
-            Extra::Challenge(ch) => Some(
-                ch.organization
-                    .clone()
-                    .unwrap_or_else(|| ch.municipality.clone()),
-            ),
-            Extra::Case(cs) => Some(cs.municipality.clone()),
-            _ => None,
-        };
-        let _ = writeln!(
-            x,
-            "    <author><name>{}</name></author>",
-            xml(&author.unwrap_or_else(|| c.organization.clone()))
-        );
-        let _ = writeln!(
-            x,
-            "    <category term=\"{}\" label=\"{}\"/>",
-            p.kind.id(),
-            p.kind.label()
-        );
-        let themes: &[String] = match &p.extra {
-            Extra::Challenge(ch) => &ch.themes,
-            Extra::Case(cs) => &cs.themes,
-            _ => &[],
-        };
-        for t in themes.iter().chain(&p.common.tags) {
-            let _ = writeln!(x, "    <category term=\"{}\"/>", xml(t));
-        }
-        let _ = writeln!(x, "    <summary>{}</summary>", xml(&p.summary));
-        let _ = writeln!(
-            x,
-            "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-            xml(&link),
-            xml(&p.body.html)
-        );
-        x.push_str("  </entry>\n");
+        entry(&mut x, site, p);
     }
     x.push_str("</feed>\n");
     OutputFile {
         path,
         bytes: x.into_bytes(),
+    }
+}
+
+/// What the `<feed>` element says about itself before its entries.
+struct FeedHead<'a> {
+    title: &'a str,
+    /// The site path of the page the feed follows.
+    alternate: &'a str,
+    self_url: &'a str,
+    updated: &'a str,
+}
+
+impl FeedHead<'_> {
+    /// The XML declaration, the opening `<feed>` and its metadata.
+    fn write(&self, x: &mut String, site: &Site) {
+        let c = &site.config;
+        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        let _ = writeln!(
+            x,
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+            xml(&c.language)
+        );
+        let _ = writeln!(x, "  <title>{}</title>", xml(self.title));
+        if !c.description.is_empty() {
+            let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml(&c.description));
+        }
+        let _ = writeln!(x, "  <id>{}</id>", xml(&c.absolute(self.alternate)));
+        let _ = writeln!(
+            x,
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+            xml(self.self_url)
+        );
+        let _ = writeln!(
+            x,
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml(&c.absolute(self.alternate))
+        );
+        let _ = writeln!(x, "  <updated>{}</updated>", self.updated);
+        let _ = writeln!(
+            x,
+            "  <author><name>{}</name></author>",
+            xml(&c.organization)
+        );
+        let _ = writeln!(
+            x,
+            "  <generator version=\"{}\">tsunagari</generator>",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+}
+
+/// One `<entry>` of a feed.
+fn entry(x: &mut String, site: &Site, p: &Page) {
+    let c = &site.config;
+    let tz = c.timezone;
+    let link = c.absolute(&p.url);
+    let published = p
+        .common
+        .date
+        .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
+    let updated = last_modified(site, p).map_or_else(|| published.clone(), |d| d.rfc3339(tz));
+    x.push_str("  <entry>\n");
+    let _ = writeln!(x, "    <title>{}</title>", xml(&entry_title(p)));
+    let _ = writeln!(
+        x,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml(&link)
+    );
+    let _ = writeln!(x, "    <id>{}</id>", xml(&link));
+    let _ = writeln!(x, "    <published>{published}</published>");
+    let _ = writeln!(x, "    <updated>{updated}</updated>");
+    let _ = writeln!(
+        x,
+        "    <author><name>{}</name></author>",
+        xml(entry_author(p).unwrap_or(&c.organization))
+    );
+    let _ = writeln!(
+        x,
+        "    <category term=\"{}\" label=\"{}\"/>",
+        p.kind.id(),
+        p.kind.label()
+    );
+    let themes: &[String] = match &p.extra {
+        Extra::Challenge(ch) => &ch.themes,
+        Extra::Case(cs) => &cs.themes,
+        _ => &[],
+    };
+    for t in themes.iter().chain(&p.common.tags) {
+        let _ = writeln!(x, "    <category term=\"{}\"/>", xml(t));
+    }
+    let _ = writeln!(x, "    <summary>{}</summary>", xml(&p.summary));
+    let _ = writeln!(
+        x,
+        "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+        xml(&link),
+        xml(&p.body.html)
+    );
+    x.push_str("  </entry>\n");
+}
+
+/// Who an entry is by: a column's author, a challenge's organisation (else its municipality),
+/// a case's municipality; None for the site's organisation.
+fn entry_author(p: &Page) -> Option<&str> {
+    match &p.extra {
+        Extra::Column(col) => col.author.as_deref(),
+        Extra::Challenge(ch) => Some(ch.organization.as_deref().unwrap_or(&ch.municipality)),
+        Extra::Case(cs) => Some(&cs.municipality),
+        _ => None,
     }
 }
 

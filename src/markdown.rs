@@ -11,10 +11,10 @@
 
 use crate::diagnostics::{Problem, Severity};
 use pulldown_cmark::{Event, HeadingLevel, Options as CmarkOptions, Parser, Tag, TagEnd};
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 mod ids;
+mod rewrite;
 mod safe;
 
 pub use ids::ReservedIds;
@@ -82,204 +82,40 @@ pub fn render(body: &str, opts: &Options, resolve: &dyn Fn(&str) -> LinkTarget) 
 
     // Pass 1: characters entities put back, ids, heading attributes and levels; then the
     // rewrites that need no state.
-    // Sources reach here with raw control characters taken out on read, so usually only a
-    // character reference brings one back; other callers may pass any text.
-    let put_back = if body.contains("&#") || crate::unicode::may_have_forbidden(body) {
-        safe::control_characters(&mut events)
-    } else {
-        None
-    };
-    if let Some((offset, c, more)) = put_back {
-        out.found.push(Found {
-            offset,
-            len: 1,
-            severity: Severity::Warning,
-            problem: Problem::Text(crate::diagnostics::TextProblem::ControlCharacterRemoved {
-                code_point: crate::unicode::code_point(c),
-                more,
-            }),
-        });
-    }
+    out.found.extend(take_out_put_back(&mut events, body));
     ids::assign(&mut events, body, &opts.reserved_ids, &mut out);
     safe::before(&mut events);
 
     out.lead = lead(&events);
 
     // Pass 2: links, images, HTML, task lists, tables.
-    let mut rendered: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut link_stack: Vec<bool> = Vec::new(); // did we open an <a>?
-    let mut image_stack: Vec<bool> = Vec::new(); // did we keep the <img>?
-    let mut html_block: Option<(String, usize)> = None;
-    let mut warned_html = false;
-    let mut warn_html = |offset: usize, len: usize, found: &mut Vec<Found>| {
-        if !warned_html {
-            warned_html = true;
-            found.push(Found {
-                offset,
-                len,
-                severity: Severity::Warning,
-                problem: Problem::RawHtmlEscaped,
-            });
-        }
-    };
-    for (ev, range) in events {
-        match ev {
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => match classify(&dest_url) {
-                UrlClass::Dangerous => {
-                    out.found.push(unsafe_url(&range, &dest_url));
-                    link_stack.push(false);
-                }
-                UrlClass::Content { path, fragment } => match resolve(&path) {
-                    LinkTarget::Url(u) => {
-                        rendered.push(Event::Html(
-                            anchor(&format!("{u}{fragment}"), &title, false).into(),
-                        ));
-                        link_stack.push(true);
-                    }
-                    other => {
-                        let problem = if other == LinkTarget::Draft {
-                            Problem::LinkToDraft {
-                                target: dest_url.to_string(),
-                            }
-                        } else {
-                            Problem::BrokenLink {
-                                target: dest_url.to_string(),
-                            }
-                        };
-                        out.found.push(Found {
-                            offset: range.start,
-                            len: range.len(),
-                            severity: Severity::Error,
-                            problem,
-                        });
-                        link_stack.push(false);
-                    }
-                },
-                UrlClass::External => {
-                    rendered.push(Event::Html(anchor(&dest_url, &title, true).into()));
-                    link_stack.push(true);
-                }
-                UrlClass::Other => {
-                    rendered.push(Event::Html(anchor(&dest_url, &title, false).into()));
-                    link_stack.push(true);
-                }
-            },
-            Event::End(TagEnd::Link) => {
-                if link_stack.pop() == Some(true) {
-                    rendered.push(Event::Html("</a>".into()));
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                // The image policy (no `http:`, `mailto:`…), not the link one.
-                if let Err(reason) = crate::urls::check_body(&dest_url, crate::urls::Use::Image) {
-                    out.found.push(removed_image(&range, &dest_url, reason));
-                    image_stack.push(false);
-                } else {
-                    image_stack.push(true);
-                    rendered.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-            }
-            Event::End(TagEnd::Image) => {
-                if image_stack.pop() == Some(true) {
-                    rendered.push(Event::End(TagEnd::Image));
-                }
-            }
-            Event::Start(Tag::HtmlBlock) if !opts.allow_html => {
-                html_block = Some((String::new(), range.start))
-            }
-            Event::End(TagEnd::HtmlBlock) if !opts.allow_html => {
-                let (raw, start) = html_block.take().unwrap_or_default();
-                let trimmed = raw.trim();
-                if is_comment(trimmed) {
-                    continue;
-                }
-                if let Some(safe) = safe_iframe(trimmed, &opts.allow_iframes) {
-                    rendered.push(Event::Html(safe.into()));
-                } else {
-                    warn_html(start, raw.len(), &mut out.found);
-                    rendered.push(Event::Start(Tag::Paragraph));
-                    rendered.push(Event::Text(raw.trim_end().to_string().into()));
-                    rendered.push(Event::End(TagEnd::Paragraph));
-                }
-            }
-            Event::Html(h) if !opts.allow_html => match &mut html_block {
-                Some((buf, _)) => buf.push_str(&h),
-                None => {
-                    warn_html(range.start, range.len(), &mut out.found);
-                    rendered.push(Event::Text(h));
-                }
-            },
-            Event::InlineHtml(h) if !opts.allow_html => {
-                if !is_comment(h.trim()) {
-                    warn_html(range.start, range.len(), &mut out.found);
-                    rendered.push(Event::Text(h));
-                }
-            }
-            Event::TaskListMarker(done) => {
-                let (mark, label) = if done {
-                    ("☑", "完了")
-                } else {
-                    ("☐", "未完了")
-                };
-                rendered.push(Event::Html(
-                    format!(
-                        "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
-                    )
-                    .into(),
-                ));
-            }
-            Event::Start(Tag::Table(a)) => {
-                rendered.push(Event::Html(
-                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表\">"
-                        .into(),
-                ));
-                rendered.push(Event::Start(Tag::Table(a)));
-            }
-            Event::End(TagEnd::Table) => {
-                rendered.push(Event::End(TagEnd::Table));
-                rendered.push(Event::Html("</div>".into()));
-            }
-            Event::Text(t) => {
-                out.text.push_str(&t);
-                rendered.push(Event::Text(t));
-            }
-            Event::Code(t) => {
-                out.text.push_str(&t);
-                rendered.push(Event::Code(t));
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                rendered.push(ev);
-            }
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock,
-            ) => {
-                out.text.push('\n');
-                rendered.push(ev);
-            }
-            other => rendered.push(other),
-        }
-    }
+    let mut rendered = rewrite::run(events, opts, resolve, &mut out);
     safe::Tables::after(&mut rendered);
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, rendered.into_iter());
     out
+}
+
+/// Takes out the control characters that character references (`&#11;`) put back into the
+/// text, with one warning for the body. Sources reach here with raw control characters taken out on read, so usually only a
+/// character reference brings one back; other callers may pass any text.
+fn take_out_put_back(
+    events: &mut [(Event<'_>, std::ops::Range<usize>)],
+    body: &str,
+) -> Option<Found> {
+    if !body.contains("&#") && !crate::unicode::may_have_forbidden(body) {
+        return None;
+    }
+    let (offset, c, more) = safe::control_characters(events)?;
+    Some(Found {
+        offset,
+        len: 1,
+        severity: Severity::Warning,
+        problem: Problem::Text(crate::diagnostics::TextProblem::ControlCharacterRemoved {
+            code_point: crate::unicode::code_point(c),
+            more,
+        }),
+    })
 }
 
 /// The lead: running text only (paragraphs and list items outside headings, tables, code, HTML
@@ -431,105 +267,6 @@ pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     escape_attr(&mut o, s);
     o
-}
-
-/// True for one whole HTML comment. `<!-->` and `<!--->` are (empty) comments too, and are
-/// shorter than `<!--` plus `-->`, so the inside is taken with `get`, never by slicing.
-fn is_comment(s: &str) -> bool {
-    s.starts_with("<!--")
-        && s.ends_with("-->")
-        && s.get(4..s.len().saturating_sub(3))
-            .is_none_or(|inside| !inside.contains("-->"))
-}
-
-/// Rebuilds a lone `<iframe …></iframe>` from a safe set of attributes when its `src` is an
-/// https URL on an allowed host. Anything else returns None.
-fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String> {
-    if allowed_hosts.is_empty() {
-        return None;
-    }
-    let lower = html.to_ascii_lowercase();
-    if !lower.starts_with("<iframe")
-        || !lower.ends_with("</iframe>")
-        || lower.matches('<').count() != 2
-    {
-        return None;
-    }
-    let open_end = html.find('>')?;
-    let attrs = parse_attrs(html[7..open_end].trim_end_matches('/'));
-    let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
-    let src = get("src")?;
-    let rest = src.strip_prefix("https://")?;
-    let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    // Only a plain host name: browsers read `\` as `/` and `@` as the end of a user name, so
-    // `evil.example\.www.youtube-nocookie.com` would end with an allowed host but load evil.example.
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
-    if !host.bytes().all(plain)
-        || !allowed_hosts
-            .iter()
-            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
-    {
-        return None;
-    }
-    let mut out = String::from("<div class=\"embed\"><iframe src=\"");
-    escape_attr(&mut out, src);
-    out.push_str("\" title=\"");
-    escape_attr(&mut out, get("title").unwrap_or("埋め込みコンテンツ"));
-    out.push('"');
-    for dim in ["width", "height"] {
-        if let Some(v) = get(dim)
-            .filter(|v| !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit()))
-        {
-            let _ = write!(out, " {dim}=\"{v}\"");
-        }
-    }
-    if attrs.iter().any(|(k, _)| k == "allowfullscreen") {
-        out.push_str(" allowfullscreen");
-    }
-    out.push_str(" loading=\"lazy\" referrerpolicy=\"strict-origin-when-cross-origin\" sandbox=\"allow-scripts allow-same-origin allow-presentation allow-popups\"></iframe></div>");
-    Some(out)
-}
-
-fn parse_attrs(s: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' {
-            i += 1;
-        }
-        if start == i {
-            i += 1;
-            continue;
-        }
-        let name = s[start..i].to_ascii_lowercase();
-        let mut value = String::new();
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                let q = b[i];
-                let vs = i + 1;
-                i = vs;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-                value = s[vs..i.min(b.len())].to_string();
-                i += 1;
-            } else {
-                let vs = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                value = s[vs..i].to_string();
-            }
-        }
-        out.push((name, value));
-    }
-    out
 }
 
 /// Heading text → id. Keeps letters of every script (so `地域の現状と課題` stays readable in

@@ -1,6 +1,7 @@
 //! Hostile short inputs never panic: comments cut short (`<!-->`), dashes and `>` in every
 //! order, and Japanese text around them (multi-byte characters next to every byte-index rule).
 
+use super::rewrite::{is_comment, parse_attrs, safe_iframe};
 use super::*;
 
 fn render_plain(md: &str) -> Rendered {

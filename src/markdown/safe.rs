@@ -9,12 +9,12 @@
 //! | `<hN id class …attrs>` | `{#id .class key=value}` | `ids::assign`: attrs dropped, id and classes restricted |
 //! | `<div class="footnote-definition" id>`, `<a href="#…">` | footnote labels | `ids::assign`: ids made from the label's slug |
 //! | `<code class="language-…">` | the code fence's info string | [`before`]: a language name of safe characters, else none |
-//! | `<a href title>` | links, autolinks | `markdown::render` writes the `<a>` itself, URL classified, both escaped |
+//! | `<a href title>` | links, autolinks | `rewrite` writes the `<a>` itself, URL classified, both escaped |
 //! | `<a href="mailto:…">` | email autolinks | [`before`] adds `mailto:`, then as above |
 //! | `<img src alt title>` | images | dangerous URLs drop the image; the writer escapes src (href escaping), alt and title |
 //! | `<th/td style="text-align">` | table alignment | [`after`]: a class instead, so pages need no inline styles |
-//! | raw HTML | HTML blocks, inline HTML | shown as text unless `allow_html`; iframes rebuilt by `safe_iframe` |
-//! | task list checkbox | `[ ]` / `[x]` | `markdown::render` writes a fixed `<span>` |
+//! | raw HTML | HTML blocks, inline HTML | `rewrite`: shown as text unless `allow_html`; iframes rebuilt by `safe_iframe` |
+//! | task list checkbox | `[ ]` / `[x]` | `rewrite` writes a fixed `<span>` |
 //! | any text, link and image titles | `&#11;`, `&#xFFFE;`… (entities decode after the raw scan) | [`control_characters`]: taken out, with a warning |
 //!
 //! Not enabled, so never produced: math (`<span class="math">`), definition lists, wikilinks,

@@ -130,3 +130,54 @@ fn new_writes_a_draft_with_every_field_and_never_overwrites() {
     let (code, _, _) = t.cli(&["new", "challenge", "../escape"]);
     assert_eq!(code, 2);
 }
+
+/// Every file `init` writes and the text `new` writes for every kind, at a fixed date, as
+/// `%%% <name>` sections (the texts live in data files: this keeps them byte for byte).
+fn scaffolds(today: tsunagari::date::Date) -> Vec<(String, String)> {
+    use tsunagari::content::Kind;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let mut out = Vec::new();
+    for path in tsunagari::scaffold::init(&site, today).unwrap() {
+        let rel = path.strip_prefix(&site).unwrap().to_str().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        out.push((format!("init {rel}"), text));
+    }
+    for kind in [
+        Kind::Challenge,
+        Kind::Case,
+        Kind::Column,
+        Kind::Page,
+        Kind::Municipality,
+    ] {
+        let text = tsunagari::scaffold::new_page_text(kind, today);
+        out.push((format!("new {}", kind.id()), text));
+    }
+    out
+}
+
+#[test]
+fn init_and_new_write_the_pinned_scaffolds() {
+    // 60 days after 2026-11-21 is in the next year: the deadline placeholder is pinned too.
+    let today = tsunagari::date::Date::new(2026, 11, 21).unwrap();
+    let expected = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scaffold.txt"),
+    )
+    .unwrap();
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in expected.split_inclusive('\n') {
+        match line.strip_prefix("%%% ") {
+            Some(name) => sections.push((name.trim_end().to_string(), String::new())),
+            None => sections.last_mut().unwrap().1.push_str(line),
+        }
+    }
+    let actual = scaffolds(today);
+    let names = |v: &[(String, String)]| v.iter().map(|s| s.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&actual), names(&sections));
+    for ((name, text), (_, want)) in actual.iter().zip(&sections) {
+        assert_eq!(
+            text, want,
+            "{name} differs from tests/fixtures/scaffold.txt"
+        );
+    }
+}

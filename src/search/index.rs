@@ -1,0 +1,416 @@
+//! Building the in-memory [`Index`] from a site, step by step: choose and order the searchable
+//! pages, describe each as a [`Doc`], tokenize the pages (in parallel), group the postings by
+//! token (in parallel over partitions of the key space), then quantise each posting's BM25F
+//! impact. Writing the files is `write`'s.
+
+use super::{mask_limit, tokenize, Doc, Index, Posting, WORK_STYLES};
+use crate::content::{Extra, Kind};
+use crate::site::{Page, Site, Status};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
+use std::time::Instant;
+
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Field weights: title, meta, body.
+const WEIGHTS: [f64; 3] = [3.0, 2.0, 1.0];
+/// Aim for shards of about this many postings' worth of bytes before compression.
+const SHARD_TARGET: usize = 8 * 1024;
+/// Grouping runs in parallel over this many partitions of the key space.
+const PARTS: usize = 64;
+
+/// Builds the index of a site's published pages. Parallel over pages, then over tokens.
+pub fn build(site: &Site) -> Index {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let pages = ordered_pages(site);
+    let mut themes: Vec<String> = Vec::new();
+    let mut engagements: Vec<String> = Vec::new();
+    let docs = pages
+        .iter()
+        .map(|&(p, kind)| doc(site, p, kind, &mut themes, &mut engagements))
+        .collect();
+    let per_doc = tokenize_pages(&pages);
+    timings.push(("tokenize", t.elapsed()));
+
+    let t = Instant::now();
+    let words = first_words(&per_doc);
+    let buckets = bucket_count(&per_doc);
+    let grouped = group(&per_doc);
+    timings.push(("group", t.elapsed()));
+
+    let t = Instant::now();
+    let scoring = Scoring::new(&per_doc);
+    // The per-page token lists are in `grouped` now: free them before the postings are built.
+    drop(per_doc);
+    let postings = scoring.postings(grouped, &words);
+    timings.push(("impacts", t.elapsed()));
+    Index {
+        docs,
+        postings,
+        themes,
+        engagements,
+        buckets,
+        timings,
+    }
+}
+
+/// Pages that may be searched: published challenges, cases, columns and plain pages. Drafts and
+/// future-dated pages are never indexed, even in a `--drafts` preview.
+fn searchable(site: &Site, p: &Page) -> Option<u8> {
+    if p.common.draft
+        || p.common
+            .date
+            .is_some_and(|d| d.unix(site.config.timezone) > site.now.unix(site.config.timezone))
+    {
+        return None;
+    }
+    match p.kind {
+        Kind::Challenge => Some(0),
+        Kind::Case => Some(1),
+        Kind::Column => Some(2),
+        Kind::Page => Some(3),
+        Kind::Municipality => None,
+    }
+}
+
+/// The searchable pages with their kind number, related pages next to each other (same first
+/// theme, then prefecture, then municipality): the results of a query then share metadata
+/// chunks, so a page of results costs fewer requests. Within a group pages keep the site's
+/// order (newest first).
+fn ordered_pages(site: &Site) -> Vec<(&Page, u8)> {
+    let mut pages: Vec<(&Page, u8)> = site
+        .pages
+        .iter()
+        .filter_map(|p| searchable(site, p).map(|k| (p, k)))
+        .collect();
+    let group = |p: &Page| -> (String, String, String) {
+        match &p.extra {
+            Extra::Challenge(c) => (
+                c.themes.first().cloned().unwrap_or_default(),
+                c.prefecture.clone(),
+                c.municipality.clone(),
+            ),
+            Extra::Case(c) => (
+                c.themes.first().cloned().unwrap_or_default(),
+                c.prefecture.clone(),
+                c.municipality.clone(),
+            ),
+            _ => (
+                p.common.tags.first().cloned().unwrap_or_default(),
+                String::new(),
+                String::new(),
+            ),
+        }
+    };
+    pages.sort_by_cached_key(|(p, kind)| (group(p), *kind));
+    pages
+}
+
+/// The number of a facet value in its dictionary (from 1; 0 is "none"), added when new.
+fn intern(list: &mut Vec<String>, v: &str) -> u32 {
+    match list.iter().position(|x| x == v) {
+        Some(i) => i as u32 + 1,
+        None => {
+            list.push(v.to_string());
+            list.len() as u32
+        }
+    }
+}
+
+/// A page's metadata and facet values; new themes and engagements join the dictionaries.
+fn doc(
+    site: &Site,
+    p: &Page,
+    kind: u8,
+    themes: &mut Vec<String>,
+    engagements: &mut Vec<String>,
+) -> Doc {
+    let (municipality, prefecture, ws, th, en) = match &p.extra {
+        Extra::Challenge(c) => (
+            c.municipality.clone(),
+            c.prefecture.clone(),
+            c.work_style.map(|w| w.id()),
+            c.themes.as_slice(),
+            c.engagement.as_slice(),
+        ),
+        Extra::Case(c) => (
+            c.municipality.clone(),
+            c.prefecture.clone(),
+            None,
+            c.themes.as_slice(),
+            &[][..],
+        ),
+        _ => (String::new(), String::new(), None, &[][..], &[][..]),
+    };
+    Doc {
+        url: p.url.clone(),
+        title: p.common.title.clone(),
+        kind,
+        date: p
+            .common
+            .date
+            .map(|d| d.date_in(site.config.timezone).to_string())
+            .unwrap_or_default(),
+        pref_id: crate::japan::prefecture_code(&prefecture).unwrap_or(0),
+        municipality,
+        prefecture,
+        status: match p.status {
+            Some(Status::Open) => 1,
+            Some(Status::ClosingSoon) => 2,
+            Some(Status::Closed) => 3,
+            None => 0,
+        },
+        summary: p.summary.clone(),
+        work_style: ws
+            .and_then(|w| WORK_STYLES.iter().position(|x| *x == w))
+            .map_or(0, |i| i as u8 + 1),
+        themes: th.iter().map(|t| intern(themes, t)).collect(),
+        engagement: en.iter().map(|e| intern(engagements, e)).collect(),
+    }
+}
+
+/// The text of a page's three fields: title, meta, body.
+fn fields(p: &Page) -> [String; 3] {
+    // An automatic summary is the start of the body: indexing it twice would only cost time.
+    let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
+    match &p.extra {
+        Extra::Challenge(c) => {
+            meta.extend([c.municipality.as_str(), c.prefecture.as_str()]);
+            meta.extend(c.organization.as_deref());
+            meta.extend(c.themes.iter().map(String::as_str));
+            meta.extend(c.engagement.iter().map(String::as_str));
+            meta.extend(c.skills.iter().map(String::as_str));
+            meta.extend(c.work_style.map(|w| w.label()));
+        }
+        Extra::Case(c) => {
+            meta.extend([c.municipality.as_str(), c.prefecture.as_str()]);
+            meta.extend(c.themes.iter().map(String::as_str));
+        }
+        Extra::Column(c) => meta.extend(c.author.as_deref()),
+        _ => {}
+    }
+    meta.extend(p.common.tags.iter().map(String::as_str));
+    [p.common.title.clone(), meta.join("\n"), p.body.text.clone()]
+}
+
+/// Token keys: CJK tokens pack their one or two code points; words are hashed (their text is kept
+/// in a side table) with the top bit set.
+const WORD_BIT: u64 = 1 << 63;
+
+fn cjk_key(a: char, b: Option<char>) -> u64 {
+    (u64::from(a as u32) << 21) | u64::from(b.map_or(0, |b| b as u32))
+}
+
+fn word_key(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    WORD_BIT | (h & (WORD_BIT - 1))
+}
+
+fn key_text(key: u64, words: &FxHashMap<u64, String>) -> String {
+    if key & WORD_BIT != 0 {
+        return words[&key].clone();
+    }
+    let mut s = String::new();
+    s.extend(char::from_u32((key >> 21) as u32));
+    if key & 0x1f_ffff != 0 {
+        s.extend(char::from_u32((key & 0x1f_ffff) as u32));
+    }
+    s
+}
+
+fn part_of(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// One token of one page: key, weighted tf, positions mod 16, kanji boundary seen.
+type Entry = (u64, f32, u16, bool);
+
+/// The tokens of one page, sorted by (partition, key) with the partition offsets kept, so a
+/// grouping worker reads only its slices.
+struct PageTokens {
+    entries: Vec<Entry>,
+    /// `entries[offsets[part]..offsets[part + 1]]` is partition `part`.
+    offsets: [u32; PARTS + 1],
+    /// Weighted length (tokens times field weight).
+    len: f64,
+    /// The words whose keys this page met first, with their text.
+    words: Vec<(u64, String)>,
+}
+
+/// Tokenizes every page, in parallel, in page order.
+fn tokenize_pages(pages: &[(&Page, u8)]) -> Vec<PageTokens> {
+    pages
+        .par_iter()
+        .map_init(
+            || (String::new(), FxHashMap::<u64, (f32, u16, bool)>::default()),
+            |(buf, map), (p, _)| tokenize_page(p, buf, map),
+        )
+        .collect()
+}
+
+/// One page's tokens; `buf` and `map` are a worker's scratch space.
+fn tokenize_page(
+    p: &Page,
+    buf: &mut String,
+    map: &mut FxHashMap<u64, (f32, u16, bool)>,
+) -> PageTokens {
+    map.clear();
+    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut len = 0.0;
+    for (field, text) in fields(p).iter().enumerate() {
+        let w = WEIGHTS[field] as f32;
+        tokenize::normalize_into(text, buf);
+        let mut n = 0usize;
+        tokenize::scan(buf, |raw, pos, boundary| {
+            n += 1;
+            let bit = 1u16 << (pos % 16);
+            let key = match raw {
+                tokenize::Raw::Cjk(a, b) => cjk_key(a, b),
+                tokenize::Raw::Word(s) => {
+                    let k = word_key(s);
+                    if !map.contains_key(&k) {
+                        words.push((k, s.to_string()));
+                    }
+                    k
+                }
+            };
+            let e = map.entry(key).or_insert((0.0, 0, false));
+            e.0 += w;
+            e.1 |= bit;
+            e.2 |= boundary;
+        });
+        len += f64::from(w) * n as f64;
+    }
+    let (entries, offsets) = by_partition(map);
+    PageTokens {
+        entries,
+        offsets,
+        len,
+        words,
+    }
+}
+
+/// Counting sort by partition (order within a partition does not matter).
+fn by_partition(map: &FxHashMap<u64, (f32, u16, bool)>) -> (Vec<Entry>, [u32; PARTS + 1]) {
+    let mut offsets = [0u32; PARTS + 1];
+    for k in map.keys() {
+        offsets[part_of(*k) + 1] += 1;
+    }
+    for p in 0..PARTS {
+        offsets[p + 1] += offsets[p];
+    }
+    let mut next = offsets;
+    let mut v: Vec<Entry> = vec![(0, 0.0, 0, false); map.len()];
+    for (k, (tf, m, b)) in map.iter() {
+        let slot = &mut next[part_of(*k)];
+        v[*slot as usize] = (*k, *tf, *m, *b);
+        *slot += 1;
+    }
+    (v, offsets)
+}
+
+/// The text of every word key, from the first page that has it.
+fn first_words(per_doc: &[PageTokens]) -> FxHashMap<u64, String> {
+    let mut words: FxHashMap<u64, String> = FxHashMap::default();
+    for d in per_doc {
+        for (k, w) in &d.words {
+            words.entry(*k).or_insert_with(|| w.clone());
+        }
+    }
+    words
+}
+
+/// Shard buckets: a power of two, enough for shards of about [`SHARD_TARGET`] bytes.
+fn bucket_count(per_doc: &[PageTokens]) -> usize {
+    let total_postings: usize = per_doc.iter().map(|d| d.entries.len()).sum();
+    (total_postings * 2 / SHARD_TARGET)
+        .max(1)
+        .next_power_of_two()
+        .min(4096)
+}
+
+/// A token's raw postings: (document, weighted tf, mask, boundary).
+type Raw = Vec<(u32, f32, u16, bool)>;
+
+/// Every token's raw postings in document order, one map per partition, built in parallel.
+fn group(per_doc: &[PageTokens]) -> Vec<FxHashMap<u64, Raw>> {
+    (0..PARTS)
+        .into_par_iter()
+        .map(|part| {
+            let mut map: FxHashMap<u64, Raw> = FxHashMap::default();
+            for (doc, d) in per_doc.iter().enumerate() {
+                let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
+                for &(key, tf, mask, b) in &d.entries[slice] {
+                    map.entry(key).or_default().push((doc as u32, tf, mask, b));
+                }
+            }
+            map
+        })
+        .collect()
+}
+
+/// What BM25F needs besides a token's postings: document count and length norms.
+struct Scoring {
+    n: f64,
+    /// Per document: `K1 * (1 - B + B * len / avg_len)`.
+    norm: Vec<f64>,
+    /// Masks are kept for tokens in at most this many documents.
+    mask_limit: usize,
+    /// One impact step: the largest possible impact is 255 steps.
+    scale: f64,
+}
+
+impl Scoring {
+    fn new(per_doc: &[PageTokens]) -> Scoring {
+        let n = per_doc.len().max(1) as f64;
+        let avg_len = (per_doc.iter().map(|d| d.len).sum::<f64>() / n).max(1.0);
+        let max_idf = (1.0 + (n - 0.5) / 1.5).ln();
+        Scoring {
+            n,
+            norm: per_doc
+                .iter()
+                .map(|d| K1 * (1.0 - B + B * d.len / avg_len))
+                .collect(),
+            mask_limit: mask_limit(per_doc.len()),
+            scale: max_idf * (K1 + 1.0) / 255.0,
+        }
+    }
+
+    /// Every token's postings with quantised impacts, in parallel.
+    fn postings(
+        &self,
+        grouped: Vec<FxHashMap<u64, Raw>>,
+        words: &FxHashMap<u64, String>,
+    ) -> HashMap<String, Vec<Posting>> {
+        grouped
+            .into_par_iter()
+            .flat_map_iter(|m| m.into_iter())
+            .map(|(key, list)| (key_text(key, words), self.token(list)))
+            .collect()
+    }
+
+    /// One token's postings.
+    fn token(&self, list: Raw) -> Vec<Posting> {
+        let df = list.len() as f64;
+        let keep_masks = list.len() <= self.mask_limit;
+        let idf = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
+        list.into_iter()
+            .map(|(doc, tf, mask, boundary)| {
+                let tf = f64::from(tf);
+                let impact = idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize]);
+                Posting {
+                    doc,
+                    impact: ((impact / self.scale).round() as i64).clamp(1, 255) as u8,
+                    mask: if keep_masks { mask } else { u16::MAX },
+                    boundary,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,183 @@
+//! Writing the [`Index`] as static files (the format is described in the module above): shards
+//! and metadata chunks are made in memory first, because the folder they go in is named by a
+//! hash of all of them; the manifest, named by its own hash, is written last.
+
+use super::{fnv1a, mask_limit, Index, Posting, CHUNK};
+use super::{KINDS, KIND_LABELS, STATUSES, STATUS_LABELS, WORK_STYLES, WORK_STYLE_LABELS};
+use crate::output::Sink;
+use crate::site::Site;
+use rayon::prelude::*;
+
+/// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
+pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
+    let base = format!("{}search/", site.config.base_path);
+    let shards = shards(index);
+    let chunks = chunks(index);
+    let facets = encode_facets(index);
+    let mut all = Vec::with_capacity(shards.len() * 12 + chunks.len() * 12 + 12);
+    for b in shards.iter().chain(&chunks).chain([&facets]) {
+        all.extend_from_slice(content_hash(b).as_bytes());
+    }
+    let dir = content_hash(&all);
+    shards
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/s/{i}.bin"), b))?;
+    chunks
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/d/{i}.json"), b))?;
+    sink.write(&format!("search/{dir}/f.bin"), &facets)?;
+    let bytes = manifest(index, &format!("{base}{dir}/"));
+    let name = format!("m.{}.json", content_hash(&bytes));
+    sink.write(&format!("search/{name}"), &bytes)?;
+    Ok(format!("{base}{name}"))
+}
+
+/// The shard files in bucket order: each bucket's tokens sorted, one record per token.
+fn shards(index: &Index) -> Vec<Vec<u8>> {
+    let limit = mask_limit(index.docs.len());
+    let mut by_bucket: Vec<Vec<(&String, &Vec<Posting>)>> = vec![Vec::new(); index.buckets];
+    for (tok, list) in &index.postings {
+        by_bucket[(fnv1a(tok) as usize) & (index.buckets - 1)].push((tok, list));
+    }
+    by_bucket
+        .into_par_iter()
+        .map(|mut toks| {
+            toks.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut buf = Vec::new();
+            for (tok, list) in toks {
+                encode_token(&mut buf, tok, list, list.len() <= limit);
+            }
+            buf
+        })
+        .collect()
+}
+
+/// The metadata chunks: [`CHUNK`] documents a file, one JSON array per document.
+fn chunks(index: &Index) -> Vec<Vec<u8>> {
+    index
+        .docs
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|d| {
+                    serde_json::json!([
+                        d.url,
+                        d.title,
+                        d.kind,
+                        d.date,
+                        d.municipality,
+                        d.prefecture,
+                        d.status,
+                        excerpt_source(&d.summary)
+                    ])
+                })
+                .collect();
+            serde_json::to_vec(&rows).expect("JSON values always serialise")
+        })
+        .collect()
+}
+
+/// The manifest: counts, bucket count, the folder of the other files and facet dictionaries.
+fn manifest(index: &Index, dir: &str) -> Vec<u8> {
+    let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
+    let manifest = serde_json::json!({
+        "v": 2,
+        "n": index.docs.len(),
+        "buckets": index.buckets,
+        "chunk": CHUNK,
+        "dir": dir,
+        "dict": {
+            "kind": KINDS, "kind_label": KIND_LABELS,
+            "status": STATUSES, "status_label": STATUS_LABELS,
+            "ws": WORK_STYLES, "ws_label": WORK_STYLE_LABELS,
+            "pref": prefs, "pref_slug": crate::japan::PREFECTURE_SLUGS.to_vec(),
+            "theme": index.themes, "eng": index.engagements,
+        }
+    });
+    serde_json::to_vec(&manifest).expect("JSON values always serialise")
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")[..12].to_string()
+}
+
+/// The summary, cut to a length that is enough for an excerpt line.
+fn excerpt_source(s: &str) -> String {
+    s.chars().take(110).collect()
+}
+
+fn varint(buf: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        buf.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    buf.push(v as u8);
+}
+
+/// Token record: len, UTF-8, df, flags (1: masks follow, 2: boundary bits follow), doc
+/// deltas, impacts, masks (little endian), boundary bits (⌈df / 8⌉ bytes). Columns compress
+/// better than interleaved records.
+fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting], masks: bool) {
+    varint(buf, tok.len() as u32);
+    buf.extend_from_slice(tok.as_bytes());
+    varint(buf, list.len() as u32);
+    let boundaries = list.iter().any(|p| p.boundary);
+    buf.push(u8::from(masks) | (u8::from(boundaries) << 1));
+    let mut prev = 0;
+    for p in list {
+        varint(buf, p.doc - prev);
+        prev = p.doc;
+    }
+    buf.extend(list.iter().map(|p| p.impact));
+    if masks {
+        for p in list {
+            buf.extend_from_slice(&p.mask.to_le_bytes());
+        }
+    }
+    if boundaries {
+        for chunk in list.chunks(8) {
+            buf.push(
+                chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |b, (i, p)| b | (u8::from(p.boundary) << i)),
+            );
+        }
+    }
+}
+
+/// Facet table: one byte per document packing kind, status and work style; one byte of
+/// prefecture; then theme and engagement bitsets, ⌈values / 8⌉ bytes per document each.
+fn encode_facets(index: &Index) -> Vec<u8> {
+    let docs = &index.docs;
+    let mut buf = Vec::with_capacity(docs.len() * 8);
+    buf.extend(
+        docs.iter()
+            .map(|d| d.kind | (d.status << 2) | (d.work_style << 4)),
+    );
+    buf.extend(docs.iter().map(|d| d.pref_id));
+    for (values, count) in [(0usize, index.themes.len()), (1, index.engagements.len())] {
+        let stride = count.div_ceil(8);
+        for d in docs {
+            let mut bits = vec![0u8; stride];
+            for v in if values == 0 {
+                &d.themes
+            } else {
+                &d.engagement
+            } {
+                let i = *v as usize - 1;
+                bits[i / 8] |= 1 << (i % 8);
+            }
+            buf.extend(bits);
+        }
+    }
+    buf
+}
