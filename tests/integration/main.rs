@@ -16,6 +16,7 @@ mod harden_text;
 mod harden_urls;
 mod hostile;
 mod incremental;
+mod incremental_support;
 mod safety;
 mod sample;
 mod search;
