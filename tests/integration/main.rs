@@ -16,6 +16,8 @@ mod harden_text;
 mod harden_urls;
 mod hostile;
 mod incremental;
+mod incremental_random;
+mod incremental_stale;
 mod incremental_support;
 mod safety;
 mod sample;
