@@ -3,66 +3,12 @@
 //! byte for byte those of a clean build, and edits are cheap where they should be.
 
 use crate::common::{render, SiteTest};
-use std::collections::BTreeMap;
+use crate::incremental_support::{assert_same_as_clean, served, step};
 use std::path::PathBuf;
-use tsunagari::incremental::{Mode, Session, Update};
-use tsunagari::output::Memory;
-use tsunagari::pipeline::{self, BuildOptions, Failure};
+use tsunagari::incremental::{Mode, Session};
+use tsunagari::pipeline::{self, Failure};
 
 const NOW: &str = "2026-11-21";
-
-fn clean_build(opts: &BuildOptions) -> BTreeMap<String, Vec<u8>> {
-    let mut p = match pipeline::prepare(opts) {
-        Ok(p) => p,
-        Err(Failure::Content(d)) => panic!("clean build failed:\n{}", render(&d)),
-        Err(e) => panic!("clean build failed: {e:?}"),
-    };
-    let memory = Memory::default();
-    pipeline::emit(&mut p, &opts.root, &memory).unwrap();
-    memory
-        .into_map()
-        .into_iter()
-        .map(|(k, v)| (k, v.to_vec()))
-        .collect()
-}
-
-fn served(s: &Session) -> BTreeMap<String, Vec<u8>> {
-    s.files()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_vec()))
-        .collect()
-}
-
-fn assert_same_as_clean(s: &Session, opts: &BuildOptions, step: &str) {
-    let clean = clean_build(opts);
-    let ours = served(s);
-    let missing: Vec<&String> = clean.keys().filter(|k| !ours.contains_key(*k)).collect();
-    let extra: Vec<&String> = ours.keys().filter(|k| !clean.contains_key(*k)).collect();
-    let differ: Vec<&String> = clean
-        .iter()
-        .filter(|(k, v)| ours.get(*k).is_some_and(|o| o != *v))
-        .map(|(k, _)| k)
-        .collect();
-    assert!(
-        missing.is_empty() && extra.is_empty() && differ.is_empty(),
-        "after {step}: missing {missing:?}, extra {extra:?}, different {differ:?}"
-    );
-}
-
-/// Runs one update with the given changed paths, then the late outputs, and checks the result
-/// against a clean build.
-fn step(s: &mut Session, opts: &BuildOptions, what: &str, changed: &[&str], mode: Mode) -> Update {
-    let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
-    let u = match s.update(Some(&changed)) {
-        Ok(u) => u,
-        Err(Failure::Content(d)) => panic!("{what}: update failed:\n{}", render(&d)),
-        Err(e) => panic!("{what}: update failed: {e:?}"),
-    };
-    assert_eq!(u.mode, mode, "{what}: mode");
-    s.finish().unwrap();
-    assert_same_as_clean(s, opts, what);
-    u
-}
 
 #[test]
 fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
