@@ -26,3 +26,4 @@ mod sample;
 mod search;
 mod serve;
 mod snapshots;
+mod template_docs;
