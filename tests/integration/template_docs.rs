@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 use tsunagari::pipeline;
 use tsunagari::render::{Renderer, REQUIRED_TEMPLATES};
-use tsunagari::serve::Memory;
+use tsunagari::output::Memory;
 use tsunagari::theme::ThemeFile;
 use tsunagari::view::{self, Data, Plan, Reader};
 
