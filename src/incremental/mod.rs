@@ -1,16 +1,16 @@
 //! Incremental rebuilds for `tsunagari serve`.
 //!
 //! A [`Session`] keeps what the last good build computed — parsed sources, rendered bodies, the
-//! assembled site, the render plan with a fingerprint per output, and every output's bytes — and
-//! after a change redoes only what the change can reach:
+//! assembled site, the render plan, what every output read (`deps`), and every output's bytes —
+//! and after a change redoes only what the change can reach:
 //!
 //! - A source is re-read only when its path (or a folder above it) changed.
 //! - A body is re-rendered only when its source changed or one of its `.md` links now resolves
 //!   differently.
-//! - An output is re-rendered only when its fingerprint changed: the hash of the pages it shows
-//!   and of the site-wide values (templates, configuration, menus, build date), see
-//!   [`Plan::fingerprints`]. A template or `site.yaml` change moves the site-wide part, so
-//!   everything re-renders.
+//! - An output is re-rendered only when its path is new or one of the inputs its view read
+//!   (recorded by `view::Reader` as `Dep`s) has a different value now (`deps.rs`). Every output
+//!   reads the site-wide values (templates, configuration, menus, build date), so a template or
+//!   `site.yaml` change re-renders everything.
 //! - Fast path: when only existing, published pages were edited and none of the edits touched
 //!   what the site's structure is made of (URL, date, status, terms, municipality, relations,
 //!   layout…), the previous site is patched in place and discovery and assembly are skipped.
@@ -286,50 +286,7 @@ impl Session {
         if self.failed {
             return None;
         }
-        let last = self.last.as_ref()?;
-        let site = &last.prepared.site;
-        let root = &self.opts.root;
-        let tz = site.config.timezone;
-        let md_opts = &site.markdown;
-        // (page index, source, its parse problems, page, all its problems)
-        let mut edits = Vec::new();
-        for rel in changed {
-            let &i = last.by_source.get(rel)?;
-            let cached = self.sources.get(rel)?.source.clone()?;
-            let (source, parse_diags) = content::load_one(root, cached.entry.clone());
-            let source = Arc::new(source?);
-            if parse_diags.iter().any(Diagnostic::is_error) {
-                return None;
-            }
-            let mut diags = parse_diags.clone();
-            if source.text == cached.text {
-                continue;
-            }
-            if !site::is_published(&source, site.now, tz, self.opts.drafts) {
-                return None;
-            }
-            let old = &site.pages[i];
-            let (body, md_diags) = site::render_body(&source, md_opts, &site.links, &self.markdown);
-            if md_diags.iter().any(Diagnostic::is_error) {
-                return None;
-            }
-            diags.extend(md_diags);
-            let mut page = site::make_page(
-                &source,
-                old.kind,
-                old.url.clone(),
-                body,
-                &site.config,
-                site.today,
-                &mut diags,
-            );
-            if !same_structure(old, &page) {
-                return None;
-            }
-            page.related = old.related.clone();
-            page.similar = old.similar.clone();
-            edits.push((i, source, parse_diags, page, diags));
-        }
+        let edits = self.edits(changed)?;
         let last = self.last.as_mut()?;
         let site = &mut last.prepared.site;
         let mut warnings: Vec<Diagnostic> = last.prepared.warnings.clone();
@@ -392,7 +349,60 @@ impl Session {
             elapsed: Duration::ZERO,
         }))
     }
+
+    /// The edits of `changed` as pages patched into the last site: (page index, source, its
+    /// parse problems, page, all its problems). None when one of them cannot be patched in.
+    fn edits(&self, changed: &[PathBuf]) -> Option<Vec<Edit>> {
+        let last = self.last.as_ref()?;
+        let site = &last.prepared.site;
+        let root = &self.opts.root;
+        let tz = site.config.timezone;
+        let md_opts = &site.markdown;
+        let mut edits = Vec::new();
+        for rel in changed {
+            let &i = last.by_source.get(rel)?;
+            let cached = self.sources.get(rel)?.source.clone()?;
+            let (source, parse_diags) = content::load_one(root, cached.entry.clone());
+            let source = Arc::new(source?);
+            if parse_diags.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            let mut diags = parse_diags.clone();
+            if source.text == cached.text {
+                continue;
+            }
+            if !site::is_published(&source, site.now, tz, self.opts.drafts) {
+                return None;
+            }
+            let old = &site.pages[i];
+            let (body, md_diags) = site::render_body(&source, md_opts, &site.links, &self.markdown);
+            if md_diags.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            diags.extend(md_diags);
+            let mut page = site::make_page(
+                &source,
+                old.kind,
+                old.url.clone(),
+                body,
+                &site.config,
+                site.today,
+                &mut diags,
+            );
+            if !same_structure(old, &page) {
+                return None;
+            }
+            page.related = old.related.clone();
+            page.similar = old.similar.clone();
+            edits.push((i, source, parse_diags, page, diags));
+        }
+        Some(edits)
+    }
 }
+
+/// An edited page ready to be patched in: (page index, source, its parse problems, page, all
+/// its problems).
+type Edit = (usize, Arc<Source>, Vec<Diagnostic>, Page, Vec<Diagnostic>);
 
 /// Whether an edited page leaves everything computed across pages as it was: URLs and links,
 /// publication, order, status, terms, municipalities, relations, similar pages, menus and

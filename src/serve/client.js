@@ -62,7 +62,13 @@ const refresh = async () => {
 const es = new EventSource('/__tsunagari/events');
 // A mark on <html> (which in-place updates keep) while the stream is open: tests and tools wait
 // for it instead of guessing when the page is listening.
-es.addEventListener('open', () => document.documentElement.setAttribute('data-tsunagari-live', ''));
+let opened = false;
+es.addEventListener('open', () => {
+  document.documentElement.setAttribute('data-tsunagari-live', '');
+  // Back after the server was away: saves made meanwhile sent no event, so fetch the page.
+  if (opened) refresh();
+  opened = true;
+});
 es.addEventListener('error', () => document.documentElement.removeAttribute('data-tsunagari-live'));
 es.addEventListener('reload', (e) => {
   const d = JSON.parse(e.data || '{}');

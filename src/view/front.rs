@@ -28,15 +28,7 @@ pub struct HomeOutput<'a> {
 pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
     let home = r.site_wide().home();
-    let mut open: Vec<usize> = r.status(true).to_vec();
-    // Nearest deadline first; no deadline last; then newest.
-    open.sort_by_key(|&i| {
-        let p = r.page(i);
-        (
-            p.days_left.unwrap_or(i64::MAX),
-            std::cmp::Reverse(p.date().map(|d| d.unix(c.timezone))),
-        )
-    });
+    let (open, open_count) = r.soonest_open(6);
     let latest = |k: Kind, n: usize| -> Vec<PageView> {
         r.of_kind(k)
             .take(n)
@@ -44,12 +36,8 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
             .collect()
     };
     let out = HomeOutput {
-        open_count: open.len(),
-        open_challenges: open
-            .into_iter()
-            .take(6)
-            .map(|i| page_view(r, i, false))
-            .collect(),
+        open_count,
+        open_challenges: open.iter().map(|&i| page_view(r, i, false)).collect(),
         challenge_count: r.count(Kind::Challenge),
         latest_cases: latest(Kind::Case, 3),
         latest_columns: latest(Kind::Column, 3),

@@ -19,8 +19,12 @@ use std::collections::HashMap;
 /// filter bars of the section lists.
 pub struct Lists {
     pub sections: HashMap<Kind, Vec<usize>>,
+    /// How many pages of each section are open challenges.
+    pub open_counts: HashMap<Kind, usize>,
     open: Vec<usize>,
     closed: Vec<usize>,
+    /// Open challenges, nearest deadline first (no deadline last), then newest.
+    pub soonest: Vec<usize>,
     pub facets: HashMap<Kind, Vec<Group>>,
 }
 
@@ -33,10 +37,16 @@ impl Lists {
                 taxonomy::listing_order(site, &mut pages);
                 (k, pages)
             })
-            .collect();
+            .collect::<HashMap<Kind, Vec<usize>>>();
+        let open = status_pages(site, true);
         Lists {
+            open_counts: sections
+                .iter()
+                .map(|(&k, pages)| (k, open_count(site, pages)))
+                .collect(),
             sections,
-            open: status_pages(site, true),
+            soonest: soonest(site, &open),
+            open,
             closed: status_pages(site, false),
             facets: Kind::SECTIONS
                 .iter()
@@ -109,7 +119,7 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
             intro: if number == 1 { idx.html.as_str() } else { "" },
             url: base.clone(),
             count: pages.len(),
-            open_count: open_count(r, pages),
+            open_count: r.section_open_count(kind),
         },
         pages: cards(r, pages, number),
         pager: pager(&base, number, total),
@@ -122,11 +132,25 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
 }
 
 /// How many of `pages` are open challenges.
-fn open_count(r: &Reader, pages: &[usize]) -> usize {
+fn open_count(site: &Site, pages: &[usize]) -> usize {
     pages
         .iter()
-        .filter(|&&i| r.page(i).status.is_some_and(Status::is_open))
+        .filter(|&&i| site.pages[i].status.is_some_and(Status::is_open))
         .count()
+}
+
+/// The open challenges `open`, nearest deadline first; no deadline last; then newest.
+fn soonest(site: &Site, open: &[usize]) -> Vec<usize> {
+    let tz = site.config.timezone;
+    let mut list = open.to_vec();
+    list.sort_by_key(|&i| {
+        let p = &site.pages[i];
+        (
+            p.days_left.unwrap_or(i64::MAX),
+            std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
+        )
+    });
+    list
 }
 
 /// The cards of page `number` of a paginated list.

@@ -33,8 +33,10 @@ pub enum Dep {
     ProfileOf(usize),
     /// Which pages a kind has, in site order.
     Kind(Kind),
-    /// A section's pages in listing order.
+    /// A section's pages in listing order, and how many are open challenges.
     Section(Kind),
+    /// The first `n` open challenges by deadline (`Lists::soonest`), and how many are open.
+    SoonestOpen(usize),
     /// Challenges open (true) or closed (false), in site order.
     Status(bool),
     /// The filter bar of a section list.
@@ -135,6 +137,19 @@ impl<'s> Reader<'s> {
     pub fn section(&self, kind: Kind) -> &'s [usize] {
         self.note(Dep::Section(kind));
         &self.lists.sections[&kind]
+    }
+
+    /// How many pages of a section are open challenges.
+    pub fn section_open_count(&self, kind: Kind) -> usize {
+        self.note(Dep::Section(kind));
+        self.lists.open_counts[&kind]
+    }
+
+    /// The first `n` open challenges, nearest deadline first, and how many are open.
+    pub fn soonest_open(&self, n: usize) -> (&'s [usize], usize) {
+        self.note(Dep::SoonestOpen(n));
+        let all = &self.lists.soonest;
+        (&all[..n.min(all.len())], all.len())
     }
 
     pub fn status(&self, open: bool) -> &'s [usize] {
@@ -260,7 +275,15 @@ impl Values<'_> {
                 let list: Vec<usize> = site.of_kind(*k).map(|(i, _)| i).collect();
                 ids(&mut h, &list);
             }
-            Dep::Section(k) => ids(&mut h, &self.lists.sections[k]),
+            Dep::Section(k) => {
+                ids(&mut h, &self.lists.sections[k]);
+                self.lists.open_counts[k].hash(&mut h);
+            }
+            Dep::SoonestOpen(n) => {
+                let all = &self.lists.soonest;
+                all.len().hash(&mut h);
+                ids(&mut h, &all[..(*n).min(all.len())]);
+            }
             Dep::Status(open) => ids(&mut h, self.lists.status(*open)),
             Dep::Facets(k) => serde_json::to_vec(&self.lists.facets[k])
                 .unwrap_or_default()

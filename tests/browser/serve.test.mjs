@@ -166,7 +166,7 @@ test('under a strict CSP, live update and the error overlay work with zero viola
 
 // A preview left open across a restart of `tsunagari serve` (stopped with Ctrl-C, started again
 // on the same port) picks up again without the visitor reloading: EventSource reconnects.
-test('after the server restarts, an open page reconnects and updates in place again', async () => {
+test('after the server restarts, an open page reconnects, shows what was saved meanwhile and updates in place again', async () => {
   const served = await startServe();
   let again;
   const page = await browser.newPage();
@@ -180,9 +180,12 @@ test('after the server restarts, an open page reconnects and updates in place ag
     await stop(served.child);
     await live.waitFor({ state: 'detached', timeout: 15000 });
 
+    // A save while the server is away shows once the page is back in touch.
+    writeFileSync(path.join(served.dir, 'content/columns/hello.md'), '---\ntitle: 停止中に保存\ndate: 2026-02-01\n---\n本文\n');
     again = await serveAt(served.dir, new URL(served.base).port);
     assert.equal(again.base, served.base, 'the same address');
     await live.waitFor({ state: 'attached', timeout: 30000 });
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === '停止中に保存', null, { timeout: 15000 });
     writeFileSync(path.join(served.dir, 'content/columns/hello.md'), '---\ntitle: 再起動のあとで保存\ndate: 2026-02-01\n---\n本文\n');
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === '再起動のあとで保存', null, { timeout: 15000 });
     assert.equal(await page.evaluate(() => window.__kept), true, 'updated in place, not reloaded');
