@@ -346,6 +346,11 @@ impl Config {
         }
     }
 
+    /// The maker of this site's URLs and output paths.
+    pub fn urls(&self) -> crate::urls::Urls<'_> {
+        crate::urls::Urls::new(&self.base_url, &self.base_path)
+    }
+
     /// Absolute URL of a site path that starts with `base_path`.
     pub fn absolute(&self, path: &str) -> String {
         let origin_end = self.base_url.len() - self.base_path.len();
