@@ -188,7 +188,7 @@ impl Site {
             Extra::Case(c) => (&c.municipality, &c.prefecture),
             _ => return None,
         };
-        let url = taxonomy::municipality_url(&self.config.base_path, pref, name);
+        let url = taxonomy::municipality_url(self.config.urls(), pref, name);
         self.municipality_index
             .get(&url)
             .map(|&i| &self.municipalities[i])
@@ -246,7 +246,7 @@ pub fn assemble(
             Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
             Role::Page(Kind::Municipality) => match &s.extra {
                 Extra::Municipality(m) => {
-                    taxonomy::municipality_url(base, &m.prefecture, &m.municipality)
+                    taxonomy::municipality_url(config.urls(), &m.prefecture, &m.municipality)
                 }
                 _ => unreachable!("municipality pages carry a profile"),
             },

@@ -11,6 +11,7 @@ use crate::content::{Extra, Kind};
 use crate::date::Date;
 use crate::japan;
 use crate::site::{Page, Site, Status};
+use crate::urls::Urls;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -166,10 +167,10 @@ pub struct Municipality {
     pub profile: Option<usize>,
 }
 
-/// URL of a municipality's page.
-pub fn municipality_url(base_path: &str, prefecture: &str, name: &str) -> String {
+/// URL of a municipality's page: the slugs of its prefecture and name, put together by `urls`.
+pub fn municipality_url(urls: Urls<'_>, prefecture: &str, name: &str) -> String {
     let pref = japan::prefecture_slug(prefecture).unwrap_or("unknown");
-    format!("{base_path}municipalities/{pref}/{}/", term_slug(name))
+    urls.municipality(pref, &term_slug(name))
 }
 
 fn is_open(p: &Page) -> bool {
@@ -220,7 +221,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
                 }
                 for (name, slug) in kind.terms_of(p) {
                     let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                        url: format!("{}{}/{}/", site.config.base_path, kind.folder(), slug),
+                        url: site.config.urls().term(kind, &slug),
                         region: if kind == TaxonomyKind::Prefecture {
                             japan::region_of(&name)
                         } else {
@@ -257,7 +258,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
             }
             Taxonomy {
                 kind,
-                url: format!("{}{}/", site.config.base_path, kind.folder()),
+                url: site.config.urls().taxonomy(kind),
                 terms,
             }
         })
@@ -280,7 +281,7 @@ pub fn build_municipalities(site: &Site) -> Vec<Municipality> {
             .or_insert_with(|| Municipality {
                 name: name.clone(),
                 prefecture: pref.clone(),
-                url: municipality_url(&site.config.base_path, pref, name),
+                url: municipality_url(site.config.urls(), pref, name),
                 pages: Vec::new(),
                 open: 0,
                 profile: None,
@@ -433,7 +434,7 @@ mod tests {
         assert_eq!(term_slug("佐々町"), "佐々町");
         assert_eq!(term_slug("！"), "term");
         assert_eq!(
-            municipality_url("/", "新潟県", "汐見町"),
+            municipality_url(Urls::new("https://e.jp/", "/"), "新潟県", "汐見町"),
             "/municipalities/niigata/汐見町/"
         );
     }
