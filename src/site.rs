@@ -174,7 +174,7 @@ impl Site {
 
     /// URL of a section list.
     pub fn section_url(&self, kind: Kind) -> String {
-        format!("{}{}/", self.config.base_path, kind.folder())
+        self.config.urls().section(kind)
     }
 
     pub fn taxonomy(&self, kind: taxonomy::TaxonomyKind) -> Option<&Taxonomy> {
@@ -239,18 +239,17 @@ pub fn assemble(
     let mut sources: Vec<&Arc<Source>> = sources.iter().collect();
     sources.sort_by(|a, b| a.entry.rel.cmp(&b.entry.rel));
     let url_of = |s: &Source| -> String {
-        let base = &config.base_path;
+        let urls = config.urls();
         match s.entry.role {
-            Role::Home => base.clone(),
-            Role::Section(k) => format!("{base}{}/", k.folder()),
-            Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
+            Role::Home => urls.home(),
+            Role::Section(k) => urls.section(k),
             Role::Page(Kind::Municipality) => match &s.extra {
                 Extra::Municipality(m) => {
-                    taxonomy::municipality_url(config.urls(), &m.prefecture, &m.municipality)
+                    taxonomy::municipality_url(urls, &m.prefecture, &m.municipality)
                 }
                 _ => unreachable!("municipality pages carry a profile"),
             },
-            Role::Page(k) => format!("{base}{}/{}/", k.folder(), s.entry.slug),
+            Role::Page(k) => urls.page(k, &s.entry.slug),
         }
     };
     let mut urls: Vec<String> = Vec::with_capacity(sources.len());
@@ -298,9 +297,9 @@ pub fn assemble(
     // The home page and section lists exist whether or not their optional _index.md does.
     links
         .entry(PathBuf::from("content/_index.md"))
-        .or_insert_with(|| (config.base_path.clone(), true));
+        .or_insert_with(|| (config.urls().home(), true));
     for k in Kind::SECTIONS {
-        let url = format!("{}{}/", config.base_path, k.folder());
+        let url = config.urls().section(k);
         links
             .entry(PathBuf::from(format!("content/{}/_index.md", k.folder())))
             .or_insert((url, true));
