@@ -412,7 +412,10 @@ pub fn build(site: &Site) -> Index {
 
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
 pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
-    let base = format!("{}search/", site.config.base_path);
+    let urls = site.config.urls();
+    // Each file's output path is its URL's (`/search/<dir>/s/0.bin` → `search/<dir>/s/0.bin`).
+    let put =
+        |rel: &str, bytes: &[u8]| sink.write(&urls.output_file(&urls.search_file(rel)), bytes);
     let n = index.docs.len();
     let limit = mask_limit(n);
     // Shards, in memory first: the folder name is a hash of all of them.
@@ -462,19 +465,19 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     shards
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/s/{i}.bin"), b))?;
+        .try_for_each(|(i, b)| put(&format!("{dir}/s/{i}.bin"), b))?;
     chunks
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/d/{i}.json"), b))?;
-    sink.write(&format!("search/{dir}/f.bin"), &facets)?;
+        .try_for_each(|(i, b)| put(&format!("{dir}/d/{i}.json"), b))?;
+    put(&format!("{dir}/f.bin"), &facets)?;
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
     let manifest = serde_json::json!({
         "v": 2,
         "n": n,
         "buckets": index.buckets,
         "chunk": CHUNK,
-        "dir": format!("{base}{dir}/"),
+        "dir": urls.search_file(&format!("{dir}/")),
         "dict": {
             "kind": KINDS, "kind_label": KIND_LABELS,
             "status": STATUSES, "status_label": STATUS_LABELS,
@@ -485,8 +488,8 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     });
     let bytes = serde_json::to_vec(&manifest).expect("JSON values always serialise");
     let name = format!("m.{}.json", content_hash(&bytes));
-    sink.write(&format!("search/{name}"), &bytes)?;
-    Ok(format!("{base}{name}"))
+    put(&name, &bytes)?;
+    Ok(urls.search_file(&name))
 }
 
 /// The summary, cut to a length that is enough for an excerpt line.
