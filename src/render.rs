@@ -4,7 +4,7 @@
 //! [`structured::script_json`]) are marked safe. Rendering is pure (site + templates → bytes), so
 //! every page renders in parallel without locks.
 
-use crate::config::{Config, MenuItem};
+use crate::config::MenuItem;
 use crate::content::{Extra, Kind};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::japan;
@@ -14,6 +14,7 @@ use crate::site::{Page, Site, Status};
 use crate::structured;
 use crate::taxonomy::{self, Taxonomy, TaxonomyKind, Term};
 use crate::theme::Theme;
+use crate::urls::Urls;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -307,20 +308,22 @@ impl Plan {
     pub fn path(&self, site: &Site, j: usize) -> String {
         let c = &site.config;
         match self.jobs[j] {
-            Job::Page(i) => out_path(c, &site.pages[i].url),
-            Job::Home => "index.html".into(),
-            Job::NotFound => "404.html".into(),
-            Job::Section(kind, number, _) => {
-                out_path(c, &page_url(&site.section_url(kind), number))
-            }
-            Job::Status(open, number, _) => out_path(c, &page_url(&status_url(c, open), number)),
-            Job::TaxonomyIndex(ti) => out_path(c, &site.taxonomies[ti].url),
-            Job::Term(ti, xi, number, _) => {
-                out_path(c, &page_url(&site.taxonomies[ti].terms[xi].url, number))
-            }
-            Job::Thanks => out_path(c, &thanks_url(c)),
-            Job::MunicipalityIndex => out_path(c, &municipalities_url(c)),
-            Job::Municipality(mi) => out_path(c, &site.municipalities[mi].url),
+            Job::Page(i) => c.urls().output_path(&site.pages[i].url),
+            Job::Home => c.urls().output_path(&c.urls().home()),
+            Job::NotFound => c.urls().output_file(&c.urls().not_found()),
+            Job::Section(kind, number, _) => c
+                .urls()
+                .output_path(&c.urls().pager(&site.config.urls().section(kind), number)),
+            Job::Status(open, number, _) => c
+                .urls()
+                .output_path(&c.urls().pager(&c.urls().status(open), number)),
+            Job::TaxonomyIndex(ti) => c.urls().output_path(&site.taxonomies[ti].url),
+            Job::Term(ti, xi, number, _) => c
+                .urls()
+                .output_path(&c.urls().pager(&site.taxonomies[ti].terms[xi].url, number)),
+            Job::Thanks => c.urls().output_path(&c.urls().thanks()),
+            Job::MunicipalityIndex => c.urls().output_path(&c.urls().municipalities()),
+            Job::Municipality(mi) => c.urls().output_path(&site.municipalities[mi].url),
         }
     }
 
@@ -531,7 +534,7 @@ impl Renderer {
                 .collect();
             m.push(MenuItem {
                 name: site.sections[&Kind::Municipality].title.clone(),
-                url: municipalities_url(c),
+                url: c.urls().municipalities(),
             });
             m
         });
@@ -550,7 +553,7 @@ impl Renderer {
             build_date_ja: site.today.japanese(),
             year: site.today.year,
             generator: concat!("tsunagari ", env!("CARGO_PKG_VERSION")),
-            feed_url: format!("{}atom.xml", c.base_path),
+            feed_url: c.urls().feed(&c.urls().home()),
             accessibility: &c.accessibility,
             search: c.search,
             csp: crate::csp::Policy::for_site(&c.forms, &c.markdown, &c.security).meta(),
@@ -635,7 +638,7 @@ impl Renderer {
         let mut ctx = Context::new();
         let home = Crumb {
             name: "ホーム".into(),
-            url: c.base_path.clone(),
+            url: c.urls().home(),
         };
         match *job {
             Job::Page(i) => {
@@ -644,25 +647,24 @@ impl Renderer {
                 let image = view
                     .image
                     .as_deref()
-                    .map(|i| absolute_image(c, i))
+                    .map(|i| c.urls().absolute_if_site(i))
                     .or_else(|| default_image(site));
                 let meta = Meta {
                     path: p.url.clone(),
                     title: format!("{} | {}", p.common.title, c.title),
                     description: p.summary.clone(),
-                    canonical: c.absolute(&p.url),
+                    canonical: c.urls().absolute(&p.url),
                     og_type: "article",
                     image: image.clone(),
                     image_alt: p.common.image_alt.clone().unwrap_or_default(),
-                    feed: (p.kind != Kind::Page)
-                        .then(|| format!("{}atom.xml", site.section_url(p.kind))),
+                    feed: (p.kind != Kind::Page).then(|| c.urls().feed(&c.urls().section(p.kind))),
                     json_feed: None,
                 };
                 let mut crumbs = vec![home];
                 if p.kind != Kind::Page {
                     crumbs.push(Crumb {
                         name: site.sections[&p.kind].title.clone(),
-                        url: site.section_url(p.kind),
+                        url: site.config.urls().section(p.kind),
                     });
                 }
                 crumbs.push(Crumb {
@@ -733,19 +735,19 @@ impl Renderer {
                 ctx.insert(
                     "meta",
                     &Meta {
-                        path: c.base_path.clone(),
+                        path: c.urls().home(),
                         title: c.title.clone(),
                         description: site
                             .home
                             .summary
                             .clone()
                             .unwrap_or_else(|| c.description.clone()),
-                        canonical: c.base_url.clone(),
+                        canonical: c.urls().absolute(&c.urls().home()),
                         og_type: "website",
                         image: default_image(site),
                         image_alt: String::new(),
-                        feed: Some(format!("{}atom.xml", c.base_path)),
-                        json_feed: Some(format!("{}challenges/open.json", c.base_path)),
+                        feed: Some(c.urls().feed(&c.urls().home())),
+                        json_feed: Some(c.urls().json_feed()),
                     },
                 );
                 self.render("home.html", &ctx)
@@ -754,10 +756,10 @@ impl Renderer {
                 ctx.insert(
                     "meta",
                     &Meta {
-                        path: format!("{}404.html", c.base_path),
+                        path: c.urls().not_found(),
                         title: format!("ページが見つかりません | {}", c.title),
                         description: c.description.clone(),
-                        canonical: c.absolute(&format!("{}404.html", c.base_path)),
+                        canonical: c.urls().absolute(&c.urls().not_found()),
                         og_type: "website",
                         image: None,
                         image_alt: String::new(),
@@ -771,8 +773,8 @@ impl Renderer {
             Job::Section(kind, number, total) => {
                 let idx = &site.sections[&kind];
                 let pages = &lists.sections[&kind];
-                let base = site.section_url(kind);
-                let url = page_url(&base, number);
+                let base = site.config.urls().section(kind);
+                let url = c.urls().pager(&base, number);
                 ctx.insert(
                     "section",
                     &serde_json::json!({
@@ -803,12 +805,12 @@ impl Renderer {
                             .summary
                             .clone()
                             .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
-                        canonical: c.absolute(&url),
+                        canonical: c.urls().absolute(&url),
                         og_type: "website",
                         image: default_image(site),
                         image_alt: String::new(),
-                        feed: Some(format!("{base}atom.xml")),
-                        json_feed: (kind == Kind::Challenge).then(|| format!("{base}open.json")),
+                        feed: Some(c.urls().feed(&base)),
+                        json_feed: (kind == Kind::Challenge).then(|| c.urls().json_feed()),
                     },
                 );
                 self.render("section.html", &ctx)
@@ -816,12 +818,12 @@ impl Renderer {
             Job::Status(open, number, total) => {
                 let pages = lists.status(open);
                 let label = if open { "募集中" } else { "募集終了" };
-                let base = status_url(c, open);
+                let base = c.urls().status(open);
                 let term = serde_json::json!({
                     "name": label,
                     "url": base,
                     "taxonomy": "募集状況",
-                    "taxonomy_url": site.section_url(Kind::Challenge),
+                    "taxonomy_url": site.config.urls().section(Kind::Challenge),
                     "count": pages.len(),
                     "open_count": if open { pages.len() } else { 0 },
                     "heading": format!("{label}の課題"),
@@ -831,7 +833,7 @@ impl Renderer {
                     home,
                     Crumb {
                         name: site.sections[&Kind::Challenge].title.clone(),
-                        url: site.section_url(Kind::Challenge),
+                        url: site.config.urls().section(Kind::Challenge),
                     },
                     Crumb {
                         name: label.into(),
@@ -881,7 +883,7 @@ impl Renderer {
                             "{}に掲載している課題・事例を{title}から探せます。",
                             c.title
                         ),
-                        canonical: c.absolute(&t.url),
+                        canonical: c.urls().absolute(&t.url),
                         og_type: "website",
                         image: default_image(site),
                         image_alt: String::new(),
@@ -895,7 +897,7 @@ impl Renderer {
                 let t = &site.taxonomies[ti];
                 let term = &t.terms[xi];
                 let heading = term_heading(t, term);
-                let feed = has_feed(t.kind).then(|| format!("{}atom.xml", term.url));
+                let feed = has_feed(t.kind).then(|| c.urls().feed(&term.url));
                 let value = serde_json::json!({
                     "name": term.name,
                     "url": term.url,
@@ -933,7 +935,7 @@ impl Renderer {
                 self.render("term.html", &ctx)
             }
             Job::Thanks => {
-                let url = thanks_url(c);
+                let url = c.urls().thanks();
                 let crumbs = [
                     home,
                     Crumb {
@@ -949,7 +951,7 @@ impl Renderer {
                         path: url.clone(),
                         title: format!("送信しました | {}", c.title),
                         description: format!("{}へのお問い合わせ・応募を受け付けました。", c.title),
-                        canonical: c.absolute(&url),
+                        canonical: c.urls().absolute(&url),
                         og_type: "website",
                         image: None,
                         image_alt: String::new(),
@@ -961,7 +963,7 @@ impl Renderer {
             }
             Job::MunicipalityIndex => {
                 let idx = &site.sections[&Kind::Municipality];
-                let url = municipalities_url(c);
+                let url = c.urls().municipalities();
                 let mut by_pref: BTreeMap<u8, Subgroup> = BTreeMap::new();
                 for m in &site.municipalities {
                     let code = japan::prefecture_code(&m.prefecture).unwrap_or(99);
@@ -997,7 +999,7 @@ impl Renderer {
                         description: idx.summary.clone().unwrap_or_else(|| {
                             format!("{}に課題・事例を掲載している自治体の一覧です。", c.title)
                         }),
-                        canonical: c.absolute(&url),
+                        canonical: c.urls().absolute(&url),
                         og_type: "website",
                         image: default_image(site),
                         image_alt: String::new(),
@@ -1057,7 +1059,7 @@ impl Renderer {
                     home,
                     Crumb {
                         name: site.sections[&Kind::Municipality].title.clone(),
-                        url: municipalities_url(c),
+                        url: c.urls().municipalities(),
                     },
                     Crumb {
                         name: name.clone(),
@@ -1080,9 +1082,9 @@ impl Renderer {
                             .map(|p| p.summary.clone())
                             .filter(|s| !s.is_empty())
                             .unwrap_or_else(|| format!("{name}が町の外の人と一緒に取り組みたい課題と、これまでの事例です。")),
-                        canonical: c.absolute(&m.url),
+                        canonical: c.urls().absolute(&m.url),
                         og_type: "website",
-                        image: image.map(|i| absolute_image(c, &i)).or_else(|| default_image(site)),
+                        image: image.map(|i| c.urls().absolute_if_site(&i)).or_else(|| default_image(site)),
                         image_alt: String::new(),
                         feed: None,
                         json_feed: None,
@@ -1102,7 +1104,7 @@ impl Renderer {
         sink: &dyn Sink,
     ) -> std::io::Result<Option<Diagnostic>> {
         let c = &site.config;
-        let url = format!("{}search/", c.base_path);
+        let url = c.urls().search();
         let mut ctx = Context::new();
         let browse: Vec<MenuItem> = site
             .taxonomies
@@ -1113,19 +1115,19 @@ impl Renderer {
             })
             .chain(Kind::SECTIONS.iter().map(|k| MenuItem {
                 name: site.sections[k].title.clone(),
-                url: site.section_url(*k),
+                url: site.config.urls().section(*k),
             }))
             .chain([MenuItem {
                 name: site.sections[&Kind::Municipality].title.clone(),
-                url: municipalities_url(c),
+                url: c.urls().municipalities(),
             }])
             .collect();
-        ctx.insert("search", &serde_json::json!({ "manifest": manifest, "script": format!("{}assets/search.js", c.base_path), "url": url }));
+        ctx.insert("search", &serde_json::json!({ "manifest": manifest, "script": c.urls().asset("search.js"), "url": url }));
         ctx.insert("browse", &browse);
         let crumbs = [
             Crumb {
                 name: "ホーム".into(),
-                url: c.base_path.clone(),
+                url: c.urls().home(),
             },
             Crumb {
                 name: "サイト内検索".into(),
@@ -1139,7 +1141,7 @@ impl Renderer {
                 path: url.clone(),
                 title: format!("サイト内検索 | {}", c.title),
                 description: format!("{}の課題・事例・コラムを検索できます。", c.title),
-                canonical: c.absolute(&url),
+                canonical: c.urls().absolute(&url),
                 og_type: "website",
                 image: default_image(site),
                 image_alt: String::new(),
@@ -1148,7 +1150,9 @@ impl Renderer {
             },
         );
         match self.render("search.html", &ctx) {
-            Ok(bytes) => sink.write(&out_path(c, &url), &bytes).map(|_| None),
+            Ok(bytes) => sink
+                .write(&c.urls().output_path(&url), &bytes)
+                .map(|_| None),
             Err(d) => Ok(Some(d)),
         }
     }
@@ -1171,7 +1175,7 @@ impl Renderer {
             .map(|&i| page_view(site, &site.pages[i], false))
             .collect();
         ctx.insert("pages", &items);
-        ctx.insert("pager", &pager(base, number, total));
+        ctx.insert("pager", &pager(site.config.urls(), base, number, total));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1188,7 +1192,7 @@ impl Renderer {
         heading: String,
     ) {
         let c = &site.config;
-        let url = page_url(base, number);
+        let url = c.urls().pager(base, number);
         let feed = term
             .get("feed")
             .and_then(|f| f.as_str())
@@ -1206,7 +1210,7 @@ impl Renderer {
                     c.title,
                     pages.len()
                 ),
-                canonical: c.absolute(&url),
+                canonical: c.urls().absolute(&url),
                 og_type: "website",
                 image: default_image(site),
                 image_alt: String::new(),
@@ -1258,17 +1262,9 @@ fn page_suffix(number: usize) -> String {
     }
 }
 
-fn page_url(base: &str, n: usize) -> String {
-    if n == 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
 /// Previous/next links and a window of page numbers: the first, the last, and two on each
 /// side of the current one, with gaps between (`1 … 4 5 [6] 7 8 … 417`).
-fn pager(base: &str, number: usize, total: usize) -> Pager {
+fn pager(urls: Urls<'_>, base: &str, number: usize, total: usize) -> Pager {
     let mut pages = Vec::new();
     let mut last = 0;
     for n in 1..=total {
@@ -1283,7 +1279,7 @@ fn pager(base: &str, number: usize, total: usize) -> Pager {
             }
             pages.push(PagerLink {
                 number: n,
-                url: page_url(base, n),
+                url: urls.pager(base, n),
                 current: n == number,
                 gap: false,
             });
@@ -1293,22 +1289,10 @@ fn pager(base: &str, number: usize, total: usize) -> Pager {
     Pager {
         current: number,
         total,
-        prev: (number > 1).then(|| page_url(base, number - 1)),
-        next: (number < total).then(|| page_url(base, number + 1)),
+        prev: (number > 1).then(|| urls.pager(base, number - 1)),
+        next: (number < total).then(|| urls.pager(base, number + 1)),
         pages,
     }
-}
-
-pub fn status_url(c: &Config, open: bool) -> String {
-    format!(
-        "{}challenges/status/{}/",
-        c.base_path,
-        if open { "open" } else { "closed" }
-    )
-}
-
-pub fn municipalities_url(c: &Config) -> String {
-    format!("{}municipalities/", c.base_path)
 }
 
 /// Challenges with (or without) an open status, newest first.
@@ -1420,7 +1404,7 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
                 let n = status_pages(site, open).len();
                 GroupItem {
                     name: if open { "募集中" } else { "募集終了" }.into(),
-                    url: status_url(&site.config, open),
+                    url: site.config.urls().status(open),
                     count: n,
                     open: if open { n } else { 0 },
                 }
@@ -1447,7 +1431,7 @@ fn default_menu(site: &Site) -> Vec<MenuItem> {
         .iter()
         .map(|k| MenuItem {
             name: site.sections[k].title.clone(),
-            url: site.section_url(*k),
+            url: site.config.urls().section(*k),
         })
         .collect();
     if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {
@@ -1472,49 +1456,21 @@ fn section_links(site: &Site) -> Vec<serde_json::Value> {
             serde_json::json!({
                 "kind": k.id(),
                 "title": site.sections[k].title,
-                "url": site.section_url(*k),
+                "url": site.config.urls().section(*k),
                 "count": site.of_kind(*k).count(),
             })
         })
         .collect()
 }
 
-/// Output file path of a site URL: `/challenges/a/` → `challenges/a/index.html`.
-pub fn out_path(c: &Config, url: &str) -> String {
-    let rel = url
-        .strip_prefix(c.base_path.as_str())
-        .unwrap_or(url.trim_start_matches('/'));
-    format!("{rel}index.html")
-}
-
 /// Public URL of a page's `image`: bundle-relative, site-absolute or external.
 pub fn image_url(site: &Site, p: &Page, img: &str) -> String {
-    let lower = img.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        img.to_string()
-    } else if p.bundle.is_some() && !img.starts_with('/') {
-        format!("{}{}", p.url, crate::urls::below(img))
-    } else {
-        format!("{}{}", site.config.base_path, crate::urls::below(img))
-    }
-}
-
-fn absolute_image(c: &Config, url: &str) -> String {
-    if url.starts_with('/') {
-        c.absolute(url)
-    } else {
-        url.to_string()
-    }
+    site.config.urls().image(&p.url, p.bundle.is_some(), img)
 }
 
 fn default_image(site: &Site) -> Option<String> {
     let img = site.config.default_image.as_deref()?;
-    let url = if img.starts_with('/') {
-        format!("{}{}", site.config.base_path, crate::urls::below(img))
-    } else {
-        img.to_string()
-    };
-    Some(absolute_image(&site.config, &url))
+    Some(site.config.urls().default_image(img))
 }
 
 pub fn link_view(p: &Page) -> LinkView<'_> {
@@ -1613,7 +1569,7 @@ fn page_view<'a>(site: &'a Site, p: &'a Page, full: bool) -> PageView<'a> {
         kind_label: p.kind.label(),
         slug: &p.slug,
         url: &p.url,
-        permalink: site.config.absolute(&p.url),
+        permalink: site.config.urls().absolute(&p.url),
         title: &p.common.title,
         summary: &p.summary,
         date: p.common.date.map(|d| d.date_in(tz).to_string()),
@@ -1669,16 +1625,12 @@ fn form_view(site: &Site, p: &Page) -> Option<crate::forms::FormView> {
                     .unwrap_or_else(|| ch.municipality.clone())
             })
             .unwrap_or_else(|| c.organization.clone()),
-        page_url: c.absolute(&p.url),
+        page_url: c.urls().absolute(&p.url),
         slug: &p.slug,
-        thanks_url: c.absolute(&thanks_url(c)),
-        privacy_url: format!("{}privacy/", c.base_path),
+        thanks_url: c.urls().absolute(&c.urls().thanks()),
+        privacy_url: c.urls().privacy(),
     };
     Some(handler.view(&ctx))
-}
-
-pub fn thanks_url(c: &Config) -> String {
-    format!("{}thanks/", c.base_path)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -1699,8 +1651,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 mod tests {
     use super::*;
 
+    fn urls() -> Urls<'static> {
+        Urls::new("https://e.jp/", "/")
+    }
+
     fn shown(number: usize, total: usize) -> Vec<String> {
-        pager("/x/", number, total)
+        pager(urls(), "/x/", number, total)
             .pages
             .iter()
             .map(|l| {
@@ -1724,7 +1680,7 @@ mod tests {
         assert_eq!(shown(1, 417), ["1", "2", "3", "…", "417"]);
         assert_eq!(shown(417, 417), ["1", "…", "415", "416", "417"]);
         assert_eq!(shown(4, 10), ["1", "2", "3", "4", "5", "6", "…", "10"]);
-        let p = pager("/x/", 1, 3);
+        let p = pager(urls(), "/x/", 1, 3);
         assert_eq!(p.pages[1].url, "/x/page/2/");
         assert_eq!(p.prev, None);
         assert_eq!(p.next.as_deref(), Some("/x/page/2/"));
