@@ -172,11 +172,6 @@ impl Site {
             .count()
     }
 
-    /// URL of a section list.
-    pub fn section_url(&self, kind: Kind) -> String {
-        self.config.urls().section(kind)
-    }
-
     pub fn taxonomy(&self, kind: taxonomy::TaxonomyKind) -> Option<&Taxonomy> {
         self.taxonomies.iter().find(|t| t.kind == kind)
     }
