@@ -2,6 +2,8 @@
 //! write `urls::check`), and the one maker of the site's own URLs and output paths (`make`:
 //! [`Urls`]).
 
+#[cfg(test)]
+mod guard;
 mod make;
 mod policy;
 
