@@ -92,7 +92,7 @@ impl<'a> Urls<'a> {
     /// Open (or closed) challenges: `/challenges/status/open/`.
     pub fn status(&self, open: bool) -> String {
         let which = if open { "open" } else { "closed" };
-        format!("{}status/{which}/", self.section(Kind::Challenge))
+        format!("{}{}/status/{which}/", self.base, Kind::Challenge.folder())
     }
 
     /// The list of a taxonomy's terms (`/themes/`).
@@ -102,7 +102,7 @@ impl<'a> Urls<'a> {
 
     /// A term's page (`/themes/ふるさと納税/`); `slug` as `taxonomy::term_slug` made it.
     pub fn term(&self, kind: TaxonomyKind, slug: &str) -> String {
-        format!("{}{slug}/", self.taxonomy(kind))
+        format!("{}{}/{slug}/", self.base, kind.folder())
     }
 
     /// The list of every municipality (`/municipalities/`).
@@ -113,7 +113,8 @@ impl<'a> Urls<'a> {
     /// A municipality's page (`/municipalities/niigata/汐見町/`), from the prefecture's slug
     /// and the municipality's.
     pub fn municipality(&self, prefecture_slug: &str, slug: &str) -> String {
-        format!("{}{prefecture_slug}/{slug}/", self.municipalities())
+        let folder = Kind::Municipality.folder();
+        format!("{}{folder}/{prefecture_slug}/{slug}/", self.base)
     }
 
     /// Page `n` (from 1) of a paginated list: the list itself, then `<list>page/2/`, ….
@@ -132,7 +133,7 @@ impl<'a> Urls<'a> {
 
     /// The JSON feed of open challenges (`/challenges/open.json`).
     pub fn json_feed(&self) -> String {
-        format!("{}open.json", self.section(Kind::Challenge))
+        format!("{}{}/open.json", self.base, Kind::Challenge.folder())
     }
 
     pub fn sitemap(&self) -> String {
@@ -151,7 +152,7 @@ impl<'a> Urls<'a> {
 
     /// A file of the search index, `rel` below `/search/` (`m.<hash>.json`, `<dir>/s/0.bin`).
     pub fn search_file(&self, rel: &str) -> String {
-        format!("{}{rel}", self.search())
+        format!("{}search/{rel}", self.base)
     }
 
     /// A theme asset (`/assets/search.js`).
