@@ -212,7 +212,7 @@ impl Config {
             return Err(diags);
         }
         let base_url = base_url.unwrap_or_default();
-        let base_path = base_path_of(&base_url);
+        let base_path = crate::urls::base_path(&base_url);
         Ok(Config {
             title,
             description,
@@ -243,7 +243,7 @@ impl Config {
     pub fn set_base_url(&mut self, url: &str) -> bool {
         match normalise_base_url(url) {
             Some(u) => {
-                self.base_path = base_path_of(&u);
+                self.base_path = crate::urls::base_path(&u);
                 self.base_url = u;
                 true
             }
@@ -251,10 +251,9 @@ impl Config {
         }
     }
 
-    /// Absolute URL of a site path that starts with `base_path`.
-    pub fn absolute(&self, path: &str) -> String {
-        let origin_end = self.base_url.len() - self.base_path.len();
-        format!("{}{}", &self.base_url[..origin_end], path)
+    /// The maker of this site's URLs and output paths.
+    pub fn urls(&self) -> crate::urls::Urls<'_> {
+        crate::urls::Urls::new(&self.base_url, &self.base_path)
     }
 }
 
@@ -477,14 +476,6 @@ fn normalise_base_url(u: &str) -> Option<String> {
     })
 }
 
-fn base_path_of(base_url: &str) -> String {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    match rest.find('/') {
-        Some(i) => rest[i..].to_string(),
-        None => "/".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,7 +490,7 @@ mod tests {
         assert_eq!(c.paginate_by, 12);
         assert_eq!(c.timezone, 540);
         assert_eq!(
-            c.absolute("/portal/challenges/"),
+            c.urls().absolute("/portal/challenges/"),
             "https://example.jp/portal/challenges/"
         );
     }

@@ -67,9 +67,9 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let (title, alternate) = match kind {
         Some(k) => (
             format!("{} | {}", site.sections[&k].title, c.title),
-            site.section_url(k),
+            c.urls().section(k),
         ),
-        None => (c.title.clone(), c.base_path.clone()),
+        None => (c.title.clone(), c.urls().home()),
     };
     let pages: Vec<&Page> = site
         .pages
@@ -107,12 +107,9 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
 pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>) -> OutputFile {
     let c = &site.config;
     let tz = c.timezone;
-    let path = format!(
-        "{}atom.xml",
-        alternate
-            .strip_prefix(c.base_path.as_str())
-            .unwrap_or(alternate)
-    );
+    let urls = c.urls();
+    let self_url = urls.feed(alternate);
+    let path = urls.output_file(&self_url);
     pages.sort_by_key(|p| {
         (
             std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
@@ -130,7 +127,7 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
     let head = FeedHead {
         title,
         alternate,
-        self_url: &c.absolute(&format!("{}{path}", c.base_path)),
+        self_url: &urls.absolute(&self_url),
         updated: &feed_updated,
     };
     head.write(&mut x, site);
@@ -167,7 +164,7 @@ impl FeedHead<'_> {
         if !c.description.is_empty() {
             let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml(&c.description));
         }
-        let _ = writeln!(x, "  <id>{}</id>", xml(&c.absolute(self.alternate)));
+        let _ = writeln!(x, "  <id>{}</id>", xml(&c.urls().absolute(self.alternate)));
         let _ = writeln!(
             x,
             "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -176,7 +173,7 @@ impl FeedHead<'_> {
         let _ = writeln!(
             x,
             "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml(&c.absolute(self.alternate))
+            xml(&c.urls().absolute(self.alternate))
         );
         let _ = writeln!(x, "  <updated>{}</updated>", self.updated);
         let _ = writeln!(
@@ -196,7 +193,7 @@ impl FeedHead<'_> {
 fn entry(x: &mut String, site: &Site, p: &Page) {
     let c = &site.config;
     let tz = c.timezone;
-    let link = c.absolute(&p.url);
+    let link = c.urls().absolute(&p.url);
     let published = p
         .common
         .date
@@ -267,13 +264,14 @@ fn entry_title(p: &Page) -> String {
 }
 
 /// `sitemap.xml` for the given site paths (sorted, each with an optional lastmod).
-pub fn sitemap(site: &Site, mut urls: Vec<(String, Option<String>)>) -> OutputFile {
-    urls.sort();
-    urls.dedup_by(|a, b| a.0 == b.0);
-    let mut x = String::with_capacity(128 + urls.len() * 120);
+pub fn sitemap(site: &Site, mut entries: Vec<(String, Option<String>)>) -> OutputFile {
+    entries.sort();
+    entries.dedup_by(|a, b| a.0 == b.0);
+    let mut x = String::with_capacity(128 + entries.len() * 120);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (u, lastmod) in urls {
-        let _ = write!(x, "  <url><loc>{}</loc>", xml(&site.config.absolute(&u)));
+    let urls = site.config.urls();
+    for (u, lastmod) in entries {
+        let _ = write!(x, "  <url><loc>{}</loc>", xml(&urls.absolute(&u)));
         if let Some(m) = lastmod {
             let _ = write!(x, "<lastmod>{}</lastmod>", xml(&m));
         }
@@ -281,16 +279,16 @@ pub fn sitemap(site: &Site, mut urls: Vec<(String, Option<String>)>) -> OutputFi
     }
     x.push_str("</urlset>\n");
     OutputFile {
-        path: "sitemap.xml".into(),
+        path: urls.output_file(&urls.sitemap()),
         bytes: x.into_bytes(),
     }
 }
 
 pub fn robots(site: &Site) -> OutputFile {
-    let c = &site.config;
+    let urls = site.config.urls();
     let body = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        c.absolute(&format!("{}sitemap.xml", c.base_path))
+        urls.absolute(&urls.sitemap())
     );
     OutputFile {
         path: "robots.txt".into(),
@@ -303,8 +301,9 @@ pub fn json_feed(site: &Site) -> OutputFile {
     let v = crate::structured::open_challenges_feed(site);
     let mut bytes = serde_json::to_vec_pretty(&v).expect("JSON values always serialise");
     bytes.push(b'\n');
+    let urls = site.config.urls();
     OutputFile {
-        path: "challenges/open.json".into(),
+        path: urls.output_file(&urls.json_feed(Kind::Challenge)),
         bytes,
     }
 }
@@ -322,22 +321,19 @@ pub fn next_rebuild(next: Option<crate::date::Date>) -> OutputFile {
 /// Site paths of every page for the sitemap, with lastmod dates.
 pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     let tz = site.config.timezone;
-    let mut v: Vec<(String, Option<String>)> = vec![(site.config.base_path.clone(), None)];
-    for k in Kind::SECTIONS {
-        let n = site.of_kind(k).count();
-        let total = n.div_ceil(site.config.paginate_by).max(1);
-        let base = site.section_url(k);
-        v.push((base.clone(), None));
-        v.extend((2..=total).map(|i| (format!("{base}page/{i}/"), None)));
-    }
+    let urls = site.config.urls();
+    let mut v: Vec<(String, Option<String>)> = vec![(urls.home(), None)];
     let per = site.config.paginate_by;
     let paginated = |v: &mut Vec<(String, Option<String>)>, base: &str, n: usize| {
         v.push((base.to_string(), None));
-        v.extend((2..=n.div_ceil(per).max(1)).map(|i| (format!("{base}page/{i}/"), None)));
+        v.extend((2..=n.div_ceil(per).max(1)).map(|i| (urls.pager(base, i), None)));
     };
+    for k in Kind::SECTIONS {
+        paginated(&mut v, &urls.section(k), site.of_kind(k).count());
+    }
     for open in [true, false] {
         let n = crate::view::status_pages(site, open).len();
-        paginated(&mut v, &crate::view::status_url(&site.config, open), n);
+        paginated(&mut v, &urls.status(Kind::Challenge, open), n);
     }
     for t in &site.taxonomies {
         v.push((t.url.clone(), None));
@@ -345,7 +341,7 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
             paginated(&mut v, &term.url, term.pages.len());
         }
     }
-    v.push((crate::view::municipalities_url(&site.config), None));
+    v.push((urls.section(Kind::Municipality), None));
     for m in &site.municipalities {
         let lastmod = m
             .profile

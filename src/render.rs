@@ -143,7 +143,7 @@ impl Renderer {
                 .collect();
             m.push(MenuItem {
                 name: site.sections[&Kind::Municipality].title.clone(),
-                url: view::municipalities_url(c),
+                url: c.urls().section(Kind::Municipality),
             });
             m
         });
@@ -162,7 +162,7 @@ impl Renderer {
             build_date_ja: site.today.japanese(),
             year: site.today.year,
             generator: concat!("tsunagari ", env!("CARGO_PKG_VERSION")),
-            feed_url: format!("{}atom.xml", c.base_path),
+            feed_url: c.urls().feed(&c.urls().home()),
             accessibility: &c.accessibility,
             search: c.search,
             csp: crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security)
@@ -290,7 +290,8 @@ impl Renderer {
         let lists = view::Lists::new(site);
         let reader = Reader::new(site, &lists, false);
         let v = view::front::search(&reader, manifest);
-        let path = view::out_path(&site.config, &format!("{}search/", site.config.base_path));
+        let urls = site.config.urls();
+        let path = urls.output_path(&urls.search());
         match self.render(&v) {
             Ok(bytes) => sink.write(&path, &bytes).map(|_| None),
             Err(d) => Ok(Some(d)),
@@ -303,7 +304,7 @@ fn default_menu(site: &Site) -> Vec<MenuItem> {
         .iter()
         .map(|k| MenuItem {
             name: site.sections[k].title.clone(),
-            url: site.section_url(*k),
+            url: site.config.urls().section(*k),
         })
         .collect();
     if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {

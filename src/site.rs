@@ -176,11 +176,6 @@ impl Site {
             .count()
     }
 
-    /// URL of a section list.
-    pub fn section_url(&self, kind: Kind) -> String {
-        format!("{}{}/", self.config.base_path, kind.folder())
-    }
-
     pub fn taxonomy(&self, kind: TaxonomyKind) -> Option<&Taxonomy> {
         self.taxonomies.iter().find(|t| t.kind == kind)
     }
@@ -192,7 +187,7 @@ impl Site {
             Extra::Case(c) => (&c.municipality, &c.prefecture),
             _ => return None,
         };
-        let url = municipality_url(&self.config.base_path, pref, name);
+        let url = municipality_url(self.config.urls(), pref, name);
         self.municipality_index
             .get(&url)
             .map(|&i| &self.municipalities[i])

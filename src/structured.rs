@@ -56,14 +56,14 @@ pub fn breadcrumb_list(config: &crate::config::Config, crumbs: &[Crumb<'_>]) -> 
         .iter()
         .enumerate()
         .map(|(i, (name, url))| {
-            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": config.absolute(url) })
+            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": config.urls().absolute(url) })
         })
         .collect();
     json!({ "@type": "BreadcrumbList", "itemListElement": items })
 }
 
 fn publisher(site: &Site) -> Value {
-    json!({ "@type": "Organization", "name": site.config.organization, "url": site.config.base_url })
+    json!({ "@type": "Organization", "name": site.config.organization, "url": site.config.urls().absolute(&site.config.urls().home()) })
 }
 
 /// schema.org employment types for our ways of engagement.
@@ -108,7 +108,7 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
         p.body.html.clone()
     };
     v.insert("description".into(), json!(description));
-    v.insert("url".into(), json!(site.config.absolute(&p.url)));
+    v.insert("url".into(), json!(site.config.urls().absolute(&p.url)));
     if let Some(d) = p.common.date {
         v.insert("datePosted".into(), json!(d.date_in(tz).to_string()));
     }
@@ -182,8 +182,8 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
         "@type": "Article",
         "headline": p.common.title,
         "description": p.summary,
-        "mainEntityOfPage": site.config.absolute(&p.url),
-        "url": site.config.absolute(&p.url),
+        "mainEntityOfPage": site.config.urls().absolute(&p.url),
+        "url": site.config.urls().absolute(&p.url),
         "author": author,
         "publisher": publisher(site),
         "inLanguage": site.config.language,
@@ -219,8 +219,8 @@ pub fn open_challenges_feed(site: &Site) -> Value {
             let mut tags: Vec<&String> = ch.themes.iter().collect();
             tags.extend(&p.common.tags);
             let mut item = json!({
-                "id": c.absolute(&p.url),
-                "url": c.absolute(&p.url),
+                "id": c.urls().absolute(&p.url),
+                "url": c.urls().absolute(&p.url),
                 "title": p.common.title,
                 "summary": p.summary,
                 "content_html": p.body.html,
@@ -230,7 +230,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                     "status": status.id(),
                     "status_label": status.label(),
                     "municipality": ch.municipality,
-                    "municipality_url": site.municipality_of(p).map(|m| c.absolute(&m.url)),
+                    "municipality_url": site.municipality_of(p).map(|m| c.urls().absolute(&m.url)),
                     "prefecture": ch.prefecture,
                     "prefecture_code": japan::prefecture_code(&ch.prefecture),
                     "region": japan::region_of(&ch.prefecture),
@@ -259,8 +259,8 @@ pub fn open_challenges_feed(site: &Site) -> Value {
     json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": format!("募集中の課題 | {}", c.title),
-        "home_page_url": c.absolute(&site.section_url(Kind::Challenge)),
-        "feed_url": c.absolute(&format!("{}challenges/open.json", c.base_path)),
+        "home_page_url": c.urls().absolute(&c.urls().section(Kind::Challenge)),
+        "feed_url": c.urls().absolute(&c.urls().json_feed(Kind::Challenge)),
         "description": c.description,
         "language": c.language,
         "authors": [{ "name": c.organization }],

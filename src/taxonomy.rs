@@ -92,7 +92,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
                 }
                 for (name, slug) in terms_of(kind, p) {
                     let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                        url: format!("{}{}/{}/", site.config.base_path, kind.folder(), slug),
+                        url: site.config.urls().term(kind, &slug),
                         region: if kind == TaxonomyKind::Prefecture {
                             japan::region_of(&name)
                         } else {
@@ -129,7 +129,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
             }
             Taxonomy {
                 kind,
-                url: format!("{}{}/", site.config.base_path, kind.folder()),
+                url: site.config.urls().taxonomy(kind),
                 terms,
             }
         })
@@ -152,7 +152,7 @@ pub fn build_municipalities(site: &Site) -> Vec<Municipality> {
             .or_insert_with(|| Municipality {
                 name: name.clone(),
                 prefecture: pref.clone(),
-                url: municipality_url(&site.config.base_path, pref, name),
+                url: municipality_url(site.config.urls(), pref, name),
                 pages: Vec::new(),
                 open: 0,
                 profile: None,

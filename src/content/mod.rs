@@ -84,6 +84,12 @@ impl Kind {
     }
 }
 
+impl crate::urls::Folder for Kind {
+    fn folder(self) -> &'static str {
+        Kind::folder(self)
+    }
+}
+
 /// What a content file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {

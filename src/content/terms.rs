@@ -78,6 +78,12 @@ impl TaxonomyKind {
     }
 }
 
+impl crate::urls::Folder for TaxonomyKind {
+    fn folder(self) -> &'static str {
+        TaxonomyKind::folder(self)
+    }
+}
+
 /// URL segment of a free-text term: Japanese kept, ASCII lowercased, punctuation dropped
 /// (`関ヶ原町` and `佐々町` keep every character; `○○町` becomes `町`).
 pub fn term_slug(name: &str) -> String {

@@ -106,7 +106,7 @@ pub fn site_yaml(data: &[u8]) {
         Ok(c) => {
             assert!(c.base_url.ends_with('/'), "{:?}", c.base_url);
             assert!(c.base_path.starts_with('/') && c.base_path.ends_with('/'));
-            assert!(c.absolute("/x/").ends_with("/x/"), "{c:?}");
+            assert!(c.urls().absolute("/x/").ends_with("/x/"), "{c:?}");
         }
         Err(diags) => {
             assert!(

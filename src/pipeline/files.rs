@@ -62,15 +62,6 @@ pub fn key(path: &str) -> String {
         .join("/")
 }
 
-/// A walked path (relative, usable names) as an output path: NFC, `/`-separated.
-fn url_of(rel: &Path) -> String {
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    crate::unicode::nfc_string(parts.join("/"))
-}
-
 /// One file to copy: where it goes, where it is read, how it is named in messages.
 struct Copy {
     dest: String,
@@ -93,11 +84,9 @@ pub fn emit_files(
     let mut copies = Vec::new();
     for p in &site.pages {
         let Some(b) = &p.bundle else { continue };
-        let page = crate::view::out_path(&site.config, &p.url);
-        let dir = page.trim_end_matches("index.html");
         for a in &p.assets {
             let shown = display_path(&b.join(a));
-            let dest = key(&format!("{dir}{}", url_of(a)));
+            let dest = key(&site.config.urls().bundle_file(&p.url, a));
             let clash = if generated(&dest) {
                 Some(None)
             } else {
@@ -118,7 +107,7 @@ pub fn emit_files(
     }
     for rel in statics {
         let shown = display_path(&Path::new("static").join(rel));
-        let dest = key(&url_of(rel));
+        let dest = key(&crate::urls::file_path(rel));
         let problem = match claimed.get(&dest) {
             Some(o) if o.starts_with("static") => Some(FileProblem::Collision {
                 output: dest.clone(),

@@ -10,7 +10,10 @@ use rayon::prelude::*;
 
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
 pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
-    let base = format!("{}search/", site.config.base_path);
+    let urls = site.config.urls();
+    // Each file's output path is its URL's (`/search/<dir>/s/0.bin` → `search/<dir>/s/0.bin`).
+    let put =
+        |rel: &str, bytes: &[u8]| sink.write(&urls.output_file(&urls.search_file(rel)), bytes);
     let shards = shards(index);
     let chunks = chunks(index);
     let facets = encode_facets(index);
@@ -22,16 +25,16 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     shards
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/s/{i}.bin"), b))?;
+        .try_for_each(|(i, b)| put(&format!("{dir}/s/{i}.bin"), b))?;
     chunks
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/d/{i}.json"), b))?;
-    sink.write(&format!("search/{dir}/f.bin"), &facets)?;
-    let bytes = manifest(index, &format!("{base}{dir}/"));
+        .try_for_each(|(i, b)| put(&format!("{dir}/d/{i}.json"), b))?;
+    put(&format!("{dir}/f.bin"), &facets)?;
+    let bytes = manifest(index, &urls.search_file(&format!("{dir}/")));
     let name = format!("m.{}.json", content_hash(&bytes));
-    sink.write(&format!("search/{name}"), &bytes)?;
-    Ok(format!("{base}{name}"))
+    put(&name, &bytes)?;
+    Ok(urls.search_file(&name))
 }
 
 /// The shard files in bucket order: each bucket's tokens sorted, one record per token.

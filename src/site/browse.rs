@@ -1,8 +1,9 @@
 //! The browsing structures a site holds (filled by `crate::taxonomy`): terms of each taxonomy,
 //! municipalities, and the municipality URL.
 
-use crate::content::{term_slug, TaxonomyKind};
+use crate::content::{term_slug, Kind, TaxonomyKind};
 use crate::japan;
+use crate::urls::Urls;
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -43,10 +44,10 @@ pub struct Municipality {
     pub profile: Option<usize>,
 }
 
-/// URL of a municipality's page.
-pub fn municipality_url(base_path: &str, prefecture: &str, name: &str) -> String {
+/// URL of a municipality's page: the slugs of its prefecture and name, put together by `urls`.
+pub fn municipality_url(urls: Urls<'_>, prefecture: &str, name: &str) -> String {
     let pref = japan::prefecture_slug(prefecture).unwrap_or("unknown");
-    format!("{base_path}municipalities/{pref}/{}/", term_slug(name))
+    urls.municipality(Kind::Municipality, pref, &term_slug(name))
 }
 
 #[cfg(test)]
@@ -56,7 +57,7 @@ mod tests {
     #[test]
     fn municipality_urls_are_stable() {
         assert_eq!(
-            municipality_url("/", "新潟県", "汐見町"),
+            municipality_url(Urls::new("https://e.jp/", "/"), "新潟県", "汐見町"),
             "/municipalities/niigata/汐見町/"
         );
     }

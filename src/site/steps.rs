@@ -17,16 +17,15 @@ use std::sync::Arc;
 
 /// The URL of a source's page, home page or section list.
 fn url_of(config: &Config, s: &Source) -> String {
-    let base = &config.base_path;
+    let urls = config.urls();
     match s.entry.role {
-        Role::Home => base.clone(),
-        Role::Section(k) => format!("{base}{}/", k.folder()),
-        Role::Page(Kind::Page) => format!("{base}{}/", s.entry.slug),
+        Role::Home => urls.home(),
+        Role::Section(k) => urls.section(k),
         Role::Page(Kind::Municipality) => match &s.extra {
-            Extra::Municipality(m) => municipality_url(base, &m.prefecture, &m.municipality),
+            Extra::Municipality(m) => municipality_url(urls, &m.prefecture, &m.municipality),
             _ => unreachable!("municipality pages carry a profile"),
         },
-        Role::Page(k) => format!("{base}{}/{}/", k.folder(), s.entry.slug),
+        Role::Page(k) => urls.page(k, &s.entry.slug),
     }
 }
 
@@ -88,9 +87,9 @@ pub(super) fn links_of(
     // The home page and section lists exist whether or not their optional _index.md does.
     links
         .entry(PathBuf::from("content/_index.md"))
-        .or_insert_with(|| (config.base_path.clone(), true));
+        .or_insert_with(|| (config.urls().home(), true));
     for k in Kind::SECTIONS {
-        let url = format!("{}{}/", config.base_path, k.folder());
+        let url = config.urls().section(k);
         links
             .entry(PathBuf::from(format!("content/{}/_index.md", k.folder())))
             .or_insert((url, true));

@@ -8,6 +8,7 @@ use crate::content::{Extra, Kind};
 use crate::site::{Page, Status};
 use crate::site::{Taxonomy, Term};
 use crate::structured;
+use crate::urls::Urls;
 use serde::Serialize;
 
 /// Head metadata of one output page.
@@ -29,7 +30,7 @@ impl Meta {
     /// Metadata of a listing-like page (`og:type` website, no feeds, the default image).
     pub fn website(r: &Reader, path: String, title: String, description: String) -> Meta {
         Meta {
-            canonical: r.config().absolute(&path),
+            canonical: r.config().urls().absolute(&path),
             path,
             title,
             description,
@@ -56,7 +57,7 @@ impl Crumb {
         }
     }
     pub fn home(c: &Config) -> Crumb {
-        Crumb::new("ホーム", c.base_path.clone())
+        Crumb::new("ホーム", c.urls().home())
     }
 }
 
@@ -127,32 +128,12 @@ pub fn prefecture_url(r: &Reader, prefecture: &str) -> Option<String> {
 
 /// Public URL of a page's `image`: bundle-relative, site-absolute or external.
 pub fn image_url(c: &Config, p: &Page, img: &str) -> String {
-    let lower = img.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        img.to_string()
-    } else if p.bundle.is_some() && !img.starts_with('/') {
-        format!("{}{}", p.url, crate::urls::below(img))
-    } else {
-        format!("{}{}", c.base_path, crate::urls::below(img))
-    }
+    c.urls().image(&p.url, p.bundle.is_some(), img)
 }
 
-pub fn absolute_image(c: &Config, url: &str) -> String {
-    if url.starts_with('/') {
-        c.absolute(url)
-    } else {
-        url.to_string()
-    }
-}
-
+/// Absolute URL of the site's `default_image`, if it has one.
 pub fn default_image(c: &Config) -> Option<String> {
-    let img = c.default_image.as_deref()?;
-    let url = if img.starts_with('/') {
-        format!("{}{}", c.base_path, crate::urls::below(img))
-    } else {
-        img.to_string()
-    };
-    Some(absolute_image(c, &url))
+    Some(c.urls().default_image(c.default_image.as_deref()?))
 }
 
 #[derive(Serialize)]
@@ -173,14 +154,6 @@ pub struct PagerLink {
     gap: bool,
 }
 
-pub fn page_url(base: &str, n: usize) -> String {
-    if n == 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
 pub fn page_suffix(number: usize) -> String {
     if number > 1 {
         format!("（{number}ページ目）")
@@ -191,7 +164,7 @@ pub fn page_suffix(number: usize) -> String {
 
 /// Previous/next links and a window of page numbers: the first, the last, and two on each
 /// side of the current one, with gaps between (`1 … 4 5 [6] 7 8 … 417`).
-pub fn pager(base: &str, number: usize, total: usize) -> Pager {
+pub fn pager(urls: Urls<'_>, base: &str, number: usize, total: usize) -> Pager {
     let mut pages = Vec::new();
     let mut last = 0;
     for n in 1..=total {
@@ -206,7 +179,7 @@ pub fn pager(base: &str, number: usize, total: usize) -> Pager {
             }
             pages.push(PagerLink {
                 number: n,
-                url: page_url(base, n),
+                url: urls.pager(base, n),
                 current: n == number,
                 gap: false,
             });
@@ -216,8 +189,8 @@ pub fn pager(base: &str, number: usize, total: usize) -> Pager {
     Pager {
         current: number,
         total,
-        prev: (number > 1).then(|| page_url(base, number - 1)),
-        next: (number < total).then(|| page_url(base, number + 1)),
+        prev: (number > 1).then(|| urls.pager(base, number - 1)),
+        next: (number < total).then(|| urls.pager(base, number + 1)),
         pages,
     }
 }
@@ -298,7 +271,7 @@ pub fn section_links(r: &Reader) -> Vec<SectionLink> {
         .map(|&k| SectionLink {
             kind: k.id(),
             title: w.section(k).title.clone(),
-            url: w.section_url(k),
+            url: r.config().urls().section(k),
             count: r.count(k),
         })
         .collect()
@@ -308,8 +281,12 @@ pub fn section_links(r: &Reader) -> Vec<SectionLink> {
 mod tests {
     use super::*;
 
+    fn urls() -> Urls<'static> {
+        Urls::new("https://e.jp/", "/")
+    }
+
     fn shown(number: usize, total: usize) -> Vec<String> {
-        pager("/x/", number, total)
+        pager(urls(), "/x/", number, total)
             .pages
             .iter()
             .map(|l| {
@@ -333,7 +310,7 @@ mod tests {
         assert_eq!(shown(1, 417), ["1", "2", "3", "…", "417"]);
         assert_eq!(shown(417, 417), ["1", "…", "415", "416", "417"]);
         assert_eq!(shown(4, 10), ["1", "2", "3", "4", "5", "6", "…", "10"]);
-        let p = pager("/x/", 1, 3);
+        let p = pager(urls(), "/x/", 1, 3);
         assert_eq!(p.pages[1].url, "/x/page/2/");
         assert_eq!(p.prev, None);
         assert_eq!(p.next.as_deref(), Some("/x/page/2/"));

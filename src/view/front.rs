@@ -4,7 +4,7 @@ use super::common::{
     default_image, jsonld, section_links, taxonomy_groups, Crumb, Group, Meta, SectionLink,
 };
 use super::page::{page_view, PageView};
-use super::{municipalities_url, thanks_url, Data, Reader, View};
+use super::{Data, Reader, View};
 use crate::config::MenuItem;
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
@@ -50,18 +50,18 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
         // The home page has no visible breadcrumb trail, only its structured data.
         jsonld: jsonld(r, &[Crumb::home(c)], Vec::new()),
         meta: Meta {
-            path: c.base_path.clone(),
+            path: c.urls().home(),
             title: c.title.clone(),
             description: home
                 .summary
                 .clone()
                 .unwrap_or_else(|| c.description.clone()),
-            canonical: c.base_url.clone(),
+            canonical: c.urls().absolute(&c.urls().home()),
             og_type: "website",
             image: default_image(c),
             image_alt: String::new(),
-            feed: Some(format!("{}atom.xml", c.base_path)),
-            json_feed: Some(format!("{}challenges/open.json", c.base_path)),
+            feed: Some(c.urls().feed(&c.urls().home())),
+            json_feed: Some(c.urls().json_feed(Kind::Challenge)),
         },
     };
     View::new("home.html", Data::Home(out))
@@ -75,7 +75,7 @@ pub struct NotFoundOutput {
 
 pub fn not_found<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
-    let path = format!("{}404.html", c.base_path);
+    let path = c.urls().not_found();
     let mut meta = Meta::website(
         r,
         path,
@@ -100,7 +100,7 @@ pub struct ThanksOutput {
 
 pub fn thanks<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
-    let url = thanks_url(c);
+    let url = c.urls().thanks();
     let crumbs = vec![Crumb::home(c), Crumb::new("送信しました", url.clone())];
     let mut meta = Meta::website(
         r,
@@ -138,7 +138,7 @@ pub struct SearchOutput {
 pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
     let c = r.config();
     let w = r.site_wide();
-    let url = format!("{}search/", c.base_path);
+    let url = c.urls().search();
     let browse: Vec<MenuItem> = r
         .taxonomies()
         .map(|(kind, url)| MenuItem {
@@ -147,18 +147,18 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
         })
         .chain(Kind::SECTIONS.iter().map(|&k| MenuItem {
             name: w.section(k).title.clone(),
-            url: w.section_url(k),
+            url: c.urls().section(k),
         }))
         .chain([MenuItem {
             name: w.section(Kind::Municipality).title.clone(),
-            url: municipalities_url(c),
+            url: c.urls().section(Kind::Municipality),
         }])
         .collect();
     let crumbs = vec![Crumb::home(c), Crumb::new("サイト内検索", url.clone())];
     let out = SearchOutput {
         search: SearchInfo {
             manifest: manifest.to_string(),
-            script: format!("{}assets/search.js", c.base_path),
+            script: c.urls().asset("search.js"),
             url: url.clone(),
         },
         browse,

@@ -2,11 +2,10 @@
 //! lists they share, computed once per build.
 
 use super::common::{
-    jsonld, page_suffix, page_url, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager,
-    Subgroup,
+    jsonld, page_suffix, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager, Subgroup,
 };
 use super::page::{page_view, PageView};
-use super::{status_url, Data, Reader, View};
+use super::{Data, Reader, View};
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
 use crate::site::{Site, Status};
@@ -99,8 +98,9 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
     let w = r.site_wide();
     let idx = w.section(kind);
     let pages = r.section(kind);
-    let base = w.section_url(kind);
-    let url = page_url(&base, number);
+    let urls = c.urls();
+    let base = urls.section(kind);
+    let url = urls.pager(&base, number);
     let crumbs = vec![Crumb::home(c), Crumb::new(idx.title.clone(), base.clone())];
     let mut meta = Meta::website(
         r,
@@ -110,8 +110,8 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
             .clone()
             .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
     );
-    meta.feed = Some(format!("{base}atom.xml"));
-    meta.json_feed = (kind == Kind::Challenge).then(|| format!("{base}open.json"));
+    meta.feed = Some(urls.feed(&base));
+    meta.json_feed = (kind == Kind::Challenge).then(|| urls.json_feed(kind));
     let out = SectionOutput {
         section: SectionInfo {
             kind: kind.id(),
@@ -122,7 +122,7 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
             open_count: r.section_open_count(kind),
         },
         pages: cards(r, pages, number),
-        pager: pager(&base, number, total),
+        pager: pager(urls, &base, number, total),
         facets: r.facets(kind),
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
@@ -202,7 +202,7 @@ fn term_output<'s>(
     total: usize,
 ) -> View<'s> {
     let c = r.config();
-    let url = page_url(&term.url, number);
+    let url = c.urls().pager(&term.url, number);
     let crumbs = vec![
         Crumb::home(c),
         Crumb::new(term.crumb.clone(), term.taxonomy_url.clone()),
@@ -222,7 +222,7 @@ fn term_output<'s>(
     meta.feed = term.feed.clone();
     let out = TermOutput {
         pages: cards(r, pages, number),
-        pager: pager(&term.url, number, total),
+        pager: pager(c.urls(), &term.url, number, total),
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
         meta,
@@ -237,13 +237,13 @@ pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> Vi
     let w = r.site_wide();
     let pages = r.status(open);
     let label = if open { "募集中" } else { "募集終了" };
-    let base = status_url(c, open);
+    let base = c.urls().status(Kind::Challenge, open);
     let term = TermInfo {
         name: label,
         url: base,
         taxonomy: "募集状況",
         taxonomy_key: None,
-        taxonomy_url: w.section_url(Kind::Challenge),
+        taxonomy_url: c.urls().section(Kind::Challenge),
         count: pages.len(),
         open_count: if open { pages.len() } else { 0 },
         heading: format!("{label}の課題"),
@@ -268,7 +268,7 @@ pub fn term<'s>(r: &Reader<'s>, ti: usize, xi: usize, number: usize, total: usiz
         open_count: term.open,
         heading,
         region: Some(term.region),
-        feed: has_feed(t.kind).then(|| format!("{}atom.xml", term.url)),
+        feed: has_feed(t.kind).then(|| r.config().urls().feed(&term.url)),
         crumb: t.kind.title().into(),
     };
     term_output(r, info, &term.pages, number, total)
@@ -358,7 +358,7 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
                 let n = status_pages(site, open).len();
                 GroupItem {
                     name: if open { "募集中" } else { "募集終了" }.into(),
-                    url: status_url(&site.config, open),
+                    url: site.config.urls().status(Kind::Challenge, open),
                     count: n,
                     open: if open { n } else { 0 },
                 }

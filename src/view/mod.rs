@@ -24,7 +24,6 @@ pub use common::{link_view, Group, LinkView};
 pub use lists::{has_feed, status_pages, Lists};
 pub use reader::{Dep, Reader, Values};
 
-use crate::config::Config;
 use crate::content::Kind;
 use crate::site::Site;
 use serde::Serialize;
@@ -153,43 +152,19 @@ impl Plan {
 
     /// Output path of output `j`.
     pub fn path(&self, site: &Site, j: usize) -> String {
-        let c = &site.config;
-        let paged = |base: &str, n: usize| out_path(c, &common::page_url(base, n));
+        let urls = site.config.urls();
+        let paged = |base: &str, n: usize| urls.output_path(&urls.pager(base, n));
         match self.outputs[j] {
-            Output::Page(i) => out_path(c, &site.pages[i].url),
-            Output::Home => "index.html".into(),
-            Output::NotFound => "404.html".into(),
-            Output::Section(kind, n, _) => paged(&site.section_url(kind), n),
-            Output::Status(open, n, _) => paged(&status_url(c, open), n),
-            Output::TaxonomyIndex(ti) => out_path(c, &site.taxonomies[ti].url),
+            Output::Page(i) => urls.output_path(&site.pages[i].url),
+            Output::Home => urls.output_path(&urls.home()),
+            Output::NotFound => urls.output_file(&urls.not_found()),
+            Output::Section(kind, n, _) => paged(&urls.section(kind), n),
+            Output::Status(open, n, _) => paged(&urls.status(Kind::Challenge, open), n),
+            Output::TaxonomyIndex(ti) => urls.output_path(&site.taxonomies[ti].url),
             Output::Term(ti, xi, n, _) => paged(&site.taxonomies[ti].terms[xi].url, n),
-            Output::Thanks => out_path(c, &thanks_url(c)),
-            Output::MunicipalityIndex => out_path(c, &municipalities_url(c)),
-            Output::Municipality(mi) => out_path(c, &site.municipalities[mi].url),
+            Output::Thanks => urls.output_path(&urls.thanks()),
+            Output::MunicipalityIndex => urls.output_path(&urls.section(Kind::Municipality)),
+            Output::Municipality(mi) => urls.output_path(&site.municipalities[mi].url),
         }
     }
-}
-
-pub fn status_url(c: &Config, open: bool) -> String {
-    format!(
-        "{}challenges/status/{}/",
-        c.base_path,
-        if open { "open" } else { "closed" }
-    )
-}
-
-pub fn municipalities_url(c: &Config) -> String {
-    format!("{}municipalities/", c.base_path)
-}
-
-pub fn thanks_url(c: &Config) -> String {
-    format!("{}thanks/", c.base_path)
-}
-
-/// Output file path of a site URL: `/challenges/a/` → `challenges/a/index.html`.
-pub fn out_path(c: &Config, url: &str) -> String {
-    let rel = url
-        .strip_prefix(c.base_path.as_str())
-        .unwrap_or(url.trim_start_matches('/'));
-    format!("{rel}index.html")
 }

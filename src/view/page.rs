@@ -1,8 +1,8 @@
 //! Challenge, case, column and plain pages: the full page, and the card lists show.
 
 use super::common::{
-    absolute_image, default_image, image_url, jsonld, link_view, prefecture_url, term_links, Crumb,
-    LinkView, Meta, TermLink,
+    default_image, image_url, jsonld, link_view, prefecture_url, term_links, Crumb, LinkView, Meta,
+    TermLink,
 };
 use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
@@ -92,25 +92,25 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     let image = view
         .image
         .as_deref()
-        .map(|img| absolute_image(c, img))
+        .map(|img| c.urls().absolute_if_site(img))
         .or_else(|| default_image(c));
     let w = r.site_wide();
     let meta = Meta {
         path: p.url.clone(),
         title: format!("{} | {}", p.common.title, c.title),
         description: p.summary.clone(),
-        canonical: c.absolute(&p.url),
+        canonical: c.urls().absolute(&p.url),
         og_type: "article",
         image: image.clone(),
         image_alt: p.common.image_alt.clone().unwrap_or_default(),
-        feed: (p.kind != Kind::Page).then(|| format!("{}atom.xml", w.section_url(p.kind))),
+        feed: (p.kind != Kind::Page).then(|| c.urls().feed(&c.urls().section(p.kind))),
         json_feed: None,
     };
     let mut crumbs = vec![Crumb::home(c)];
     if p.kind != Kind::Page {
         crumbs.push(Crumb::new(
             w.section(p.kind).title.clone(),
-            w.section_url(p.kind),
+            c.urls().section(p.kind),
         ));
     }
     crumbs.push(Crumb::new(p.common.title.clone(), p.url.clone()));
@@ -224,7 +224,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         kind_label: p.kind.label(),
         slug: &p.slug,
         url: &p.url,
-        permalink: c.absolute(&p.url),
+        permalink: c.urls().absolute(&p.url),
         title: &p.common.title,
         summary: &p.summary,
         date: p.common.date.map(|d| d.date_in(tz).to_string()),
@@ -266,10 +266,10 @@ fn form_view(r: &Reader, p: &Page) -> Option<crate::forms::FormView> {
                     .unwrap_or_else(|| ch.municipality.clone())
             })
             .unwrap_or_else(|| c.organization.clone()),
-        page_url: c.absolute(&p.url),
+        page_url: c.urls().absolute(&p.url),
         slug: &p.slug,
-        thanks_url: c.absolute(&super::thanks_url(c)),
-        privacy_url: format!("{}privacy/", c.base_path),
+        thanks_url: c.urls().absolute(&c.urls().thanks()),
+        privacy_url: c.urls().privacy(),
     };
     Some(handler.view(&ctx))
 }

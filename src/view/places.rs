@@ -1,11 +1,10 @@
 //! Municipality pages: the index of every municipality by prefecture, and one page each.
 
 use super::common::{
-    absolute_image, default_image, image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta,
-    Subgroup,
+    default_image, image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta, Subgroup,
 };
 use super::page::{page_view, PageView};
-use super::{municipalities_url, Data, Reader, View};
+use super::{Data, Reader, View};
 use crate::content::{Extra, Kind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,7 +29,7 @@ pub struct IndexOutput<'a> {
 pub fn index<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
     let idx = r.site_wide().section(Kind::Municipality);
-    let url = municipalities_url(c);
+    let url = c.urls().section(Kind::Municipality);
     let all = r.municipalities();
     let mut by_pref: BTreeMap<u8, Subgroup> = BTreeMap::new();
     for m in all {
@@ -120,7 +119,7 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
         Crumb::home(c),
         Crumb::new(
             r.site_wide().section(Kind::Municipality).title.clone(),
-            municipalities_url(c),
+            c.urls().section(Kind::Municipality),
         ),
         Crumb::new(name.clone(), m.url.clone()),
     ];
@@ -143,7 +142,7 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
     );
     meta.image = image
         .as_deref()
-        .map(|i| absolute_image(c, i))
+        .map(|i| c.urls().absolute_if_site(i))
         .or_else(|| default_image(c));
     let updated = profile.and_then(|(p, _)| p.common.updated.map(|d| d.date_in(tz)));
     let out = MunicipalityOutput {

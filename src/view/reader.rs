@@ -222,9 +222,6 @@ impl<'s> SiteWide<'s> {
     pub fn section(&self, kind: Kind) -> &'s Index {
         &self.site.sections[&kind]
     }
-    pub fn section_url(&self, kind: Kind) -> String {
-        self.site.section_url(kind)
-    }
     pub fn today(&self) -> crate::date::Date {
         self.site.today
     }
