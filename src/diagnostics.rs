@@ -16,6 +16,8 @@ mod files;
 pub use files::FileProblem;
 mod config;
 pub use config::ConfigProblem;
+mod csp;
+pub use csp::{CspProblem, SourceIssue};
 
 mod bug;
 mod markdown;
@@ -189,8 +191,8 @@ pub enum Problem {
         message: String,
         during: String,
     },
-    /// A Content-Security-Policy or security-header problem (messages live in `csp`).
-    Security(crate::csp::CspProblem),
+    /// A Content-Security-Policy or security-header problem (`diagnostics/csp.rs`).
+    Security(CspProblem),
     /// Outputs that collide, files that run script, an old output folder left behind.
     Files(FileProblem),
     /// A site.yaml value that would reach the output invalid (see `diagnostics/config.rs`).

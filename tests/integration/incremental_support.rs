@@ -5,8 +5,8 @@ use crate::common::render;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tsunagari::incremental::{Mode, Session, Update};
-use tsunagari::pipeline::{self, BuildOptions, Failure};
 use tsunagari::output::Memory;
+use tsunagari::pipeline::{self, BuildOptions, Failure};
 
 /// Output path → bytes.
 pub type Output = BTreeMap<String, Vec<u8>>;

@@ -12,9 +12,9 @@ use crate::common::{SiteTest, NOW, SAMPLE_NOW};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::LazyLock;
+use tsunagari::output::Memory;
 use tsunagari::pipeline;
 use tsunagari::render::{Renderer, REQUIRED_TEMPLATES};
-use tsunagari::output::Memory;
 use tsunagari::theme::ThemeFile;
 use tsunagari::view::{self, Data, Plan, Reader};
 
