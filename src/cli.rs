@@ -4,7 +4,7 @@
 
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Lang};
-use crate::messages::value;
+use crate::messages::{value, Text};
 use crate::msg;
 use crate::pipeline::{self, BuildOptions, Failure, Report};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -171,6 +171,7 @@ impl ServeArgs {
                     eprintln!("{}", msg!(lang, "serve-failed"));
                 }
                 crate::serve::Event::Error(m) => {
+                    let m = m.render(lang);
                     eprintln!("{}", msg!(lang, "cli-error-line", message = m))
                 }
                 crate::serve::Event::Bug(d) => o.diagnostics(&[d]),
@@ -186,7 +187,9 @@ impl ServeArgs {
         };
         let server = match crate::serve::start(serve_opts, log) {
             Ok(s) => s,
-            Err(e) => return out.failure(Failure::Io(e.to_string())),
+            Err(e) => {
+                return out.failure(Failure::Io(Text::new("fail-serve-start").arg("detail", e)))
+            }
         };
         if self.open {
             let url = server.url();
@@ -262,6 +265,7 @@ impl Out {
                 ExitCode::from(EXIT_CONTENT)
             }
             Failure::Usage(m) | Failure::Io(m) => {
+                let m = m.render(self.lang);
                 eprintln!("{}", msg!(self.lang, "cli-error-line", message = m));
                 ExitCode::from(EXIT_USAGE)
             }
@@ -405,7 +409,7 @@ impl InitArgs {
                 );
                 ExitCode::SUCCESS
             }
-            Err(e) => out.failure(Failure::Io(e.to_string())),
+            Err(e) => out.failure(Failure::Io(e)),
         }
     }
 }
@@ -413,10 +417,9 @@ impl InitArgs {
 impl NewArgs {
     fn run(&self, out: &Out) -> ExitCode {
         if !self.root.join("content").is_dir() {
-            return out.failure(Failure::Usage(format!(
-                "{} に content/ がありません / no content/ folder",
-                self.root.display()
-            )));
+            let dir = self.root.display();
+            let text = Text::new("fail-new-no-content").arg("dir", dir);
+            return out.failure(Failure::Usage(text));
         }
         let kind = match self.kind {
             NewKind::Challenge => Kind::Challenge,
@@ -436,7 +439,7 @@ impl NewArgs {
                 eprintln!("{line}");
                 ExitCode::SUCCESS
             }
-            Err(e) => out.failure(Failure::Usage(e.to_string())),
+            Err(e) => out.failure(Failure::Usage(e)),
         }
     }
 }
