@@ -7,9 +7,11 @@ use crate::diagnostics::{Diagnostic, Lang};
 use crate::messages::{value, Text};
 use crate::msg;
 use crate::pipeline::{self, BuildOptions, Failure, Report};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod help;
 
 // Printing must never panic: with stderr on a full disk (`2>/dev/full`) or stdout into a closed
 // pipe (`| head`), std's `eprintln!`/`println!` panic (exit 101). These shadow them in this
@@ -39,11 +41,7 @@ pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "tsunagari",
-    version,
-    about = "関係人口ポータルを Markdown から作る静的サイトジェネレーター"
-)]
+#[command(name = "tsunagari", version)]
 pub struct Cli {
     /// Language of messages: ja (default) or en
     #[arg(long, global = true, value_enum, default_value = "ja")]
@@ -444,9 +442,15 @@ impl NewArgs {
     }
 }
 
-/// Parses arguments and runs the command.
+/// Parses arguments and runs the command. `--help` is written in the language `--lang` asks
+/// for (see `cli/help.rs`).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = help::command(help::lang_of(&args));
+    let cli = cmd
+        .try_get_matches_from_mut(args)
+        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
+        .unwrap_or_else(|e| e.format(&mut cmd).exit());
     let out = Out {
         lang: if matches!(cli.lang, LangArg::En) {
             Lang::En

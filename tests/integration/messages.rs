@@ -230,3 +230,52 @@ fn usage_and_io_failures_speak_one_language() {
     }
     assert!(!t.exists("index.html"), "nothing was built into public/");
 }
+
+/// `--help` of every command, in the language `--lang` chose: Japanese has none of clap's
+/// English (headings, the help flag, `[default: …]`), English has no Japanese.
+#[test]
+fn help_follows_the_chosen_language() {
+    let t = SiteTest::empty();
+    let clap_english = [
+        "Usage:",
+        "Options:",
+        "Commands:",
+        "Arguments:",
+        "Print",
+        "[default",
+    ];
+    for command in [
+        &[][..],
+        &["build"],
+        &["check"],
+        &["serve"],
+        &["init"],
+        &["new"],
+    ] {
+        let mut args: Vec<&str> = command.to_vec();
+        args.push("--help");
+        let (code, ja, _) = t.cli(&args);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(
+            ja.contains("使い方: tsunagari") && ja.contains("オプション:"),
+            "{ja}"
+        );
+        for word in clap_english {
+            assert!(!ja.contains(word), "{args:?}: {word} in\n{ja}");
+        }
+        let mut en_args = vec!["--lang", "en"];
+        en_args.extend(&args);
+        let (code, en, _) = t.cli(&en_args);
+        assert_eq!(code, 0, "{en_args:?}");
+        assert!(
+            en.contains("Usage: tsunagari") && en.contains("Print help"),
+            "{en}"
+        );
+        assert!(!en.chars().any(is_japanese), "{en_args:?}:\n{en}");
+    }
+    let (_, new_ja, _) = t.cli(&["new", "-h"]);
+    assert!(
+        new_ja.contains("引数:\n  <KIND>  作るもの: challenge（課題）"),
+        "{new_ja}"
+    );
+}
