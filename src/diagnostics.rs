@@ -152,6 +152,10 @@ pub enum Problem {
     Template {
         detail: String,
     },
+    /// A template the theme must have (`render::REQUIRED_TEMPLATES`) is not there.
+    TemplateMissing {
+        name: String,
+    },
     /// A file that exists but cannot be read (permissions, a folder named like a file…).
     Unreadable {
         detail: String,
@@ -265,6 +269,7 @@ impl Problem {
             NoPrivacyPage => msg!(lang, "no-privacy-page"),
             Unreadable { detail } => msg!(lang, "unreadable", detail = detail),
             Template { detail } => msg!(lang, "template-failed", detail = detail),
+            TemplateMissing { name } => msg!(lang, "template-missing", name = name),
             Security(p) => p.message(lang),
             Files(p) => p.message(lang),
             Config(p) => p.message(lang),
@@ -295,6 +300,7 @@ impl Problem {
             } => msg!(lang, "unknown-field-suggest-help", suggestion = s),
             UnknownField { .. } => msg!(lang, "unknown-field-help"),
             WrongType { .. } | InvalidSiteValue { .. } | Template { .. } => return None,
+            TemplateMissing { .. } => return None,
             MenuItemNotMapping { .. } => return None,
             MissingFormEntry { field } => msg!(lang, "missing-form-entry-help", field = field),
             InvalidDate { .. } => msg!(lang, "invalid-date-help"),

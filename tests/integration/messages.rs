@@ -279,3 +279,36 @@ fn help_follows_the_chosen_language() {
         "{new_ja}"
     );
 }
+
+/// A theme without a template every site needs: one problem per template, in one language.
+#[test]
+fn a_missing_template_is_named_in_one_language() {
+    let t = SiteTest::from_fixture("minimal");
+    t.edit("site.yaml", "title:", "theme: mine\ntitle:");
+    t.file(
+        "themes/mine/templates/base.html",
+        "{% block main %}{% endblock %}",
+    );
+    let missing: Vec<Diagnostic> = t
+        .errors()
+        .into_iter()
+        .filter(|d| matches!(d.problem, Problem::TemplateMissing { .. }))
+        .collect();
+    let page = missing
+        .iter()
+        .find(|d| {
+            d.problem
+                == Problem::TemplateMissing {
+                    name: "page.html".into(),
+                }
+        })
+        .unwrap_or_else(|| panic!("{missing:?}"));
+    assert_eq!(
+        page.problem.message(tsunagari::diagnostics::Lang::Ja),
+        "テンプレートの処理に失敗しました: テンプレート page.html がありません"
+    );
+    assert_eq!(
+        page.problem.message(tsunagari::diagnostics::Lang::En),
+        "a template failed: template page.html is missing"
+    );
+}
