@@ -4,12 +4,14 @@
 
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Lang};
-use crate::messages::value;
+use crate::messages::{value, Text};
 use crate::msg;
 use crate::pipeline::{self, BuildOptions, Failure, Report};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod help;
 
 // Printing must never panic: with stderr on a full disk (`2>/dev/full`) or stdout into a closed
 // pipe (`| head`), std's `eprintln!`/`println!` panic (exit 101). These shadow them in this
@@ -39,11 +41,7 @@ pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "tsunagari",
-    version,
-    about = "関係人口ポータルを Markdown から作る静的サイトジェネレーター"
-)]
+#[command(name = "tsunagari", version)]
 pub struct Cli {
     /// Language of messages: ja (default) or en
     #[arg(long, global = true, value_enum, default_value = "ja")]
@@ -171,6 +169,7 @@ impl ServeArgs {
                     eprintln!("{}", msg!(lang, "serve-failed"));
                 }
                 crate::serve::Event::Error(m) => {
+                    let m = m.render(lang);
                     eprintln!("{}", msg!(lang, "cli-error-line", message = m))
                 }
                 crate::serve::Event::Bug(d) => o.diagnostics(&[d]),
@@ -186,7 +185,9 @@ impl ServeArgs {
         };
         let server = match crate::serve::start(serve_opts, log) {
             Ok(s) => s,
-            Err(e) => return out.failure(Failure::Io(e.to_string())),
+            Err(e) => {
+                return out.failure(Failure::Io(Text::new("fail-serve-start").arg("detail", e)))
+            }
         };
         if self.open {
             let url = server.url();
@@ -262,6 +263,7 @@ impl Out {
                 ExitCode::from(EXIT_CONTENT)
             }
             Failure::Usage(m) | Failure::Io(m) => {
+                let m = m.render(self.lang);
                 eprintln!("{}", msg!(self.lang, "cli-error-line", message = m));
                 ExitCode::from(EXIT_USAGE)
             }
@@ -405,7 +407,7 @@ impl InitArgs {
                 );
                 ExitCode::SUCCESS
             }
-            Err(e) => out.failure(Failure::Io(e.to_string())),
+            Err(e) => out.failure(Failure::Io(e)),
         }
     }
 }
@@ -413,10 +415,9 @@ impl InitArgs {
 impl NewArgs {
     fn run(&self, out: &Out) -> ExitCode {
         if !self.root.join("content").is_dir() {
-            return out.failure(Failure::Usage(format!(
-                "{} に content/ がありません / no content/ folder",
-                self.root.display()
-            )));
+            let dir = self.root.display();
+            let text = Text::new("fail-new-no-content").arg("dir", dir);
+            return out.failure(Failure::Usage(text));
         }
         let kind = match self.kind {
             NewKind::Challenge => Kind::Challenge,
@@ -436,14 +437,20 @@ impl NewArgs {
                 eprintln!("{line}");
                 ExitCode::SUCCESS
             }
-            Err(e) => out.failure(Failure::Usage(e.to_string())),
+            Err(e) => out.failure(Failure::Usage(e)),
         }
     }
 }
 
-/// Parses arguments and runs the command.
+/// Parses arguments and runs the command. `--help` is written in the language `--lang` asks
+/// for (see `cli/help.rs`).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = help::command(help::lang_of(&args));
+    let cli = cmd
+        .try_get_matches_from_mut(args)
+        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m))
+        .unwrap_or_else(|e| e.format(&mut cmd).exit());
     let out = Out {
         lang: if matches!(cli.lang, LangArg::En) {
             Lang::En

@@ -16,6 +16,8 @@ mod files;
 pub use files::FileProblem;
 mod config;
 pub use config::ConfigProblem;
+mod csp;
+pub use csp::{CspProblem, SourceIssue};
 
 mod bug;
 mod markdown;
@@ -150,6 +152,10 @@ pub enum Problem {
     Template {
         detail: String,
     },
+    /// A template the theme must have (`render::REQUIRED_TEMPLATES`) is not there.
+    TemplateMissing {
+        name: String,
+    },
     /// A file that exists but cannot be read (permissions, a folder named like a file…).
     Unreadable {
         detail: String,
@@ -189,8 +195,8 @@ pub enum Problem {
         message: String,
         during: String,
     },
-    /// A Content-Security-Policy or security-header problem (messages live in `csp`).
-    Security(crate::csp::CspProblem),
+    /// A Content-Security-Policy or security-header problem (`diagnostics/csp.rs`).
+    Security(CspProblem),
     /// Outputs that collide, files that run script, an old output folder left behind.
     Files(FileProblem),
     /// A site.yaml value that would reach the output invalid (see `diagnostics/config.rs`).
@@ -263,6 +269,7 @@ impl Problem {
             NoPrivacyPage => msg!(lang, "no-privacy-page"),
             Unreadable { detail } => msg!(lang, "unreadable", detail = detail),
             Template { detail } => msg!(lang, "template-failed", detail = detail),
+            TemplateMissing { name } => msg!(lang, "template-missing", name = name),
             Security(p) => p.message(lang),
             Files(p) => p.message(lang),
             Config(p) => p.message(lang),
@@ -293,6 +300,7 @@ impl Problem {
             } => msg!(lang, "unknown-field-suggest-help", suggestion = s),
             UnknownField { .. } => msg!(lang, "unknown-field-help"),
             WrongType { .. } | InvalidSiteValue { .. } | Template { .. } => return None,
+            TemplateMissing { .. } => return None,
             MenuItemNotMapping { .. } => return None,
             MissingFormEntry { field } => msg!(lang, "missing-form-entry-help", field = field),
             InvalidDate { .. } => msg!(lang, "invalid-date-help"),

@@ -5,6 +5,7 @@
 //! itself. Every destination is checked to stay inside the output folder, and the output folder
 //! itself is checked so it can never be (or contain) the site's sources.
 
+use crate::messages::Text;
 use std::io;
 
 mod lock;
@@ -242,7 +243,7 @@ fn remove_entry(p: &Path) -> io::Result<()> {
 /// the swap leaves no output folder, only the previous output as `-old`: it is put back. An
 /// `-old` beside an output folder (left because it could not be removed) is removed; when that
 /// fails, the message names the folder and how to remove it.
-pub fn recover(out: &Path) -> Result<(), String> {
+pub fn recover(out: &Path) -> Result<(), Text> {
     let old = beside(out, "old");
     let Ok(m) = std::fs::symlink_metadata(&old) else {
         return Ok(());
@@ -250,17 +251,18 @@ pub fn recover(out: &Path) -> Result<(), String> {
     if m.is_dir() && out.symlink_metadata().is_err() {
         // The only copy of the last good output: put back, never removed.
         return std::fs::rename(&old, out).map_err(|e| {
-            let (o, p) = (old.display(), out.display());
-            format!(
-                "中断されたビルドが残した前回の出力 {o} を {p} に戻せません（{e}）。手で名前を戻してから（例: mv {o} {p}）、もう一度ビルドしてください / cannot put the previous output {o}, left by an interrupted build, back at {p} ({e}); rename it back (e.g. mv {o} {p}) and build again"
-            )
+            let (old, output) = (old.display(), out.display());
+            Text::new("fail-output-put-back")
+                .arg("old", old)
+                .arg("output", output)
+                .arg("detail", e)
         });
     }
     remove_entry(&old).map_err(|e| {
-        let o = old.display();
-        format!(
-            "前回のビルドが残したフォルダ {o} を削除できません（{e}）。書き込み権限を戻して削除してから（例: chmod -R u+w {o} && rm -rf {o}）、もう一度ビルドしてください / cannot remove {o}, left by an earlier build ({e}); make it writable and remove it (e.g. chmod -R u+w {o} && rm -rf {o}), then build again"
-        )
+        let old = old.display();
+        Text::new("fail-output-old-left")
+            .arg("old", old)
+            .arg("detail", e)
     })
 }
 

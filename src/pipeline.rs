@@ -7,6 +7,7 @@ use crate::content;
 use crate::date::DateTime;
 use crate::diagnostics::{self, Diagnostic};
 use crate::feeds;
+use crate::messages::Text;
 use crate::output::{self, Discard, Sink, Staging};
 use crate::render::Renderer;
 use crate::site::{self, Site};
@@ -51,12 +52,12 @@ pub struct Report {
 }
 
 /// Why a build failed. Content problems are the staff's to fix (exit 1); the rest are usage or
-/// I/O problems (exit 2).
+/// I/O problems (exit 2), a catalogue text printed in the language of whoever prints it.
 #[derive(Debug)]
 pub enum Failure {
     Content(Vec<Diagnostic>),
-    Usage(String),
-    Io(String),
+    Usage(Text),
+    Io(Text),
 }
 
 /// A site loaded and checked, ready to render.
@@ -93,10 +94,10 @@ pub fn prepare_with(
 ) -> Result<Prepared, Failure> {
     let root = &opts.root;
     if !root.is_dir() {
-        return Err(Failure::Usage(format!(
-            "サイトのフォルダ {} がありません / site folder not found",
-            root.display()
-        )));
+        let dir = root.display();
+        return Err(Failure::Usage(
+            Text::new("fail-site-folder-missing").arg("dir", dir),
+        ));
     }
     let mut timings = Vec::new();
     let t = Instant::now();
@@ -105,9 +106,7 @@ pub fn prepare_with(
         Ok(mut c) => {
             if let Some(u) = &opts.base_url {
                 if !c.set_base_url(u) {
-                    return Err(Failure::Usage(format!(
-                        "--base-url {u} は URL ではありません / is not a URL"
-                    )));
+                    return Err(Failure::Usage(Text::new("fail-base-url").arg("url", u)));
                 }
             }
             Some(c)
@@ -118,10 +117,8 @@ pub fn prepare_with(
         }
     };
     if !root.join("content").is_dir() {
-        return Err(Failure::Usage(format!(
-            "{} に content/ フォルダがありません。tsunagari init で新しいサイトを作れます / no content/ folder",
-            root.display()
-        )));
+        let dir = root.display();
+        return Err(Failure::Usage(Text::new("fail-no-content").arg("dir", dir)));
     }
     // The output folder (and `.git`) is never read as a source, even through a link.
     let fence = crate::walk::Fence::new(root, opts.output.as_deref());
@@ -206,7 +203,18 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
 
 /// An I/O error as a build failure.
 pub(crate) fn io(e: std::io::Error) -> Failure {
-    Failure::Io(e.to_string())
+    Failure::Io(Text::new("fail-io").arg("detail", e))
+}
+
+/// An I/O error at `path` as a build failure.
+pub(crate) fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Failure + Copy + '_ {
+    move |e| {
+        Failure::Io(
+            Text::new("fail-io-at")
+                .arg("path", path.display())
+                .arg("detail", e),
+        )
+    }
 }
 
 /// The theme's own assets (style sheet, scripts, icons).
@@ -346,13 +354,13 @@ pub fn build_waiting(
     }
     // Refused before anything is read or written.
     output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
-    let io_at = |e: std::io::Error| Failure::Io(format!("{}: {e}", out.display()));
+    let io_at = io_at(&out);
     // The whole build runs under the lock, on the physical folder (a symlinked output folder
     // is written through, never replaced). First what an interrupted build left is repaired
     // (its output put back), so a build failing later really leaves the last good output.
     // Checked again: the folder may have changed while this build waited.
     let physical = output::resolve(&out).map_err(io_at)?;
-    let _lock = output::BuildLock::acquire(&physical, waiting).map_err(io_at)?;
+    let _lock = output::BuildLock::acquire(&physical, waiting).map_err(Failure::Io)?;
     output::recover(&physical).map_err(Failure::Io)?;
     let target = output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
     let mut prepared = prepare(opts)?;
@@ -406,21 +414,19 @@ pub fn resolve_now(
     arg: Option<&str>,
     source_date_epoch: Option<&str>,
     tz: i32,
-) -> Result<DateTime, String> {
+) -> Result<DateTime, Text> {
     if let Some(a) = arg {
-        return DateTime::parse(a).ok_or_else(|| format!("--now {a}: 2026-04-01 か 2026-04-01T09:00:00+09:00 の形で書いてください / use 2026-04-01 or RFC 3339"));
+        return DateTime::parse(a).ok_or_else(|| Text::new("fail-now").arg("value", a));
     }
     if let Some(s) = source_date_epoch.filter(|s| !s.is_empty()) {
         let secs: i64 = s
             .trim()
             .parse()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH={s} is not a number of seconds"))?;
+            .map_err(|_| Text::new("fail-source-date-epoch").arg("value", s))?;
         // Four-digit years in every time zone, as for dates in front matter (0001-01-03 to
         // 9998-12-30 in UTC); this also keeps the offset arithmetic from overflowing.
         if !(-62_135_424_000..=253_370_592_000).contains(&secs) {
-            return Err(format!(
-                "SOURCE_DATE_EPOCH={s}: 0001-01-03 から 9998-12-30 までの日時にしてください / out of range (years 0001 to 9998)"
-            ));
+            return Err(Text::new("fail-source-date-epoch-range").arg("value", s));
         }
         return Ok(DateTime::from_unix(secs, tz));
     }

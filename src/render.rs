@@ -95,10 +95,8 @@ impl Renderer {
             if !theme.templates.contains_key(name) {
                 diags.push(Diagnostic::error(
                     format!("templates/{name}"),
-                    Problem::Template {
-                        detail: format!(
-                            "テンプレート {name} がありません / template {name} is missing"
-                        ),
+                    Problem::TemplateMissing {
+                        name: name.to_string(),
                     },
                 ));
             }

@@ -4,6 +4,7 @@
 
 use crate::content::{valid_slug, Kind};
 use crate::date::Date;
+use crate::messages::Text;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -56,40 +57,38 @@ pub fn new_page_text(kind: Kind, today: Date) -> String {
 }
 
 /// Writes `content/<section>/<slug>.md` for `tsunagari new`. Returns the path written.
-pub fn new_page(root: &Path, kind: Kind, slug: &str, today: Date) -> io::Result<PathBuf> {
+pub fn new_page(root: &Path, kind: Kind, slug: &str, today: Date) -> Result<PathBuf, Text> {
     if !valid_slug(slug) || slug.contains('.') {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("「{slug}」はファイル名に使えません。英数字・-・_ を使ってください（例: sado-tourism） / invalid slug"),
-        ));
+        return Err(Text::new("fail-new-slug").arg("slug", slug));
     }
     let dir = root.join("content").join(kind.folder());
     let path = dir.join(format!("{slug}.md"));
     let bundle = dir.join(slug).join("index.md");
     if path.exists() || bundle.exists() {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!(
-                "{} はすでにあります。上書きしません / already exists, not overwritten",
-                path.display()
-            ),
-        ));
+        return Err(Text::new("fail-new-exists").arg("path", path.display()));
     }
-    std::fs::create_dir_all(&dir)?;
-    write_new(&path, &new_page_text(kind, today))?;
+    std::fs::create_dir_all(&dir).map_err(at(&dir))?;
+    write_new(&path, &new_page_text(kind, today)).map_err(at(&path))?;
     Ok(path)
 }
 
+/// An I/O error at `path`, for people.
+fn at(path: &Path) -> impl Fn(io::Error) -> Text + '_ {
+    move |e| {
+        Text::new("fail-io-at")
+            .arg("path", path.display())
+            .arg("detail", e)
+    }
+}
+
 /// Creates a starter site in `dir` that builds at once. Refuses a non-empty folder.
-pub fn init(dir: &Path, today: Date) -> io::Result<Vec<PathBuf>> {
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!(
-                "{} は空ではありません。空のフォルダを指定してください / folder is not empty",
-                dir.display()
-            ),
-        ));
+pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Text> {
+    let listed = dir.exists().then(|| std::fs::read_dir(dir)).transpose();
+    if listed
+        .map_err(at(dir))?
+        .is_some_and(|mut d| d.next().is_some())
+    {
+        return Err(Text::new("fail-init-not-empty").arg("dir", dir.display()));
     }
     let mut files: Vec<(String, String)> = INIT_FILES
         .iter()
@@ -108,8 +107,9 @@ pub fn init(dir: &Path, today: Date) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (rel, text) in files {
         let p = dir.join(&rel);
-        std::fs::create_dir_all(p.parent().unwrap())?;
-        write_new(&p, &text)?;
+        let parent = p.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(at(parent))?;
+        write_new(&p, &text).map_err(at(&p))?;
         written.push(p);
     }
     Ok(written)

@@ -183,7 +183,8 @@ fn calls_in(file: &Path, src: &str) -> Vec<Call> {
         let rest = &text[start + "Text::new(\"".len()..];
         let id = rest[..rest.find('"').unwrap()].to_string();
         // The `.arg("name", …)` calls chained on it, up to the end of the expression.
-        let chain = &rest[..rest.find([';', '}']).unwrap_or(rest.len())];
+        let after = &rest[id.len() + 1..];
+        let chain = &after[..chain_end(after)];
         let args = chain
             .match_indices(".arg(\"")
             .map(|(k, _)| {
@@ -198,6 +199,29 @@ fn calls_in(file: &Path, src: &str) -> Vec<Call> {
         });
     }
     calls
+}
+
+/// Where the expression around a `Text::new("id"` ends in `rest` (which starts just after the
+/// id, inside the parentheses): at a `;`, `,` or `}` outside any parentheses, or at the `)` that closes a
+/// parenthesis opened before it (`Err(Text::new("a").arg("b", x)), next_arm`).
+fn chain_end(rest: &str) -> usize {
+    let s: Vec<char> = rest.chars().collect();
+    let (mut depth, mut i) = (1i32, 0);
+    while i < s.len() {
+        match s[i] {
+            '"' => {
+                i = string_at(&s, i).1.min(s.len());
+                continue;
+            }
+            '(' | '[' => depth += 1,
+            ')' | ']' if depth == 0 => break,
+            ')' | ']' => depth -= 1,
+            ';' | ',' | '}' | '{' if depth == 0 => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    s[..i].iter().collect::<String>().len()
 }
 
 fn code_calls() -> Vec<Call> {
@@ -265,7 +289,7 @@ fn every_entry_is_used() {
 
 #[test]
 fn the_scan_reads_nested_and_multiline_calls() {
-    let src = "let a = msg!(lang, \"x-y\", a = f(b, c), bb = \"s,(\");\nmsg!(\n  lang,\n  \"z\",\n)\nText::new(\"t\").arg(\"k\", 1).arg(\"l\", g(2));";
+    let src = "let a = msg!(lang, \"x-y\", a = f(b, c), bb = \"s,(\");\nmsg!(\n  lang,\n  \"z\",\n)\nText::new(\"t\").arg(\"k\", 1).arg(\"l\", g(2));\nmatch x { 1 => Err(Text::new(\"u\").arg(\"m\", y)), _ => Ok(Text::new(\"v\").arg(\"n\", \"),;\")) }";
     let calls = calls_in(Path::new("f.rs"), src);
     let got: Vec<(String, Vec<String>)> = calls
         .into_iter()
@@ -277,6 +301,8 @@ fn the_scan_reads_nested_and_multiline_calls() {
             ("x-y".to_string(), vec!["a".to_string(), "bb".to_string()]),
             ("z".to_string(), vec![]),
             ("t".to_string(), vec!["k".to_string(), "l".to_string()]),
+            ("u".to_string(), vec!["m".to_string()]),
+            ("v".to_string(), vec!["n".to_string()]),
         ]
     );
 }

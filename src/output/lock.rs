@@ -14,6 +14,7 @@
 //! truncate and overwrite the link's target. A link there is removed (never its target), the
 //! file is opened with `O_NOFOLLOW`, and anything but a regular file is refused.
 
+use crate::messages::Text;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -33,11 +34,22 @@ impl BuildLock {
 
     /// Takes the lock for `out`, waiting while another build holds it. `waiting` is called
     /// once, with what the lock file says about the holder, before the wait starts.
-    pub fn acquire(out: &Path, waiting: &mut dyn FnMut(&str)) -> io::Result<BuildLock> {
+    pub fn acquire(out: &Path, waiting: &mut dyn FnMut(&str)) -> Result<BuildLock, Text> {
         let path = Self::path_for(out);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        let taken = match path.parent().map(std::fs::create_dir_all) {
+            Some(Err(e)) => Err(Refusal::Io(e)),
+            _ => Self::take(path.clone(), waiting),
+        };
+        taken.map_err(|r| match r {
+            Refusal::Text(t) => t,
+            Refusal::Io(e) => Text::new("fail-io-at")
+                .arg("path", path.display())
+                .arg("detail", e),
+        })
+    }
+
+    /// [`acquire`](Self::acquire) once the folder exists.
+    fn take(path: PathBuf, waiting: &mut dyn FnMut(&str)) -> Result<BuildLock, Refusal> {
         let mut told = false;
         loop {
             let mut file = open_no_follow(&path)?;
@@ -52,7 +64,7 @@ impl BuildLock {
                     }
                     file.lock()?;
                 }
-                Err(TryLockError::Error(e)) => return Err(e),
+                Err(TryLockError::Error(e)) => return Err(Refusal::Io(e)),
             }
             if same_file(&file, &path) {
                 file.set_len(0)?;
@@ -72,22 +84,30 @@ impl Drop for BuildLock {
     }
 }
 
+/// Why the lock could not be taken: a lock file that is not one (said as it is), or an I/O
+/// error at the lock file.
+enum Refusal {
+    Text(Text),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Refusal {
+    fn from(e: io::Error) -> Refusal {
+        Refusal::Io(e)
+    }
+}
+
 /// Opens (creating) the lock file at `path` without following a link there: a link is removed
 /// first (the link, never its target), and what is opened must be a regular file.
-fn open_no_follow(path: &Path) -> io::Result<File> {
-    let refuse = |ja: &str, en: &str| {
-        io::Error::other(format!(
-            "ロックファイル {} が{ja}ため使えません。取り除いてからビルドしてください / the lock file {} is {en}; remove it and build again",
-            path.display(),
-            path.display(),
-        ))
-    };
+fn open_no_follow(path: &Path) -> Result<File, Refusal> {
+    let not_a_file = || Refusal::Text(Text::new("fail-lock-not-file").arg("path", path.display()));
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(path)?,
-        Ok(m) if m.is_dir() => return Err(refuse("フォルダである", "a folder")),
-        Ok(m) if !m.is_file() => {
-            return Err(refuse("普通のファイルではない", "not a regular file"))
+        Ok(m) if m.is_dir() => {
+            let t = Text::new("fail-lock-is-folder").arg("path", path.display());
+            return Err(Refusal::Text(t));
         }
+        Ok(m) if !m.is_file() => return Err(not_a_file()),
         _ => {}
     }
     let mut opts = OpenOptions::new();
@@ -99,13 +119,13 @@ fn open_no_follow(path: &Path) -> io::Result<File> {
         opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     let file = opts.open(path).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("{}: {e}（リンクや特殊なファイルは開きません / links and special files are never opened）", path.display()),
-        )
+        let text = Text::new("fail-lock-open")
+            .arg("path", path.display())
+            .arg("detail", e);
+        Refusal::Text(text)
     })?;
     if !file.metadata()?.is_file() {
-        return Err(refuse("普通のファイルではない", "not a regular file"));
+        return Err(not_a_file());
     }
     Ok(file)
 }

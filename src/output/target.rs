@@ -3,6 +3,7 @@
 //! a refused `--output` leaves the file system exactly as it was.
 
 use super::MARKER;
+use crate::messages::Text;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -49,13 +50,12 @@ pub fn resolve(p: &Path) -> io::Result<PathBuf> {
 /// Refuses an output folder that would swallow the site's sources or someone's files, and
 /// returns its physical path (where the staging folder and the lock go, so a symlinked output
 /// folder is written through and the link itself is never replaced).
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, Text> {
     let looping = |p: &Path, e: io::Error| {
-        format!(
-            "{} のシンボリックリンクをたどれません（{e}）/ cannot follow the symbolic links of {}",
-            p.display(),
-            p.display()
-        )
+        let path = p.display();
+        Text::new("fail-output-links")
+            .arg("path", path)
+            .arg("detail", e)
     };
     let root_r = resolve(root).map_err(|e| looping(root, e))?;
     let out_r = resolve(out).map_err(|e| looping(out, e))?;
@@ -65,17 +65,15 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
         format!("{}（→ {}）", out.display(), out_r.display())
     };
     if root_r.starts_with(&out_r) {
-        return Err(format!(
-            "出力先 {shown} はサイトのフォルダそのものか、その親です。public/ などの別のフォルダを指定してください / the output folder is the site folder or contains it"
-        ));
+        return Err(Text::new("fail-output-is-site").arg("output", shown));
     }
     for src in ["content", "static", "templates", "themes"] {
         // A source folder may itself be a link to somewhere else.
         let src_r = resolve(&root_r.join(src)).map_err(|e| looping(&root_r.join(src), e))?;
         if out_r.starts_with(&src_r) || src_r.starts_with(&out_r) {
-            return Err(format!(
-                "出力先 {shown} が {src}/ の中にあるか、{src}/ を含んでいます。public/ などの別のフォルダを指定してください / the output folder is inside {src}/ or contains it"
-            ));
+            return Err(Text::new("fail-output-in-sources")
+                .arg("output", &shown)
+                .arg("folder", src));
         }
     }
     check_kind(&out_r, &shown).map(|()| out_r)
@@ -83,31 +81,25 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, String> {
 
 /// The output folder, when it exists, must be a folder tsunagari made (or an empty one); when
 /// it does not, its nearest existing ancestor must be a folder.
-fn check_kind(out_r: &Path, shown: &str) -> Result<(), String> {
+fn check_kind(out_r: &Path, shown: &str) -> Result<(), Text> {
     match std::fs::symlink_metadata(out_r) {
-        Ok(m) if !m.is_dir() => Err(format!(
-            "出力先 {shown} はフォルダではありません（ファイルなどがあります）。上書きしないよう中止しました。別の場所を指定してください / the output path exists and is not a folder; refusing to replace it"
-        )),
+        Ok(m) if !m.is_dir() => Err(Text::new("fail-output-not-folder").arg("output", shown)),
         Ok(_) => {
             let empty = std::fs::read_dir(out_r)
                 .map(|mut d| d.next().is_none())
-                .map_err(|e| format!("{shown}: {e}"))?;
+                .map_err(|e| Text::new("fail-io-at").arg("path", shown).arg("detail", e))?;
             if empty || out_r.join(MARKER).is_file() {
                 Ok(())
             } else {
-                Err(format!(
-                    "出力先 {shown} には tsunagari が作ったものではないファイルがあります。上書きしないよう中止しました。空のフォルダか別の場所を指定してください / {shown} is not empty and was not made by tsunagari; refusing to replace it"
-                ))
+                Err(Text::new("fail-output-not-ours").arg("output", shown))
             }
         }
         Err(_) => {
             let ancestor = out_r.ancestors().skip(1).find(|a| a.exists());
             match ancestor {
-                Some(a) if !a.is_dir() => Err(format!(
-                    "出力先 {shown} を作れません。{} がフォルダではありません / cannot create the output folder: {} is not a folder",
-                    a.display(),
-                    a.display()
-                )),
+                Some(a) if !a.is_dir() => Err(Text::new("fail-output-parent")
+                    .arg("output", shown)
+                    .arg("path", a.display())),
                 _ => Ok(()),
             }
         }

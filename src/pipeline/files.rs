@@ -154,10 +154,8 @@ pub fn emit_files(
 
 /// A file that no longer is what the walk approved (removed, or now a link leading outside).
 fn changed(shown: &Path) -> Failure {
-    Failure::Io(format!(
-        "{}: ビルド中に消えたか、サイトの外を指すリンクに変わったため、コピーしませんでした / changed during the build (gone, or now a link leading outside the site); not copied",
-        shown.display()
-    ))
+    let path = shown.display();
+    Failure::Io(crate::messages::Text::new("fail-static-changed").arg("path", path))
 }
 
 /// Whether the file at `src`, published at `dest`, is a document a browser runs script in

@@ -68,7 +68,8 @@ pub enum Event {
         changed: usize,
     },
     Failed(Vec<Diagnostic>),
-    Error(String),
+    /// A usage or I/O failure (a [`crate::pipeline::Failure`]), in the printer's language.
+    Error(crate::messages::Text),
     /// A panic while answering a request (a bug in tsunagari); the server goes on.
     Bug(Diagnostic),
 }

@@ -109,7 +109,9 @@ impl Watching {
         };
         if moved {
             if let Err(e) = self.refresh() {
-                log(Event::Error(e.to_string()));
+                log(Event::Error(
+                    crate::messages::Text::new("fail-serve-watch").arg("detail", e),
+                ));
             }
         }
     }

@@ -192,7 +192,10 @@ fn a_build_failing_in_its_last_stage_leaves_the_previous_output_and_nothing_besi
     // static/ is copied last; a file where the build made a folder fails the copy.
     t.file("static/challenges", "not a folder");
     match t.build_at(NOW) {
-        Err(Failure::Io(m)) => assert!(m.contains("challenges"), "{m}"),
+        Err(Failure::Io(m)) => {
+            let m = m.render(tsunagari::diagnostics::Lang::En);
+            assert!(m.contains("challenges"), "{m}");
+        }
         other => panic!("expected an I/O failure, got {:?}", other.map(|r| r.files)),
     }
     assert_eq!(before, tree(&t.public()), "public/ is untouched");
