@@ -1,5 +1,8 @@
 //! Embeds `themes/default/` into the binary so `tsunagari init` and sites without a local
 //! theme folder work anywhere. The file list is generated, so it can never drift from disk.
+//! Turns the message catalogue (`src/messages/catalogue.yaml`) into a table of Rust string
+//! literals, so the library reads it without a YAML parser (and a broken catalogue fails the
+//! build, naming the problem).
 use std::{env, fs, path::Path};
 
 fn main() {
@@ -20,6 +23,32 @@ fn main() {
     out.push_str("];\n");
     fs::write(
         Path::new(&env::var("OUT_DIR").unwrap()).join("default_theme.rs"),
+        out,
+    )
+    .unwrap();
+    catalogue(Path::new(&root));
+}
+
+/// `src/messages/catalogue.yaml` (id → {ja, en}) as `CATALOGUE: &[(id, ja, en)]`, sorted by id.
+fn catalogue(root: &Path) {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        ja: String,
+        en: String,
+    }
+    let path = root.join("src/messages/catalogue.yaml");
+    println!("cargo:rerun-if-changed=src/messages/catalogue.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let entries: std::collections::BTreeMap<String, Entry> =
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("src/messages/catalogue.yaml: {e}"));
+    let mut out = String::from("/// The message catalogue: (id, Japanese, English), sorted by id.\npub static CATALOGUE: &[(&str, &str, &str)] = &[\n");
+    for (id, e) in &entries {
+        out.push_str(&format!("    ({id:?}, {:?}, {:?}),\n", e.ja, e.en));
+    }
+    out.push_str("];\n");
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("catalogue.rs"),
         out,
     )
     .unwrap();

@@ -9,12 +9,6 @@
 use crate::diagnostics::{Problem, TextProblem};
 use std::collections::HashMap;
 
-/// Reads a YAML file of tsunagari's own (the message catalogue) into `T`; the error is
-/// libyaml's or serde's text. Kept here so this stays the only module that knows YAML.
-pub fn from_str<T: serde::de::DeserializeOwned>(src: &str) -> Result<T, String> {
-    serde_yaml::from_str(src).map_err(|e| e.to_string())
-}
-
 /// Largest front matter accepted; anything bigger is a mistake (or an attack).
 pub const MAX_FRONT_MATTER: usize = 256 * 1024;
 

@@ -101,11 +101,8 @@ impl Template {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEntry {
-    ja: String,
-    en: String,
+mod table {
+    include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 }
 
 /// Every message, by id.
@@ -114,13 +111,12 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    fn parse(src: &str) -> Result<Catalogue, String> {
-        let raw: BTreeMap<String, RawEntry> = crate::yaml::from_str(src)?;
+    fn parse(table: &[(&str, &str, &str)]) -> Result<Catalogue, String> {
         let mut entries = BTreeMap::new();
-        for (id, e) in raw {
-            let ja = Template::parse(&e.ja).map_err(|m| format!("{id}.ja: {m}"))?;
-            let en = Template::parse(&e.en).map_err(|m| format!("{id}.en: {m}"))?;
-            entries.insert(id, [ja, en]);
+        for &(id, ja, en) in table {
+            let ja = Template::parse(ja).map_err(|m| format!("{id}.ja: {m}"))?;
+            let en = Template::parse(en).map_err(|m| format!("{id}.en: {m}"))?;
+            entries.insert(id.to_string(), [ja, en]);
         }
         Ok(Catalogue { entries })
     }
@@ -132,7 +128,7 @@ impl Catalogue {
 }
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
-    Catalogue::parse(include_str!("catalogue.yaml"))
+    Catalogue::parse(table::CATALOGUE)
         .unwrap_or_else(|e| panic!("src/messages/catalogue.yaml: {e}"))
 });
 

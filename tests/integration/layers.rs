@@ -1,9 +1,9 @@
 //! The library's modules form layers: no module uses, directly or through others, a module that
 //! uses it. Every file in `src/` is read, its `crate::…` paths (and `use crate::{a, b}` groups)
 //! collected per top-level module (a submodule counts as its parent), and the graph checked for
-//! cycles. Code after a `#[cfg(test)]` line is left out, as `rooms` does: a test module may
-//! build its fixtures with a higher layer (theme's tests read render's template list), and it is
-//! not part of the library. `cli` and `fuzzing` are checked like every other module: they sit on
+//! cycles. Items under `#[cfg(test)]` (and the files of `#[cfg(test)] mod x;`) are left out: a
+//! test module may build its fixtures with a higher layer (theme's tests read render's template
+//! list), and it is not part of the library; everything else in the file is read. `cli` and `fuzzing` are checked like every other module: they sit on
 //! top, and nothing may use them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,6 +12,73 @@ use std::path::{Path, PathBuf};
 /// Edges that still close a cycle, each with what removes it. The test fails when one of them
 /// is gone, so the list only shrinks.
 const ALLOWED: [(&str, &str, &str); 0] = [];
+
+/// The library's code of a file: [`code_only`], with every item under `#[cfg(test)]` (a
+/// `mod x;` line, or an item up to its closing brace) blanked, lines kept.
+fn library_code(src: &str) -> String {
+    let code = code_only(src);
+    let mut lines: Vec<String> = code.lines().map(str::to_string).collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim() != "#[cfg(test)]" {
+            i += 1;
+            continue;
+        }
+        // The item: up to a `;` before any `{`, or to the brace that closes its first `{`.
+        let mut depth = 0i32;
+        let mut opened = false;
+        let mut j = i;
+        'item: while j < lines.len() {
+            for c in lines[j].chars() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => depth -= 1,
+                    ';' if !opened => break 'item,
+                    _ => {}
+                }
+                if opened && depth == 0 {
+                    break 'item;
+                }
+            }
+            j += 1;
+        }
+        let last = j.min(lines.len() - 1);
+        for l in &mut lines[i..=last] {
+            l.clear();
+        }
+        i = j + 1;
+    }
+    lines.join("\n")
+}
+
+/// Files that are test modules: declared `#[cfg(test)] mod x;` beside or above them.
+fn test_module_files(files: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    for f in files {
+        let code = code_only(&std::fs::read_to_string(f).unwrap());
+        let lines: Vec<&str> = code.lines().collect();
+        let dir = if f
+            .file_name()
+            .is_some_and(|n| n == "mod.rs" || n == "lib.rs")
+        {
+            f.parent().unwrap().to_path_buf()
+        } else {
+            f.with_extension("")
+        };
+        for w in lines.windows(2) {
+            let decl = w[1].trim();
+            if w[0].trim() == "#[cfg(test)]" && decl.starts_with("mod ") && decl.ends_with(';') {
+                let name = decl.trim_start_matches("mod ").trim_end_matches(';').trim();
+                out.insert(dir.join(format!("{name}.rs")));
+                out.insert(dir.join(name).join("mod.rs"));
+            }
+        }
+    }
+    out
+}
 
 /// One use of module `to` by module `from`, at a file and line.
 #[derive(Debug, Clone)]
@@ -203,6 +270,7 @@ fn graph(src: &Path) -> Graph {
     let mut files = Vec::new();
     rust_files(src, &mut files);
     let mut g: Graph = modules.iter().map(|m| (m.clone(), Vec::new())).collect();
+    let test_modules = test_module_files(&files);
     for f in files {
         let rel = f.strip_prefix(src).unwrap();
         let parts: Vec<String> = rel
@@ -215,13 +283,10 @@ fn graph(src: &Path) -> Graph {
         }
         // src/a.rs and src/a/mod.rs are at depth 1, src/a/b.rs at depth 2.
         let depth = parts.len() - usize::from(parts.last().unwrap() == "mod.rs");
-        let text = std::fs::read_to_string(&f).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        let end = lines
-            .iter()
-            .position(|l| l.trim() == "#[cfg(test)]")
-            .unwrap_or(lines.len());
-        let code = code_only(&lines[..end].join("\n"));
+        if test_modules.contains(&f) {
+            continue;
+        }
+        let code = library_code(&std::fs::read_to_string(&f).unwrap());
         for (n, line) in code.lines().enumerate() {
             for to in crate_names(line, depth) {
                 if to != from && modules.contains(&to) {
@@ -349,4 +414,12 @@ fn a_cycle_is_found_and_shown_with_its_places() {
     );
     g.get_mut("c").unwrap().clear();
     assert!(find_cycle(&g).is_none());
+}
+
+#[test]
+fn only_the_items_under_cfg_test_are_left_out() {
+    let src = "use crate::a;\n#[cfg(test)]\nfn helper() {\n    crate::b::x();\n}\nuse crate::c;\n#[cfg(test)]\nmod tests;\n#[cfg(test)]\nmod inline {\n    use crate::d;\n}\nfn f() { crate::e::y(); }\n";
+    let code = library_code(src);
+    let names: Vec<String> = code.lines().flat_map(|l| crate_names(l, 1)).collect();
+    assert_eq!(names, ["a", "c", "e"], "{code}");
 }
