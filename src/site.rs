@@ -79,14 +79,30 @@ impl Page {
     pub fn date(&self) -> Option<DateTime> {
         self.common.date
     }
-    /// A hash of everything about this page that lists, cards and links show: all but the
-    /// rendered body (whose hash the dev server keeps beside it), `related` and `similar`.
+    /// A hash of the page's own data (`Dep::Page`): every field but the rendered body
+    /// (`Dep::Body`) and the indexes in `related` and `similar` (which the dev server hashes as
+    /// stable page ids). Destructured, so a new field cannot be left out without saying so.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
+        let Page {
+            kind,
+            slug,
+            source,
+            url,
+            bundle,
+            assets,
+            common,
+            extra,
+            status,
+            days_left,
+            body: _,
+            summary,
+            related: _,
+            similar: _,
+        } = self;
         let mut h = rustc_hash::FxHasher::default();
-        (self.kind, &self.slug, &self.source, &self.url).hash(&mut h);
-        (&self.bundle, &self.assets, &self.common, &self.extra).hash(&mut h);
-        (self.status, self.days_left, &self.summary).hash(&mut h);
+        (kind, slug, source, url, bundle, assets, common, extra).hash(&mut h);
+        (status, days_left, summary).hash(&mut h);
         h.finish()
     }
     pub fn deadline(&self, tz: i32) -> Option<Date> {

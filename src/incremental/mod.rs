@@ -165,7 +165,7 @@ impl Session {
     }
 
     /// Loads, assembles and plans the whole site again, reusing unchanged sources and bodies,
-    /// and renders the outputs whose fingerprint changed.
+    /// and renders the outputs whose recorded inputs changed.
     fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Result<Update, Failure> {
         match changed {
             None => self.sources.clear(),
