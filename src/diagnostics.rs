@@ -197,6 +197,8 @@ pub enum Problem {
     Files(FileProblem),
     /// A site.yaml value that would reach the output invalid (messages live in `config::checks`).
     Config(crate::config::ConfigProblem),
+    /// A theme's or site's `strings.yaml` value (messages live in `strings`).
+    Strings(crate::strings::StringsProblem),
 }
 
 impl Problem {
@@ -411,6 +413,7 @@ impl Problem {
             Security(p) => p.message(lang),
             Files(p) => p.message(ja),
             Config(p) => p.message(lang),
+            Strings(p) => p.message(lang),
             NoPrivacyPage => {
                 if ja {
                     "フォームがあるのに、プライバシーポリシーのページ（content/privacy.md）がありません".into()
@@ -623,6 +626,7 @@ impl Problem {
             Security(p) => p.help(lang),
             Files(p) => p.help(ja),
             Config(p) => p.help(lang),
+            Strings(p) => p.help(lang),
             NoPrivacyPage => {
                 if ja {
                     "個人情報の取り扱いを説明する content/privacy.md を作ってください（tsunagari init のひな形があります）".into()

@@ -159,7 +159,7 @@ impl Renderer {
             menu,
             footer_menu,
             build_date: site.today.to_string(),
-            build_date_ja: site.today.japanese(),
+            build_date_ja: site.strings.date(site.today),
             year: site.today.year,
             generator: concat!("tsunagari ", env!("CARGO_PKG_VERSION")),
             feed_url: format!("{}atom.xml", c.base_path),
@@ -171,12 +171,14 @@ impl Renderer {
             use std::hash::{Hash, Hasher};
             let mut h = rustc_hash::FxHasher::default();
             serde_json::to_vec(&view).unwrap_or_default().hash(&mut h);
+            site.strings.hash(&mut h);
             for (name, file) in &theme.templates {
                 (name, &file.bytes).hash(&mut h);
             }
             h.finish()
         };
         tera.global_context().insert("site", &view);
+        tera.global_context().insert("strings", &*site.strings);
         Ok(Renderer {
             tera,
             origins,
@@ -307,7 +309,7 @@ fn default_menu(site: &Site) -> Vec<MenuItem> {
         .collect();
     if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {
         m.push(MenuItem {
-            name: "地域から探す".into(),
+            name: site.strings.menu_regions.clone(),
             url: t.url.clone(),
         });
     }

@@ -108,6 +108,8 @@ pub struct Site {
     pub markdown: markdown::Options,
     pub now: DateTime,
     pub today: Date,
+    /// The texts tsunagari writes into pages, feeds and forms (from the theme).
+    pub strings: Arc<crate::strings::Strings>,
     /// Published pages: challenges, cases, columns, then plain pages; each newest first.
     pub pages: Vec<Page>,
     pub home: Index,
@@ -228,8 +230,9 @@ pub fn assemble(
     include_drafts: bool,
     root: &Path,
     md: &dyn MarkdownSource,
-    reserved_ids: Arc<markdown::ReservedIds>,
+    theme: &crate::theme::Theme,
 ) -> (Site, Vec<Diagnostic>) {
+    let reserved_ids = Arc::new(theme.reserved_ids());
     let tz = config.timezone;
     let today = now.date_in(tz);
     let mut diags = Vec::new();
@@ -403,6 +406,7 @@ pub fn assemble(
         .collect();
 
     let mut site = Site {
+        strings: Arc::new(theme.strings.clone()),
         now,
         today,
         pages: Vec::new(),
@@ -459,7 +463,7 @@ pub fn assemble(
     }
     for (k, idx) in site.sections.iter_mut() {
         if idx.title.is_empty() {
-            idx.title = default_section_title(*k).into();
+            idx.title = site.strings.section(*k).into();
         }
     }
     if site.home.title.is_empty() {
@@ -526,16 +530,6 @@ pub fn assemble(
         p.similar = similar;
     }
     (site, diags)
-}
-
-fn default_section_title(k: Kind) -> &'static str {
-    match k {
-        Kind::Challenge => "課題を探す",
-        Kind::Case => "事例",
-        Kind::Column => "コラム",
-        Kind::Municipality => "自治体から探す",
-        Kind::Page => "",
-    }
 }
 
 /// Whether a source is published on the build date: not a draft and not dated in the future,

@@ -1,10 +1,13 @@
 //! Where templates and theme assets come from: `themes/<name>/` beside the site when it exists,
 //! else the default theme embedded in the binary; then the site's own `templates/` overrides
 //! templates file by file. Theme `static/` files are copied under the site's own `static/`.
+//! The texts tsunagari writes (`crate::strings`) come from `templates/strings.yaml` the same
+//! way, key by key: the default theme's, then the theme's own, then the site's.
 //! Folders on disk are walked by `crate::walk`'s rules, and what cannot be used is reported.
 
 use crate::diagnostics::{display_path, Diagnostic, EntryIssue, Problem};
 use crate::markdown::ReservedIds;
+use crate::strings::Strings;
 use crate::walk::Fence;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, ThemeFile>,
     /// Path under the output root (`assets/style.css`) → file.
     pub assets: BTreeMap<String, ThemeFile>,
+    /// The texts of pages, feeds and forms (`templates/strings.yaml`, not a template).
+    pub strings: Strings,
 }
 
 impl Theme {
@@ -36,7 +41,10 @@ impl Theme {
     /// without it). Every entry is read by the rules of `crate::walk` (links only inside the
     /// site, nothing inside `fence`). The theme is complete only when no error was reported.
     pub fn load(root: &Path, name: &str, fence: &Fence) -> (Theme, Vec<Diagnostic>) {
-        let mut theme = Theme::default();
+        let mut theme = Theme {
+            strings: Strings::embedded(),
+            ..Theme::default()
+        };
         let mut diags = Vec::new();
         let dir = root.join("themes").join(name);
         if dir.symlink_metadata().is_ok() {
@@ -55,10 +63,15 @@ impl Theme {
                 fence,
             };
             for (rel, file) in tree.read(&used, &asset, &mut diags) {
-                theme.insert(&rel, file);
+                if rel == STRINGS {
+                    theme.read_strings(&file, &mut diags);
+                } else {
+                    theme.insert(&rel, file);
+                }
             }
         } else if name == "default" {
-            for (rel, bytes) in DEFAULT_THEME {
+            // The embedded strings file is already read.
+            for (rel, bytes) in DEFAULT_THEME.iter().filter(|(rel, _)| *rel != STRINGS) {
                 let origin = PathBuf::from(format!("(default theme)/{rel}"));
                 let bytes = bytes.to_vec();
                 theme.insert(rel, ThemeFile { bytes, origin });
@@ -82,10 +95,22 @@ impl Theme {
                 fence,
             };
             for (rel, file) in tree.read(&|_| true, &|_| false, &mut diags) {
-                theme.templates.insert(rel, file);
+                if rel == crate::strings::FILE {
+                    theme.read_strings(&file, &mut diags);
+                } else {
+                    theme.templates.insert(rel, file);
+                }
             }
         }
         (theme, diags)
+    }
+
+    /// Takes the keys a strings file gives over the ones read before.
+    fn read_strings(&mut self, file: &ThemeFile, diags: &mut Vec<Diagnostic>) {
+        match std::str::from_utf8(&file.bytes) {
+            Ok(text) => diags.extend(self.strings.read(text, &file.origin)),
+            Err(_) => diags.push(Diagnostic::error(&file.origin, Problem::NotUtf8)),
+        }
     }
 
     fn insert(&mut self, rel: &str, file: ThemeFile) {
@@ -116,6 +141,9 @@ impl Theme {
         DEFAULT_THEME.iter().copied()
     }
 }
+
+/// The strings file inside a theme folder.
+const STRINGS: &str = "templates/strings.yaml";
 
 /// Ids tsunagari puts on pages outside the templates: the preview's problem overlay
 /// (`serve/client.js`; a test keeps this list in step).

@@ -5,6 +5,7 @@ use super::Reader;
 use crate::config::Config;
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Status};
+use crate::strings::Strings;
 use crate::structured;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term};
 use serde::Serialize;
@@ -54,8 +55,8 @@ impl Crumb {
             url: url.into(),
         }
     }
-    pub fn home(c: &Config) -> Crumb {
-        Crumb::new("ホーム", c.base_path.clone())
+    pub fn home(r: &Reader) -> Crumb {
+        Crumb::new(r.strings().home.clone(), r.config().base_path.clone())
     }
 }
 
@@ -75,13 +76,13 @@ pub struct LinkView<'a> {
     title: &'a str,
     url: &'a str,
     kind: &'static str,
-    kind_label: &'static str,
+    kind_label: &'a str,
     status: Option<&'static str>,
-    status_label: Option<&'static str>,
+    status_label: Option<&'a str>,
     place: Option<String>,
 }
 
-pub fn link_view(p: &Page) -> LinkView<'_> {
+pub fn link_view<'s>(strings: &'s Strings, p: &'s Page) -> LinkView<'s> {
     let place = match &p.extra {
         Extra::Challenge(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
         Extra::Case(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
@@ -91,9 +92,9 @@ pub fn link_view(p: &Page) -> LinkView<'_> {
         title: &p.common.title,
         url: &p.url,
         kind: p.kind.id(),
-        kind_label: p.kind.label(),
+        kind_label: strings.kind(p.kind),
         status: p.status.map(Status::id),
-        status_label: p.status.map(Status::label),
+        status_label: p.status.map(|s| strings.status(s)),
         place,
     }
 }
@@ -180,14 +181,6 @@ pub fn page_url(base: &str, n: usize) -> String {
     }
 }
 
-pub fn page_suffix(number: usize) -> String {
-    if number > 1 {
-        format!("（{number}ページ目）")
-    } else {
-        String::new()
-    }
-}
-
 /// Previous/next links and a window of page numbers: the first, the last, and two on each
 /// side of the current one, with gaps between (`1 … 4 5 [6] 7 8 … 417`).
 pub fn pager(base: &str, number: usize, total: usize) -> Pager {
@@ -246,7 +239,7 @@ pub struct GroupItem {
 }
 
 /// Groups of a taxonomy's terms for index pages and facets: prefectures by region, others flat.
-pub fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
+pub fn taxonomy_groups(strings: &Strings, t: &Taxonomy, key: &str) -> Group {
     let item = |term: &Term| GroupItem {
         name: term.name.clone(),
         url: term.url.clone(),
@@ -274,7 +267,7 @@ pub fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
         }]
     };
     Group {
-        title: t.kind.title().into(),
+        title: strings.taxonomy(t.kind).into(),
         key: key.into(),
         count: t.terms.len(),
         subgroups,

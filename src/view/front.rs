@@ -7,6 +7,7 @@ use super::page::{page_view, PageView};
 use super::{municipalities_url, thanks_url, Data, Reader, View};
 use crate::config::MenuItem;
 use crate::content::Kind;
+use crate::strings::Strings;
 use crate::taxonomy::TaxonomyKind;
 use serde::Serialize;
 
@@ -58,9 +59,9 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
         sections: section_links(r),
         regions: r
             .taxonomy(TaxonomyKind::Prefecture)
-            .map(|t| taxonomy_groups(t, "prefecture")),
+            .map(|t| taxonomy_groups(r.strings(), t, "prefecture")),
         // The home page has no visible breadcrumb trail, only its structured data.
-        jsonld: jsonld(r, &[Crumb::home(c)], Vec::new()),
+        jsonld: jsonld(r, &[Crumb::home(r)], Vec::new()),
         meta: Meta {
             path: c.base_path.clone(),
             title: c.title.clone(),
@@ -88,12 +89,8 @@ pub struct NotFoundOutput {
 pub fn not_found<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
     let path = format!("{}404.html", c.base_path);
-    let mut meta = Meta::website(
-        r,
-        path,
-        format!("ページが見つかりません | {}", c.title),
-        c.description.clone(),
-    );
+    let title = r.strings().page_title(&r.strings().not_found, &c.title);
+    let mut meta = Meta::website(r, path, title, c.description.clone());
     meta.image = None;
     let out = NotFoundOutput {
         meta,
@@ -113,12 +110,13 @@ pub struct ThanksOutput {
 pub fn thanks<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
     let url = thanks_url(c);
-    let crumbs = vec![Crumb::home(c), Crumb::new("送信しました", url.clone())];
+    let st = r.strings();
+    let crumbs = vec![Crumb::home(r), Crumb::new(st.thanks.clone(), url.clone())];
     let mut meta = Meta::website(
         r,
         url,
-        format!("送信しました | {}", c.title),
-        format!("{}へのお問い合わせ・応募を受け付けました。", c.title),
+        st.page_title(&st.thanks, &c.title),
+        Strings::fill(&st.thanks_description, &[("site", &c.title)]),
     );
     meta.image = None;
     let out = ThanksOutput {
@@ -150,11 +148,12 @@ pub struct SearchOutput {
 pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
     let c = r.config();
     let w = r.site_wide();
+    let st = r.strings();
     let url = format!("{}search/", c.base_path);
     let browse: Vec<MenuItem> = r
         .taxonomies()
         .map(|(kind, url)| MenuItem {
-            name: format!("{}から探す", kind.title()),
+            name: Strings::fill(&st.browse_by, &[("taxonomy", st.taxonomy(kind))]),
             url: url.to_string(),
         })
         .chain(Kind::SECTIONS.iter().map(|&k| MenuItem {
@@ -166,7 +165,7 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
             url: municipalities_url(c),
         }])
         .collect();
-    let crumbs = vec![Crumb::home(c), Crumb::new("サイト内検索", url.clone())];
+    let crumbs = vec![Crumb::home(r), Crumb::new(st.search.clone(), url.clone())];
     let out = SearchOutput {
         search: SearchInfo {
             manifest: manifest.to_string(),
@@ -179,8 +178,8 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
         meta: Meta::website(
             r,
             url,
-            format!("サイト内検索 | {}", c.title),
-            format!("{}の課題・事例・コラムを検索できます。", c.title),
+            st.page_title(&st.search, &c.title),
+            Strings::fill(&st.search_description, &[("site", &c.title)]),
         ),
     };
     View::new("search.html", Data::Search(out))
