@@ -32,13 +32,6 @@ impl Status {
             Status::Closed => "closed",
         }
     }
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Open => "募集中",
-            Status::ClosingSoon => "まもなく締切",
-            Status::Closed => "募集終了",
-        }
-    }
     pub fn is_open(self) -> bool {
         self != Status::Closed
     }

@@ -201,6 +201,9 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
 /// JSON Feed 1.1 of the open challenges, nearest deadline first, with every field under
 /// `_challenge`, so prefecture and national portals can aggregate municipal portals.
 pub fn open_challenges_feed(site: &Site) -> Value {
+    let st = &site.strings;
+    let open = [("status", st.status(Status::Open))];
+    let open_heading = crate::strings::Strings::fill(&st.status_heading, &open);
     let c = &site.config;
     let tz = c.timezone;
     let mut open: Vec<&Page> = site
@@ -228,7 +231,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                 "_challenge": {
                     "slug": p.slug,
                     "status": status.id(),
-                    "status_label": status.label(),
+                    "status_label": site.strings.status(status),
                     "municipality": ch.municipality,
                     "municipality_url": site.municipality_of(p).map(|m| c.absolute(&m.url)),
                     "prefecture": ch.prefecture,
@@ -237,7 +240,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                     "organization": ch.organization,
                     "themes": ch.themes,
                     "work_style": ch.work_style.map(|w| w.id()),
-                    "work_style_label": ch.work_style.map(|w| w.label()),
+                    "work_style_label": ch.work_style.map(|w| site.strings.work_style(w)),
                     "engagement": ch.engagement,
                     "reward": ch.reward,
                     "duration": ch.duration,
@@ -258,7 +261,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
         .collect();
     json!({
         "version": "https://jsonfeed.org/version/1.1",
-        "title": format!("募集中の課題 | {}", c.title),
+        "title": site.strings.page_title(&open_heading, &c.title),
         "home_page_url": c.absolute(&site.section_url(Kind::Challenge)),
         "feed_url": c.absolute(&format!("{}challenges/open.json", c.base_path)),
         "description": c.description,

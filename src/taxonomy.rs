@@ -62,17 +62,6 @@ impl TaxonomyKind {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            TaxonomyKind::Prefecture => "都道府県",
-            TaxonomyKind::Themes => "テーマ",
-            TaxonomyKind::WorkStyle => "働き方",
-            TaxonomyKind::Engagement => "関わり方",
-            TaxonomyKind::Skills => "求めるスキル",
-            TaxonomyKind::Tags => "タグ",
-        }
-    }
-
     /// Which content kinds carry this taxonomy.
     pub fn applies_to(self, kind: Kind) -> bool {
         match self {
@@ -87,7 +76,8 @@ impl TaxonomyKind {
     }
 
     /// The page's terms in this taxonomy, as (display name, slug).
-    pub fn terms_of(self, p: &Page) -> Vec<(String, String)> {
+    /// Work styles are named as `strings` calls them.
+    pub fn terms_of(self, p: &Page, strings: &crate::strings::Strings) -> Vec<(String, String)> {
         let free = |v: &[String]| v.iter().map(|t| (t.clone(), term_slug(t))).collect();
         match (self, &p.extra) {
             (TaxonomyKind::Prefecture, Extra::Challenge(c)) => prefecture_term(&c.prefecture),
@@ -96,7 +86,7 @@ impl TaxonomyKind {
             (TaxonomyKind::Themes, Extra::Case(c)) => free(&c.themes),
             (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => c
                 .work_style
-                .map(|w| (w.label().to_string(), w.id().to_string()))
+                .map(|w| (strings.work_style(w).to_string(), w.id().to_string()))
                 .into_iter()
                 .collect(),
             (TaxonomyKind::Engagement, Extra::Challenge(c)) => free(&c.engagement),
@@ -218,7 +208,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
                 if !kind.applies_to(p.kind) {
                     continue;
                 }
-                for (name, slug) in kind.terms_of(p) {
+                for (name, slug) in kind.terms_of(p, &site.strings) {
                     let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                         url: format!("{}{}/{}/", site.config.base_path, kind.folder(), slug),
                         region: if kind == TaxonomyKind::Prefecture {

@@ -60,17 +60,6 @@ impl Kind {
             .find(|k| k.folder() == name)
     }
 
-    /// Short Japanese name shown to visitors.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Challenge => "課題",
-            Kind::Case => "事例",
-            Kind::Column => "コラム",
-            Kind::Page => "ページ",
-            Kind::Municipality => "自治体",
-        }
-    }
-
     pub fn id(self) -> &'static str {
         match self {
             Kind::Challenge => "challenge",
@@ -132,13 +121,6 @@ impl WorkStyle {
             WorkStyle::Remote => "remote",
             WorkStyle::Onsite => "onsite",
             WorkStyle::Hybrid => "hybrid",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkStyle::Remote => "リモート",
-            WorkStyle::Onsite => "現地",
-            WorkStyle::Hybrid => "ハイブリッド",
         }
     }
 }

@@ -23,9 +23,10 @@
 
 pub mod tokenize;
 
-use crate::content::{Extra, Kind};
+use crate::content::{Extra, Kind, WorkStyle};
 use crate::output::Sink;
 use crate::site::{Page, Site, Status};
+use crate::strings::Strings;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use tokenize::Token;
@@ -40,11 +41,8 @@ const WEIGHTS: [f64; 3] = [3.0, 2.0, 1.0];
 const SHARD_TARGET: usize = 8 * 1024;
 
 pub const KINDS: [&str; 4] = ["challenge", "case", "column", "page"];
-pub const KIND_LABELS: [&str; 4] = ["課題", "事例", "コラム", "ページ"];
 pub const STATUSES: [&str; 3] = ["open", "closing-soon", "closed"];
-pub const STATUS_LABELS: [&str; 3] = ["募集中", "まもなく締切", "募集終了"];
 pub const WORK_STYLES: [&str; 3] = ["remote", "hybrid", "onsite"];
-pub const WORK_STYLE_LABELS: [&str; 3] = ["リモート", "ハイブリッド", "現地"];
 
 /// A searchable page with its facet values (indexes into the dictionaries, 0 = none).
 #[derive(Debug, Clone)]
@@ -130,7 +128,7 @@ fn searchable(site: &Site, p: &Page) -> Option<u8> {
     }
 }
 
-fn fields(p: &Page) -> [String; 3] {
+fn fields(strings: &Strings, p: &Page) -> [String; 3] {
     // An automatic summary is the start of the body: indexing it twice would only cost time.
     let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {
@@ -140,7 +138,7 @@ fn fields(p: &Page) -> [String; 3] {
             meta.extend(c.themes.iter().map(String::as_str));
             meta.extend(c.engagement.iter().map(String::as_str));
             meta.extend(c.skills.iter().map(String::as_str));
-            meta.extend(c.work_style.map(|w| w.label()));
+            meta.extend(c.work_style.map(|w| strings.work_style(w)));
         }
         Extra::Case(c) => {
             meta.extend([c.municipality.as_str(), c.prefecture.as_str()]);
@@ -291,7 +289,7 @@ pub fn build(site: &Site) -> Index {
                 map.clear();
                 let mut words: Vec<(u64, String)> = Vec::new();
                 let mut len = 0.0;
-                for (field, text) in fields(p).iter().enumerate() {
+                for (field, text) in fields(&site.strings, p).iter().enumerate() {
                     let w = WEIGHTS[field] as f32;
                     tokenize::normalize_into(text, buf);
                     let mut n = 0usize;
@@ -469,6 +467,12 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
         .try_for_each(|(i, b)| sink.write(&format!("search/{dir}/d/{i}.json"), b))?;
     sink.write(&format!("search/{dir}/f.bin"), &facets)?;
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
+    // Facet labels, in the order of KINDS, STATUSES and WORK_STYLES.
+    let st = &site.strings;
+    let kind_labels = [Kind::Challenge, Kind::Case, Kind::Column, Kind::Page].map(|k| st.kind(k));
+    let status_labels = [Status::Open, Status::ClosingSoon, Status::Closed].map(|s| st.status(s));
+    let ws_labels =
+        [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite].map(|w| st.work_style(w));
     let manifest = serde_json::json!({
         "v": 2,
         "n": n,
@@ -476,9 +480,9 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
         "chunk": CHUNK,
         "dir": format!("{base}{dir}/"),
         "dict": {
-            "kind": KINDS, "kind_label": KIND_LABELS,
-            "status": STATUSES, "status_label": STATUS_LABELS,
-            "ws": WORK_STYLES, "ws_label": WORK_STYLE_LABELS,
+            "kind": KINDS, "kind_label": kind_labels,
+            "status": STATUSES, "status_label": status_labels,
+            "ws": WORK_STYLES, "ws_label": ws_labels,
             "pref": prefs, "pref_slug": crate::japan::PREFECTURE_SLUGS.to_vec(),
             "theme": index.themes, "eng": index.engagements,
         }
