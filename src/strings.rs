@@ -93,6 +93,7 @@ strings! {
     date_weekday: ["date", "weekday"],
     feed_term: ["term", "taxonomy", "site"],
     feed_challenge: ["status", "title", "prefecture", "municipality"],
+    list_separator: [],
 }
 
 /// The list key, besides the text keys.
@@ -415,5 +416,66 @@ mod tests {
         // Good keys are taken, bad ones keep their value.
         assert_eq!(s.home, "トップ");
         assert_eq!(s.thanks, Strings::embedded().thanks);
+    }
+
+    /// Japanese string literals outside tests in the files that write what visitors read, with
+    /// the ones allowed: text tsunagari reads (not writes) and messages for staff.
+    #[test]
+    fn no_visitor_text_is_written_in_rust() {
+        const FILES: [&str; 13] = [
+            "src/view/common.rs",
+            "src/view/front.rs",
+            "src/view/lists.rs",
+            "src/view/mod.rs",
+            "src/view/page.rs",
+            "src/view/places.rs",
+            "src/view/reader.rs",
+            "src/render.rs",
+            "src/feeds.rs",
+            "src/structured.rs",
+            "src/date.rs",
+            "src/taxonomy.rs",
+            "src/search/mod.rs",
+        ];
+        const ALLOWED: [&str; 5] = [
+            // Engagement values as staff write them, mapped to schema.org employment types.
+            "\"副業\" | \"兼業\"",
+            "\"プロボノ\" | \"ボランティア\"",
+            "\"業務委託\"",
+            "\"インターン\" | \"インターンシップ\"",
+            // A diagnostic (a missing template), for staff.
+            "\"テンプレート {name} がありません / template {name} is missing\"",
+        ];
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut found = Vec::new();
+        for file in FILES {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                let mut line = line.trim_start();
+                if line.starts_with("//") {
+                    continue;
+                }
+                for allowed in ALLOWED {
+                    if let Some(i) = line.find(allowed) {
+                        line = &line[..i];
+                    }
+                }
+                let japanese = |c: char| matches!(c, '\u{3000}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+                let literal = line
+                    .split('"')
+                    .skip(1)
+                    .step_by(2)
+                    .any(|l| l.chars().any(japanese));
+                if literal {
+                    found.push(format!("{file}:{}: {line}", n + 1));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "visitor text in Rust (move it to strings.yaml):\n{}",
+            found.join("\n")
+        );
     }
 }

@@ -155,7 +155,10 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
         );
     }
     if !c.skills.is_empty() {
-        v.insert("skills".into(), json!(c.skills.join("、")));
+        v.insert(
+            "skills".into(),
+            json!(c.skills.join(&site.strings.list_separator)),
+        );
     }
     v.insert(
         "identifier".into(),
