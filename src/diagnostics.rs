@@ -19,6 +19,7 @@ mod bug;
 mod markdown;
 use bug::{bug_help, bug_message};
 mod report;
+mod theme_strings;
 pub use report::{display_path, display_width, sort, Diagnostic};
 
 /// Language of messages for people.
@@ -197,7 +198,7 @@ pub enum Problem {
     Files(FileProblem),
     /// A site.yaml value that would reach the output invalid (messages live in `config::checks`).
     Config(crate::config::ConfigProblem),
-    /// A theme's or site's `strings.yaml` value (messages live in `strings`).
+    /// A theme's or site's `strings.yaml` value that cannot be used.
     Strings(crate::strings::StringsProblem),
 }
 
@@ -413,7 +414,7 @@ impl Problem {
             Security(p) => p.message(lang),
             Files(p) => p.message(ja),
             Config(p) => p.message(lang),
-            Strings(p) => p.message(lang),
+            Strings(p) => theme_strings::message(p, ja),
             NoPrivacyPage => {
                 if ja {
                     "フォームがあるのに、プライバシーポリシーのページ（content/privacy.md）がありません".into()
@@ -626,7 +627,7 @@ impl Problem {
             Security(p) => p.help(lang),
             Files(p) => p.help(ja),
             Config(p) => p.help(lang),
-            Strings(p) => p.help(lang),
+            Strings(p) => theme_strings::help(p, ja),
             NoPrivacyPage => {
                 if ja {
                     "個人情報の取り扱いを説明する content/privacy.md を作ってください（tsunagari init のひな形があります）".into()

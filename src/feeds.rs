@@ -94,7 +94,7 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
         for term in &t.terms {
             let values = [
                 ("term", term.name.as_str()),
-                ("taxonomy", site.strings.taxonomy(t.kind)),
+                ("taxonomy", t.kind.title(&site.strings)),
                 ("site", &site.config.title),
             ];
             let title = Strings::fill(&site.strings.feed_term, &values);
@@ -206,7 +206,7 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
             x,
             "    <category term=\"{}\" label=\"{}\"/>",
             p.kind.id(),
-            xml(site.strings.kind(p.kind))
+            xml(p.kind.label(&site.strings))
         );
         let themes: &[String] = match &p.extra {
             Extra::Challenge(ch) => &ch.themes,
@@ -237,7 +237,7 @@ fn entry_title(strings: &Strings, p: &Page) -> String {
     match (&p.extra, p.status) {
         (Extra::Challenge(c), Some(s)) => {
             let values = [
-                ("status", strings.status(s)),
+                ("status", s.label(strings)),
                 ("title", p.common.title.as_str()),
                 ("prefecture", &c.prefecture),
                 ("municipality", &c.municipality),

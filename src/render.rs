@@ -103,50 +103,16 @@ impl Renderer {
                 ));
             }
         }
-        for p in &site.pages {
-            if let Extra::Page {
-                layout: Some(l), ..
-            } = &p.extra
-            {
-                if !theme.templates.contains_key(&format!("{l}.html")) {
-                    diags.push(Diagnostic::error(
-                        &p.source,
-                        Problem::InvalidChoice {
-                            field: "layout".into(),
-                            value: l.clone(),
-                            allowed: theme
-                                .templates
-                                .keys()
-                                .filter(|k| {
-                                    !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str())
-                                })
-                                .map(|k| k.trim_end_matches(".html").to_string())
-                                .collect(),
-                            suggestion: None,
-                        },
-                    ));
-                }
-            }
-        }
+        diags.extend(missing_layouts(theme, site));
         if !diags.is_empty() {
             return Err(diags);
         }
         let c = &site.config;
         let menu = c.menu.clone().unwrap_or_else(|| default_menu(site));
-        let footer_menu = c.footer_menu.clone().unwrap_or_else(|| {
-            let mut m: Vec<MenuItem> = site
-                .of_kind(Kind::Page)
-                .map(|(_, p)| MenuItem {
-                    name: p.common.title.clone(),
-                    url: p.url.clone(),
-                })
-                .collect();
-            m.push(MenuItem {
-                name: site.sections[&Kind::Municipality].title.clone(),
-                url: view::municipalities_url(c),
-            });
-            m
-        });
+        let footer_menu = c
+            .footer_menu
+            .clone()
+            .unwrap_or_else(|| default_footer_menu(site));
         let view = SiteView {
             title: &c.title,
             description: &c.description,
@@ -297,6 +263,53 @@ impl Renderer {
             Err(d) => Ok(Some(d)),
         }
     }
+}
+
+/// A page whose `layout` names a template the theme does not have.
+fn missing_layouts(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &site.pages {
+        if let Extra::Page {
+            layout: Some(l), ..
+        } = &p.extra
+        {
+            if !theme.templates.contains_key(&format!("{l}.html")) {
+                out.push(Diagnostic::error(
+                    &p.source,
+                    Problem::InvalidChoice {
+                        field: "layout".into(),
+                        value: l.clone(),
+                        allowed: theme
+                            .templates
+                            .keys()
+                            .filter(|k| {
+                                !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str())
+                            })
+                            .map(|k| k.trim_end_matches(".html").to_string())
+                            .collect(),
+                        suggestion: None,
+                    },
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Plain pages, then the municipality index.
+fn default_footer_menu(site: &Site) -> Vec<MenuItem> {
+    let mut m: Vec<MenuItem> = site
+        .of_kind(Kind::Page)
+        .map(|(_, p)| MenuItem {
+            name: p.common.title.clone(),
+            url: p.url.clone(),
+        })
+        .collect();
+    m.push(MenuItem {
+        name: site.sections[&Kind::Municipality].title.clone(),
+        url: view::municipalities_url(&site.config),
+    });
+    m
 }
 
 fn default_menu(site: &Site) -> Vec<MenuItem> {

@@ -32,6 +32,14 @@ impl Status {
             Status::Closed => "closed",
         }
     }
+    /// The name shown to visitors (`status_*`).
+    pub fn label(self, s: &crate::strings::Strings) -> &str {
+        match self {
+            Status::Open => &s.status_open,
+            Status::ClosingSoon => &s.status_closing_soon,
+            Status::Closed => &s.status_closed,
+        }
+    }
     pub fn is_open(self) -> bool {
         self != Status::Closed
     }
@@ -456,7 +464,7 @@ pub fn assemble(
     }
     for (k, idx) in site.sections.iter_mut() {
         if idx.title.is_empty() {
-            idx.title = site.strings.section(*k).into();
+            idx.title = k.section_title(&site.strings).into();
         }
     }
     if site.home.title.is_empty() {

@@ -3,20 +3,16 @@
 //! them and translators find them in one file. No visitor text is assembled in Rust.
 //!
 //! [`Strings`] has one field per key (the list is fixed: a misspelt key in a theme's file is an
-//! error at its line). Values are layered: the embedded default theme's file has every key, a
-//! theme's own file and the site's `templates/strings.yaml` replace the keys they give. A
-//! value's placeholders (`{title}`, `{site}`…) are filled by name; each key takes only the
-//! names listed in [`KEYS`], and any other is an error at its line when the file is read.
+//! error at its line). Values are layered by `theme`, which reads the files: the embedded
+//! default theme's file has every key, a theme's own file and the site's
+//! `templates/strings.yaml` replace the keys they give. A value's placeholders (`{title}`,
+//! `{site}`…) are filled by name; each key takes only the names listed in [`KEYS`], and
+//! [`Strings::set`] refuses any other. The labels of kinds, statuses, work styles and
+//! taxonomies are looked up by those types (`Kind::label(strings)`…): this module is plain data
+//! below them.
 
-use crate::content::{Kind, WorkStyle};
 use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Expected, Lang, Problem};
-use crate::fields::Fields;
-use crate::site::Status;
-use crate::taxonomy::TaxonomyKind;
-use crate::yaml::Node;
 use serde::Serialize;
-use std::path::Path;
 
 /// Declares [`Strings`] and [`KEYS`] from one list: key, then the placeholders it takes.
 macro_rules! strings {
@@ -97,15 +93,12 @@ strings! {
 }
 
 /// The list key, besides the text keys.
-const WEEKDAYS: &str = "weekdays";
+pub const WEEKDAYS: &str = "weekdays";
 
-/// Where the strings file sits in a theme and in a site's `templates/`.
-pub const FILE: &str = "strings.yaml";
-
-/// A problem of a strings file (wrapped in [`Problem::Strings`]).
+/// Why [`Strings::set`] refused a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StringsProblem {
-    /// `{name}` that the key does not fill.
+    /// `{name}` that the key does not fill; `allowed` are the ones it does.
     UnknownPlaceholder {
         key: String,
         name: String,
@@ -115,116 +108,42 @@ pub enum StringsProblem {
     Weekdays,
 }
 
-impl StringsProblem {
-    pub fn message(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        match self {
-            StringsProblem::UnknownPlaceholder { key, name, .. } if ja => {
-                format!("「{key}」の文に {{{name}}} は使えません")
-            }
-            StringsProblem::UnknownPlaceholder { key, name, .. } => {
-                format!("`{key}` cannot use {{{name}}}")
-            }
-            StringsProblem::Weekdays if ja => {
-                "「weekdays」は日曜日から始まる 7 つの曜日のリストにしてください".into()
-            }
-            StringsProblem::Weekdays => {
-                "`weekdays` must be a list of seven days, Sunday first".into()
-            }
-        }
-    }
-
-    pub fn help(&self, lang: Lang) -> String {
-        let ja = lang == Lang::Ja;
-        match self {
-            StringsProblem::UnknownPlaceholder { allowed, .. } if allowed.is_empty() => {
-                if ja {
-                    "この文に差し込める名前はありません。{ } を外してください".into()
-                } else {
-                    "this text takes no placeholders: remove the { }".into()
-                }
-            }
-            StringsProblem::UnknownPlaceholder { allowed, .. } => {
-                let list: Vec<String> = allowed.iter().map(|a| format!("{{{a}}}")).collect();
-                if ja {
-                    format!("使える名前: {}", list.join("、"))
-                } else {
-                    format!("it takes: {}", list.join(", "))
-                }
-            }
-            StringsProblem::Weekdays if ja => "例: weekdays: [日, 月, 火, 水, 木, 金, 土]".into(),
-            StringsProblem::Weekdays => "e.g. weekdays: [Sun, Mon, Tue, Wed, Thu, Fri, Sat]".into(),
-        }
-    }
-}
-
 impl Strings {
-    /// The default theme's texts (every key), embedded in the binary.
-    pub fn embedded() -> Strings {
-        let text = crate::theme::DEFAULT_THEME
-            .iter()
-            .find(|(rel, _)| *rel == "templates/strings.yaml")
-            .and_then(|(_, b)| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        let mut s = Strings::default();
-        let diags = s.read(text, Path::new("(default theme)/templates/strings.yaml"));
-        debug_assert!(diags.is_empty(), "{diags:?}");
-        s
+    /// Sets text key `key` (one of [`KEYS`]) to `value` when its placeholders are ones the key
+    /// fills; `None` when `key` is not a text key.
+    pub fn set(&mut self, key: &str, value: String) -> Option<Result<(), StringsProblem>> {
+        let allowed = KEYS.iter().find(|(k, _)| *k == key)?.1;
+        if let Some(name) = placeholders(&value).find(|p| !allowed.contains(p)) {
+            return Some(Err(StringsProblem::UnknownPlaceholder {
+                key: key.into(),
+                name: name.into(),
+                allowed: allowed.iter().map(|a| (*a).into()).collect(),
+            }));
+        }
+        *self.slot(key)? = value;
+        Some(Ok(()))
     }
 
-    /// Replaces the keys `text` (a strings file shown as `path`) gives; every problem is
-    /// reported at its line, and the keys with a problem keep their value.
-    pub fn read(&mut self, text: &str, path: &Path) -> Vec<Diagnostic> {
-        let text = crate::unicode::as_read(text.to_string());
-        let doc = match crate::yaml::parse_mapping(text.trim_start_matches('\u{feff}'), 1) {
-            Ok(d) => d,
-            Err(e) => return vec![Diagnostic::error(path, e.problem).at(&text, e.line, e.column)],
-        };
-        let mut f = Fields::new(&doc, &text, path, 1);
-        for (key, allowed) in KEYS {
-            let Some(node) = f.node(key) else { continue };
-            let value = match node {
-                Node::Null => continue,
-                Node::Seq(_) | Node::Map(_) => None,
-                n => n.as_text(),
-            };
-            let Some(value) = value else {
-                let expected = Expected::Text;
-                f.problem_at(
-                    key,
-                    Problem::WrongType {
-                        field: (*key).into(),
-                        expected,
-                    },
-                );
-                continue;
-            };
-            let unknown = placeholders(&value)
-                .find(|p| !allowed.contains(p))
-                .map(str::to_string);
-            match unknown {
-                Some(name) => {
-                    let problem = StringsProblem::UnknownPlaceholder {
-                        key: (*key).into(),
-                        name,
-                        allowed: allowed.iter().map(|a| (*a).into()).collect(),
-                    };
-                    f.problem_at(key, Problem::Strings(problem));
-                }
-                None => *self.slot(key).expect("listed in KEYS") = value,
-            }
+    /// Sets the days of the week (Sunday first): there must be seven.
+    pub fn set_weekdays(&mut self, days: Vec<String>) -> Result<(), StringsProblem> {
+        if days.len() != 7 {
+            return Err(StringsProblem::Weekdays);
         }
-        match f.node(WEEKDAYS) {
-            Some(Node::Seq(days))
-                if days.len() == 7 && days.iter().all(|d| d.as_text().is_some()) =>
-            {
-                self.weekdays = days.iter().filter_map(Node::as_text).collect();
-            }
-            None | Some(Node::Null) => {}
-            Some(_) => f.problem_at(WEEKDAYS, Problem::Strings(StringsProblem::Weekdays)),
+        self.weekdays = days;
+        Ok(())
+    }
+
+    /// Text keys left empty (the default theme's file must give every one).
+    pub fn missing(&mut self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = KEYS
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| self.slot(k).is_some_and(|v| v.is_empty()))
+            .collect();
+        if self.weekdays.len() != 7 {
+            out.push(WEEKDAYS);
         }
-        let known: Vec<&str> = KEYS.iter().map(|(k, _)| *k).chain([WEEKDAYS]).collect();
-        f.finish(&known)
+        out
     }
 
     /// `template` with each `{name}` replaced by its value in `values`.
@@ -264,67 +183,6 @@ impl Strings {
         }
     }
 
-    pub fn kind(&self, kind: Kind) -> &str {
-        match kind {
-            Kind::Challenge => &self.kind_challenge,
-            Kind::Case => &self.kind_case,
-            Kind::Column => &self.kind_column,
-            Kind::Page => &self.kind_page,
-            Kind::Municipality => &self.kind_municipality,
-        }
-    }
-
-    /// A section's title when its `_index.md` gives none.
-    pub fn section(&self, kind: Kind) -> &str {
-        match kind {
-            Kind::Challenge => &self.section_challenges,
-            Kind::Case => &self.section_cases,
-            Kind::Column => &self.section_columns,
-            Kind::Municipality => &self.section_municipalities,
-            Kind::Page => "",
-        }
-    }
-
-    pub fn status(&self, status: Status) -> &str {
-        match status {
-            Status::Open => &self.status_open,
-            Status::ClosingSoon => &self.status_closing_soon,
-            Status::Closed => &self.status_closed,
-        }
-    }
-
-    pub fn work_style(&self, w: WorkStyle) -> &str {
-        match w {
-            WorkStyle::Remote => &self.work_style_remote,
-            WorkStyle::Onsite => &self.work_style_onsite,
-            WorkStyle::Hybrid => &self.work_style_hybrid,
-        }
-    }
-
-    pub fn taxonomy(&self, kind: TaxonomyKind) -> &str {
-        match kind {
-            TaxonomyKind::Prefecture => &self.taxonomy_prefecture,
-            TaxonomyKind::Themes => &self.taxonomy_themes,
-            TaxonomyKind::WorkStyle => &self.taxonomy_work_style,
-            TaxonomyKind::Engagement => &self.taxonomy_engagement,
-            TaxonomyKind::Skills => &self.taxonomy_skills,
-            TaxonomyKind::Tags => &self.taxonomy_tags,
-        }
-    }
-
-    /// The heading of term `term`'s page in taxonomy `kind`.
-    pub fn term_heading(&self, kind: TaxonomyKind, term: &str) -> String {
-        let template = match kind {
-            TaxonomyKind::Prefecture => &self.term_prefecture,
-            TaxonomyKind::Themes => &self.term_themes,
-            TaxonomyKind::WorkStyle => &self.term_work_style,
-            TaxonomyKind::Engagement => &self.term_engagement,
-            TaxonomyKind::Skills => &self.term_skills,
-            TaxonomyKind::Tags => &self.term_tags,
-        };
-        Strings::fill(template, &[("term", term)])
-    }
-
     /// A date as visitors read it (`2026年3月31日`).
     pub fn date(&self, d: Date) -> String {
         let (y, m, day) = (d.year.to_string(), d.month.to_string(), d.day.to_string());
@@ -359,36 +217,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_theme_gives_every_key() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(root.join("themes/default/templates/strings.yaml"))
-            .expect("the default theme has a strings file");
-        let mut s = Strings::default();
-        assert_eq!(s.read(&text, Path::new("strings.yaml")), []);
-        let mut empty = Vec::new();
-        for (key, _) in KEYS {
-            if s.slot(key).is_some_and(|v| v.is_empty()) {
-                empty.push(*key);
-            }
-        }
-        assert_eq!(empty, Vec::<&str>::new(), "keys without a default value");
-        assert_eq!(s.weekdays.len(), 7);
-        assert_eq!(s, Strings::embedded());
-    }
-
-    #[test]
     fn placeholders_are_filled_by_name() {
-        let s = Strings::embedded();
+        let s = crate::theme::default_strings();
         assert_eq!(s.page_title("移住", "汐見町"), "移住 | 汐見町");
         assert_eq!(s.page_number(1), "");
         assert_eq!(s.page_number(3), "（3ページ目）");
         let d = Date::parse("2026-03-31").unwrap();
         assert_eq!(s.date(d), "2026年3月31日");
         assert_eq!(s.date_weekday(d), "2026年3月31日（火）");
-        assert_eq!(
-            s.term_heading(TaxonomyKind::Themes, "観光"),
-            "テーマ「観光」の課題・事例"
-        );
         // Braces that are not a placeholder of the call stay text.
         assert_eq!(
             Strings::fill("{a} {b} {} {x y}", &[("a", "1")]),
@@ -397,25 +233,20 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_and_placeholders_are_errors_at_their_line() {
-        let mut s = Strings::embedded();
-        let text = "home: トップ\npage_titel: x\nthanks: \"{site}\"\nweekdays: [a, b]\n";
-        let diags = s.read(text, Path::new("templates/strings.yaml"));
-        let got: Vec<(usize, &Problem)> = diags.iter().map(|d| (d.line, &d.problem)).collect();
-        assert_eq!(got.len(), 3, "{got:?}");
+    fn a_value_takes_only_the_placeholders_of_its_key() {
+        let mut s = Strings::default();
+        assert_eq!(s.set("page_title", "{site}: {title}".into()), Some(Ok(())));
+        assert_eq!(s.page_title("a", "b"), "b: a");
+        let refused = s.set("home", "{site}".into());
         assert!(
-            matches!(got[0], (3, Problem::Strings(StringsProblem::UnknownPlaceholder { name, .. })) if name == "site")
+            matches!(refused, Some(Err(StringsProblem::UnknownPlaceholder { name, allowed, .. })) if name == "site" && allowed.is_empty())
         );
-        assert!(matches!(
-            got[1],
-            (4, Problem::Strings(StringsProblem::Weekdays))
-        ));
-        assert!(
-            matches!(got[2], (2, Problem::UnknownField { suggestion: Some(x), .. }) if x == "page_title")
+        assert_eq!(s.home, "");
+        assert_eq!(s.set("hom", "x".into()), None);
+        assert_eq!(
+            s.set_weekdays(vec!["a".into()]),
+            Err(StringsProblem::Weekdays)
         );
-        // Good keys are taken, bad ones keep their value.
-        assert_eq!(s.home, "トップ");
-        assert_eq!(s.thanks, Strings::embedded().thanks);
     }
 
     /// Japanese string literals outside tests in the files that write what visitors read, with
@@ -446,7 +277,7 @@ mod tests {
             // A diagnostic (a missing template), for staff.
             "\"テンプレート {name} がありません / template {name} is missing\"",
         ];
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut found = Vec::new();
         for file in FILES {
             let text = std::fs::read_to_string(root.join(file)).unwrap();

@@ -205,7 +205,7 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
 /// `_challenge`, so prefecture and national portals can aggregate municipal portals.
 pub fn open_challenges_feed(site: &Site) -> Value {
     let st = &site.strings;
-    let open = [("status", st.status(Status::Open))];
+    let open = [("status", Status::Open.label(st))];
     let open_heading = crate::strings::Strings::fill(&st.status_heading, &open);
     let c = &site.config;
     let tz = c.timezone;
@@ -234,7 +234,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                 "_challenge": {
                     "slug": p.slug,
                     "status": status.id(),
-                    "status_label": site.strings.status(status),
+                    "status_label": status.label(&site.strings),
                     "municipality": ch.municipality,
                     "municipality_url": site.municipality_of(p).map(|m| c.absolute(&m.url)),
                     "prefecture": ch.prefecture,
@@ -243,7 +243,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                     "organization": ch.organization,
                     "themes": ch.themes,
                     "work_style": ch.work_style.map(|w| w.id()),
-                    "work_style_label": ch.work_style.map(|w| site.strings.work_style(w)),
+                    "work_style_label": ch.work_style.map(|w| w.label(&site.strings)),
                     "engagement": ch.engagement,
                     "reward": ch.reward,
                     "duration": ch.duration,

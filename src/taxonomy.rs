@@ -11,6 +11,7 @@ use crate::content::{Extra, Kind};
 use crate::date::Date;
 use crate::japan;
 use crate::site::{Page, Site, Status};
+use crate::strings::Strings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -76,8 +77,33 @@ impl TaxonomyKind {
     }
 
     /// The page's terms in this taxonomy, as (display name, slug).
+    /// The name shown to visitors (`taxonomy_*`).
+    pub fn title(self, s: &Strings) -> &str {
+        match self {
+            TaxonomyKind::Prefecture => &s.taxonomy_prefecture,
+            TaxonomyKind::Themes => &s.taxonomy_themes,
+            TaxonomyKind::WorkStyle => &s.taxonomy_work_style,
+            TaxonomyKind::Engagement => &s.taxonomy_engagement,
+            TaxonomyKind::Skills => &s.taxonomy_skills,
+            TaxonomyKind::Tags => &s.taxonomy_tags,
+        }
+    }
+
+    /// The heading of the page of term `term` (`term_*`).
+    pub fn term_heading(self, s: &Strings, term: &str) -> String {
+        let template = match self {
+            TaxonomyKind::Prefecture => &s.term_prefecture,
+            TaxonomyKind::Themes => &s.term_themes,
+            TaxonomyKind::WorkStyle => &s.term_work_style,
+            TaxonomyKind::Engagement => &s.term_engagement,
+            TaxonomyKind::Skills => &s.term_skills,
+            TaxonomyKind::Tags => &s.term_tags,
+        };
+        Strings::fill(template, &[("term", term)])
+    }
+
     /// Work styles are named as `strings` calls them.
-    pub fn terms_of(self, p: &Page, strings: &crate::strings::Strings) -> Vec<(String, String)> {
+    pub fn terms_of(self, p: &Page, strings: &Strings) -> Vec<(String, String)> {
         let free = |v: &[String]| v.iter().map(|t| (t.clone(), term_slug(t))).collect();
         match (self, &p.extra) {
             (TaxonomyKind::Prefecture, Extra::Challenge(c)) => prefecture_term(&c.prefecture),
@@ -86,7 +112,7 @@ impl TaxonomyKind {
             (TaxonomyKind::Themes, Extra::Case(c)) => free(&c.themes),
             (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => c
                 .work_style
-                .map(|w| (strings.work_style(w).to_string(), w.id().to_string()))
+                .map(|w| (w.label(strings).to_string(), w.id().to_string()))
                 .into_iter()
                 .collect(),
             (TaxonomyKind::Engagement, Extra::Challenge(c)) => free(&c.engagement),

@@ -138,7 +138,7 @@ fn fields(strings: &Strings, p: &Page) -> [String; 3] {
             meta.extend(c.themes.iter().map(String::as_str));
             meta.extend(c.engagement.iter().map(String::as_str));
             meta.extend(c.skills.iter().map(String::as_str));
-            meta.extend(c.work_style.map(|w| strings.work_style(w)));
+            meta.extend(c.work_style.map(|w| w.label(strings)));
         }
         Extra::Case(c) => {
             meta.extend([c.municipality.as_str(), c.prefecture.as_str()]);
@@ -469,10 +469,9 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
     // Facet labels, in the order of KINDS, STATUSES and WORK_STYLES.
     let st = &site.strings;
-    let kind_labels = [Kind::Challenge, Kind::Case, Kind::Column, Kind::Page].map(|k| st.kind(k));
-    let status_labels = [Status::Open, Status::ClosingSoon, Status::Closed].map(|s| st.status(s));
-    let ws_labels =
-        [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite].map(|w| st.work_style(w));
+    let kind_labels = [Kind::Challenge, Kind::Case, Kind::Column, Kind::Page].map(|k| k.label(st));
+    let status_labels = [Status::Open, Status::ClosingSoon, Status::Closed].map(|s| s.label(st));
+    let ws_labels = [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite].map(|w| w.label(st));
     let manifest = serde_json::json!({
         "v": 2,
         "n": n,

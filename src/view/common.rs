@@ -92,9 +92,9 @@ pub fn link_view<'s>(strings: &'s Strings, p: &'s Page) -> LinkView<'s> {
         title: &p.common.title,
         url: &p.url,
         kind: p.kind.id(),
-        kind_label: strings.kind(p.kind),
+        kind_label: p.kind.label(strings),
         status: p.status.map(Status::id),
-        status_label: p.status.map(|s| strings.status(s)),
+        status_label: p.status.map(|s| s.label(strings)),
         place,
     }
 }
@@ -267,7 +267,7 @@ pub fn taxonomy_groups(strings: &Strings, t: &Taxonomy, key: &str) -> Group {
         }]
     };
     Group {
-        title: strings.taxonomy(t.kind).into(),
+        title: t.kind.title(strings).into(),
         key: key.into(),
         count: t.terms.len(),
         subgroups,

@@ -153,7 +153,7 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
     let browse: Vec<MenuItem> = r
         .taxonomies()
         .map(|(kind, url)| MenuItem {
-            name: Strings::fill(&st.browse_by, &[("taxonomy", st.taxonomy(kind))]),
+            name: Strings::fill(&st.browse_by, &[("taxonomy", kind.title(st))]),
             url: url.to_string(),
         })
         .chain(Kind::SECTIONS.iter().map(|&k| MenuItem {

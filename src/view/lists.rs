@@ -93,7 +93,7 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
     let crumbs = vec![Crumb::home(r), Crumb::new(idx.title.clone(), base.clone())];
     let title = format!("{}{}", idx.title, st.page_number(number));
     let description = idx.summary.clone().unwrap_or_else(|| {
-        let values = [("site", c.title.as_str()), ("kind", st.kind(kind))];
+        let values = [("site", c.title.as_str()), ("kind", kind.label(st))];
         Strings::fill(&st.section_description, &values)
     });
     let mut meta = Meta::website(r, url, st.page_title(&title, &c.title), description);
@@ -209,7 +209,7 @@ pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> Vi
     let w = r.site_wide();
     let pages = r.status(open);
     let st = r.strings();
-    let label = st.status(if open { Status::Open } else { Status::Closed });
+    let label = (if open { Status::Open } else { Status::Closed }).label(st);
     let base = status_url(c, open);
     let term = TermInfo {
         name: label,
@@ -234,15 +234,15 @@ pub fn term<'s>(r: &Reader<'s>, ti: usize, xi: usize, number: usize, total: usiz
     let info = TermInfo {
         name: &term.name,
         url: term.url.clone(),
-        taxonomy: st.taxonomy(t.kind),
+        taxonomy: t.kind.title(st),
         taxonomy_key: Some(t.kind.key()),
         taxonomy_url: t.url.clone(),
         count: term.pages.len(),
         open_count: term.open,
-        heading: st.term_heading(t.kind, &term.name),
+        heading: t.kind.term_heading(st, &term.name),
         region: Some(term.region),
         feed: has_feed(t.kind).then(|| format!("{}atom.xml", term.url)),
-        crumb: st.taxonomy(t.kind).into(),
+        crumb: t.kind.title(st).into(),
     };
     term_output(r, info, &term.pages, number, total)
 }
@@ -274,7 +274,7 @@ pub fn taxonomy_index<'s>(r: &Reader<'s>, ti: usize) -> View<'s> {
     let c = r.config();
     let t = r.taxonomy_at(ti);
     let st = r.strings();
-    let title = st.taxonomy(t.kind);
+    let title = t.kind.title(st);
     let crumbs = vec![Crumb::home(r), Crumb::new(title, t.url.clone())];
     let values = [("site", c.title.as_str()), ("taxonomy", title)];
     let out = TaxonomyOutput {
@@ -322,8 +322,8 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
             .map(|&open| {
                 let n = status_pages(site, open).len();
                 GroupItem {
-                    name: st
-                        .status(if open { Status::Open } else { Status::Closed })
+                    name: (if open { Status::Open } else { Status::Closed })
+                        .label(st)
                         .into(),
                     url: status_url(&site.config, open),
                     count: n,

@@ -148,20 +148,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let p = r.page(i);
     let st = r.strings();
     let tz = c.timezone;
-    // Term links are only shown on full pages; cards stay light.
-    let links = |kind: TaxonomyKind, names: &[String]| -> Vec<TermLink> {
-        if full {
-            term_links(r, kind, names)
-        } else {
-            names
-                .iter()
-                .map(|n| TermLink {
-                    name: n.clone(),
-                    url: None,
-                })
-                .collect()
-        }
-    };
+    let links = |kind: TaxonomyKind, names: &[String]| shown_terms(r, kind, names, full);
     let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
     let challenge = match &p.extra {
         Extra::Challenge(ch) => {
@@ -176,7 +163,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 organization: ch.organization.as_deref(),
                 themes: links(TaxonomyKind::Themes, &ch.themes),
                 work_style: ch.work_style.map(|w| w.id()),
-                work_style_label: ch.work_style.map(|w| st.work_style(w)),
+                work_style_label: ch.work_style.map(|w| w.label(st)),
                 work_style_url: ch.work_style.and_then(|w| {
                     full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
                         .flatten()
@@ -191,7 +178,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 deadline_ja: deadline.map(|d| st.date_weekday(d)),
                 days_left: p.days_left,
                 status: status.id(),
-                status_label: st.status(status),
+                status_label: status.label(st),
                 is_open: status.is_open(),
                 skills: links(TaxonomyKind::Skills, &ch.skills),
             })
@@ -222,7 +209,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let body = full.then(|| r.body(i));
     PageView {
         kind: p.kind.id(),
-        kind_label: st.kind(p.kind),
+        kind_label: p.kind.label(st),
         slug: &p.slug,
         url: &p.url,
         permalink: c.absolute(&p.url),
@@ -243,6 +230,19 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         form: if full { form_view(r, p) } else { None },
         related: linked(&p.related),
         similar: linked(&p.similar),
+    }
+}
+
+/// Links to the term pages of `names` on a full page; names alone on cards, which stay light.
+fn shown_terms(r: &Reader, kind: TaxonomyKind, names: &[String], full: bool) -> Vec<TermLink> {
+    if full {
+        term_links(r, kind, names)
+    } else {
+        let name_only = |n: &String| TermLink {
+            name: n.clone(),
+            url: None,
+        };
+        names.iter().map(name_only).collect()
     }
 }
 
