@@ -147,3 +147,40 @@ fn unknown_keys_and_placeholders_are_errors_at_their_line() {
     );
     assert_eq!(errors.len(), 2, "{}", crate::common::render(&errors));
 }
+
+/// The dev server takes a strings file like a template: adding, editing and removing
+/// `templates/strings.yaml` while previewing re-renders every output, and each step serves
+/// what a clean build writes.
+#[test]
+fn strings_edits_while_previewing_equal_a_clean_build() {
+    use crate::incremental_support::{assert_same_as_clean, step};
+    use tsunagari::incremental::{Mode, Session};
+    let t = site();
+    let opts = tsunagari::pipeline::options(&t.root, crate::common::NOW);
+    let mut s = Session::new(opts.clone());
+    s.update(None).unwrap();
+    s.finish().unwrap();
+    assert_same_as_clean(&s, &opts, "the first build");
+    let saves = [
+        ("a new strings file", Some(OVERRIDES.to_string())),
+        (
+            "an edited strings file",
+            Some(OVERRIDES.replace("〈H〉", "〈H2〉")),
+        ),
+        ("a removed strings file", None),
+    ];
+    for (what, text) in saves {
+        match text {
+            Some(text) => t.file("templates/strings.yaml", &text),
+            None => t.remove("templates/strings.yaml"),
+        };
+        let u = step(
+            &mut s,
+            &opts,
+            what,
+            &["templates/strings.yaml"],
+            Mode::Incremental,
+        );
+        assert_eq!(u.rendered, u.outputs, "{what}: texts are on every page");
+    }
+}
