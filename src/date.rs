@@ -78,15 +78,10 @@ impl Date {
         Date::from_days_since_epoch(self.days_since_epoch() + n)
     }
 
-    /// `2026年3月31日`
-    pub fn japanese(self) -> String {
-        format!("{}年{}月{}日", self.year, self.month, self.day)
-    }
-
-    /// Day of the week in Japanese (`月`…`日`).
-    pub fn weekday_ja(self) -> &'static str {
+    /// Day of the week, 0 for Sunday to 6 for Saturday.
+    pub fn weekday(self) -> usize {
         // 1970-01-01 was a Thursday.
-        ["木", "金", "土", "日", "月", "火", "水"][self.days_since_epoch().rem_euclid(7) as usize]
+        (self.days_since_epoch() + 4).rem_euclid(7) as usize
     }
 }
 
@@ -303,7 +298,9 @@ mod tests {
             assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
         }
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
-        assert_eq!(Date::parse("2026-11-21").unwrap().weekday_ja(), "土");
+        // A Saturday and a Sunday.
+        assert_eq!(Date::parse("2026-11-21").unwrap().weekday(), 6);
+        assert_eq!(Date::parse("1969-12-28").unwrap().weekday(), 0);
     }
 
     #[test]
@@ -347,9 +344,5 @@ mod tests {
         assert_eq!(parse_offset("+09:00"), Some(540));
         assert_eq!(parse_offset("-05:30"), Some(-330));
         assert_eq!(format_offset(0), "Z");
-        assert_eq!(
-            Date::parse("2026-03-31").unwrap().japanese(),
-            "2026年3月31日"
-        );
     }
 }

@@ -24,6 +24,7 @@ mod markdown;
 use crate::msg;
 use bug::bug_message;
 mod report;
+mod theme_strings;
 pub use report::{display_path, display_width, sort, Diagnostic};
 
 pub use crate::messages::Lang;
@@ -201,6 +202,8 @@ pub enum Problem {
     Files(FileProblem),
     /// A site.yaml value that would reach the output invalid (see `diagnostics/config.rs`).
     Config(ConfigProblem),
+    /// A theme's or site's `strings.yaml` value that cannot be used (`diagnostics/theme_strings.rs`).
+    Strings(crate::strings::StringsProblem),
 }
 
 impl Problem {
@@ -273,6 +276,7 @@ impl Problem {
             Security(p) => p.message(lang),
             Files(p) => p.message(lang),
             Config(p) => p.message(lang),
+            Strings(p) => theme_strings::message(p, lang),
             Entry { issue } => issue.message(lang),
             UrlRefused(r) => r.message(lang),
             Text(p) => p.message(lang),
@@ -346,6 +350,7 @@ impl Problem {
             Security(p) => p.help(lang),
             Files(p) => p.help(lang),
             Config(p) => p.help(lang),
+            Strings(p) => theme_strings::help(p, lang),
             Entry { issue } => issue.help(lang),
             Text(p) => p.help(lang),
             UrlRefused(r) => r.help(lang),

@@ -6,6 +6,7 @@ use crate::content::{DeclaredStatus, Extra, Kind};
 use crate::date::DateTime;
 use crate::output::OutputFile;
 use crate::site::{Page, Site, Status};
+use crate::strings::Strings;
 use std::fmt::Write as _;
 
 /// The one escaping function of the XML writers: markup characters escaped, and characters
@@ -66,7 +67,7 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let c = &site.config;
     let (title, alternate) = match kind {
         Some(k) => (
-            format!("{} | {}", site.sections[&k].title, c.title),
+            site.strings.page_title(&site.sections[&k].title, &c.title),
             c.urls().section(k),
         ),
         None => (c.title.clone(), c.urls().home()),
@@ -91,7 +92,12 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
             continue;
         }
         for term in &t.terms {
-            let title = format!("{}（{}）| {}", term.name, t.kind.title(), site.config.title);
+            let values = [
+                ("term", term.name.as_str()),
+                ("taxonomy", t.kind.title(&site.strings)),
+                ("site", &site.config.title),
+            ];
+            let title = Strings::fill(&site.strings.feed_term, &values);
             out.push(atom_of(
                 site,
                 &title,
@@ -200,7 +206,11 @@ fn entry(x: &mut String, site: &Site, p: &Page) {
         .map_or_else(|| site.now.rfc3339(tz), |d| d.rfc3339(tz));
     let updated = last_modified(site, p).map_or_else(|| published.clone(), |d| d.rfc3339(tz));
     x.push_str("  <entry>\n");
-    let _ = writeln!(x, "    <title>{}</title>", xml(&entry_title(p)));
+    let _ = writeln!(
+        x,
+        "    <title>{}</title>",
+        xml(&entry_title(&site.strings, p))
+    );
     let _ = writeln!(
         x,
         "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
@@ -218,7 +228,7 @@ fn entry(x: &mut String, site: &Site, p: &Page) {
         x,
         "    <category term=\"{}\" label=\"{}\"/>",
         p.kind.id(),
-        p.kind.label()
+        xml(p.kind.label(&site.strings))
     );
     let themes: &[String] = match &p.extra {
         Extra::Challenge(ch) => &ch.themes,
@@ -250,15 +260,17 @@ fn entry_author(p: &Page) -> Option<&str> {
 }
 
 /// A challenge's feed title carries its status and place, so a reader shows what matters.
-fn entry_title(p: &Page) -> String {
+fn entry_title(strings: &Strings, p: &Page) -> String {
     match (&p.extra, p.status) {
-        (Extra::Challenge(c), Some(s)) => format!(
-            "【{}】{}（{}{}）",
-            s.label(),
-            p.common.title,
-            c.prefecture,
-            c.municipality
-        ),
+        (Extra::Challenge(c), Some(s)) => {
+            let values = [
+                ("status", s.label(strings)),
+                ("title", p.common.title.as_str()),
+                ("prefecture", &c.prefecture),
+                ("municipality", &c.municipality),
+            ];
+            Strings::fill(&strings.feed_challenge, &values)
+        }
         _ => p.common.title.clone(),
     }
 }

@@ -28,6 +28,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod strings;
 pub mod structured;
 pub mod suggest;
 pub mod taxonomy;

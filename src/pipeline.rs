@@ -135,16 +135,7 @@ pub fn prepare_with(
     let (theme, d) = Theme::load(root, &config.theme, &fence);
     diags.extend(d);
     let t = Instant::now();
-    let reserved_ids = Arc::new(theme.reserved_ids());
-    let (mut site, d) = site::assemble(
-        config,
-        &sources,
-        opts.now,
-        opts.drafts,
-        root,
-        md,
-        reserved_ids,
-    );
+    let (mut site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, md, &theme);
     diags.extend(d);
     crate::taxonomy::browse(&mut site);
     diags.extend(crate::csp::own_headers_warning(root, &site.config.security));

@@ -101,50 +101,16 @@ impl Renderer {
                 ));
             }
         }
-        for p in &site.pages {
-            if let Extra::Page {
-                layout: Some(l), ..
-            } = &p.extra
-            {
-                if !theme.templates.contains_key(&format!("{l}.html")) {
-                    diags.push(Diagnostic::error(
-                        &p.source,
-                        Problem::InvalidChoice {
-                            field: "layout".into(),
-                            value: l.clone(),
-                            allowed: theme
-                                .templates
-                                .keys()
-                                .filter(|k| {
-                                    !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str())
-                                })
-                                .map(|k| k.trim_end_matches(".html").to_string())
-                                .collect(),
-                            suggestion: None,
-                        },
-                    ));
-                }
-            }
-        }
+        diags.extend(missing_layouts(theme, site));
         if !diags.is_empty() {
             return Err(diags);
         }
         let c = &site.config;
         let menu = c.menu.clone().unwrap_or_else(|| default_menu(site));
-        let footer_menu = c.footer_menu.clone().unwrap_or_else(|| {
-            let mut m: Vec<MenuItem> = site
-                .of_kind(Kind::Page)
-                .map(|(_, p)| MenuItem {
-                    name: p.common.title.clone(),
-                    url: p.url.clone(),
-                })
-                .collect();
-            m.push(MenuItem {
-                name: site.sections[&Kind::Municipality].title.clone(),
-                url: c.urls().section(Kind::Municipality),
-            });
-            m
-        });
+        let footer_menu = c
+            .footer_menu
+            .clone()
+            .unwrap_or_else(|| default_footer_menu(site));
         let view = SiteView {
             title: &c.title,
             description: &c.description,
@@ -157,7 +123,7 @@ impl Renderer {
             menu,
             footer_menu,
             build_date: site.today.to_string(),
-            build_date_ja: site.today.japanese(),
+            build_date_ja: site.strings.date(site.today),
             year: site.today.year,
             generator: concat!("tsunagari ", env!("CARGO_PKG_VERSION")),
             feed_url: c.urls().feed(&c.urls().home()),
@@ -170,12 +136,14 @@ impl Renderer {
             use std::hash::{Hash, Hasher};
             let mut h = rustc_hash::FxHasher::default();
             serde_json::to_vec(&view).unwrap_or_default().hash(&mut h);
+            site.strings.hash(&mut h);
             for (name, file) in &theme.templates {
                 (name, &file.bytes).hash(&mut h);
             }
             h.finish()
         };
         tera.global_context().insert("site", &view);
+        tera.global_context().insert("strings", &*site.strings);
         Ok(Renderer {
             tera,
             origins,
@@ -297,6 +265,53 @@ impl Renderer {
     }
 }
 
+/// A page whose `layout` names a template the theme does not have.
+fn missing_layouts(theme: &Theme, site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &site.pages {
+        if let Extra::Page {
+            layout: Some(l), ..
+        } = &p.extra
+        {
+            if !theme.templates.contains_key(&format!("{l}.html")) {
+                out.push(Diagnostic::error(
+                    &p.source,
+                    Problem::InvalidChoice {
+                        field: "layout".into(),
+                        value: l.clone(),
+                        allowed: theme
+                            .templates
+                            .keys()
+                            .filter(|k| {
+                                !k.contains('/') && !REQUIRED_TEMPLATES.contains(&k.as_str())
+                            })
+                            .map(|k| k.trim_end_matches(".html").to_string())
+                            .collect(),
+                        suggestion: None,
+                    },
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Plain pages, then the municipality index.
+fn default_footer_menu(site: &Site) -> Vec<MenuItem> {
+    let mut m: Vec<MenuItem> = site
+        .of_kind(Kind::Page)
+        .map(|(_, p)| MenuItem {
+            name: p.common.title.clone(),
+            url: p.url.clone(),
+        })
+        .collect();
+    m.push(MenuItem {
+        name: site.sections[&Kind::Municipality].title.clone(),
+        url: site.config.urls().section(Kind::Municipality),
+    });
+    m
+}
+
 fn default_menu(site: &Site) -> Vec<MenuItem> {
     let mut m: Vec<MenuItem> = Kind::SECTIONS
         .iter()
@@ -307,7 +322,7 @@ fn default_menu(site: &Site) -> Vec<MenuItem> {
         .collect();
     if let Some(t) = site.taxonomy(TaxonomyKind::Prefecture) {
         m.push(MenuItem {
-            name: "地域から探す".into(),
+            name: site.strings.menu_regions.clone(),
             url: t.url.clone(),
         });
     }

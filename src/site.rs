@@ -36,11 +36,12 @@ impl Status {
             Status::Closed => "closed",
         }
     }
-    pub fn label(self) -> &'static str {
+    /// The name shown to visitors (`status_*`).
+    pub fn label(self, s: &crate::strings::Strings) -> &str {
         match self {
-            Status::Open => "募集中",
-            Status::ClosingSoon => "まもなく締切",
-            Status::Closed => "募集終了",
+            Status::Open => &s.status_open,
+            Status::ClosingSoon => &s.status_closing_soon,
+            Status::Closed => &s.status_closed,
         }
     }
     pub fn is_open(self) -> bool {
@@ -128,6 +129,8 @@ pub struct Site {
     pub markdown: markdown::Options,
     pub now: DateTime,
     pub today: Date,
+    /// The texts tsunagari writes into pages, feeds and forms (from the theme).
+    pub strings: Arc<crate::strings::Strings>,
     /// Published pages: challenges, cases, columns, then plain pages; each newest first.
     pub pages: Vec<Page>,
     pub home: Index,
@@ -244,8 +247,9 @@ pub fn assemble(
     include_drafts: bool,
     root: &Path,
     md: &dyn MarkdownSource,
-    reserved_ids: Arc<markdown::ReservedIds>,
+    theme: &crate::theme::Theme,
 ) -> (Site, Vec<Diagnostic>) {
+    let reserved_ids = Arc::new(theme.reserved_ids());
     let tz = config.timezone;
     let mut diags = Vec::new();
     let mut sources: Vec<&Arc<Source>> = sources.iter().collect();
@@ -272,23 +276,14 @@ pub fn assemble(
         })
         .collect();
 
-    let mut site = steps::empty_site(config, md_opts, now, &sources, &published);
+    let strings = Arc::new(theme.strings.clone());
+    let mut site = steps::empty_site(config, md_opts, strings, now, &sources, &published);
     steps::fill_pages(&mut site, sources, rendered, (urls, published), &mut diags);
     site.links = links;
     steps::complete_sections(&mut site);
     steps::sort_pages(&mut site.pages, tz);
     steps::relate(&mut site.pages);
     (site, diags)
-}
-
-fn default_section_title(k: Kind) -> &'static str {
-    match k {
-        Kind::Challenge => "課題を探す",
-        Kind::Case => "事例",
-        Kind::Column => "コラム",
-        Kind::Municipality => "自治体から探す",
-        Kind::Page => "",
-    }
 }
 
 /// Whether a source is published on the build date: not a draft and not dated in the future,

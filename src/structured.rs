@@ -155,7 +155,10 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
         );
     }
     if !c.skills.is_empty() {
-        v.insert("skills".into(), json!(c.skills.join("、")));
+        v.insert(
+            "skills".into(),
+            json!(c.skills.join(&site.strings.list_separator)),
+        );
     }
     v.insert(
         "identifier".into(),
@@ -201,6 +204,9 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
 /// JSON Feed 1.1 of the open challenges, nearest deadline first, with every field under
 /// `_challenge`, so prefecture and national portals can aggregate municipal portals.
 pub fn open_challenges_feed(site: &Site) -> Value {
+    let st = &site.strings;
+    let open = [("status", Status::Open.label(st))];
+    let open_heading = crate::strings::Strings::fill(&st.status_heading, &open);
     let c = &site.config;
     let tz = c.timezone;
     let mut open: Vec<&Page> = site
@@ -228,7 +234,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                 "_challenge": {
                     "slug": p.slug,
                     "status": status.id(),
-                    "status_label": status.label(),
+                    "status_label": status.label(&site.strings),
                     "municipality": ch.municipality,
                     "municipality_url": site.municipality_of(p).map(|m| c.urls().absolute(&m.url)),
                     "prefecture": ch.prefecture,
@@ -237,7 +243,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                     "organization": ch.organization,
                     "themes": ch.themes,
                     "work_style": ch.work_style.map(|w| w.id()),
-                    "work_style_label": ch.work_style.map(|w| w.label()),
+                    "work_style_label": ch.work_style.map(|w| w.label(&site.strings)),
                     "engagement": ch.engagement,
                     "reward": ch.reward,
                     "duration": ch.duration,
@@ -258,7 +264,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
         .collect();
     json!({
         "version": "https://jsonfeed.org/version/1.1",
-        "title": format!("募集中の課題 | {}", c.title),
+        "title": site.strings.page_title(&open_heading, &c.title),
         "home_page_url": c.urls().absolute(&c.urls().section(Kind::Challenge)),
         "feed_url": c.urls().absolute(&c.urls().json_feed(Kind::Challenge)),
         "description": c.description,

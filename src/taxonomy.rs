@@ -12,11 +12,13 @@ use crate::content::{term_slug, Extra, Kind, TaxonomyKind};
 use crate::date::Date;
 use crate::japan;
 use crate::site::{municipality_url, Municipality, Page, Site, Status, Taxonomy, Term};
+use crate::strings::Strings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
-/// The page's terms in this taxonomy, as (display name, slug).
-fn terms_of(kind: TaxonomyKind, p: &Page) -> Vec<(String, String)> {
+/// The page's terms in this taxonomy, as (display name, slug); work styles are named as
+/// `strings` calls them.
+fn terms_of(kind: TaxonomyKind, p: &Page, strings: &Strings) -> Vec<(String, String)> {
     let free = |v: &[String]| v.iter().map(|t| (t.clone(), term_slug(t))).collect();
     match (kind, &p.extra) {
         (TaxonomyKind::Prefecture, Extra::Challenge(c)) => prefecture_term(&c.prefecture),
@@ -25,7 +27,7 @@ fn terms_of(kind: TaxonomyKind, p: &Page) -> Vec<(String, String)> {
         (TaxonomyKind::Themes, Extra::Case(c)) => free(&c.themes),
         (TaxonomyKind::WorkStyle, Extra::Challenge(c)) => c
             .work_style
-            .map(|w| (w.label().to_string(), w.id().to_string()))
+            .map(|w| (w.label(strings).to_string(), w.id().to_string()))
             .into_iter()
             .collect(),
         (TaxonomyKind::Engagement, Extra::Challenge(c)) => free(&c.engagement),
@@ -90,7 +92,7 @@ pub fn build_taxonomies(site: &Site, kinds: &[TaxonomyKind]) -> Vec<Taxonomy> {
                 if !kind.applies_to(p.kind) {
                     continue;
                 }
-                for (name, slug) in terms_of(kind, p) {
+                for (name, slug) in terms_of(kind, p, &site.strings) {
                     let t = by_slug.entry(slug.clone()).or_insert_with(|| Term {
                         url: site.config.urls().term(kind, &slug),
                         region: if kind == TaxonomyKind::Prefecture {

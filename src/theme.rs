@@ -1,11 +1,16 @@
 //! Where templates and theme assets come from: `themes/<name>/` beside the site when it exists,
 //! else the default theme embedded in the binary; then the site's own `templates/` overrides
 //! templates file by file. Theme `static/` files are copied under the site's own `static/`.
+//! The texts tsunagari writes (`crate::strings`) come from `templates/strings.yaml` the same
+//! way, key by key: the default theme's, then the theme's own, then the site's.
 //! Folders on disk are walked by `crate::walk`'s rules, and what cannot be used is reported.
 
+use crate::diagnostics::Expected;
 use crate::diagnostics::{display_path, Diagnostic, EntryIssue, Problem};
 use crate::markdown::ReservedIds;
+use crate::strings::{Strings, StringsProblem, KEYS, WEEKDAYS};
 use crate::walk::Fence;
+use crate::yaml::Node;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -28,6 +33,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, ThemeFile>,
     /// Path under the output root (`assets/style.css`) → file.
     pub assets: BTreeMap<String, ThemeFile>,
+    /// The texts of pages, feeds and forms (`templates/strings.yaml`, not a template).
+    pub strings: Strings,
 }
 
 impl Theme {
@@ -36,7 +43,10 @@ impl Theme {
     /// without it). Every entry is read by the rules of `crate::walk` (links only inside the
     /// site, nothing inside `fence`). The theme is complete only when no error was reported.
     pub fn load(root: &Path, name: &str, fence: &Fence) -> (Theme, Vec<Diagnostic>) {
-        let mut theme = Theme::default();
+        let mut theme = Theme {
+            strings: default_strings(),
+            ..Theme::default()
+        };
         let mut diags = Vec::new();
         let dir = root.join("themes").join(name);
         if dir.symlink_metadata().is_ok() {
@@ -55,10 +65,15 @@ impl Theme {
                 fence,
             };
             for (rel, file) in tree.read(&used, &asset, &mut diags) {
-                theme.insert(&rel, file);
+                if rel == STRINGS {
+                    theme.read_strings(&file, &mut diags);
+                } else {
+                    theme.insert(&rel, file);
+                }
             }
         } else if name == "default" {
-            for (rel, bytes) in DEFAULT_THEME {
+            // The embedded strings file is already read.
+            for (rel, bytes) in DEFAULT_THEME.iter().filter(|(rel, _)| *rel != STRINGS) {
                 let origin = PathBuf::from(format!("(default theme)/{rel}"));
                 let bytes = bytes.to_vec();
                 theme.insert(rel, ThemeFile { bytes, origin });
@@ -82,10 +97,22 @@ impl Theme {
                 fence,
             };
             for (rel, file) in tree.read(&|_| true, &|_| false, &mut diags) {
-                theme.templates.insert(rel, file);
+                if rel == "strings.yaml" {
+                    theme.read_strings(&file, &mut diags);
+                } else {
+                    theme.templates.insert(rel, file);
+                }
             }
         }
         (theme, diags)
+    }
+
+    /// Takes the keys a strings file gives over the ones read before.
+    fn read_strings(&mut self, file: &ThemeFile, diags: &mut Vec<Diagnostic>) {
+        match std::str::from_utf8(&file.bytes) {
+            Ok(text) => diags.extend(read_strings(&mut self.strings, text, &file.origin)),
+            Err(_) => diags.push(Diagnostic::error(&file.origin, Problem::NotUtf8)),
+        }
     }
 
     fn insert(&mut self, rel: &str, file: ThemeFile) {
@@ -115,6 +142,71 @@ impl Theme {
     pub fn embedded_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
         DEFAULT_THEME.iter().copied()
     }
+}
+
+/// The strings file inside a theme folder.
+const STRINGS: &str = "templates/strings.yaml";
+
+/// The default theme's texts (every key), embedded in the binary.
+pub fn default_strings() -> Strings {
+    let text = DEFAULT_THEME
+        .iter()
+        .find(|(rel, _)| *rel == STRINGS)
+        .and_then(|(_, b)| std::str::from_utf8(b).ok())
+        .unwrap_or_default();
+    let mut s = Strings::default();
+    let diags = read_strings(
+        &mut s,
+        text,
+        Path::new("(default theme)/templates/strings.yaml"),
+    );
+    debug_assert!(diags.is_empty(), "{diags:?}");
+    s
+}
+
+/// Replaces the keys `text` (a strings file shown as `path`) gives; every problem is reported
+/// at its line, and the keys with a problem keep their value.
+fn read_strings(strings: &mut Strings, text: &str, path: &Path) -> Vec<Diagnostic> {
+    let text = crate::unicode::as_read(text.to_string());
+    let doc = match crate::yaml::parse_mapping(text.trim_start_matches('\u{feff}'), 1) {
+        Ok(d) => d,
+        Err(e) => return vec![Diagnostic::error(path, e.problem).at(&text, e.line, e.column)],
+    };
+    let mut f = crate::fields::Fields::new(&doc, &text, path, 1);
+    for (key, _) in KEYS {
+        let value = match f.node(key) {
+            None | Some(Node::Null) => continue,
+            Some(Node::Seq(_) | Node::Map(_)) => None,
+            Some(n) => n.as_text(),
+        };
+        let Some(value) = value else {
+            let expected = Expected::Text;
+            f.problem_at(
+                key,
+                Problem::WrongType {
+                    field: (*key).into(),
+                    expected,
+                },
+            );
+            continue;
+        };
+        if let Some(Err(p)) = strings.set(key, value) {
+            f.problem_at(key, Problem::Strings(p));
+        }
+    }
+    let days = match f.node(WEEKDAYS) {
+        None | Some(Node::Null) => None,
+        Some(Node::Seq(days)) => Some(days.iter().map(Node::as_text).collect()),
+        Some(_) => Some(None),
+    };
+    if let Some(days) = days {
+        let set = days.map_or(Err(StringsProblem::Weekdays), |d| strings.set_weekdays(d));
+        if let Err(p) = set {
+            f.problem_at(WEEKDAYS, Problem::Strings(p));
+        }
+    }
+    let known: Vec<&str> = KEYS.iter().map(|(k, _)| *k).chain([WEEKDAYS]).collect();
+    f.finish(&known)
 }
 
 /// Ids tsunagari puts on pages outside the templates: the preview's problem overlay
@@ -352,6 +444,42 @@ mod tests {
             assert!(r.contains(id), "{id}");
         }
         assert!(!r.contains("地域の課題"));
+    }
+
+    #[test]
+    fn the_default_theme_gives_every_string() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("themes/default").join(STRINGS)).unwrap();
+        let mut s = Strings::default();
+        assert!(read_strings(&mut s, &text, Path::new(STRINGS)).is_empty());
+        assert_eq!(
+            s.missing(),
+            Vec::<&str>::new(),
+            "keys without a default value"
+        );
+        assert_eq!(s, default_strings());
+    }
+
+    #[test]
+    fn strings_with_unknown_keys_or_placeholders_are_errors_at_their_line() {
+        let mut s = default_strings();
+        let text = "home: トップ\npage_titel: x\nthanks: \"{site}\"\nweekdays: [a, b]\n";
+        let diags = read_strings(&mut s, text, Path::new("templates/strings.yaml"));
+        let got: Vec<(usize, &Problem)> = diags.iter().map(|d| (d.line, &d.problem)).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            matches!(got[0], (3, Problem::Strings(StringsProblem::UnknownPlaceholder { name, .. })) if name == "site")
+        );
+        assert!(matches!(
+            got[1],
+            (4, Problem::Strings(StringsProblem::Weekdays))
+        ));
+        assert!(
+            matches!(got[2], (2, Problem::UnknownField { suggestion: Some(x), .. }) if x == "page_title")
+        );
+        // Good keys are taken, bad ones keep their value.
+        assert_eq!(s.home, "トップ");
+        assert_eq!(s.thanks, default_strings().thanks);
     }
 
     #[test]

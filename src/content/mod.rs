@@ -13,6 +13,7 @@ use crate::date::DateTime;
 use crate::diagnostics::{display_path, Diagnostic, Problem, TextProblem};
 use crate::fields::Fields;
 use crate::japan;
+use crate::strings::Strings;
 use crate::suggest::did_you_mean;
 use crate::unicode;
 use crate::yaml;
@@ -62,14 +63,25 @@ impl Kind {
             .find(|k| k.folder() == name)
     }
 
-    /// Short Japanese name shown to visitors.
-    pub fn label(self) -> &'static str {
+    /// Short name shown to visitors (`strings.yaml`: `kind_*`).
+    pub fn label(self, s: &Strings) -> &str {
         match self {
-            Kind::Challenge => "課題",
-            Kind::Case => "事例",
-            Kind::Column => "コラム",
-            Kind::Page => "ページ",
-            Kind::Municipality => "自治体",
+            Kind::Challenge => &s.kind_challenge,
+            Kind::Case => &s.kind_case,
+            Kind::Column => &s.kind_column,
+            Kind::Page => &s.kind_page,
+            Kind::Municipality => &s.kind_municipality,
+        }
+    }
+
+    /// The section's title when its `_index.md` gives none (`section_*`).
+    pub fn section_title(self, s: &Strings) -> &str {
+        match self {
+            Kind::Challenge => &s.section_challenges,
+            Kind::Case => &s.section_cases,
+            Kind::Column => &s.section_columns,
+            Kind::Municipality => &s.section_municipalities,
+            Kind::Page => "",
         }
     }
 
@@ -135,18 +147,20 @@ impl WorkStyle {
             _ => WorkStyle::Hybrid,
         }
     }
+    /// The name shown to visitors (`work_style_*`).
+    pub fn label(self, s: &Strings) -> &str {
+        match self {
+            WorkStyle::Remote => &s.work_style_remote,
+            WorkStyle::Onsite => &s.work_style_onsite,
+            WorkStyle::Hybrid => &s.work_style_hybrid,
+        }
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             WorkStyle::Remote => "remote",
             WorkStyle::Onsite => "onsite",
             WorkStyle::Hybrid => "hybrid",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkStyle::Remote => "リモート",
-            WorkStyle::Onsite => "現地",
-            WorkStyle::Hybrid => "ハイブリッド",
         }
     }
 }

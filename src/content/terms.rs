@@ -4,6 +4,7 @@
 //! Grouping pages into terms is `crate::taxonomy`'s work.
 
 use super::Kind;
+use crate::strings::Strings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TaxonomyKind {
@@ -53,15 +54,29 @@ impl TaxonomyKind {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    /// The name shown to visitors (`strings.yaml`: `taxonomy_*`).
+    pub fn title(self, s: &Strings) -> &str {
         match self {
-            TaxonomyKind::Prefecture => "都道府県",
-            TaxonomyKind::Themes => "テーマ",
-            TaxonomyKind::WorkStyle => "働き方",
-            TaxonomyKind::Engagement => "関わり方",
-            TaxonomyKind::Skills => "求めるスキル",
-            TaxonomyKind::Tags => "タグ",
+            TaxonomyKind::Prefecture => &s.taxonomy_prefecture,
+            TaxonomyKind::Themes => &s.taxonomy_themes,
+            TaxonomyKind::WorkStyle => &s.taxonomy_work_style,
+            TaxonomyKind::Engagement => &s.taxonomy_engagement,
+            TaxonomyKind::Skills => &s.taxonomy_skills,
+            TaxonomyKind::Tags => &s.taxonomy_tags,
         }
+    }
+
+    /// The heading of the page of term `term` (`strings.yaml`: `term_*`).
+    pub fn term_heading(self, s: &Strings, term: &str) -> String {
+        let template = match self {
+            TaxonomyKind::Prefecture => &s.term_prefecture,
+            TaxonomyKind::Themes => &s.term_themes,
+            TaxonomyKind::WorkStyle => &s.term_work_style,
+            TaxonomyKind::Engagement => &s.term_engagement,
+            TaxonomyKind::Skills => &s.term_skills,
+            TaxonomyKind::Tags => &s.term_tags,
+        };
+        Strings::fill(template, &[("term", term)])
     }
 
     /// Which content kinds carry this taxonomy.

@@ -6,6 +6,7 @@
 use super::{mask_limit, tokenize, Doc, Index, Posting, WORK_STYLES};
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Site, Status};
+use crate::strings::Strings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -31,7 +32,7 @@ pub fn build(site: &Site) -> Index {
         .iter()
         .map(|&(p, kind)| doc(site, p, kind, &mut themes, &mut engagements))
         .collect();
-    let per_doc = tokenize_pages(&pages);
+    let per_doc = tokenize_pages(&site.strings, &pages);
     timings.push(("tokenize", t.elapsed()));
 
     let t = Instant::now();
@@ -172,7 +173,7 @@ fn doc(
 }
 
 /// The text of a page's three fields: title, meta, body.
-fn fields(p: &Page) -> [String; 3] {
+fn fields(strings: &Strings, p: &Page) -> [String; 3] {
     // An automatic summary is the start of the body: indexing it twice would only cost time.
     let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {
@@ -182,7 +183,7 @@ fn fields(p: &Page) -> [String; 3] {
             meta.extend(c.themes.iter().map(String::as_str));
             meta.extend(c.engagement.iter().map(String::as_str));
             meta.extend(c.skills.iter().map(String::as_str));
-            meta.extend(c.work_style.map(|w| w.label()));
+            meta.extend(c.work_style.map(|w| w.label(strings)));
         }
         Extra::Case(c) => {
             meta.extend([c.municipality.as_str(), c.prefecture.as_str()]);
@@ -244,18 +245,19 @@ struct PageTokens {
 }
 
 /// Tokenizes every page, in parallel, in page order.
-fn tokenize_pages(pages: &[(&Page, u8)]) -> Vec<PageTokens> {
+fn tokenize_pages(strings: &Strings, pages: &[(&Page, u8)]) -> Vec<PageTokens> {
     pages
         .par_iter()
         .map_init(
             || (String::new(), FxHashMap::<u64, (f32, u16, bool)>::default()),
-            |(buf, map), (p, _)| tokenize_page(p, buf, map),
+            |(buf, map), (p, _)| tokenize_page(strings, p, buf, map),
         )
         .collect()
 }
 
 /// One page's tokens; `buf` and `map` are a worker's scratch space.
 fn tokenize_page(
+    strings: &Strings,
     p: &Page,
     buf: &mut String,
     map: &mut FxHashMap<u64, (f32, u16, bool)>,
@@ -263,7 +265,7 @@ fn tokenize_page(
     map.clear();
     let mut words: Vec<(u64, String)> = Vec::new();
     let mut len = 0.0;
-    for (field, text) in fields(p).iter().enumerate() {
+    for (field, text) in fields(strings, p).iter().enumerate() {
         let w = WEIGHTS[field] as f32;
         tokenize::normalize_into(text, buf);
         let mut n = 0usize;

@@ -37,11 +37,8 @@ pub use write::write;
 /// Documents per metadata chunk: small, because the results of a query are scattered.
 pub const CHUNK: usize = 8;
 pub const KINDS: [&str; 4] = ["challenge", "case", "column", "page"];
-pub const KIND_LABELS: [&str; 4] = ["課題", "事例", "コラム", "ページ"];
 pub const STATUSES: [&str; 3] = ["open", "closing-soon", "closed"];
-pub const STATUS_LABELS: [&str; 3] = ["募集中", "まもなく締切", "募集終了"];
 pub const WORK_STYLES: [&str; 3] = ["remote", "hybrid", "onsite"];
-pub const WORK_STYLE_LABELS: [&str; 3] = ["リモート", "ハイブリッド", "現地"];
 
 /// A searchable page with its facet values (indexes into the dictionaries, 0 = none).
 #[derive(Debug, Clone)]

@@ -3,9 +3,10 @@
 //! hash of all of them; the manifest, named by its own hash, is written last.
 
 use super::{fnv1a, mask_limit, Index, Posting, CHUNK};
-use super::{KINDS, KIND_LABELS, STATUSES, STATUS_LABELS, WORK_STYLES, WORK_STYLE_LABELS};
+use super::{KINDS, STATUSES, WORK_STYLES};
+use crate::content::{Kind, WorkStyle};
 use crate::output::Sink;
-use crate::site::Site;
+use crate::site::{Site, Status};
 use rayon::prelude::*;
 
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
@@ -31,7 +32,7 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
         .enumerate()
         .try_for_each(|(i, b)| put(&format!("{dir}/d/{i}.json"), b))?;
     put(&format!("{dir}/f.bin"), &facets)?;
-    let bytes = manifest(index, &urls.search_file(&format!("{dir}/")));
+    let bytes = manifest(site, index, &urls.search_file(&format!("{dir}/")));
     let name = format!("m.{}.json", content_hash(&bytes));
     put(&name, &bytes)?;
     Ok(urls.search_file(&name))
@@ -84,8 +85,13 @@ fn chunks(index: &Index) -> Vec<Vec<u8>> {
 }
 
 /// The manifest: counts, bucket count, the folder of the other files and facet dictionaries.
-fn manifest(index: &Index, dir: &str) -> Vec<u8> {
+fn manifest(site: &Site, index: &Index, dir: &str) -> Vec<u8> {
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
+    // Facet labels, in the order of KINDS, STATUSES and WORK_STYLES.
+    let st = &site.strings;
+    let kind_labels = [Kind::Challenge, Kind::Case, Kind::Column, Kind::Page].map(|k| k.label(st));
+    let status_labels = [Status::Open, Status::ClosingSoon, Status::Closed].map(|s| s.label(st));
+    let ws_labels = [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite].map(|w| w.label(st));
     let manifest = serde_json::json!({
         "v": 2,
         "n": index.docs.len(),
@@ -93,9 +99,9 @@ fn manifest(index: &Index, dir: &str) -> Vec<u8> {
         "chunk": CHUNK,
         "dir": dir,
         "dict": {
-            "kind": KINDS, "kind_label": KIND_LABELS,
-            "status": STATUSES, "status_label": STATUS_LABELS,
-            "ws": WORK_STYLES, "ws_label": WORK_STYLE_LABELS,
+            "kind": KINDS, "kind_label": kind_labels,
+            "status": STATUSES, "status_label": status_labels,
+            "ws": WORK_STYLES, "ws_label": ws_labels,
             "pref": prefs, "pref_slug": crate::japan::PREFECTURE_SLUGS.to_vec(),
             "theme": index.themes, "eng": index.engagements,
         }

@@ -1,8 +1,7 @@
 //! The steps of [`super::assemble`], in the order it takes them.
 
 use super::{
-    default_section_title, image_exists, make_page, Index, Links, Page, Site, RESERVED_IN_SECTION,
-    RESERVED_SLUGS,
+    image_exists, make_page, Index, Links, Page, Site, RESERVED_IN_SECTION, RESERVED_SLUGS,
 };
 use crate::config::Config;
 use crate::content::{Extra, Kind, Role, Source};
@@ -10,6 +9,7 @@ use crate::date::DateTime;
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::markdown::{self, Rendered};
 use crate::site::municipality_url;
+use crate::strings::Strings;
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -199,12 +199,14 @@ pub(super) fn check_sources(
 pub(super) fn empty_site(
     config: Config,
     md_opts: markdown::Options,
+    strings: Arc<Strings>,
     now: DateTime,
     sources: &[&Arc<Source>],
     published: &[bool],
 ) -> Site {
     let tz = config.timezone;
     Site {
+        strings,
         now,
         today: now.date_in(tz),
         pages: Vec::new(),
@@ -275,7 +277,7 @@ pub(super) fn complete_sections(site: &mut Site) {
     }
     for (k, idx) in site.sections.iter_mut() {
         if idx.title.is_empty() {
-            idx.title = default_section_title(*k).into();
+            idx.title = k.section_title(&site.strings).into();
         }
     }
     if site.home.title.is_empty() {

@@ -7,6 +7,7 @@ use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Status};
 use crate::site::{Taxonomy, Term};
+use crate::strings::Strings;
 use crate::structured;
 use crate::urls::Urls;
 use serde::Serialize;
@@ -56,8 +57,8 @@ impl Crumb {
             url: url.into(),
         }
     }
-    pub fn home(c: &Config) -> Crumb {
-        Crumb::new("ホーム", c.urls().home())
+    pub fn home(r: &Reader) -> Crumb {
+        Crumb::new(r.strings().home.clone(), r.config().urls().home())
     }
 }
 
@@ -77,13 +78,13 @@ pub struct LinkView<'a> {
     title: &'a str,
     url: &'a str,
     kind: &'static str,
-    kind_label: &'static str,
+    kind_label: &'a str,
     status: Option<&'static str>,
-    status_label: Option<&'static str>,
+    status_label: Option<&'a str>,
     place: Option<String>,
 }
 
-pub fn link_view(p: &Page) -> LinkView<'_> {
+pub fn link_view<'s>(strings: &'s Strings, p: &'s Page) -> LinkView<'s> {
     let place = match &p.extra {
         Extra::Challenge(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
         Extra::Case(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
@@ -93,9 +94,9 @@ pub fn link_view(p: &Page) -> LinkView<'_> {
         title: &p.common.title,
         url: &p.url,
         kind: p.kind.id(),
-        kind_label: p.kind.label(),
+        kind_label: p.kind.label(strings),
         status: p.status.map(Status::id),
-        status_label: p.status.map(Status::label),
+        status_label: p.status.map(|s| s.label(strings)),
         place,
     }
 }
@@ -152,14 +153,6 @@ pub struct PagerLink {
     current: bool,
     /// A gap (…) stands here instead of a link.
     gap: bool,
-}
-
-pub fn page_suffix(number: usize) -> String {
-    if number > 1 {
-        format!("（{number}ページ目）")
-    } else {
-        String::new()
-    }
 }
 
 /// Previous/next links and a window of page numbers: the first, the last, and two on each
@@ -220,7 +213,7 @@ pub struct GroupItem {
 }
 
 /// Groups of a taxonomy's terms for index pages and facets: prefectures by region, others flat.
-pub fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
+pub fn taxonomy_groups(strings: &Strings, t: &Taxonomy, key: &str) -> Group {
     let item = |term: &Term| GroupItem {
         name: term.name.clone(),
         url: term.url.clone(),
@@ -248,7 +241,7 @@ pub fn taxonomy_groups(t: &Taxonomy, key: &str) -> Group {
         }]
     };
     Group {
-        title: t.kind.title().into(),
+        title: t.kind.title(strings).into(),
         key: key.into(),
         count: t.terms.len(),
         subgroups,

@@ -8,6 +8,7 @@ use super::{Data, Reader, View};
 use crate::config::MenuItem;
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
+use crate::strings::Strings;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -46,9 +47,9 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
         sections: section_links(r),
         regions: r
             .taxonomy(TaxonomyKind::Prefecture)
-            .map(|t| taxonomy_groups(t, "prefecture")),
+            .map(|t| taxonomy_groups(r.strings(), t, "prefecture")),
         // The home page has no visible breadcrumb trail, only its structured data.
-        jsonld: jsonld(r, &[Crumb::home(c)], Vec::new()),
+        jsonld: jsonld(r, &[Crumb::home(r)], Vec::new()),
         meta: Meta {
             path: c.urls().home(),
             title: c.title.clone(),
@@ -76,12 +77,8 @@ pub struct NotFoundOutput {
 pub fn not_found<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
     let path = c.urls().not_found();
-    let mut meta = Meta::website(
-        r,
-        path,
-        format!("ページが見つかりません | {}", c.title),
-        c.description.clone(),
-    );
+    let title = r.strings().page_title(&r.strings().not_found, &c.title);
+    let mut meta = Meta::website(r, path, title, c.description.clone());
     meta.image = None;
     let out = NotFoundOutput {
         meta,
@@ -101,12 +98,13 @@ pub struct ThanksOutput {
 pub fn thanks<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
     let url = c.urls().thanks();
-    let crumbs = vec![Crumb::home(c), Crumb::new("送信しました", url.clone())];
+    let st = r.strings();
+    let crumbs = vec![Crumb::home(r), Crumb::new(st.thanks.clone(), url.clone())];
     let mut meta = Meta::website(
         r,
         url,
-        format!("送信しました | {}", c.title),
-        format!("{}へのお問い合わせ・応募を受け付けました。", c.title),
+        st.page_title(&st.thanks, &c.title),
+        Strings::fill(&st.thanks_description, &[("site", &c.title)]),
     );
     meta.image = None;
     let out = ThanksOutput {
@@ -138,11 +136,12 @@ pub struct SearchOutput {
 pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
     let c = r.config();
     let w = r.site_wide();
+    let st = r.strings();
     let url = c.urls().search();
     let browse: Vec<MenuItem> = r
         .taxonomies()
         .map(|(kind, url)| MenuItem {
-            name: format!("{}から探す", kind.title()),
+            name: Strings::fill(&st.browse_by, &[("taxonomy", kind.title(st))]),
             url: url.to_string(),
         })
         .chain(Kind::SECTIONS.iter().map(|&k| MenuItem {
@@ -154,7 +153,7 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
             url: c.urls().section(Kind::Municipality),
         }])
         .collect();
-    let crumbs = vec![Crumb::home(c), Crumb::new("サイト内検索", url.clone())];
+    let crumbs = vec![Crumb::home(r), Crumb::new(st.search.clone(), url.clone())];
     let out = SearchOutput {
         search: SearchInfo {
             manifest: manifest.to_string(),
@@ -167,8 +166,8 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
         meta: Meta::website(
             r,
             url,
-            format!("サイト内検索 | {}", c.title),
-            format!("{}の課題・事例・コラムを検索できます。", c.title),
+            st.page_title(&st.search, &c.title),
+            Strings::fill(&st.search_description, &[("site", &c.title)]),
         ),
     };
     View::new("search.html", Data::Search(out))

@@ -2,14 +2,15 @@
 //! lists they share, computed once per build.
 
 use super::common::{
-    jsonld, page_suffix, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager, Subgroup,
+    jsonld, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager, Subgroup,
 };
 use super::page::{page_view, PageView};
 use super::{Data, Reader, View};
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
+use crate::site::Taxonomy;
 use crate::site::{Site, Status};
-use crate::site::{Taxonomy, Term};
+use crate::strings::Strings;
 use crate::taxonomy;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -101,15 +102,14 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
     let urls = c.urls();
     let base = urls.section(kind);
     let url = urls.pager(&base, number);
-    let crumbs = vec![Crumb::home(c), Crumb::new(idx.title.clone(), base.clone())];
-    let mut meta = Meta::website(
-        r,
-        url,
-        format!("{}{} | {}", idx.title, page_suffix(number), c.title),
-        idx.summary
-            .clone()
-            .unwrap_or_else(|| format!("{}の{}一覧です。", c.title, kind.label())),
-    );
+    let st = r.strings();
+    let crumbs = vec![Crumb::home(r), Crumb::new(idx.title.clone(), base.clone())];
+    let title = format!("{}{}", idx.title, st.page_number(number));
+    let description = idx.summary.clone().unwrap_or_else(|| {
+        let values = [("site", c.title.as_str()), ("kind", kind.label(st))];
+        Strings::fill(&st.section_description, &values)
+    });
+    let mut meta = Meta::website(r, url, st.page_title(&title, &c.title), description);
     meta.feed = Some(urls.feed(&base));
     meta.json_feed = (kind == Kind::Challenge).then(|| urls.json_feed(kind));
     let out = SectionOutput {
@@ -168,7 +168,7 @@ fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<PageView<'s>
 struct TermInfo<'a> {
     name: &'a str,
     url: String,
-    taxonomy: &'static str,
+    taxonomy: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     taxonomy_key: Option<&'static str>,
     taxonomy_url: String,
@@ -204,21 +204,20 @@ fn term_output<'s>(
     let c = r.config();
     let url = c.urls().pager(&term.url, number);
     let crumbs = vec![
-        Crumb::home(c),
+        Crumb::home(r),
         Crumb::new(term.crumb.clone(), term.taxonomy_url.clone()),
         Crumb::new(term.name, term.url.clone()),
     ];
-    let mut meta = Meta::website(
-        r,
-        url,
-        format!("{}{} | {}", term.heading, page_suffix(number), c.title),
-        format!(
-            "{}に掲載している{}です（{}件）。",
-            c.title,
-            term.heading,
-            pages.len()
-        ),
-    );
+    let st = r.strings();
+    let title = format!("{}{}", term.heading, st.page_number(number));
+    let n = pages.len().to_string();
+    let values = [
+        ("site", c.title.as_str()),
+        ("heading", &term.heading),
+        ("n", &n),
+    ];
+    let description = Strings::fill(&st.term_description, &values);
+    let mut meta = Meta::website(r, url, st.page_title(&title, &c.title), description);
     meta.feed = term.feed.clone();
     let out = TermOutput {
         pages: cards(r, pages, number),
@@ -236,17 +235,18 @@ pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> Vi
     let c = r.config();
     let w = r.site_wide();
     let pages = r.status(open);
-    let label = if open { "募集中" } else { "募集終了" };
+    let st = r.strings();
+    let label = (if open { Status::Open } else { Status::Closed }).label(st);
     let base = c.urls().status(Kind::Challenge, open);
     let term = TermInfo {
         name: label,
         url: base,
-        taxonomy: "募集状況",
+        taxonomy: &st.status,
         taxonomy_key: None,
         taxonomy_url: c.urls().section(Kind::Challenge),
         count: pages.len(),
         open_count: if open { pages.len() } else { 0 },
-        heading: format!("{label}の課題"),
+        heading: Strings::fill(&st.status_heading, &[("status", label)]),
         region: None,
         feed: None,
         crumb: w.section(Kind::Challenge).title.clone(),
@@ -257,19 +257,19 @@ pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> Vi
 /// Page `number` of `total` of term `xi` of taxonomy `ti`.
 pub fn term<'s>(r: &Reader<'s>, ti: usize, xi: usize, number: usize, total: usize) -> View<'s> {
     let (t, term) = r.term(ti, xi);
-    let heading = term_heading(t, term);
+    let st = r.strings();
     let info = TermInfo {
         name: &term.name,
         url: term.url.clone(),
-        taxonomy: t.kind.title(),
+        taxonomy: t.kind.title(st),
         taxonomy_key: Some(t.kind.key()),
         taxonomy_url: t.url.clone(),
         count: term.pages.len(),
         open_count: term.open,
-        heading,
+        heading: t.kind.term_heading(st, &term.name),
         region: Some(term.region),
         feed: has_feed(t.kind).then(|| r.config().urls().feed(&term.url)),
-        crumb: t.kind.title().into(),
+        crumb: t.kind.title(st).into(),
     };
     term_output(r, info, &term.pages, number, total)
 }
@@ -279,21 +279,10 @@ pub fn has_feed(kind: TaxonomyKind) -> bool {
     matches!(kind, TaxonomyKind::Prefecture | TaxonomyKind::Themes)
 }
 
-fn term_heading(t: &Taxonomy, term: &Term) -> String {
-    match t.kind {
-        TaxonomyKind::Prefecture => format!("{}の課題・事例", term.name),
-        TaxonomyKind::Themes => format!("テーマ「{}」の課題・事例", term.name),
-        TaxonomyKind::WorkStyle => format!("働き方「{}」の課題", term.name),
-        TaxonomyKind::Engagement => format!("関わり方「{}」の課題", term.name),
-        TaxonomyKind::Skills => format!("スキル「{}」を求める課題", term.name),
-        TaxonomyKind::Tags => format!("タグ「{}」のページ", term.name),
-    }
-}
-
 #[derive(Serialize)]
 struct TaxonomyInfo<'a> {
     key: &'static str,
-    title: &'static str,
+    title: &'a str,
     url: &'a str,
     count: usize,
 }
@@ -311,8 +300,10 @@ pub struct TaxonomyOutput<'a> {
 pub fn taxonomy_index<'s>(r: &Reader<'s>, ti: usize) -> View<'s> {
     let c = r.config();
     let t = r.taxonomy_at(ti);
-    let title = t.kind.title();
-    let crumbs = vec![Crumb::home(c), Crumb::new(title, t.url.clone())];
+    let st = r.strings();
+    let title = t.kind.title(st);
+    let crumbs = vec![Crumb::home(r), Crumb::new(title, t.url.clone())];
+    let values = [("site", c.title.as_str()), ("taxonomy", title)];
     let out = TaxonomyOutput {
         taxonomy: TaxonomyInfo {
             key: t.kind.key(),
@@ -320,14 +311,14 @@ pub fn taxonomy_index<'s>(r: &Reader<'s>, ti: usize) -> View<'s> {
             url: &t.url,
             count: t.terms.len(),
         },
-        groups: taxonomy_groups(t, t.kind.key()),
+        groups: taxonomy_groups(st, t, t.kind.key()),
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
         meta: Meta::website(
             r,
             t.url.clone(),
-            format!("{title}から探す | {}", c.title),
-            format!("{}に掲載している課題・事例を{title}から探せます。", c.title),
+            st.page_title(&Strings::fill(&st.browse_by, &values), &c.title),
+            Strings::fill(&st.taxonomy_description, &values),
         ),
     };
     View::new("taxonomy.html", Data::Taxonomy(out))
@@ -352,12 +343,15 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
         .filter(|g| g.count > 0)
         .collect();
     if kind == Kind::Challenge {
+        let st = &site.strings;
         let items: Vec<GroupItem> = [true, false]
             .iter()
             .map(|&open| {
                 let n = status_pages(site, open).len();
                 GroupItem {
-                    name: if open { "募集中" } else { "募集終了" }.into(),
+                    name: (if open { Status::Open } else { Status::Closed })
+                        .label(st)
+                        .into(),
                     url: site.config.urls().status(Kind::Challenge, open),
                     count: n,
                     open: if open { n } else { 0 },
@@ -367,7 +361,7 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
             .collect();
         if !items.is_empty() {
             groups.push(Group {
-                title: "募集状況".into(),
+                title: st.status.clone(),
                 key: "status".into(),
                 count: items.len(),
                 subgroups: vec![Subgroup {
@@ -382,7 +376,7 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
 
 /// A taxonomy's terms counting only pages of `kind`; terms without any are left out.
 fn facet_group(site: &Site, t: &Taxonomy, kind: Kind) -> Group {
-    let mut g = taxonomy_groups(t, t.kind.key());
+    let mut g = taxonomy_groups(&site.strings, t, t.kind.key());
     for sg in &mut g.subgroups {
         sg.items.retain_mut(|item| {
             let term = t

@@ -22,7 +22,7 @@ pub struct ChallengeView<'a> {
     organization: Option<&'a str>,
     themes: Vec<TermLink>,
     work_style: Option<&'static str>,
-    work_style_label: Option<&'static str>,
+    work_style_label: Option<&'a str>,
     work_style_url: Option<String>,
     engagement: Vec<TermLink>,
     reward: Option<&'a str>,
@@ -33,7 +33,7 @@ pub struct ChallengeView<'a> {
     deadline_ja: Option<String>,
     days_left: Option<i64>,
     status: &'static str,
-    status_label: &'static str,
+    status_label: &'a str,
     is_open: bool,
     skills: Vec<TermLink>,
 }
@@ -51,7 +51,7 @@ pub struct CaseView<'a> {
 #[derive(Serialize)]
 pub struct PageView<'a> {
     kind: &'static str,
-    kind_label: &'static str,
+    kind_label: &'a str,
     slug: &'a str,
     url: &'a str,
     permalink: String,
@@ -97,7 +97,7 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     let w = r.site_wide();
     let meta = Meta {
         path: p.url.clone(),
-        title: format!("{} | {}", p.common.title, c.title),
+        title: r.strings().page_title(&p.common.title, &c.title),
         description: p.summary.clone(),
         canonical: c.urls().absolute(&p.url),
         og_type: "article",
@@ -106,7 +106,7 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
         feed: (p.kind != Kind::Page).then(|| c.urls().feed(&c.urls().section(p.kind))),
         json_feed: None,
     };
-    let mut crumbs = vec![Crumb::home(c)];
+    let mut crumbs = vec![Crumb::home(r)];
     if p.kind != Kind::Page {
         crumbs.push(Crumb::new(
             w.section(p.kind).title.clone(),
@@ -146,21 +146,9 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
 pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let c = r.config();
     let p = r.page(i);
+    let st = r.strings();
     let tz = c.timezone;
-    // Term links are only shown on full pages; cards stay light.
-    let links = |kind: TaxonomyKind, names: &[String]| -> Vec<TermLink> {
-        if full {
-            term_links(r, kind, names)
-        } else {
-            names
-                .iter()
-                .map(|n| TermLink {
-                    name: n.clone(),
-                    url: None,
-                })
-                .collect()
-        }
-    };
+    let links = |kind: TaxonomyKind, names: &[String]| shown_terms(r, kind, names, full);
     let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
     let challenge = match &p.extra {
         Extra::Challenge(ch) => {
@@ -175,7 +163,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 organization: ch.organization.as_deref(),
                 themes: links(TaxonomyKind::Themes, &ch.themes),
                 work_style: ch.work_style.map(|w| w.id()),
-                work_style_label: ch.work_style.map(|w| w.label()),
+                work_style_label: ch.work_style.map(|w| w.label(st)),
                 work_style_url: ch.work_style.and_then(|w| {
                     full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
                         .flatten()
@@ -187,10 +175,10 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 visits: ch.visits.as_deref(),
                 capacity: ch.capacity.as_deref(),
                 deadline: deadline.map(|d| d.to_string()),
-                deadline_ja: deadline.map(|d| format!("{}（{}）", d.japanese(), d.weekday_ja())),
+                deadline_ja: deadline.map(|d| st.date_weekday(d)),
                 days_left: p.days_left,
                 status: status.id(),
-                status_label: status.label(),
+                status_label: status.label(st),
                 is_open: status.is_open(),
                 skills: links(TaxonomyKind::Skills, &ch.skills),
             })
@@ -213,7 +201,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     };
     let linked = |list: &[usize]| -> Vec<LinkView<'s>> {
         if full {
-            list.iter().map(|&j| link_view(r.page(j))).collect()
+            list.iter().map(|&j| link_view(st, r.page(j))).collect()
         } else {
             Vec::new()
         }
@@ -221,16 +209,16 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let body = full.then(|| r.body(i));
     PageView {
         kind: p.kind.id(),
-        kind_label: p.kind.label(),
+        kind_label: p.kind.label(st),
         slug: &p.slug,
         url: &p.url,
         permalink: c.urls().absolute(&p.url),
         title: &p.common.title,
         summary: &p.summary,
         date: p.common.date.map(|d| d.date_in(tz).to_string()),
-        date_ja: p.common.date.map(|d| d.date_in(tz).japanese()),
+        date_ja: p.common.date.map(|d| st.date(d.date_in(tz))),
         updated: p.common.updated.map(|d| d.date_in(tz).to_string()),
-        updated_ja: p.common.updated.map(|d| d.date_in(tz).japanese()),
+        updated_ja: p.common.updated.map(|d| st.date(d.date_in(tz))),
         image: p.common.image.as_deref().map(|img| image_url(c, p, img)),
         image_alt: p.common.image_alt.as_deref().unwrap_or(""),
         tags: links(TaxonomyKind::Tags, &p.common.tags),
@@ -242,6 +230,19 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         form: if full { form_view(r, p) } else { None },
         related: linked(&p.related),
         similar: linked(&p.similar),
+    }
+}
+
+/// Links to the term pages of `names` on a full page; names alone on cards, which stay light.
+fn shown_terms(r: &Reader, kind: TaxonomyKind, names: &[String], full: bool) -> Vec<TermLink> {
+    if full {
+        term_links(r, kind, names)
+    } else {
+        let name_only = |n: &String| TermLink {
+            name: n.clone(),
+            url: None,
+        };
+        names.iter().map(name_only).collect()
     }
 }
 

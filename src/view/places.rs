@@ -6,6 +6,7 @@ use super::common::{
 use super::page::{page_view, PageView};
 use super::{Data, Reader, View};
 use crate::content::{Extra, Kind};
+use crate::strings::Strings;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -48,11 +49,12 @@ pub fn index<'s>(r: &Reader<'s>) -> View<'s> {
                 open: m.open,
             });
     }
-    let crumbs = vec![Crumb::home(c), Crumb::new(idx.title.clone(), url.clone())];
+    let crumbs = vec![Crumb::home(r), Crumb::new(idx.title.clone(), url.clone())];
+    let st = r.strings();
     let description = idx
         .summary
         .clone()
-        .unwrap_or_else(|| format!("{}に課題・事例を掲載している自治体の一覧です。", c.title));
+        .unwrap_or_else(|| Strings::fill(&st.municipalities_description, &[("site", &c.title)]));
     let out = IndexOutput {
         index: IndexInfo {
             title: &idx.title,
@@ -62,7 +64,7 @@ pub fn index<'s>(r: &Reader<'s>) -> View<'s> {
         prefectures: by_pref.into_values().collect(),
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
-        meta: Meta::website(r, url, format!("{} | {}", idx.title, c.title), description),
+        meta: Meta::website(r, url, st.page_title(&idx.title, &c.title), description),
     };
     View::new("municipalities.html", Data::Municipalities(out))
 }
@@ -116,7 +118,7 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
     let name = format!("{} {}", m.prefecture, m.name);
     let image = profile.and_then(|(p, _)| p.common.image.as_deref().map(|i| image_url(c, p, i)));
     let crumbs = vec![
-        Crumb::home(c),
+        Crumb::home(r),
         Crumb::new(
             r.site_wide().section(Kind::Municipality).title.clone(),
             c.urls().section(Kind::Municipality),
@@ -129,16 +131,17 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
         "url": website,
         "address": { "@type": "PostalAddress", "addressLocality": m.name, "addressRegion": m.prefecture, "addressCountry": "JP" },
     });
+    let st = r.strings();
+    let heading = Strings::fill(&st.municipality_heading, &[("name", &name)]);
+    let description = profile
+        .map(|(p, _)| p.summary.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| Strings::fill(&st.municipality_description, &[("name", &name)]));
     let mut meta = Meta::website(
         r,
         m.url.clone(),
-        format!("{name}の課題・事例 | {}", c.title),
-        profile
-            .map(|(p, _)| p.summary.clone())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| {
-                format!("{name}が町の外の人と一緒に取り組みたい課題と、これまでの事例です。")
-            }),
+        st.page_title(&heading, &c.title),
+        description,
     );
     meta.image = image
         .as_deref()
@@ -163,7 +166,7 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
                 .and_then(|(p, _)| p.common.image_alt.as_deref())
                 .unwrap_or(""),
             updated: updated.map(|d| d.to_string()),
-            updated_ja: updated.map(|d| d.japanese()),
+            updated_ja: updated.map(|d| st.date(d)),
         },
         challenges: of_kind(Kind::Challenge),
         cases: of_kind(Kind::Case),

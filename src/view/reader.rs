@@ -20,7 +20,8 @@ use std::hash::{Hash, Hasher};
 /// dev server maps them to stable ids before comparing builds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dep {
-    /// Site-wide values: configuration, templates, menus, build date, home and section intros.
+    /// Site-wide values: configuration, templates and strings, menus, build date, home and
+    /// section intros.
     Site,
     /// A page's own data: front matter, URL, status, summary, and which pages are its related
     /// and similar ones (not their data: reading those is a `Page` of theirs).
@@ -92,6 +93,11 @@ impl<'s> Reader<'s> {
     /// The configuration (site-wide: every output depends on it anyway).
     pub fn config(&self) -> &'s Config {
         &self.site.config
+    }
+
+    /// The texts of the theme (site-wide: [`Dep::Site`] covers the theme).
+    pub fn strings(&self) -> &'s crate::strings::Strings {
+        &self.site.strings
     }
 
     /// The site for values that are site-wide ([`Dep::Site`], always recorded): build date,

@@ -27,4 +27,5 @@ mod sample;
 mod search;
 mod serve;
 mod snapshots;
+mod strings;
 mod template_docs;
