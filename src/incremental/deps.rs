@@ -7,9 +7,10 @@
 
 use crate::render::Renderer;
 use crate::site::Site;
-use crate::view::{Dep, Lists, Values};
+use crate::view::{Dep, Lists, Output, Values};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::mem::Discriminant;
 use std::path::PathBuf;
 
 /// A page that is gone: its deps' value in no build.
@@ -23,8 +24,10 @@ pub(super) struct Deps {
     keys: Vec<Dep>,
     index: HashMap<Dep, u32>,
     values: Vec<u64>,
-    /// Output path → the deps (indices into `keys`) it read when last rendered.
-    read: HashMap<String, Vec<u32>>,
+    /// Output path → which kind of output was there (a path can change hands: `/thanks/` is
+    /// the generated thanks page or the site's own plain page) and the deps (indices into
+    /// `keys`) it read when last rendered.
+    read: HashMap<String, (Discriminant<Output>, Vec<u32>)>,
 }
 
 /// Deps whose value changed, and their new values.
@@ -153,22 +156,32 @@ impl Deps {
         }
     }
 
-    /// The outputs of `paths` to render: new paths, and paths that read a changed dep.
-    pub(super) fn todo(&self, paths: &[String], changes: &Changes) -> Vec<usize> {
+    /// The outputs (`outputs`, at `paths`) to render: new paths, paths now made by another
+    /// kind of output, and paths that read a changed dep.
+    pub(super) fn todo(
+        &self,
+        outputs: &[Output],
+        paths: &[String],
+        changes: &Changes,
+    ) -> Vec<usize> {
         (0..paths.len())
             .into_par_iter()
             .filter(|&j| match self.read.get(&paths[j]) {
                 None => true,
-                Some(deps) => deps.iter().any(|&k| changes.flags[k as usize]),
+                Some((kind, deps)) => {
+                    *kind != std::mem::discriminant(&outputs[j])
+                        || deps.iter().any(|&k| changes.flags[k as usize])
+                }
             })
             .collect()
     }
 
-    /// Records what the outputs `which` (of `paths`) read when just rendered in `now`, and
-    /// forgets outputs no longer in `paths` when `all_paths` is true.
+    /// Records what the outputs `which` (of `outputs`, at `paths`) read when just rendered in
+    /// `now`, and forgets outputs no longer in `paths` when `all_paths` is true.
     pub(super) fn record(
         &mut self,
         now: &Snapshot,
+        outputs: &[Output],
         paths: &[String],
         which: &[usize],
         read: Vec<Vec<Dep>>,
@@ -179,7 +192,8 @@ impl Deps {
                 .into_iter()
                 .map(|d| self.intern(now, now.stable(d)))
                 .collect();
-            self.read.insert(paths[j].clone(), keys);
+            let kind = std::mem::discriminant(&outputs[j]);
+            self.read.insert(paths[j].clone(), (kind, keys));
         }
         if all_paths {
             let live: std::collections::HashSet<&String> = paths.iter().collect();

@@ -191,7 +191,7 @@ impl Session {
             .collect();
         let now = self.deps.snapshot(site, &plan.lists, &renderer);
         let changes = self.deps.compare(&now, None);
-        let todo = self.deps.todo(&paths, &changes);
+        let todo = self.deps.todo(&plan.outputs, &paths, &changes);
         let memory = Memory::default();
         let rendered = renderer
             .render_outputs(site, &plan, &todo, &memory, true)
@@ -199,8 +199,6 @@ impl Session {
         if !rendered.diagnostics.is_empty() {
             return Err(Failure::Content(pipeline::finish(rendered.diagnostics)));
         }
-        self.deps.commit(changes);
-        self.deps.record(&now, &paths, &todo, rendered.deps, true);
         let mut fresh = memory.into_map();
         let old_pages = self.last.as_ref().map(|l| &l.pages);
         let pages: Files = paths
@@ -214,6 +212,11 @@ impl Session {
             })
             .collect();
         let (assets, files, warnings) = self.own_files(&prepared, &pages)?;
+        // Only now is the update good: a failure above keeps the last good build's values,
+        // so the next update compares against what is served.
+        self.deps.commit(changes);
+        self.deps
+            .record(&now, &plan.outputs, &paths, &todo, rendered.deps, true);
         let by_source = site
             .pages
             .iter()
@@ -311,7 +314,7 @@ impl Session {
         let now = self.deps.snapshot(site, &last.plan.lists, &last.renderer);
         let candidates: Vec<Dep> = edited.iter().flat_map(|&i| now.page_deps(i)).collect();
         let changes = self.deps.compare(&now, Some(&candidates));
-        let todo = self.deps.todo(&last.paths, &changes);
+        let todo = self.deps.todo(&last.plan.outputs, &last.paths, &changes);
         let memory = Memory::default();
         let rendered = match last
             .renderer
@@ -325,8 +328,14 @@ impl Session {
             return None;
         }
         self.deps.commit(changes);
-        self.deps
-            .record(&now, &last.paths, &todo, rendered.deps, false);
+        self.deps.record(
+            &now,
+            &last.plan.outputs,
+            &last.paths,
+            &todo,
+            rendered.deps,
+            false,
+        );
         let mut changed_paths = Vec::new();
         for (path, bytes) in memory.into_map() {
             if last.pages.get(&path) != Some(&bytes) {

@@ -22,6 +22,8 @@ const NOW: &str = "2026-11-21";
 /// then more profile, municipality and prefecture changes.
 const DEFAULT_SEED: u64 = 8;
 const DEFAULT_STEPS: usize = 150;
+/// Mixed into the seed for the generator of the extended saves ([`Model::extended`]).
+const EXTENDED: u64 = 0xB0B5_1DE5;
 
 /// SplitMix64: tiny, deterministic, good enough to pick saves.
 struct Rng(u64);
@@ -172,14 +174,34 @@ struct Model {
     config: Config,
     templates: BTreeMap<&'static str, u32>,
     statics: BTreeMap<String, u32>,
+    /// The column bundle `content/columns/album/` (its photo's version), when it exists.
+    album: Option<Album>,
     serial: u32,
 }
+
+/// A column as a page bundle with a photo beside it.
+#[derive(Clone, Debug)]
+struct Album {
+    photo: u32,
+    /// `image: photo.png` in the front matter.
+    image: bool,
+    /// The photo shown in the body.
+    in_body: bool,
+    title: u32,
+}
+
+const ALBUM: &str = "content/columns/album/index.md";
+const PHOTO: &str = "content/columns/album/photo.png";
+/// A plain-page layout of the site's own (`layout: wide`).
+const LAYOUT: &str = "templates/wide.html";
 
 #[derive(Clone, Debug)]
 struct Config {
     title: u32,
     paginate_by: usize,
     menu: bool,
+    /// A footer menu set in site.yaml: plain pages come and go without a site-wide change.
+    footer_menu: bool,
     taxonomies: Option<Vec<&'static str>>,
     forms: bool,
 }
@@ -192,6 +214,9 @@ impl Config {
         );
         if self.menu {
             s.push_str("menu:\n  - { name: 課題, url: /challenges/ }\n  - { name: 町の紹介, url: /municipalities/ }\n");
+        }
+        if self.footer_menu {
+            s.push_str("footer_menu:\n  - { name: 町の紹介, url: /municipalities/ }\n");
         }
         if let Some(t) = &self.taxonomies {
             s.push_str(&format!("taxonomies: [{}]\n", t.join(", ")));
@@ -262,11 +287,13 @@ impl Model {
                 title: 0,
                 paginate_by: 3,
                 menu: false,
+                footer_menu: false,
                 taxonomies: None,
                 forms: false,
             },
             templates: BTreeMap::new(),
             statics: BTreeMap::new(),
+            album: None,
             serial: 0,
         };
         for (kind, slugs) in [
@@ -291,6 +318,10 @@ impl Model {
 
     fn write_all(&self, t: &SiteTest) {
         t.file("site.yaml", &self.config.text());
+        t.file(
+            LAYOUT,
+            &template_text("page.html", 0).replacen("</h1>", "</h1><p>wide</p>", 1),
+        );
         for ((kind, slug), d) in &self.docs {
             t.file(&kind.path(slug), &d.text());
         }
@@ -298,13 +329,24 @@ impl Model {
 
     /// Applies one random save to the model and the disk; `broken` is a file left broken by
     /// the previous save, which this save fixes.
-    fn save(&mut self, rng: &mut Rng, t: &SiteTest, broken: &mut Option<String>) -> Save {
+    fn save(
+        &mut self,
+        rng: &mut Rng,
+        ext: &mut Rng,
+        t: &SiteTest,
+        broken: &mut Option<String>,
+    ) -> Save {
         if let Some(path) = broken.take() {
             self.rewrite(t, &path);
             return Save {
                 what: format!("fix {path}"),
                 changed: vec![path],
             };
+        }
+        // Saves added after the first series, drawn from their own generator so the first
+        // series' saves keep their order between them.
+        if ext.chance(15) {
+            return self.extended(ext, t);
         }
         match rng.below(100) {
             0..=11 => self.create(rng, t),
@@ -602,10 +644,20 @@ impl Model {
         };
         let what = format!("site.yaml {what}: {:?}", self.config);
         t.file("site.yaml", &self.config.text());
-        Save {
-            what,
-            changed: vec!["site.yaml".into()],
+        let mut changed = vec!["site.yaml".to_string()];
+        if !self.config.forms {
+            // Pages naming the handler let it go in the same save.
+            for ((k, slug), d) in self.docs.iter_mut() {
+                if d.fields.get("form").is_some_and(|f| f == "apply") {
+                    d.fields.remove("form");
+                    changed.push(k.path(slug));
+                }
+            }
+            for p in &changed[1..] {
+                self.rewrite(t, p);
+            }
         }
+        Save { what, changed }
     }
 
     /// The home page's or a section's `_index.md` (title and intro), written or removed.
@@ -670,6 +722,102 @@ impl Model {
         }
     }
 
+    /// Bundles and their images, layouts, forms on pages and a footer menu set in site.yaml.
+    fn extended(&mut self, rng: &mut Rng, t: &SiteTest) -> Save {
+        self.serial += 1;
+        let serial = self.serial;
+        match rng.below(4) {
+            0 => {
+                self.config.footer_menu = !self.config.footer_menu;
+                t.file("site.yaml", &self.config.text());
+                Save {
+                    what: format!("site.yaml footer_menu: {:?}", self.config),
+                    changed: vec!["site.yaml".into()],
+                }
+            }
+            1 => self.album(rng, t, serial),
+            _ => {
+                let pages: Vec<String> = self.slugs(Kind::Page);
+                let slug = rng.pick(&pages).clone();
+                let forms = self.config.forms;
+                let d = self.docs.get_mut(&(Kind::Page, slug.clone())).unwrap();
+                // `form: false` is valid with or without handlers; `apply` needs them.
+                let what = if rng.chance(50) {
+                    toggle(d, "layout", "wide".into(), rng)
+                } else {
+                    let form = if forms && rng.chance(50) {
+                        "apply"
+                    } else {
+                        "false"
+                    };
+                    toggle(d, "form", form.into(), rng)
+                };
+                let path = Kind::Page.path(&slug);
+                self.rewrite(t, &path);
+                Save {
+                    what: format!(
+                        "edit {path}: {what} → {:?}",
+                        self.docs[&(Kind::Page, slug)].fields
+                    ),
+                    changed: vec![path],
+                }
+            }
+        }
+    }
+
+    /// The column bundle: created, its photo replaced, its `image:` or body photo toggled, its
+    /// title edited, or deleted with its photo.
+    fn album(&mut self, rng: &mut Rng, t: &SiteTest, serial: u32) -> Save {
+        let Some(mut a) = self.album.clone() else {
+            let a = Album {
+                photo: serial,
+                image: true,
+                in_body: true,
+                title: serial,
+            };
+            self.album = Some(a.clone());
+            t.bytes(PHOTO, &photo(a.photo));
+            t.file(ALBUM, &album_text(&a));
+            return Save {
+                what: format!("album create {a:?}"),
+                changed: vec![ALBUM.into(), PHOTO.into()],
+            };
+        };
+        let (what, changed) = match rng.below(5) {
+            0 => {
+                self.album = None;
+                t.remove(ALBUM).remove(PHOTO);
+                return Save {
+                    what: "album delete".into(),
+                    changed: vec![ALBUM.into(), PHOTO.into()],
+                };
+            }
+            1 => {
+                a.photo = serial;
+                t.bytes(PHOTO, &photo(a.photo));
+                ("photo replaced", PHOTO)
+            }
+            2 => {
+                a.image = !a.image;
+                ("image toggled", ALBUM)
+            }
+            3 => {
+                a.in_body = !a.in_body;
+                ("body photo toggled", ALBUM)
+            }
+            _ => {
+                a.title = serial;
+                ("title", ALBUM)
+            }
+        };
+        t.file(ALBUM, &album_text(&a));
+        self.album = Some(a.clone());
+        Save {
+            what: format!("album {what}: {a:?}"),
+            changed: vec![changed.into()],
+        }
+    }
+
     /// A save that breaks a file (bad YAML, an unknown key, a link to nowhere, a template that
     /// does not compile, a bad site.yaml); the next save puts the model's version back.
     fn break_file(&mut self, rng: &mut Rng, t: &SiteTest, broken: &mut Option<String>) -> Save {
@@ -714,6 +862,28 @@ impl Model {
             changed: vec![path],
         }
     }
+}
+
+fn album_text(a: &Album) -> String {
+    let mut s = format!(
+        "---\ntitle: アルバム{}\ndate: 2026-10-05\ntags: [温泉]\n",
+        a.title
+    );
+    if a.image {
+        s.push_str("image: photo.png\nimage_alt: 湯畑の写真\n");
+    }
+    s.push_str("---\n\n湯の町の写真です。\n");
+    if a.in_body {
+        s.push_str("\n![湯けむり](photo.png)\n");
+    }
+    s
+}
+
+/// Bytes of a photo, different for each version.
+fn photo(v: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend(v.to_le_bytes());
+    b
 }
 
 fn toggle(d: &mut Doc, key: &'static str, value: String, rng: &mut Rng) -> String {
@@ -790,6 +960,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 /// clean build disagree, with everything needed to replay it.
 fn run(seed: u64, steps: usize) -> Result<(usize, usize), String> {
     let mut rng = Rng(seed);
+    let mut ext = Rng(seed ^ EXTENDED);
     let t = SiteTest::empty();
     let mut model = Model::initial(&mut rng);
     model.write_all(&t);
@@ -802,7 +973,7 @@ fn run(seed: u64, steps: usize) -> Result<(usize, usize), String> {
     let mut broken = None;
     let (mut built, mut refused) = (0, 0);
     for n in 1..=steps {
-        let save = model.save(&mut rng, &t, &mut broken);
+        let save = model.save(&mut rng, &mut ext, &t, &mut broken);
         log.push(format!("{n:>4}. {} {:?}", save.what, save.changed));
         let before = served(&s);
         let changed: Vec<PathBuf> = save.changed.iter().map(PathBuf::from).collect();
@@ -860,13 +1031,14 @@ fn incremental_random_series_is_replayable() {
     // The same seed writes the same saves: a failure's seed is enough to replay it.
     let saves = |seed| {
         let mut rng = Rng(seed);
+        let mut ext = Rng(seed ^ EXTENDED);
         let t = SiteTest::empty();
         let mut m = Model::initial(&mut rng);
         m.write_all(&t);
         let mut broken = None;
         (0..40)
             .map(|_| {
-                let s = m.save(&mut rng, &t, &mut broken);
+                let s = m.save(&mut rng, &mut ext, &t, &mut broken);
                 (s.what, s.changed)
             })
             .collect::<Vec<_>>()

@@ -18,6 +18,7 @@ mod hostile;
 mod incremental;
 mod incremental_deps;
 mod incremental_random;
+mod incremental_review;
 mod incremental_stale;
 mod incremental_support;
 mod layers;
