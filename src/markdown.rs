@@ -30,7 +30,8 @@ pub struct Options {
     pub labels: Labels,
 }
 
-/// The texts bodies carry for visitors, from the theme's `strings.yaml` (`markdown_*`).
+/// The texts bodies carry for visitors, from the theme's `strings.yaml` (`markdown_*`); empty in
+/// `Options::default()`, so a build fills them with [`Labels::new`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Labels {
     /// `aria-label` of the scrolling region around a table.
@@ -43,6 +44,7 @@ pub struct Labels {
 }
 
 impl Labels {
+    /// The labels a theme's texts give.
     pub fn new(strings: &crate::strings::Strings) -> Labels {
         Labels {
             table: strings.markdown_table.clone(),
