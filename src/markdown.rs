@@ -19,13 +19,40 @@ mod safe;
 
 pub use ids::ReservedIds;
 
-/// What the site allows in Markdown, and the ids its theme keeps for itself.
+/// What the site allows in Markdown, the ids its theme keeps for itself and the texts it gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     pub allow_html: bool,
     pub allow_iframes: Vec<String>,
     /// Ids of the active theme's templates; body ids never take them.
     pub reserved_ids: Arc<ReservedIds>,
+    /// The theme's texts written into bodies (the dev server re-renders a body when they change).
+    pub labels: Labels,
+}
+
+/// The texts bodies carry for visitors, from the theme's `strings.yaml` (`markdown_*`); empty in
+/// `Options::default()`, so a build fills them with [`Labels::new`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    /// `aria-label` of the scrolling region around a table.
+    pub table: String,
+    /// `aria-label` of a task list's marks, done and not done.
+    pub task_done: String,
+    pub task_open: String,
+    /// `title` of an embedded iframe that has none of its own.
+    pub embed: String,
+}
+
+impl Labels {
+    /// The labels a theme's texts give.
+    pub fn new(strings: &crate::strings::Strings) -> Labels {
+        Labels {
+            table: strings.markdown_table.clone(),
+            task_done: strings.markdown_task_done.clone(),
+            task_open: strings.markdown_task_open.clone(),
+            embed: strings.markdown_embed.clone(),
+        }
+    }
 }
 
 /// Where a `.md` link points.
@@ -300,6 +327,7 @@ mod tests {
         reserved.add_exact("main");
         let opts = Options {
             reserved_ids: Arc::new(reserved),
+            labels: Labels::new(&crate::theme::default_strings()),
             ..Default::default()
         };
         render(md, &opts, &|p| {
@@ -426,6 +454,7 @@ mod tests {
         let opts = Options {
             allow_html: false,
             allow_iframes: vec!["www.youtube-nocookie.com".into()],
+            labels: Labels::new(&crate::theme::default_strings()),
             ..Default::default()
         };
         let ok = render(

@@ -264,7 +264,7 @@ pub fn assemble(
     steps::check_sources(&sources, &published, root, &mut diags);
 
     // Markdown, in parallel.
-    let md_opts = markdown_options(&config, reserved_ids);
+    let md_opts = markdown_options(&config, reserved_ids, &theme.strings);
     let rendered: Vec<(Arc<Rendered>, Vec<Diagnostic>)> = sources
         .par_iter()
         .zip(published.par_iter())
@@ -292,15 +292,17 @@ pub fn is_published(s: &Source, now: DateTime, tz: i32, include_drafts: bool) ->
     include_drafts || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now.unix(tz)))
 }
 
-/// Markdown options of a site whose theme uses `reserved_ids`.
+/// Markdown options of a site whose theme uses `reserved_ids` and gives `strings`.
 pub fn markdown_options(
     config: &Config,
     reserved_ids: Arc<markdown::ReservedIds>,
+    strings: &crate::strings::Strings,
 ) -> markdown::Options {
     markdown::Options {
         allow_html: config.markdown.allow_html,
         allow_iframes: config.markdown.allow_iframes.clone(),
         reserved_ids,
+        labels: markdown::Labels::new(strings),
     }
 }
 

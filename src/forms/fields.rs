@@ -5,6 +5,7 @@ use super::names::FieldKind;
 use crate::diagnostics::{Diagnostic, Expected, Problem};
 use crate::fields::Fields;
 use crate::messages::Text;
+use crate::strings::Strings;
 use crate::suggest::did_you_mean;
 use crate::yaml::{Doc, Node};
 use std::path::Path;
@@ -23,7 +24,10 @@ const KNOWN: [&str; 6] = [
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Field {
     pub name: String,
-    pub label: String,
+    /// What staff wrote (`fields[].label`), or the name of a field `fields:` adds. `None` on a
+    /// field every form has, until the form is viewed: then the theme's text for it
+    /// (`form_field_<name>` in strings.yaml) is filled in, so the template always gets a text.
+    pub label: Option<String>,
     #[serde(rename = "type")]
     pub kind: FieldKind,
     pub required: bool,
@@ -38,7 +42,7 @@ impl Field {
     fn new(name: &str) -> Field {
         Field {
             name: name.into(),
-            label: name.into(),
+            label: Some(name.into()),
             kind: FieldKind::Text,
             required: false,
             autocomplete: None,
@@ -48,39 +52,43 @@ impl Field {
     }
 }
 
-/// The fields every form starts with; `fields:` in a handler changes or adds to them.
+/// The fields every form starts with; `fields:` in a handler changes or adds to them. Their
+/// labels come from the theme when the form is viewed ([`Field::label`]).
 pub fn default_fields() -> Vec<Field> {
-    let f = |name: &str, label: &str, kind, required, ac: Option<&str>| Field {
-        label: label.into(),
+    let f = |name: &str, kind, required, ac: Option<&str>| Field {
+        label: None,
         kind,
         required,
         autocomplete: ac.map(Into::into),
         ..Field::new(name)
     };
     vec![
-        f("name", "お名前", FieldKind::Text, true, Some("name")),
-        f(
-            "email",
-            "メールアドレス",
-            FieldKind::Email,
-            true,
-            Some("email"),
-        ),
-        f(
-            "organization",
-            "ご所属（会社・団体名など）",
-            FieldKind::Text,
-            false,
-            Some("organization"),
-        ),
-        f(
-            "message",
-            "お問い合わせ内容",
-            FieldKind::Textarea,
-            true,
-            None,
-        ),
+        f("name", FieldKind::Text, true, Some("name")),
+        f("email", FieldKind::Email, true, Some("email")),
+        f("organization", FieldKind::Text, false, Some("organization")),
+        f("message", FieldKind::Textarea, true, None),
     ]
+}
+
+impl Field {
+    /// The field with its label as visitors read it: staff's, else the theme's text for a
+    /// field every form has (else its name, which a field `fields:` adds always has).
+    pub(super) fn labelled(&self, strings: &Strings) -> Field {
+        let label = self.label.clone().unwrap_or_else(|| {
+            let text = match self.name.as_str() {
+                "name" => &strings.form_field_name,
+                "email" => &strings.form_field_email,
+                "organization" => &strings.form_field_organization,
+                "message" => &strings.form_field_message,
+                _ => &self.name,
+            };
+            text.clone()
+        });
+        Field {
+            label: Some(label),
+            ..self.clone()
+        }
+    }
 }
 
 /// Where a handler is written: its document, the whole site.yaml and its path.
@@ -185,7 +193,7 @@ fn reserved(f: &mut Fields<'_>, at: At<'_>, named: usize, name: &str) -> bool {
 /// What an item says about its field: label, type, required, autocomplete, options.
 fn apply<'n>(f: &mut Fields<'_>, field: &mut Field, get: impl Fn(&str) -> Option<&'n Node>) {
     if let Some(l) = get("label").and_then(Node::as_text) {
-        field.label = l;
+        field.label = Some(l);
     }
     if let Some(t) = get("type").and_then(Node::as_text) {
         match FieldKind::from_name(&t) {
@@ -255,11 +263,31 @@ mod tests {
             ["name", "email", "organization", "phone", "topic", "message"]
         );
         assert!(fields[2].required);
-        assert_eq!(fields[3].label, "電話番号");
+        assert_eq!(fields[3].label.as_deref(), Some("電話番号"));
+        assert_eq!(fields[4].label.as_deref(), Some("topic"));
         assert_eq!(fields[3].kind, FieldKind::Tel);
         assert_eq!(fields[3].autocomplete.as_deref(), Some("tel"));
         assert_eq!(fields[4].options, ["移住", "仕事"]);
         assert_eq!(fields[4].post_name, "topic");
+    }
+
+    #[test]
+    fn default_labels_come_from_the_theme_and_staff_labels_win() {
+        let (fields, _) = read_fields("fields:\n  - { name: email, label: 連絡先 }\n");
+        let mut strings = crate::theme::default_strings();
+        strings.form_field_name = "Name".into();
+        strings.form_field_email = "E-mail".into();
+        let labels: Vec<_> = fields.iter().map(|f| f.labelled(&strings).label).collect();
+        let labels: Vec<_> = labels.iter().map(|l| l.as_deref().unwrap()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Name",
+                "連絡先",
+                "ご所属（会社・団体名など）",
+                "お問い合わせ内容"
+            ]
+        );
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub struct Handler {
     pub entries: BTreeMap<String, String>,
     pub privacy: Privacy,
     pub captcha: Option<Captcha>,
-    pub submit_label: String,
+    /// `submit_label:`; without it the button says the theme's `form_submit`.
+    pub submit_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -200,7 +201,7 @@ impl Handler {
         }
         let privacy = privacy::read(&mut f, (doc, text, file));
         let captcha = captcha::read(&mut f, text, file);
-        let submit_label = f.text("submit_label").unwrap_or_else(|| "送信する".into());
+        let submit_label = f.text("submit_label");
         let _ = f.text("service"); // accepted where `privacy.service` belongs
         let handler = Handler {
             name: name.into(),

@@ -50,16 +50,15 @@ impl Provider {
         }
     }
 
-    /// Display name of the service that stores submissions, when `privacy.service` is not set.
-    pub fn service_name(self) -> &'static str {
+    /// Display name of the service that stores submissions, when `privacy.service` is not set:
+    /// a product name, or the theme's text (`strings.yaml`) where visitors read a description.
+    pub fn service_name(self, strings: &crate::strings::Strings) -> &str {
         match self {
             Provider::Formspree => "Formspree",
             Provider::Netlify => "Netlify Forms",
             Provider::Formrun => "formrun",
-            Provider::GoogleForms => "Google フォーム",
-            Provider::Generic | Provider::Link | Provider::Embed => {
-                "このサイトの運営者が指定するフォーム受付システム"
-            }
+            Provider::GoogleForms => &strings.form_service_google_forms,
+            Provider::Generic | Provider::Link | Provider::Embed => &strings.form_service_generic,
         }
     }
 }

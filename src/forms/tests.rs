@@ -18,6 +18,10 @@ fn handler(yaml: &str) -> Handler {
     forms.handlers["apply"].clone()
 }
 
+/// The default theme's texts.
+static STRINGS: std::sync::LazyLock<crate::strings::Strings> =
+    std::sync::LazyLock::new(crate::theme::default_strings);
+
 fn ctx() -> FormContext<'static> {
     FormContext {
         challenge: Some("空き家の活用"),
@@ -27,6 +31,7 @@ fn ctx() -> FormContext<'static> {
         slug: "akiya",
         thanks_url: "https://a.jp/thanks/".into(),
         privacy_url: "/privacy/".into(),
+        strings: &STRINGS,
     }
 }
 
@@ -213,4 +218,32 @@ fn a_page_without_challenge_gets_the_general_heading_and_subject() {
     assert_eq!(v.heading, "お問い合わせ");
     assert!(hidden(&v).contains(&("_subject", "【お問い合わせ】")));
     assert_eq!(v.recipient, "汐見町 企画課");
+}
+
+#[test]
+fn the_theme_gives_the_texts_staff_did_not_write() {
+    let mut strings = crate::theme::default_strings();
+    strings.form_heading_challenge = "Apply".into();
+    strings.form_subject_challenge = "Re: {title}".into();
+    strings.form_submit = "Send".into();
+    strings.form_field_message = "Message".into();
+    strings.form_service_generic = "our form service".into();
+    let page = FormContext {
+        strings: &strings,
+        ..ctx()
+    };
+    let v = handler("      provider: formspree\n      id: xyz\n").view(&page);
+    assert_eq!(v.heading, "Apply");
+    assert!(hidden(&v).contains(&("_subject", "Re: 空き家の活用")));
+    assert_eq!(v.submit_label, "Send");
+    assert_eq!(v.fields[3].label.as_deref(), Some("Message"));
+    let generic = handler("      provider: generic\n      action: https://a.jp/f\n").view(&page);
+    assert_eq!(generic.service, "our form service");
+    // What staff wrote in site.yaml wins over the theme.
+    let own = handler(
+        "      provider: formspree\n      id: xyz\n      submit_label: 応募する\n      fields:\n        - { name: message, label: ご質問 }\n",
+    )
+    .view(&page);
+    assert_eq!(own.submit_label, "応募する");
+    assert_eq!(own.fields[3].label.as_deref(), Some("ご質問"));
 }

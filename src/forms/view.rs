@@ -5,6 +5,7 @@ use super::captcha::Captcha;
 use super::fields::Field;
 use super::names::{Mode, Provider};
 use super::Handler;
+use crate::strings::Strings;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NameValue {
@@ -49,6 +50,8 @@ pub struct FormContext<'a> {
     pub slug: &'a str,
     pub thanks_url: String,
     pub privacy_url: String,
+    /// The theme's texts: headings, subject, button, default labels, service names.
+    pub strings: &'a Strings,
 }
 
 /// What a provider adds to the hidden values and how it is told a bot filled the form.
@@ -63,13 +66,14 @@ impl Handler {
         let mut hidden = self.page_values(ctx);
         let extras = self.extras(ctx, &mut hidden);
         let link = (self.mode == Mode::Link).then(|| self.link(&hidden));
+        let st = ctx.strings;
         FormView {
             handler: self.name.clone(),
             provider: self.provider,
             mode: self.mode,
             action: self.action.clone(),
             form_name: extras.form_name,
-            fields: self.fields.clone(),
+            fields: self.fields.iter().map(|f| f.labelled(st)).collect(),
             consent_name: self.post_name("consent"),
             hidden: hidden
                 .into_iter()
@@ -77,26 +81,27 @@ impl Handler {
                 .collect(),
             honeypot: extras.honeypot,
             captcha: self.captcha.clone(),
-            submit_label: self.submit_label.clone(),
+            submit_label: (self.submit_label.clone()).unwrap_or_else(|| st.form_submit.clone()),
             purpose: self.privacy.purpose.clone(),
             recipient: (self.privacy.recipient.clone()).unwrap_or_else(|| ctx.recipient.clone()),
-            service: self.service_name(),
+            service: self.service_name(st),
             retention: self.privacy.retention.clone(),
             privacy_url: ctx.privacy_url.clone(),
             link,
             heading: if ctx.challenge.is_some() {
-                "この課題に応募・問い合わせる".into()
+                st.form_heading_challenge.clone()
             } else {
-                "お問い合わせ".into()
+                st.form_heading.clone()
             },
         }
     }
 
-    /// Display name of the service that stores submissions.
-    pub fn service_name(&self) -> String {
+    /// Display name of the service that stores submissions: `privacy.service`, else the
+    /// provider's (its name, or the theme's text for one that has no name of its own).
+    pub fn service_name(&self, strings: &Strings) -> String {
         match &self.privacy.service {
             Some(s) => s.clone(),
-            None => self.provider.service_name().into(),
+            None => self.provider.service_name(strings).into(),
         }
     }
 
@@ -128,9 +133,10 @@ impl Handler {
         let honeypot = match self.provider {
             Provider::Formspree => {
                 hidden.push(("_next".into(), ctx.thanks_url.clone()));
+                let st = ctx.strings;
                 let subject = match ctx.challenge {
-                    Some(c) => format!("【応募・問い合わせ】{c}"),
-                    None => "【お問い合わせ】".to_string(),
+                    Some(c) => Strings::fill(&st.form_subject_challenge, &[("title", c)]),
+                    None => st.form_subject.clone(),
                 };
                 hidden.push(("_subject".into(), subject));
                 Some("_gotcha")

@@ -144,6 +144,14 @@ fn theme_ids() -> std::sync::Arc<markdown::ReservedIds> {
     .clone()
 }
 
+/// The default theme's texts for bodies.
+fn theme_labels() -> markdown::Labels {
+    static LABELS: std::sync::OnceLock<markdown::Labels> = std::sync::OnceLock::new();
+    LABELS
+        .get_or_init(|| markdown::Labels::new(&crate::theme::default_strings()))
+        .clone()
+}
+
 /// Markdown body with the site's default options (raw HTML off, no iframes) and the default
 /// theme's reserved ids.
 ///
@@ -155,6 +163,7 @@ pub fn markdown(data: &[u8]) {
     let body = String::from_utf8_lossy(data);
     let opts = markdown::Options {
         reserved_ids: theme_ids(),
+        labels: theme_labels(),
         ..markdown::Options::default()
     };
     // Some `.md` links resolve, some are drafts, some are missing: all three paths run.

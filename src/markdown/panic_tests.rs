@@ -79,6 +79,7 @@ fn generated_short_strings_never_panic() {
         let _ = safe_iframe(
             &format!("<iframe{s}></iframe>"),
             &["example.jp".to_string()],
+            s,
         );
     }
 }

@@ -90,10 +90,12 @@ impl<'a> Rewrite<'a, '_> {
             Event::InlineHtml(h) if escape_html => self.inline_html(h, &range),
             Event::TaskListMarker(done) => self.task_marker(done),
             Event::Start(Tag::Table(a)) => {
-                self.events.push(Event::Html(
-                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表\">"
-                        .into(),
-                ));
+                let mut div = String::from(
+                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"",
+                );
+                escape_attr(&mut div, &self.opts.labels.table);
+                div.push_str("\">");
+                self.events.push(Event::Html(div.into()));
                 self.events.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
@@ -167,7 +169,8 @@ impl<'a> Rewrite<'a, '_> {
         if is_comment(trimmed) {
             return;
         }
-        if let Some(safe) = safe_iframe(trimmed, &self.opts.allow_iframes) {
+        if let Some(safe) = safe_iframe(trimmed, &self.opts.allow_iframes, &self.opts.labels.embed)
+        {
             self.events.push(Event::Html(safe.into()));
         } else {
             self.warn_html(start, raw.len());
@@ -209,17 +212,18 @@ impl<'a> Rewrite<'a, '_> {
         }
     }
 
-    /// A fixed, labelled mark instead of the writer's disabled checkbox.
+    /// A fixed mark, labelled with the theme's text, instead of the writer's disabled checkbox.
     fn task_marker(&mut self, done: bool) {
+        let labels = &self.opts.labels;
         let (mark, label) = if done {
-            ("☑", "完了")
+            ("☑", &labels.task_done)
         } else {
-            ("☐", "未完了")
+            ("☐", &labels.task_open)
         };
-        self.events.push(Event::Html(
-            format!("<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> ")
-                .into(),
-        ));
+        let mut span = String::from("<span class=\"task\" role=\"img\" aria-label=\"");
+        escape_attr(&mut span, label);
+        let _ = write!(span, "\">{mark}</span> ");
+        self.events.push(Event::Html(span.into()));
     }
 }
 
@@ -253,8 +257,13 @@ pub(super) fn is_comment(s: &str) -> bool {
 }
 
 /// Rebuilds a lone `<iframe …></iframe>` from a safe set of attributes when its `src` is an
-/// https URL on an allowed host. Anything else returns None.
-pub(super) fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String> {
+/// https URL on an allowed host (titled `fallback_title` when it has no title). Anything else
+/// returns None.
+pub(super) fn safe_iframe(
+    html: &str,
+    allowed_hosts: &[String],
+    fallback_title: &str,
+) -> Option<String> {
     if allowed_hosts.is_empty() {
         return None;
     }
@@ -284,7 +293,7 @@ pub(super) fn safe_iframe(html: &str, allowed_hosts: &[String]) -> Option<String
     let mut out = String::from("<div class=\"embed\"><iframe src=\"");
     escape_attr(&mut out, src);
     out.push_str("\" title=\"");
-    escape_attr(&mut out, get("title").unwrap_or("埋め込みコンテンツ"));
+    escape_attr(&mut out, get("title").unwrap_or(fallback_title));
     out.push('"');
     for dim in ["width", "height"] {
         if let Some(v) = get(dim)

@@ -271,6 +271,7 @@ fn form_view(r: &Reader, p: &Page) -> Option<crate::forms::FormView> {
         slug: &p.slug,
         thanks_url: c.urls().absolute(&c.urls().thanks()),
         privacy_url: c.urls().privacy(),
+        strings: r.strings(),
     };
     Some(handler.view(&ctx))
 }

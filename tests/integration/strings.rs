@@ -2,7 +2,7 @@
 //! changes a few of them changes exactly those texts in the output, and a mistake in the file
 //! is an error at its line.
 
-use crate::common::{expect_at, texts, SiteTest};
+use crate::common::{attrs, expect_at, texts, SiteTest};
 use std::path::Path;
 use tsunagari::diagnostics::Problem;
 use tsunagari::strings::StringsProblem;
@@ -148,14 +148,85 @@ fn unknown_keys_and_placeholders_are_errors_at_their_line() {
     assert_eq!(errors.len(), 2, "{}", crate::common::render(&errors));
 }
 
+/// A form (staff give the email field's label) and a challenge body with a table, a task list
+/// and an embed without a title: every text of theirs that Rust writes comes from strings.
+fn with_form_and_markdown(t: &SiteTest) {
+    t.edit(
+        "site.yaml",
+        "paginate_by: 2",
+        "paginate_by: 2\nmarkdown:\n  allow_iframes: [www.youtube-nocookie.com]\nforms:\n  default: apply\n  handlers:\n    apply:\n      provider: formspree\n      id: xyz\n      privacy: { purpose: 確認のため }\n      fields:\n        - { name: email, label: 連絡先メール }\n",
+    );
+    t.file("content/privacy.md", "---\ntitle: 個人情報\n---\n本文\n");
+    t.edit(
+        "content/challenges/open-later.md",
+        "---\n本文",
+        "---\n| a |\n|---|\n| 1 |\n\n- [x] 済み\n- [ ] まだ\n\n<iframe src=\"https://www.youtube-nocookie.com/embed/x\"></iframe>\n",
+    );
+}
+
+/// Texts of the form and of Markdown come from strings.yaml; what `forms:` in site.yaml says
+/// (here the email field's label) wins over them.
+#[test]
+fn a_site_strings_file_changes_form_and_markdown_texts() {
+    let t = site();
+    with_form_and_markdown(&t);
+    let page = "challenges/open-later/index.html";
+    let shown = |t: &SiteTest| {
+        let doc = t.html(page);
+        (
+            texts(&doc, ".apply h2"),
+            texts(&doc, "form button"),
+            texts(&doc, "label[for=form-name], label[for=form-email]"),
+            attrs(&doc, ".task", "aria-label"),
+            attrs(&doc, ".table-scroll", "aria-label"),
+            attrs(&doc, ".embed iframe", "title"),
+            attrs(&doc, "input[name=_subject]", "value"),
+        )
+    };
+    t.build();
+    let (heading, button, labels, tasks, table, embed, subject) = shown(&t);
+    assert_eq!(heading, ["この課題に応募・問い合わせる"]);
+    assert_eq!(button, ["送信する"]);
+    assert_eq!(labels, ["お名前（必須）", "連絡先メール（必須）"]);
+    assert_eq!(tasks, ["完了", "未完了"]);
+    assert_eq!(
+        (table, embed),
+        (vec!["表".into()], vec!["埋め込みコンテンツ".into()])
+    );
+    assert_eq!(subject, ["【応募・問い合わせ】締切が先の課題"]);
+
+    t.file("templates/strings.yaml", FORM_AND_MARKDOWN);
+    t.build();
+    let (heading, button, labels, tasks, table, embed, subject) = shown(&t);
+    assert_eq!(heading, ["応募する"]);
+    assert_eq!(button, ["送る"]);
+    assert_eq!(labels, ["氏名（必須）", "連絡先メール（必須）"]);
+    assert_eq!(tasks, ["済", "未完了"]);
+    assert_eq!((table, embed), (vec!["一覧".into()], vec!["動画".into()]));
+    assert_eq!(subject, ["応募: 締切が先の課題"]);
+}
+
+/// Form and Markdown keys, with the email label the site sets itself.
+const FORM_AND_MARKDOWN: &str = "\
+form_heading_challenge: 応募する
+form_submit: 送る
+form_subject_challenge: \"応募: {title}\"
+form_field_name: 氏名
+form_field_email: E-mail
+markdown_task_done: 済
+markdown_table: 一覧
+markdown_embed: 動画
+";
+
 /// The dev server takes a strings file like a template: adding, editing and removing
 /// `templates/strings.yaml` while previewing re-renders every output, and each step serves
 /// what a clean build writes.
 #[test]
 fn strings_edits_while_previewing_equal_a_clean_build() {
-    use crate::incremental_support::{assert_same_as_clean, step};
+    use crate::incremental_support::{assert_same_as_clean, served, step};
     use tsunagari::incremental::{Mode, Session};
     let t = site();
+    with_form_and_markdown(&t);
     let opts = tsunagari::pipeline::options(&t.root, crate::common::NOW);
     let mut s = Session::new(opts.clone());
     s.update(None).unwrap();
@@ -166,6 +237,11 @@ fn strings_edits_while_previewing_equal_a_clean_build() {
         (
             "an edited strings file",
             Some(OVERRIDES.replace("〈H〉", "〈H2〉")),
+        ),
+        // Bodies are rendered with the Markdown texts: their cache must see the change.
+        (
+            "an edited Markdown text",
+            Some(format!("{OVERRIDES}{FORM_AND_MARKDOWN}")),
         ),
         ("a removed strings file", None),
     ];
@@ -182,5 +258,10 @@ fn strings_edits_while_previewing_equal_a_clean_build() {
             Mode::Incremental,
         );
         assert_eq!(u.rendered, u.outputs, "{what}: texts are on every page");
+        let page = &served(&s)["challenges/open-later/index.html"];
+        let page = String::from_utf8_lossy(page);
+        let edited = what == "an edited Markdown text";
+        assert_eq!(page.contains("aria-label=\"済\""), edited, "{what}");
+        assert_eq!(page.contains(">送る</button>"), edited, "{what}");
     }
 }
