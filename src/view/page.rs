@@ -8,7 +8,7 @@ use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
 use crate::markdown::Heading;
-use crate::site::{Page, Status};
+use crate::site::{Page, Status, Unpublished};
 use crate::structured;
 use serde::Serialize;
 
@@ -73,6 +73,12 @@ pub struct PageView<'a> {
     similar: Vec<LinkView<'a>>,
     /// The contact/apply form of the page (open challenges and pages with `form:`).
     form: Option<crate::forms::FormView>,
+    /// In a preview, why the public site does not show this page yet: `draft` or `scheduled`.
+    preview: Option<&'static str>,
+    /// Its short label for cards (`preview_draft_label`, `preview_scheduled_label`).
+    preview_label: Option<&'a str>,
+    /// The note over the page (`preview_draft`, `preview_scheduled` with its date).
+    preview_note: Option<String>,
 }
 
 /// The context of a challenge, case, column or plain page.
@@ -207,6 +213,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         }
     };
     let body = full.then(|| r.body(i));
+    let unpublished = Unpublished::of(&p.common, r.site_wide().now(), tz);
     PageView {
         kind: p.kind.id(),
         kind_label: p.kind.label(st),
@@ -230,6 +237,18 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         form: if full { form_view(r, p) } else { None },
         related: linked(&p.related),
         similar: linked(&p.similar),
+        preview: unpublished.map(|u| match u {
+            Unpublished::Draft => "draft",
+            Unpublished::Scheduled(_) => "scheduled",
+        }),
+        preview_label: unpublished.map(|u| match u {
+            Unpublished::Draft => st.preview_draft_label.as_str(),
+            Unpublished::Scheduled(_) => st.preview_scheduled_label.as_str(),
+        }),
+        preview_note: unpublished.map(|u| match u {
+            Unpublished::Draft => st.preview_draft.clone(),
+            Unpublished::Scheduled(d) => st.preview_scheduled(d),
+        }),
     }
 }
 
