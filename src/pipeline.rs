@@ -81,18 +81,19 @@ pub fn site_folder(root: &Path) -> Result<(), Failure> {
         let text = Text::new("fail-site-folder-missing").arg("dir", dir);
         return Err(Failure::Usage(text));
     }
-    let id = match (
+    // Named in full: `.` would not tell staff which folder they are in.
+    let full = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let dir = full.display();
+    let text = match (
         root.join("site.yaml").is_file(),
         root.join("content").is_dir(),
     ) {
         (true, true) => return Ok(()),
-        (false, false) => "fail-not-a-site",
-        (false, true) => "fail-no-site-yaml",
-        (true, false) => "fail-no-content",
+        (false, false) => Text::new("fail-not-a-site").arg("dir", dir),
+        (false, true) => Text::new("fail-no-site-yaml").arg("dir", dir),
+        (true, false) => Text::new("fail-no-content").arg("dir", dir),
     };
-    // Named in full: `.` would not tell staff which folder they are in.
-    let full = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    Err(Failure::Usage(Text::new(id).arg("dir", full.display())))
+    Err(Failure::Usage(text))
 }
 
 /// Loads and checks the site: config, content, Markdown, relations. Nothing is rendered yet.

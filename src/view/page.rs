@@ -213,7 +213,8 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         }
     };
     let body = full.then(|| r.body(i));
-    let unpublished = Unpublished::of(&p.common, r.site_wide().now(), tz);
+    let (preview, preview_label, preview_note) =
+        preview(st, Unpublished::of(&p.common, r.site_wide().now(), tz));
     PageView {
         kind: p.kind.id(),
         kind_label: p.kind.label(st),
@@ -237,18 +238,30 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         form: if full { form_view(r, p) } else { None },
         related: linked(&p.related),
         similar: linked(&p.similar),
-        preview: unpublished.map(|u| match u {
-            Unpublished::Draft => "draft",
-            Unpublished::Scheduled(_) => "scheduled",
-        }),
-        preview_label: unpublished.map(|u| match u {
-            Unpublished::Draft => st.preview_draft_label.as_str(),
-            Unpublished::Scheduled(_) => st.preview_scheduled_label.as_str(),
-        }),
-        preview_note: unpublished.map(|u| match u {
-            Unpublished::Draft => st.preview_draft.clone(),
-            Unpublished::Scheduled(d) => st.preview_scheduled(d),
-        }),
+        preview,
+        preview_label,
+        preview_note,
+    }
+}
+
+/// What a preview shows of a page the public site does not show yet: its kind (`draft`,
+/// `scheduled`), its card label and the note over it.
+fn preview(
+    st: &crate::strings::Strings,
+    unpublished: Option<Unpublished>,
+) -> (Option<&'static str>, Option<&str>, Option<String>) {
+    match unpublished {
+        None => (None, None, None),
+        Some(Unpublished::Draft) => (
+            Some("draft"),
+            Some(st.preview_draft_label.as_str()),
+            Some(st.preview_draft.clone()),
+        ),
+        Some(Unpublished::Scheduled(d)) => (
+            Some("scheduled"),
+            Some(st.preview_scheduled_label.as_str()),
+            Some(st.preview_scheduled(d)),
+        ),
     }
 }
 

@@ -35,6 +35,7 @@ fn finish(mut cmd: Command) -> (i32, String) {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("{cmd:?} did not end");
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -80,6 +81,7 @@ fn serve(dir: &Path, args: &[&str]) -> Serving {
     loop {
         let Some(Ok(line)) = lines.next() else {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("serve ended before listening:\n{said}");
         };
         said.push_str(&line);
