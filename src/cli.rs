@@ -11,8 +11,6 @@ use clap::{FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-mod help;
-
 // Printing must never panic: with stderr on a full disk (`2>/dev/full`) or stdout into a closed
 // pipe (`| head`), std's `eprintln!`/`println!` panic (exit 101). These shadow them in this
 // module (the only one that prints): a message that cannot be written is dropped, and the exit
@@ -35,6 +33,10 @@ macro_rules! println {
         let _ = writeln!(std::io::stdout(), $($t)*);
     }};
 }
+
+mod help;
+mod serve;
+pub use serve::ServeArgs;
 
 /// Exit codes: 0 success, 1 content errors (the staff's to fix), 2 usage or I/O errors.
 pub const EXIT_CONTENT: u8 = 1;
@@ -84,9 +86,6 @@ pub struct SiteArgs {
     /// Site folder (holds site.yaml and content/)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Also publish drafts and pages dated in the future (for previews)
-    #[arg(long)]
-    pub drafts: bool,
     /// Build date, e.g. 2026-04-01 (default: SOURCE_DATE_EPOCH, else today)
     #[arg(long)]
     pub now: Option<String>,
@@ -96,6 +95,10 @@ pub struct SiteArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
+    /// Also write drafts and pages dated in the future, each marked as such (preview
+    /// deployments only: never for the public site)
+    #[arg(long)]
+    pub drafts: bool,
     /// Output folder (default: ROOT/public)
     #[arg(long)]
     pub output: Option<PathBuf>,
@@ -111,99 +114,9 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    pub site: SiteArgs,
-    /// Port to listen on (0 picks a free one)
-    #[arg(long, default_value_t = 1111)]
-    pub port: u16,
-    /// Address to listen on; only this computer can see the preview unless you change it
-    #[arg(long, default_value = "127.0.0.1")]
-    pub bind: std::net::IpAddr,
-    /// Open the preview in the default browser
+    /// Also check drafts and pages dated in the future
     #[arg(long)]
-    pub open: bool,
-}
-
-impl ServeArgs {
-    fn run(&self, out: &Out) -> ExitCode {
-        let opts = match options(&self.site, false) {
-            Ok(o) => o,
-            Err(f) => return out.failure(f),
-        };
-        let lang = out.lang;
-        let format = out.format;
-        let log = std::sync::Arc::new(move |e: crate::serve::Event| {
-            let o = Out { lang, format };
-            match e {
-                crate::serve::Event::Listening(url) => {
-                    eprintln!("{}", msg!(lang, "serve-listening", url = value(url)))
-                }
-                crate::serve::Event::Built { update: u, files } => {
-                    o.diagnostics(&u.warnings);
-                    let ms = u.elapsed.as_secs_f64() * 1000.0;
-                    let (pages, rendered, outputs) = (u.pages, u.rendered, u.outputs);
-                    let line = match u.mode {
-                        crate::incremental::Mode::Full => {
-                            let ms = format!("{ms:.0}");
-                            msg!(lang, "serve-built", pages = pages, files = files, ms = ms)
-                        }
-                        _ => {
-                            let ms = format!("{ms:.1}");
-                            let (o, r) = (outputs, rendered);
-                            msg!(lang, "serve-rebuilt", outputs = o, rendered = r, ms = ms)
-                        }
-                    };
-                    eprintln!("{line}");
-                }
-                crate::serve::Event::Finished { elapsed, changed } => {
-                    let ms = format!("{:.0}", elapsed.as_secs_f64() * 1000.0);
-                    let line = msg!(lang, "serve-late-outputs", changed = changed, ms = ms);
-                    eprintln!("{line}");
-                }
-                crate::serve::Event::Failed(diags) => {
-                    o.diagnostics(&diags);
-                    eprintln!("{}", msg!(lang, "serve-failed"));
-                }
-                crate::serve::Event::Error(m) => {
-                    let m = m.render(lang);
-                    eprintln!("{}", msg!(lang, "cli-error-line", message = m))
-                }
-                crate::serve::Event::Bug(d) => o.diagnostics(&[d]),
-            }
-        });
-        let serve_opts = crate::serve::ServeOptions {
-            build: opts,
-            bind: self.bind,
-            port: self.port,
-            lang,
-            limits: crate::serve::Limits::default(),
-            faults: crate::serve::Faults::default(),
-        };
-        let server = match crate::serve::start(serve_opts, log) {
-            Ok(s) => s,
-            Err(e) => {
-                return out.failure(Failure::Io(Text::new("fail-serve-start").arg("detail", e)))
-            }
-        };
-        if self.open {
-            let url = server.url();
-            let opener = if cfg!(target_os = "macos") {
-                "open"
-            } else if cfg!(windows) {
-                "explorer"
-            } else {
-                "xdg-open"
-            };
-            let _ = std::process::Command::new(opener).arg(&url).spawn();
-        }
-        loop {
-            std::thread::park();
-        }
-    }
+    pub drafts: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -271,7 +184,10 @@ impl Out {
     }
 }
 
-fn options(site: &SiteArgs, write: bool) -> Result<BuildOptions, Failure> {
+/// The build options of a command that reads the site at `site.root`, once it is known to be
+/// a site folder (`build`, `check` and `serve` fail the same way outside one).
+fn options(site: &SiteArgs, drafts: bool, write: bool) -> Result<BuildOptions, Failure> {
+    pipeline::site_folder(&site.root)?;
     let sde = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now =
         pipeline::resolve_now(site.now.as_deref(), sde.as_deref(), 540).map_err(Failure::Usage)?;
@@ -279,7 +195,7 @@ fn options(site: &SiteArgs, write: bool) -> Result<BuildOptions, Failure> {
         root: site.root.clone(),
         output: None,
         base_url: None,
-        drafts: site.drafts,
+        drafts,
         now,
         write,
     })
@@ -287,7 +203,7 @@ fn options(site: &SiteArgs, write: bool) -> Result<BuildOptions, Failure> {
 
 impl BuildArgs {
     fn run(&self, out: &Out) -> ExitCode {
-        let mut opts = match options(&self.site, true) {
+        let mut opts = match options(&self.site, self.drafts, true) {
             Ok(o) => o,
             Err(f) => return out.failure(f),
         };
@@ -368,7 +284,7 @@ fn summary(r: &Report, lang: Lang) {
 
 impl CheckArgs {
     fn run(&self, out: &Out) -> ExitCode {
-        let opts = match options(&self.site, false) {
+        let opts = match options(&self.site, self.drafts, false) {
             Ok(o) => o,
             Err(f) => return out.failure(f),
         };

@@ -72,6 +72,30 @@ pub struct Prepared {
     pub search_phases: Vec<(&'static str, Duration)>,
 }
 
+/// Whether `root` is a site folder: it exists and holds `site.yaml` and `content/`. `build`,
+/// `check` and `serve` ask first, so outside a site each says what is missing (and that
+/// `tsunagari init` makes a site) before doing anything else.
+pub fn site_folder(root: &Path) -> Result<(), Failure> {
+    let dir = root.display();
+    if !root.is_dir() {
+        let text = Text::new("fail-site-folder-missing").arg("dir", dir);
+        return Err(Failure::Usage(text));
+    }
+    // Named in full: `.` would not tell staff which folder they are in.
+    let full = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let dir = full.display();
+    let text = match (
+        root.join("site.yaml").is_file(),
+        root.join("content").is_dir(),
+    ) {
+        (true, true) => return Ok(()),
+        (false, false) => Text::new("fail-not-a-site").arg("dir", dir),
+        (false, true) => Text::new("fail-no-site-yaml").arg("dir", dir),
+        (true, false) => Text::new("fail-no-content").arg("dir", dir),
+    };
+    Err(Failure::Usage(text))
+}
+
 /// Loads and checks the site: config, content, Markdown, relations. Nothing is rendered yet.
 pub fn prepare(opts: &BuildOptions) -> Result<Prepared, Failure> {
     let mut load = |root: &Path, entries: Vec<content::Entry>| {

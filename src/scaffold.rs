@@ -99,7 +99,8 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Text> {
         (Kind::Case, "first-case"),
         (Kind::Column, "first-column"),
     ] {
-        let text = new_page_text(kind, today).replace("draft: true", "draft: false");
+        // The value only: the comment above it names both values.
+        let text = new_page_text(kind, today).replace("\ndraft: true\n", "\ndraft: false\n");
         files.push((format!("content/{}/{slug}.md", kind.folder()), text));
     }
     files.push(("static/.gitkeep".into(), String::new()));

@@ -289,7 +289,26 @@ pub fn assemble(
 /// Whether a source is published on the build date: not a draft and not dated in the future,
 /// unless drafts are included (previews).
 pub fn is_published(s: &Source, now: DateTime, tz: i32, include_drafts: bool) -> bool {
-    include_drafts || (!s.common.draft && s.common.date.is_none_or(|d| d.unix(tz) <= now.unix(tz)))
+    include_drafts || Unpublished::of(&s.common, now, tz).is_none()
+}
+
+/// Why a page is not published on the build date. Previews (`serve`, `build --drafts`) show
+/// such pages marked with this; a draft is a draft whatever its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    Draft,
+    /// Dated in the future: published from this date on.
+    Scheduled(Date),
+}
+
+impl Unpublished {
+    pub fn of(c: &Common, now: DateTime, tz: i32) -> Option<Unpublished> {
+        if c.draft {
+            return Some(Unpublished::Draft);
+        }
+        let d = c.date.filter(|d| d.unix(tz) > now.unix(tz))?;
+        Some(Unpublished::Scheduled(d.date_in(tz)))
+    }
 }
 
 /// Markdown options of a site whose theme uses `reserved_ids` and gives `strings`.

@@ -105,6 +105,10 @@ strings! {
     markdown_task_done: [],
     markdown_task_open: [],
     markdown_embed: [],
+    preview_draft: [],
+    preview_scheduled: ["date"],
+    preview_draft_label: [],
+    preview_scheduled_label: [],
 }
 
 /// The list key, besides the text keys.
@@ -202,6 +206,12 @@ impl Strings {
     pub fn date(&self, d: Date) -> String {
         let (y, m, day) = (d.year.to_string(), d.month.to_string(), d.day.to_string());
         Strings::fill(&self.date, &[("year", &y), ("month", &m), ("day", &day)])
+    }
+
+    /// The note over a page a preview shows before its publication date (`date`, as
+    /// visitors read dates).
+    pub fn preview_scheduled(&self, d: Date) -> String {
+        Strings::fill(&self.preview_scheduled, &[("date", &self.date(d))])
     }
 
     /// A date with its day of the week (`2026年3月31日（火）`).

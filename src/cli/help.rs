@@ -47,16 +47,20 @@ pub fn command(lang: Lang) -> Command {
         .mut_subcommand("build", |c| {
             site_args(c, lang)
                 .about(msg!(lang, "help-build"))
+                .mut_arg("drafts", |a| a.help(msg!(lang, "help-drafts")))
                 .mut_arg("output", |a| a.help(msg!(lang, "help-output")))
                 .mut_arg("base_url", |a| a.help(msg!(lang, "help-base-url")))
                 .mut_arg("quiet", |a| a.help(msg!(lang, "help-quiet")))
         })
         .mut_subcommand("check", |c| {
-            site_args(c, lang).about(msg!(lang, "help-check"))
+            site_args(c, lang)
+                .about(msg!(lang, "help-check"))
+                .mut_arg("drafts", |a| a.help(msg!(lang, "help-check-drafts")))
         })
         .mut_subcommand("serve", |c| {
             site_args(c, lang)
                 .about(msg!(lang, "help-serve"))
+                .mut_arg("no_drafts", |a| a.help(msg!(lang, "help-no-drafts")))
                 .mut_arg("port", |a| a.help(msg!(lang, "help-port")))
                 .mut_arg("bind", |a| a.help(msg!(lang, "help-bind")))
                 .mut_arg("open", |a| a.help(msg!(lang, "help-open")))
@@ -80,7 +84,6 @@ pub fn command(lang: Lang) -> Command {
 /// The arguments every command that reads a site shares (`SiteArgs`).
 fn site_args(c: Command, lang: Lang) -> Command {
     c.mut_arg("root", |a| a.help(msg!(lang, "help-root")))
-        .mut_arg("drafts", |a| a.help(msg!(lang, "help-drafts")))
         .mut_arg("now", |a| a.help(msg!(lang, "help-now")))
 }
 

@@ -57,6 +57,11 @@ const CLIENT_JS: &str = include_str!("client.js");
 #[derive(Debug)]
 pub enum Event {
     Listening(String),
+    /// Port `asked` was taken, and `port` (a later one) was free.
+    PortTaken {
+        asked: u16,
+        port: u16,
+    },
     /// The pages are up to date (and open tabs told to reload).
     Built {
         update: Update,
@@ -80,6 +85,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// How many ports after `port` to try, in order, when it is taken (0: only `port`).
+    pub port_tries: u16,
     pub lang: Lang,
     pub limits: Limits,
     /// Faults to inject, for tests of how the server survives its own bugs.
@@ -222,8 +229,14 @@ impl Drop for Server {
 
 /// Builds, starts serving and watching; returns at once. `log` receives what happened.
 pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::Result<Server> {
-    let listener = TcpListener::bind((opts.bind, opts.port))?;
+    let listener = listen(opts.bind, opts.port, opts.port_tries)?;
     let addr = listener.local_addr()?;
+    if addr.port() != opts.port && opts.port != 0 {
+        log(Event::PortTaken {
+            asked: opts.port,
+            port: addr.port(),
+        });
+    }
     let mut build = opts.build.clone();
     // Pages link to the preview, not to the public site.
     build.base_url = Some(format!("http://{addr}/"));
@@ -275,6 +288,23 @@ pub fn start(opts: ServeOptions, log: Arc<dyn Fn(Event) + Send + Sync>) -> io::R
     })
 }
 
+/// Listens on `port`, or on the first free one of the `tries` ports after it. The error is
+/// the last port's (`AddrInUse` when every one was taken).
+fn listen(bind: IpAddr, port: u16, tries: u16) -> io::Result<TcpListener> {
+    let mut p = port;
+    loop {
+        match TcpListener::bind((bind, p)) {
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse && p != 0 && p - port < tries => {
+                match p.checked_add(1) {
+                    Some(next) => p = next,
+                    None => return Err(e),
+                }
+            }
+            r => return r,
+        }
+    }
+}
+
 /// Records what changed in a new version and wakes the event streams.
 fn publish(state: &State, changed: Option<Vec<String>>) {
     let mut v = lock(&state.version);
@@ -295,6 +325,7 @@ pub fn options(root: &Path, now: &str) -> ServeOptions {
         build: pipeline::options(root, now),
         bind: IpAddr::from([127, 0, 0, 1]),
         port: 0,
+        port_tries: 0,
         lang: Lang::Ja,
         limits: Limits::default(),
         faults: Faults::default(),

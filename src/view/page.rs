@@ -8,7 +8,7 @@ use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
 use crate::markdown::Heading;
-use crate::site::{Page, Status};
+use crate::site::{Page, Status, Unpublished};
 use crate::structured;
 use serde::Serialize;
 
@@ -73,6 +73,12 @@ pub struct PageView<'a> {
     similar: Vec<LinkView<'a>>,
     /// The contact/apply form of the page (open challenges and pages with `form:`).
     form: Option<crate::forms::FormView>,
+    /// In a preview, why the public site does not show this page yet: `draft` or `scheduled`.
+    preview: Option<&'static str>,
+    /// Its short label for cards (`preview_draft_label`, `preview_scheduled_label`).
+    preview_label: Option<&'a str>,
+    /// The note over the page (`preview_draft`, `preview_scheduled` with its date).
+    preview_note: Option<String>,
 }
 
 /// The context of a challenge, case, column or plain page.
@@ -207,6 +213,8 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         }
     };
     let body = full.then(|| r.body(i));
+    let (preview, preview_label, preview_note) =
+        preview(st, Unpublished::of(&p.common, r.site_wide().now(), tz));
     PageView {
         kind: p.kind.id(),
         kind_label: p.kind.label(st),
@@ -230,6 +238,30 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         form: if full { form_view(r, p) } else { None },
         related: linked(&p.related),
         similar: linked(&p.similar),
+        preview,
+        preview_label,
+        preview_note,
+    }
+}
+
+/// What a preview shows of a page the public site does not show yet: its kind (`draft`,
+/// `scheduled`), its card label and the note over it.
+fn preview(
+    st: &crate::strings::Strings,
+    unpublished: Option<Unpublished>,
+) -> (Option<&'static str>, Option<&str>, Option<String>) {
+    match unpublished {
+        None => (None, None, None),
+        Some(Unpublished::Draft) => (
+            Some("draft"),
+            Some(st.preview_draft_label.as_str()),
+            Some(st.preview_draft.clone()),
+        ),
+        Some(Unpublished::Scheduled(d)) => (
+            Some("scheduled"),
+            Some(st.preview_scheduled_label.as_str()),
+            Some(st.preview_scheduled(d)),
+        ),
     }
 }
 

@@ -231,6 +231,9 @@ impl<'s> SiteWide<'s> {
     pub fn today(&self) -> crate::date::Date {
         self.site.today
     }
+    pub fn now(&self) -> crate::date::DateTime {
+        self.site.now
+    }
 }
 
 fn term_url<'s>(site: &'s Site, kind: TaxonomyKind, slug: &str) -> Option<&'s str> {

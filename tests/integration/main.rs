@@ -3,6 +3,7 @@ mod common;
 
 mod build;
 mod cli;
+mod cli_people;
 mod discovery;
 mod errors;
 mod forms;
