@@ -24,12 +24,15 @@ fn str_at<'a>(v: &'a Value, keys: &[&str]) -> &'a str {
     for k in keys {
         v = &v[*k];
     }
-    v.as_str().unwrap_or_else(|| panic!("{keys:?} is not a string: {v:?}"))
+    v.as_str()
+        .unwrap_or_else(|| panic!("{keys:?} is not a string: {v:?}"))
 }
 
 /// The one step of the action, which installs.
 fn install_step(action: &Value) -> &Value {
-    let steps = action["runs"]["steps"].as_sequence().expect("runs.steps is a list");
+    let steps = action["runs"]["steps"]
+        .as_sequence()
+        .expect("runs.steps is a list");
     assert_eq!(steps.len(), 1, "one install step");
     &steps[0]
 }
@@ -49,7 +52,10 @@ fn release_targets() -> BTreeSet<String> {
     let include = release["jobs"]["build"]["strategy"]["matrix"]["include"]
         .as_sequence()
         .expect("jobs.build.strategy.matrix.include is a list");
-    include.iter().map(|e| str_at(e, &["target"]).to_string()).collect()
+    include
+        .iter()
+        .map(|e| str_at(e, &["target"]).to_string())
+        .collect()
 }
 
 #[test]
@@ -66,7 +72,11 @@ fn action_yml_is_a_composite_action_with_a_pinned_version_input_and_a_path_outpu
     assert_eq!(str_at(&action, &["runs", "using"]), "composite");
     let step = install_step(&action);
     assert_eq!(str_at(step, &["id"]), "install");
-    assert_eq!(str_at(step, &["shell"]), "bash", "composite run steps need a shell");
+    assert_eq!(
+        str_at(step, &["shell"]),
+        "bash",
+        "composite run steps need a shell"
+    );
     // Inputs reach the script through env, never spliced into its text (script injection).
     let run = str_at(step, &["run"]);
     assert!(!run.contains("${{"), "expressions in run: {run}");
@@ -74,7 +84,8 @@ fn action_yml_is_a_composite_action_with_a_pinned_version_input_and_a_path_outpu
         let expr = format!("inputs.{input}");
         let env = step["env"].as_mapping().expect("step env");
         assert!(
-            env.values().any(|v| v.as_str().is_some_and(|s| s.contains(&expr))),
+            env.values()
+                .any(|v| v.as_str().is_some_and(|s| s.contains(&expr))),
             "{input} is not passed through env"
         );
     }
@@ -97,7 +108,10 @@ fn release_builds_the_issue_targets_and_the_action_downloads_only_those() {
     let action = action_targets(&yaml("action.yml"));
     assert_eq!(action.len(), 5, "one per runner OS/arch: {action:?}");
     let missing: Vec<_> = action.difference(&expected).collect();
-    assert!(missing.is_empty(), "action.yml downloads what release.yml never builds: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "action.yml downloads what release.yml never builds: {missing:?}"
+    );
 }
 
 #[test]
@@ -108,9 +122,16 @@ fn release_publishes_to_pypi_with_trusted_publishing_only() {
     let steps = pypi["steps"].as_sequence().unwrap();
     let publish = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("pypa/gh-action-pypi-publish@")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("pypa/gh-action-pypi-publish@"))
+        })
         .expect("a pypa/gh-action-pypi-publish step");
-    assert!(publish["with"]["password"].is_null(), "no API token: trusted publishing");
+    assert!(
+        publish["with"]["password"].is_null(),
+        "no API token: trusted publishing"
+    );
     assert_eq!(str_at(&release, &["permissions", "contents"]), "read");
 }
 
@@ -125,14 +146,21 @@ impl FakeRelease {
     fn new(target: &str) -> FakeRelease {
         let dir = tempfile::tempdir().unwrap();
         let wheels = dir.path().join("wheels");
-        let release = dir.path().join("srv/owner/tsunagari/releases/download/v9.9.9");
+        let release = dir
+            .path()
+            .join("srv/owner/tsunagari/releases/download/v9.9.9");
         std::fs::create_dir_all(&wheels).unwrap();
         // A wheel as maturin lays out a `bindings = "bin"` one.
         let make_wheel = "import sys, zipfile\n\
             with zipfile.ZipFile(sys.argv[1], 'w') as w:\n\
             \x20   w.writestr('tsunagari-9.9.9.data/scripts/tsunagari', sys.argv[2])\n";
         let wheel = wheels.join("tsunagari-9.9.9-py3-none-linux_x86_64.whl");
-        run_ok(Command::new("python3").args(["-c", make_wheel]).arg(&wheel).arg(FAKE_BINARY));
+        run_ok(
+            Command::new("python3")
+                .args(["-c", make_wheel])
+                .arg(&wheel)
+                .arg(FAKE_BINARY),
+        );
         run_ok(
             Command::new("python3")
                 .arg(root().join("scripts/release-archive"))
@@ -141,12 +169,18 @@ impl FakeRelease {
                 .arg(&release)
                 .current_dir(root()),
         );
-        run_ok(Command::new("sh").args(["-c", "sha256sum -- tsunagari-* > SHA256SUMS"]).current_dir(&release));
+        run_ok(
+            Command::new("sh")
+                .args(["-c", "sha256sum -- tsunagari-* > SHA256SUMS"])
+                .current_dir(&release),
+        );
         FakeRelease { dir }
     }
 
     fn sums(&self) -> PathBuf {
-        self.dir.path().join("srv/owner/tsunagari/releases/download/v9.9.9/SHA256SUMS")
+        self.dir
+            .path()
+            .join("srv/owner/tsunagari/releases/download/v9.9.9/SHA256SUMS")
     }
 
     /// Runs the action's install script as a Linux x64 runner would, with `version`.
@@ -161,7 +195,10 @@ impl FakeRelease {
             .env("VERSION", version)
             .env("INSTALL_DIR", "")
             .env("REPOSITORY", "owner/tsunagari")
-            .env("SERVER_URL", format!("file://{}", self.dir.path().join("srv").display()))
+            .env(
+                "SERVER_URL",
+                format!("file://{}", self.dir.path().join("srv").display()),
+            )
             .env("RUNNER_OS", "Linux")
             .env("RUNNER_ARCH", arch)
             .env("RUNNER_TEMP", &runner)
@@ -176,7 +213,11 @@ impl FakeRelease {
 
 fn run_ok(cmd: &mut Command) {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -184,11 +225,18 @@ fn action_installs_the_release_archive_after_checking_its_sha256() {
     let release = FakeRelease::new("x86_64-unknown-linux-musl");
     let (out, gh_path, gh_output) = release.install("v9.9.9", "X64");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let path = gh_output.trim().strip_prefix("path=").expect("path output");
     assert_eq!(Path::new(path).parent().unwrap(), Path::new(gh_path.trim()));
     let ran = Command::new(path).arg("--version").output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&ran.stdout), "fake tsunagari --version\n");
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        "fake tsunagari --version\n"
+    );
 }
 
 #[test]
@@ -206,8 +254,18 @@ fn action_refuses_a_tampered_archive_an_unknown_runner_and_an_unpinned_version()
         let (out, gh_path, gh_output) = release.install(version, arch);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(!out.status.success(), "{version} {arch}: {stdout}");
-        assert!(stdout.contains("::error") && stdout.contains(says), "{version} {arch}: {stdout}");
-        assert!(gh_path.is_empty() && gh_output.is_empty(), "{version} {arch}: PATH changed");
+        assert!(
+            stdout.contains("::error") && stdout.contains(says),
+            "{version} {arch}: {stdout}"
+        );
+        assert!(
+            gh_path.is_empty() && gh_output.is_empty(),
+            "{version} {arch}: PATH changed"
+        );
     }
-    assert!(!release.dir.path().join("runner/tsunagari-v9.9.9/tsunagari").exists());
+    assert!(!release
+        .dir
+        .path()
+        .join("runner/tsunagari-v9.9.9/tsunagari")
+        .exists());
 }
