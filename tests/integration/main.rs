@@ -24,6 +24,7 @@ mod incremental_stale;
 mod incremental_support;
 mod layers;
 mod messages;
+mod release_files;
 mod safety;
 mod sample;
 mod search;
