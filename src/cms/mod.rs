@@ -60,6 +60,7 @@ impl Labels {
         node.and_then(Node::as_text).unwrap_or_default()
     }
 
+    #[cfg(test)]
     fn keys(&self, section: &str) -> Vec<String> {
         match self.0.entries.iter().find(|(k, _)| k == section) {
             Some((_, Node::Map(m))) => m.iter().map(|(k, _)| k.clone()).collect(),
@@ -330,6 +331,19 @@ pub fn write_config(root: &Path) -> Result<std::path::PathBuf, CmsError> {
 pub enum CmsError {
     Site(Vec<Diagnostic>),
     Io(std::path::PathBuf, std::io::Error),
+}
+
+impl CmsError {
+    /// The I/O failure for people (a `site.yaml` that does not read is named as such).
+    pub fn into_text(self) -> crate::messages::Text {
+        let (path, detail) = match self {
+            CmsError::Io(path, e) => (path.display().to_string(), e.to_string()),
+            CmsError::Site(d) => ("site.yaml".to_string(), format!("{} problem(s)", d.len())),
+        };
+        crate::messages::Text::new("fail-io-at")
+            .arg("path", path)
+            .arg("detail", detail)
+    }
 }
 
 #[cfg(test)]
