@@ -75,7 +75,14 @@ struct CmsConfig {
     site_url: String,
     media_folder: &'static str,
     public_folder: &'static str,
+    output: Output,
     collections: Vec<Collection>,
+}
+
+/// Empty optional fields are left out of the file: `form: ''` or `image: ''` would not read.
+#[derive(Serialize)]
+struct Output {
+    omit_empty_optional_fields: bool,
 }
 
 #[derive(Serialize)]
@@ -281,6 +288,9 @@ pub fn config_text(config: &Config, known: &Known, previous: Option<&str>) -> St
         site_url: config.base_url.clone(),
         media_folder: "static/images",
         public_folder: "/images",
+        output: Output {
+            omit_empty_optional_fields: true,
+        },
         collections: COLLECTIONS
             .iter()
             .map(|(n, f, r)| collection(n, f, *r, &labels, known))

@@ -40,6 +40,7 @@ fn config_fields_are_the_schema() {
     let doc: serde_json::Value = serde_yaml::from_str(&text).unwrap();
     assert_eq!(doc["backend"]["name"], "github");
     assert_eq!(doc["locale"], "ja");
+    assert_eq!(doc["output"]["omit_empty_optional_fields"], true);
     for (name, _, role) in COLLECTIONS {
         let c = doc["collections"]
             .as_array()
