@@ -79,6 +79,8 @@ pub enum Command {
     Init(InitArgs),
     /// Create a new challenge, case, column or municipality profile with every field explained
     New(NewArgs),
+    /// Write static/admin/config.yml (the web editor's settings) from site.yaml and the schemas
+    Cms(CmsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -143,6 +145,27 @@ pub struct NewArgs {
     /// Site folder
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CmsArgs {
+    /// Site folder
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+impl CmsArgs {
+    fn run(&self, out: &Out) -> ExitCode {
+        match crate::cms::write_config(&self.root) {
+            Ok(path) => {
+                let path = value(path.display());
+                eprintln!("{}", msg!(out.lang, "cli-cms-done", path = path));
+                ExitCode::SUCCESS
+            }
+            Err(crate::cms::CmsError::Site(diags)) => out.failure(Failure::Content(diags)),
+            Err(e) => out.failure(Failure::Io(e.into_text())),
+        }
+    }
 }
 
 struct Out {
@@ -381,6 +404,7 @@ pub fn main() -> ExitCode {
         Command::Serve(a) => a.run(&out),
         Command::Init(a) => a.run(&out),
         Command::New(a) => a.run(&out),
+        Command::Cms(a) => a.run(&out),
     }
 }
 

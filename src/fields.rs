@@ -13,6 +13,19 @@ use std::path::Path;
 /// Unknown keys reported one by one per file; the rest are counted in one diagnostic.
 pub const MAX_UNKNOWN_REPORTED: usize = 20;
 
+#[cfg(test)]
+thread_local! {
+    /// Every key asked for on this thread since the last [`take_asked`] (tests only).
+    static ASKED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The keys readers asked for on this thread since the last call: lets `content::schema`'s
+/// tests compare what the reader reads with the schema table.
+#[cfg(test)]
+pub fn take_asked() -> Vec<String> {
+    ASKED.with(|a| std::mem::take(&mut *a.borrow_mut()))
+}
+
 pub struct Fields<'a> {
     doc: &'a Doc,
     /// Whole file text, for quoting the offending line.
@@ -37,6 +50,8 @@ impl<'a> Fields<'a> {
     }
 
     fn get(&mut self, key: &str) -> Option<(&'a Node, Pos)> {
+        #[cfg(test)]
+        ASKED.with(|a| a.borrow_mut().push(key.to_string()));
         let i = self.doc.entries.iter().position(|(k, _)| k == key)?;
         self.used[i] = true;
         Some((&self.doc.entries[i].1, self.doc.pos(key)))

@@ -105,6 +105,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Text> {
     }
     files.push(("static/.gitkeep".into(), String::new()));
     files.push((".gitignore".into(), GITIGNORE.into()));
+    files.push(("static/admin/index.html".into(), crate::cms::index_html()));
     let mut written = Vec::new();
     for (rel, text) in files {
         let p = dir.join(&rel);
@@ -113,6 +114,8 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Text> {
         write_new(&p, &text).map_err(at(&p))?;
         written.push(p);
     }
+    // The web editor's settings, read from the site just written.
+    written.push(crate::cms::write_config(dir).map_err(crate::cms::CmsError::into_text)?);
     Ok(written)
 }
 

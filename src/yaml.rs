@@ -12,6 +12,11 @@ use std::collections::HashMap;
 /// Largest front matter accepted; anything bigger is a mistake (or an attack).
 pub const MAX_FRONT_MATTER: usize = 256 * 1024;
 
+/// `value` written as YAML (the web editor's `config.yml`). Plain data never fails to serialise.
+pub fn to_text<T: serde::Serialize>(value: &T) -> String {
+    serde_yaml::to_string(value).expect("plain data serialises to YAML")
+}
+
 /// A YAML value without positions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {

@@ -74,6 +74,10 @@ pub fn command(lang: Lang) -> Command {
                 .mut_arg("kind", |a| a.help(msg!(lang, "help-new-kind")))
                 .mut_arg("slug", |a| a.help(msg!(lang, "help-new-slug")))
                 .mut_arg("root", |a| a.help(msg!(lang, "help-new-root")))
+        })
+        .mut_subcommand("cms", |c| {
+            c.about(msg!(lang, "help-cms"))
+                .mut_arg("root", |a| a.help(msg!(lang, "help-new-root")))
         });
     let mut cmd = frame(cmd, lang);
     // `help` (the subcommand) exists once clap has built the command.

@@ -26,6 +26,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 mod checks;
+pub mod schema;
 mod terms;
 pub use terms::{term_slug, TaxonomyKind};
 
@@ -272,34 +273,6 @@ impl Source {
         &self.text[self.body_offset..]
     }
 }
-
-const COMMON_KEYS: [&str; 8] = [
-    "title",
-    "summary",
-    "date",
-    "updated",
-    "draft",
-    "image",
-    "image_alt",
-    "tags",
-];
-const CHALLENGE_KEYS: [&str; 14] = [
-    "form",
-    "municipality",
-    "prefecture",
-    "organization",
-    "themes",
-    "work_style",
-    "engagement",
-    "reward",
-    "duration",
-    "visits",
-    "capacity",
-    "deadline",
-    "status",
-    "skills",
-];
-const CASE_KEYS: [&str; 4] = ["municipality", "prefecture", "themes", "challenges"];
 
 /// Finds every content file under `root/content`, sorted, and reports files that have no place.
 /// Nothing inside `fence` (the build's output folder, `.git`) is read.
@@ -582,11 +555,8 @@ fn parse_text(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
     };
     let (body_offset, body_line) = (split.body_offset, split.body_line);
     let mut f = Fields::new(&doc, &text, &path, 1);
-    let required_title = !matches!(
-        entry.role,
-        Role::Home | Role::Section(_) | Role::Page(Kind::Municipality)
-    );
-    let title = if required_title {
+    let role = entry.role;
+    let title = if schema::required(role, "title") {
         f.req_text("title")
     } else {
         f.text("title")
@@ -597,39 +567,20 @@ fn parse_text(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
         ..Common::default()
     };
     common.summary = f.text("summary");
-    let mut known: Vec<&str> = COMMON_KEYS.to_vec();
-    let extra = match entry.role {
-        Role::Home | Role::Section(_) => {
-            common.date = f.date("date");
-            Extra::Index
-        }
-        Role::Page(Kind::Challenge) => {
-            common.date = f.req_date("date");
-            known.extend(CHALLENGE_KEYS);
-            read_challenge(&mut f, &mut common)
-        }
-        Role::Page(Kind::Case) => {
-            common.date = f.req_date("date");
-            known.extend(CASE_KEYS);
-            read_case(&mut f)
-        }
-        Role::Page(Kind::Column) => {
-            common.date = f.req_date("date");
-            known.push("author");
-            Extra::Column(Column {
-                author: f.text("author"),
-            })
-        }
-        Role::Page(Kind::Page) => {
-            common.date = f.date("date");
-            known.extend(["weight", "layout", "form"]);
-            read_page(&mut f, &mut common)
-        }
-        Role::Page(Kind::Municipality) => {
-            common.date = f.date("date");
-            known.extend(["municipality", "prefecture", "website", "contact"]);
-            read_profile(&mut f, &mut common)
-        }
+    common.date = if schema::required(role, "date") {
+        f.req_date("date")
+    } else {
+        f.date("date")
+    };
+    let extra = match role {
+        Role::Home | Role::Section(_) => Extra::Index,
+        Role::Page(Kind::Challenge) => read_challenge(&mut f, &mut common),
+        Role::Page(Kind::Case) => read_case(&mut f),
+        Role::Page(Kind::Column) => Extra::Column(Column {
+            author: f.text("author"),
+        }),
+        Role::Page(Kind::Page) => read_page(&mut f, &mut common),
+        Role::Page(Kind::Municipality) => read_profile(&mut f, &mut common),
     };
     common.updated = f.date("updated");
     common.draft = f.boolean("draft");
@@ -641,7 +592,7 @@ fn parse_text(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
         check_closed_has_updated(&mut f, c, &common);
     }
     let ip = f.pos("image");
-    let diags = f.finish(&known);
+    let diags = f.finish(&schema::keys(role));
     let source = Source {
         entry,
         text,
