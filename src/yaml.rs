@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 mod colon;
 mod items;
-pub use items::nth_value_pos;
+pub use items::{item_pos, nth_value_pos};
 
 /// Largest front matter accepted; anything bigger is a mistake (or an attack).
 pub const MAX_FRONT_MATTER: usize = 256 * 1024;
