@@ -69,9 +69,10 @@ pub fn slips(src: &str) -> Vec<Slip> {
             });
         } else if let Some(v) = after.strip_prefix(':').filter(|v| {
             // `https://…`, `10:30` and `a::b` are text, not a key without its space.
-            v.chars()
-                .next()
-                .is_some_and(|c| !matches!(c, ' ' | '\t' | '/' | ':'))
+            !v.starts_with("//")
+                && v.chars()
+                    .next()
+                    .is_some_and(|c| !matches!(c, ' ' | '\t' | ':'))
         }) {
             let canonical = canonical(value_after(v));
             let key = key.to_string();
