@@ -206,6 +206,13 @@ impl DateTime {
         DateTime::from_unix(self.unix(tz_minutes), tz_minutes).date
     }
 
+    /// The time of day in time zone `tz` as `HH:MM`, when a time was given.
+    pub fn clock_in(self, tz_minutes: i32) -> Option<String> {
+        self.time?;
+        let secs = DateTime::from_unix(self.unix(tz_minutes), tz_minutes).time?;
+        Some(format!("{:02}:{:02}", secs / 3600, secs / 60 % 60))
+    }
+
     /// RFC 3339 in time zone `tz`, for feeds and sitemaps: `2026-03-31T00:00:00+09:00`.
     pub fn rfc3339(self, tz_minutes: i32) -> String {
         let t = DateTime::from_unix(self.unix(tz_minutes), tz_minutes);
@@ -219,6 +226,45 @@ impl DateTime {
             format_offset(tz_minutes)
         )
     }
+}
+
+/// A date as staff also type it — `2026/4/1`, `2026年4月1日`, `2026-4-1`, full-width digits and
+/// separators (`２０２６－０４－０１`), each optionally followed by a time (`17:00`, `１７：００`) —
+/// read as [`DateTime::parse`] reads its canonical form, which is returned beside it
+/// (`2026-04-01`, `2026-04-01 17:00`). None when it is not such a date.
+pub fn lenient(s: &str) -> Option<(DateTime, String)> {
+    let half: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '／' | '－' | '：' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    let (ymd, rest) = match half.split_once('日') {
+        Some((d, rest)) => (d.replacen('年', "-", 1).replacen('月', "-", 1), rest.trim()),
+        None => match half.split_once([' ', 'T']) {
+            Some((d, rest)) => (d.replace('/', "-"), rest.trim()),
+            None => (half.replace('/', "-"), ""),
+        },
+    };
+    let parts: Vec<&str> = ymd.trim().split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return None;
+    };
+    let ok = |p: &str, max: usize| (1..=max).contains(&p.len()) && digits(p).is_some();
+    if y.len() != 4 || !ok(y, 4) || !ok(m, 2) || !ok(d, 2) {
+        return None;
+    }
+    let date = format!("{y}-{m:0>2}-{d:0>2}");
+    let canonical = if rest.is_empty() {
+        date
+    } else {
+        let (h, mi) = rest.split_once(':')?;
+        format!("{date} {h:0>2}:{mi}")
+    };
+    DateTime::parse(&canonical).map(|t| (t, canonical))
 }
 
 /// `+09:00`, `Z` for UTC.
@@ -344,5 +390,33 @@ mod tests {
         assert_eq!(parse_offset("+09:00"), Some(540));
         assert_eq!(parse_offset("-05:30"), Some(-330));
         assert_eq!(format_offset(0), "Z");
+    }
+
+    #[test]
+    fn lenient_dates_give_their_canonical_form() {
+        for (typed, canonical) in [
+            ("2026/4/1", "2026-04-01"),
+            ("2026/04/01", "2026-04-01"),
+            ("2026年4月1日", "2026-04-01"),
+            ("2026年12月31日 17:00", "2026-12-31 17:00"),
+            ("２０２６-０４-０１", "2026-04-01"),
+            ("２０２６／４／１　１７：００", "2026-04-01 17:00"),
+            ("2026-4-1", "2026-04-01"),
+            ("2026/12/31 9:30", "2026-12-31 09:30"),
+        ] {
+            let (t, c) = lenient(typed).unwrap_or_else(|| panic!("{typed}"));
+            assert_eq!(c, canonical, "{typed}");
+            assert_eq!(Some(t), DateTime::parse(canonical), "{typed}");
+        }
+        for bad in [
+            "2026/13/1",
+            "2026年2月30日",
+            "26/4/1",
+            "2026/4",
+            "明日",
+            "2026/4/1 25:00",
+        ] {
+            assert_eq!(lenient(bad), None, "{bad}");
+        }
     }
 }

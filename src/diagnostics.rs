@@ -5,7 +5,9 @@
 //! site root), a 1-based line and column, the offending source line, and a [`Problem`] that knows
 //! how to explain itself and how to fix it. Nothing here prints: callers decide where text goes.
 
+mod input;
 mod text;
+pub use input::InputProblem;
 use std::path::PathBuf;
 pub use text::TextProblem;
 
@@ -177,6 +179,8 @@ pub enum Problem {
     UrlRefused(crate::urls::Refused),
     /// Odd or hostile text: control characters, sizes, path lengths (see `text`).
     Text(TextProblem),
+    /// A slip of typing in front matter (`diagnostics/input.rs`).
+    Input(InputProblem),
     /// A heading attribute other than a safe `#id` or `.class`, as written.
     HeadingAttributeDropped {
         attribute: String,
@@ -280,6 +284,7 @@ impl Problem {
             Entry { issue } => issue.message(lang),
             UrlRefused(r) => r.message(lang),
             Text(p) => p.message(lang),
+            Input(p) => p.message(lang),
             HeadingAttributeDropped { .. } | HeadingIdChanged { .. } | DuplicateFootnote { .. } => {
                 markdown::message(self, lang)
             }
@@ -353,6 +358,7 @@ impl Problem {
             Strings(p) => theme_strings::help(p, lang),
             Entry { issue } => issue.help(lang),
             Text(p) => p.help(lang),
+            Input(p) => p.help(lang),
             UrlRefused(r) => r.help(lang),
             Bug { .. } => msg!(lang, "bug-help"),
             HeadingAttributeDropped { .. } | HeadingIdChanged { .. } | DuplicateFootnote { .. } => {

@@ -26,7 +26,7 @@ pub fn xml(s: &str) -> String {
 
 /// When a page last changed, as feeds and the sitemap report it: `updated` (else `date`), or
 /// for a closed challenge the moment it closed when that is later, so closing shows as an
-/// update. Closed by deadline: the end of the deadline day. Closed by `status: closed`: its
+/// update. Closed by deadline: the end of the deadline day (or its time, when it names one). Closed by `status: closed`: its
 /// `updated` date (not older than `date`); without one, the end of a passed deadline, else the
 /// build date (`content` warns staff to write `updated:`). Deterministic for the same sources
 /// and build date.
@@ -43,14 +43,18 @@ pub fn last_modified(site: &Site, p: &Page) -> Option<DateTime> {
         .common
         .updated
         .filter(|u| p.common.date.is_none_or(|d| u.unix(tz) >= d.unix(tz)));
-    let deadline_end = p
-        .deadline(tz)
-        .filter(|d| *d < site.today)
-        .map(|date| DateTime {
-            date,
-            time: Some(86_399),
-            offset: Some(tz),
-        });
+    let deadline_end = match c.deadline {
+        // A deadline with a time closes at that time.
+        Some(d) if d.time.is_some() => Some(d).filter(|d| d.unix(tz) <= site.now.unix(tz)),
+        _ => p
+            .deadline(tz)
+            .filter(|d| *d < site.today)
+            .map(|date| DateTime {
+                date,
+                time: Some(86_399),
+                offset: Some(tz),
+            }),
+    };
     let closed_at = match (c.status, dated_update, deadline_end) {
         (Some(DeclaredStatus::Closed), Some(u), _) => u,
         (_, _, Some(end)) => end,

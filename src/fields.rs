@@ -5,10 +5,25 @@
 //! ignored: it must be read somewhere or it is an error.
 
 use crate::date::DateTime;
-use crate::diagnostics::{Diagnostic, Expected, Problem, TextProblem};
+use crate::diagnostics::{Diagnostic, Expected, InputProblem, Problem, TextProblem};
 use crate::suggest::did_you_mean;
 use crate::yaml::{Doc, Node, Pos};
 use std::path::Path;
+
+/// What separates items when staff type a list as one text with a Japanese input method.
+const LIST_SEPARATORS: [char; 3] = ['、', '・', '，'];
+
+/// A one-text list split at [`LIST_SEPARATORS`]: items trimmed, empty and repeated ones left out.
+fn split_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in text.split(LIST_SEPARATORS) {
+        let item = item.trim();
+        if !item.is_empty() && !out.iter().any(|x| x == item) {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
 
 /// Unknown keys reported one by one per file; the rest are counted in one diagnostic.
 pub const MAX_UNKNOWN_REPORTED: usize = 20;
@@ -158,17 +173,15 @@ impl<'a> Fields<'a> {
             Node::Null => Vec::new(),
             Node::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
-                for it in items {
+                for (index, it) in items.iter().enumerate() {
                     match it {
                         Node::Null => {}
                         Node::Seq(_) | Node::Map(_) => {
-                            self.problem_at(
-                                key,
-                                Problem::WrongType {
-                                    field: key.into(),
-                                    expected: Expected::List,
-                                },
-                            );
+                            let problem = Problem::WrongType {
+                                field: key.into(),
+                                expected: Expected::List,
+                            };
+                            self.problem_at_item(key, index, problem);
                             return Vec::new();
                         }
                         n => {
@@ -192,19 +205,60 @@ impl<'a> Fields<'a> {
                 );
                 Vec::new()
             }
-            n => n
-                .as_text()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .into_iter()
-                .collect(),
+            n => {
+                let text = n.as_text().unwrap_or_default();
+                let items = split_list(&text);
+                if items.len() > 1 {
+                    let canonical = format!("[{}]", items.join(", "));
+                    let problem = Problem::Input(InputProblem::ListSplit {
+                        field: key.into(),
+                        canonical,
+                    });
+                    self.warning_at(key, problem);
+                }
+                items
+            }
         }
     }
 
+    /// Records a problem at the `index`-th item of the list `key`, or at the key's value when
+    /// the item cannot be found in the text.
+    fn problem_at_item(&mut self, key: &str, index: usize, problem: Problem) {
+        match crate::yaml::item_pos(self.text, self.doc.pos(key), index) {
+            Some((line, column)) => self
+                .diags
+                .push(Diagnostic::error(self.path, problem).at(self.text, line, column)),
+            None => self.problem_at(key, problem),
+        }
+    }
+
+    /// Records a warning at the value of `key`.
+    fn warning_at(&mut self, key: &str, problem: Problem) {
+        let pos = self.doc.pos(key);
+        self.diags.push(Diagnostic::warning(self.path, problem).at(
+            self.text,
+            pos.line,
+            pos.value_col,
+        ));
+    }
+
+    /// A date or timestamp. `2026/4/1`, `2026年4月1日` and full-width digits are understood,
+    /// with a warning that shows the canonical form.
     pub fn date(&mut self, key: &str) -> Option<DateTime> {
         let s = self.text(key)?;
-        match DateTime::parse(&s) {
-            Some(d) => Some(d),
+        if let Some(d) = DateTime::parse(&s) {
+            return Some(d);
+        }
+        match crate::date::lenient(&s) {
+            Some((d, canonical)) => {
+                let problem = Problem::Input(InputProblem::DateRewritten {
+                    field: key.into(),
+                    value: s,
+                    canonical,
+                });
+                self.warning_at(key, problem);
+                Some(d)
+            }
             None => {
                 self.problem_at(
                     key,

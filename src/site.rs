@@ -366,10 +366,10 @@ pub fn make_page(
     url: String,
     body: Arc<Rendered>,
     config: &Config,
-    today: Date,
+    now: DateTime,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
-    let (status, days_left) = challenge_status(s, config, today, diags);
+    let (status, days_left) = challenge_status(s, config, now, diags);
     let summary = s.common.summary.clone().unwrap_or_else(|| {
         excerpt(
             if body.lead.trim().is_empty() {
@@ -401,16 +401,28 @@ pub fn make_page(
 fn challenge_status(
     s: &Source,
     config: &Config,
-    today: Date,
+    now: DateTime,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<Status>, Option<i64>) {
     let Extra::Challenge(c) = &s.extra else {
         return (None, None);
     };
+    let today = now.date_in(config.timezone);
     let deadline = c.deadline.map(|d| d.date_in(config.timezone));
     let days_left = deadline.map(|d| d.days_since_epoch() - today.days_since_epoch());
+    // A deadline with a time (`2026-12-31 17:00`) closes at that time; a date alone at the end
+    // of its day.
+    let passed = c
+        .deadline
+        .filter(|d| d.time.is_some())
+        .map_or(days_left.is_some_and(|n| n < 0), |d| {
+            now.unix(config.timezone) >= d.unix(config.timezone)
+        });
+    if let Some(d) = deadline.filter(|d| far_ahead(*d, today)) {
+        diags.push(crate::content::deadline_far_ahead(s, d, today));
+    }
     let by_deadline = match days_left {
-        Some(n) if n < 0 => Status::Closed,
+        _ if passed => Status::Closed,
         Some(n) if n <= config.closing_soon_days => Status::ClosingSoon,
         _ => Status::Open,
     };
@@ -438,6 +450,15 @@ fn challenge_status(
         None => by_deadline,
     };
     (Some(status), days_left)
+}
+
+/// More than two years after `today`: a typo of the year, most likely.
+fn far_ahead(deadline: Date, today: Date) -> bool {
+    deadline
+        > Date {
+            year: today.year + 2,
+            ..today
+        }
 }
 
 /// Resolves a relative `.md` link written in `from_dir` (relative to the site root).

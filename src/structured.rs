@@ -84,8 +84,9 @@ fn employment_types(engagement: &[String]) -> Vec<&'static str> {
     out
 }
 
-/// `JobPosting` for a challenge: `validThrough` is the end of the deadline day, remote work is
-/// `TELECOMMUTE`, and the hiring organisation is the posting organisation or the municipality.
+/// `JobPosting` for a challenge: `validThrough` is the deadline's time, or the end of its day when
+/// it names none; remote work is `TELECOMMUTE`, and the hiring organisation is the posting
+/// organisation or the municipality.
 ///
 /// A closed challenge (by deadline or by `status: closed`) has none: Google asks expired
 /// postings to drop the markup or carry a past `validThrough`, and a challenge closed early by
@@ -112,7 +113,9 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
     if let Some(d) = p.common.date {
         v.insert("datePosted".into(), json!(d.date_in(tz).to_string()));
     }
-    if let Some(d) = p.deadline(tz) {
+    if let Some(d) = c.deadline.filter(|d| d.time.is_some()) {
+        v.insert("validThrough".into(), json!(d.rfc3339(tz)));
+    } else if let Some(d) = p.deadline(tz) {
         v.insert(
             "validThrough".into(),
             json!(format!("{d}T23:59:59{}", crate::date::format_offset(tz))),

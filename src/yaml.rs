@@ -9,6 +9,10 @@
 use crate::diagnostics::{Problem, TextProblem};
 use std::collections::HashMap;
 
+mod colon;
+mod items;
+pub use items::{item_pos, nth_value_pos};
+
 /// Largest front matter accepted; anything bigger is a mistake (or an attack).
 pub const MAX_FRONT_MATTER: usize = 256 * 1024;
 
@@ -186,30 +190,8 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
             ..Doc::default()
         });
     }
-    let value: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| {
-        let (mut line, mut column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
-        let msg = e.to_string();
-        let problem = if msg.contains("repetition limit") || msg.contains("recursion limit") {
-            Problem::YamlTooComplex
-        } else {
-            let (detail, context) = describe_libyaml(&msg);
-            // An unclosed quote or bracket is reported where the file ends; where it was
-            // opened is where staff need to look.
-            if let Some((l, c)) = context {
-                line = l;
-                column = c;
-            }
-            Problem::YamlSyntax { detail }
-        };
-        // libyaml reports the end of the input one line past the last one; staff need a line
-        // they can see.
-        let (line, column) = clamp_to_text(src, line.max(1), column.max(1));
-        YamlError {
-            line: first_line + line - 1,
-            column,
-            problem,
-        }
-    })?;
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(src).map_err(|e| syntax_error(&e, src, first_line))?;
     let entries = match convert(value, 0).map_err(|problem| YamlError {
         line: first_line,
         column: 1,
@@ -218,11 +200,15 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         Node::Map(m) => m,
         Node::Null => Vec::new(),
         _ => {
+            // A lone `title：値` is one text, not a mapping.
+            if let Some(slip) = colon::slips(src).into_iter().next() {
+                return Err(slip_error(slip, first_line));
+            }
             return Err(YamlError {
                 line: first_line,
                 column: 1,
                 problem: Problem::FrontMatterNotMapping,
-            })
+            });
         }
     };
     let doc = Doc {
@@ -253,6 +239,44 @@ pub fn parse_mapping(src: &str, first_line: usize) -> Result<Doc, YamlError> {
         });
     }
     Ok(doc)
+}
+
+/// A libyaml error as staff need it: at the line to look at, explained in their words.
+fn syntax_error(e: &serde_yaml::Error, src: &str, first_line: usize) -> YamlError {
+    let (mut line, mut column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
+    let msg = e.to_string();
+    let problem = if msg.contains("repetition limit") || msg.contains("recursion limit") {
+        Problem::YamlTooComplex
+    } else {
+        let (detail, context) = describe_libyaml(&msg);
+        // An unclosed quote or bracket is reported where the file ends; where it was
+        // opened is where staff need to look.
+        if let Some((l, c)) = context {
+            line = l;
+            column = c;
+        }
+        Problem::YamlSyntax { detail }
+    };
+    // libyaml reports the end of the input one line past the last one; staff need a line
+    // they can see.
+    let (line, column) = clamp_to_text(src, line.max(1), column.max(1));
+    // `title：値` and `title:値` fail on a later line, in libyaml's English: name the line.
+    if let Some(slip) = colon::explain(src, line).filter(|_| problem != Problem::YamlTooComplex) {
+        return slip_error(slip, first_line);
+    }
+    YamlError {
+        line: first_line + line - 1,
+        column,
+        problem,
+    }
+}
+
+fn slip_error(slip: colon::Slip, first_line: usize) -> YamlError {
+    YamlError {
+        line: first_line + slip.line - 1,
+        column: slip.column,
+        problem: slip.problem,
+    }
 }
 
 /// A line break libyaml counts but tsunagari's positions (and most editors) do not: a lone
@@ -520,61 +544,6 @@ fn split_key(s: &str) -> Option<(String, &str)> {
         return None;
     }
     Some((key.to_string(), after))
-}
-
-/// Line and column (1-based, in characters) of the value of the `index`-th (0-based) `field:`
-/// inside the list whose key is at `list` — block items (`- url: …`) or flow ones
-/// (`[{name: a, url: …}]`). The YAML tree has no positions for list items, so the block's lines
-/// are scanned; `None` when the text is shaped so that the count cannot be trusted.
-pub fn nth_value_pos(text: &str, list: Pos, field: &str, index: usize) -> Option<(usize, usize)> {
-    let key_indent = list.key_col.saturating_sub(1);
-    let mut seen = 0;
-    for (i, line) in text.lines().enumerate().skip(list.line.saturating_sub(1)) {
-        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
-        let start = if i + 1 == list.line {
-            list.value_col.saturating_sub(1).min(chars.len())
-        } else {
-            let indent = chars.iter().take_while(|c| **c == ' ').count();
-            match chars.get(indent) {
-                None | Some('#') => continue,
-                Some(c) if indent < key_indent || (indent == key_indent && *c != '-') => break,
-                _ => indent,
-            }
-        };
-        let mut at = start;
-        while let Some(col) = find_key(&chars, at, field) {
-            if seen == index {
-                return Some((i + 1, col + 1));
-            }
-            seen += 1;
-            at = col + 1;
-        }
-    }
-    None
-}
-
-/// Index of the first value character of a `field:` key at or after `from` in `chars`.
-fn find_key(chars: &[char], from: usize, field: &str) -> Option<usize> {
-    let key: Vec<char> = field.chars().collect();
-    let mut i = from;
-    while i + key.len() < chars.len() {
-        let before_ok = i == 0 || matches!(chars[i - 1], ' ' | '{' | ',' | '-');
-        if before_ok && chars[i..i + key.len()] == key[..] {
-            let mut j = i + key.len();
-            while chars.get(j) == Some(&' ') {
-                j += 1;
-            }
-            if chars.get(j) == Some(&':') && matches!(chars.get(j + 1), None | Some(' ' | '\t')) {
-                j += 1;
-                while matches!(chars.get(j), Some(' ' | '\t')) {
-                    j += 1;
-                }
-                return Some(j);
-            }
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! challenge closed by hand. Each reports a diagnostic with the file (and line) to fix.
 
 use super::{Challenge, Common, DeclaredStatus, Source};
+use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Problem, TextProblem};
 use crate::fields::Fields;
 use crate::{unicode, yaml};
@@ -104,10 +105,16 @@ pub(super) fn check_term_lengths(f: &mut Fields<'_>, key: &str, values: &[String
     }
 }
 
+/// The checks of a challenge's dates against each other.
+pub(super) fn check_challenge_dates(f: &mut Fields<'_>, c: &Challenge, common: &Common) {
+    check_closed_has_updated(f, c, common);
+    check_deadline_after_date(f, c, common);
+}
+
 /// A challenge closed by `status: closed` should say when (`updated:`): feeds and the sitemap
 /// show the closing as an update on that day. Without it the build date stands in, which moves
 /// with every build; so staff are asked for the date, at the `status` line.
-pub(super) fn check_closed_has_updated(f: &mut Fields<'_>, c: &Challenge, common: &Common) {
+fn check_closed_has_updated(f: &mut Fields<'_>, c: &Challenge, common: &Common) {
     if c.status != Some(DeclaredStatus::Closed) {
         return;
     }
@@ -118,5 +125,35 @@ pub(super) fn check_closed_has_updated(f: &mut Fields<'_>, c: &Challenge, common
     };
     if !dated {
         f.warning_at_key("status", Problem::Text(TextProblem::ClosedWithoutUpdated));
+    }
+}
+
+/// A deadline before the page's own `date` is a typo of one of them (a year, a month): staff
+/// are told at the `deadline` line. (A deadline far ahead needs the build date: see `site`.)
+fn check_deadline_after_date(f: &mut Fields<'_>, c: &Challenge, common: &Common) {
+    let (Some(deadline), Some(date)) = (c.deadline, common.date) else {
+        return;
+    };
+    if deadline.date < date.date {
+        let problem = Problem::Input(crate::diagnostics::InputProblem::DeadlineBeforeDate {
+            deadline: deadline.date.to_string(),
+            date: date.date.to_string(),
+        });
+        f.warning_at_key("deadline", problem);
+    }
+}
+
+/// The warning for a deadline more than two years after the build date, at the `deadline` line
+/// (the build date is known only when the site is assembled).
+pub fn deadline_far_ahead(s: &Source, deadline: Date, today: Date) -> Diagnostic {
+    let problem = Problem::Input(crate::diagnostics::InputProblem::DeadlineFarAhead {
+        deadline: deadline.to_string(),
+        today: today.to_string(),
+    });
+    let d = Diagnostic::warning(&s.entry.rel, problem);
+    let front = &s.text[..s.body_offset];
+    match front.lines().position(|l| l.starts_with("deadline:")) {
+        Some(i) => d.at(&s.text, i + 1, 1).with_span("deadline".len()),
+        None => d,
     }
 }

@@ -17,10 +17,10 @@ use crate::strings::Strings;
 use crate::suggest::did_you_mean;
 use crate::unicode;
 use crate::yaml;
-use checks::{
-    check_closed_has_updated, check_path_lengths, check_term_lengths, strip_body_controls,
+use checks::{check_challenge_dates, check_path_lengths, check_term_lengths, strip_body_controls};
+pub use checks::{
+    deadline_far_ahead, read_limited, MAX_FILE_BYTES, MAX_OUTPUT_PATH, MAX_PATH_COMPONENT,
 };
-pub use checks::{read_limited, MAX_FILE_BYTES, MAX_OUTPUT_PATH, MAX_PATH_COMPONENT};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -589,7 +589,7 @@ fn parse_text(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
     common.tags = f.list("tags");
     check_term_lengths(&mut f, "tags", &common.tags);
     if let Extra::Challenge(c) = &extra {
-        check_closed_has_updated(&mut f, c, &common);
+        check_challenge_dates(&mut f, c, &common);
     }
     let ip = f.pos("image");
     let diags = f.finish(&schema::keys(role));

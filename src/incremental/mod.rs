@@ -395,7 +395,7 @@ impl Session {
                 old.url.clone(),
                 body,
                 &site.config,
-                site.today,
+                site.now,
                 &mut diags,
             );
             if !same_structure(old, &page) {

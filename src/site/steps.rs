@@ -237,7 +237,7 @@ pub(super) fn fill_pages(
     (urls, published): (Vec<String>, Vec<bool>),
     diags: &mut Vec<Diagnostic>,
 ) {
-    let today = site.today;
+    let now = site.now;
     for ((s, (r, ds)), (url, p)) in sources
         .into_iter()
         .zip(rendered)
@@ -264,7 +264,7 @@ pub(super) fn fill_pages(
             Role::Page(_) if !p => continue,
             Role::Page(kind) => {
                 site.pages
-                    .push(make_page(s, kind, url, r, &site.config, today, diags));
+                    .push(make_page(s, kind, url, r, &site.config, now, diags));
             }
         }
     }

@@ -31,6 +31,8 @@ pub struct ChallengeView<'a> {
     capacity: Option<&'a str>,
     deadline: Option<String>,
     deadline_ja: Option<String>,
+    /// `17:00` when the deadline names a time (in the site's time zone).
+    deadline_time: Option<String>,
     days_left: Option<i64>,
     status: &'static str,
     status_label: &'a str,
@@ -180,8 +182,12 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 duration: ch.duration.as_deref(),
                 visits: ch.visits.as_deref(),
                 capacity: ch.capacity.as_deref(),
-                deadline: deadline.map(|d| d.to_string()),
+                deadline: ch.deadline.map(|d| match d.time {
+                    Some(_) => d.rfc3339(tz),
+                    None => d.date_in(tz).to_string(),
+                }),
                 deadline_ja: deadline.map(|d| st.date_weekday(d)),
+                deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
                 days_left: p.days_left,
                 status: status.id(),
                 status_label: status.label(st),

@@ -6,6 +6,7 @@ mod cli;
 mod cli_people;
 mod discovery;
 mod errors;
+mod forgiving;
 mod forms;
 mod harden_csp;
 mod harden_files;
