@@ -125,6 +125,29 @@ pub struct CheckArgs {
 pub struct InitArgs {
     /// Folder to create the site in (must be empty or absent)
     pub dir: PathBuf,
+    /// Where the site is published: github (default), gitlab, netlify or cloudflare
+    #[arg(long, value_enum, default_value = "github")]
+    pub host: HostArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum HostArg {
+    Github,
+    Gitlab,
+    Netlify,
+    Cloudflare,
+}
+
+impl From<HostArg> for crate::scaffold::Host {
+    fn from(h: HostArg) -> Self {
+        use crate::scaffold::Host;
+        match h {
+            HostArg::Github => Host::Github,
+            HostArg::Gitlab => Host::Gitlab,
+            HostArg::Netlify => Host::Netlify,
+            HostArg::Cloudflare => Host::Cloudflare,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -337,13 +360,19 @@ fn today() -> crate::date::Date {
 
 impl InitArgs {
     fn run(&self, out: &Out) -> ExitCode {
-        match crate::scaffold::init(&self.dir, today()) {
+        let host = crate::scaffold::Host::from(self.host);
+        match crate::scaffold::init(&self.dir, today(), host) {
             Ok(files) => {
                 let (dir, files) = (value(self.dir.display()), files.len());
-                eprintln!(
-                    "{}",
-                    msg!(out.lang, "cli-init-done", dir = dir, files = files)
+                let publish = host.publish_path();
+                let done = msg!(
+                    out.lang,
+                    "cli-init-done",
+                    dir = dir,
+                    files = files,
+                    publish = publish
                 );
+                eprintln!("{done}");
                 ExitCode::SUCCESS
             }
             Err(e) => out.failure(Failure::Io(e)),

@@ -54,6 +54,8 @@ impl Default for AccessibilityConfig {
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Warnings of a usable site.yaml (a starter form's placeholder id): reported by the build.
+    pub warnings: Vec<Diagnostic>,
     pub title: String,
     pub description: String,
     /// Always ends with `/`.
@@ -214,6 +216,7 @@ impl Config {
         let base_url = base_url.unwrap_or_default();
         let base_path = crate::urls::base_path(&base_url);
         Ok(Config {
+            warnings: diags,
             title,
             description,
             base_url,

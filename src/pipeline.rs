@@ -128,6 +128,7 @@ pub fn prepare_with(
     let mut diags = Vec::new();
     let config = match Config::load(root) {
         Ok(mut c) => {
+            diags.append(&mut c.warnings);
             if let Some(u) = &opts.base_url {
                 if !c.set_base_url(u) {
                     return Err(Failure::Usage(Text::new("fail-base-url").arg("url", u)));

@@ -1,6 +1,7 @@
 //! `tsunagari init` and `tsunagari new`: files for staff to start from, each field explained in
 //! Japanese. Never overwrites an existing file. The texts are data files under `scaffold/`
-//! (`new/<kind>.md` with `{today}` and `{deadline}` placeholders, `init/`), written as they are.
+//! (`new/<kind>.md` with `{today}` and `{deadline}` placeholders, `init/`), written as they are;
+//! `init/publish/` holds the publishing set-up of each [`Host`], pinned to this version.
 
 use crate::content::{valid_slug, Kind};
 use crate::date::Date;
@@ -19,8 +20,8 @@ fn template(kind: Kind) -> &'static str {
     }
 }
 
-/// The fixed files of `init` besides the first pages and `.gitignore`.
-const INIT_FILES: [(&str, &str); 8] = [
+/// The fixed files of `init` besides the first pages, `.gitignore` and the publishing set-up.
+const INIT_FILES: [(&str, &str); 9] = [
     ("site.yaml", include_str!("scaffold/init/site.yaml")),
     ("content/_index.md", include_str!("scaffold/init/home.md")),
     (
@@ -44,7 +45,58 @@ const INIT_FILES: [(&str, &str); 8] = [
         "content/accessibility.md",
         include_str!("scaffold/init/accessibility.md"),
     ),
+    (
+        "content/contact.md",
+        include_str!("scaffold/init/contact.md"),
+    ),
 ];
+
+/// Where the site `init` makes will be published: each writes its own set-up file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Host {
+    /// GitHub Pages through a workflow (`.github/workflows/publish.yml`).
+    #[default]
+    Github,
+    /// GitLab Pages (`.gitlab-ci.yml`).
+    Gitlab,
+    /// Netlify (`netlify.toml`).
+    Netlify,
+    /// Cloudflare Pages, set up in its dashboard (`CLOUDFLARE.md`: what to enter there).
+    Cloudflare,
+}
+
+impl Host {
+    /// Where `init` writes this host's set-up, relative to the site.
+    pub fn publish_path(self) -> &'static str {
+        self.publish_file().0
+    }
+
+    /// The file `init` writes for this host and its text, `{version}` still in it.
+    fn publish_file(self) -> (&'static str, &'static str) {
+        match self {
+            Host::Github => (
+                ".github/workflows/publish.yml",
+                include_str!("scaffold/init/publish/github.yml"),
+            ),
+            Host::Gitlab => (
+                ".gitlab-ci.yml",
+                include_str!("scaffold/init/publish/gitlab.yml"),
+            ),
+            Host::Netlify => (
+                "netlify.toml",
+                include_str!("scaffold/init/publish/netlify.toml"),
+            ),
+            Host::Cloudflare => (
+                "CLOUDFLARE.md",
+                include_str!("scaffold/init/publish/cloudflare.md"),
+            ),
+        }
+    }
+}
+
+/// The version the publishing set-up installs: the running binary's, so the site is built in
+/// CI exactly as it was on the staff's computer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The `.gitignore` of `init`, stored without its dot so that it does not apply here.
 const GITIGNORE: &str = include_str!("scaffold/init/gitignore");
@@ -81,8 +133,9 @@ fn at(path: &Path) -> impl Fn(io::Error) -> Text + '_ {
     }
 }
 
-/// Creates a starter site in `dir` that builds at once. Refuses a non-empty folder.
-pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Text> {
+/// Creates a starter site in `dir` that builds at once and publishes itself on `host`. Refuses a
+/// non-empty folder.
+pub fn init(dir: &Path, today: Date, host: Host) -> Result<Vec<PathBuf>, Text> {
     let listed = dir.exists().then(|| std::fs::read_dir(dir)).transpose();
     if listed
         .map_err(at(dir))?
@@ -106,6 +159,8 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Text> {
     files.push(("static/.gitkeep".into(), String::new()));
     files.push((".gitignore".into(), GITIGNORE.into()));
     files.push(("static/admin/index.html".into(), crate::cms::index_html()));
+    let (publish, text) = host.publish_file();
+    files.push((publish.into(), text.replace("{version}", VERSION)));
     let mut written = Vec::new();
     for (rel, text) in files {
         let p = dir.join(&rel);
@@ -126,4 +181,29 @@ fn write_new(path: &Path, text: &str) -> io::Result<()> {
         .create_new(true)
         .open(path)?;
     f.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_form_has_the_placeholder_that_forms_reports() {
+        let (name, text) = INIT_FILES[0];
+        assert_eq!(name, "site.yaml");
+        let line = format!("\n      id: {}\n", crate::forms::PLACEHOLDER_ID);
+        assert!(text.contains(&line), "site.yaml lost the placeholder id");
+    }
+
+    #[test]
+    fn every_host_installs_the_running_version() {
+        for host in [Host::Github, Host::Gitlab, Host::Netlify, Host::Cloudflare] {
+            let (path, text) = host.publish_file();
+            assert!(
+                text.contains("{version}"),
+                "{path} does not pin the version"
+            );
+            assert_eq!(host.publish_path(), path);
+        }
+    }
 }

@@ -68,6 +68,7 @@ pub fn command(lang: Lang) -> Command {
         .mut_subcommand("init", |c| {
             c.about(msg!(lang, "help-init"))
                 .mut_arg("dir", |a| a.help(msg!(lang, "help-init-dir")))
+                .mut_arg("host", |a| a.help(msg!(lang, "help-init-host")))
         })
         .mut_subcommand("new", |c| {
             c.about(msg!(lang, "help-new"))

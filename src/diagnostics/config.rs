@@ -16,6 +16,8 @@ pub enum ConfigProblem {
     ReservedFieldName { name: String, owner: &'static str },
     /// A Markdown image the image policy refuses (plain `http:`, `mailto:`…): removed.
     ImageRemoved(Refused),
+    /// A form handler whose `id` is still the placeholder `init` writes: nothing arrives.
+    FormPlaceholder { handler: String, value: String },
 }
 
 impl ConfigProblem {
@@ -39,6 +41,14 @@ impl ConfigProblem {
             ConfigProblem::ImageRemoved(r) => {
                 msg!(lang, "config-image-removed", refusal = r.message(lang))
             }
+            ConfigProblem::FormPlaceholder { handler, value } => {
+                msg!(
+                    lang,
+                    "config-form-placeholder",
+                    handler = handler,
+                    value = value
+                )
+            }
         }
     }
 
@@ -49,6 +59,7 @@ impl ConfigProblem {
                 msg!(lang, "config-reserved-field-name-help")
             }
             ConfigProblem::ImageRemoved(r) => r.help(lang),
+            ConfigProblem::FormPlaceholder { .. } => msg!(lang, "config-form-placeholder-help"),
         }
     }
 }

@@ -42,6 +42,7 @@ pub use captcha::Captcha;
 pub use fields::{default_fields, Field};
 pub use names::{CaptchaProvider, FieldKind, Mode, Provider};
 pub use privacy::Privacy;
+pub use provider::PLACEHOLDER_ID;
 pub use view::{FormContext, FormView, NameValue};
 
 /// The keys of one handler.
@@ -194,6 +195,7 @@ impl Handler {
             None => given,
         };
         provider::check_id(&mut f, id.as_deref());
+        provider::check_placeholder(&mut f, name, id.as_deref());
         let mut fields = fields::read(&mut f, (doc, text, file));
         let entries = google::read_entries(&mut f);
         if provider.is_some_and(Provider::takes_entry_ids) {

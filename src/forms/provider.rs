@@ -181,6 +181,21 @@ pub(super) fn valid_token(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '@'))
 }
 
+/// The `id` `tsunagari init` writes into its starter form, to be replaced by the staff's own.
+pub const PLACEHOLDER_ID: &str = "YOUR-FORM-ID";
+
+/// Warns, at `id`, while a handler still has the starter's placeholder: the site builds and
+/// previews, but nothing sent through the form arrives until staff set their form's id.
+pub(super) fn check_placeholder(f: &mut Fields<'_>, handler: &str, id: Option<&str>) {
+    if id == Some(PLACEHOLDER_ID) {
+        let problem = crate::diagnostics::ConfigProblem::FormPlaceholder {
+            handler: handler.into(),
+            value: PLACEHOLDER_ID.into(),
+        };
+        f.warning_at_key("id", Problem::Config(problem));
+    }
+}
+
 /// A provider id becomes part of the action URL: only a plain token.
 pub(super) fn check_id(f: &mut Fields<'_>, id: Option<&str>) {
     if let Some(bad) = id.filter(|id| !valid_token(id)) {

@@ -23,6 +23,7 @@ mod incremental_random;
 mod incremental_review;
 mod incremental_stale;
 mod incremental_support;
+mod init_hosts;
 mod layers;
 mod messages;
 mod release_files;
