@@ -115,6 +115,19 @@ pub enum Problem {
     MissingImage {
         path: String,
     },
+    /// A body link to a file (PDF, image…) that is neither in the page's bundle nor in `static/`.
+    MissingFile {
+        target: String,
+    },
+    /// A body link to a site URL (`/challenges/x/`) that no page has.
+    BrokenUrl {
+        target: String,
+    },
+    /// A body link to a site URL written without the base path, taken as `canonical`.
+    UrlWithoutBasePath {
+        target: String,
+        canonical: String,
+    },
     /// `other` is the file that makes the same URL; empty for a page tsunagari generates.
     DuplicateUrl {
         url: String,
@@ -241,6 +254,14 @@ impl Problem {
             LinkToDraft { target } => msg!(lang, "link-to-draft", target = target),
             UnknownChallenge { slug, .. } => msg!(lang, "unknown-challenge", slug = slug),
             MissingImage { path } => msg!(lang, "missing-image", path = path),
+            MissingFile { target } => msg!(lang, "missing-file", target = target),
+            BrokenUrl { target } => msg!(lang, "broken-url", target = target),
+            UrlWithoutBasePath { target, canonical } => msg!(
+                lang,
+                "url-without-base-path",
+                target = target,
+                canonical = canonical
+            ),
             DuplicateUrl { url, other } if other.as_os_str().is_empty() => {
                 msg!(lang, "duplicate-url-generated", url = url)
             }
@@ -327,6 +348,11 @@ impl Problem {
             } => msg!(lang, "unknown-challenge-suggest-help", suggestion = s),
             UnknownChallenge { .. } => msg!(lang, "unknown-challenge-help"),
             MissingImage { .. } => msg!(lang, "missing-image-help"),
+            MissingFile { .. } => msg!(lang, "missing-file-help"),
+            BrokenUrl { .. } => msg!(lang, "broken-url-help"),
+            UrlWithoutBasePath { canonical, .. } => {
+                msg!(lang, "url-without-base-path-help", canonical = canonical)
+            }
             DuplicateUrl { .. } => msg!(lang, "duplicate-url-help"),
             InvalidSlug { .. } => msg!(lang, "invalid-slug-help"),
             UnknownSection {

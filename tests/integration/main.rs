@@ -5,6 +5,7 @@ mod build;
 mod cli;
 mod discovery;
 mod errors;
+mod forgiving_files;
 mod forms;
 mod harden_csp;
 mod harden_files;
