@@ -125,9 +125,7 @@ fn judge(links: &Links, rel: &str) -> LinkTarget {
         return match links.by_url.get(&format!("{}{dir}", links.home)) {
             Some((true, _)) => LinkTarget::AsWritten,
             Some((false, _)) => LinkTarget::Draft,
-            None if page_shaped(&dir) && !static_file(links, &format!("{dir}index.html")) => {
-                LinkTarget::Missing
-            }
+            None if page_shaped(&dir) && !static_index(links, &dir) => LinkTarget::Missing,
             None => LinkTarget::AsWritten,
         };
     }
@@ -188,6 +186,18 @@ fn generated_file(rel: &str) -> bool {
         || ["html", "xml", "json", "txt", "css", "js"].contains(&ext.as_str())
 }
 
+/// Whether `static/` has a folder page at `dir` (its `index.html`).
+fn static_index(links: &Links, dir: &str) -> bool {
+    normalise(Path::new(dir)).is_some_and(|p| {
+        links
+            .root
+            .join("static")
+            .join(p)
+            .join("index.html")
+            .is_file()
+    })
+}
+
 fn static_file(links: &Links, rel: &str) -> bool {
     normalise(Path::new(rel)).is_some_and(|p| links.root.join("static").join(p).is_file())
 }
@@ -208,8 +218,7 @@ fn clean(path: &str) -> Option<String> {
     }
     let mut s = String::from("/");
     s.push_str(&out.join("/"));
-    if (path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..")) && !s.ends_with('/')
-    {
+    if (path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..")) && !s.ends_with('/') {
         s.push('/');
     }
     Some(s)

@@ -26,11 +26,16 @@ fn a_missing_body_image_is_an_error_at_its_line() {
         &with_body("本文\n\n![写真](photo.jpg)\n"),
     );
     let d = t.errors();
-    let x = expect_at(&d, "content/challenges/a/index.md", 9, |p| {
-        matches!(p, Problem::MissingImage { path } if path == "photo.jpg")
-    });
+    let x = expect_at(
+        &d,
+        "content/challenges/a/index.md",
+        9,
+        |p| matches!(p, Problem::MissingImage { path } if path == "photo.jpg"),
+    );
     assert_eq!(x.column, 1);
-    assert!(x.render(Lang::Ja).contains("画像「photo.jpg」が見つかりません"));
+    assert!(x
+        .render(Lang::Ja)
+        .contains("画像「photo.jpg」が見つかりません"));
     // In the bundle it is fine, and written as it was.
     t.bytes("content/challenges/a/photo.jpg", b"\xff\xd8");
     t.build();
@@ -83,22 +88,28 @@ fn a_missing_linked_file_is_an_error_and_static_or_bundle_files_are_found() {
 fn links_to_internal_urls_are_checked() {
     let t = SiteTest::empty();
     t.file("content/challenges/b.md", &challenge(""));
+    t.file("content/challenges/draft.md", &challenge("draft: true\n"));
     t.file(
-        "content/challenges/draft.md",
-        &challenge("draft: true\n"),
+        "content/about.md",
+        "---\ntitle: このサイトについて\n---\n本文\n",
     );
-    t.file("content/about.md", "---\ntitle: このサイトについて\n---\n本文\n");
     t.file(
         "content/columns/c.md",
         "---\ntitle: コラム\ndate: 2026-03-01\n---\n[ある](/challenges/b/#成果) [相対](../../challenges/b/) [ない](/challenges/nothing/#x) [概要](/about) [下書き](/challenges/draft/)\n\n[一覧](/challenges/) [テーマ](/themes/) [知らない](/somewhere/else/) [トップ](/)\n",
     );
     let d = t.errors();
-    expect_at(&d, "content/columns/c.md", 5, |p| {
-        matches!(p, Problem::BrokenUrl { target } if target == "/challenges/nothing/#x")
-    });
-    expect_at(&d, "content/columns/c.md", 5, |p| {
-        matches!(p, Problem::LinkToDraft { target } if target == "/challenges/draft/")
-    });
+    expect_at(
+        &d,
+        "content/columns/c.md",
+        5,
+        |p| matches!(p, Problem::BrokenUrl { target } if target == "/challenges/nothing/#x"),
+    );
+    expect_at(
+        &d,
+        "content/columns/c.md",
+        5,
+        |p| matches!(p, Problem::LinkToDraft { target } if target == "/challenges/draft/"),
+    );
     assert_eq!(d.len(), 2, "{}", render(&d));
     let x = d
         .iter()
@@ -137,7 +148,9 @@ fn a_site_url_without_the_base_path_is_taken_with_it_and_warned() {
         "{}",
         render(&w)
     );
-    assert!(w[0].render(Lang::Ja).contains("「/portal/challenges/b/#成果」と書いてください"));
+    assert!(w[0]
+        .render(Lang::Ja)
+        .contains("「/portal/challenges/b/#成果」と書いてください"));
     let hrefs = attrs(&t.html("columns/c/index.html"), "main a", "href");
     assert_eq!(
         hrefs,
