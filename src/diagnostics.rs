@@ -115,6 +115,16 @@ pub enum Problem {
     MissingImage {
         path: String,
     },
+    /// `prefecture: 新潟` taken as `新潟県`.
+    PrefectureShort {
+        value: String,
+        canonical: String,
+    },
+    /// `municipality: 新潟県汐見町` with `prefecture: 新潟県`, taken as `汐見町`.
+    MunicipalityWithPrefecture {
+        value: String,
+        canonical: String,
+    },
     /// A body link to a file (PDF, image…) that is neither in the page's bundle nor in `static/`.
     MissingFile {
         target: String,
@@ -255,6 +265,18 @@ impl Problem {
             UnknownChallenge { slug, .. } => msg!(lang, "unknown-challenge", slug = slug),
             MissingImage { path } => msg!(lang, "missing-image", path = path),
             MissingFile { target } => msg!(lang, "missing-file", target = target),
+            PrefectureShort { value, canonical } => msg!(
+                lang,
+                "prefecture-short",
+                value = value,
+                canonical = canonical
+            ),
+            MunicipalityWithPrefecture { value, canonical } => msg!(
+                lang,
+                "municipality-with-prefecture",
+                value = value,
+                canonical = canonical
+            ),
             BrokenUrl { target } => msg!(lang, "broken-url", target = target),
             UrlWithoutBasePath { target, canonical } => msg!(
                 lang,
@@ -349,6 +371,16 @@ impl Problem {
             UnknownChallenge { .. } => msg!(lang, "unknown-challenge-help"),
             MissingImage { .. } => msg!(lang, "missing-image-help"),
             MissingFile { .. } => msg!(lang, "missing-file-help"),
+            PrefectureShort { canonical, .. } => {
+                msg!(lang, "prefecture-short-help", canonical = canonical)
+            }
+            MunicipalityWithPrefecture { canonical, .. } => {
+                msg!(
+                    lang,
+                    "municipality-with-prefecture-help",
+                    canonical = canonical
+                )
+            }
             BrokenUrl { .. } => msg!(lang, "broken-url-help"),
             UrlWithoutBasePath { canonical, .. } => {
                 msg!(lang, "url-without-base-path-help", canonical = canonical)

@@ -12,7 +12,6 @@
 use crate::date::DateTime;
 use crate::diagnostics::{display_path, Diagnostic, Problem, TextProblem};
 use crate::fields::Fields;
-use crate::japan;
 use crate::strings::Strings;
 use crate::suggest::did_you_mean;
 use crate::unicode;
@@ -26,7 +25,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 mod checks;
+mod place;
 mod terms;
+use place::{own_name, read_prefecture};
 pub use terms::{term_slug, TaxonomyKind};
 
 /// The content kinds that have their own folder.
@@ -658,6 +659,7 @@ fn read_challenge(f: &mut Fields<'_>, common: &mut Common) -> Extra {
     let municipality = f.req_text("municipality").unwrap_or_default();
     check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
     let prefecture = read_prefecture(f);
+    let municipality = own_name(f, municipality, &prefecture);
     let organization = f.text("organization");
     let themes = f.list("themes");
     let work_style = f
@@ -706,6 +708,7 @@ fn read_case(f: &mut Fields<'_>) -> Extra {
     let municipality = f.req_text("municipality").unwrap_or_default();
     check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
     let prefecture = read_prefecture(f);
+    let municipality = own_name(f, municipality, &prefecture);
     let themes = f.list("themes");
     check_term_lengths(f, "themes", &themes);
     let challenges = f.list("challenges");
@@ -746,6 +749,7 @@ fn read_profile(f: &mut Fields<'_>, common: &mut Common) -> Extra {
     let municipality = f.req_text("municipality").unwrap_or_default();
     check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
     let prefecture = read_prefecture(f);
+    let municipality = own_name(f, municipality, &prefecture);
     let website = f.url("website", crate::urls::Use::Website);
     let contact = f.text("contact");
     if common.title.is_empty() {
@@ -757,23 +761,6 @@ fn read_profile(f: &mut Fields<'_>, common: &mut Common) -> Extra {
         website,
         contact,
     })
-}
-
-fn read_prefecture(f: &mut Fields<'_>) -> String {
-    let Some(p) = f.req_text("prefecture") else {
-        return String::new();
-    };
-    if japan::prefecture_code(&p).is_none() {
-        let suggestion = japan::suggest_prefecture(&p);
-        f.problem_at(
-            "prefecture",
-            Problem::InvalidPrefecture {
-                value: p.clone(),
-                suggestion,
-            },
-        );
-    }
-    p
 }
 
 #[cfg(test)]

@@ -206,3 +206,62 @@ fn the_preview_clears_a_missing_file_error_when_the_file_arrives() {
     s.update(Some(&changed[..1])).unwrap();
     assert!(s.files().contains_key("challenges/a/photo.jpg"));
 }
+
+#[test]
+fn a_municipality_written_with_its_prefecture_is_the_same_municipality() {
+    let t = SiteTest::empty();
+    t.file("content/challenges/a.md", &challenge(""));
+    t.file(
+        "content/challenges/b.md",
+        &challenge("").replace("汐見町", "新潟県汐見町"),
+    );
+    t.file(
+        "content/cases/c.md",
+        "---\ntitle: 事例\nmunicipality: 汐見町\nprefecture: 新潟\ndate: 2026-03-01\n---\n本文\n",
+    );
+    let w = warnings_of(&t);
+    let x = expect_at(
+        &w,
+        "content/challenges/b.md",
+        3,
+        |p| matches!(p, Problem::MunicipalityWithPrefecture { canonical, .. } if canonical == "汐見町"),
+    );
+    assert!(x
+        .render(Lang::Ja)
+        .contains("「municipality: 汐見町」と書いてください"));
+    let x = expect_at(
+        &w,
+        "content/cases/c.md",
+        4,
+        |p| matches!(p, Problem::PrefectureShort { canonical, .. } if canonical == "新潟県"),
+    );
+    assert!(x
+        .render(Lang::Ja)
+        .contains("「新潟」を「新潟県」として扱いました"));
+    // One municipality page, listing all three.
+    let pages: Vec<_> = t
+        .snapshot()
+        .into_keys()
+        .filter(|p| p.starts_with("municipalities/") && p.ends_with("index.html"))
+        .collect();
+    assert_eq!(pages.len(), 2, "the list and one municipality: {pages:?}");
+    let page = pages.iter().find(|p| p.components().count() > 2).unwrap();
+    let doc = t.html(page.to_str().unwrap());
+    let links = attrs(&doc, "main a", "href");
+    for slug in ["/challenges/a/", "/challenges/b/", "/cases/c/"] {
+        assert!(links.iter().any(|l| l == slug), "{slug} in {links:?}");
+    }
+}
+
+#[test]
+fn a_prefecture_with_a_typo_is_still_an_error() {
+    let t = SiteTest::empty();
+    t.file(
+        "content/challenges/a.md",
+        &challenge("").replace("新潟県", "新瀉"),
+    );
+    let d = t.errors();
+    expect_at(&d, "content/challenges/a.md", 4, |p| {
+        matches!(p, Problem::InvalidPrefecture { .. })
+    });
+}
