@@ -143,8 +143,10 @@ pub enum Problem {
         url: String,
         other: PathBuf,
     },
+    /// `rename`: the file (or bundle folder) name that would do, as `EntryIssue::BadName` offers.
     InvalidSlug {
         slug: String,
+        rename: String,
     },
     UnknownSection {
         folder: String,
@@ -290,7 +292,7 @@ impl Problem {
             DuplicateUrl { url, other } => {
                 msg!(lang, "duplicate-url", url = url, other = other.display())
             }
-            InvalidSlug { slug } => msg!(lang, "invalid-slug", slug = slug),
+            InvalidSlug { slug, .. } => msg!(lang, "invalid-slug", slug = slug),
             UnknownSection { folder, .. } => msg!(lang, "unknown-section", folder = folder),
             StrayFile => msg!(lang, "stray-file"),
             UnsafeUrlRemoved { url } => {
@@ -386,7 +388,7 @@ impl Problem {
                 msg!(lang, "url-without-base-path-help", canonical = canonical)
             }
             DuplicateUrl { .. } => msg!(lang, "duplicate-url-help"),
-            InvalidSlug { .. } => msg!(lang, "invalid-slug-help"),
+            InvalidSlug { rename, .. } => msg!(lang, "bad-name-help", rename = rename),
             UnknownSection {
                 suggestion: Some(s),
                 ..

@@ -265,3 +265,71 @@ fn a_prefecture_with_a_typo_is_still_an_error() {
         matches!(p, Problem::InvalidPrefecture { .. })
     });
 }
+
+#[test]
+fn upper_case_md_and_markdown_files_are_content() {
+    let t = SiteTest::empty();
+    t.file("content/challenges/a.MD", &challenge(""));
+    t.file("content/challenges/b.markdown", &challenge(""));
+    t.file(
+        "content/columns/c/INDEX.Md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n---\n![図](zu.png)\n",
+    );
+    t.bytes("content/columns/c/zu.png", b"png");
+    t.file("content/columns/c/memo.Markdown", "メモ\n");
+    let r = t.build();
+    assert!(t.exists("challenges/a/index.html") && t.exists("challenges/b/index.html"));
+    assert!(t.exists("columns/c/index.html") && t.exists("columns/c/zu.png"));
+    // A second Markdown file in a bundle is neither a page nor a copied file, and is said so.
+    assert!(!t.exists("columns/c/memo.Markdown"));
+    let stray: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|x| matches!(x.problem, Problem::StrayFile))
+        .map(|x| x.path.clone())
+        .collect();
+    assert_eq!(stray, [PathBuf::from("content/columns/c/memo.Markdown")]);
+}
+
+#[test]
+fn a_space_in_a_file_name_gets_the_rename_hint_everywhere() {
+    let t = SiteTest::empty();
+    t.file("content/challenges/課題 1.md", &challenge(""));
+    t.file(
+        "content/columns/コラム　2/index.md",
+        "---\ntitle: コラム\ndate: 2026-03-01\n---\n本文\n",
+    );
+    let d = t.errors();
+    let hints: Vec<(String, String)> = d
+        .iter()
+        .filter(|x| matches!(x.problem, Problem::InvalidSlug { .. }))
+        .map(|x| (x.path.display().to_string(), x.render(Lang::Ja)))
+        .collect();
+    assert_eq!(hints.len(), 2, "{}", render(&d));
+    assert!(
+        hints[0].1.contains("「課題-1.md」のように"),
+        "{}",
+        hints[0].1
+    );
+    assert!(
+        hints[1].1.contains("「コラム-2」のように"),
+        "{}",
+        hints[1].1
+    );
+    // The same words as the walk's hint for a name it cannot publish.
+    let t = SiteTest::empty();
+    t.file("content/challenges/a/index.md", &challenge(""));
+    t.bytes("content/challenges/a/資料.pdf ", b"%PDF");
+    let all = match t.build_at(crate::common::NOW) {
+        Ok(r) => r.warnings,
+        Err(Failure::Content(d)) => d,
+        Err(e) => panic!("{e:?}"),
+    };
+    let walk = all
+        .iter()
+        .find(|x| matches!(x.problem, Problem::Entry { .. }))
+        .unwrap_or_else(|| panic!("{}", render(&all)))
+        .render(Lang::Ja);
+    let tail = |s: &str| s[s.find("のように").unwrap()..].to_string();
+    assert_eq!(tail(&walk), tail(&hints[0].1));
+}
