@@ -849,7 +849,7 @@ mod tests {
     fn reports_every_problem_of_a_file_with_lines() {
         let (_, d) = parse(
             Role::Page(Kind::Challenge),
-            "---\ntitle: t\nprefecture: 東京\ndate: 2026-13-45\nwork_style: remort\ndedline: 2026-01-01\n---\n",
+            "---\ntitle: t\nprefecture: 東京府\ndate: 2026-13-45\nwork_style: remort\ndedline: 2026-01-01\n---\n",
         );
         let got: Vec<(usize, &Problem)> = d.iter().map(|d| (d.line, &d.problem)).collect();
         assert!(
