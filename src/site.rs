@@ -1,7 +1,7 @@
 //! All pages of a site as plain data: URLs, publication (drafts, scheduled pages), challenge
 //! status from deadlines, relations between cases and challenges, and each page's Markdown
 //! rendered to HTML. Knows nothing of templates or files on disk beyond checking that referenced
-//! images exist.
+//! images and linked files exist (`links`).
 
 use crate::config::Config;
 use crate::content::{Common, DeclaredStatus, Extra, Kind, Source, TaxonomyKind};
