@@ -117,13 +117,38 @@ pub enum Problem {
     MissingImage {
         path: String,
     },
+    /// `prefecture: 新潟` taken as `新潟県`.
+    PrefectureShort {
+        value: String,
+        canonical: String,
+    },
+    /// `municipality: 新潟県汐見町` with `prefecture: 新潟県`, taken as `汐見町`.
+    MunicipalityWithPrefecture {
+        value: String,
+        canonical: String,
+    },
+    /// A body link to a file (PDF, image…) that is neither in the page's bundle nor in `static/`.
+    MissingFile {
+        target: String,
+    },
+    /// A body link to a site URL (`/challenges/x/`) that no page has.
+    BrokenUrl {
+        target: String,
+    },
+    /// A body link to a site URL written without the base path, taken as `canonical`.
+    UrlWithoutBasePath {
+        target: String,
+        canonical: String,
+    },
     /// `other` is the file that makes the same URL; empty for a page tsunagari generates.
     DuplicateUrl {
         url: String,
         other: PathBuf,
     },
+    /// `rename`: the file (or bundle folder) name that would do, as `EntryIssue::BadName` offers.
     InvalidSlug {
         slug: String,
+        rename: String,
     },
     UnknownSection {
         folder: String,
@@ -245,13 +270,33 @@ impl Problem {
             LinkToDraft { target } => msg!(lang, "link-to-draft", target = target),
             UnknownChallenge { slug, .. } => msg!(lang, "unknown-challenge", slug = slug),
             MissingImage { path } => msg!(lang, "missing-image", path = path),
+            MissingFile { target } => msg!(lang, "missing-file", target = target),
+            PrefectureShort { value, canonical } => msg!(
+                lang,
+                "prefecture-short",
+                value = value,
+                canonical = canonical
+            ),
+            MunicipalityWithPrefecture { value, canonical } => msg!(
+                lang,
+                "municipality-with-prefecture",
+                value = value,
+                canonical = canonical
+            ),
+            BrokenUrl { target } => msg!(lang, "broken-url", target = target),
+            UrlWithoutBasePath { target, canonical } => msg!(
+                lang,
+                "url-without-base-path",
+                target = target,
+                canonical = canonical
+            ),
             DuplicateUrl { url, other } if other.as_os_str().is_empty() => {
                 msg!(lang, "duplicate-url-generated", url = url)
             }
             DuplicateUrl { url, other } => {
                 msg!(lang, "duplicate-url", url = url, other = other.display())
             }
-            InvalidSlug { slug } => msg!(lang, "invalid-slug", slug = slug),
+            InvalidSlug { slug, .. } => msg!(lang, "invalid-slug", slug = slug),
             UnknownSection { folder, .. } => msg!(lang, "unknown-section", folder = folder),
             StrayFile => msg!(lang, "stray-file"),
             UnsafeUrlRemoved { url } => {
@@ -332,8 +377,23 @@ impl Problem {
             } => msg!(lang, "unknown-challenge-suggest-help", suggestion = s),
             UnknownChallenge { .. } => msg!(lang, "unknown-challenge-help"),
             MissingImage { .. } => msg!(lang, "missing-image-help"),
+            MissingFile { .. } => msg!(lang, "missing-file-help"),
+            PrefectureShort { canonical, .. } => {
+                msg!(lang, "prefecture-short-help", canonical = canonical)
+            }
+            MunicipalityWithPrefecture { canonical, .. } => {
+                msg!(
+                    lang,
+                    "municipality-with-prefecture-help",
+                    canonical = canonical
+                )
+            }
+            BrokenUrl { .. } => msg!(lang, "broken-url-help"),
+            UrlWithoutBasePath { canonical, .. } => {
+                msg!(lang, "url-without-base-path-help", canonical = canonical)
+            }
             DuplicateUrl { .. } => msg!(lang, "duplicate-url-help"),
-            InvalidSlug { .. } => msg!(lang, "invalid-slug-help"),
+            InvalidSlug { rename, .. } => msg!(lang, "bad-name-help", rename = rename),
             UnknownSection {
                 suggestion: Some(s),
                 ..

@@ -136,6 +136,28 @@ pub fn region_of(name: &str) -> Option<&'static str> {
         .map(|(_, r)| *r)
 }
 
+/// The prefecture `value` names exactly: written in full, or without its 都/府/県 (`新潟` →
+/// `新潟県`, `東京` → `東京都`; each short form names one prefecture). 北海道 is always written
+/// whole (`北海` is no name of it); nothing for a typo.
+pub fn full_prefecture(value: &str) -> Option<&'static str> {
+    let code = prefecture_code(value).or_else(|| {
+        ["都", "府", "県"]
+            .iter()
+            .find_map(|suffix| prefecture_code(&format!("{value}{suffix}")))
+    })?;
+    Some(PREFECTURES[usize::from(code) - 1].0)
+}
+
+/// The municipality's own name when `municipality` starts with its prefecture written in full
+/// (`新潟県汐見町` with `新潟県` → `汐見町`); None otherwise. Only the full form is taken off:
+/// `京都市` starts with `京都` but is not `京都府` + `市`.
+pub fn without_prefecture<'a>(municipality: &'a str, prefecture: &str) -> Option<&'a str> {
+    let rest = municipality
+        .strip_prefix(prefecture)?
+        .trim_start_matches([' ', '\u{3000}']);
+    (!rest.is_empty() && prefecture_code(prefecture).is_some()).then_some(rest)
+}
+
 /// Best guess for a prefecture written short (`東京`, `大阪`) or with a typo.
 pub fn suggest_prefecture(value: &str) -> Option<String> {
     let v = value.trim();
@@ -151,6 +173,25 @@ pub fn suggest_prefecture(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_prefectures_and_municipalities_written_with_theirs() {
+        assert_eq!(full_prefecture("新潟"), Some("新潟県"));
+        assert_eq!(full_prefecture("東京"), Some("東京都"));
+        assert_eq!(full_prefecture("京都"), Some("京都府"));
+        assert_eq!(full_prefecture("北海"), None);
+        assert_eq!(full_prefecture("新潟県"), Some("新潟県"));
+        assert_eq!(full_prefecture("新瀉"), None);
+        assert_eq!(full_prefecture(""), None);
+        assert_eq!(without_prefecture("新潟県汐見町", "新潟県"), Some("汐見町"));
+        assert_eq!(
+            without_prefecture("新潟県　汐見町", "新潟県"),
+            Some("汐見町")
+        );
+        assert_eq!(without_prefecture("京都市", "京都府"), None);
+        assert_eq!(without_prefecture("汐見町", "新潟県"), None);
+        assert_eq!(without_prefecture("新潟県", "新潟県"), None);
+    }
 
     #[test]
     fn codes_and_regions() {

@@ -55,12 +55,28 @@ impl Labels {
     }
 }
 
-/// Where a `.md` link points.
+/// Where a local link or image points, as the site answers for the path written (a `.md` file,
+/// a site URL, a file): the body asks through its `resolve` function, and the dev server's cache
+/// re-renders a body when an answer changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
+    /// A `.md` link's page: written as this URL.
     Url(String),
     Draft,
+    /// No page has this `.md` file or site URL.
     Missing,
+    /// A file (PDF, image…) that is neither in the page's bundle nor in `static/`.
+    MissingFile,
+    /// A site URL written without the base path: understood as this URL (with a warning).
+    Moved(String),
+    /// Kept as written: it exists, or it is not tsunagari's to judge.
+    AsWritten,
+}
+
+/// True for the path of a link to a content file (`../cases/a.md`), which becomes its page's URL.
+pub fn is_content_path(path: &str) -> bool {
+    let l = path.to_ascii_lowercase();
+    l.ends_with(".md") || l.ends_with(".markdown")
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, serde::Serialize)]
@@ -218,6 +234,12 @@ enum UrlClass {
         fragment: String,
     },
     External,
+    /// A URL of this site or one beside it (no scheme, not `#…`): the path as written, and
+    /// the rest (`?query#fragment`).
+    Local {
+        path: String,
+        rest: String,
+    },
     Other,
 }
 
@@ -230,21 +252,30 @@ fn classify(url: &str) -> UrlClass {
     if crate::urls::is_web(url) {
         return UrlClass::External;
     }
-    if has_scheme(url) || url.starts_with('#') {
+    if has_scheme(url) || url.starts_with('#') || url.is_empty() {
         return UrlClass::Other;
     }
     let (path, fragment) = match url.find('#') {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
     };
-    let path_l = path.to_ascii_lowercase();
-    if path_l.ends_with(".md") || path_l.ends_with(".markdown") {
+    if is_content_path(path) {
         return UrlClass::Content {
             path: path.to_string(),
             fragment: fragment.to_string(),
         };
     }
-    UrlClass::Other
+    let (path, rest) = match url.find(['?', '#']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    if path.is_empty() {
+        return UrlClass::Other;
+    }
+    UrlClass::Local {
+        path: path.to_string(),
+        rest: rest.to_string(),
+    }
 }
 
 fn has_scheme(url: &str) -> bool {

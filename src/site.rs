@@ -1,14 +1,13 @@
 //! All pages of a site as plain data: URLs, publication (drafts, scheduled pages), challenge
 //! status from deadlines, relations between cases and challenges, and each page's Markdown
 //! rendered to HTML. Knows nothing of templates or files on disk beyond checking that referenced
-//! images exist.
+//! images and linked files exist (`links`).
 
 use crate::config::Config;
 use crate::content::{Common, DeclaredStatus, Extra, Kind, Source, TaxonomyKind};
 use crate::date::{Date, DateTime};
 use crate::diagnostics::{Diagnostic, Problem, Severity};
 use crate::markdown::{self, LinkTarget, Rendered};
-use crate::output::normalise;
 use crate::unicode::line_col;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -16,8 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod browse;
+mod links;
 mod steps;
 pub use browse::{municipality_url, Municipality, Taxonomy, Term};
+pub use links::Links;
 
 /// Recruiting status of a challenge on the build date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,13 +146,10 @@ pub struct Site {
     pub listing_rank: Vec<u32>,
     /// Municipality URL → index into `municipalities`.
     pub municipality_index: HashMap<String, usize>,
-    /// Every content file (site-relative path) → its URL and whether it is published: what
-    /// `.md` links in bodies resolve against.
+    /// Every content file and page URL, with whether it is published: what local links in
+    /// bodies resolve against.
     pub links: Links,
 }
-
-/// Source path → (URL, published).
-pub type Links = HashMap<PathBuf, (String, bool)>;
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
 /// server passes a cache that re-renders only bodies (or link targets) that changed.
@@ -259,7 +257,7 @@ pub fn assemble(
         .iter()
         .map(|s| is_published(s, now, tz, include_drafts))
         .collect();
-    let links = steps::links_of(&config, &sources, &urls, &published);
+    let links = steps::links_of(&config, &sources, &urls, &published, root);
     steps::check_forms(&config, &sources, root, &mut diags);
     steps::check_sources(&sources, &published, root, &mut diags);
 
@@ -325,16 +323,15 @@ pub fn markdown_options(
     }
 }
 
-/// Renders one source's body through `md`, resolving `.md` links against `links`; problems in
-/// the body come back with their line and column in the file.
+/// Renders one source's body through `md`, resolving its local links and images against
+/// `links`; problems in the body come back with their line and column in the file.
 pub fn render_body(
     s: &Arc<Source>,
     opts: &markdown::Options,
     links: &Links,
     md: &dyn MarkdownSource,
 ) -> (Arc<Rendered>, Vec<Diagnostic>) {
-    let from_dir = s.entry.rel.parent().unwrap_or(Path::new(""));
-    let resolve = |target: &str| resolve_link(links, from_dir, target);
+    let resolve = |target: &str| links::resolve(links, &s.entry.rel, target);
     let r = md.render(s, opts, &resolve);
     let ds = r
         .found
@@ -459,48 +456,6 @@ fn far_ahead(deadline: Date, today: Date) -> bool {
             year: today.year + 2,
             ..today
         }
-}
-
-/// Resolves a relative `.md` link written in `from_dir` (relative to the site root).
-fn resolve_link(links: &Links, from_dir: &Path, target: &str) -> LinkTarget {
-    let Some(path) = normalise(&crate::unicode::nfc_path(&from_dir.join(target))) else {
-        return LinkTarget::Missing;
-    };
-    let candidates = [path.clone(), path.with_extension("").join("index.md")];
-    for c in candidates {
-        if let Some((url, published)) = links.get(&c) {
-            return if *published {
-                LinkTarget::Url(url.clone())
-            } else {
-                LinkTarget::Draft
-            };
-        }
-    }
-    LinkTarget::Missing
-}
-
-fn image_exists(root: &Path, s: &Source, img: &str) -> bool {
-    let lower = img.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return true;
-    }
-    if markdown::is_dangerous_url(img) {
-        return false;
-    }
-    if let Some(abs) = img.strip_prefix('/') {
-        return normalise(Path::new(abs)).is_some_and(|p| root.join("static").join(p).is_file());
-    }
-    match &s.entry.bundle {
-        Some(b) => normalise(Path::new(img)).is_some_and(|p| {
-            // Asset names are as on disk (NFD from macOS); `img` is NFC.
-            s.entry
-                .assets
-                .iter()
-                .any(|a| crate::unicode::nfc_path(a) == p)
-                || root.join(b).join(&p).is_file()
-        }),
-        None => normalise(Path::new(img)).is_some_and(|p| root.join("static").join(p).is_file()),
-    }
 }
 
 /// The first `max` characters of text (whitespace runs collapsed to one space), cut at a

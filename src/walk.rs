@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 mod fence;
 pub use fence::Fence;
 mod name;
+pub use name::rename;
 
 /// What a walk found: usable files and the entries it had to leave out, both relative to the
 /// walked folder, in sorted order.

@@ -12,7 +12,6 @@
 use crate::date::DateTime;
 use crate::diagnostics::{display_path, Diagnostic, Problem, TextProblem};
 use crate::fields::Fields;
-use crate::japan;
 use crate::strings::Strings;
 use crate::suggest::did_you_mean;
 use crate::unicode;
@@ -26,8 +25,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 mod checks;
+mod place;
 pub mod schema;
 mod terms;
+use place::{own_name, read_prefecture};
 pub use terms::{term_slug, TaxonomyKind};
 
 /// The content kinds that have their own folder.
@@ -283,11 +284,11 @@ pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Dia
     let rel_of = |f: &Path| display_path(&Path::new("content").join(f));
     for f in &files {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let is_md = name.ends_with(".md") || name.ends_with(".markdown");
+        let is_md = markdown_stem(name).is_some();
         let comps: Vec<&str> = f.iter().filter_map(|c| c.to_str()).collect();
         // Asset of a bundle?
         if let Some(b) = f.ancestors().skip(1).find(|a| bundles.contains(*a)) {
-            if name != "index.md" || f.parent() != Some(b) {
+            if !is_index(name) || f.parent() != Some(b) {
                 if is_md {
                     diags.push(Diagnostic::warning(rel_of(f), Problem::StrayFile));
                 }
@@ -309,9 +310,15 @@ pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Dia
             continue;
         };
         if !slug.is_empty() && !valid_slug(&slug) {
+            // The name to change: the file's, or the bundle folder's.
+            let named = if bundle.is_some() { &slug } else { name };
+            let rename = crate::walk::rename(named, |c| matches!(c, '-' | '_' | '.' | 'ー'));
             diags.push(Diagnostic::error(
                 rel_of(f),
-                Problem::InvalidSlug { slug: slug.clone() },
+                Problem::InvalidSlug {
+                    slug: slug.clone(),
+                    rename,
+                },
             ));
             continue;
         }
@@ -330,11 +337,32 @@ pub fn discover(root: &Path, fence: &crate::walk::Fence) -> (Vec<Entry>, Vec<Dia
     (entries, diags)
 }
 
+/// The name of a Markdown file without its extension: `.md` or `.markdown`, in any case
+/// (`課題.MD` from a Windows editor is content too).
+fn markdown_stem(name: &str) -> Option<&str> {
+    [".md", ".markdown"].iter().find_map(|ext| {
+        let cut = name.len().checked_sub(ext.len())?;
+        let (stem, end) = (name.get(..cut)?, name.get(cut..)?);
+        (end.eq_ignore_ascii_case(ext) && !stem.is_empty()).then_some(stem)
+    })
+}
+
+/// `index.md` of a bundle (`INDEX.MD`, `index.markdown` too).
+fn is_index(name: &str) -> bool {
+    markdown_stem(name).is_some_and(|s| s.eq_ignore_ascii_case("index"))
+}
+
+fn is_markdown(f: &Path) -> bool {
+    f.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| markdown_stem(n).is_some())
+}
+
 /// Folders (below the top) that hold an index.md: page bundles.
 fn bundles_of(files: &[PathBuf]) -> BTreeSet<PathBuf> {
     files
         .iter()
-        .filter(|f| f.file_name().is_some_and(|n| n == "index.md"))
+        .filter(|f| f.file_name().and_then(|n| n.to_str()).is_some_and(is_index))
         .filter_map(|f| {
             f.parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -346,21 +374,21 @@ fn bundles_of(files: &[PathBuf]) -> BTreeSet<PathBuf> {
 /// The role, slug and bundle folder of the Markdown file `f` (named `name`, with path
 /// components `comps`), or None when it has no place.
 fn role_of(f: &Path, name: &str, comps: &[&str]) -> Option<(Role, String, Option<PathBuf>)> {
-    let stem = name.trim_end_matches(".markdown").trim_end_matches(".md");
+    let stem = markdown_stem(name).unwrap_or(name);
     let top_kind = Kind::from_folder(comps[0]);
-    match (comps.len(), name) {
-        (1, "_index.md") | (1, "index.md") => Some((Role::Home, String::new(), None)),
+    match (comps.len(), stem.to_ascii_lowercase().as_str()) {
+        (1, "_index") | (1, "index") => Some((Role::Home, String::new(), None)),
         (1, _) => Some((Role::Page(Kind::Page), stem.to_string(), None)),
-        (2, "_index.md") if top_kind.is_some() => {
+        (2, "_index") if top_kind.is_some() => {
             Some((Role::Section(top_kind.unwrap()), String::new(), None))
         }
-        (2, "index.md") if top_kind.is_none() => Some((
+        (2, "index") if top_kind.is_none() => Some((
             Role::Page(Kind::Page),
             comps[0].to_string(),
             Some(f.parent().unwrap().to_path_buf()),
         )),
-        (_, "_index.md") => None,
-        (_, "index.md") if top_kind.is_some() => {
+        (_, "_index") => None,
+        (_, "index") if top_kind.is_some() => {
             let dir = f.parent().unwrap();
             Some((
                 Role::Page(top_kind.unwrap()),
@@ -380,8 +408,10 @@ fn bundle_assets(files: &[PathBuf], bundles: &BTreeSet<PathBuf>, b: &Path) -> Ve
         .iter()
         .filter(|x| {
             x.starts_with(b)
-                && x.file_name()
-                    .is_some_and(|n| n != "index.md" || x.parent() != Some(b))
+                && (x.parent() != Some(b)
+                    || x.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| !is_index(n)))
         })
         .filter(|x| {
             // Files of a nested bundle belong to that bundle.
@@ -390,7 +420,7 @@ fn bundle_assets(files: &[PathBuf], bundles: &BTreeSet<PathBuf>, b: &Path) -> Ve
                 .find(|a| bundles.contains(*a))
                 .is_some_and(|a| a == b)
         })
-        .filter(|x| x.extension().is_none_or(|e| e != "md"))
+        .filter(|x| !is_markdown(x))
         .map(|x| x.strip_prefix(b).unwrap().to_path_buf())
         .collect()
 }
@@ -405,7 +435,7 @@ fn content_files(root: &Path, fence: &crate::walk::Fence) -> (Vec<PathBuf>, Vec<
             .is_some_and(is_ignored)
     };
     // Markdown files are read (and reported) by `load`; bundle assets only when copied.
-    let probe = |rel: &Path| rel.extension().is_none_or(|e| e != "md" && e != "markdown");
+    let probe = |rel: &Path| !is_markdown(rel);
     let walked = crate::walk::walk(
         root,
         &root.join("content"),
@@ -609,6 +639,7 @@ fn read_challenge(f: &mut Fields<'_>, common: &mut Common) -> Extra {
     let municipality = f.req_text("municipality").unwrap_or_default();
     check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
     let prefecture = read_prefecture(f);
+    let municipality = own_name(f, municipality, &prefecture);
     let organization = f.text("organization");
     let themes = f.list("themes");
     let work_style = f
@@ -657,6 +688,7 @@ fn read_case(f: &mut Fields<'_>) -> Extra {
     let municipality = f.req_text("municipality").unwrap_or_default();
     check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
     let prefecture = read_prefecture(f);
+    let municipality = own_name(f, municipality, &prefecture);
     let themes = f.list("themes");
     check_term_lengths(f, "themes", &themes);
     let challenges = f.list("challenges");
@@ -697,6 +729,7 @@ fn read_profile(f: &mut Fields<'_>, common: &mut Common) -> Extra {
     let municipality = f.req_text("municipality").unwrap_or_default();
     check_term_lengths(f, "municipality", std::slice::from_ref(&municipality));
     let prefecture = read_prefecture(f);
+    let municipality = own_name(f, municipality, &prefecture);
     let website = f.url("website", crate::urls::Use::Website);
     let contact = f.text("contact");
     if common.title.is_empty() {
@@ -708,23 +741,6 @@ fn read_profile(f: &mut Fields<'_>, common: &mut Common) -> Extra {
         website,
         contact,
     })
-}
-
-fn read_prefecture(f: &mut Fields<'_>) -> String {
-    let Some(p) = f.req_text("prefecture") else {
-        return String::new();
-    };
-    if japan::prefecture_code(&p).is_none() {
-        let suggestion = japan::suggest_prefecture(&p);
-        f.problem_at(
-            "prefecture",
-            Problem::InvalidPrefecture {
-                value: p.clone(),
-                suggestion,
-            },
-        );
-    }
-    p
 }
 
 #[cfg(test)]
@@ -784,7 +800,7 @@ mod tests {
     fn reports_every_problem_of_a_file_with_lines() {
         let (_, d) = parse(
             Role::Page(Kind::Challenge),
-            "---\ntitle: t\nprefecture: 東京\ndate: 2026-13-45\nwork_style: remort\ndedline: 2026-01-01\n---\n",
+            "---\ntitle: t\nprefecture: 東京府\ndate: 2026-13-45\nwork_style: remort\ndedline: 2026-01-01\n---\n",
         );
         let got: Vec<(usize, &Problem)> = d.iter().map(|d| (d.line, &d.problem)).collect();
         assert!(

@@ -4,7 +4,7 @@
 //! plain text for search is gathered on the way. One method per kind of event; the state they
 //! share (open links and images, the raw HTML block being read) lives in [`Rewrite`].
 
-use super::{anchor, classify, escape_attr, removed_image, unsafe_url, UrlClass};
+use super::{anchor, classify, escape_attr, is_content_path, removed_image, unsafe_url, UrlClass};
 use super::{Found, LinkTarget, Options, Rendered};
 use crate::diagnostics::{Problem, Severity};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -64,11 +64,11 @@ impl<'a> Rewrite<'a, '_> {
             }
             Event::Start(Tag::Image {
                 link_type,
-                dest_url,
+                mut dest_url,
                 title,
                 id,
             }) => {
-                if self.keep_image(&dest_url, &range) {
+                if self.keep_image(&mut dest_url, &range) {
                     self.events.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
@@ -138,6 +138,17 @@ impl<'a> Rewrite<'a, '_> {
                     None
                 }
             },
+            UrlClass::Local { path, rest } => match (self.resolve)(&path) {
+                LinkTarget::Moved(u) => {
+                    self.out.found.push(moved(dest_url, &u, &rest, range));
+                    Some(anchor(&format!("{u}{rest}"), title, false))
+                }
+                LinkTarget::Url(_) | LinkTarget::AsWritten => Some(anchor(dest_url, title, false)),
+                other => {
+                    self.out.found.push(unresolved(other, dest_url, range));
+                    None
+                }
+            },
             UrlClass::External => Some(anchor(dest_url, title, true)),
             UrlClass::Other => Some(anchor(dest_url, title, false)),
         };
@@ -148,8 +159,10 @@ impl<'a> Rewrite<'a, '_> {
     }
 
     /// Whether an image's URL passes the image policy (no `http:`, `mailto:`…), not the link
-    /// one. A refused image is dropped with a warning; its alt text stays, as text.
-    fn keep_image(&mut self, dest_url: &str, range: &Range<usize>) -> bool {
+    /// one. A refused image is dropped with a warning; its alt text stays, as text. A local
+    /// image must exist (an error otherwise); one written without the base path gets it, with
+    /// a warning (`dest_url` is rewritten).
+    fn keep_image(&mut self, dest_url: &mut CowStr<'a>, range: &Range<usize>) -> bool {
         let keep = match crate::urls::check_body(dest_url, crate::urls::Use::Image) {
             Ok(_) => true,
             Err(reason) => {
@@ -157,6 +170,27 @@ impl<'a> Rewrite<'a, '_> {
                 false
             }
         };
+        if keep {
+            if let UrlClass::Local { path, rest } = classify(dest_url) {
+                match (self.resolve)(&path) {
+                    LinkTarget::Missing | LinkTarget::MissingFile => {
+                        self.out.found.push(Found {
+                            offset: range.start,
+                            len: range.len(),
+                            severity: Severity::Error,
+                            problem: Problem::MissingImage {
+                                path: dest_url.to_string(),
+                            },
+                        });
+                    }
+                    LinkTarget::Moved(u) => {
+                        self.out.found.push(moved(dest_url, &u, &rest, range));
+                        *dest_url = format!("{u}{rest}").into();
+                    }
+                    _ => {}
+                }
+            }
+        }
         self.images.push(keep);
         keep
     }
@@ -227,17 +261,35 @@ impl<'a> Rewrite<'a, '_> {
     }
 }
 
-/// The error for a `.md` link to a draft or to no page.
+/// The warning for a site URL written without the base path, with the URL it was taken for.
+fn moved(dest_url: &str, url: &str, rest: &str, range: &Range<usize>) -> Found {
+    Found {
+        offset: range.start,
+        len: range.len(),
+        severity: Severity::Warning,
+        problem: Problem::UrlWithoutBasePath {
+            target: dest_url.to_string(),
+            canonical: format!("{url}{rest}"),
+        },
+    }
+}
+
+/// The error for a link to a draft, to no page or to no file.
 fn unresolved(target: LinkTarget, dest_url: &str, range: &Range<usize>) -> Found {
     let target_text = dest_url.to_string();
-    let problem = if target == LinkTarget::Draft {
-        Problem::LinkToDraft {
+    let problem = match target {
+        LinkTarget::Draft => Problem::LinkToDraft {
             target: target_text,
-        }
-    } else {
-        Problem::BrokenLink {
+        },
+        LinkTarget::MissingFile => Problem::MissingFile {
             target: target_text,
-        }
+        },
+        _ if is_content_path(dest_url.split('#').next().unwrap_or("")) => Problem::BrokenLink {
+            target: target_text,
+        },
+        _ => Problem::BrokenUrl {
+            target: target_text,
+        },
     };
     Found {
         offset: range.start,

@@ -1,8 +1,7 @@
 //! The steps of [`super::assemble`], in the order it takes them.
 
-use super::{
-    image_exists, make_page, Index, Links, Page, Site, RESERVED_IN_SECTION, RESERVED_SLUGS,
-};
+use super::links::image_exists;
+use super::{make_page, Index, Links, Page, Site, RESERVED_IN_SECTION, RESERVED_SLUGS};
 use crate::config::Config;
 use crate::content::{Extra, Kind, Role, Source};
 use crate::date::DateTime;
@@ -71,14 +70,16 @@ pub(super) fn page_urls(
 }
 
 /// Every content file (NFC) → its URL and whether it is published, plus the home page and
-/// section lists, which exist whether or not their optional _index.md does.
+/// section lists, which exist whether or not their optional _index.md does, and the pages
+/// tsunagari writes on its own.
 pub(super) fn links_of(
     config: &Config,
     sources: &[&Arc<Source>],
     urls: &[String],
     published: &[bool],
+    root: &Path,
 ) -> Links {
-    let mut links: Links = sources
+    let mut links: HashMap<PathBuf, (String, bool)> = sources
         .iter()
         .zip(urls.iter().zip(published))
         // Keyed in NFC, like link targets: file names from macOS arrive in NFD.
@@ -94,7 +95,14 @@ pub(super) fn links_of(
             .entry(PathBuf::from(format!("content/{}/_index.md", k.folder())))
             .or_insert((url, true));
     }
-    links
+    let bundles = sources
+        .iter()
+        .zip(urls)
+        .filter_map(|(s, u)| Some((u.clone(), s.entry.bundle.clone()?)))
+        .collect();
+    let u = config.urls();
+    let generated = [u.thanks(), u.search(), u.section(Kind::Municipality)];
+    Links::new(root, u.home(), links, bundles, generated)
 }
 
 /// Forms: named handlers must exist, and a site with forms needs a privacy policy page.
@@ -223,7 +231,7 @@ pub(super) fn empty_site(
         municipalities: Vec::new(),
         listing_rank: Vec::new(),
         municipality_index: HashMap::new(),
-        links: HashMap::new(),
+        links: Links::default(),
         config,
         markdown: md_opts,
     }

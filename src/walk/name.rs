@@ -61,6 +61,24 @@ fn reserved(s: &str) -> bool {
             && stem.as_bytes()[3].is_ascii_digit())
 }
 
+/// A name like `s` that can be published and used in a URL, where only letters, digits and
+/// `keep` characters are wanted (content file names: `- _ . ー`): anything else (a space, a
+/// character the walk refuses) becomes `-`, a trailing `.` or space goes, a reserved stem gets
+/// a `_`. The one rename every "rename it, e.g. to …" hint offers.
+pub fn rename(s: &str, keep: impl Fn(char) -> bool) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || keep(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    rename_str(&s)
+}
+
 /// A name like `s` that can be published: bad characters become `-`, a trailing `.` or space
 /// goes, a reserved stem gets a `_`.
 fn rename_str(s: &str) -> String {

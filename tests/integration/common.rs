@@ -275,8 +275,11 @@ pub fn assert_english(root: &Path, diags: &[Diagnostic]) {
             offered = allowed.join("\n");
         }
         let debug = format!("{:?}", d.problem);
-        if let Some(i) = debug.find("suggestion: Some(") {
-            offered.push_str(&debug[i..]);
+        // A suggestion, or the canonical form a value was taken as (`prefecture: 東京都`).
+        for key in ["suggestion: Some(", "canonical: "] {
+            if let Some(i) = debug.find(key) {
+                offered.push_str(&debug[i..]);
+            }
         }
         for value in english_problems(&text) {
             let site = site.get_or_insert_with(|| site_text(root));

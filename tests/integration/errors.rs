@@ -59,11 +59,35 @@ fn missing_required_field_names_the_field() {
 }
 
 #[test]
-fn shortened_prefecture_suggests_the_full_name() {
+fn shortened_prefecture_is_taken_in_full_with_a_warning() {
     let t = SiteTest::empty();
     t.file(
         "content/challenges/a.md",
         "---\ntitle: 課題\nmunicipality: 八丈町\nprefecture: 東京\ndate: 2026-03-01\n---\n",
+    );
+    let w = t.build().warnings;
+    let x = expect_at(
+        &w,
+        "content/challenges/a.md",
+        4,
+        |p| matches!(p, Problem::PrefectureShort { canonical, .. } if canonical == "東京都"),
+    );
+    assert!(
+        x.render(Lang::Ja)
+            .contains("「prefecture: 東京都」と書いてください"),
+        "{}",
+        x.render(Lang::Ja)
+    );
+    assert!(x.render(Lang::Ja).contains("4 | prefecture: 東京"));
+    assert!(t.exists("prefectures/tokyo/index.html"));
+}
+
+#[test]
+fn misspelt_prefecture_suggests_the_full_name() {
+    let t = SiteTest::empty();
+    t.file(
+        "content/challenges/a.md",
+        "---\ntitle: 課題\nmunicipality: 八丈町\nprefecture: 東京府\ndate: 2026-03-01\n---\n",
     );
     let d = t.errors();
     let x = expect_at(&d, "content/challenges/a.md", 4, |p| {
@@ -75,7 +99,6 @@ fn shortened_prefecture_suggests_the_full_name() {
         "{}",
         x.render(Lang::Ja)
     );
-    assert!(x.render(Lang::Ja).contains("4 | prefecture: 東京"));
 }
 
 #[test]
@@ -256,7 +279,7 @@ fn all_problems_of_a_build_are_reported_together() {
     );
     t.file(
         "content/challenges/b.md",
-        "---\ntitle: 課題\nmunicipality: 町\nprefecture: 大阪\ndate: 2026-02-30\n---\n",
+        "---\ntitle: 課題\nmunicipality: 町\nprefecture: 大坂府\ndate: 2026-02-30\n---\n",
     );
     t.file(
         "content/columns/c.md",

@@ -34,7 +34,7 @@ more
 
 [r]: javascript:alert(1) "x"
 
-![alt" onerror="alert(1)](x.png "t\" onload=\"y") ![x](javascript:alert(1)) ![<img src=x onerror=alert(1)>](y.png)
+![alt" onerror="alert(1)](/x.png "t\" onload=\"y") ![x](javascript:alert(1)) ![<img src=x onerror=alert(1)>](/y.png)
 
 注[^a" onmouseover="b] と[^main] と[^site-header]
 
@@ -103,7 +103,10 @@ fn hostile_site(site_yaml_extra: &str) -> SiteTest {
         "content/columns/hostile.md",
         &format!("{}{HOSTILE}", front("悪意")),
     )
-    .file("content/about.md", &format!("{}{HOSTILE}", front("概要")));
+    .file("content/about.md", &format!("{}{HOSTILE}", front("概要")))
+    // The images the bodies show (a missing one would be an error).
+    .file("static/x.png", "png")
+    .file("static/y.png", "png");
     t
 }
 

@@ -232,6 +232,7 @@ fn markdown_body_links_follow_the_same_policy_with_a_warning_per_line() {
     body.push_str(
         "[ok](https://example.jp/) [mail](mailto:a@example.jp) [tel](tel:000) [p](/about/)\n",
     );
+    t.file("content/about.md", "---\ntitle: 概要\n---\n本文\n");
     t.file(
         "content/columns/c.md",
         &format!("---\ntitle: コラム\ndate: 2026-03-01\n---\n{body}"),

@@ -7,6 +7,7 @@ mod cli_people;
 mod discovery;
 mod errors;
 mod forgiving;
+mod forgiving_files;
 mod forms;
 mod harden_csp;
 mod harden_files;

@@ -49,7 +49,7 @@ fn english_output_of_the_binary_names_no_japanese_of_ours() {
     let site = SiteTest::empty();
     site.file(
         "content/challenges/a.md",
-        "---\ntitle: 課題\nprefecture: 東京\n---\n",
+        "---\ntitle: 課題\nprefecture: 東京府\n---\n",
     );
     let (code, _, err) = site.cli(&["--lang", "en", "check", "--now", NOW]);
     assert_eq!(code, 1, "{err}");
