@@ -28,7 +28,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod hosts;
+mod rules;
 pub use hosts::{canonical_source, iframe_host, is_header_text, is_source_token};
+pub use rules::EDITOR_FOLDER;
 
 /// Directives in the order they are written. Only these exist in a policy.
 const ORDER: [&str; 14] = [
@@ -507,41 +509,109 @@ impl Policy {
     }
 }
 
-/// The `_headers` file (Netlify and Cloudflare Pages format): one rule for every path. Refuses
-/// (an error, and a failed assertion in debug builds) a header whose value would break its line.
-pub fn headers_file(policy: &Policy) -> std::io::Result<String> {
-    let mut bad = None;
-    let mut out = String::from(
-        "# Security headers written by tsunagari (change them with `security:` in site.yaml).\n# Read by Netlify and Cloudflare Pages; other hosts: set the same headers in their settings.\n/*\n",
+/// What `_headers` must know when the output holds the web editor (`admin/`).
+#[derive(Debug, Clone, Copy)]
+pub struct Editor<'a> {
+    /// The editor's own policy: the very text of the `<meta>` in its page.
+    pub policy: &'a str,
+    /// Every output path (`/`-separated, relative to the output root), `_headers` aside.
+    pub outputs: &'a [String],
+}
+
+/// `Cross-Origin-Opener-Policy` of the site's pages.
+const SITE_COOP: &str = "same-origin";
+
+/// `Cross-Origin-Opener-Policy` of the web editor: its GitHub login opens a window on another
+/// origin that hands the token back through `window.opener`, which `same-origin` would cut.
+const EDITOR_COOP: &str = "same-origin-allow-popups";
+
+/// The `_headers` file (Netlify and Cloudflare Pages format). Without the web editor: one rule
+/// for every path. With it (`editor`): the headers every path shares on `/*`, the editor's
+/// policy on its own files and the site's on every other path, by disjoint rules (`rules`).
+/// Refuses (an error, and a failed assertion in debug builds) a line a value would break.
+pub fn headers_file(policy: &Policy, editor: Option<Editor<'_>>) -> std::io::Result<String> {
+    let mut out = Lines::default();
+    out.text.push_str(
+        "# Security headers written by tsunagari (change them with `security:` in site.yaml).\n# Read by Netlify and Cloudflare Pages; other hosts: set the same headers in their settings.\n",
     );
-    let mut line = |k: &str, v: &str| {
-        debug_assert!(is_header_text(k) && is_header_text(v), "header {k}: {v:?}");
-        if !is_header_text(k) || !is_header_text(v) {
-            bad = Some(k.to_string());
-            return;
+    let frame = policy.sources("frame-ancestors") == ["'self'"];
+    match editor {
+        None => {
+            out.path("/*");
+            out.header("Content-Security-Policy", &policy.header());
+            shared(&mut out, frame, Some(SITE_COOP));
         }
-        out.push_str("  ");
-        out.push_str(k);
-        out.push_str(": ");
-        out.push_str(v);
-        out.push('\n');
-    };
-    line("Content-Security-Policy", &policy.header());
-    line("X-Content-Type-Options", "nosniff");
-    line("Referrer-Policy", "strict-origin-when-cross-origin");
-    line("Permissions-Policy", PERMISSIONS_POLICY);
-    line("Cross-Origin-Opener-Policy", "same-origin");
-    // X-Frame-Options for browsers without frame-ancestors; it can only say "same origin", so
-    // it is left out when the site lets other hosts frame it.
-    if policy.sources("frame-ancestors") == ["'self'"] {
-        line("X-Frame-Options", "SAMEORIGIN");
+        Some(e) => {
+            out.text.push_str("# The web editor (/admin/) has its own Content-Security-Policy; every other path is listed\n# with the site's (_headers cannot say \"all but /admin/\", and a path under two policies gets both).\n");
+            out.path("/*");
+            shared(&mut out, frame, None);
+            for path in rules::editor_paths(e.outputs) {
+                out.path(&path);
+                out.header("Content-Security-Policy", e.policy);
+                out.header("Cross-Origin-Opener-Policy", EDITOR_COOP);
+            }
+            let site = policy.header();
+            for path in rules::site_paths(e.outputs) {
+                out.path(&path);
+                out.header("Content-Security-Policy", &site);
+                out.header("Cross-Origin-Opener-Policy", SITE_COOP);
+            }
+        }
     }
-    match bad {
-        None => Ok(out),
+    match out.bad {
+        None => Ok(out.text),
         Some(k) => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("_headers: the value of {k} would break its line"),
+            format!("_headers: {k} would break its line"),
         )),
+    }
+}
+
+/// The headers whose value is the same for the site and the web editor (and COOP when there is
+/// no editor, in the order `_headers` always had).
+fn shared(out: &mut Lines, frame: bool, coop: Option<&str>) {
+    out.header("X-Content-Type-Options", "nosniff");
+    out.header("Referrer-Policy", "strict-origin-when-cross-origin");
+    out.header("Permissions-Policy", PERMISSIONS_POLICY);
+    if let Some(coop) = coop {
+        out.header("Cross-Origin-Opener-Policy", coop);
+    }
+    // X-Frame-Options for browsers without frame-ancestors; it can only say "same origin", so
+    // it is left out when the site lets other hosts frame it.
+    if frame {
+        out.header("X-Frame-Options", "SAMEORIGIN");
+    }
+}
+
+/// `_headers` being written; `bad` names the first line that would have broken.
+#[derive(Default)]
+struct Lines {
+    text: String,
+    bad: Option<String>,
+}
+
+impl Lines {
+    fn path(&mut self, p: &str) {
+        debug_assert!(is_header_text(p) && !p.contains(' '), "path {p:?}");
+        if !is_header_text(p) || p.contains(' ') {
+            self.bad = Some(format!("the path {p}"));
+            return;
+        }
+        self.text.push_str(p);
+        self.text.push('\n');
+    }
+
+    fn header(&mut self, k: &str, v: &str) {
+        debug_assert!(is_header_text(k) && is_header_text(v), "header {k}: {v:?}");
+        if !is_header_text(k) || !is_header_text(v) {
+            self.bad = Some(format!("the value of {k}"));
+            return;
+        }
+        self.text.push_str("  ");
+        self.text.push_str(k);
+        self.text.push_str(": ");
+        self.text.push_str(v);
+        self.text.push('\n');
     }
 }
 

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod files;
-pub use files::emit_files;
+pub use files::{emit_files, is_editor_page};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -207,8 +207,15 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     prepared.search_phases = phases;
     let t = Instant::now();
     emit_feeds(site, sink).map_err(io)?;
-    let generated = |p: &str| recorder.has(p);
+    // `_headers` is written last (it lists the outputs when the web editor is published), but
+    // it is generated: a `static/_headers` replaces it, with the warning that says so.
+    let headers = site.config.security.headers;
+    let generated = |p: &str| recorder.has(p) || (headers && files::key(p) == "_headers");
     let warnings = emit_files(site, root, &prepared.static_files, sink, &generated)?;
+    if !recorder.has("_headers") {
+        let editor = recorder.has_editor();
+        emit_headers(site, &recorder.paths(), editor, sink).map_err(io)?;
+    }
     prepared.timings.push(("feeds+assets", t.elapsed()));
     if !warnings.is_empty() {
         prepared.warnings.extend(warnings);
@@ -275,7 +282,8 @@ pub fn emit_search_page(
     Ok(())
 }
 
-/// Atom and JSON feeds, the sitemap, robots.txt and the next-rebuild date.
+/// Atom and JSON feeds, the sitemap, robots.txt and the next-rebuild date (`_headers` comes
+/// last, from [`emit_headers`]).
 pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     let mut extra = vec![feeds::atom(site, None)];
     extra.extend(
@@ -288,17 +296,31 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     extra.push(feeds::next_rebuild(crate::taxonomy::next_change(site)));
     extra.push(feeds::sitemap(site, feeds::sitemap_entries(site)));
     extra.push(feeds::robots(site));
-    let c = &site.config;
-    if c.security.headers {
-        let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security);
-        extra.push(crate::output::OutputFile {
-            path: "_headers".into(),
-            bytes: crate::csp::headers_file(&policy)?.into_bytes(),
-        });
-    }
     extra
         .par_iter()
         .try_for_each(|f| sink.write(&f.path, &f.bytes))
+}
+
+/// `_headers` (unless `security.headers` is off), written after every other output: when the
+/// output holds tsunagari's web editor page (`editor`), its rules list `outputs` (every output
+/// path) so that the editor's policy and the site's never apply to one path (`csp::rules`).
+pub fn emit_headers(
+    site: &Site,
+    outputs: &[String],
+    editor: bool,
+    sink: &dyn Sink,
+) -> std::io::Result<()> {
+    let c = &site.config;
+    if !c.security.headers {
+        return Ok(());
+    }
+    let policy = crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security);
+    let editor = editor.then_some(crate::csp::Editor {
+        policy: crate::cms::ADMIN_CSP,
+        outputs,
+    });
+    let text = crate::csp::headers_file(&policy, editor)?;
+    sink.write("_headers", text.as_bytes())
 }
 
 /// The files of the site's `static/` folder (hidden ones left out, except `.well-known/`), and

@@ -24,8 +24,9 @@ pub fn script_url() -> String {
 }
 
 /// The admin page's own policy: the CMS script from its CDN, the styles Svelte writes inline,
-/// GitHub's API and avatars, and `blob:` previews. Only `/admin/` carries it (see
-/// `csp::headers_file`); the site keeps its strict policy.
+/// GitHub's API and avatars, and `blob:` previews. One text for the page's `<meta>` and for the
+/// rules of the editor's files in `_headers` (`pipeline::emit_headers`, `csp::headers_file`);
+/// every other path keeps the site's strict policy.
 pub const ADMIN_CSP: &str = "default-src 'self'; script-src 'self' https://unpkg.com; style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' https://fonts.gstatic.com; img-src 'self' blob: data: https:; media-src 'self' blob:; frame-src 'self' blob:; connect-src 'self' blob: data: https://unpkg.com https://api.github.com https://www.githubstatus.com; object-src 'none'; base-uri 'self'";
 
 /// `static/admin/index.html`.

@@ -156,7 +156,22 @@ impl Session {
         let (manifest, _, _) = pipeline::write_search_index(site, &memory).map_err(io)?;
         pipeline::emit_search_page(site, &last.renderer, manifest.as_deref(), &memory)?;
         pipeline::emit_feeds(site, &memory).map_err(io)?;
-        let late = memory.into_map();
+        // `_headers` last, from every other output, as a clean build writes it (a
+        // `static/_headers` in `files` still wins in `compose`).
+        let mut late = memory.into_map();
+        let mut outputs: Vec<String> = [&last.assets, &last.pages, &late, &last.files]
+            .iter()
+            .flat_map(|part| part.keys().filter(|k| *k != "_headers").cloned())
+            .collect();
+        outputs.sort();
+        outputs.dedup();
+        let editor = last
+            .files
+            .get("admin/index.html")
+            .is_some_and(|b| pipeline::is_editor_page("admin/index.html", b.as_slice()));
+        let headers = Memory::default();
+        pipeline::emit_headers(site, &outputs, editor, &headers).map_err(io)?;
+        late.extend(headers.into_map());
         let changed = differing(&last.late, &late);
         last.late = late;
         self.late_pending = false;

@@ -14,6 +14,7 @@ use crate::output::Sink;
 use crate::site::Site;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// A sink that remembers every output path written through it, so the site's own files can be
@@ -21,6 +22,8 @@ use std::sync::Mutex;
 pub struct Recorder<'a> {
     inner: &'a dyn Sink,
     paths: Mutex<HashSet<String>>,
+    /// Whether the last file written at the web editor's page is tsunagari's own.
+    editor: AtomicBool,
 }
 
 impl<'a> Recorder<'a> {
@@ -28,6 +31,7 @@ impl<'a> Recorder<'a> {
         Recorder {
             inner,
             paths: Mutex::default(),
+            editor: AtomicBool::new(false),
         }
     }
 
@@ -37,19 +41,46 @@ impl<'a> Recorder<'a> {
         paths.contains(&key(path))
     }
 
-    fn record(&self, path: &str) {
-        let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
-        paths.insert(key(path));
+    /// Every output path written, in their one spelling, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<String> = paths.iter().cloned().collect();
+        out.sort();
+        out
     }
+
+    /// Whether the output holds tsunagari's web editor page ([`is_editor_page`]).
+    pub fn has_editor(&self) -> bool {
+        self.editor.load(Ordering::Relaxed)
+    }
+
+    fn record(&self, path: &str, bytes: impl FnOnce() -> Option<Vec<u8>>) {
+        let path = key(path);
+        if path == EDITOR_PAGE {
+            let ours = bytes().is_some_and(|b| is_editor_page(&path, &b));
+            self.editor.store(ours, Ordering::Relaxed);
+        }
+        let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        paths.insert(path);
+    }
+}
+
+/// Where `tsunagari init` puts the web editor's page in the output.
+const EDITOR_PAGE: &str = "admin/index.html";
+
+/// Whether `bytes` published at `dest` are the web editor's page as tsunagari writes it: the
+/// page that loads one pinned script by design, and the one `_headers` gives the editor's policy.
+pub fn is_editor_page(dest: &str, bytes: &[u8]) -> bool {
+    key(dest) == EDITOR_PAGE && bytes == crate::cms::index_html().as_bytes()
 }
 
 impl Sink for Recorder<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.record(path);
+        self.record(path, || Some(bytes.to_vec()));
         self.inner.write(path, bytes)
     }
     fn copy(&self, path: &str, src: &Path) -> std::io::Result<()> {
-        self.record(path);
+        self.record(path, || std::fs::read(src).ok());
         self.inner.copy(path, src)
     }
 }
@@ -174,9 +205,7 @@ fn runs_script(src: &Path, dest: &str) -> bool {
         return false;
     }
     // The web editor's page as tsunagari writes it loads one pinned script, by design.
-    std::fs::read(src).is_ok_and(|b| {
-        has_script(&b) && !(dest == "admin/index.html" && b == crate::cms::index_html().as_bytes())
-    })
+    std::fs::read(src).is_ok_and(|b| has_script(&b) && !is_editor_page(dest, &b))
 }
 
 fn has_script(bytes: &[u8]) -> bool {

@@ -1,6 +1,7 @@
 //! One integration-test binary (mdBook's layout: faster to build than one binary per file).
 mod common;
 
+mod admin_headers;
 mod build;
 mod cli;
 mod cli_people;
