@@ -299,6 +299,10 @@ impl Session {
             warnings.retain(|d| d.path != rel);
             warnings.extend(diags);
             edited.push(i);
+            // Its links to generated outputs, for the next patch's site (checked in `edits`).
+            site.unjudged.retain(|u| u.error.path != rel);
+            site.unjudged.extend(site::unjudged_of(&source, &page.body));
+            site.unjudged.sort_by(|a, b| a.error.path.cmp(&b.error.path));
             site.pages[i] = page;
             self.sources.insert(
                 rel,
@@ -386,6 +390,12 @@ impl Session {
             let old = &site.pages[i];
             let (body, md_diags) = site::render_body(&source, md_opts, &site.links, &self.markdown);
             if md_diags.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            // The structure is unchanged, so are the outputs: a link none of them answers is
+            // reported by the incremental path, as a clean build reports it.
+            let later = site::unjudged_of(&source, &body);
+            if !pipeline::check_links(site, &later, &last.prepared.outputs).is_empty() {
                 return None;
             }
             diags.extend(md_diags);
