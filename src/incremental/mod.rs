@@ -302,7 +302,8 @@ impl Session {
             // Its links to generated outputs, for the next patch's site (checked in `edits`).
             site.unjudged.retain(|u| u.error.path != rel);
             site.unjudged.extend(site::unjudged_of(&source, &page.body));
-            site.unjudged.sort_by(|a, b| a.error.path.cmp(&b.error.path));
+            site.unjudged
+                .sort_by(|a, b| a.error.path.cmp(&b.error.path));
             site.pages[i] = page;
             self.sources.insert(
                 rel,

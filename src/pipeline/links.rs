@@ -150,8 +150,8 @@ mod tests {
     /// kind of output that `Outputs::of` does not know fails here.
     #[test]
     fn outputs_are_what_a_build_writes() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/sites/snapshots");
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites/snapshots");
         let opts = crate::pipeline::options(&root, "2026-04-01");
         let mut prepared = crate::pipeline::prepare(&opts).expect("the fixture builds");
         let memory = crate::output::Memory::default();
@@ -166,7 +166,10 @@ mod tests {
             .collect();
         assert!(unlisted.is_empty(), "written, not in Outputs: {unlisted:?}");
         let unwritten: Vec<&String> = listed.difference(&written).collect();
-        assert!(unwritten.is_empty(), "in Outputs, not written: {unwritten:?}");
+        assert!(
+            unwritten.is_empty(),
+            "in Outputs, not written: {unwritten:?}"
+        );
         assert!(written.iter().any(|p| p.starts_with(&format!("{dir}/"))));
         assert!(listed.len() > 50, "{}", listed.len());
     }
@@ -176,7 +179,10 @@ mod tests {
         let c: Vec<String> = ["/themes/観光/", "/themes/移住/", "/prefectures/niigata/"]
             .map(String::from)
             .to_vec();
-        assert_eq!(closest("/themes/観光x/", &c).as_deref(), Some("/themes/観光/"));
+        assert_eq!(
+            closest("/themes/観光x/", &c).as_deref(),
+            Some("/themes/観光/")
+        );
         assert_eq!(
             closest("/prefectures/nigata/", &c).as_deref(),
             Some("/prefectures/niigata/")

@@ -207,7 +207,8 @@ fn page_shaped(dir: &str) -> bool {
 /// Files whose set only the render knows (pages, feeds, search files, theme assets).
 fn generated_file(rel: &str) -> bool {
     let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    rel.starts_with("assets/") || ["html", "xml", "json", "txt", "css", "js"].contains(&ext.as_str())
+    rel.starts_with("assets/")
+        || ["html", "xml", "json", "txt", "css", "js"].contains(&ext.as_str())
 }
 
 /// Whether `static/` has a folder page at `dir` (its `index.html`).
