@@ -14,6 +14,9 @@
 //! - Fast path: when only existing, published pages were edited and none of the edits touched
 //!   what the site's structure is made of (URL, date, status, terms, municipality, relations,
 //!   layout…), the previous site is patched in place and discovery and assembly are skipped.
+//!   An edited page's links to generated outputs are judged against the last build's outputs
+//!   (`Prepared::outputs`: the structure, hence the outputs, are unchanged); one that none
+//!   answers sends the update down the incremental path, which reports it as a build does.
 //! - Late outputs — the search index and search page, feeds, sitemap — are rebuilt by
 //!   [`Session::finish`], which the server runs right after the browser has reloaded.
 //!
