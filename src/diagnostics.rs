@@ -135,6 +135,12 @@ pub enum Problem {
     BrokenUrl {
         target: String,
     },
+    /// A body link to a URL of the kind the site generates (a term, a list page, a feed…) that
+    /// none of the build's outputs has, found once the render plan exists.
+    NoSuchOutput {
+        target: String,
+        suggestion: Option<String>,
+    },
     /// A body link to a site URL written without the base path, taken as `canonical`.
     UrlWithoutBasePath {
         target: String,
@@ -284,6 +290,7 @@ impl Problem {
                 canonical = canonical
             ),
             BrokenUrl { target } => msg!(lang, "broken-url", target = target),
+            NoSuchOutput { target, .. } => msg!(lang, "no-such-output", target = target),
             UrlWithoutBasePath { target, canonical } => msg!(
                 lang,
                 "url-without-base-path",
@@ -389,6 +396,11 @@ impl Problem {
                 )
             }
             BrokenUrl { .. } => msg!(lang, "broken-url-help"),
+            NoSuchOutput {
+                suggestion: Some(s),
+                ..
+            } => msg!(lang, "no-such-output-suggest-help", suggestion = s),
+            NoSuchOutput { .. } => msg!(lang, "no-such-output-help"),
             UrlWithoutBasePath { canonical, .. } => {
                 msg!(lang, "url-without-base-path-help", canonical = canonical)
             }

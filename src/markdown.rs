@@ -71,6 +71,23 @@ pub enum LinkTarget {
     Moved(String),
     /// Kept as written: it exists, or it is not tsunagari's to judge.
     AsWritten,
+    /// Kept as written, but judged later: a URL (cleaned, decoded, with or without the base
+    /// path) of an output whose set is only known once the render plan exists (a term, a list
+    /// page, a feed…). The link is recorded in [`Rendered::later`].
+    Later(String),
+}
+
+/// A local link or image whose target is judged after the render plan exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterLink {
+    /// Byte range of the link in the body.
+    pub offset: usize,
+    pub len: usize,
+    /// The URL as written (shown in messages).
+    pub written: String,
+    /// The site URL it names ([`LinkTarget::Later`]).
+    pub url: String,
+    pub image: bool,
 }
 
 /// True for the path of a link to a content file (`../cases/a.md`), which becomes its page's URL.
@@ -104,6 +121,8 @@ pub struct Rendered {
     pub lead: String,
     pub headings: Vec<Heading>,
     pub found: Vec<Found>,
+    /// Links and images to generated outputs, in body order, for the check after the plan.
+    pub later: Vec<LaterLink>,
 }
 
 fn cmark_options() -> CmarkOptions {

@@ -18,7 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod files;
+mod links;
 pub use files::{emit_files, is_editor_page};
+pub use links::Outputs;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -66,6 +68,8 @@ pub struct Prepared {
     pub theme: Theme,
     /// The files of the site's `static/` folder (relative to it) that will be copied.
     pub static_files: Vec<PathBuf>,
+    /// Every output path the build writes (what body links to generated outputs must name).
+    pub outputs: Outputs,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// Phases of the search index build (tokenize, group, impacts, write).
@@ -164,6 +168,8 @@ pub fn prepare_with(
     diags.extend(d);
     crate::taxonomy::browse(&mut site);
     diags.extend(crate::csp::own_headers_warning(root, &site.config.security));
+    let outputs = outputs_of(&site, &theme, &statics.files);
+    diags.extend(check_links(&site, &site.unjudged, &outputs));
     timings.push(("validate+markdown", t.elapsed()));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(Failure::Content(finish(diags)));
@@ -172,10 +178,27 @@ pub fn prepare_with(
         site,
         theme,
         static_files: statics.files,
+        outputs,
         warnings: finish(diags),
         timings,
         search_phases: Vec::new(),
     })
+}
+
+/// Every output path a build of `site` writes: the render plan's, then the late outputs, the
+/// theme's assets, bundle and `static/` files.
+pub fn outputs_of(site: &Site, theme: &Theme, statics: &[PathBuf]) -> Outputs {
+    let plan = crate::view::Plan::new(site);
+    let paths: Vec<String> = (0..plan.len())
+        .into_par_iter()
+        .map(|j| plan.path(site, j))
+        .collect();
+    Outputs::of(site, &paths, theme, statics)
+}
+
+/// The errors of body links to generated outputs (`links`, from `site`) that no output answers.
+pub fn check_links(site: &Site, links: &[site::Unjudged], outputs: &Outputs) -> Vec<Diagnostic> {
+    links::check(site, links, outputs)
 }
 
 /// Renders every file of a prepared site into `sink`, in order of precedence: theme assets,

@@ -18,7 +18,7 @@ mod browse;
 mod links;
 mod steps;
 pub use browse::{municipality_url, Municipality, Taxonomy, Term};
-pub use links::Links;
+pub use links::{Links, Unjudged};
 
 /// Recruiting status of a challenge on the build date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -149,6 +149,8 @@ pub struct Site {
     /// Every content file and page URL, with whether it is published: what local links in
     /// bodies resolve against.
     pub links: Links,
+    /// Body links to generated outputs, by source file: judged once the render plan exists.
+    pub unjudged: Vec<Unjudged>,
 }
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
@@ -274,10 +276,16 @@ pub fn assemble(
         })
         .collect();
 
+    let unjudged = sources
+        .iter()
+        .zip(&rendered)
+        .flat_map(|(s, (body, _))| unjudged_of(s, body))
+        .collect();
     let strings = Arc::new(theme.strings.clone());
     let mut site = steps::empty_site(config, md_opts, strings, now, &sources, &published);
     steps::fill_pages(&mut site, sources, rendered, (urls, published), &mut diags);
     site.links = links;
+    site.unjudged = unjudged;
     steps::complete_sections(&mut site);
     steps::sort_pages(&mut site.pages, tz);
     steps::relate(&mut site.pages);
@@ -337,22 +345,53 @@ pub fn render_body(
         .found
         .iter()
         .map(|f| {
-            let (line, col) = line_col(&s.text, s.body_offset + f.offset);
-            let span = s.text[s.body_offset + f.offset..]
-                .lines()
-                .next()
-                .map_or(1, |l| {
-                    let end = (f.len).min(l.len());
-                    l.get(..end).map_or(1, |x| x.chars().count())
-                });
             let d = match f.severity {
                 Severity::Error => Diagnostic::error(&s.entry.rel, f.problem.clone()),
                 Severity::Warning => Diagnostic::warning(&s.entry.rel, f.problem.clone()),
             };
-            d.at(&s.text, line, col).with_span(span)
+            place(s, d, f.offset, f.len)
         })
         .collect();
     (r, ds)
+}
+
+/// The links of `body` (rendered from `s`) to generated outputs, each with its error placed at
+/// the link, for the check once the render plan exists.
+pub fn unjudged_of(s: &Source, body: &Rendered) -> Vec<Unjudged> {
+    body.later
+        .iter()
+        .map(|l| {
+            let problem = if l.image {
+                Problem::MissingImage {
+                    path: l.written.clone(),
+                }
+            } else {
+                Problem::NoSuchOutput {
+                    target: l.written.clone(),
+                    suggestion: None,
+                }
+            };
+            let error = Diagnostic::error(&s.entry.rel, problem);
+            Unjudged {
+                url: l.url.clone(),
+                written: l.written.clone(),
+                error: place(s, error, l.offset, l.len),
+            }
+        })
+        .collect()
+}
+
+/// `d` placed at `len` bytes from `offset` of the body of `s` (its file's line and column).
+fn place(s: &Source, d: Diagnostic, offset: usize, len: usize) -> Diagnostic {
+    let (line, col) = line_col(&s.text, s.body_offset + offset);
+    let span = s.text[s.body_offset + offset..]
+        .lines()
+        .next()
+        .map_or(1, |l| {
+            let end = len.min(l.len());
+            l.get(..end).map_or(1, |x| x.chars().count())
+        });
+    d.at(&s.text, line, col).with_span(span)
 }
 
 /// One published page from its source and rendered body; `related` and `similar` are left

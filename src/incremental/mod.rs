@@ -14,6 +14,9 @@
 //! - Fast path: when only existing, published pages were edited and none of the edits touched
 //!   what the site's structure is made of (URL, date, status, terms, municipality, relations,
 //!   layout…), the previous site is patched in place and discovery and assembly are skipped.
+//!   An edited page's links to generated outputs are judged against the last build's outputs
+//!   (`Prepared::outputs`: the structure, hence the outputs, are unchanged); one that none
+//!   answers sends the update down the incremental path, which reports it as a build does.
 //! - Late outputs — the search index and search page, feeds, sitemap — are rebuilt by
 //!   [`Session::finish`], which the server runs right after the browser has reloaded.
 //!
@@ -314,6 +317,11 @@ impl Session {
             warnings.retain(|d| d.path != rel);
             warnings.extend(diags);
             edited.push(i);
+            // Its links to generated outputs, for the next patch's site (checked in `edits`).
+            site.unjudged.retain(|u| u.error.path != rel);
+            site.unjudged.extend(site::unjudged_of(&source, &page.body));
+            site.unjudged
+                .sort_by(|a, b| a.error.path.cmp(&b.error.path));
             site.pages[i] = page;
             self.sources.insert(
                 rel,
@@ -401,6 +409,12 @@ impl Session {
             let old = &site.pages[i];
             let (body, md_diags) = site::render_body(&source, md_opts, &site.links, &self.markdown);
             if md_diags.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            // The structure is unchanged, so are the outputs: a link none of them answers is
+            // reported by the incremental path, as a clean build reports it.
+            let later = site::unjudged_of(&source, &body);
+            if !pipeline::check_links(site, &later, &last.prepared.outputs).is_empty() {
                 return None;
             }
             diags.extend(md_diags);

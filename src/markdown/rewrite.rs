@@ -5,7 +5,7 @@
 //! share (open links and images, the raw HTML block being read) lives in [`Rewrite`].
 
 use super::{anchor, classify, escape_attr, is_content_path, removed_image, unsafe_url, UrlClass};
-use super::{Found, LinkTarget, Options, Rendered};
+use super::{Found, LaterLink, LinkTarget, Options, Rendered};
 use crate::diagnostics::{Problem, Severity};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::fmt::Write as _;
@@ -144,6 +144,10 @@ impl<'a> Rewrite<'a, '_> {
                     Some(anchor(&format!("{u}{rest}"), title, false))
                 }
                 LinkTarget::Url(_) | LinkTarget::AsWritten => Some(anchor(dest_url, title, false)),
+                LinkTarget::Later(url) => {
+                    self.out.later.push(later(dest_url, url, range, false));
+                    Some(anchor(dest_url, title, false))
+                }
                 other => {
                     self.out.found.push(unresolved(other, dest_url, range));
                     None
@@ -186,6 +190,9 @@ impl<'a> Rewrite<'a, '_> {
                     LinkTarget::Moved(u) => {
                         self.out.found.push(moved(dest_url, &u, &rest, range));
                         *dest_url = format!("{u}{rest}").into();
+                    }
+                    LinkTarget::Later(url) => {
+                        self.out.later.push(later(dest_url, url, range, true));
                     }
                     _ => {}
                 }
@@ -271,6 +278,17 @@ fn moved(dest_url: &str, url: &str, rest: &str, range: &Range<usize>) -> Found {
             target: dest_url.to_string(),
             canonical: format!("{url}{rest}"),
         },
+    }
+}
+
+/// A link or image to a generated output, judged once the render plan exists.
+fn later(dest_url: &str, url: String, range: &Range<usize>, image: bool) -> LaterLink {
+    LaterLink {
+        offset: range.start,
+        len: range.len(),
+        written: dest_url.to_string(),
+        url,
+        image,
     }
 }
 

@@ -4,16 +4,32 @@
 //! `static/`. Answers are [`LinkTarget`]s, asked for by `markdown` through `render_body`; the dev
 //! server's body cache asks again on every update, so a file added clears the error.
 //!
-//! Not judged (kept as written): URLs of outputs whose set is only known after assembly (term,
-//! municipality and list pages, feeds, search files, theme assets), and URLs outside the base
-//! path that name nothing of the site, which another application on the same host may serve.
+//! Judged later ([`LinkTarget::Later`], kept as written): URLs of outputs whose set is only
+//! known once the render plan exists (term, municipality and list pages, feeds, search files,
+//! theme assets); `crate::pipeline` checks them against the build's outputs (`Unjudged`).
+//! Not judged: URLs outside the base path that name nothing of the site, which another
+//! application on the same host may serve, and `.well-known/`, which hosts answer themselves.
 
 use super::{RESERVED_IN_SECTION, RESERVED_SLUGS};
 use crate::content::{Kind, Source};
+use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkTarget};
 use crate::output::normalise;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+/// A body link or image to a generated output ([`LinkTarget::Later`]), with the error to report
+/// at its place if no output of the build answers it: `crate::pipeline` judges it once the
+/// render plan exists (the dev server too, with the same outputs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unjudged {
+    /// The site URL the link names (with the base path, or without it when written so).
+    pub url: String,
+    /// The link as written (`?…#…` kept).
+    pub written: String,
+    /// The error, placed at the link: `NoSuchOutput` (a link) or `MissingImage` (an image).
+    pub error: Diagnostic,
+}
 
 /// Every content file and site URL bodies can link to.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +102,11 @@ pub(super) fn resolve(links: &Links, from: &Path, target: &str) -> LinkTarget {
         LinkTarget::AsWritten if absolute && names_something(links, below) => {
             LinkTarget::Moved(format!("{}{}", links.home, crate::urls::below(target)))
         }
+        // Judged later: an error only if the URL with the base path names an output.
+        LinkTarget::Later(u) if absolute => {
+            let rel = u.strip_prefix(links.home.as_str()).unwrap_or(&u);
+            LinkTarget::Later(format!("/{rel}"))
+        }
         _ => LinkTarget::AsWritten,
     }
 }
@@ -122,15 +143,20 @@ fn judge(links: &Links, rel: &str) -> LinkTarget {
         } else {
             format!("{rel}/")
         };
-        return match links.by_url.get(&format!("{}{dir}", links.home)) {
+        let url = format!("{}{dir}", links.home);
+        return match links.by_url.get(&url) {
             Some((true, _)) => LinkTarget::AsWritten,
             Some((false, _)) => LinkTarget::Draft,
-            None if page_shaped(&dir) && !static_index(links, &dir) => LinkTarget::Missing,
-            None => LinkTarget::AsWritten,
+            None if static_index(links, &dir) => LinkTarget::AsWritten,
+            None if page_shaped(&dir) => LinkTarget::Missing,
+            None => LinkTarget::Later(url),
         };
     }
-    if static_file(links, rel) || generated_file(rel) {
+    if static_file(links, rel) || rel.starts_with(".well-known/") {
         return LinkTarget::AsWritten;
+    }
+    if generated_file(rel) {
+        return LinkTarget::Later(format!("{}{rel}", links.home));
     }
     // A bundle file: the page whose URL is a folder above it has it in its bundle.
     for (i, _) in rel.match_indices('/') {
@@ -182,7 +208,6 @@ fn page_shaped(dir: &str) -> bool {
 fn generated_file(rel: &str) -> bool {
     let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     rel.starts_with("assets/")
-        || rel.starts_with(".well-known/")
         || ["html", "xml", "json", "txt", "css", "js"].contains(&ext.as_str())
 }
 

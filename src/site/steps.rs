@@ -232,6 +232,7 @@ pub(super) fn empty_site(
         listing_rank: Vec::new(),
         municipality_index: HashMap::new(),
         links: Links::default(),
+        unjudged: Vec::new(),
         config,
         markdown: md_opts,
     }

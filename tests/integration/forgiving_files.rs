@@ -98,6 +98,13 @@ fn links_to_internal_urls_are_checked() {
         "---\ntitle: コラム\ndate: 2026-03-01\n---\n[ある](/challenges/b/#成果) [相対](../../challenges/b/) [ない](/challenges/nothing/#x) [概要](/about) [下書き](/challenges/draft/)\n\n[一覧](/challenges/) [テーマ](/themes/) [知らない](/somewhere/else/) [トップ](/)\n",
     );
     let d = t.errors();
+    // Below the base path, a URL no output has is an error too (judged after the plan).
+    expect_at(
+        &d,
+        "content/columns/c.md",
+        7,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/somewhere/else/"),
+    );
     expect_at(
         &d,
         "content/columns/c.md",
@@ -110,7 +117,7 @@ fn links_to_internal_urls_are_checked() {
         5,
         |p| matches!(p, Problem::LinkToDraft { target } if target == "/challenges/draft/"),
     );
-    assert_eq!(d.len(), 2, "{}", render(&d));
+    assert_eq!(d.len(), 3, "{}", render(&d));
     let x = d
         .iter()
         .find(|x| matches!(x.problem, Problem::BrokenUrl { .. }))
@@ -332,4 +339,247 @@ fn a_space_in_a_file_name_gets_the_rename_hint_everywhere() {
         .render(Lang::Ja);
     let tail = |s: &str| s[s.find("のように").unwrap()..].to_string();
     assert_eq!(tail(&walk), tail(&hints[0].1));
+}
+
+/// Two challenges on the theme 観光 in 汐見町 (新潟県), one page per list page: the site has
+/// `/themes/観光/`, `/challenges/page/2/`, `/municipalities/niigata/汐見町/` and their feeds.
+fn site_with_a_term(base_url: &str) -> SiteTest {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        &format!("title: テスト\nbase_url: {base_url}\npaginate_by: 1\n"),
+    );
+    t.file("content/challenges/a.md", &challenge("themes: [観光]\n"));
+    t.file("content/challenges/b.md", &challenge("themes: [観光]\n"));
+    t
+}
+
+/// A column (front matter lines 1–4) whose body is `body`, from line 5.
+fn column(body: &str) -> String {
+    format!("---\ntitle: コラム\ndate: 2026-03-01\n---\n{body}")
+}
+
+#[test]
+fn links_to_generated_pages_and_files_that_exist_are_fine_and_kept() {
+    let t = site_with_a_term("https://test.example.jp/");
+    let links = [
+        "/themes/観光/",
+        "/themes/%E8%A6%B3%E5%85%89/?from=column#top",
+        "../../themes/観光/atom.xml",
+        "/challenges/page/2/",
+        "/challenges/status/open/",
+        "/municipalities/niigata/汐見町/",
+        "/prefectures/niigata/",
+        "/atom.xml",
+        "/challenges/open.json",
+        "/search/?q=移住",
+        "/sitemap.xml",
+        "/assets/search.js",
+        "/404.html",
+    ];
+    let body: String = links.iter().map(|l| format!("[リンク]({l})\n\n")).collect();
+    t.file("content/columns/c.md", &column(&body));
+    let r = t.build();
+    let odd: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.path.ends_with("c.md"))
+        .collect();
+    assert!(odd.is_empty(), "{odd:?}");
+    assert_eq!(
+        attrs(&t.html("columns/c/index.html"), "main a", "href"),
+        links
+    );
+    assert!(t.exists("challenges/page/2/index.html") && t.exists("themes/観光/atom.xml"));
+}
+
+#[test]
+fn a_misspelt_generated_url_is_an_error_at_its_line_with_the_closest_url() {
+    let t = site_with_a_term("https://test.example.jp/");
+    t.file(
+        "content/columns/c.md",
+        &column(
+            "[テーマ](/themes/観光地/#a) と [町](/municipalities/niigata/汐見/)\n\n![図](/assets/nothing.png)\n\n[頁](/challenges/page/9/) [謎](/feeds/zzz-unknown-feed-name.xml)\n",
+        ),
+    );
+    let d = t.errors();
+    let x = expect_at(
+        &d,
+        "content/columns/c.md",
+        5,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/themes/観光地/#a"),
+    );
+    assert_eq!(x.column, 1);
+    assert!(
+        matches!(&x.problem, Problem::NoSuchOutput { suggestion: Some(s), .. } if s == "/themes/観光/"),
+        "{}",
+        render(&d)
+    );
+    let ja = x.render(Lang::Ja);
+    assert!(ja.contains("「/themes/観光/」のことですか？"), "{ja}");
+    assert!(x.render(Lang::En).contains("did you mean `/themes/観光/`?"));
+    let x = expect_at(
+        &d,
+        "content/columns/c.md",
+        5,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target.starts_with("/municipalities/")),
+    );
+    assert_eq!(x.column, 25, "{}", render(&d));
+    assert!(
+        matches!(&x.problem, Problem::NoSuchOutput { suggestion: Some(s), .. } if s == "/municipalities/niigata/汐見町/")
+    );
+    expect_at(
+        &d,
+        "content/columns/c.md",
+        7,
+        |p| matches!(p, Problem::MissingImage { path } if path == "/assets/nothing.png"),
+    );
+    expect_at(
+        &d,
+        "content/columns/c.md",
+        9,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/challenges/page/9/"),
+    );
+    let x = expect_at(
+        &d,
+        "content/columns/c.md",
+        9,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target.starts_with("/feeds/")),
+    );
+    assert!(matches!(
+        x.problem,
+        Problem::NoSuchOutput {
+            suggestion: None,
+            ..
+        }
+    ));
+    assert!(x
+        .render(Lang::Ja)
+        .contains("公開中の記事がそれを使っているときだけ"));
+    assert_eq!(d.len(), 5, "{}", render(&d));
+}
+
+/// As for pages: below the base path a URL is judged; written without it, it is an error only
+/// when the base path would make it an output's (bodies are rendered before the outputs are
+/// known, so it cannot be rewritten as a page's URL is); otherwise another application on the
+/// host may serve it.
+#[test]
+fn generated_urls_with_and_without_the_base_path() {
+    let t = site_with_a_term("https://test.example.jp/portal/");
+    t.file(
+        "content/columns/c.md",
+        &column("[基本](/portal/themes/観光/) [相対](../../themes/観光/) [他の](/themes/x/) [市](/soshiki/a.html)\n\n[なし](/themes/観光/?a=1#b)\n\n[誤り](/portal/themes/観光地/)\n"),
+    );
+    let d = t.errors();
+    let x = expect_at(
+        &d,
+        "content/columns/c.md",
+        7,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/themes/観光/?a=1#b"),
+    );
+    assert!(
+        matches!(&x.problem, Problem::NoSuchOutput { suggestion: Some(s), .. } if s == "/portal/themes/観光/?a=1#b"),
+        "{}",
+        render(&d)
+    );
+    let x = expect_at(
+        &d,
+        "content/columns/c.md",
+        9,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/portal/themes/観光地/"),
+    );
+    assert!(
+        matches!(&x.problem, Problem::NoSuchOutput { suggestion: Some(s), .. } if s == "/portal/themes/観光/")
+    );
+    assert_eq!(d.len(), 2, "{}", render(&d));
+    // Fixed, the other links are kept as written.
+    t.edit("content/columns/c.md", "[なし](/themes/観光/?a=1#b)", "");
+    t.edit("content/columns/c.md", "観光地", "観光");
+    t.build();
+    assert_eq!(
+        attrs(&t.html("columns/c/index.html"), "main a", "href"),
+        [
+            "/portal/themes/観光/",
+            "../../themes/観光/",
+            "/themes/x/",
+            "/soshiki/a.html",
+            "/portal/themes/観光/"
+        ]
+    );
+}
+
+fn content_errors(r: Result<tsunagari::incremental::Update, Failure>) -> Vec<Diagnostic> {
+    match r {
+        Err(Failure::Content(d)) => d,
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("expected content errors"),
+    }
+}
+
+/// A term page that goes away (its last page leaves the theme) breaks the links to it: an
+/// error in a clean build and in the dev server, the same; it clears when the term is back,
+/// and the served files are then a clean build's.
+#[test]
+fn a_link_to_a_term_that_disappears_is_an_error_in_builds_and_the_preview() {
+    let t = SiteTest::empty();
+    t.file("content/challenges/a.md", &challenge("themes: [観光]\n"));
+    t.file(
+        "content/columns/c.md",
+        &column("本文\n\n[観光の課題](/themes/観光/)\n"),
+    );
+    let opts = pipeline::options(&t.root, crate::common::NOW);
+    let mut s = Session::new(opts.clone());
+    s.update(None).unwrap();
+    let a = [PathBuf::from("content/challenges/a.md")];
+    t.edit("content/challenges/a.md", "themes: [観光]\n", "");
+    let preview = content_errors(s.update(Some(&a)));
+    let clean = t.errors();
+    let x = expect_at(
+        &clean,
+        "content/columns/c.md",
+        7,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/themes/観光/"),
+    );
+    assert_eq!(x.column, 1);
+    assert_eq!(render(&preview), render(&clean));
+    // An edit of the page with the link (the fast path's kind of edit) still reports it.
+    t.edit("content/columns/c.md", "本文", "本文を直しました");
+    let c = [PathBuf::from("content/columns/c.md")];
+    assert_eq!(
+        render(&content_errors(s.update(Some(&c)))),
+        render(&t.errors())
+    );
+    // The term is back: no error, and the preview serves what a build writes.
+    t.edit("content/challenges/a.md", "date:", "themes: [観光]\ndate:");
+    s.update(Some(&a)).unwrap();
+    s.finish().unwrap();
+    crate::incremental_support::assert_same_as_clean(&s, &opts, "the term came back");
+}
+
+/// The dev server's fast path (an edited page, structure unchanged) checks the page's new links
+/// to generated outputs against the outputs it has.
+#[test]
+fn the_preview_reports_a_broken_term_link_added_by_an_edit() {
+    let t = SiteTest::empty();
+    t.file("content/challenges/a.md", &challenge("themes: [観光]\n"));
+    t.file("content/columns/c.md", &column("本文\n"));
+    let mut s = Session::new(pipeline::options(&t.root, crate::common::NOW));
+    s.update(None).unwrap();
+    let c = [PathBuf::from("content/columns/c.md")];
+    t.edit(
+        "content/columns/c.md",
+        "本文",
+        "[観光](/themes/観光/) [誤り](/themes/観光地/)",
+    );
+    let preview = content_errors(s.update(Some(&c)));
+    expect_at(
+        &preview,
+        "content/columns/c.md",
+        5,
+        |p| matches!(p, Problem::NoSuchOutput { target, .. } if target == "/themes/観光地/"),
+    );
+    assert_eq!(render(&preview), render(&t.errors()));
+    t.edit("content/columns/c.md", "観光地", "観光");
+    let u = s.update(Some(&c)).unwrap();
+    assert!(u.warnings.is_empty(), "{}", render(&u.warnings));
 }

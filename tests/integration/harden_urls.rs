@@ -608,7 +608,13 @@ fn urls_that_need_percent_encoding_are_refused_and_markdown_hrefs_are_encoded() 
         Reason::Unencoded('<'),
     );
 
+    // Under a base path, so `/x y/"q"` names another application's page (below the base path
+    // it would be a link to no output of the site, an error).
     let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/p/\n",
+    );
     t.file("content/about.md", "---\ntitle: 概要\n---\n## a b\n");
     t.file(
         "content/columns/c.md",
@@ -618,7 +624,7 @@ fn urls_that_need_percent_encoding_are_refused_and_markdown_hrefs_are_encoded() 
     let doc = t.html("columns/c/index.html");
     let hrefs = attrs(&doc, "main a", "href");
     for want in [
-        "/about/#a%20b",
+        "/p/about/#a%20b",
         "/x%20y/%22q%22",
         "https://example.jp/a%20b",
     ] {
