@@ -1,6 +1,7 @@
 //! Machine-readable outputs that themes have no business changing: Atom feeds, `sitemap.xml`
 //! and `robots.txt`. Written directly (not through templates) so their escaping and dates are
-//! right by construction.
+//! right by construction. Their URLs are absolute and percent-encoded ASCII
+//! ([`crate::urls::Urls::encoded`]); their titles name what they follow (`feed_*` strings).
 
 use crate::content::{Extra, Kind};
 use crate::output::OutputFile;

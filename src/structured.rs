@@ -1,6 +1,10 @@
 //! Structured data for search engines and aggregators: schema.org JSON-LD (`JobPosting` for
 //! challenges, `Article` for cases and columns, `BreadcrumbList` everywhere) and the JSON feed of
 //! open challenges. Pure data; [`script_json`] makes it safe to embed in HTML.
+//!
+//! Every URL here is percent-encoded ASCII ([`crate::urls::Urls::encoded`]): schema.org accepts
+//! IRIs, but Google's documentation and validators expect URIs, and a JSON feed reader may not
+//! encode for us. Also [`last_modified`], the change time feeds and the sitemap report.
 
 use crate::content::{DeclaredStatus, Extra, Kind, WorkStyle};
 use crate::date::DateTime;
