@@ -56,6 +56,13 @@ struct Instants {
 }
 
 impl Instants {
+    /// Instants of a challenge the build found open with a deadline; none otherwise.
+    fn open(deadline: Option<crate::date::DateTime>, s: Status, tz: i32, soon: i64) -> Instants {
+        deadline
+            .filter(|_| s.is_open())
+            .map_or_else(Instants::default, |d| Instants::of(d, tz, soon))
+    }
+
     fn of(deadline: crate::date::DateTime, tz: i32, soon_days: i64) -> Instants {
         use crate::date::DateTime;
         let day = deadline.date_in(tz);
@@ -225,11 +232,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 deadline_ja: deadline.map(|d| st.date_weekday(d)),
                 deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
                 days_left: p.days_left,
-                instants: ch
-                    .deadline
-                    .filter(|_| status.is_open())
-                    .map(|d| Instants::of(d, tz, c.closing_soon_days))
-                    .unwrap_or_default(),
+                instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
                 status: status.id(),
                 status_label: status.label(st),
                 is_open: status.is_open(),
