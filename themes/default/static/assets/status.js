@@ -3,8 +3,9 @@
 // on load this compares them with the visitor's clock. It only moves a status forward (open →
 // closing soon → closed), so a visitor clock behind the build changes nothing. Texts come from
 // this script element's data attributes (strings.yaml); without JavaScript the build's status shows.
+// A module (deferred, like search.js): it finds its own element by its data attributes.
 (() => {
-  const me = document.currentScript;
+  const me = document.querySelector('script[data-closed][src$="assets/status.js"]');
   if (!me) return;
   const t = me.dataset;
   const now = Date.now();
