@@ -39,3 +39,6 @@ pub mod urls;
 pub mod view;
 pub mod walk;
 pub mod yaml;
+
+#[cfg(test)]
+mod test_files;

@@ -97,19 +97,6 @@ struct Call {
     args: BTreeSet<String>,
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let p = e.path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 /// Skips a string literal starting at `i` (at its `"`); returns its content and the index after.
 fn string_at(s: &[char], i: usize) -> (String, usize) {
     let mut j = i + 1;
@@ -226,8 +213,7 @@ fn chain_end(rest: &str) -> usize {
 
 fn code_calls() -> Vec<Call> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&root, &mut files);
+    let files = crate::test_files::rust_files(&root);
     let mut calls = Vec::new();
     for f in files {
         if f.ends_with("messages/tests.rs") {

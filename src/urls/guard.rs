@@ -12,7 +12,7 @@
 //! `"/challenges/"`); review still catches those. Comment lines and `#[cfg(test)] mod tests`
 //! blocks are not read.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Segments `urls` adds after a list or page URL, or after the base path.
 const SEGMENTS: [&str; 12] = [
@@ -32,21 +32,6 @@ const SEGMENTS: [&str; 12] = [
 
 /// Lines (trimmed) that may read `base_path` in any file: the site view for templates.
 const BASE_PATH_LINES: [&str; 2] = ["base_path: &'a str,", "base_path: &c.base_path,"];
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            sources(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-}
 
 /// The code lines of a source (number, text): no comment lines, nothing from the unit tests on.
 fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -80,8 +65,7 @@ fn offences(rel: &str, text: &str) -> Vec<String> {
 #[test]
 fn no_module_but_urls_makes_a_site_url() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
+    let files = crate::test_files::rust_files(&src);
     assert!(files.len() > 20, "the sources were found");
     let mut found = Vec::new();
     for f in files {

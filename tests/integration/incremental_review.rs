@@ -3,24 +3,12 @@
 //! `Session::update` with the paths the watcher reports and compares with a clean build.
 
 use crate::common::{render, SiteTest};
-use crate::incremental_support::{clean_build, differences, served};
+use crate::incremental_support::{clean_build, differences, served, started};
 use std::path::PathBuf;
 use tsunagari::incremental::Session;
 use tsunagari::pipeline::{self, BuildOptions};
 
 const NOW: &str = "2026-11-21";
-
-/// A session over `t` after its first (full) build, checked against a clean build.
-fn started(t: &SiteTest) -> (Session, BuildOptions) {
-    let opts = pipeline::options(&t.root, NOW);
-    let mut s = Session::new(opts.clone());
-    s.update(None).unwrap();
-    s.finish().unwrap();
-    if let Some(d) = differences(&clean_build(&opts), &served(&s)) {
-        panic!("the first build: {d}");
-    }
-    (s, opts)
-}
 
 /// One save: update with `changed` and the late outputs; then the served files must be a clean
 /// build's.
@@ -65,7 +53,7 @@ fn forms_site() -> SiteTest {
 #[test]
 fn review_a_plain_page_replacing_the_generated_thanks_page_is_rendered() {
     let t = forms_site();
-    let (mut s, opts) = started(&t);
+    let (mut s, opts) = started(&t, NOW);
     assert!(served(&s).contains_key("thanks/index.html"));
     let thanks = "content/thanks.md";
     t.file(
@@ -98,7 +86,7 @@ fn review_an_update_failing_on_files_after_rendering_keeps_the_old_deps() {
         other,
         "---\ntitle: 港の朝市を広めたい\nmunicipality: 府中市\nprefecture: 東京都\ndate: 2026-10-02\n---\n\n朝市の話。\n",
     );
-    let (mut s, opts) = started(&t);
+    let (mut s, opts) = started(&t, NOW);
     // One save: a title edit, and a bundle file on the bundle page's own output path.
     let clash = "content/challenges/bundle/index.html";
     t.edit(

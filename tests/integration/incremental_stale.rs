@@ -4,25 +4,13 @@
 //! build; it goes on after a stale step, so a failure lists every step that stayed stale.
 
 use crate::common::{attrs, render, SiteTest};
-use crate::incremental_support::{clean_build, differences, served, Output};
+use crate::incremental_support::{clean_build, differences, served, started, Output};
 use scraper::Html;
 use std::path::PathBuf;
 use tsunagari::incremental::Session;
-use tsunagari::pipeline::{self, BuildOptions};
+use tsunagari::pipeline::BuildOptions;
 
 const NOW: &str = "2026-11-21";
-
-/// A session over `t` after its first (full) build, checked against a clean build.
-fn started(t: &SiteTest) -> (Session, BuildOptions) {
-    let opts = pipeline::options(&t.root, NOW);
-    let mut s = Session::new(opts.clone());
-    s.update(None).unwrap();
-    s.finish().unwrap();
-    if let Some(d) = differences(&clean_build(&opts), &served(&s)) {
-        panic!("the first build: {d}");
-    }
-    (s, opts)
-}
 
 /// One save: update with `changed`, late outputs, then the comparison; a difference is noted
 /// in `stale` (with the step's name) rather than stopping the series.
@@ -67,7 +55,7 @@ fn stale_preview_profile_page_links_a_prefecture_that_appears_later() {
         "content/challenges/shiomi-port.md",
         "---\ntitle: 港の朝市を広めたい\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-10-01\ndeadline: 2027-01-31\n---\n\n朝市の案内を一緒に作る人を探しています。\n",
     );
-    let (mut s, opts) = started(&t);
+    let (mut s, opts) = started(&t, NOW);
     let mut stale = Vec::new();
 
     let added = "content/challenges/minakami-rafting.md";
@@ -163,7 +151,7 @@ fn stale_preview_profile_page_keeps_a_link_to_a_removed_prefecture() {
         shiomi,
         "---\ntitle: 港の朝市を広めたい\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-10-01\n---\n\n朝市の話。\n",
     );
-    let (mut s, opts) = started(&t);
+    let (mut s, opts) = started(&t, NOW);
     let mut stale = Vec::new();
     t.remove(minakami);
     save(
@@ -215,7 +203,7 @@ fn stale_preview_plain_page_tag_links_a_term_that_appears_later() {
         "content/challenges/shiomi-port.md",
         "---\ntitle: 港の朝市を広めたい\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-10-01\n---\n\n朝市の話。\n",
     );
-    let (mut s, opts) = started(&t);
+    let (mut s, opts) = started(&t, NOW);
     let mut stale = Vec::new();
     let column = "content/columns/onsen-notes.md";
     t.file(

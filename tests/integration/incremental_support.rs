@@ -82,3 +82,15 @@ pub fn step(
     assert_same_as_clean(s, opts, what);
     u
 }
+
+/// A session over `t` after its first (full) build, checked against a clean build.
+pub fn started(t: &crate::common::SiteTest, now: &str) -> (Session, BuildOptions) {
+    let opts = pipeline::options(&t.root, now);
+    let mut s = Session::new(opts.clone());
+    s.update(None).unwrap();
+    s.finish().unwrap();
+    if let Some(d) = differences(&clean_build(&opts), &served(&s)) {
+        panic!("the first build: {d}");
+    }
+    (s, opts)
+}
