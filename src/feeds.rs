@@ -1,12 +1,13 @@
 //! Machine-readable outputs that themes have no business changing: Atom feeds, `sitemap.xml`
 //! and `robots.txt`. Written directly (not through templates) so their escaping and dates are
-//! right by construction.
+//! right by construction. Their URLs are absolute and percent-encoded ASCII
+//! ([`crate::urls::Urls::encoded`]); their titles name what they follow (`feed_*` strings).
 
-use crate::content::{DeclaredStatus, Extra, Kind};
-use crate::date::DateTime;
+use crate::content::{Extra, Kind};
 use crate::output::OutputFile;
-use crate::site::{Page, Site, Status};
+use crate::site::{Page, Site};
 use crate::strings::Strings;
+pub use crate::structured::last_modified;
 use std::fmt::Write as _;
 
 /// The one escaping function of the XML writers: markup characters escaped, and characters
@@ -24,57 +25,21 @@ pub fn xml(s: &str) -> String {
     crate::markdown::escape(&clean)
 }
 
-/// When a page last changed, as feeds and the sitemap report it: `updated` (else `date`), or
-/// for a closed challenge the moment it closed when that is later, so closing shows as an
-/// update. Closed by deadline: the end of the deadline day (or its time, when it names one). Closed by `status: closed`: its
-/// `updated` date (not older than `date`); without one, the end of a passed deadline, else the
-/// build date (`content` warns staff to write `updated:`). Deterministic for the same sources
-/// and build date.
-pub fn last_modified(site: &Site, p: &Page) -> Option<DateTime> {
-    let tz = site.config.timezone;
-    let base = p.common.updated.or(p.common.date);
-    let Extra::Challenge(c) = &p.extra else {
-        return base;
-    };
-    if p.status != Some(Status::Closed) {
-        return base;
-    }
-    let dated_update = p
-        .common
-        .updated
-        .filter(|u| p.common.date.is_none_or(|d| u.unix(tz) >= d.unix(tz)));
-    let deadline_end = match c.deadline {
-        // A deadline with a time closes at that time.
-        Some(d) if d.time.is_some() => Some(d).filter(|d| d.unix(tz) <= site.now.unix(tz)),
-        _ => p
-            .deadline(tz)
-            .filter(|d| *d < site.today)
-            .map(|date| DateTime {
-                date,
-                time: Some(86_399),
-                offset: Some(tz),
-            }),
-    };
-    let closed_at = match (c.status, dated_update, deadline_end) {
-        (Some(DeclaredStatus::Closed), Some(u), _) => u,
-        (_, _, Some(end)) => end,
-        _ => site.now,
-    };
-    Some(match base {
-        Some(b) if b.unix(tz) >= closed_at.unix(tz) => b,
-        _ => closed_at,
-    })
-}
-
 /// Atom feed of one section (or of every section when `kind` is None), newest first.
 pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
     let c = &site.config;
     let (title, alternate) = match kind {
         Some(k) => (
-            site.strings.page_title(&site.sections[&k].title, &c.title),
+            Strings::fill(
+                &site.strings.feed_section,
+                &[("section", &site.sections[&k].title), ("site", &c.title)],
+            ),
             c.urls().section(k),
         ),
-        None => (c.title.clone(), c.urls().home()),
+        None => (
+            Strings::fill(&site.strings.feed_site, &[("site", &c.title)]),
+            c.urls().home(),
+        ),
     };
     let pages: Vec<&Page> = site
         .pages
@@ -137,7 +102,7 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
     let head = FeedHead {
         title,
         alternate,
-        self_url: &urls.absolute(&self_url),
+        self_url: &urls.encoded(&self_url),
         updated: &feed_updated,
     };
     head.write(&mut x, site);
@@ -174,7 +139,8 @@ impl FeedHead<'_> {
         if !c.description.is_empty() {
             let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml(&c.description));
         }
-        let _ = writeln!(x, "  <id>{}</id>", xml(&c.urls().absolute(self.alternate)));
+        let alternate = c.urls().encoded(self.alternate);
+        let _ = writeln!(x, "  <id>{}</id>", xml(&alternate));
         let _ = writeln!(
             x,
             "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -183,7 +149,7 @@ impl FeedHead<'_> {
         let _ = writeln!(
             x,
             "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml(&c.urls().absolute(self.alternate))
+            xml(&alternate)
         );
         let _ = writeln!(x, "  <updated>{}</updated>", self.updated);
         let _ = writeln!(
@@ -203,7 +169,7 @@ impl FeedHead<'_> {
 fn entry(x: &mut String, site: &Site, p: &Page) {
     let c = &site.config;
     let tz = c.timezone;
-    let link = c.urls().absolute(&p.url);
+    let link = c.urls().encoded(&p.url);
     let published = p
         .common
         .date
@@ -287,7 +253,7 @@ pub fn sitemap(site: &Site, mut entries: Vec<(String, Option<String>)>) -> Outpu
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let urls = site.config.urls();
     for (u, lastmod) in entries {
-        let _ = write!(x, "  <url><loc>{}</loc>", xml(&urls.absolute(&u)));
+        let _ = write!(x, "  <url><loc>{}</loc>", xml(&urls.encoded(&u)));
         if let Some(m) = lastmod {
             let _ = write!(x, "<lastmod>{}</lastmod>", xml(&m));
         }
@@ -304,7 +270,7 @@ pub fn robots(site: &Site) -> OutputFile {
     let urls = site.config.urls();
     let body = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        urls.absolute(&urls.sitemap())
+        urls.encoded(&urls.sitemap())
     );
     OutputFile {
         path: "robots.txt".into(),

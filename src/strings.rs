@@ -87,6 +87,8 @@ strings! {
     work_style_hybrid: [],
     date: ["year", "month", "day"],
     date_weekday: ["date", "weekday"],
+    feed_site: ["site"],
+    feed_section: ["section", "site"],
     feed_term: ["term", "taxonomy", "site"],
     feed_challenge: ["status", "title", "prefecture", "municipality"],
     list_separator: [],

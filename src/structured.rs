@@ -1,8 +1,13 @@
 //! Structured data for search engines and aggregators: schema.org JSON-LD (`JobPosting` for
 //! challenges, `Article` for cases and columns, `BreadcrumbList` everywhere) and the JSON feed of
 //! open challenges. Pure data; [`script_json`] makes it safe to embed in HTML.
+//!
+//! Every URL here is percent-encoded ASCII ([`crate::urls::Urls::encoded`]): schema.org accepts
+//! IRIs, but Google's documentation and validators expect URIs, and a JSON feed reader may not
+//! encode for us. Also [`last_modified`], the change time feeds and the sitemap report.
 
-use crate::content::{Extra, Kind, WorkStyle};
+use crate::content::{DeclaredStatus, Extra, Kind, WorkStyle};
+use crate::date::DateTime;
 use crate::japan;
 use crate::site::{Page, Site, Status};
 use serde_json::{json, Map, Value};
@@ -56,14 +61,14 @@ pub fn breadcrumb_list(config: &crate::config::Config, crumbs: &[Crumb<'_>]) -> 
         .iter()
         .enumerate()
         .map(|(i, (name, url))| {
-            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": config.urls().absolute(url) })
+            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": config.urls().encoded(url) })
         })
         .collect();
     json!({ "@type": "BreadcrumbList", "itemListElement": items })
 }
 
 fn publisher(site: &Site) -> Value {
-    json!({ "@type": "Organization", "name": site.config.organization, "url": site.config.urls().absolute(&site.config.urls().home()) })
+    json!({ "@type": "Organization", "name": site.config.organization, "url": site.config.urls().encoded(&site.config.urls().home()) })
 }
 
 /// schema.org employment types for our ways of engagement.
@@ -84,6 +89,65 @@ fn employment_types(engagement: &[String]) -> Vec<&'static str> {
     out
 }
 
+/// When a page last changed, as feeds, the JSON feed and the sitemap report it: `updated`
+/// (else `date`), or for a challenge the moment its status last changed when that is later, so
+/// a status change shows as an update even when nobody edited the page:
+///
+/// - closing soon: the start of the first day of the `closing_soon_days` window (the entry's
+///   title and the JSON feed's status change that day);
+/// - closed by deadline: the end of the deadline day (or its time, when it names one);
+/// - closed by `status: closed`: its `updated` date (not older than `date`); without one, the
+///   end of a passed deadline, else the build date (`content` warns staff to write `updated:`).
+///
+/// Deterministic for the same sources and build date.
+pub fn last_modified(site: &Site, p: &Page) -> Option<DateTime> {
+    let tz = site.config.timezone;
+    let base = p.common.updated.or(p.common.date);
+    let Extra::Challenge(c) = &p.extra else {
+        return base;
+    };
+    let changed = match p.status {
+        Some(Status::Closed) => closed_at(site, p, c),
+        Some(Status::ClosingSoon) => p.deadline(tz).map(|d| DateTime {
+            date: d.add_days(-site.config.closing_soon_days),
+            time: Some(0),
+            offset: Some(tz),
+        }),
+        _ => None,
+    };
+    Some(match (base, changed) {
+        (Some(b), Some(ch)) if b.unix(tz) >= ch.unix(tz) => b,
+        (_, Some(ch)) => ch,
+        (b, None) => return b,
+    })
+}
+
+/// The moment a closed challenge closed (see [`last_modified`]).
+fn closed_at(site: &Site, p: &Page, c: &crate::content::Challenge) -> Option<DateTime> {
+    let tz = site.config.timezone;
+    let dated_update = p
+        .common
+        .updated
+        .filter(|u| p.common.date.is_none_or(|d| u.unix(tz) >= d.unix(tz)));
+    let deadline_end = match c.deadline {
+        // A deadline with a time closes at that time.
+        Some(d) if d.time.is_some() => Some(d).filter(|d| d.unix(tz) <= site.now.unix(tz)),
+        _ => p
+            .deadline(tz)
+            .filter(|d| *d < site.today)
+            .map(|date| DateTime {
+                date,
+                time: Some(86_399),
+                offset: Some(tz),
+            }),
+    };
+    Some(match (c.status, dated_update, deadline_end) {
+        (Some(DeclaredStatus::Closed), Some(u), _) => u,
+        (_, _, Some(end)) => end,
+        _ => site.now,
+    })
+}
+
 /// `JobPosting` for a challenge: `validThrough` is the deadline's time, or the end of its day when
 /// it names none; remote work is `TELECOMMUTE`, and the hiring organisation is the posting
 /// organisation or the municipality.
@@ -91,7 +155,7 @@ fn employment_types(engagement: &[String]) -> Vec<&'static str> {
 /// A closed challenge (by deadline or by `status: closed`) has none: Google asks expired
 /// postings to drop the markup or carry a past `validThrough`, and a challenge closed early by
 /// status has no past date to give (its deadline may still be ahead). The page stays, marked
-/// 募集終了, and its sitemap `lastmod` moves (see `feeds::last_modified`) so crawlers come back.
+/// 募集終了, and its sitemap `lastmod` moves (see [`last_modified`]) so crawlers come back.
 pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
     let Extra::Challenge(c) = &p.extra else {
         return None;
@@ -109,7 +173,7 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
         p.body.html.clone()
     };
     v.insert("description".into(), json!(description));
-    v.insert("url".into(), json!(site.config.urls().absolute(&p.url)));
+    v.insert("url".into(), json!(site.config.urls().encoded(&p.url)));
     if let Some(d) = p.common.date {
         v.insert("datePosted".into(), json!(d.date_in(tz).to_string()));
     }
@@ -133,7 +197,7 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
     if let Some(m) = site.municipality_of(p) {
         if let Some(Extra::Municipality(profile)) = m.profile.map(|i| &site.pages[i].extra) {
             if let Some(w) = &profile.website {
-                org["sameAs"] = json!(w);
+                org["sameAs"] = json!(site.config.urls().encoded(w));
             }
         }
     }
@@ -168,7 +232,7 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
         json!({ "@type": "PropertyValue", "name": site.config.organization, "value": p.slug }),
     );
     if let Some(img) = image {
-        v.insert("image".into(), json!(img));
+        v.insert("image".into(), json!(site.config.urls().encoded(img)));
     }
     Some(Value::Object(v))
 }
@@ -188,8 +252,8 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
         "@type": "Article",
         "headline": p.common.title,
         "description": p.summary,
-        "mainEntityOfPage": site.config.urls().absolute(&p.url),
-        "url": site.config.urls().absolute(&p.url),
+        "mainEntityOfPage": site.config.urls().encoded(&p.url),
+        "url": site.config.urls().encoded(&p.url),
         "author": author,
         "publisher": publisher(site),
         "inLanguage": site.config.language,
@@ -199,7 +263,7 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
         v["dateModified"] = json!(p.common.updated.unwrap_or(d).rfc3339(tz));
     }
     if let Some(img) = image {
-        v["image"] = json!([img]);
+        v["image"] = json!([site.config.urls().encoded(img)]);
     }
     Some(v)
 }
@@ -228,8 +292,8 @@ pub fn open_challenges_feed(site: &Site) -> Value {
             let mut tags: Vec<&String> = ch.themes.iter().collect();
             tags.extend(&p.common.tags);
             let mut item = json!({
-                "id": c.urls().absolute(&p.url),
-                "url": c.urls().absolute(&p.url),
+                "id": c.urls().encoded(&p.url),
+                "url": c.urls().encoded(&p.url),
                 "title": p.common.title,
                 "summary": p.summary,
                 "content_html": p.body.html,
@@ -239,7 +303,7 @@ pub fn open_challenges_feed(site: &Site) -> Value {
                     "status": status.id(),
                     "status_label": status.label(&site.strings),
                     "municipality": ch.municipality,
-                    "municipality_url": site.municipality_of(p).map(|m| c.urls().absolute(&m.url)),
+                    "municipality_url": site.municipality_of(p).map(|m| c.urls().encoded(&m.url)),
                     "prefecture": ch.prefecture,
                     "prefecture_code": japan::prefecture_code(&ch.prefecture),
                     "region": japan::region_of(&ch.prefecture),
@@ -260,7 +324,9 @@ pub fn open_challenges_feed(site: &Site) -> Value {
             });
             if let Some(d) = p.common.date {
                 item["date_published"] = json!(d.rfc3339(tz));
-                item["date_modified"] = json!(p.common.updated.unwrap_or(d).rfc3339(tz));
+            }
+            if let Some(d) = last_modified(site, p) {
+                item["date_modified"] = json!(d.rfc3339(tz));
             }
             item
         })
@@ -268,8 +334,8 @@ pub fn open_challenges_feed(site: &Site) -> Value {
     json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": site.strings.page_title(&open_heading, &c.title),
-        "home_page_url": c.urls().absolute(&c.urls().section(Kind::Challenge)),
-        "feed_url": c.urls().absolute(&c.urls().json_feed(Kind::Challenge)),
+        "home_page_url": c.urls().encoded(&c.urls().section(Kind::Challenge)),
+        "feed_url": c.urls().encoded(&c.urls().json_feed(Kind::Challenge)),
         "description": c.description,
         "language": c.language,
         "authors": [{ "name": c.organization }],

@@ -35,7 +35,9 @@ const here = () => {
   if (p === '' || p.endsWith('/')) p += 'index.html';
   return p;
 };
-const runnable = (d) => [...d.scripts].filter((s) => s.type !== 'application/ld+json' && !s.hasAttribute('data-tsunagari'));
+// Scripts that would not run again after a swap; a theme script that re-applies itself on
+// `tsunagari:updated` says so with `data-on-update` (assets/status.js) and does not force a reload.
+const runnable = (d) => [...d.scripts].filter((s) => s.type !== 'application/ld+json' && !s.hasAttribute('data-tsunagari') && !s.hasAttribute('data-on-update'));
 const styles = (d) => [...d.querySelectorAll('link[rel~="stylesheet"], style')].map((e) => e.outerHTML).join();
 const refresh = async () => {
   try {

@@ -4,7 +4,8 @@
 //!
 //! A site URL (`/portal/challenges/a/`) starts with the base path (`/`, or `/portal/` when
 //! `base_url` has a path), ends with `/` when it is a page, and is written as it is shown:
-//! Japanese segments stay Japanese (`/themes/ふるさと納税/`), in absolute URLs too. Its output
+//! Japanese segments stay Japanese (`/themes/ふるさと納税/`), in absolute URLs too; only
+//! [`Urls::encoded`], for feeds, the sitemap and JSON-LD, percent-encodes them. Its output
 //! file is the URL without the base path, with `index.html` for a page
 //! (`challenges/a/index.html`). Slug rules (what a term or municipality is called in its URL)
 //! belong to `content` and `japan`, and so do the folder names of kinds and taxonomies
@@ -49,6 +50,25 @@ pub fn file_path(rel: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     crate::unicode::nfc_string(parts.join("/"))
+}
+
+/// `s` with everything a URI may not hold percent-encoded (see [`Urls::encoded`]).
+fn percent_encode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, &c) in b.iter().enumerate() {
+        let escape_start = c == b'%'
+            && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        let keep =
+            c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&c) || escape_start;
+        if keep {
+            out.push(c as char);
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
 }
 
 impl<'a> Urls<'a> {
@@ -195,6 +215,17 @@ impl<'a> Urls<'a> {
     pub fn absolute(&self, url: &str) -> String {
         let origin_end = self.base_url.len() - self.base.len();
         format!("{}{url}", &self.base_url[..origin_end])
+    }
+
+    /// `url` for machines that want URIs (sitemaps, Atom and JSON feeds, JSON-LD): made absolute
+    /// when it is a site URL, then percent-encoded to ASCII as RFC 3987 §3.1 maps an IRI to a
+    /// URI: every byte of a non-ASCII character (the host's too: hosts are not turned into
+    /// punycode), spaces, controls and the ASCII characters a URI may not hold (`"`, `<`, `>`,
+    /// `\`, `^`, `` ` ``, `{`, `|`, `}`) become `%XX`; a `%` already starting an escape stays,
+    /// a stray one becomes `%25`. Query and fragment are encoded the same way. HTML links keep
+    /// the readable form ([`Urls::absolute`]).
+    pub fn encoded(&self, url: &str) -> String {
+        percent_encode(&self.absolute_if_site(url))
     }
 
     /// Output path of a file's site URL: the URL without the base path
@@ -368,6 +399,58 @@ mod tests {
             SUB.absolute_if_site("https://cdn.example.jp/a.png"),
             "https://cdn.example.jp/a.png"
         );
+    }
+
+    /// Decodes `%XX` escapes (the inverse of `percent_encode` on valid UTF-8).
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn encoded_urls_are_absolute_ascii_and_decode_back() {
+        let t = SUB.term(TaxonomyKind::Themes, "ふるさと納税");
+        let e = SUB.encoded(&t);
+        assert_eq!(
+            e,
+            "http://localhost:8080/portal/themes/%E3%81%B5%E3%82%8B%E3%81%95%E3%81%A8%E7%B4%8D%E7%A8%8E/"
+        );
+        assert_eq!(decode(&e), SUB.absolute(&t));
+        // Spaces and the ASCII a URI may not hold; query and fragment alike.
+        assert_eq!(
+            ROOT.encoded("/a b/x\"y<z>?q=汐 見#節{1}"),
+            "https://kankei.example.jp/a%20b/x%22y%3Cz%3E?q=%E6%B1%90%20%E8%A6%8B#%E7%AF%80%7B1%7D"
+        );
+        // Already encoded text is not encoded twice; a stray `%` is.
+        assert_eq!(
+            ROOT.encoded("/a%E3%81%82/100%/%zz"),
+            "https://kankei.example.jp/a%E3%81%82/100%25/%25zz"
+        );
+        assert_eq!(
+            ROOT.encoded(&ROOT.encoded("/汐見町/")),
+            ROOT.encoded("/汐見町/")
+        );
+        // External URLs stay external; only their characters are encoded.
+        assert_eq!(
+            SUB.encoded("https://cdn.example.jp/写真.jpg?a=1&b=2"),
+            "https://cdn.example.jp/%E5%86%99%E7%9C%9F.jpg?a=1&b=2"
+        );
+        // A Japanese base path too.
+        let jp = Urls::new("https://e.jp/ポータル/", "/ポータル/");
+        let e = jp.encoded(&jp.home());
+        assert!(e.bytes().all(|b| b.is_ascii_graphic()), "{e}");
+        assert_eq!(decode(&e), "https://e.jp/ポータル/");
     }
 
     #[test]

@@ -34,10 +34,53 @@ pub struct ChallengeView<'a> {
     /// `17:00` when the deadline names a time (in the site's time zone).
     deadline_time: Option<String>,
     days_left: Option<i64>,
+    /// Instants (RFC 3339, site time zone) the status script (`assets/status.js`) compares
+    /// with the visitor's clock; none unless the build found the challenge open with a deadline.
+    #[serde(flatten)]
+    instants: Instants,
     status: &'static str,
     status_label: &'a str,
     is_open: bool,
     skills: Vec<TermLink>,
+}
+
+/// When an open challenge's status changes, as `challenge_status` in `site.rs` decides it.
+#[derive(Serialize, Default)]
+struct Instants {
+    /// The deadline passes: its time, or the end of its day (00:00 the day after).
+    deadline_at: Option<String>,
+    /// The end of the deadline's day: "あと N 日" counts the days to it.
+    deadline_day_ends: Option<String>,
+    /// `closing_soon_days` before the deadline's day begins: まもなく締切 from then.
+    closing_soon_at: Option<String>,
+}
+
+impl Instants {
+    /// Instants of a challenge the build found open with a deadline; none otherwise.
+    fn open(deadline: Option<crate::date::DateTime>, s: Status, tz: i32, soon: i64) -> Instants {
+        deadline
+            .filter(|_| s.is_open())
+            .map_or_else(Instants::default, |d| Instants::of(d, tz, soon))
+    }
+
+    fn of(deadline: crate::date::DateTime, tz: i32, soon_days: i64) -> Instants {
+        use crate::date::DateTime;
+        let day = deadline.date_in(tz);
+        let midnight = |date| DateTime {
+            date,
+            time: Some(0),
+            offset: Some(tz),
+        };
+        let day_ends = midnight(day.add_days(1)).rfc3339(tz);
+        Instants {
+            deadline_at: Some(match deadline.time {
+                Some(_) => deadline.rfc3339(tz),
+                None => day_ends.clone(),
+            }),
+            deadline_day_ends: Some(day_ends),
+            closing_soon_at: Some(midnight(day.add_days(-soon_days)).rfc3339(tz)),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -189,6 +232,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                 deadline_ja: deadline.map(|d| st.date_weekday(d)),
                 deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
                 days_left: p.days_left,
+                instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
                 status: status.id(),
                 status_label: status.label(st),
                 is_open: status.is_open(),

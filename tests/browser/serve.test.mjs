@@ -12,6 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './server.mjs';
 
+// The fixtures are built at 2026-04-01: the page clock says so too, or assets/status.js would
+// close their challenges by the real date.
+const BUILT = new Date('2026-04-01T12:00:00+09:00');
+
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 let dir;
@@ -65,6 +69,7 @@ const write = (rel, text) => writeFileSync(path.join(dir, rel), text);
 
 test('saving updates the page in place; a broken save shows the problem until it is fixed', async () => {
   const page = await browser.newPage();
+  await page.clock.setFixedTime(BUILT);
   await page.goto(base + 'columns/hello/');
   assert.equal(await page.textContent('h1'), 'はじめてのコラム');
   await page.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
@@ -99,10 +104,12 @@ test('saving updates the page in place; a broken save shows the problem until it
 
 test('a tab reloads only when its own page changed; pages with scripts reload in full', async () => {
   const other = await browser.newPage();
+  await other.clock.setFixedTime(BUILT);
   await other.goto(base + 'about/');
   await other.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
   await other.evaluate(() => { window.__kept = true; });
   const search = await browser.newPage();
+  await search.clock.setFixedTime(BUILT);
   await search.goto(base + 'search/');
   await search.locator('html[data-tsunagari-live]').waitFor({ state: 'attached' });
   await search.evaluate(() => { window.__kept = true; });
@@ -120,6 +127,7 @@ test('under a strict CSP, live update and the error overlay work with zero viola
   const served = await startServe();
   const save = (rel, text) => writeFileSync(path.join(served.dir, rel), text);
   const page = await browser.newPage();
+  await page.clock.setFixedTime(BUILT);
   const violations = [];
   await page.exposeFunction('__cspViolation', (v) => violations.push(v));
   await page.addInitScript(() => {
@@ -170,6 +178,7 @@ test('after the server restarts, an open page reconnects, shows what was saved m
   const served = await startServe();
   let again;
   const page = await browser.newPage();
+  await page.clock.setFixedTime(BUILT);
   try {
     await page.goto(served.base + 'columns/hello/');
     const live = page.locator('html[data-tsunagari-live]');

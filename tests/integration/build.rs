@@ -63,7 +63,7 @@ fn every_page_has_one_h1_lang_and_landmarks() {
         );
         assert_eq!(attrs(&doc, "main", "id"), ["main"]);
         assert!(!attrs(&doc, "header nav", "aria-label").is_empty());
-        // JavaScript runs on the search page only, and only our own script from this host.
+        // JavaScript: only our own modules from this host.
         let scripts = attrs(&doc, "script", "type");
         assert_eq!(
             scripts.len(),
@@ -75,14 +75,15 @@ fn every_page_has_one_h1_lang_and_landmarks() {
             .iter()
             .filter(|t| *t != "application/ld+json")
             .collect();
+        // Every page runs the status script (badges and countdowns from the visitor's clock);
+        // the search page also its client. Both are modules from this host.
+        let srcs = attrs(&doc, "script[type=module]", "src");
         if path.starts_with("search") {
-            assert_eq!(runs_js, ["module"]);
-            assert_eq!(
-                attrs(&doc, "script[type=module]", "src"),
-                ["/assets/search.js"]
-            );
+            assert_eq!(runs_js, ["module", "module"]);
+            assert_eq!(srcs, ["/assets/status.js", "/assets/search.js"]);
         } else {
-            assert!(runs_js.is_empty(), "{} runs JavaScript", path.display());
+            assert_eq!(runs_js, ["module"], "{}", path.display());
+            assert_eq!(srcs, ["/assets/status.js"], "{}", path.display());
         }
         for href in attrs(&doc, "link[rel=stylesheet]", "href") {
             assert!(href.starts_with('/'), "no assets from other hosts: {href}");

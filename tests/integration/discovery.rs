@@ -334,9 +334,20 @@ fn every_feed_parses_and_carries_the_right_entries() {
             .children()
             .find(|n| n.has_tag_name("link") && n.attribute("rel") == Some("self"))
             .unwrap();
+        // Feed URLs are percent-encoded ASCII (Japanese term paths included).
+        let encoded: String = path
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_graphic() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
         assert_eq!(
             self_link.attribute("href").unwrap(),
-            format!("https://test.example.jp/{path}")
+            format!("https://test.example.jp/{encoded}")
         );
         root.children()
             .filter(|n| n.has_tag_name("entry"))
@@ -401,7 +412,8 @@ fn every_feed_parses_and_carries_the_right_entries() {
     assert_eq!(c["municipality"], "汐見町");
     assert_eq!(
         c["municipality_url"],
-        "https://test.example.jp/municipalities/niigata/汐見町/"
+        "https://test.example.jp/municipalities/niigata/%E6%B1%90%E8%A6%8B%E7%94%BA/",
+        "feed URLs are percent-encoded ASCII"
     );
     assert_eq!(c["prefecture"], "新潟県");
     assert_eq!(c["prefecture_code"], 15);

@@ -7,6 +7,7 @@ mod cli;
 mod cli_people;
 mod discovery;
 mod errors;
+mod feed_urls;
 mod forgiving;
 mod forgiving_files;
 mod forms;
