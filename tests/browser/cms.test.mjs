@@ -110,11 +110,31 @@ test('staff create a challenge in the web editor and check accepts it', async ()
   // Fields carry the labels of config.yml; each is found by its front-matter key.
   await page.locator('[data-key-path="title"]').getByText('タイトル').first().waitFor();
   const field = (key) => page.locator(`[data-key-path="${key}"]`);
-  await field('title').locator('input').fill('棚田の草刈りを手伝ってください');
-  await field('date').locator('input').first().fill('2026-04-01');
-  await field('municipality').locator('input').fill('汐見町');
-  await field('prefecture').getByRole('combobox').click();
-  await page.getByRole('option', { name: '新潟県', exact: true }).click();
+  // Under load the editor can still be setting up the new entry when the first fields are
+  // filled, and a late reset empties them; so every value is checked right before saving and
+  // filled again if it was lost (waiting on DOM state, not on time).
+  const inputs = [
+    [field('title').locator('input'), '棚田の草刈りを手伝ってください'],
+    [field('date').locator('input').first(), '2026-04-01'],
+    [field('municipality').locator('input'), '汐見町'],
+  ];
+  const prefecture = field('prefecture').getByRole('combobox');
+  for (let round = 0; round < 3; round += 1) {
+    let lost = 0;
+    for (const [input, value] of inputs) {
+      if ((await input.inputValue()) !== value) {
+        lost += 1;
+        await input.fill(value);
+      }
+    }
+    if (!(await prefecture.textContent()).includes('新潟県')) {
+      lost += 1;
+      await prefecture.click();
+      await page.getByRole('option', { name: '新潟県', exact: true }).click();
+      await prefecture.filter({ hasText: '新潟県' }).waitFor();
+    }
+    if (lost === 0) break;
+  }
   await page.locator('button[data-label="Save"]').click();
   // Saved once the editor says so; then the new file is read back from the picked folder.
   await page.getByText(/Entry saved/).first().waitFor().catch(async (e) => {
