@@ -48,6 +48,8 @@ strings! {
     thanks_description: ["site"],
     search: [],
     search_description: ["site"],
+    search_landmark_site: [],
+    search_landmark_page: [],
     browse_by: ["taxonomy"],
     taxonomy_description: ["site", "taxonomy"],
     section_description: ["site", "kind"],

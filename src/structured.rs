@@ -1,5 +1,6 @@
 //! Structured data for search engines and aggregators: schema.org JSON-LD (`JobPosting` for
-//! challenges, `Article` for cases and columns, `BreadcrumbList` everywhere) and the JSON feed of
+//! challenges, `Article` for cases and columns, `WebSite` on the home page, `BreadcrumbList`
+//! on every page below it; docs/structured-data.md) and the JSON feed of
 //! open challenges. Pure data; [`script_json`] makes it safe to embed in HTML.
 //!
 //! Every URL here is percent-encoded ASCII ([`crate::urls::Urls::encoded`]): schema.org accepts
@@ -11,6 +12,9 @@ use crate::date::DateTime;
 use crate::japan;
 use crate::site::{Page, Site, Status};
 use serde_json::{json, Map, Value};
+
+pub mod employment;
+pub mod salary;
 
 /// A breadcrumb: name and site path.
 pub type Crumb<'a> = (&'a str, &'a str);
@@ -67,26 +71,36 @@ pub fn breadcrumb_list(config: &crate::config::Config, crumbs: &[Crumb<'_>]) -> 
     json!({ "@type": "BreadcrumbList", "itemListElement": items })
 }
 
-fn publisher(site: &Site) -> Value {
-    json!({ "@type": "Organization", "name": site.config.organization, "url": site.config.urls().encoded(&site.config.urls().home()) })
+/// `WebSite` for the home page: the site's name and address (Google shows the name beside
+/// results), its language and publisher.
+pub fn website(config: &crate::config::Config) -> Value {
+    let home = config.urls().encoded(&config.urls().home());
+    json!({
+        "@type": "WebSite",
+        "name": config.title,
+        "url": home,
+        "inLanguage": config.language,
+        "publisher": publisher(config),
+    })
 }
 
-/// schema.org employment types for our ways of engagement.
-fn employment_types(engagement: &[String]) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for e in engagement {
-        let t = match e.as_str() {
-            "副業" | "兼業" => "PART_TIME",
-            "プロボノ" | "ボランティア" => "VOLUNTEER",
-            "業務委託" => "CONTRACTOR",
-            "インターン" | "インターンシップ" => "INTERN",
-            _ => "OTHER",
-        };
-        if !out.contains(&t) {
-            out.push(t);
+fn publisher(config: &crate::config::Config) -> Value {
+    json!({ "@type": "Organization", "name": config.organization, "url": config.urls().encoded(&config.urls().home()) })
+}
+
+/// `baseSalary` of a reward that states a clear amount of yen per period ([`salary::parse`]).
+fn base_salary(reward: &str) -> Option<Value> {
+    let s = salary::parse(reward)?;
+    let mut value = json!({ "@type": "QuantitativeValue", "unitText": s.unit.unit_text() });
+    match s.max {
+        Some(max) if max == s.min => value["value"] = json!(s.min),
+        Some(max) => {
+            value["minValue"] = json!(s.min);
+            value["maxValue"] = json!(max);
         }
+        None => value["minValue"] = json!(s.min),
     }
-    out
+    Some(json!({ "@type": "MonetaryAmount", "currency": "JPY", "value": value }))
 }
 
 /// When a page last changed, as feeds, the JSON feed and the sitemap report it: `updated`
@@ -152,11 +166,19 @@ fn closed_at(site: &Site, p: &Page, c: &crate::content::Challenge) -> Option<Dat
 /// it names none; remote work is `TELECOMMUTE`, and the hiring organisation is the posting
 /// organisation or the municipality.
 ///
+/// `direct_apply`: the page itself takes the application (its form, or the provider's form
+/// embedded); false when there is no form or only a link to the provider's page.
+///
 /// A closed challenge (by deadline or by `status: closed`) has none: Google asks expired
 /// postings to drop the markup or carry a past `validThrough`, and a challenge closed early by
 /// status has no past date to give (its deadline may still be ahead). The page stays, marked
 /// 募集終了, and its sitemap `lastmod` moves (see [`last_modified`]) so crawlers come back.
-pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
+pub fn job_posting(
+    site: &Site,
+    p: &Page,
+    image: Option<&str>,
+    direct_apply: bool,
+) -> Option<Value> {
     let Extra::Challenge(c) = &p.extra else {
         return None;
     };
@@ -185,10 +207,14 @@ pub fn job_posting(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> 
             json!(format!("{d}T23:59:59{}", crate::date::format_offset(tz))),
         );
     }
-    let types = employment_types(&c.engagement);
+    let types = employment::types(&c.engagement);
     if !types.is_empty() {
         v.insert("employmentType".into(), json!(types));
     }
+    if let Some(salary) = c.reward.as_deref().and_then(base_salary) {
+        v.insert("baseSalary".into(), salary);
+    }
+    v.insert("directApply".into(), json!(direct_apply));
     let org_name = c
         .organization
         .clone()
@@ -243,7 +269,7 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
     let author = match &p.extra {
         Extra::Column(c) => match &c.author {
             Some(a) => json!({ "@type": "Person", "name": a }),
-            None => publisher(site),
+            None => publisher(&site.config),
         },
         Extra::Case(c) => json!({ "@type": "Organization", "name": c.municipality }),
         _ => return None,
@@ -255,7 +281,7 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
         "mainEntityOfPage": site.config.urls().encoded(&p.url),
         "url": site.config.urls().encoded(&p.url),
         "author": author,
-        "publisher": publisher(site),
+        "publisher": publisher(&site.config),
         "inLanguage": site.config.language,
     });
     if let Some(d) = p.common.date {
@@ -358,9 +384,20 @@ mod tests {
     }
 
     #[test]
-    fn employment_types_are_mapped_once() {
-        let e = |v: &[&str]| employment_types(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(e(&["副業", "兼業", "プロボノ"]), ["PART_TIME", "VOLUNTEER"]);
-        assert_eq!(e(&["企業派遣"]), ["OTHER"]);
+    fn base_salary_is_a_monetary_amount_in_yen() {
+        assert_eq!(
+            base_salary("時給1,500円").unwrap(),
+            json!({ "@type": "MonetaryAmount", "currency": "JPY",
+                    "value": { "@type": "QuantitativeValue", "value": 1500, "unitText": "HOUR" } })
+        );
+        assert_eq!(
+            base_salary("月5万円〜10万円").unwrap()["value"],
+            json!({ "@type": "QuantitativeValue", "minValue": 50000, "maxValue": 100000, "unitText": "MONTH" })
+        );
+        assert_eq!(
+            base_salary("時給1,200円以上").unwrap()["value"],
+            json!({ "@type": "QuantitativeValue", "minValue": 1200, "unitText": "HOUR" })
+        );
+        assert_eq!(base_salary("謝礼あり"), None);
     }
 }

@@ -63,12 +63,17 @@ impl Crumb {
 }
 
 /// The page's JSON-LD: a `BreadcrumbList` of `crumbs`, then `nodes`, ready for a `<script>`.
+/// A trail of one item (the home page's) has no `BreadcrumbList`: it says nothing, and Google
+/// ignores a list of one.
 pub fn jsonld(r: &Reader, crumbs: &[Crumb], nodes: Vec<serde_json::Value>) -> String {
     let ld: Vec<(&str, &str)> = crumbs
         .iter()
         .map(|c| (c.name.as_str(), c.url.as_str()))
         .collect();
-    let mut all = vec![structured::breadcrumb_list(r.config(), &ld)];
+    let mut all = Vec::new();
+    if ld.len() > 1 {
+        all.push(structured::breadcrumb_list(r.config(), &ld));
+    }
     all.extend(nodes);
     structured::script_json(&structured::graph(all))
 }

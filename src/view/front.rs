@@ -9,6 +9,7 @@ use crate::config::MenuItem;
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
 use crate::strings::Strings;
+use crate::structured;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -48,8 +49,8 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
         regions: r
             .taxonomy(TaxonomyKind::Prefecture)
             .map(|t| taxonomy_groups(r.strings(), t, "prefecture")),
-        // The home page has no visible breadcrumb trail, only its structured data.
-        jsonld: jsonld(r, &[Crumb::home(r)], Vec::new()),
+        // No breadcrumb trail of one item: the site itself, as Google reads a site's name.
+        jsonld: jsonld(r, &[], vec![structured::website(c)]),
         meta: Meta {
             path: c.urls().home(),
             title: c.title.clone(),

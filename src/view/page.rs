@@ -170,7 +170,17 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     r.profile_of(i);
     let site = r.declared();
     let mut nodes: Vec<serde_json::Value> = Vec::new();
-    nodes.extend(structured::job_posting(site, p, image.as_deref()));
+    // The application is made on the page: our own form, or the provider's embedded.
+    let direct_apply = view
+        .form
+        .as_ref()
+        .is_some_and(|f| f.mode != crate::forms::Mode::Link);
+    nodes.extend(structured::job_posting(
+        site,
+        p,
+        image.as_deref(),
+        direct_apply,
+    ));
     nodes.extend(structured::article(site, p, image.as_deref()));
     let template = match (&p.extra, p.kind) {
         (

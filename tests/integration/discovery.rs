@@ -453,7 +453,7 @@ fn json_ld_job_posting_article_and_breadcrumbs() {
         "no organization: the municipality hires"
     );
     assert_eq!(job["jobLocation"]["address"]["addressRegion"], "新潟県");
-    assert_eq!(job["employmentType"], serde_json::json!(["PART_TIME"]));
+    assert_eq!(job["employmentType"], serde_json::json!(["CONTRACTOR"]));
     assert!(job["description"].as_str().unwrap().contains("<h2"));
     // Not remote: no TELECOMMUTE; organisation from front matter.
     let t2 = SiteTest::empty();
@@ -480,12 +480,13 @@ fn json_ld_job_posting_article_and_breadcrumbs() {
     let col = jsonld(&t, "columns/hello/index.html");
     assert_eq!(node(&col, "Article")["author"]["name"], "編集部");
 
-    // Breadcrumbs on every page, each item an absolute URL, positions from 1.
-    for (path, _) in t
-        .snapshot()
-        .iter()
-        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html") && !p.ends_with("404.html"))
-    {
+    // Breadcrumbs on every page below home (home's trail would be one item), each item an
+    // absolute URL, positions from 1.
+    for (path, _) in t.snapshot().iter().filter(|(p, _)| {
+        p.extension().is_some_and(|e| e == "html")
+            && !p.ends_with("404.html")
+            && p.as_os_str() != "index.html"
+    }) {
         let ld = jsonld(&t, path.to_str().unwrap());
         let crumbs = node(&ld, "BreadcrumbList")["itemListElement"]
             .as_array()

@@ -27,6 +27,7 @@ mod incremental_review;
 mod incremental_stale;
 mod incremental_support;
 mod init_hosts;
+mod job_posting;
 mod layers;
 mod messages;
 mod release_files;
