@@ -166,8 +166,10 @@ fn closed_at(site: &Site, p: &Page, c: &crate::content::Challenge) -> Option<Dat
 /// it names none; remote work is `TELECOMMUTE`, and the hiring organisation is the posting
 /// organisation or the municipality.
 ///
-/// `direct_apply`: the page itself takes the application (its form, or the provider's form
-/// embedded); false when there is no form or only a link to the provider's page.
+/// `direct_apply`: the page has the apply form. Google counts an application as direct when it
+/// is completed on the page, or after one click on an apply button with the person's details
+/// given once: our own form and the provider's embedded form are the first, `mode: link` (a
+/// button to the provider's prefilled form) the second. False when the page has no form.
 ///
 /// A closed challenge (by deadline or by `status: closed`) has none: Google asks expired
 /// postings to drop the markup or carry a past `validThrough`, and a challenge closed early by

@@ -7,7 +7,7 @@
 //! results is worse than none. A trailing remark in brackets (「月額3万円（交通費別途支給）」)
 //! does not change the amount and is set aside.
 //!
-//! Pure text work: no regex, no allocation beyond the normalised copy.
+//! Pure text work, no regex: the grammar is small enough to read by hand.
 
 /// The period an amount is paid for: schema.org / Google's `unitText` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,6 +359,24 @@ mod tests {
         ];
         for text in none {
             assert_eq!(parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn short_strings_of_its_own_characters_never_panic() {
+        let alphabet: Vec<char> = "1０5,.，万千円~〜以上月時給/（)あ ".chars().collect();
+        let n = alphabet.len();
+        for len in 1..=4u32 {
+            for mut k in 0..n.pow(len) {
+                let mut s = String::from("月額");
+                for _ in 0..len {
+                    s.push(alphabet[k % n]);
+                    k /= n;
+                }
+                if let Some(v) = parse(&s) {
+                    assert!(v.min > 0 && v.max.is_none_or(|m| m >= v.min), "{s}: {v:?}");
+                }
+            }
         }
     }
 }

@@ -170,11 +170,8 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     r.profile_of(i);
     let site = r.declared();
     let mut nodes: Vec<serde_json::Value> = Vec::new();
-    // The application is made on the page: our own form, or the provider's embedded.
-    let direct_apply = view
-        .form
-        .as_ref()
-        .is_some_and(|f| f.mode != crate::forms::Mode::Link);
+    // Any apply form is direct (see `structured::job_posting`).
+    let direct_apply = view.form.is_some();
     nodes.extend(structured::job_posting(
         site,
         p,

@@ -111,7 +111,11 @@ fn job_posting_direct_apply_when_the_form_is_on_the_page() {
     );
 
     let link = with_form("      provider: google_forms\n      id: 1FAIpQLSexample\n      mode: link\n      entries:\n        name: entry.1\n        email: entry.2\n        message: entry.3\n");
-    assert_eq!(direct(&link), false, "a link to the provider's page");
+    assert_eq!(
+        direct(&link),
+        true,
+        "one click to the provider's prefilled form, details given once"
+    );
 
     let none = SiteTest::empty();
     none.file(
