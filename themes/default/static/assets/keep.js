@@ -9,6 +9,8 @@ import { apply as applyStatus } from './status.js';
 
 const me = document.querySelector('script[data-keep-key][src$="assets/keep.js"]');
 const base = me ? me.dataset.keepKey : '/';
+// The button's label when kept and when not (from this element: strings in the template).
+const label = { true: me?.dataset.on, false: me?.dataset.off };
 const KEY = 'tsunagari:kininaru:' + base;
 const storage = (() => {
   try {
@@ -44,7 +46,7 @@ const entryOf = (b) => {
 
 const showButton = (b, on) => {
   b.setAttribute('aria-pressed', String(on));
-  b.querySelector('[data-keep-label]').textContent = on ? b.dataset.on : b.dataset.off;
+  b.querySelector('[data-keep-label]').textContent = label[on];
 };
 
 // Buttons on cards and challenge pages: shown, marked, and refreshing their kept entries.
