@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use tera::{Context, Tera};
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 14] = [
+pub const REQUIRED_TEMPLATES: [&str; 15] = [
     "base.html",
     "home.html",
     "section.html",
@@ -30,6 +30,7 @@ pub const REQUIRED_TEMPLATES: [&str; 14] = [
     "municipality.html",
     "search.html",
     "thanks.html",
+    "keep.html",
 ];
 
 pub struct Renderer {
@@ -58,6 +59,8 @@ struct SiteView<'a> {
     feed_url: String,
     accessibility: &'a crate::config::AccessibilityConfig,
     search: bool,
+    /// Site path of the 気になる page (`/kininaru/`), for the footer link.
+    keep_url: String,
     /// The Content-Security-Policy for the `<meta>` element (`csp::Policy::meta`).
     csp: String,
 }
@@ -129,6 +132,7 @@ impl Renderer {
             feed_url: c.urls().feed(&c.urls().home()),
             accessibility: &c.accessibility,
             search: c.search,
+            keep_url: c.urls().keep(),
             csp: crate::csp::Policy::for_site(&c.forms, &c.markdown.allow_iframes, &c.security)
                 .meta(),
         };

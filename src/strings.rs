@@ -46,6 +46,8 @@ strings! {
     not_found: [],
     thanks: [],
     thanks_description: ["site"],
+    keep_title: [],
+    keep_description: ["site"],
     search: [],
     search_description: ["site"],
     search_landmark_site: [],

@@ -15,7 +15,7 @@
 use std::path::Path;
 
 /// Segments `urls` adds after a list or page URL, or after the base path.
-const SEGMENTS: [&str; 12] = [
+const SEGMENTS: [&str; 13] = [
     "page/",
     "atom.xml",
     "open.json",
@@ -28,6 +28,7 @@ const SEGMENTS: [&str; 12] = [
     "municipalities/",
     "thanks/",
     "privacy/",
+    "kininaru/",
 ];
 
 /// Lines (trimmed) that may read `base_path` in any file: the site view for templates.

@@ -164,6 +164,11 @@ impl<'a> Urls<'a> {
         format!("{}404.html", self.base)
     }
 
+    /// The 気になる page (`/kininaru/`), where a visitor's kept challenges are listed.
+    pub fn keep(&self) -> String {
+        format!("{}kininaru/", self.base)
+    }
+
     /// The search page (`/search/`); its index files are [`Urls::search_file`].
     pub fn search(&self) -> String {
         format!("{}search/", self.base)
@@ -284,6 +289,7 @@ mod tests {
             assert_eq!(u.page(Kind::Column, "b"), format!("{b}columns/b/"));
             assert_eq!(u.page(Kind::Page, "about"), format!("{b}about/"));
             assert_eq!(u.thanks(), format!("{b}thanks/"));
+            assert_eq!(u.keep(), format!("{b}kininaru/"));
             assert_eq!(u.privacy(), format!("{b}privacy/"));
             assert_eq!(
                 u.status(Kind::Challenge, true),

@@ -86,10 +86,13 @@ pub struct LinkView<'a> {
     kind_label: &'a str,
     status: Option<&'static str>,
     status_label: Option<&'a str>,
+    /// The instants `assets/status.js` compares with the visitor's clock (as on cards).
+    #[serde(flatten)]
+    instants: super::page::Instants,
     place: Option<String>,
 }
 
-pub fn link_view<'s>(strings: &'s Strings, p: &'s Page) -> LinkView<'s> {
+pub fn link_view<'s>(strings: &'s Strings, c: &Config, p: &'s Page) -> LinkView<'s> {
     let place = match &p.extra {
         Extra::Challenge(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
         Extra::Case(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
@@ -102,6 +105,7 @@ pub fn link_view<'s>(strings: &'s Strings, p: &'s Page) -> LinkView<'s> {
         kind_label: p.kind.label(strings),
         status: p.status.map(Status::id),
         status_label: p.status.map(|s| s.label(strings)),
+        instants: super::page::Instants::of_page(p, c),
         place,
     }
 }

@@ -1,4 +1,5 @@
-//! The site's own pages: home, 404, the thanks page forms return to, and the search page.
+//! The site's own pages: home, 404, the thanks page forms return to, the 気になる page, and
+//! the search page.
 
 use super::common::{
     default_image, jsonld, section_links, taxonomy_groups, Crumb, Group, Meta, SectionLink,
@@ -115,6 +116,41 @@ pub fn thanks<'s>(r: &Reader<'s>) -> View<'s> {
         meta,
     };
     View::new("thanks.html", Data::Thanks(out))
+}
+
+#[derive(Serialize)]
+pub struct KeepOutput {
+    /// The challenges list, for visitors with an empty list or without JavaScript.
+    challenges_url: String,
+    breadcrumbs: Vec<Crumb>,
+    jsonld: String,
+    meta: Meta,
+}
+
+/// The 気になる page: the visitor's kept challenges, listed by `assets/keep.js` from the
+/// browser's storage. Per visitor, so `noindex` and out of the sitemap.
+pub fn keep<'s>(r: &Reader<'s>) -> View<'s> {
+    let c = r.config();
+    let url = c.urls().keep();
+    let st = r.strings();
+    let crumbs = vec![
+        Crumb::home(r),
+        Crumb::new(st.keep_title.clone(), url.clone()),
+    ];
+    let mut meta = Meta::website(
+        r,
+        url,
+        st.page_title(&st.keep_title, &c.title),
+        Strings::fill(&st.keep_description, &[("site", &c.title)]),
+    );
+    meta.image = None;
+    let out = KeepOutput {
+        challenges_url: c.urls().section(Kind::Challenge),
+        jsonld: jsonld(r, &crumbs, Vec::new()),
+        breadcrumbs: crumbs,
+        meta,
+    };
+    View::new("keep.html", Data::Keep(out))
 }
 
 #[derive(Serialize)]

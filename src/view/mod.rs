@@ -11,7 +11,7 @@
 //! | challenge, case, column, plain page | [`page::output`] | `challenge.html`, `case.html`, `column.html`, `page.html` or the page's `layout` |
 //! | section list, status list, term, taxonomy index | [`lists`] | `section.html`, `term.html`, `taxonomy.html` |
 //! | municipality index and page | [`places`] | `municipalities.html`, `municipality.html` |
-//! | home, 404, thanks, search | [`front`] | `home.html`, `404.html`, `thanks.html`, `search.html` |
+//! | home, 404, thanks, 気になる, search | [`front`] | `home.html`, `404.html`, `thanks.html`, `keep.html`, `search.html` |
 
 mod common;
 pub mod front;
@@ -59,6 +59,7 @@ pub enum Data<'a> {
     Home(front::HomeOutput<'a>),
     NotFound(front::NotFoundOutput),
     Thanks(front::ThanksOutput),
+    Keep(front::KeepOutput),
     Search(front::SearchOutput),
 }
 
@@ -80,6 +81,8 @@ pub enum Output {
     Municipality(usize),
     /// `/thanks/`, where form services send visitors back (unless the site has its own page).
     Thanks,
+    /// `/kininaru/`, the visitor's kept challenges (unless the site has a page there).
+    Keep,
 }
 
 /// The view of one output.
@@ -89,6 +92,7 @@ pub fn build<'s>(r: &Reader<'s>, output: &Output) -> View<'s> {
         Output::Home => front::home(r),
         Output::NotFound => front::not_found(r),
         Output::Thanks => front::thanks(r),
+        Output::Keep => front::keep(r),
         Output::Section(kind, n, total) => lists::section(r, kind, n, total),
         Output::Status(open, n, total) => lists::status(r, open, n, total),
         Output::TaxonomyIndex(ti) => lists::taxonomy_index(r, ti),
@@ -136,6 +140,10 @@ impl Plan {
         {
             outputs.push(Output::Thanks);
         }
+        let keep = site.config.urls().keep();
+        if !site.pages.iter().any(|p| p.url == keep) {
+            outputs.push(Output::Keep);
+        }
         outputs.push(Output::MunicipalityIndex);
         outputs.extend((0..site.municipalities.len()).map(Output::Municipality));
         Plan { outputs, lists }
@@ -163,6 +171,7 @@ impl Plan {
             Output::TaxonomyIndex(ti) => urls.output_path(&site.taxonomies[ti].url),
             Output::Term(ti, xi, n, _) => paged(&site.taxonomies[ti].terms[xi].url, n),
             Output::Thanks => urls.output_path(&urls.thanks()),
+            Output::Keep => urls.output_path(&urls.keep()),
             Output::MunicipalityIndex => urls.output_path(&urls.section(Kind::Municipality)),
             Output::Municipality(mi) => urls.output_path(&site.municipalities[mi].url),
         }

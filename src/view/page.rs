@@ -45,8 +45,9 @@ pub struct ChallengeView<'a> {
 }
 
 /// When an open challenge's status changes, as `challenge_status` in `site.rs` decides it.
+/// Every status badge carries them (`LinkView` too), so `assets/status.js` keeps all true.
 #[derive(Serialize, Default)]
-struct Instants {
+pub(super) struct Instants {
     /// The deadline passes: its time, or the end of its day (00:00 the day after).
     deadline_at: Option<String>,
     /// The end of the deadline's day: "あと N 日" counts the days to it.
@@ -56,6 +57,17 @@ struct Instants {
 }
 
 impl Instants {
+    /// Instants of page `p` when it is a challenge the build found open with a deadline.
+    pub(super) fn of_page(p: &Page, c: &crate::config::Config) -> Instants {
+        match &p.extra {
+            Extra::Challenge(ch) => {
+                let s = p.status.unwrap_or(Status::Open);
+                Instants::open(ch.deadline, s, c.timezone, c.closing_soon_days)
+            }
+            _ => Instants::default(),
+        }
+    }
+
     /// Instants of a challenge the build found open with a deadline; none otherwise.
     fn open(deadline: Option<crate::date::DateTime>, s: Status, tz: i32, soon: i64) -> Instants {
         deadline
@@ -116,6 +128,8 @@ pub struct PageView<'a> {
     case: Option<CaseView<'a>>,
     related: Vec<LinkView<'a>>,
     similar: Vec<LinkView<'a>>,
+    /// Share links (LINE, X, Facebook, the URL to copy) of a whole challenge or case.
+    share: Option<crate::urls::Share>,
     /// The contact/apply form of the page (open challenges and pages with `form:`).
     form: Option<crate::forms::FormView>,
     /// In a preview, why the public site does not show this page yet: `draft` or `scheduled`.
@@ -264,7 +278,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     };
     let linked = |list: &[usize]| -> Vec<LinkView<'s>> {
         if full {
-            list.iter().map(|&j| link_view(st, r.page(j))).collect()
+            list.iter().map(|&j| link_view(st, c, r.page(j))).collect()
         } else {
             Vec::new()
         }
@@ -295,10 +309,17 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         form: if full { form_view(r, p) } else { None },
         related: linked(&p.related),
         similar: linked(&p.similar),
+        share: share(c, p, full),
         preview,
         preview_label,
         preview_note,
     }
+}
+
+/// The share links of a whole challenge or case page.
+fn share(c: &crate::config::Config, p: &Page, full: bool) -> Option<crate::urls::Share> {
+    (full && matches!(p.kind, Kind::Challenge | Kind::Case))
+        .then(|| c.urls().share(&p.url, &p.common.title))
 }
 
 /// What a preview shows of a page the public site does not show yet: its kind (`draft`,

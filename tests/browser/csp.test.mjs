@@ -1,7 +1,7 @@
 // Browser test of the Content-Security-Policy (issue 11, area csp): every page of a fixture site
 // with every page kind — home, section lists, open and closed challenges with a form, case,
 // column, plain pages, an embedded form, taxonomy indexes and term pages, municipality pages,
-// search with results, 404, thanks — is loaded in Chromium under the policy of its <meta> element
+// search with results, 404, thanks, 気になる — is loaded in Chromium under the policy of its <meta> element
 // AND the one of _headers (sent as real response headers), and must raise no
 // `securitypolicyviolation` event and no CSP console message. A search is run and a form is
 // submitted under the policy too.
@@ -146,7 +146,7 @@ async function settle(page) {
 function allPages() {
   const xml = readFileSync(path.join(dir, 'public/sitemap.xml'), 'utf8');
   const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1].replace(SITE, ''));
-  return [...new Set([...locs, '404.html', 'thanks/', 'search/'])];
+  return [...new Set([...locs, '404.html', 'thanks/', 'search/', 'kininaru/'])];
 }
 
 test('the policy is the same in the meta element and in _headers', async () => {

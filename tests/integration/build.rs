@@ -75,16 +75,22 @@ fn every_page_has_one_h1_lang_and_landmarks() {
             .iter()
             .filter(|t| *t != "application/ld+json")
             .collect();
-        // Every page runs the status script (badges and countdowns from the visitor's clock);
-        // the search page also its client. Both are modules from this host.
+        // Every page runs the status script (badges and countdowns from the visitor's clock)
+        // and the 気になる script (footer); the search page also its client, challenges and
+        // cases their share script. All are modules from this host.
         let srcs = attrs(&doc, "script[type=module]", "src");
-        if path.starts_with("search") {
-            assert_eq!(runs_js, ["module", "module"]);
-            assert_eq!(srcs, ["/assets/status.js", "/assets/search.js"]);
+        let own: &[&str] = if path.starts_with("search") {
+            &["/assets/status.js", "/assets/search.js", "/assets/keep.js"]
+        } else if path.starts_with("challenges/") && doc_has(&doc, ".entry--challenge")
+            || path.starts_with("cases/") && doc_has(&doc, ".entry--case")
+        {
+            &["/assets/status.js", "/assets/share.js", "/assets/keep.js"]
         } else {
-            assert_eq!(runs_js, ["module"], "{}", path.display());
-            assert_eq!(srcs, ["/assets/status.js"], "{}", path.display());
-        }
+            &["/assets/status.js", "/assets/keep.js"]
+        };
+        assert_eq!(srcs, own, "{}", path.display());
+        assert_eq!(runs_js.len(), own.len(), "{}", path.display());
+        assert!(runs_js.iter().all(|t| *t == "module"));
         for href in attrs(&doc, "link[rel=stylesheet]", "href") {
             assert!(href.starts_with('/'), "no assets from other hosts: {href}");
         }
@@ -359,4 +365,11 @@ fn static_files_are_copied_and_take_precedence() {
     t.build();
     assert!(t.exists("images/logo.svg"));
     assert_eq!(t.read("robots.txt"), "User-agent: *\nDisallow: /\n");
+}
+
+/// Whether `doc` has an element matching `css`.
+fn doc_has(doc: &scraper::Html, css: &str) -> bool {
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .next()
+        .is_some()
 }

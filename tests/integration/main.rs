@@ -35,6 +35,7 @@ mod safety;
 mod sample;
 mod search;
 mod serve;
+mod share_keep;
 mod snapshots;
 mod strings;
 mod template_docs;

@@ -13,7 +13,9 @@ fn assert_inert(doc: &Html, ctx: &str) {
         if el.value().name() == "script"
             && el.value().attr("type") == Some("module")
             && el.value().attr("src").is_some_and(|s| {
-                s.ends_with("/assets/status.js") || s.ends_with("/assets/search.js")
+                ["status.js", "search.js", "keep.js", "share.js"]
+                    .iter()
+                    .any(|f| s.ends_with(&format!("/assets/{f}")))
             })
         {
             // The theme's own scripts, from this host, with no text of their own.

@@ -104,6 +104,7 @@ kinds! {
     home: "index.html",
     not_found: "404.html",
     thanks: "thanks/index.html",
+    keep: "kininaru/index.html",
     search_page: "search/index.html",
     // Feeds and files for machines.
     atom_feed: "atom.xml",

@@ -5,7 +5,7 @@
 // this script element's data attributes (strings.yaml); without JavaScript the build's status shows.
 // A module (deferred, like search.js): it finds its own element by its data attributes, and
 // applies again after the dev server swaps a page in place (the `tsunagari:updated` event).
-const apply = () => {
+export const apply = () => {
   const me = document.querySelector('script[data-closed][src$="assets/status.js"]');
   if (!me) return;
   const t = me.dataset;

@@ -1,0 +1,262 @@
+//! Issue 14, "Share" and "気になる": share links are plain links to the networks with the page's
+//! absolute, percent-encoded URL (no third-party script); the 気になる page is per visitor
+//! (noindex, out of the sitemap) and every 気になる button carries what it lists; and every
+//! status badge of an open challenge with a deadline carries it, so `assets/status.js` keeps
+//! each one true (cards, challenge pages, あわせて読みたい, related lists).
+
+use crate::common::*;
+use scraper::{ElementRef, Html, Selector};
+
+/// `s` with every `%XX` decoded (the share URLs' query values are UTF-8).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The value of query parameter `name` of `url`, still encoded.
+fn param<'a>(url: &'a str, name: &str) -> &'a str {
+    let query = url.split_once('?').unwrap().1;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{url} has no {name}"))
+}
+
+fn portal() -> SiteTest {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/portal/\n",
+    );
+    t.file(
+        "content/challenges/港.md",
+        "---\ntitle: 魚 & 港? 100%\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-03-01\ndeadline: 2026-06-30\n---\n本文\n",
+    );
+    t.file(
+        "content/cases/c.md",
+        "---\ntitle: 事例\nmunicipality: 汐見町\nprefecture: 新潟県\ndate: 2026-03-01\n---\n本文\n",
+    );
+    t.build();
+    t
+}
+
+#[test]
+fn share_links_carry_the_absolute_encoded_url_and_title_as_plain_links() {
+    let t = portal();
+    let page = "https://test.example.jp/portal/challenges/%E6%B8%AF/";
+    for (file, title) in [
+        ("challenges/港/index.html", "魚 & 港? 100%"),
+        ("cases/c/index.html", "事例"),
+    ] {
+        let doc = t.html(file);
+        assert_eq!(attrs(&doc, "[data-share]", "data-title"), [title], "{file}");
+        let url = &attrs(&doc, "[data-share]", "data-url")[0];
+        assert!(url.is_ascii() && url.starts_with("https://test.example.jp/portal/"));
+        let hrefs = attrs(&doc, "a.share-link", "href");
+        assert_eq!(hrefs.len(), 3, "{file}");
+        let prefixes = [
+            ("https://social-plugins.line.me/lineit/share?", "url"),
+            ("https://x.com/intent/post?", "url"),
+            ("https://www.facebook.com/sharer/sharer.php?", "u"),
+        ];
+        for (href, (prefix, name)) in hrefs.iter().zip(prefixes) {
+            assert!(href.starts_with(prefix), "{href}");
+            assert!(href.is_ascii(), "{href}");
+            let value = param(href, name);
+            assert!(!value.contains(['/', ':', '&', '?', '#']), "{href}");
+            assert_eq!(&decode(value), url, "{href}");
+        }
+        assert_eq!(decode(param(&hrefs[1], "text")), title);
+        for rel in attrs(&doc, "a.share-link", "rel") {
+            assert!(rel.split(' ').any(|r| r == "noopener"));
+        }
+        // Opening a new tab is said to screen readers.
+        for text in texts(&doc, "a.share-link") {
+            assert!(text.ends_with("（新しいタブで開きます）"), "{text}");
+        }
+        // The script-only buttons are hidden until the script shows them.
+        assert_eq!(attrs(&doc, "[data-share-copy]", "hidden"), [""]);
+        assert_eq!(attrs(&doc, "[data-share-native]", "hidden"), [""]);
+        // Only the theme's own scripts, from this host.
+        for src in attrs(&doc, "script[src]", "src") {
+            assert!(src.starts_with("/portal/assets/"), "{src}");
+        }
+    }
+    let doc = t.html("challenges/港/index.html");
+    assert_eq!(attrs(&doc, "[data-share]", "data-url"), [page]);
+    // Other kinds of page have no share links.
+    assert!(attrs(&t.html("index.html"), "[data-share]", "data-url").is_empty());
+}
+
+#[test]
+fn keep_page_is_noindex_out_of_the_sitemap_and_linked_from_every_footer() {
+    let t = portal();
+    let doc = t.html("kininaru/index.html");
+    assert_eq!(attrs(&doc, "meta[name=robots]", "content"), ["noindex"]);
+    assert_eq!(texts(&doc, "h1"), ["気になるリスト"]);
+    assert!(texts(&doc, "noscript")
+        .concat()
+        .contains("JavaScript が必要です"));
+    assert_eq!(
+        attrs(&doc, "template[data-keep-item]", "data-closed"),
+        ["募集終了"]
+    );
+    assert!(!t.read("sitemap.xml").contains("kininaru"));
+    for file in [
+        "index.html",
+        "challenges/港/index.html",
+        "kininaru/index.html",
+    ] {
+        let doc = t.html(file);
+        assert_eq!(
+            attrs(&doc, ".site-footer a[href='/portal/kininaru/']", "href").len(),
+            1,
+            "{file}"
+        );
+        assert_eq!(
+            attrs(
+                &doc,
+                "script[src='/portal/assets/keep.js']",
+                "data-keep-key"
+            ),
+            ["/portal/"],
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn keep_buttons_on_cards_and_challenge_pages_carry_what_the_keep_page_lists() {
+    let t = portal();
+    let url = "/portal/challenges/港/";
+    for file in [
+        "challenges/index.html",
+        "challenges/港/index.html",
+        "index.html",
+    ] {
+        let doc = t.html(file);
+        let b = "button[data-keep]";
+        assert_eq!(attrs(&doc, b, "data-url"), [url], "{file}");
+        assert_eq!(attrs(&doc, b, "data-title"), ["魚 & 港? 100%"]);
+        assert_eq!(attrs(&doc, b, "data-place"), ["新潟県 汐見町"]);
+        assert_eq!(attrs(&doc, b, "data-status"), ["open"]);
+        assert_eq!(
+            attrs(&doc, b, "data-keep-deadline"),
+            ["2026-07-01T00:00:00+09:00"]
+        );
+        assert_eq!(attrs(&doc, b, "aria-pressed"), ["false"]);
+        // Without JavaScript (or storage) no button shows.
+        assert_eq!(attrs(&doc, b, "hidden"), [""]);
+    }
+    assert!(attrs(
+        &t.html("cases/c/index.html"),
+        "button[data-keep]",
+        "data-url"
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_site_page_at_kininaru_replaces_the_generated_one() {
+    let t = SiteTest::from_fixture("minimal");
+    t.file(
+        "content/kininaru.md",
+        "---\ntitle: 町の気になる話\ndate: 2026-03-01\n---\n本文\n",
+    );
+    t.build();
+    assert_eq!(
+        texts(&t.html("kininaru/index.html"), "h1"),
+        ["町の気になる話"]
+    );
+}
+
+/// The URL of the challenge a status badge is about: the page's own (its header and facts),
+/// else the first challenge link of the list item it is in (cards, あわせて読みたい, related).
+fn challenge_of(badge: ElementRef, own: &str) -> (String, bool) {
+    let link = Selector::parse("a[href^='/challenges/']").unwrap();
+    for node in badge.ancestors() {
+        let Some(el) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if el.value().name() == "li" {
+            let href = el.select(&link).next().and_then(|a| a.value().attr("href"));
+            let href = href.unwrap_or_else(|| panic!("no challenge link in {}", el.html()));
+            return (href.to_string(), true);
+        }
+    }
+    (own.to_string(), false)
+}
+
+#[test]
+fn every_status_badge_of_an_open_challenge_with_a_deadline_carries_it() {
+    for (t, now) in [
+        (SiteTest::from_fixture("minimal"), NOW),
+        (SiteTest::sample(), SAMPLE_NOW),
+    ] {
+        t.build_at(now).unwrap();
+        let files: Vec<String> = t
+            .snapshot()
+            .keys()
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .map(|p| p.to_str().unwrap().to_string())
+            .collect();
+        // Which challenges have a deadline: a 締切 row on their own page.
+        let has_deadline = |url: &str| {
+            let doc = t.html(&format!("{}index.html", &url[1..]));
+            texts(&doc, ".facts-table th").iter().any(|h| h == "締切")
+        };
+        let badge = Selector::parse(".status").unwrap();
+        let (mut in_lists, mut checked) = (0, 0);
+        for file in &files {
+            let doc: Html = t.html(file);
+            let own = format!("/{}", file.trim_end_matches("index.html"));
+            for b in doc.select(&badge) {
+                // The 気になる page's item template is filled by its script.
+                let in_template = b
+                    .ancestors()
+                    .any(|n| ElementRef::wrap(n).is_some_and(|e| e.value().name() == "template"));
+                if in_template {
+                    continue;
+                }
+                let class = b.value().attr("class").unwrap();
+                if class.contains("status--closed") {
+                    assert!(b.value().attr("data-deadline").is_none(), "{file}");
+                    continue;
+                }
+                let (url, listed) = challenge_of(b, &own);
+                if !has_deadline(&url) {
+                    continue;
+                }
+                let at = |a: &str| b.value().attr(a).map(str::to_string);
+                assert!(
+                    at("data-deadline").is_some() && at("data-soon").is_some(),
+                    "{file}: the badge of {url} has no deadline: {}",
+                    b.html()
+                );
+                checked += 1;
+                in_lists += usize::from(
+                    listed
+                        && !b.ancestors().any(|n| {
+                            ElementRef::wrap(n)
+                                .is_some_and(|e| e.value().classes().any(|c| c == "card"))
+                        }),
+                );
+            }
+        }
+        assert!(
+            checked > 0 && in_lists > 0,
+            "{checked} badges, {in_lists} in link lists"
+        );
+    }
+}

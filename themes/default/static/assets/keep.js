@@ -1,0 +1,138 @@
+// 気になる (issue 14): visitors keep a list of challenges in this browser (localStorage, named by
+// the site's base path), with no server and no account. Every 気になる button carries what the
+// 気になる page shows of its challenge (title, URL, place, build status and deadline instants),
+// so the page is drawn from storage alone: nothing is fetched, it works offline, and its cost
+// does not grow with the site. A kept entry is refreshed whenever its button is seen again (a
+// changed title or deadline); its badge is kept true by status.js's clock rules. Without
+// storage (or JavaScript) the buttons stay hidden and the page says why.
+import { apply as applyStatus } from './status.js';
+
+const me = document.querySelector('script[data-keep-key][src$="assets/keep.js"]');
+const base = me ? me.dataset.keepKey : '/';
+// The button's label when kept and when not (from this element: strings in the template).
+const label = { true: me?.dataset.on, false: me?.dataset.off };
+const KEY = 'tsunagari:kininaru:' + base;
+const storage = (() => {
+  try {
+    const s = window.localStorage;
+    s.getItem(KEY);
+    return s;
+  } catch {
+    return null;
+  }
+})();
+
+// Only the site's own pages: a stored URL is set as a link.
+const sitePath = (u) => typeof u === 'string' && u.startsWith(base) && !u.startsWith('//');
+const read = () => {
+  try {
+    const list = JSON.parse(storage.getItem(KEY) || '[]');
+    return Array.isArray(list) ? list.filter((e) => e && sitePath(e.url)) : [];
+  } catch {
+    return [];
+  }
+};
+const write = (list) => {
+  try {
+    storage.setItem(KEY, JSON.stringify(list));
+  } catch {
+    // Storage full or refused: the list stays as it was.
+  }
+};
+const entryOf = (b) => {
+  const d = b.dataset;
+  return { url: d.url, title: d.title, place: d.place, status: d.status, deadline: d.keepDeadline, soon: d.keepSoon };
+};
+
+const showButton = (b, on) => {
+  b.setAttribute('aria-pressed', String(on));
+  b.querySelector('[data-keep-label]').textContent = label[on];
+};
+
+// Buttons on cards and challenge pages: shown, marked, and refreshing their kept entries.
+const initButtons = () => {
+  let list = read();
+  let changed = false;
+  for (const b of document.querySelectorAll('button[data-keep]')) {
+    const i = list.findIndex((e) => e.url === b.dataset.url);
+    if (i >= 0) {
+      const fresh = entryOf(b);
+      if (JSON.stringify(fresh) !== JSON.stringify(list[i])) {
+        list[i] = fresh;
+        changed = true;
+      }
+    }
+    showButton(b, i >= 0);
+    b.hidden = false;
+    if (b.dataset.keepReady === undefined) {
+      b.dataset.keepReady = '';
+      b.addEventListener('click', () => toggle(b));
+    }
+  }
+  if (changed) write(list);
+};
+
+const toggle = (b) => {
+  const list = read();
+  const i = list.findIndex((e) => e.url === b.dataset.url);
+  if (i >= 0) list.splice(i, 1);
+  else list.unshift(entryOf(b));
+  write(list);
+  sync();
+};
+
+// The 気になる page: one item per kept challenge, newest first.
+const drawPage = () => {
+  const page = document.querySelector('[data-keep-page]');
+  const tpl = document.querySelector('template[data-keep-item]');
+  if (!page || !tpl) return;
+  const items = page.querySelector('[data-keep-items]');
+  const list = read();
+  const labels = { open: tpl.dataset.open, 'closing-soon': tpl.dataset.soon, closed: tpl.dataset.closed };
+  items.replaceChildren(
+    ...list.map((e) => {
+      const li = tpl.content.firstElementChild.cloneNode(true);
+      const status = labels[e.status] ? e.status : 'open';
+      const badge = li.querySelector('[data-keep-badge]');
+      badge.classList.add('status--' + status);
+      badge.textContent = labels[status];
+      if (status !== 'closed' && e.deadline) {
+        badge.dataset.deadline = e.deadline;
+        if (e.soon) badge.dataset.soon = e.soon;
+      }
+      li.querySelector('[data-keep-place]').textContent = e.place || '';
+      const a = li.querySelector('[data-keep-link]');
+      a.href = e.url;
+      a.textContent = e.title || e.url;
+      li.querySelector('[data-keep-name]').textContent = '：' + (e.title || e.url);
+      li.querySelector('[data-keep-remove]').addEventListener('click', () => remove(e));
+      return li;
+    }),
+  );
+  page.querySelector('[data-keep-empty]').hidden = list.length > 0;
+  page.hidden = false;
+  applyStatus();
+};
+
+const remove = (entry) => {
+  write(read().filter((e) => e.url !== entry.url));
+  sync();
+  const status = document.querySelector('[data-keep-status]');
+  status.textContent = status.dataset.removed.replace('{title}', entry.title || entry.url);
+  // The removed item's button is gone: focus goes back to the page's heading.
+  document.getElementById('keep-heading')?.focus();
+};
+
+const sync = () => {
+  initButtons();
+  drawPage();
+};
+
+if (storage) {
+  sync();
+  // Another tab kept or removed a challenge.
+  window.addEventListener('storage', (e) => {
+    if (e.key === KEY) sync();
+  });
+  document.addEventListener('tsunagari:updated', sync);
+}
