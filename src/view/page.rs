@@ -1,8 +1,7 @@
 //! Challenge, case, column and plain pages: the full page, and the card lists show.
 
 use super::common::{
-    default_image, image_url, jsonld, link_view, prefecture_url, term_links, Crumb, LinkView, Meta,
-    TermLink,
+    default_image, image_url, jsonld, prefecture_url, term_links, Crumb, Meta, TermLink,
 };
 use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
@@ -31,6 +30,9 @@ pub struct ChallengeView<'a> {
     capacity: Option<&'a str>,
     deadline: Option<String>,
     deadline_ja: Option<String>,
+    /// The deadline for cards and the status line: month and day (`4月20日`), with the year
+    /// when it is not the build date's year.
+    deadline_short: Option<String>,
     /// `17:00` when the deadline names a time (in the site's time zone).
     deadline_time: Option<String>,
     days_left: Option<i64>,
@@ -114,8 +116,9 @@ pub struct PageView<'a> {
     toc: &'a [Heading],
     challenge: Option<ChallengeView<'a>>,
     case: Option<CaseView<'a>>,
-    related: Vec<LinkView<'a>>,
-    similar: Vec<LinkView<'a>>,
+    /// Related and similar pages, as cards (`partials/card.html`); empty on cards themselves.
+    related: Vec<PageView<'a>>,
+    similar: Vec<PageView<'a>>,
     /// The contact/apply form of the page (open challenges and pages with `form:`).
     form: Option<crate::forms::FormView>,
     /// In a preview, why the public site does not show this page yet: `draft` or `scheduled`.
@@ -230,6 +233,10 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
                     None => d.date_in(tz).to_string(),
                 }),
                 deadline_ja: deadline.map(|d| st.date_weekday(d)),
+                deadline_short: deadline.map(|d| {
+                    let year = r.site_wide().now().date_in(tz).year;
+                    st.date_short(d, d.year == year)
+                }),
                 deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
                 days_left: p.days_left,
                 instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
@@ -255,9 +262,9 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         Extra::Column(col) => col.author.as_deref(),
         _ => None,
     };
-    let linked = |list: &[usize]| -> Vec<LinkView<'s>> {
+    let linked = |list: &[usize]| -> Vec<PageView<'s>> {
         if full {
-            list.iter().map(|&j| link_view(st, r.page(j))).collect()
+            list.iter().map(|&j| page_view(r, j, false)).collect()
         } else {
             Vec::new()
         }
