@@ -205,47 +205,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let links = |kind: TaxonomyKind, names: &[String]| shown_terms(r, kind, names, full);
     let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
     let challenge = match &p.extra {
-        Extra::Challenge(ch) => {
-            let status = p.status.unwrap_or(Status::Open);
-            let deadline = ch.deadline.map(|d| d.date_in(tz));
-            Some(ChallengeView {
-                municipality: &ch.municipality,
-                municipality_url: r.municipality_url_of(i),
-                prefecture: &ch.prefecture,
-                prefecture_url: place(&ch.prefecture),
-                region: crate::japan::region_of(&ch.prefecture).unwrap_or(""),
-                organization: ch.organization.as_deref(),
-                themes: links(TaxonomyKind::Themes, &ch.themes),
-                work_style: ch.work_style.map(|w| w.id()),
-                work_style_label: ch.work_style.map(|w| w.label(st)),
-                work_style_url: ch.work_style.and_then(|w| {
-                    full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
-                        .flatten()
-                        .map(str::to_string)
-                }),
-                engagement: links(TaxonomyKind::Engagement, &ch.engagement),
-                reward: ch.reward.as_deref(),
-                duration: ch.duration.as_deref(),
-                visits: ch.visits.as_deref(),
-                capacity: ch.capacity.as_deref(),
-                deadline: ch.deadline.map(|d| match d.time {
-                    Some(_) => d.rfc3339(tz),
-                    None => d.date_in(tz).to_string(),
-                }),
-                deadline_ja: deadline.map(|d| st.date_weekday(d)),
-                deadline_short: deadline.map(|d| {
-                    let year = r.site_wide().now().date_in(tz).year;
-                    st.date_short(d, d.year == year)
-                }),
-                deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
-                days_left: p.days_left,
-                instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
-                status: status.id(),
-                status_label: status.label(st),
-                is_open: status.is_open(),
-                skills: links(TaxonomyKind::Skills, &ch.skills),
-            })
-        }
+        Extra::Challenge(ch) => Some(challenge_view(r, i, ch, full)),
         _ => None,
     };
     let case = match &p.extra {
@@ -298,6 +258,60 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         preview,
         preview_label,
         preview_note,
+    }
+}
+
+/// A challenge's own fields: whole (`full`) or for its card.
+fn challenge_view<'s>(
+    r: &Reader<'s>,
+    i: usize,
+    ch: &'s crate::content::Challenge,
+    full: bool,
+) -> ChallengeView<'s> {
+    let c = r.config();
+    let p = r.page(i);
+    let st = r.strings();
+    let tz = c.timezone;
+    let links = |kind: TaxonomyKind, names: &[String]| shown_terms(r, kind, names, full);
+    let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
+    let status = p.status.unwrap_or(Status::Open);
+    let deadline = ch.deadline.map(|d| d.date_in(tz));
+    ChallengeView {
+        municipality: &ch.municipality,
+        municipality_url: r.municipality_url_of(i),
+        prefecture: &ch.prefecture,
+        prefecture_url: place(&ch.prefecture),
+        region: crate::japan::region_of(&ch.prefecture).unwrap_or(""),
+        organization: ch.organization.as_deref(),
+        themes: links(TaxonomyKind::Themes, &ch.themes),
+        work_style: ch.work_style.map(|w| w.id()),
+        work_style_label: ch.work_style.map(|w| w.label(st)),
+        work_style_url: ch.work_style.and_then(|w| {
+            full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
+                .flatten()
+                .map(str::to_string)
+        }),
+        engagement: links(TaxonomyKind::Engagement, &ch.engagement),
+        reward: ch.reward.as_deref(),
+        duration: ch.duration.as_deref(),
+        visits: ch.visits.as_deref(),
+        capacity: ch.capacity.as_deref(),
+        deadline: ch.deadline.map(|d| match d.time {
+            Some(_) => d.rfc3339(tz),
+            None => d.date_in(tz).to_string(),
+        }),
+        deadline_ja: deadline.map(|d| st.date_weekday(d)),
+        deadline_short: deadline.map(|d| {
+            let year = r.site_wide().now().date_in(tz).year;
+            st.date_short(d, d.year == year)
+        }),
+        deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
+        days_left: p.days_left,
+        instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
+        status: status.id(),
+        status_label: status.label(st),
+        is_open: status.is_open(),
+        skills: links(TaxonomyKind::Skills, &ch.skills),
     }
 }
 
