@@ -91,6 +91,7 @@ strings! {
     work_style_hybrid: [],
     date: ["year", "month", "day"],
     date_weekday: ["date", "weekday"],
+    date_short: ["month", "day"],
     feed_site: ["site"],
     feed_section: ["section", "site"],
     feed_term: ["term", "taxonomy", "site"],
@@ -226,6 +227,16 @@ impl Strings {
         let date = self.date(d);
         Strings::fill(&self.date_weekday, &[("date", &date), ("weekday", weekday)])
     }
+
+    /// A date in few characters for cards (`4月20日`): `date_short` when `this_year`, else the
+    /// whole date.
+    pub fn date_short(&self, d: Date, this_year: bool) -> String {
+        if !this_year {
+            return self.date(d);
+        }
+        let (m, day) = (d.month.to_string(), d.day.to_string());
+        Strings::fill(&self.date_short, &[("month", &m), ("day", &day)])
+    }
 }
 
 /// The `{name}`s of a value (a name is ASCII letters, digits and `_`; other braces are text).
@@ -256,6 +267,8 @@ mod tests {
         let d = Date::parse("2026-03-31").unwrap();
         assert_eq!(s.date(d), "2026年3月31日");
         assert_eq!(s.date_weekday(d), "2026年3月31日（火）");
+        assert_eq!(s.date_short(d, true), "3月31日");
+        assert_eq!(s.date_short(d, false), "2026年3月31日");
         // Braces that are not a placeholder of the call stay text.
         assert_eq!(
             Strings::fill("{a} {b} {} {x y}", &[("a", "1")]),

@@ -3,9 +3,9 @@
 
 use super::Reader;
 use crate::config::Config;
+use crate::content::Kind;
 use crate::content::TaxonomyKind;
-use crate::content::{Extra, Kind};
-use crate::site::{Page, Status};
+use crate::site::Page;
 use crate::site::{Taxonomy, Term};
 use crate::strings::Strings;
 use crate::structured;
@@ -76,38 +76,6 @@ pub fn jsonld(r: &Reader, crumbs: &[Crumb], nodes: Vec<serde_json::Value>) -> St
     }
     all.extend(nodes);
     structured::script_json(&structured::graph(all))
-}
-
-#[derive(Serialize)]
-pub struct LinkView<'a> {
-    title: &'a str,
-    url: &'a str,
-    kind: &'static str,
-    kind_label: &'a str,
-    status: Option<&'static str>,
-    status_label: Option<&'a str>,
-    /// The instants `assets/status.js` compares with the visitor's clock (as on cards).
-    #[serde(flatten)]
-    instants: super::page::Instants,
-    place: Option<String>,
-}
-
-pub fn link_view<'s>(strings: &'s Strings, c: &Config, p: &'s Page) -> LinkView<'s> {
-    let place = match &p.extra {
-        Extra::Challenge(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
-        Extra::Case(c) => Some(format!("{} {}", c.prefecture, c.municipality)),
-        _ => None,
-    };
-    LinkView {
-        title: &p.common.title,
-        url: &p.url,
-        kind: p.kind.id(),
-        kind_label: p.kind.label(strings),
-        status: p.status.map(Status::id),
-        status_label: p.status.map(|s| s.label(strings)),
-        instants: super::page::Instants::of_page(p, c),
-        place,
-    }
 }
 
 /// A link to a term page (or plain text when the taxonomy has no pages).

@@ -20,7 +20,7 @@ pub mod page;
 pub mod places;
 mod reader;
 
-pub use common::{link_view, Group, LinkView};
+pub use common::Group;
 pub use lists::{has_feed, status_pages, Lists};
 pub use reader::{Dep, Reader, Values};
 

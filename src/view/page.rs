@@ -1,8 +1,7 @@
 //! Challenge, case, column and plain pages: the full page, and the card lists show.
 
 use super::common::{
-    default_image, image_url, jsonld, link_view, prefecture_url, term_links, Crumb, LinkView, Meta,
-    TermLink,
+    default_image, image_url, jsonld, prefecture_url, term_links, Crumb, Meta, TermLink,
 };
 use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
@@ -31,6 +30,9 @@ pub struct ChallengeView<'a> {
     capacity: Option<&'a str>,
     deadline: Option<String>,
     deadline_ja: Option<String>,
+    /// The deadline for cards and the status line: month and day (`4月20日`), with the year
+    /// when it is not the build date's year.
+    deadline_short: Option<String>,
     /// `17:00` when the deadline names a time (in the site's time zone).
     deadline_time: Option<String>,
     days_left: Option<i64>,
@@ -57,17 +59,6 @@ pub(super) struct Instants {
 }
 
 impl Instants {
-    /// Instants of page `p` when it is a challenge the build found open with a deadline.
-    pub(super) fn of_page(p: &Page, c: &crate::config::Config) -> Instants {
-        match &p.extra {
-            Extra::Challenge(ch) => {
-                let s = p.status.unwrap_or(Status::Open);
-                Instants::open(ch.deadline, s, c.timezone, c.closing_soon_days)
-            }
-            _ => Instants::default(),
-        }
-    }
-
     /// Instants of a challenge the build found open with a deadline; none otherwise.
     fn open(deadline: Option<crate::date::DateTime>, s: Status, tz: i32, soon: i64) -> Instants {
         deadline
@@ -126,8 +117,9 @@ pub struct PageView<'a> {
     toc: &'a [Heading],
     challenge: Option<ChallengeView<'a>>,
     case: Option<CaseView<'a>>,
-    related: Vec<LinkView<'a>>,
-    similar: Vec<LinkView<'a>>,
+    /// Related and similar pages, as cards (`partials/card.html`); empty on cards themselves.
+    related: Vec<PageView<'a>>,
+    similar: Vec<PageView<'a>>,
     /// Share links (LINE, X, Facebook, the URL to copy) of a whole challenge or case.
     share: Option<crate::urls::Share>,
     /// The contact/apply form of the page (open challenges and pages with `form:`).
@@ -223,43 +215,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let links = |kind: TaxonomyKind, names: &[String]| shown_terms(r, kind, names, full);
     let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
     let challenge = match &p.extra {
-        Extra::Challenge(ch) => {
-            let status = p.status.unwrap_or(Status::Open);
-            let deadline = ch.deadline.map(|d| d.date_in(tz));
-            Some(ChallengeView {
-                municipality: &ch.municipality,
-                municipality_url: r.municipality_url_of(i),
-                prefecture: &ch.prefecture,
-                prefecture_url: place(&ch.prefecture),
-                region: crate::japan::region_of(&ch.prefecture).unwrap_or(""),
-                organization: ch.organization.as_deref(),
-                themes: links(TaxonomyKind::Themes, &ch.themes),
-                work_style: ch.work_style.map(|w| w.id()),
-                work_style_label: ch.work_style.map(|w| w.label(st)),
-                work_style_url: ch.work_style.and_then(|w| {
-                    full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
-                        .flatten()
-                        .map(str::to_string)
-                }),
-                engagement: links(TaxonomyKind::Engagement, &ch.engagement),
-                reward: ch.reward.as_deref(),
-                duration: ch.duration.as_deref(),
-                visits: ch.visits.as_deref(),
-                capacity: ch.capacity.as_deref(),
-                deadline: ch.deadline.map(|d| match d.time {
-                    Some(_) => d.rfc3339(tz),
-                    None => d.date_in(tz).to_string(),
-                }),
-                deadline_ja: deadline.map(|d| st.date_weekday(d)),
-                deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
-                days_left: p.days_left,
-                instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
-                status: status.id(),
-                status_label: status.label(st),
-                is_open: status.is_open(),
-                skills: links(TaxonomyKind::Skills, &ch.skills),
-            })
-        }
+        Extra::Challenge(ch) => Some(challenge_view(r, i, ch, full)),
         _ => None,
     };
     let case = match &p.extra {
@@ -276,9 +232,9 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         Extra::Column(col) => col.author.as_deref(),
         _ => None,
     };
-    let linked = |list: &[usize]| -> Vec<LinkView<'s>> {
+    let linked = |list: &[usize]| -> Vec<PageView<'s>> {
         if full {
-            list.iter().map(|&j| link_view(st, c, r.page(j))).collect()
+            list.iter().map(|&j| page_view(r, j, false)).collect()
         } else {
             Vec::new()
         }
@@ -320,6 +276,60 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
 fn share(c: &crate::config::Config, p: &Page, full: bool) -> Option<crate::urls::Share> {
     (full && matches!(p.kind, Kind::Challenge | Kind::Case))
         .then(|| c.urls().share(&p.url, &p.common.title))
+}
+
+/// A challenge's own fields: whole (`full`) or for its card.
+fn challenge_view<'s>(
+    r: &Reader<'s>,
+    i: usize,
+    ch: &'s crate::content::Challenge,
+    full: bool,
+) -> ChallengeView<'s> {
+    let c = r.config();
+    let p = r.page(i);
+    let st = r.strings();
+    let tz = c.timezone;
+    let links = |kind: TaxonomyKind, names: &[String]| shown_terms(r, kind, names, full);
+    let place = |pref: &str| full.then(|| prefecture_url(r, pref)).flatten();
+    let status = p.status.unwrap_or(Status::Open);
+    let deadline = ch.deadline.map(|d| d.date_in(tz));
+    ChallengeView {
+        municipality: &ch.municipality,
+        municipality_url: r.municipality_url_of(i),
+        prefecture: &ch.prefecture,
+        prefecture_url: place(&ch.prefecture),
+        region: crate::japan::region_of(&ch.prefecture).unwrap_or(""),
+        organization: ch.organization.as_deref(),
+        themes: links(TaxonomyKind::Themes, &ch.themes),
+        work_style: ch.work_style.map(|w| w.id()),
+        work_style_label: ch.work_style.map(|w| w.label(st)),
+        work_style_url: ch.work_style.and_then(|w| {
+            full.then(|| r.term_url(TaxonomyKind::WorkStyle, w.id()))
+                .flatten()
+                .map(str::to_string)
+        }),
+        engagement: links(TaxonomyKind::Engagement, &ch.engagement),
+        reward: ch.reward.as_deref(),
+        duration: ch.duration.as_deref(),
+        visits: ch.visits.as_deref(),
+        capacity: ch.capacity.as_deref(),
+        deadline: ch.deadline.map(|d| match d.time {
+            Some(_) => d.rfc3339(tz),
+            None => d.date_in(tz).to_string(),
+        }),
+        deadline_ja: deadline.map(|d| st.date_weekday(d)),
+        deadline_short: deadline.map(|d| {
+            let year = r.site_wide().now().date_in(tz).year;
+            st.date_short(d, d.year == year)
+        }),
+        deadline_time: ch.deadline.and_then(|d| d.clock_in(tz)),
+        days_left: p.days_left,
+        instants: Instants::open(ch.deadline, status, tz, c.closing_soon_days),
+        status: status.id(),
+        status_label: status.label(st),
+        is_open: status.is_open(),
+        skills: links(TaxonomyKind::Skills, &ch.skills),
+    }
 }
 
 /// What a preview shows of a page the public site does not show yet: its kind (`draft`,

@@ -77,15 +77,16 @@ async function open(url, time, { javaScriptEnabled = true } = {}) {
 }
 
 const challenge = 'challenges/apply-me/';
-const badge = 'header .status';
+const badge = '.entry-status .status';
 const card = 'li.card:has(a[href$="/challenges/apply-me/"])';
 
 async function state(page) {
   return page.evaluate((b) => ({
     badge: document.querySelector(b).textContent,
     badgeClass: document.querySelector(b).className,
-    countdown: [...document.querySelectorAll('.facts .countdown')].filter((e) => !e.hidden).map((e) => e.textContent),
+    countdown: [...document.querySelectorAll('.entry-status .countdown')].filter((e) => !e.hidden).map((e) => e.textContent),
     formVisible: !!document.querySelector('#apply')?.checkVisibility(),
+    applyNowVisible: !!document.querySelector('.apply-now')?.checkVisibility(),
     noteVisible: !!document.querySelector('.closed-note')?.checkVisibility(),
   }), badge);
 }
@@ -97,6 +98,7 @@ test('before the deadline: open, the form shown, the countdown from the visitor 
     badgeClass: 'status status--open',
     countdown: ['（あと18日）'],
     formVisible: true,
+    applyNowVisible: true,
     noteVisible: false,
   });
   assert.deepEqual(violations, []);
@@ -110,6 +112,7 @@ test('within closing_soon_days: まもなく締切 on the page and on its card',
   assert.equal(s.badgeClass, 'status status--closing-soon');
   assert.deepEqual(s.countdown, ['（あと10日）']);
   assert.equal(s.formVisible, true);
+  assert.equal(s.applyNowVisible, true);
   await page.goto(base + 'challenges/', { waitUntil: 'load' });
   assert.equal(await page.locator(`${card} .status`).textContent(), 'まもなく締切');
   assert.match(await page.locator(card).getAttribute('class'), /card--closing-soon/);
@@ -124,6 +127,7 @@ test('after the deadline: closed, the form hidden, the countdown gone, the notic
     badgeClass: 'status status--closed',
     countdown: [],
     formVisible: false,
+    applyNowVisible: false,
     noteVisible: true,
   });
   await page.goto(base + 'challenges/', { waitUntil: 'load' });
@@ -136,8 +140,9 @@ test('after the deadline: closed, the form hidden, the countdown gone, the notic
 test('without JavaScript the build-time status shows, even after the deadline', async () => {
   const { ctx, page } = await open(challenge, '2026-04-21T09:00:00+09:00', { javaScriptEnabled: false });
   assert.equal(await page.locator(badge).textContent(), '募集中');
-  assert.equal(await page.locator('.facts .countdown').textContent(), '（あと19日）');
+  assert.equal(await page.locator('.entry-status .countdown').textContent(), '（あと19日）');
   assert.equal(await page.locator('#apply').isVisible(), true);
+  assert.equal(await page.locator('.apply-now').isVisible(), true);
   assert.equal(await page.locator('.closed-note').isVisible(), false);
   await ctx.close();
 });

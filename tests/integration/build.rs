@@ -105,7 +105,7 @@ fn status_follows_the_deadline_on_either_side() {
     let status = |t: &SiteTest, slug: &str| {
         texts(
             &t.html(&format!("challenges/{slug}/index.html")),
-            ".entry-meta .status",
+            ".entry-status .status",
         )[0]
         .clone()
     };
@@ -133,19 +133,18 @@ fn home_lists_open_challenges_nearest_deadline_first() {
     let doc = t.html("index.html");
     let titles = texts(&doc, "section[aria-labelledby=open-heading] .card-title");
     assert_eq!(titles, ["締切が近い課題", "締切が先の課題"]);
-    // Cards show deadline, work style and engagement as plain words.
-    let facts = texts(
-        &doc,
-        "section[aria-labelledby=open-heading] .card:first-child .card-facts dd",
+    // Cards show the status with the deadline, then the work style as plain words.
+    let first = "section[aria-labelledby=open-heading] .card:first-child";
+    assert_eq!(
+        texts(
+            &doc,
+            &format!("{first} .card-meta .status, {first} .card-meta .deadline")
+        ),
+        ["まもなく締切", "4月5日締切（あと4日）"]
     );
     assert_eq!(
-        facts,
-        [
-            "2026年4月5日（日）（あと4日）",
-            "リモート",
-            "副業",
-            "2026年3月1日"
-        ]
+        texts(&doc, &format!("{first} .card-facts dd")),
+        ["リモート"]
     );
     assert!(texts(&doc, ".hero-count").iter().any(|s| s.contains('2')));
     assert_eq!(
@@ -180,7 +179,7 @@ fn section_lists_are_paginated_open_first() {
 }
 
 #[test]
-fn challenge_page_shows_every_field_in_a_summary_table() {
+fn challenge_page_shows_every_field_key_facts_before_the_body() {
     let t = SiteTest::empty();
     t.file(
         "content/challenges/full.md",
@@ -188,30 +187,36 @@ fn challenge_page_shows_every_field_in_a_summary_table() {
     );
     t.build();
     let doc = t.html("challenges/full/index.html");
-    let heads = texts(&doc, ".facts-table th");
+    // Status and deadline, then the key facts, all before the body (issue 14).
+    assert_eq!(texts(&doc, ".entry-side .status"), ["募集中"]);
     assert_eq!(
-        heads,
+        texts(&doc, ".entry-side .deadline"),
+        ["締切 2026年6月30日（火）（あと90日）"]
+    );
+    assert_eq!(
+        texts(&doc, ".entry-side .facts-table th"),
         [
-            "募集状況",
-            "地域",
-            "募集している団体",
-            "テーマ",
-            "働き方",
-            "関わり方",
             "報酬",
             "期間",
+            "関わり方",
+            "働き方",
             "現地訪問",
             "募集人数",
-            "締切",
-            "求めるスキル",
-            "掲載日",
-            "更新日"
+            "地域",
+            "募集している団体"
         ]
     );
-    let cells = texts(&doc, ".facts-table td");
-    assert_eq!(cells[1], "新潟県 汐見町（中部）");
-    assert_eq!(cells[4], "リモート");
-    assert_eq!(cells[10], "2026年6月30日（火）（あと90日）");
+    let cells = texts(&doc, ".entry-side .facts-table td");
+    assert_eq!(cells[3], "リモート");
+    assert_eq!(cells[6], "新潟県 汐見町（中部）");
+    // The rest follows the body.
+    assert_eq!(
+        texts(&doc, ".entry-main .facts-table th"),
+        ["テーマ", "求めるスキル", "掲載日", "更新日"]
+    );
+    let order = texts(&doc, ".entry-side, .entry-main .prose");
+    assert_eq!(order.len(), 2);
+    assert!(order[1].contains("本文"), "{order:?}");
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn source_date_epoch_sets_the_build_date() {
     assert!(out.status.success());
     let status = texts(
         &t.html("challenges/open-soon/index.html"),
-        ".entry-meta .status",
+        ".entry-status .status",
     );
     assert_eq!(status, ["募集終了"]);
 }

@@ -260,7 +260,7 @@ fn section_lists_have_a_filter_bar_of_links() {
     t.build();
     let doc = t.html("challenges/index.html");
     assert_eq!(
-        texts(&doc, ".facets summary"),
+        texts(&doc, ".facet summary"),
         [
             "都道府県（4）",
             "テーマ（1）",
@@ -287,7 +287,7 @@ fn section_lists_have_a_filter_bar_of_links() {
         .iter()
         .any(|s| s == "新潟県（1・募集中 1）"));
     let cases = t.html("cases/index.html");
-    assert_eq!(texts(&cases, ".facets summary"), ["都道府県（1）"]);
+    assert_eq!(texts(&cases, ".facet summary"), ["都道府県（1）"]);
 }
 
 #[test]

@@ -159,12 +159,10 @@ fn keep_buttons_on_cards_and_challenge_pages_carry_what_the_keep_page_lists() {
         // Without JavaScript (or storage) no button shows.
         assert_eq!(attrs(&doc, b, "hidden"), [""]);
     }
-    assert!(attrs(
-        &t.html("cases/c/index.html"),
-        "button[data-keep]",
-        "data-url"
-    )
-    .is_empty());
+    // A case has no button of its own: the only one on its page is its related challenge's card.
+    let case = t.html("cases/c/index.html");
+    assert_eq!(attrs(&case, "button[data-keep]", "data-url"), [url]);
+    assert_eq!(attrs(&case, ".card button[data-keep]", "data-url"), [url]);
 }
 
 #[test]
@@ -211,10 +209,10 @@ fn every_status_badge_of_an_open_challenge_with_a_deadline_carries_it() {
             .filter(|p| p.extension().is_some_and(|e| e == "html"))
             .map(|p| p.to_str().unwrap().to_string())
             .collect();
-        // Which challenges have a deadline: a 締切 row on their own page.
+        // Which challenges have a deadline: a deadline beside the status on their own page.
         let has_deadline = |url: &str| {
             let doc = t.html(&format!("{}index.html", &url[1..]));
-            texts(&doc, ".facts-table th").iter().any(|h| h == "締切")
+            !texts(&doc, ".entry-status .deadline").is_empty()
         };
         let badge = Selector::parse(".status").unwrap();
         let (mut in_lists, mut checked) = (0, 0);
@@ -245,11 +243,15 @@ fn every_status_badge_of_an_open_challenge_with_a_deadline_carries_it() {
                     b.html()
                 );
                 checked += 1;
+                // Badges of the related and あわせて読みたい cards, which once lacked it.
                 in_lists += usize::from(
                     listed
-                        && !b.ancestors().any(|n| {
-                            ElementRef::wrap(n)
-                                .is_some_and(|e| e.value().classes().any(|c| c == "card"))
+                        && b.ancestors().any(|n| {
+                            ElementRef::wrap(n).is_some_and(|e| {
+                                e.value()
+                                    .classes()
+                                    .any(|c| c == "related" || c == "similar")
+                            })
                         }),
                 );
             }
