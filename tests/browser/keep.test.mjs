@@ -110,7 +110,7 @@ test('kept on its own page, the card is marked on load; with the network gone th
   await keepPage.locator('[data-keep-empty]').waitFor();
   const own = await open(context, 'challenges/keep-me/');
   await context.setOffline(true);
-  await own.locator('header button[data-keep]').click();
+  await own.locator('.entry-side button[data-keep]').click();
   // The 気になる page, already open, follows the storage of the other tab without any request.
   await kept(keepPage).first().waitFor();
   assert.equal(await kept(keepPage).getByRole('link').innerText(), TITLE);
