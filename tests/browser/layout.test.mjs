@@ -47,6 +47,7 @@ const KINDS = {
   search: 'search/?q=観光',
   404: '404.html',
   thanks: 'thanks/',
+  keep: 'kininaru/',
 };
 let dir;
 let site;
