@@ -117,6 +117,20 @@ pub enum Problem {
     MissingImage {
         path: String,
     },
+    /// A local JPEG, PNG or WebP that cannot be decoded (the decoder's reason, technical).
+    ImageUnreadable {
+        reason: String,
+    },
+    /// `image:` without `image_alt:`.
+    ImageAltMissing,
+    /// `![](photo.jpg)`: a body image without alt text.
+    BodyImageAltMissing {
+        url: String,
+    },
+    /// `default_image:` in site.yaml that is not a raster (an SVG: not shown by LINE, X, Facebook).
+    DefaultImageNotRaster {
+        path: String,
+    },
     /// `prefecture: 新潟` taken as `新潟県`.
     PrefectureShort {
         value: String,
@@ -276,6 +290,12 @@ impl Problem {
             LinkToDraft { target } => msg!(lang, "link-to-draft", target = target),
             UnknownChallenge { slug, .. } => msg!(lang, "unknown-challenge", slug = slug),
             MissingImage { path } => msg!(lang, "missing-image", path = path),
+            ImageUnreadable { reason } => msg!(lang, "image-unreadable", reason = reason),
+            ImageAltMissing => msg!(lang, "image-alt-missing"),
+            BodyImageAltMissing { url } => msg!(lang, "body-image-alt-missing", url = url),
+            DefaultImageNotRaster { path } => {
+                msg!(lang, "default-image-not-raster", path = path)
+            }
             MissingFile { target } => msg!(lang, "missing-file", target = target),
             PrefectureShort { value, canonical } => msg!(
                 lang,
@@ -384,6 +404,10 @@ impl Problem {
             } => msg!(lang, "unknown-challenge-suggest-help", suggestion = s),
             UnknownChallenge { .. } => msg!(lang, "unknown-challenge-help"),
             MissingImage { .. } => msg!(lang, "missing-image-help"),
+            ImageUnreadable { .. } => msg!(lang, "image-unreadable-help"),
+            ImageAltMissing => msg!(lang, "image-alt-missing-help"),
+            BodyImageAltMissing { .. } => msg!(lang, "body-image-alt-missing-help"),
+            DefaultImageNotRaster { .. } => msg!(lang, "default-image-not-raster-help"),
             MissingFile { .. } => msg!(lang, "missing-file-help"),
             PrefectureShort { canonical, .. } => {
                 msg!(lang, "prefecture-short-help", canonical = canonical)

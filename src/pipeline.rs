@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod files;
+mod images;
 mod links;
 pub use files::{emit_files, is_editor_page};
 pub use links::Outputs;
@@ -43,6 +44,8 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub generated_bytes: u64,
+    /// Rasters processed and files encoded by the image pipeline (0 encoded: all cached).
+    pub images: crate::images::Stats,
     pub unpublished: usize,
     pub open_challenges: usize,
     /// The next date on which a challenge's status changes or a scheduled page goes live.
@@ -70,6 +73,8 @@ pub struct Prepared {
     pub static_files: Vec<PathBuf>,
     /// Every output path the build writes (what body links to generated outputs must name).
     pub outputs: Outputs,
+    /// How many rasters were processed, and how many files encoded (0 from a full cache).
+    pub images: crate::images::Stats,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// Phases of the search index build (tokenize, group, impacts, write).
@@ -167,6 +172,8 @@ pub fn prepare_with(
     let (mut site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, md, &theme);
     diags.extend(d);
     crate::taxonomy::browse(&mut site);
+    let (images, d) = images::process(&mut site, root, &statics.files);
+    diags.extend(d);
     diags.extend(crate::csp::own_headers_warning(root, &site.config.security));
     let outputs = outputs_of(&site, &theme, &statics.files);
     diags.extend(check_links(&site, &site.unjudged, &outputs));
@@ -179,6 +186,7 @@ pub fn prepare_with(
         theme,
         static_files: statics.files,
         outputs,
+        images,
         warnings: finish(diags),
         timings,
         search_phases: Vec::new(),
@@ -451,6 +459,7 @@ fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> 
         pages: site.page_count(),
         files,
         generated_bytes,
+        images: p.images,
         unpublished: site.unpublished,
         open_challenges: site
             .of_kind(content::Kind::Challenge)

@@ -75,6 +75,9 @@ pub struct Page {
     pub related: Vec<usize>,
     /// Similar pages found at build time (same municipality, shared themes…), not in `related`.
     pub similar: Vec<usize>,
+    /// The front-matter `image` when it is a local raster, once processed (`images`); filled
+    /// by the pipeline after assembly.
+    pub picture: Option<Arc<crate::images::Processed>>,
 }
 
 impl Page {
@@ -101,10 +104,11 @@ impl Page {
             summary,
             related: _,
             similar: _,
+            picture,
         } = self;
         let mut h = rustc_hash::FxHasher::default();
         (kind, slug, source, url, bundle, assets, common, extra).hash(&mut h);
-        (status, days_left, summary).hash(&mut h);
+        (status, days_left, summary, picture).hash(&mut h);
         h.finish()
     }
     pub fn deadline(&self, tz: i32) -> Option<Date> {
@@ -151,6 +155,10 @@ pub struct Site {
     pub links: Links,
     /// Body links to generated outputs, by source file: judged once the render plan exists.
     pub unjudged: Vec<Unjudged>,
+    /// Every processed raster of the site (`images`), by output path; filled by the pipeline.
+    pub images: Arc<crate::images::Library>,
+    /// `default_image` of site.yaml once processed, when it is a local raster (site-wide).
+    pub default_picture: Option<Arc<crate::images::Processed>>,
 }
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
@@ -431,6 +439,7 @@ pub fn make_page(
         summary,
         related: Vec::new(),
         similar: Vec::new(),
+        picture: None,
     }
 }
 

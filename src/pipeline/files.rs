@@ -5,6 +5,9 @@
 //! a generated one (documented: `static/robots.txt`) a warning saying so. HTML, SVG and XML
 //! files that would run script at their URL are named in a warning.
 //!
+//! JPEG, PNG and WebP files are published as their clean copies from `images` (never their
+//! own bytes, which may carry GPS positions), with their renditions.
+//!
 //! Files are read from the path the walk approved (the real name on disk); only the output path
 //! is rewritten (NFC, `/`-separated). Must not decide which names are usable: the walk does.
 
@@ -178,8 +181,14 @@ pub fn emit_files(
             let d = Diagnostic::warning(c.shown, Problem::Files(FileProblem::RunsScript));
             diags.push(d);
         }
-        sink.copy(&c.dest, &c.src).map_err(super::io)?;
+        match site.images.get(&c.dest) {
+            // A raster is published as its clean copy: re-encoded, no metadata (`images`).
+            Some(p) => sink.copy(&c.dest, &p.dir.join(&p.clean.file)),
+            None => sink.copy(&c.dest, &c.src),
+        }
+        .map_err(super::io)?;
     }
+    super::images::emit(site, &site.images, sink).map_err(super::io)?;
     Ok(diags)
 }
 

@@ -191,6 +191,11 @@ pub(super) fn check_sources(
             }
         }
         if let Some(img) = &s.common.image {
+            if s.common.image_alt.is_none() {
+                let (line, col) = s.image_pos;
+                let d = Diagnostic::error(&s.entry.rel, Problem::ImageAltMissing);
+                diags.push(d.at(&s.text, line, col));
+            }
             if !image_exists(root, s, img) {
                 let (line, col) = s.image_pos;
                 diags.push(
@@ -233,6 +238,8 @@ pub(super) fn empty_site(
         municipality_index: HashMap::new(),
         links: Links::default(),
         unjudged: Vec::new(),
+        images: Arc::default(),
+        default_picture: None,
         config,
         markdown: md_opts,
     }

@@ -1,9 +1,9 @@
 //! Challenge, case, column and plain pages: the full page, and the card lists show.
 
 use super::common::{
-    default_image, image_url, jsonld, link_view, prefecture_url, term_links, Crumb, LinkView, Meta,
-    TermLink,
+    image_url, jsonld, link_view, prefecture_url, term_links, Crumb, LinkView, Meta, TermLink,
 };
+use super::picture::{Picture, ShareImage};
 use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
@@ -108,6 +108,10 @@ pub struct PageView<'a> {
     updated_ja: Option<String>,
     pub image: Option<String>,
     image_alt: &'a str,
+    /// The front-matter image as a responsive picture, when it is a local raster.
+    pub picture: Option<Picture>,
+    /// The soft colour (0–7) of the card's placeholder when there is no picture, by town.
+    photo_tone: u32,
     tags: Vec<TermLink>,
     author: Option<&'a str>,
     content: Option<&'a str>,
@@ -140,11 +144,8 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     let c = r.config();
     let p = r.page(i);
     let view = page_view(r, i, true);
-    let image = view
-        .image
-        .as_deref()
-        .map(|img| c.urls().absolute_if_site(img))
-        .or_else(|| default_image(c));
+    let share = ShareImage::for_image(r, p.picture.as_deref(), p.common.image.as_deref());
+    let image = share.url.clone();
     let w = r.site_wide();
     let meta = Meta {
         path: p.url.clone(),
@@ -153,6 +154,8 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
         canonical: c.urls().absolute(&p.url),
         og_type: "article",
         image: image.clone(),
+        image_width: share.width,
+        image_height: share.height,
         image_alt: p.common.image_alt.clone().unwrap_or_default(),
         feed: (p.kind != Kind::Page).then(|| c.urls().feed(&c.urls().section(p.kind))),
         json_feed: None,
@@ -279,6 +282,14 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         updated_ja: p.common.updated.map(|d| st.date(d.date_in(tz))),
         image: p.common.image.as_deref().map(|img| image_url(c, p, img)),
         image_alt: p.common.image_alt.as_deref().unwrap_or(""),
+        picture: p.picture.as_deref().and_then(|pic| {
+            Picture::of(&c.urls(), pic, p.common.image_alt.as_deref().unwrap_or(""))
+        }),
+        photo_tone: super::picture::tone(&match &p.extra {
+            Extra::Challenge(x) => format!("{}{}", x.prefecture, x.municipality),
+            Extra::Case(x) => format!("{}{}", x.prefecture, x.municipality),
+            _ => p.kind.id().to_string(),
+        }),
         tags: links(TaxonomyKind::Tags, &p.common.tags),
         author,
         content: body.map(|b| b.html.as_str()),
