@@ -22,6 +22,8 @@ mod csp;
 pub use csp::{CspProblem, SourceIssue};
 
 mod bug;
+mod images;
+pub use images::ImageProblem;
 mod markdown;
 use crate::msg;
 use bug::bug_message;
@@ -117,20 +119,8 @@ pub enum Problem {
     MissingImage {
         path: String,
     },
-    /// A local JPEG, PNG or WebP that cannot be decoded (the decoder's reason, technical).
-    ImageUnreadable {
-        reason: String,
-    },
-    /// `image:` without `image_alt:`.
-    ImageAltMissing,
-    /// `![](photo.jpg)`: a body image without alt text.
-    BodyImageAltMissing {
-        url: String,
-    },
-    /// `default_image:` in site.yaml that is not a raster (an SVG: not shown by LINE, X, Facebook).
-    DefaultImageNotRaster {
-        path: String,
-    },
+    /// Images: unreadable rasters, missing alt texts, a default share picture that is no raster.
+    Image(ImageProblem),
     /// `prefecture: 新潟` taken as `新潟県`.
     PrefectureShort {
         value: String,
@@ -290,19 +280,12 @@ impl Problem {
             LinkToDraft { target } => msg!(lang, "link-to-draft", target = target),
             UnknownChallenge { slug, .. } => msg!(lang, "unknown-challenge", slug = slug),
             MissingImage { path } => msg!(lang, "missing-image", path = path),
-            ImageUnreadable { reason } => msg!(lang, "image-unreadable", reason = reason),
-            ImageAltMissing => msg!(lang, "image-alt-missing"),
-            BodyImageAltMissing { url } => msg!(lang, "body-image-alt-missing", url = url),
-            DefaultImageNotRaster { path } => {
-                msg!(lang, "default-image-not-raster", path = path)
-            }
+            Image(p) => p.message(lang),
             MissingFile { target } => msg!(lang, "missing-file", target = target),
-            PrefectureShort { value, canonical } => msg!(
-                lang,
-                "prefecture-short",
-                value = value,
-                canonical = canonical
-            ),
+            PrefectureShort {
+                value: v,
+                canonical: c,
+            } => msg!(lang, "prefecture-short", value = v, canonical = c),
             MunicipalityWithPrefecture { value, canonical } => msg!(
                 lang,
                 "municipality-with-prefecture",
@@ -404,10 +387,7 @@ impl Problem {
             } => msg!(lang, "unknown-challenge-suggest-help", suggestion = s),
             UnknownChallenge { .. } => msg!(lang, "unknown-challenge-help"),
             MissingImage { .. } => msg!(lang, "missing-image-help"),
-            ImageUnreadable { .. } => msg!(lang, "image-unreadable-help"),
-            ImageAltMissing => msg!(lang, "image-alt-missing-help"),
-            BodyImageAltMissing { .. } => msg!(lang, "body-image-alt-missing-help"),
-            DefaultImageNotRaster { .. } => msg!(lang, "default-image-not-raster-help"),
+            Image(p) => p.help(lang),
             MissingFile { .. } => msg!(lang, "missing-file-help"),
             PrefectureShort { canonical, .. } => {
                 msg!(lang, "prefecture-short-help", canonical = canonical)

@@ -75,6 +75,21 @@ pub enum LinkTarget {
     /// path) of an output whose set is only known once the render plan exists (a term, a list
     /// page, a feed…). The link is recorded in [`Rendered::later`].
     Later(String),
+    /// A local raster the image pipeline processed: written as a responsive `<picture>`.
+    Picture(Box<BodyPicture>),
+}
+
+/// A body image's renditions, made by the image pipeline (`images`) and the URL maker: what
+/// the `<picture>` of a Markdown image is written from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BodyPicture {
+    /// The fallback rendition at the middle width, its `srcset`, the WebP `srcset`.
+    pub src: String,
+    pub srcset: String,
+    pub webp_srcset: String,
+    /// Size of `src`.
+    pub width: u32,
+    pub height: u32,
 }
 
 /// A local link or image whose target is judged after the render plan exists.

@@ -73,8 +73,6 @@ pub struct Prepared {
     pub static_files: Vec<PathBuf>,
     /// Every output path the build writes (what body links to generated outputs must name).
     pub outputs: Outputs,
-    /// How many rasters were processed, and how many files encoded (0 from a full cache).
-    pub images: crate::images::Stats,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// Phases of the search index build (tokenize, group, impacts, write).
@@ -169,11 +167,17 @@ pub fn prepare_with(
     let (theme, d) = Theme::load(root, &config.theme, &fence);
     diags.extend(d);
     let t = Instant::now();
-    let (mut site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, md, &theme);
+    let (mut site, d) = site::assemble(
+        config,
+        &sources,
+        opts.now,
+        opts.drafts,
+        (root, &statics.files),
+        md,
+        &theme,
+    );
     diags.extend(d);
     crate::taxonomy::browse(&mut site);
-    let (images, d) = images::process(&mut site, root, &statics.files);
-    diags.extend(d);
     diags.extend(crate::csp::own_headers_warning(root, &site.config.security));
     let outputs = outputs_of(&site, &theme, &statics.files);
     diags.extend(check_links(&site, &site.unjudged, &outputs));
@@ -186,7 +190,6 @@ pub fn prepare_with(
         theme,
         static_files: statics.files,
         outputs,
-        images,
         warnings: finish(diags),
         timings,
         search_phases: Vec::new(),
@@ -459,7 +462,7 @@ fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> 
         pages: site.page_count(),
         files,
         generated_bytes,
-        images: p.images,
+        images: site.image_stats,
         unpublished: site.unpublished,
         open_challenges: site
             .of_kind(content::Kind::Challenge)

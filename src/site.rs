@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod browse;
+mod images;
 mod links;
 mod steps;
 pub use browse::{municipality_url, Municipality, Taxonomy, Term};
@@ -159,6 +160,8 @@ pub struct Site {
     pub images: Arc<crate::images::Library>,
     /// `default_image` of site.yaml once processed, when it is a local raster (site-wide).
     pub default_picture: Option<Arc<crate::images::Processed>>,
+    /// What the image pipeline did in this build (rasters, files encoded).
+    pub image_stats: crate::images::Stats,
 }
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
@@ -253,7 +256,7 @@ pub fn assemble(
     sources: &[Arc<Source>],
     now: DateTime,
     include_drafts: bool,
-    root: &Path,
+    (root, statics): (&Path, &[PathBuf]),
     md: &dyn MarkdownSource,
     theme: &crate::theme::Theme,
 ) -> (Site, Vec<Diagnostic>) {
@@ -267,7 +270,12 @@ pub fn assemble(
         .iter()
         .map(|s| is_published(s, now, tz, include_drafts))
         .collect();
-    let links = steps::links_of(&config, &sources, &urls, &published, root);
+    let mut links = steps::links_of(&config, &sources, &urls, &published, root);
+    // Rasters before bodies: body images of processed files are written as pictures.
+    let (lib, image_stats, d) =
+        images::process(&config, &sources, (&urls, &published), root, statics);
+    diags.extend(d);
+    images::body_pictures(&config, &lib, &mut links);
     steps::check_forms(&config, &sources, root, &mut diags);
     steps::check_sources(&sources, &published, root, &mut diags);
 
@@ -294,6 +302,8 @@ pub fn assemble(
     steps::fill_pages(&mut site, sources, rendered, (urls, published), &mut diags);
     site.links = links;
     site.unjudged = unjudged;
+    site.image_stats = image_stats;
+    diags.extend(images::attach(&mut site, lib, root));
     steps::complete_sections(&mut site);
     steps::sort_pages(&mut site.pages, tz);
     steps::relate(&mut site.pages);

@@ -62,6 +62,11 @@ impl Format {
     }
 }
 
+/// Where processed images of the site at `root` are kept between builds: never in the output.
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(".tsunagari-cache").join("images")
+}
+
 /// Whether a file named `name` is a raster this pipeline processes (by extension, any case).
 pub fn is_raster(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

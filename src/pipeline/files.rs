@@ -15,7 +15,7 @@ use super::Failure;
 use crate::diagnostics::{display_path, Diagnostic, FileProblem, Problem};
 use crate::output::Sink;
 use crate::site::Site;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -170,6 +170,7 @@ pub fn emit_files(
     // Read where the walk approved, as it is now: a link swapped in since then must still stay
     // inside the site, and the copy opens the physical path without following a link.
     let inside = root.canonicalize().map_err(super::io)?;
+    let copied: BTreeSet<String> = copies.iter().map(|c| c.dest.clone()).collect();
     for mut c in copies {
         c.src = c
             .src
@@ -188,7 +189,7 @@ pub fn emit_files(
         }
         .map_err(super::io)?;
     }
-    super::images::emit(site, &site.images, sink).map_err(super::io)?;
+    super::images::emit(site, &copied, sink).map_err(super::io)?;
     Ok(diags)
 }
 

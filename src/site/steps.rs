@@ -193,7 +193,10 @@ pub(super) fn check_sources(
         if let Some(img) = &s.common.image {
             if s.common.image_alt.is_none() {
                 let (line, col) = s.image_pos;
-                let d = Diagnostic::error(&s.entry.rel, Problem::ImageAltMissing);
+                let d = Diagnostic::error(
+                    &s.entry.rel,
+                    Problem::Image(crate::diagnostics::ImageProblem::AltMissing),
+                );
                 diags.push(d.at(&s.text, line, col));
             }
             if !image_exists(root, s, img) {
@@ -240,6 +243,7 @@ pub(super) fn empty_site(
         unjudged: Vec::new(),
         images: Arc::default(),
         default_picture: None,
+        image_stats: Default::default(),
         config,
         markdown: md_opts,
     }

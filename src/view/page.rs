@@ -196,6 +196,13 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     View::new(template, Data::Page(out))
 }
 
+fn column_author(p: &Page) -> Option<&str> {
+    match &p.extra {
+        Extra::Column(col) => col.author.as_deref(),
+        _ => None,
+    }
+}
+
 /// Page `i` as templates see it: whole (`full`) or as a card.
 pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
     let c = r.config();
@@ -254,10 +261,6 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         }),
         _ => None,
     };
-    let author = match &p.extra {
-        Extra::Column(col) => col.author.as_deref(),
-        _ => None,
-    };
     let linked = |list: &[usize]| -> Vec<LinkView<'s>> {
         if full {
             list.iter().map(|&j| link_view(st, r.page(j))).collect()
@@ -282,16 +285,10 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         updated_ja: p.common.updated.map(|d| st.date(d.date_in(tz))),
         image: p.common.image.as_deref().map(|img| image_url(c, p, img)),
         image_alt: p.common.image_alt.as_deref().unwrap_or(""),
-        picture: p.picture.as_deref().and_then(|pic| {
-            Picture::of(&c.urls(), pic, p.common.image_alt.as_deref().unwrap_or(""))
-        }),
-        photo_tone: super::picture::tone(&match &p.extra {
-            Extra::Challenge(x) => format!("{}{}", x.prefecture, x.municipality),
-            Extra::Case(x) => format!("{}{}", x.prefecture, x.municipality),
-            _ => p.kind.id().to_string(),
-        }),
+        picture: Picture::of_page(&c.urls(), p),
+        photo_tone: super::picture::page_tone(p),
         tags: links(TaxonomyKind::Tags, &p.common.tags),
-        author,
+        author: column_author(p),
         content: body.map(|b| b.html.as_str()),
         toc: body.map(|b| b.headings.as_slice()).unwrap_or(&[]),
         challenge,

@@ -3,7 +3,9 @@
 //! and the share picture (`og:image`) of a page, which is always a raster.
 
 use super::Reader;
+use crate::content::Extra;
 use crate::images::{Processed, Rendition};
+use crate::site::Page;
 use crate::urls::Urls;
 use serde::Serialize;
 
@@ -25,6 +27,12 @@ pub struct Picture {
 }
 
 impl Picture {
+    /// The front-matter picture of `p`, when its `image` is a processed raster.
+    pub fn of_page(urls: &Urls, p: &Page) -> Option<Picture> {
+        let alt = p.common.image_alt.as_deref().unwrap_or("");
+        Picture::of(urls, p.picture.as_deref()?, alt)
+    }
+
     pub fn of(urls: &Urls, p: &Processed, alt: &str) -> Option<Picture> {
         let mid = Processed::middle(&p.fallback)?;
         let set = |list: &[Rendition]| {
@@ -105,6 +113,15 @@ impl ShareImage {
 pub fn is_external(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// The placeholder tone of page `p`'s card: by its town (challenges and cases), else its kind.
+pub fn page_tone(p: &Page) -> u32 {
+    tone(&match &p.extra {
+        Extra::Challenge(x) => format!("{}{}", x.prefecture, x.municipality),
+        Extra::Case(x) => format!("{}{}", x.prefecture, x.municipality),
+        _ => p.kind.id().to_string(),
+    })
 }
 
 /// Number of placeholder tones in the style sheet (`card-photo--tone-0` … `-7`).
