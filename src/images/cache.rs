@@ -5,6 +5,7 @@
 use super::{Processed, SETTINGS};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The content hash of a source: SHA-256 of [`SETTINGS`] and the bytes, 32 hex digits.
 pub fn hash(bytes: &[u8]) -> String {
@@ -22,10 +23,13 @@ pub fn folder(cache: &Path, hash: &str) -> PathBuf {
     cache.join(hash)
 }
 
-/// Writes `bytes` as `dir/file` through a temporary name, so a reader never sees half a file.
+/// Writes `bytes` as `dir/file` through a temporary name of its own (two builds may write the
+/// same image at once), so a reader never sees half a file.
 pub fn store(dir: &Path, file: &str, bytes: &[u8]) -> Result<(), String> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let tmp = dir.join(format!(".{file}.tmp"));
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{file}.{}-{n}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, dir.join(file)).map_err(|e| format!("{}: {e}", dir.display()))
 }
@@ -36,9 +40,8 @@ pub fn save(p: &Processed) -> Result<(), String> {
     store(&p.dir, "manifest.json", &json)
 }
 
-/// The cached result for `hash`, named after `stem`, when its manifest and every file it lists
-/// are there.
-pub fn load(cache: &Path, hash: &str, stem: &str) -> Option<Processed> {
+/// The cached result for `hash` when its manifest and every file it lists are there.
+pub fn load(cache: &Path, hash: &str) -> Option<Processed> {
     let dir = folder(cache, hash);
     let bytes = std::fs::read(dir.join("manifest.json")).ok()?;
     let mut p: Processed = serde_json::from_slice(&bytes).ok()?;
@@ -53,6 +56,5 @@ pub fn load(cache: &Path, hash: &str, stem: &str) -> Option<Processed> {
         return None;
     }
     p.dir = dir;
-    p.stem = stem.to_string();
     Some(p)
 }

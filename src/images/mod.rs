@@ -158,21 +158,44 @@ pub struct Failed {
     pub reason: String,
 }
 
-/// Processes `items` (output path, source file) in parallel, through the cache in `cache`.
-/// Results keep no order dependence: the library is a sorted map.
+/// Processes `items` (output path, source file) in parallel, through the cache in `cache`. A
+/// content published at several paths is processed once. The library is a sorted map, so the
+/// result does not depend on the order work finished in.
 pub fn process_all(cache: &Path, items: &[(String, PathBuf)]) -> (Library, Stats, Vec<Failed>) {
-    let results: Vec<_> = items
+    // Hashes first (the bytes are read again only for what the cache lacks).
+    let hashes: Vec<Result<String, String>> = items
         .par_iter()
-        .map(|(path, src)| (path, src, process(cache, src)))
+        .map(|(_, src)| {
+            let bytes = std::fs::read(src).map_err(|e| e.to_string())?;
+            Ok(cache::hash(&bytes))
+        })
+        .collect();
+    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, h) in hashes.iter().enumerate() {
+        if let Ok(h) = h {
+            first.entry(h.as_str()).or_insert(i);
+        }
+    }
+    let done: BTreeMap<&str, Result<(Processed, usize), String>> = first
+        .par_iter()
+        .map(|(h, &i)| (*h, process(cache, &items[i].1, h)))
         .collect();
     let mut lib = Library::default();
     let mut stats = Stats::default();
     let mut failed = Vec::new();
-    for (path, src, r) in results {
+    for (_, encoded) in done.values().flatten() {
+        stats.encoded += encoded;
+    }
+    for ((path, src), h) in items.iter().zip(&hashes) {
+        let r = match h {
+            Ok(h) => done[h.as_str()].as_ref().map_err(Clone::clone),
+            Err(e) => Err(e.clone()),
+        };
         match r {
-            Ok((p, encoded)) => {
+            Ok((p, _)) => {
                 stats.images += 1;
-                stats.encoded += encoded;
+                let mut p = p.clone();
+                p.stem = stem_of(src);
                 lib.by_path.insert(path.clone(), Arc::new(p));
             }
             Err(reason) => failed.push(Failed {
@@ -185,15 +208,15 @@ pub fn process_all(cache: &Path, items: &[(String, PathBuf)]) -> (Library, Stats
     (lib, stats, failed)
 }
 
-/// One source: from the cache when its hash is there, else decoded and encoded (and stored).
-/// Returns the result and how many files were encoded.
-fn process(cache: &Path, src: &Path) -> Result<(Processed, usize), String> {
-    let bytes = std::fs::read(src).map_err(|e| e.to_string())?;
-    let hash = cache::hash(&bytes);
-    let stem = stem_of(src);
-    if let Some(p) = cache::load(cache, &hash, &stem) {
+/// One source of content hash `hash`: from the cache when it is there, else decoded and
+/// encoded (and stored). Returns the result and how many files were encoded.
+fn process(cache: &Path, src: &Path, hash: &str) -> Result<(Processed, usize), String> {
+    if let Some(p) = cache::load(cache, hash) {
         return Ok((p, 0));
     }
+    let bytes = std::fs::read(src).map_err(|e| e.to_string())?;
+    let hash = hash.to_string();
+    let stem = stem_of(src);
     let (img, format) = decode::decode(&bytes)?;
     let dir = cache::folder(cache, &hash);
     let fallback_format = match format {
