@@ -67,6 +67,25 @@ pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".tsunagari-cache").join("images")
 }
 
+/// Whether `bytes` (a file that could not be decoded) may hold metadata: an Exif, XMP or IPTC
+/// signature, or a PNG text / eXIf or WebP EXIF / XMP chunk name anywhere. Conservative: a
+/// false alarm only keeps a broken file unpublished.
+pub fn may_carry_metadata(bytes: &[u8]) -> bool {
+    let marks: [&[u8]; 8] = [
+        b"Exif",
+        b"http://ns.adobe.com/",
+        b"Photoshop 3.0",
+        b"eXIf",
+        b"tEXt",
+        b"iTXt",
+        b"zTXt",
+        b"XMP ",
+    ];
+    marks
+        .iter()
+        .any(|m| bytes.windows(m.len()).any(|w| w == *m))
+}
+
 /// Whether a file named `name` is a raster this pipeline processes (by extension, any case).
 pub fn is_raster(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -134,6 +153,8 @@ impl Processed {
 #[derive(Clone, Debug, Default)]
 pub struct Library {
     pub by_path: BTreeMap<String, Arc<Processed>>,
+    /// Output paths of files that could not be decoded and may carry metadata: never published.
+    pub withheld: std::collections::BTreeSet<String>,
 }
 
 impl Library {

@@ -172,6 +172,9 @@ pub fn emit_files(
     let inside = root.canonicalize().map_err(super::io)?;
     let copied: BTreeSet<String> = copies.iter().map(|c| c.dest.clone()).collect();
     for mut c in copies {
+        if site.images.withheld.contains(&c.dest) {
+            continue; // an unreadable raster that may carry metadata (warned in `site`)
+        }
         c.src = c
             .src
             .canonicalize()

@@ -44,16 +44,50 @@ pub(super) fn process(
             shown.push(display_path(&Path::new("static").join(rel)));
         }
     }
-    let (lib, stats, failed) = images::process_all(&images::cache_dir(root), &items);
+    let (mut lib, stats, failed) = images::process_all(&images::cache_dir(root), &items);
+    let used = shown_images(config, sources, (urls, published));
     let diags = failed
         .into_iter()
         .map(|f| {
             let i = items.iter().position(|(d, _)| *d == f.path).unwrap_or(0);
-            let problem = Problem::Image(ImageProblem::Unreadable { reason: f.reason });
-            Diagnostic::error(shown[i].clone(), problem)
+            if used.contains(&f.path) {
+                let problem = Problem::Image(ImageProblem::Unreadable { reason: f.reason });
+                return Diagnostic::error(shown[i].clone(), problem);
+            }
+            // Not shown as a picture: a file like any other, unless it may leak metadata.
+            let withheld = std::fs::read(&f.src).map_or(true, |b| images::may_carry_metadata(&b));
+            if withheld {
+                lib.withheld.insert(f.path.clone());
+            }
+            let reason = f.reason;
+            let problem = Problem::Image(ImageProblem::UnreadableFile { reason, withheld });
+            Diagnostic::warning(shown[i].clone(), problem)
         })
         .collect();
     (lib, stats, diags)
+}
+
+/// Output paths of the local front-matter images of published pages and of `default_image`.
+fn shown_images(
+    config: &Config,
+    sources: &[&Arc<Source>],
+    (urls, published): (&[String], &[bool]),
+) -> BTreeSet<String> {
+    let u = config.urls();
+    let mut used: BTreeSet<String> = sources
+        .iter()
+        .zip(urls)
+        .zip(published)
+        .filter(|(_, p)| **p)
+        .filter_map(|((s, url), _)| {
+            let img = s.common.image.as_deref()?;
+            Some(u.output_file(&u.image(url, s.entry.bundle.is_some(), img)))
+        })
+        .collect();
+    if let Some(img) = config.default_image.as_deref() {
+        used.insert(u.output_file(&u.image("/", false, img)));
+    }
+    used
 }
 
 fn raster(p: &Path) -> bool {
