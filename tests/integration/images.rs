@@ -236,21 +236,45 @@ fn a_rebuild_encodes_nothing_and_writes_the_same_files() {
 #[test]
 fn image_problems_are_reported_where_they_are() {
     let t = tagged_site();
-    t.edit(
-        "content/challenges/harbor/index.md",
-        "image_alt: 朝の漁港\n",
-        "",
-    );
-    t.bytes("static/images/broken.png", b"\x89PNG\r\n\x1a\nnot really");
+    let page = "content/challenges/harbor/index.md";
+    t.edit(page, "image_alt: 朝の漁港\n", "");
+    t.bytes("content/challenges/harbor/photo.jpg", b"\xff\xd8not really");
     let errors = t.errors();
-    expect_at(&errors, "content/challenges/harbor/index.md", 6, |p| {
+    expect_at(&errors, page, 6, |p| {
         matches!(p, Problem::Image(ImageProblem::AltMissing))
     });
     let broken = errors
         .iter()
         .find(|d| matches!(d.problem, Problem::Image(ImageProblem::Unreadable { .. })))
-        .expect("the broken PNG is an error");
-    assert_eq!(broken.path, Path::new("static/images/broken.png"));
+        .expect("a page's image that cannot be decoded is an error");
+    assert_eq!(
+        broken.path,
+        Path::new("content/challenges/harbor/photo.jpg")
+    );
+}
+
+#[test]
+fn files_that_cannot_be_decoded_are_copied_only_when_they_cannot_leak_metadata() {
+    let t = tagged_site();
+    t.bytes("static/images/plain.png", b"\x89PNG\r\n\x1a\nnot really");
+    let mut cut = jpeg_with_exif(40, 20, 1);
+    cut.truncate(300); // no longer decodes, still has its Exif segment
+    t.bytes("static/images/cut.jpg", &cut);
+    let r = t.build();
+    let warned = |path: &str, withheld: bool| {
+        r.warnings.iter().any(|d| {
+            let p = &d.problem;
+            d.path == Path::new(path)
+                && matches!(p, Problem::Image(ImageProblem::UnreadableFile { withheld: w, .. }) if *w == withheld)
+        })
+    };
+    assert!(warned("static/images/plain.png", false), "{:?}", r.warnings);
+    assert!(warned("static/images/cut.jpg", true), "{:?}", r.warnings);
+    assert!(t.exists("images/plain.png"));
+    assert!(
+        !t.exists("images/cut.jpg"),
+        "a broken file with Exif is not published"
+    );
 }
 
 #[test]
