@@ -7,6 +7,7 @@
 //! Photo `i` is the same on every run (seeded by `i`).
 
 use image::{ImageEncoder, Rgb, RgbImage};
+use rayon::prelude::*;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,7 +25,7 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map_or(0, |s| s.parse().unwrap());
     std::fs::create_dir_all(&out).unwrap();
-    for i in 0..count {
+    (0..count).into_par_iter().for_each(|i| {
         let mut rng = Rng(u64::from(i) * 0x9E37_79B9_7F4A_7C15 + 1);
         // 1–3 MP, landscape or portrait-ish.
         let (w, h) = fixed.unwrap_or_else(|| {
@@ -40,7 +41,7 @@ fn main() {
             jpeg = with_exif(&jpeg);
         }
         std::fs::write(out.join(format!("photo-{i:04}.jpg")), jpeg).unwrap();
-    }
+    });
 }
 
 /// The JPEG with the test EXIF segment (GPS, serial; orientation 1, so the picture stays as is).
