@@ -93,7 +93,7 @@ fn landscape(w: u32, h: u32, rng: &mut Rng) -> RgbImage {
     let horizon = 0.45 + rng.unit() * 0.15;
     let layers: Vec<([f32; 4], f32, [f32; 3])> = (0..3)
         .map(|k| {
-            let phases = [0, 1, 2, 3].map(|_| rng.unit() * 6.28);
+            let phases = [0, 1, 2, 3].map(|_| rng.unit() * std::f32::consts::TAU);
             let green = [
                 40.0 + rng.unit() * 40.0,
                 90.0 + rng.unit() * 50.0,

@@ -174,9 +174,7 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     let site = r.declared();
     let mut nodes: Vec<serde_json::Value> = Vec::new();
     // JSON-LD may name the page's own image in any format (an SVG too); og:image may not.
-    let own = (p.picture.is_none())
-        .then(|| view.image.as_deref())
-        .flatten();
+    let own = view.image.as_deref().filter(|_| p.picture.is_none());
     let ld_image = own.map(|i| c.urls().absolute_if_site(i)).or(image.clone());
     nodes.extend(structured::job_posting(site, p, ld_image.as_deref()));
     nodes.extend(structured::article(site, p, ld_image.as_deref()));
