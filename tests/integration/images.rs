@@ -318,3 +318,49 @@ fn an_svg_default_image_is_an_error_at_its_line() {
         matches!(p, Problem::Image(ImageProblem::DefaultNotRaster { .. }))
     });
 }
+
+#[test]
+fn the_dev_server_shows_a_changed_photo_where_it_is_used() {
+    use crate::incremental_support::{started, step};
+    use tsunagari::incremental::Mode;
+    let t = tagged_site();
+    let (mut s, opts) = started(&t, crate::common::NOW);
+    // A static photo shown in the body: the page is rendered again (and served as a clean
+    // build serves it: `step` compares).
+    t.bytes("static/images/gps.jpg", &jpeg_with_exif(700, 400, 1));
+    let u = step(
+        &mut s,
+        &opts,
+        "a body photo changed",
+        &["static/images/gps.jpg"],
+        Mode::Incremental,
+    );
+    let changed = u.changed.expect("an incremental update lists what changed");
+    assert!(
+        changed.iter().any(|p| p == "challenges/harbor/index.html"),
+        "{changed:?}"
+    );
+    assert!(
+        changed
+            .iter()
+            .any(|p| p.starts_with("images/_processed/gps-")),
+        "{changed:?}"
+    );
+    // The page's own photo (hero, card, og:image): the page and the list showing its card.
+    t.bytes(
+        "content/challenges/harbor/photo.jpg",
+        &jpeg_with_exif(900, 500, 1),
+    );
+    let u = step(
+        &mut s,
+        &opts,
+        "a hero photo changed",
+        &["content/challenges/harbor/photo.jpg"],
+        Mode::Incremental,
+    );
+    let changed = u.changed.expect("an incremental update lists what changed");
+    assert!(
+        changed.iter().any(|p| p == "challenges/index.html"),
+        "{changed:?}"
+    );
+}
