@@ -10,7 +10,8 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$(cd "$REPO/.." && pwd)/shared}
+# ../shared beside the repository, or two levels up from a worktree (/work/wt/<name>).
+SHARED=${SHARED:-$( [ -d "$REPO/../shared" ] && cd "$REPO/../shared" || cd "$REPO/../../shared"; pwd)}
 PAGES=${1:-10000}
 PHOTOS=${2:-1000}
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
