@@ -316,6 +316,11 @@ fn summary(r: &Report, lang: Lang) {
         );
         eprintln!("{line}");
     }
+    if r.images.images > 0 {
+        let (images, encoded) = (r.images.images, r.images.encoded);
+        let line = msg!(lang, "cli-images", images = images, encoded = encoded);
+        eprintln!("{line}");
+    }
     if r.unpublished > 0 {
         eprintln!("{}", msg!(lang, "cli-unpublished", count = r.unpublished));
     }

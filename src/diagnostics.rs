@@ -22,6 +22,8 @@ mod csp;
 pub use csp::{CspProblem, SourceIssue};
 
 mod bug;
+mod images;
+pub use images::ImageProblem;
 mod markdown;
 use crate::msg;
 use bug::bug_message;
@@ -117,6 +119,8 @@ pub enum Problem {
     MissingImage {
         path: String,
     },
+    /// Images: unreadable rasters, missing alt texts, a default share picture that is no raster.
+    Image(ImageProblem),
     /// `prefecture: 新潟` taken as `新潟県`.
     PrefectureShort {
         value: String,
@@ -276,13 +280,12 @@ impl Problem {
             LinkToDraft { target } => msg!(lang, "link-to-draft", target = target),
             UnknownChallenge { slug, .. } => msg!(lang, "unknown-challenge", slug = slug),
             MissingImage { path } => msg!(lang, "missing-image", path = path),
+            Image(p) => p.message(lang),
             MissingFile { target } => msg!(lang, "missing-file", target = target),
-            PrefectureShort { value, canonical } => msg!(
-                lang,
-                "prefecture-short",
-                value = value,
-                canonical = canonical
-            ),
+            PrefectureShort {
+                value: v,
+                canonical: c,
+            } => msg!(lang, "prefecture-short", value = v, canonical = c),
             MunicipalityWithPrefecture { value, canonical } => msg!(
                 lang,
                 "municipality-with-prefecture",
@@ -384,6 +387,7 @@ impl Problem {
             } => msg!(lang, "unknown-challenge-suggest-help", suggestion = s),
             UnknownChallenge { .. } => msg!(lang, "unknown-challenge-help"),
             MissingImage { .. } => msg!(lang, "missing-image-help"),
+            Image(p) => p.help(lang),
             MissingFile { .. } => msg!(lang, "missing-file-help"),
             PrefectureShort { canonical, .. } => {
                 msg!(lang, "prefecture-short-help", canonical = canonical)

@@ -132,6 +132,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Like [`Fields::text`], but an empty text (`""`) is kept: it says something on purpose
+    /// (`image_alt: ""`, a decorative picture).
+    pub fn text_or_empty(&mut self, key: &str) -> Option<String> {
+        let empty = matches!(self.get(key), Some((n, _)) if n.as_text().is_some_and(|t| t.trim().is_empty()));
+        if empty {
+            return Some(String::new());
+        }
+        self.text(key)
+    }
+
     /// A URL, checked by the URL policy for `usage` ([`crate::urls::check`]). A refused URL is
     /// reported at its value and read as absent, so it can never reach the output.
     pub fn url(&mut self, key: &str, usage: crate::urls::Use) -> Option<String> {

@@ -18,6 +18,7 @@ pub mod fields;
 pub mod forms;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod images;
 pub mod incremental;
 pub mod japan;
 pub mod markdown;

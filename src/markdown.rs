@@ -75,6 +75,21 @@ pub enum LinkTarget {
     /// path) of an output whose set is only known once the render plan exists (a term, a list
     /// page, a feed…). The link is recorded in [`Rendered::later`].
     Later(String),
+    /// A local raster the image pipeline processed: written as a responsive `<picture>`.
+    Picture(Box<BodyPicture>),
+}
+
+/// A body image's renditions, made by the image pipeline (`images`) and the URL maker: what
+/// the `<picture>` of a Markdown image is written from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BodyPicture {
+    /// The fallback rendition at the middle width, its `srcset`, the WebP `srcset`.
+    pub src: String,
+    pub srcset: String,
+    pub webp_srcset: String,
+    /// Size of `src`.
+    pub width: u32,
+    pub height: u32,
 }
 
 /// A local link or image whose target is judged after the render plan exists.
@@ -551,6 +566,54 @@ mod tests {
         assert_eq!(slugify("Hello, World!"), "hello-world");
         assert_eq!(slugify("地域・観光 DX"), "地域-観光-dx");
         assert_eq!(slugify("！？"), "section");
+    }
+
+    #[test]
+    fn processed_body_images_become_lazy_pictures_with_their_size() {
+        let pic = BodyPicture {
+            src: "/i/a-960.h.jpg".into(),
+            srcset: "/i/a-480.h.jpg 480w, /i/a-960.h.jpg 960w".into(),
+            webp_srcset: "/i/a-480.h.webp 480w, /i/a-960.h.webp 960w".into(),
+            width: 960,
+            height: 640,
+        };
+        let resolve = |p: &str| match p {
+            "a.jpg" => LinkTarget::Picture(Box::new(pic.clone())),
+            _ => LinkTarget::AsWritten,
+        };
+        let out = render(
+            "![港の\"朝\" *と* 船](a.jpg)\n",
+            &Options::default(),
+            &resolve,
+        );
+        assert!(out.html.contains("<picture><source type=\"image/webp\" srcset=\"/i/a-480.h.webp 480w, /i/a-960.h.webp 960w\""), "{}", out.html);
+        assert!(out.html.contains("src=\"/i/a-960.h.jpg\""), "{}", out.html);
+        assert!(
+            out.html
+                .contains("width=\"960\" height=\"640\" alt=\"港の&quot;朝&quot; と 船\""),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("loading=\"lazy\"></picture>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            !out.html.contains("<em>"),
+            "alt text is text only: {}",
+            out.html
+        );
+        assert!(out.found.is_empty());
+        // Without alt text: a warning at the image; an unprocessed image stays an `<img>`.
+        let out = render("![](a.jpg) ![](b.gif)\n", &Options::default(), &resolve);
+        assert_eq!(out.found.len(), 2);
+        assert!(out.found.iter().all(|f| f.severity == Severity::Warning));
+        assert!(
+            out.html.contains("<img src=\"b.gif\" alt=\"\""),
+            "{}",
+            out.html
+        );
     }
 }
 

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod files;
+mod images;
 mod links;
 pub use files::{emit_files, is_editor_page};
 pub use links::Outputs;
@@ -43,6 +44,8 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub generated_bytes: u64,
+    /// Rasters processed and files encoded by the image pipeline (0 encoded: all cached).
+    pub images: crate::images::Stats,
     pub unpublished: usize,
     pub open_challenges: usize,
     /// The next date on which a challenge's status changes or a scheduled page goes live.
@@ -164,7 +167,15 @@ pub fn prepare_with(
     let (theme, d) = Theme::load(root, &config.theme, &fence);
     diags.extend(d);
     let t = Instant::now();
-    let (mut site, d) = site::assemble(config, &sources, opts.now, opts.drafts, root, md, &theme);
+    let (mut site, d) = site::assemble(
+        config,
+        &sources,
+        opts.now,
+        opts.drafts,
+        (root, &statics.files),
+        md,
+        &theme,
+    );
     diags.extend(d);
     crate::taxonomy::browse(&mut site);
     diags.extend(crate::csp::own_headers_warning(root, &site.config.security));
@@ -451,6 +462,7 @@ fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> 
         pages: site.page_count(),
         files,
         generated_bytes,
+        images: site.image_stats,
         unpublished: site.unpublished,
         open_challenges: site
             .of_kind(content::Kind::Challenge)

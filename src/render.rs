@@ -195,6 +195,7 @@ impl Renderer {
         format!("{:?}", site.config).hash(&mut h);
         (site.now, site.today).hash(&mut h);
         format!("{:?} {:?}", site.home, site.sections).hash(&mut h);
+        site.default_picture.as_ref().map(|p| &p.hash).hash(&mut h);
         h.finish()
     }
 

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod browse;
+mod images;
 mod links;
 mod steps;
 pub use browse::{municipality_url, Municipality, Taxonomy, Term};
@@ -75,6 +76,9 @@ pub struct Page {
     pub related: Vec<usize>,
     /// Similar pages found at build time (same municipality, shared themes…), not in `related`.
     pub similar: Vec<usize>,
+    /// The front-matter `image` when it is a local raster, once processed (`images`); filled
+    /// by the pipeline after assembly.
+    pub picture: Option<Arc<crate::images::Processed>>,
 }
 
 impl Page {
@@ -101,10 +105,11 @@ impl Page {
             summary,
             related: _,
             similar: _,
+            picture,
         } = self;
         let mut h = rustc_hash::FxHasher::default();
         (kind, slug, source, url, bundle, assets, common, extra).hash(&mut h);
-        (status, days_left, summary).hash(&mut h);
+        (status, days_left, summary, picture).hash(&mut h);
         h.finish()
     }
     pub fn deadline(&self, tz: i32) -> Option<Date> {
@@ -151,6 +156,12 @@ pub struct Site {
     pub links: Links,
     /// Body links to generated outputs, by source file: judged once the render plan exists.
     pub unjudged: Vec<Unjudged>,
+    /// Every processed raster of the site (`images`), by output path; filled by the pipeline.
+    pub images: Arc<crate::images::Library>,
+    /// `default_image` of site.yaml once processed, when it is a local raster (site-wide).
+    pub default_picture: Option<Arc<crate::images::Processed>>,
+    /// What the image pipeline did in this build (rasters, files encoded).
+    pub image_stats: crate::images::Stats,
 }
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
@@ -245,7 +256,7 @@ pub fn assemble(
     sources: &[Arc<Source>],
     now: DateTime,
     include_drafts: bool,
-    root: &Path,
+    (root, statics): (&Path, &[PathBuf]),
     md: &dyn MarkdownSource,
     theme: &crate::theme::Theme,
 ) -> (Site, Vec<Diagnostic>) {
@@ -259,7 +270,12 @@ pub fn assemble(
         .iter()
         .map(|s| is_published(s, now, tz, include_drafts))
         .collect();
-    let links = steps::links_of(&config, &sources, &urls, &published, root);
+    let mut links = steps::links_of(&config, &sources, &urls, &published, root);
+    // Rasters before bodies: body images of processed files are written as pictures.
+    let (lib, image_stats, d) =
+        images::process(&config, &sources, (&urls, &published), root, statics);
+    diags.extend(d);
+    images::body_pictures(&config, &lib, &mut links);
     steps::check_forms(&config, &sources, root, &mut diags);
     steps::check_sources(&sources, &published, root, &mut diags);
 
@@ -286,6 +302,8 @@ pub fn assemble(
     steps::fill_pages(&mut site, sources, rendered, (urls, published), &mut diags);
     site.links = links;
     site.unjudged = unjudged;
+    site.image_stats = image_stats;
+    diags.extend(images::attach(&mut site, lib, root));
     steps::complete_sections(&mut site);
     steps::sort_pages(&mut site.pages, tz);
     steps::relate(&mut site.pages);
@@ -431,6 +449,7 @@ pub fn make_page(
         summary,
         related: Vec::new(),
         similar: Vec::new(),
+        picture: None,
     }
 }
 

@@ -615,7 +615,7 @@ fn parse_text(entry: Entry, text: String) -> (Option<Source>, Vec<Diagnostic>) {
     common.updated = f.date("updated");
     common.draft = f.boolean("draft");
     common.image = f.url("image", crate::urls::Use::Image);
-    common.image_alt = f.text("image_alt");
+    common.image_alt = f.text_or_empty("image_alt");
     common.tags = f.list("tags");
     check_term_lengths(&mut f, "tags", &common.tags);
     if let Extra::Challenge(c) = &extra {

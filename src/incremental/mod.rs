@@ -432,6 +432,8 @@ impl Session {
             }
             page.related = old.related.clone();
             page.similar = old.similar.clone();
+            // Same `image` (checked above): the same processed picture.
+            page.picture = old.picture.clone();
             edits.push((i, source, parse_diags, page, diags));
         }
         Some(edits)
@@ -457,6 +459,8 @@ fn same_structure(old: &Page, new: &Page) -> bool {
         && old.common.tags == new.common.tags
         && old.common.form == new.common.form
         && old.common.image == new.common.image
+        // With `image`, a missing `image_alt` is an error only a full check reports.
+        && old.common.image_alt.is_some() == new.common.image_alt.is_some()
         && old.status == new.status
         && old.days_left == new.days_left;
     if !same {

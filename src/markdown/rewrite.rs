@@ -5,7 +5,7 @@
 //! share (open links and images, the raw HTML block being read) lives in [`Rewrite`].
 
 use super::{anchor, classify, escape_attr, is_content_path, removed_image, unsafe_url, UrlClass};
-use super::{Found, LaterLink, LinkTarget, Options, Rendered};
+use super::{BodyPicture, Found, LaterLink, LinkTarget, Options, Rendered};
 use crate::diagnostics::{Problem, Severity};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::fmt::Write as _;
@@ -42,17 +42,43 @@ struct Rewrite<'a, 'o> {
     events: Vec<Event<'a>>,
     /// Per open link: did we write an `<a>`?
     links: Vec<bool>,
-    /// Per open image: did we keep the `<img>`?
-    images: Vec<bool>,
+    /// Per open image: did we keep it, as `<img>` or `<picture>`, and its alt text so far.
+    images: Vec<OpenImage>,
     /// The raw HTML block being read (shown as text when it ends), and where it starts.
     html_block: Option<(String, usize)>,
     /// Raw HTML is reported once per body.
     warned_html: bool,
 }
 
+/// An image being read: its alt text is the text until its end.
+struct OpenImage {
+    kept: bool,
+    /// Written as a `<picture>` at the end (the events inside become its alt text).
+    picture: Option<Box<BodyPicture>>,
+    title: String,
+    alt: String,
+    url: String,
+    range: Range<usize>,
+}
+
+/// `sizes` of a body picture: the width of the text column of the default theme.
+const BODY_SIZES: &str = "(min-width: 52rem) 48rem, 100vw";
+
 impl<'a> Rewrite<'a, '_> {
     fn event(&mut self, ev: Event<'a>, range: Range<usize>) {
         let escape_html = !self.opts.allow_html;
+        if let Some(img) = self.images.last_mut() {
+            if let Event::Text(t) | Event::Code(t) = &ev {
+                img.alt.push_str(t);
+                if img.picture.is_some() {
+                    self.out.text.push_str(t);
+                }
+            }
+            // Inside a picture, everything is its alt text: nothing else is written.
+            if img.picture.is_some() && !matches!(ev, Event::End(TagEnd::Image)) {
+                return;
+            }
+        }
         match ev {
             Event::Start(Tag::Link {
                 dest_url, title, ..
@@ -68,7 +94,7 @@ impl<'a> Rewrite<'a, '_> {
                 title,
                 id,
             }) => {
-                if self.keep_image(&mut dest_url, &range) {
+                if self.keep_image(&mut dest_url, &title, &range) {
                     self.events.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
@@ -77,11 +103,7 @@ impl<'a> Rewrite<'a, '_> {
                     }));
                 }
             }
-            Event::End(TagEnd::Image) => {
-                if self.images.pop() == Some(true) {
-                    self.events.push(Event::End(TagEnd::Image));
-                }
-            }
+            Event::End(TagEnd::Image) => self.image_end(),
             Event::Start(Tag::HtmlBlock) if escape_html => {
                 self.html_block = Some((String::new(), range.start));
             }
@@ -143,7 +165,9 @@ impl<'a> Rewrite<'a, '_> {
                     self.out.found.push(moved(dest_url, &u, &rest, range));
                     Some(anchor(&format!("{u}{rest}"), title, false))
                 }
-                LinkTarget::Url(_) | LinkTarget::AsWritten => Some(anchor(dest_url, title, false)),
+                LinkTarget::Url(_) | LinkTarget::AsWritten | LinkTarget::Picture(_) => {
+                    Some(anchor(dest_url, title, false))
+                }
                 LinkTarget::Later(url) => {
                     self.out.later.push(later(dest_url, url, range, false));
                     Some(anchor(dest_url, title, false))
@@ -166,7 +190,7 @@ impl<'a> Rewrite<'a, '_> {
     /// one. A refused image is dropped with a warning; its alt text stays, as text. A local
     /// image must exist (an error otherwise); one written without the base path gets it, with
     /// a warning (`dest_url` is rewritten).
-    fn keep_image(&mut self, dest_url: &mut CowStr<'a>, range: &Range<usize>) -> bool {
+    fn keep_image(&mut self, dest_url: &mut CowStr<'a>, title: &str, range: &Range<usize>) -> bool {
         let keep = match crate::urls::check_body(dest_url, crate::urls::Use::Image) {
             Ok(_) => true,
             Err(reason) => {
@@ -174,6 +198,7 @@ impl<'a> Rewrite<'a, '_> {
                 false
             }
         };
+        let mut picture = None;
         if keep {
             if let UrlClass::Local { path, rest } = classify(dest_url) {
                 match (self.resolve)(&path) {
@@ -194,12 +219,45 @@ impl<'a> Rewrite<'a, '_> {
                     LinkTarget::Later(url) => {
                         self.out.later.push(later(dest_url, url, range, true));
                     }
+                    // A query or fragment names something else than the processed file.
+                    LinkTarget::Picture(p) if rest.is_empty() => picture = Some(p),
                     _ => {}
                 }
             }
         }
-        self.images.push(keep);
-        keep
+        self.images.push(OpenImage {
+            kept: keep,
+            title: title.to_string(),
+            alt: String::new(),
+            url: dest_url.to_string(),
+            range: range.clone(),
+            picture: picture.filter(|_| keep),
+        });
+        keep && self.images.last().is_some_and(|i| i.picture.is_none())
+    }
+
+    /// The end of an image: a warning when it has no alt text; a processed one is written
+    /// whole now, as a `<picture>` with its renditions, lazy, with its size.
+    fn image_end(&mut self) {
+        let Some(img) = self.images.pop() else { return };
+        if img.alt.trim().is_empty() {
+            self.out.found.push(Found {
+                offset: img.range.start,
+                len: img.range.len(),
+                severity: Severity::Warning,
+                problem: Problem::Image(crate::diagnostics::ImageProblem::BodyAltMissing {
+                    url: img.url,
+                }),
+            });
+        }
+        match img.picture {
+            Some(p) => {
+                let html = picture_html(&p, &img.alt, &img.title);
+                self.events.push(Event::Html(html.into()));
+            }
+            None if img.kept => self.events.push(Event::End(TagEnd::Image)),
+            None => {}
+        }
     }
 
     /// The end of a raw HTML block: a comment disappears, an allowed iframe is rebuilt, anything
@@ -419,4 +477,27 @@ pub(super) fn parse_attrs(s: &str) -> Vec<(String, String)> {
         out.push((name, value));
     }
     out
+}
+
+/// `<picture>` with the WebP renditions and the fallback `<img>` (lazy, with its size), every
+/// value escaped.
+fn picture_html(p: &BodyPicture, alt: &str, title: &str) -> String {
+    let mut h = String::from("<picture><source type=\"image/webp\" srcset=\"");
+    escape_attr(&mut h, &p.webp_srcset);
+    let _ = write!(h, "\" sizes=\"{BODY_SIZES}\"><img src=\"");
+    escape_attr(&mut h, &p.src);
+    h.push_str("\" srcset=\"");
+    escape_attr(&mut h, &p.srcset);
+    let _ = write!(
+        h,
+        "\" sizes=\"{BODY_SIZES}\" width=\"{}\" height=\"{}\" alt=\"",
+        p.width, p.height
+    );
+    escape_attr(&mut h, alt);
+    if !title.is_empty() {
+        h.push_str("\" title=\"");
+        escape_attr(&mut h, title);
+    }
+    h.push_str("\" decoding=\"async\" loading=\"lazy\"></picture>");
+    h
 }

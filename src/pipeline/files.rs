@@ -5,6 +5,9 @@
 //! a generated one (documented: `static/robots.txt`) a warning saying so. HTML, SVG and XML
 //! files that would run script at their URL are named in a warning.
 //!
+//! JPEG, PNG and WebP files are published as their clean copies from `images` (never their
+//! own bytes, which may carry GPS positions), with their renditions.
+//!
 //! Files are read from the path the walk approved (the real name on disk); only the output path
 //! is rewritten (NFC, `/`-separated). Must not decide which names are usable: the walk does.
 
@@ -12,7 +15,7 @@ use super::Failure;
 use crate::diagnostics::{display_path, Diagnostic, FileProblem, Problem};
 use crate::output::Sink;
 use crate::site::Site;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -167,7 +170,11 @@ pub fn emit_files(
     // Read where the walk approved, as it is now: a link swapped in since then must still stay
     // inside the site, and the copy opens the physical path without following a link.
     let inside = root.canonicalize().map_err(super::io)?;
+    let copied: BTreeSet<String> = copies.iter().map(|c| c.dest.clone()).collect();
     for mut c in copies {
+        if site.images.withheld.contains(&c.dest) {
+            continue; // an unreadable raster that may carry metadata (warned in `site`)
+        }
         c.src = c
             .src
             .canonicalize()
@@ -178,8 +185,14 @@ pub fn emit_files(
             let d = Diagnostic::warning(c.shown, Problem::Files(FileProblem::RunsScript));
             diags.push(d);
         }
-        sink.copy(&c.dest, &c.src).map_err(super::io)?;
+        match site.images.get(&c.dest) {
+            // A raster is published as its clean copy: re-encoded, no metadata (`images`).
+            Some(p) => sink.copy(&c.dest, &p.dir.join(&p.clean.file)),
+            None => sink.copy(&c.dest, &c.src),
+        }
+        .map_err(super::io)?;
     }
+    super::images::emit(site, &copied, sink).map_err(super::io)?;
     Ok(diags)
 }
 

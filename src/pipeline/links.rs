@@ -58,6 +58,18 @@ impl Outputs {
             paths.extend(p.assets.iter().map(|a| urls.bundle_file(&p.url, a)));
         }
         paths.extend(statics.iter().map(|rel| crate::urls::file_path(rel)));
+        // The image pipeline's renditions, and the default share picture it makes.
+        for p in site.images.by_path.values() {
+            paths.extend(
+                p.published()
+                    .into_iter()
+                    .map(|(n, _)| urls.processed_image_file(&n)),
+            );
+        }
+        if site.config.default_image.is_none() {
+            paths.push(urls.default_og_file().into());
+        }
+        paths.retain(|p| !site.images.withheld.contains(&key(p)));
         Outputs {
             paths: paths.iter().map(|p| key(p)).collect(),
             search_dir,

@@ -13,7 +13,7 @@
 use super::{RESERVED_IN_SECTION, RESERVED_SLUGS};
 use crate::content::{Kind, Source};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, LinkTarget};
+use crate::markdown::{self, BodyPicture, LinkTarget};
 use crate::output::normalise;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,6 +41,8 @@ pub struct Links {
     root: PathBuf,
     /// The base path (the home page's URL).
     home: String,
+    /// Processed rasters by output path: body images of them are written as pictures.
+    pub(super) pictures: HashMap<String, BodyPicture>,
 }
 
 impl Links {
@@ -64,6 +66,7 @@ impl Links {
             by_url,
             root: root.to_path_buf(),
             home,
+            pictures: HashMap::new(),
         }
     }
 }
@@ -90,7 +93,10 @@ pub(super) fn resolve(links: &Links, from: &Path, target: &str) -> LinkTarget {
         return LinkTarget::AsWritten;
     };
     if let Some(rel) = path.strip_prefix(links.home.as_str()) {
-        return judge(links, rel);
+        return match (judge(links, rel), links.pictures.get(rel)) {
+            (LinkTarget::AsWritten, Some(p)) => LinkTarget::Picture(Box::new(p.clone())),
+            (judged, _) => judged,
+        };
     }
     if format!("{path}/") == links.home {
         return LinkTarget::AsWritten;

@@ -191,6 +191,14 @@ pub(super) fn check_sources(
             }
         }
         if let Some(img) = &s.common.image {
+            if s.common.image_alt.is_none() {
+                let (line, col) = s.image_pos;
+                let d = Diagnostic::error(
+                    &s.entry.rel,
+                    Problem::Image(crate::diagnostics::ImageProblem::AltMissing),
+                );
+                diags.push(d.at(&s.text, line, col));
+            }
             if !image_exists(root, s, img) {
                 let (line, col) = s.image_pos;
                 diags.push(
@@ -233,6 +241,9 @@ pub(super) fn empty_site(
         municipality_index: HashMap::new(),
         links: Links::default(),
         unjudged: Vec::new(),
+        images: Arc::default(),
+        default_picture: None,
+        image_stats: Default::default(),
         config,
         markdown: md_opts,
     }

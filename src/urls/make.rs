@@ -184,6 +184,22 @@ impl<'a> Urls<'a> {
         format!("{}assets/{name}", self.base)
     }
 
+    /// Site URL of a processed image rendition (`photo-960.3f2a9c1e.webp`), and its output path.
+    pub fn processed_image(&self, name: &str) -> String {
+        format!("{}images/_processed/{name}", self.base)
+    }
+    pub fn processed_image_file(&self, name: &str) -> String {
+        format!("images/_processed/{name}")
+    }
+
+    /// Output path of the generated default share picture, and its absolute URL.
+    pub fn default_og_file(&self) -> &'static str {
+        "images/_processed/og-default.png"
+    }
+    pub fn default_og(&self) -> String {
+        self.absolute(&format!("{}{}", self.base, self.default_og_file()))
+    }
+
     /// Public URL of a page's `image`: external as written; relative to the page when the page
     /// is a bundle and the path does not start with `/`; else below the base path.
     pub fn image(&self, page_url: &str, bundled: bool, img: &str) -> String {

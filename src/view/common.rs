@@ -22,6 +22,9 @@ pub struct Meta {
     pub canonical: String,
     pub og_type: &'static str,
     pub image: Option<String>,
+    /// Size of `image` when known (`og:image:width`, `og:image:height`).
+    pub image_width: Option<u32>,
+    pub image_height: Option<u32>,
     pub image_alt: String,
     pub feed: Option<String>,
     pub json_feed: Option<String>,
@@ -30,13 +33,16 @@ pub struct Meta {
 impl Meta {
     /// Metadata of a listing-like page (`og:type` website, no feeds, the default image).
     pub fn website(r: &Reader, path: String, title: String, description: String) -> Meta {
+        let share = super::picture::ShareImage::site_default(r);
         Meta {
             canonical: r.config().urls().absolute(&path),
             path,
             title,
             description,
             og_type: "website",
-            image: default_image(r.config()),
+            image: share.url,
+            image_width: share.width,
+            image_height: share.height,
             image_alt: String::new(),
             feed: None,
             json_feed: None,
@@ -107,11 +113,6 @@ pub fn prefecture_url(r: &Reader, prefecture: &str) -> Option<String> {
 /// Public URL of a page's `image`: bundle-relative, site-absolute or external.
 pub fn image_url(c: &Config, p: &Page, img: &str) -> String {
     c.urls().image(&p.url, p.bundle.is_some(), img)
-}
-
-/// Absolute URL of the site's `default_image`, if it has one.
-pub fn default_image(c: &Config) -> Option<String> {
-    Some(c.urls().default_image(c.default_image.as_deref()?))
 }
 
 #[derive(Serialize)]

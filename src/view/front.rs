@@ -1,9 +1,7 @@
 //! The site's own pages: home, 404, the thanks page forms return to, the 気になる page, and
 //! the search page.
 
-use super::common::{
-    default_image, jsonld, section_links, taxonomy_groups, Crumb, Group, Meta, SectionLink,
-};
+use super::common::{jsonld, section_links, taxonomy_groups, Crumb, Group, Meta, SectionLink};
 use super::page::{page_view, PageView};
 use super::{Data, Reader, View};
 use crate::config::MenuItem;
@@ -30,6 +28,7 @@ pub struct HomeOutput<'a> {
 
 pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
     let c = r.config();
+    let share = super::picture::ShareImage::site_default(r);
     let home = r.site_wide().home();
     let (open, open_count) = r.soonest_open(6);
     let latest = |k: Kind, n: usize| -> Vec<PageView> {
@@ -61,7 +60,9 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
                 .unwrap_or_else(|| c.description.clone()),
             canonical: c.urls().absolute(&c.urls().home()),
             og_type: "website",
-            image: default_image(c),
+            image: share.url,
+            image_width: share.width,
+            image_height: share.height,
             image_alt: String::new(),
             feed: Some(c.urls().feed(&c.urls().home())),
             json_feed: Some(c.urls().json_feed(Kind::Challenge)),

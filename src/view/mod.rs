@@ -17,6 +17,7 @@ mod common;
 pub mod front;
 pub mod lists;
 pub mod page;
+pub mod picture;
 pub mod places;
 mod reader;
 

@@ -1,8 +1,7 @@
 //! Challenge, case, column and plain pages: the full page, and the card lists show.
 
-use super::common::{
-    default_image, image_url, jsonld, prefecture_url, term_links, Crumb, Meta, TermLink,
-};
+use super::common::{image_url, jsonld, prefecture_url, term_links, Crumb, Meta, TermLink};
+use super::picture::{Picture, ShareImage};
 use super::{Data, Reader, View};
 use crate::content::TaxonomyKind;
 use crate::content::{Extra, Kind};
@@ -111,6 +110,10 @@ pub struct PageView<'a> {
     updated_ja: Option<String>,
     pub image: Option<String>,
     image_alt: &'a str,
+    /// The front-matter image as a responsive picture, when it is a local raster.
+    pub picture: Option<Picture>,
+    /// The soft colour (0–7) of the card's placeholder when there is no picture, by town.
+    photo_tone: u32,
     tags: Vec<TermLink>,
     author: Option<&'a str>,
     content: Option<&'a str>,
@@ -146,11 +149,8 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     let c = r.config();
     let p = r.page(i);
     let view = page_view(r, i, true);
-    let image = view
-        .image
-        .as_deref()
-        .map(|img| c.urls().absolute_if_site(img))
-        .or_else(|| default_image(c));
+    let share = ShareImage::for_image(r, p.picture.as_deref(), p.common.image.as_deref());
+    let image = share.url.clone();
     let w = r.site_wide();
     let meta = Meta {
         path: p.url.clone(),
@@ -159,6 +159,8 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
         canonical: c.urls().absolute(&p.url),
         og_type: "article",
         image: image.clone(),
+        image_width: share.width,
+        image_height: share.height,
         image_alt: p.common.image_alt.clone().unwrap_or_default(),
         feed: (p.kind != Kind::Page).then(|| c.urls().feed(&c.urls().section(p.kind))),
         json_feed: None,
@@ -176,15 +178,18 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
     r.profile_of(i);
     let site = r.declared();
     let mut nodes: Vec<serde_json::Value> = Vec::new();
+    // JSON-LD may name the page's own image in any format (an SVG too); og:image may not.
+    let own = view.image.as_deref().filter(|_| p.picture.is_none());
+    let ld_image = own.map(|i| c.urls().absolute_if_site(i)).or(image.clone());
     // Any apply form is direct (see `structured::job_posting`).
     let direct_apply = view.form.is_some();
     nodes.extend(structured::job_posting(
         site,
         p,
-        image.as_deref(),
+        ld_image.as_deref(),
         direct_apply,
     ));
-    nodes.extend(structured::article(site, p, image.as_deref()));
+    nodes.extend(structured::article(site, p, ld_image.as_deref()));
     let template = match (&p.extra, p.kind) {
         (
             Extra::Page {
@@ -204,6 +209,13 @@ pub fn output<'s>(r: &Reader<'s>, i: usize) -> View<'s> {
         breadcrumbs: crumbs,
     };
     View::new(template, Data::Page(out))
+}
+
+fn column_author(p: &Page) -> Option<&str> {
+    match &p.extra {
+        Extra::Column(col) => col.author.as_deref(),
+        _ => None,
+    }
 }
 
 /// Page `i` as templates see it: whole (`full`) or as a card.
@@ -226,10 +238,6 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
             prefecture_url: place(&cs.prefecture),
             themes: links(TaxonomyKind::Themes, &cs.themes),
         }),
-        _ => None,
-    };
-    let author = match &p.extra {
-        Extra::Column(col) => col.author.as_deref(),
         _ => None,
     };
     let linked = |list: &[usize]| -> Vec<PageView<'s>> {
@@ -256,8 +264,10 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         updated_ja: p.common.updated.map(|d| st.date(d.date_in(tz))),
         image: p.common.image.as_deref().map(|img| image_url(c, p, img)),
         image_alt: p.common.image_alt.as_deref().unwrap_or(""),
+        picture: Picture::of_page(&c.urls(), p),
+        photo_tone: super::picture::page_tone(p),
         tags: links(TaxonomyKind::Tags, &p.common.tags),
-        author,
+        author: column_author(p),
         content: body.map(|b| b.html.as_str()),
         toc: body.map(|b| b.headings.as_slice()).unwrap_or(&[]),
         challenge,

@@ -1,8 +1,6 @@
 //! Municipality pages: the index of every municipality by prefecture, and one page each.
 
-use super::common::{
-    default_image, image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta, Subgroup,
-};
+use super::common::{image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta, Subgroup};
 use super::page::{page_view, PageView};
 use super::{Data, Reader, View};
 use crate::content::{Extra, Kind};
@@ -84,6 +82,8 @@ struct MunicipalityInfo<'a> {
     contact: Option<&'a str>,
     image: Option<String>,
     image_alt: &'a str,
+    /// The profile's `image` as a responsive picture, when it is a local raster.
+    picture: Option<super::picture::Picture>,
     updated: Option<String>,
     updated_ja: Option<String>,
 }
@@ -143,10 +143,16 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
         st.page_title(&heading, &c.title),
         description,
     );
-    meta.image = image
-        .as_deref()
-        .map(|i| c.urls().absolute_if_site(i))
-        .or_else(|| default_image(c));
+    let processed = profile.and_then(|(p, _)| p.picture.as_deref());
+    let external = profile.and_then(|(p, _)| p.common.image.as_deref());
+    let share = super::picture::ShareImage::for_image(r, processed, external);
+    meta.image = share.url;
+    meta.image_width = share.width;
+    meta.image_height = share.height;
+    let alt = profile
+        .and_then(|(p, _)| p.common.image_alt.as_deref())
+        .unwrap_or("");
+    let picture = processed.and_then(|p| super::picture::Picture::of(&c.urls(), p, alt));
     let updated = profile.and_then(|(p, _)| p.common.updated.map(|d| d.date_in(tz)));
     let out = MunicipalityOutput {
         municipality: MunicipalityInfo {
@@ -162,9 +168,8 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
             website,
             contact,
             image,
-            image_alt: profile
-                .and_then(|(p, _)| p.common.image_alt.as_deref())
-                .unwrap_or(""),
+            image_alt: alt,
+            picture,
             updated: updated.map(|d| d.to_string()),
             updated_ja: updated.map(|d| st.date(d)),
         },

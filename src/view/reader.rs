@@ -234,6 +234,10 @@ impl<'s> SiteWide<'s> {
     pub fn now(&self) -> crate::date::DateTime {
         self.site.now
     }
+    /// The processed `default_image` of site.yaml, when it is a local raster.
+    pub fn default_picture(&self) -> Option<&'s crate::images::Processed> {
+        self.site.default_picture.as_deref()
+    }
 }
 
 fn term_url<'s>(site: &'s Site, kind: TaxonomyKind, slug: &str) -> Option<&'s str> {

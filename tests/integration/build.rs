@@ -241,8 +241,9 @@ fn relations_and_links_resolve() {
     );
     assert_eq!(attrs(&case, ".entry-image img", "alt"), ["港の写真"]);
     assert_eq!(
+        // An SVG is no share picture (LINE, X, Facebook skip it): the generated default is.
         attrs(&case, "meta[property='og:image']", "content"),
-        ["https://test.example.jp/cases/good-case/photo.svg"]
+        ["https://test.example.jp/images/_processed/og-default.png"]
     );
     let col = t.html("columns/hello/index.html");
     assert_eq!(

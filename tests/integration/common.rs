@@ -345,3 +345,11 @@ fn site_text(root: &Path) -> String {
     let nfc = tsunagari::unicode::nfc(&all).into_owned();
     all + &nfc
 }
+
+/// A small real PNG (16×9, one colour): for sites whose images must decode.
+pub fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(16, 9, image::Rgb([20, 110, 120]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}

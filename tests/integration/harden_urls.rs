@@ -408,7 +408,7 @@ fn hostile_but_valid_site() -> SiteTest {
         "site.yaml",
         "title: テスト\nbase_url: https://test.example.jp/\ndefault_image: /ogp.png\nmenu:\n  - { name: 課題, url: /challenges/ }\n  - { name: 町, url: \"https://town.example.lg.jp/?a=javascript:x\" }\n  - { name: 電話, url: \"tel:0000\" }\n",
     );
-    t.bytes("static/ogp.png", b"png");
+    t.bytes("static/ogp.png", &crate::common::png());
     let body = "[a](file:///etc/passwd) [b](//evil.example/) [c](evil-app:x) [d](blob:x)\n\n\
                 [e](&#x6A;avascript:alert(1)) ![f](/\\evil.example/x.png) <javascript:x>\n\n\
                 [ok](https://example.jp/) [m](mailto:a@example.jp)\n";
@@ -416,17 +416,17 @@ fn hostile_but_valid_site() -> SiteTest {
         "content/challenges/a.md",
         &format!(
             "{}{body}",
-            challenge("image: photo.png\n").replace("本文\n", "")
+            challenge("image: photo.png\nimage_alt: 写真\n").replace("本文\n", "")
         ),
     );
-    t.file("static/photo.png", "png");
+    t.bytes("static/photo.png", &crate::common::png());
     t.file(
         "content/municipalities/m.md",
         &format!("---\nmunicipality: 汐見町\nprefecture: 新潟県\nwebsite: https://town.example.lg.jp/\n---\n{body}"),
     );
     t.file(
         "content/columns/c.md",
-        &format!("---\ntitle: コラム\ndate: 2026-03-01\nimage: https://cdn.example.jp/a.png\n---\n{body}"),
+        &format!("---\ntitle: コラム\ndate: 2026-03-01\nimage: https://cdn.example.jp/a.png\nimage_alt: 写真\n---\n{body}"),
     );
     t
 }
@@ -496,9 +496,9 @@ fn dot_slash_paths_never_become_protocol_relative_urls() {
     let t = SiteTest::empty();
     t.file(
         "content/columns/c/index.md",
-        "---\ntitle: コラム\ndate: 2026-03-01\nimage: ./photo.png\n---\n![a](.//evil.example/x.png)\n\n[b](.//evil.example/)\n\n![c](./photo.png) [d](../)\n",
+        "---\ntitle: コラム\ndate: 2026-03-01\nimage: ./photo.png\nimage_alt: 写真\n---\n![a](.//evil.example/x.png)\n\n[b](.//evil.example/)\n\n![c](./photo.png) [d](../)\n",
     );
-    t.bytes("content/columns/c/photo.png", b"png");
+    t.bytes("content/columns/c/photo.png", &crate::common::png());
     let report = t.build();
     let removed: Vec<usize> = report
         .warnings
@@ -512,7 +512,7 @@ fn dot_slash_paths_never_become_protocol_relative_urls() {
         })
         .map(|d| d.line)
         .collect();
-    assert_eq!(removed, [6, 8], "{}", render(&report.warnings));
+    assert_eq!(removed, [7, 9], "{}", render(&report.warnings));
     for f in ["columns/c/index.html", "columns/index.html", "index.html"] {
         let html = t.read(f);
         let doc = Html::parse_document(&html);

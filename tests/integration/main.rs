@@ -20,6 +20,7 @@ mod harden_serve;
 mod harden_text;
 mod harden_urls;
 mod hostile;
+mod images;
 mod incremental;
 mod incremental_deps;
 mod incremental_random;
