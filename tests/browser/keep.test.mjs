@@ -87,6 +87,8 @@ test('keep on a list page, see it on the 気になる page after a reload, then 
   const link = kept(page).getByRole('link', { name: TITLE });
   assert.equal(await link.getAttribute('href'), '/challenges/keep-me/');
   assert.equal(await kept(page).locator('.status').innerText(), '募集中');
+  // Title, place and status were read from the card the button was on.
+  assert.equal(await kept(page).locator('[data-keep-place]').innerText(), '新潟県 汐見町');
   assert.equal(await page.locator('[data-keep-empty]').isVisible(), false);
   await page.reload({ waitUntil: 'load' });
   await kept(page).first().waitFor();

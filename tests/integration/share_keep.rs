@@ -148,16 +148,38 @@ fn keep_buttons_on_cards_and_challenge_pages_carry_what_the_keep_page_lists() {
         let doc = t.html(file);
         let b = "button[data-keep]";
         assert_eq!(attrs(&doc, b, "data-url"), [url], "{file}");
-        assert_eq!(attrs(&doc, b, "data-title"), ["魚 & 港? 100%"]);
-        assert_eq!(attrs(&doc, b, "data-place"), ["新潟県 汐見町"]);
-        assert_eq!(attrs(&doc, b, "data-status"), ["open"]);
-        assert_eq!(
-            attrs(&doc, b, "data-keep-deadline"),
-            ["2026-07-01T00:00:00+09:00"]
-        );
         assert_eq!(attrs(&doc, b, "aria-pressed"), ["false"]);
         // Without JavaScript (or storage) no button shows.
         assert_eq!(attrs(&doc, b, "hidden"), [""]);
+        // keep.js reads what the 気になる page lists from around the button: on a card its title
+        // link, place and badge; on the challenge's page its h1, place and first badge.
+        let sel = |css: &str| Selector::parse(css).unwrap();
+        let own_page = file.starts_with("challenges/港");
+        let around = doc
+            .select(&sel(if own_page { "article.entry" } else { ".card" }))
+            .find(|e| e.select(&sel("button[data-keep]")).next().is_some())
+            .expect("the card or page of the button");
+        let text = |css: &str| {
+            around
+                .select(&sel(css))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>()
+        };
+        let title = text(".card-title a, h1");
+        assert_eq!(title.trim(), "魚 & 港? 100%", "{file}");
+        let place = text(".card-place, .entry-meta .place");
+        assert_eq!(
+            place.split_whitespace().collect::<Vec<_>>(),
+            ["新潟県", "汐見町"]
+        );
+        let badge = around.select(&sel(".status")).next().unwrap().value();
+        assert_eq!(badge.attr("class"), Some("status status--open"), "{file}");
+        assert_eq!(
+            badge.attr("data-deadline"),
+            Some("2026-07-01T00:00:00+09:00")
+        );
     }
     // A case has no button of its own: the only one on its page is its related challenge's card.
     let case = t.html("cases/c/index.html");

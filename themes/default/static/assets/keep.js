@@ -1,7 +1,7 @@
 // 気になる (issue 14): visitors keep a list of challenges in this browser (localStorage, named by
-// the site's base path), with no server and no account. Every 気になる button carries what the
-// 気になる page shows of its challenge (title, URL, place, build status and deadline instants),
-// so the page is drawn from storage alone: nothing is fetched, it works offline, and its cost
+// the site's base path), with no server and no account. What the 気になる page shows of a
+// challenge (title, URL, place, status and deadline instants) is taken from the card or page its
+// button is on when it is kept, so the page is drawn from storage alone: nothing is fetched, it works offline, and its cost
 // does not grow with the site. A kept entry is refreshed whenever its button is seen again (a
 // changed title or deadline); its badge is kept true by status.js's clock rules. Without
 // storage (or JavaScript) the buttons stay hidden and the page says why.
@@ -39,9 +39,22 @@ const write = (list) => {
     // Storage full or refused: the list stays as it was.
   }
 };
+// What the 気になる page shows of a challenge, read from the card or the page its button is on
+// (the title link or h1, the place, the status badge with its deadline instants).
+const RANKS = ['open', 'closing-soon', 'closed'];
 const entryOf = (b) => {
-  const d = b.dataset;
-  return { url: d.url, title: d.title, place: d.place, status: d.status, deadline: d.keepDeadline, soon: d.keepSoon };
+  const box = b.closest('.card') || b.closest('.entry') || document;
+  const title = box.querySelector('.card-title a') || box.querySelector('h1');
+  const badge = box.querySelector('.status');
+  const d = badge ? badge.dataset : {};
+  return {
+    url: b.dataset.url,
+    title: title ? title.textContent.trim() : '',
+    place: box.querySelector('.card-place, .entry-meta .place')?.textContent.trim() ?? '',
+    status: RANKS.find((s) => badge?.classList.contains('status--' + s)) ?? 'open',
+    deadline: d.deadline,
+    soon: d.soon,
+  };
 };
 
 const showButton = (b, on) => {
