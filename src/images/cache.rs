@@ -4,8 +4,11 @@
 
 use super::{Processed, SETTINGS};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::SystemTime;
 
 /// The content hash of a source: SHA-256 of [`SETTINGS`] and the bytes, 32 hex digits.
 pub fn hash(bytes: &[u8]) -> String {
@@ -17,6 +20,31 @@ pub fn hash(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The content hash of the source file `src`. A long-running process (`serve`) reads and hashes
+/// a file again only when its size or modification time changed, so a save does not re-read
+/// every photo of the site; a one-shot build reads each once either way.
+pub fn hash_file(src: &Path) -> Result<String, String> {
+    type Seen = HashMap<PathBuf, (u64, SystemTime, String)>;
+    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Mutex::default);
+    let meta = std::fs::metadata(src).map_err(|e| e.to_string())?;
+    let stamp = meta.modified().ok().map(|t| (meta.len(), t));
+    if let Some((len, time)) = stamp {
+        let known = seen.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((l, t, h)) = known.get(src) {
+            if (*l, *t) == (len, time) {
+                return Ok(h.clone());
+            }
+        }
+    }
+    let h = hash(&std::fs::read(src).map_err(|e| e.to_string())?);
+    if let Some((len, time)) = stamp {
+        let mut known = seen.lock().unwrap_or_else(|e| e.into_inner());
+        known.insert(src.to_path_buf(), (len, time, h.clone()));
+    }
+    Ok(h)
 }
 
 pub fn folder(cache: &Path, hash: &str) -> PathBuf {

@@ -186,10 +186,7 @@ pub fn process_all(cache: &Path, items: &[(String, PathBuf)]) -> (Library, Stats
     // Hashes first (the bytes are read again only for what the cache lacks).
     let hashes: Vec<Result<String, String>> = items
         .par_iter()
-        .map(|(_, src)| {
-            let bytes = std::fs::read(src).map_err(|e| e.to_string())?;
-            Ok(cache::hash(&bytes))
-        })
+        .map(|(_, src)| cache::hash_file(src))
         .collect();
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, h) in hashes.iter().enumerate() {

@@ -110,3 +110,32 @@ fn the_default_share_picture_is_a_stable_png() {
     let (img, f) = decode::decode(&png).unwrap();
     assert_eq!((img.width(), img.height(), f), (1200, 630, Format::Png));
 }
+
+#[test]
+fn a_file_is_hashed_again_only_when_its_size_or_time_changed() {
+    let (_dir, src) = site_with(b"first version");
+    let set_time = |secs: u64| {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        let f = std::fs::File::options().write(true).open(&src).unwrap();
+        f.set_modified(t).unwrap();
+    };
+    set_time(1_700_000_000);
+    let first = cache::hash_file(&src).unwrap();
+    assert_eq!(first, cache::hash(b"first version"));
+    // Same size and time: taken as unchanged (what a long-running serve saves by not reading).
+    std::fs::write(&src, b"other version").unwrap();
+    set_time(1_700_000_000);
+    assert_eq!(cache::hash_file(&src).unwrap(), first);
+    // A new time (any save) or a new size: read and hashed again.
+    set_time(1_700_000_001);
+    assert_eq!(
+        cache::hash_file(&src).unwrap(),
+        cache::hash(b"other version")
+    );
+    std::fs::write(&src, b"a longer third version").unwrap();
+    set_time(1_700_000_001);
+    assert_eq!(
+        cache::hash_file(&src).unwrap(),
+        cache::hash(b"a longer third version")
+    );
+}
