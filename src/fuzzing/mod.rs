@@ -1,7 +1,7 @@
 //! Fuzz target bodies. Each takes the fuzzer's bytes, runs real library code on them and
 //! asserts invariants (a failed assertion is a crash, like a panic). The `fuzz/` crate
 //! (cargo-fuzz, libFuzzer) calls these functions, and so does a plain `cargo test`
-//! (`tests/integration/fuzz_corpus.rs`), which replays every committed corpus and regression
+//! (`tests/integration/harden_fuzz.rs`), which replays every committed corpus and regression
 //! input, so CI needs neither nightly nor libFuzzer.
 //!
 //! Not part of the public API: the module is only public so the fuzz crate can reach it.
