@@ -172,6 +172,15 @@ test('a missing index shard shows an alert with the lists, and no spinner is lef
   await ctx.close();
 });
 
+test('a result chunk that fails to load shows the alert, not rows that stay busy', async () => {
+  const route = { pattern: /\/d\/\d+\.json$/, handler: (r) => r.fulfill({ status: 404, body: 'not found' }) };
+  const { ctx, page } = await open(q('観光'), { route });
+  await page.locator('#search-error[role=alert]').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#search-results li').count(), 0);
+  assert.doesNotMatch(await page.textContent('#search-status'), /検索しています/);
+  await ctx.close();
+});
+
 test('a missing manifest shows the same alert', async () => {
   const route = { pattern: /\/search\/m\.[0-9a-f]+\.json$/, handler: (r) => r.abort('failed') };
   const { ctx, page } = await open(q('観光'), { route });
