@@ -200,5 +200,6 @@ fn search_landmarks_are_named_apart_on_every_page() {
             search_page = names;
         }
     }
-    assert_eq!(search_page, ["サイト内検索", "検索条件"]);
+    // The search page has one search box: the header's is left out there (issue 15).
+    assert_eq!(search_page, ["検索条件"]);
 }

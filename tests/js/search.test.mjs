@@ -70,3 +70,31 @@ test('shards and facet tables decode', () => {
   assert.deepEqual(kept, [[0, 5]]);
   assert.deepEqual(counts, { kind: { challenge: 1 }, status: { open: 1 }, pref: { p15: 1 }, ws: { remote: 1 }, theme: { 観光: 1, DX: 1 } });
 });
+
+test('several prefectures filter together, and prefectures are counted before their own filter', () => {
+  // Three documents: two challenges in prefectures 1 and 2, a column in prefecture 3.
+  const f = search.decodeFacets(Uint8Array.from([0, 0, 2, 1, 2, 3, 0, 0, 0, 0, 0, 0]), 3, 1, 1);
+  const dict = { kind: ['challenge', 'case', 'column', 'page'], status: ['open', 'closing-soon', 'closed'], pref_slug: Array.from({ length: 47 }, (_, i) => 'p' + (i + 1)), ws: ['remote', 'hybrid', 'onsite'], theme: ['観光'], eng: ['副業'] };
+  const hits = [[0, 9], [1, 8], [2, 7]];
+  const one = search.facet(hits, f, dict, { pref: ['p1'] });
+  assert.deepEqual(one.kept, [[0, 9]]);
+  // The other prefectures stay offered with their counts while p1 is chosen.
+  assert.deepEqual(one.counts.pref, { p1: 1, p2: 1, p3: 1 });
+  assert.deepEqual(search.facet(hits, f, dict, { pref: ['p1', 'p2'] }).kept, [[0, 9], [1, 8]]);
+  // A single value (an old link) still works; another filter narrows the prefecture counts.
+  assert.deepEqual(search.facet(hits, f, dict, { pref: 'p3' }).kept, [[2, 7]]);
+  assert.deepEqual(search.facet(hits, f, dict, { kind: 'challenge' }).counts.pref, { p1: 1, p2: 1 });
+});
+
+test('the URL query keeps several prefectures, so a shared link restores them', () => {
+  const query = search.writeQuery('島 移住', { pref: ['niigata', 'kochi'], kind: 'challenge' });
+  assert.equal(query, 'q=%E5%B3%B6+%E7%A7%BB%E4%BD%8F&kind=challenge&pref=niigata&pref=kochi');
+  assert.deepEqual(search.readQuery('?' + query), { q: '島 移住', filters: { kind: 'challenge', pref: ['niigata', 'kochi'] } });
+  assert.deepEqual(search.readQuery('?q=a&pref='), { q: 'a', filters: {} });
+});
+
+test('the zero-result hint asks to shorten words only for queries longer than two characters', () => {
+  assert.equal(search.zeroHintKey('島'), 'noneShort');
+  assert.equal(search.zeroHintKey(' 島 酒 '), 'noneShort');
+  assert.equal(search.zeroHintKey('ワニワニパニック'), 'none');
+});

@@ -208,18 +208,20 @@ export function rank(ws, get, n) {
 
 export const FACETS = ['kind', 'status', 'pref', 'ws', 'theme', 'eng'];
 
-/** Applies filters {facet: value} and counts facet values over what remains. Works on numeric
- * ids (dictionary positions) and turns them into values only for the counts it returns. */
+/** Applies filters {facet: value} and counts facet values over what remains. `pref` may be a
+ * list: several prefectures can be chosen, so prefectures are counted before their own filter
+ * (choosing one keeps the others offered, with their counts). Works on numeric ids (dictionary
+ * positions) and turns them into values only for the counts it returns. */
 export function facet(hits, f, dict, filters) {
   const id = (list, v, off) => (v ? list.indexOf(v) + off : -1);
   const want = {
     kind: id(dict.kind, filters.kind, 0),
     status: id(dict.status, filters.status, 1),
-    pref: id(dict.pref_slug, filters.pref, 1),
     ws: id(dict.ws, filters.ws, 1),
     theme: id(dict.theme, filters.theme, 1),
     eng: id(dict.eng, filters.eng, 1),
   };
+  const prefs = new Set([].concat(filters.pref || []).map((v) => dict.pref_slug.indexOf(v) + 1).filter((v) => v > 0));
   const n = { kind: new Uint32Array(4), status: new Uint32Array(4), pref: new Uint32Array(48), ws: new Uint32Array(4), theme: new Uint32Array(f.theme.count + 1), eng: new Uint32Array(f.eng.count + 1) };
   const has = (set, d, v) => (set.bits[d * set.stride + ((v - 1) >> 3)] >> ((v - 1) & 7)) & 1;
   const kept = [];
@@ -227,12 +229,13 @@ export function facet(hits, f, dict, filters) {
   for (const h of hits) {
     const d = h[0];
     if ((want.kind >= 0 && f.kind[d] !== want.kind) || (want.status >= 0 && f.status[d] !== want.status)) continue;
-    if ((want.pref >= 0 && f.pref[d] !== want.pref) || (want.ws >= 0 && f.ws[d] !== want.ws)) continue;
+    if (want.ws >= 0 && f.ws[d] !== want.ws) continue;
     if ((want.theme >= 0 && !has(f.theme, d, want.theme)) || (want.eng >= 0 && !has(f.eng, d, want.eng))) continue;
+    n.pref[f.pref[d]]++;
+    if (prefs.size && !prefs.has(f.pref[d])) continue;
     kept.push(h);
     n.kind[f.kind[d]]++;
     n.status[f.status[d]]++;
-    n.pref[f.pref[d]]++;
     n.ws[f.ws[d]]++;
     for (const t of setBits(f.theme, d, tmp)) n.theme[t]++;
     for (const e of setBits(f.eng, d, tmp)) n.eng[e]++;
@@ -249,6 +252,8 @@ export function facet(hits, f, dict, filters) {
 }
 
 // ---- The page --------------------------------------------------------------------------------
+// Rendering, filters, focus and status messages. Visitor texts come from the form's data-*
+// attributes (search.html), so they stay in the template.
 
 const LABELS = { kind: '種類', status: '募集状況', pref: '都道府県', ws: '働き方', theme: 'テーマ', eng: '関わり方' };
 const PAGE = 10;
@@ -269,6 +274,36 @@ function el(tag, props, ...kids) {
   return e;
 }
 
+/** A text of the form's data-* attributes with {name} placeholders filled. */
+function say(form, key, vars = {}) {
+  return (form.dataset[key] || '').replace(/\{(\w+)\}/g, (all, k) => (k in vars ? String(vars[k]) : all));
+}
+
+/** The zero-result hint: "shorten the words" makes no sense for a query of one or two
+ * characters, so those get "other words or the lists" instead. */
+export function zeroHintKey(q) {
+  return Array.from(q.replace(/\s+/gu, '')).length <= 2 ? 'noneShort' : 'none';
+}
+
+/** Filters of the URL: `pref` may repeat (several prefectures); the others are single. */
+export function readQuery(search) {
+  const p = new URLSearchParams(search);
+  const filters = {};
+  for (const k of FACETS) {
+    const v = k === 'pref' ? p.getAll(k).filter(Boolean) : p.get(k);
+    if (v && v.length) filters[k] = v;
+  }
+  return { q: p.get('q') || '', filters };
+}
+
+/** The URL query of a search: `q`, then each filter, prefectures repeated. */
+export function writeQuery(q, filters) {
+  const p = new URLSearchParams();
+  if (q) p.set('q', q);
+  for (const k of FACETS) for (const v of [].concat(filters[k] || [])) if (v) p.append(k, v);
+  return p.toString();
+}
+
 /** Text with every match of the query words wrapped in <mark>. */
 function marked(text, ws) {
   const terms = ws.map((w) => w.map((t, i) => (i ? t.t.slice(-1) : t.t)).join('')).filter(Boolean);
@@ -285,21 +320,87 @@ function marked(text, ws) {
   return frag;
 }
 
+/** Runs `render` (which rebuilds `box`) and puts focus back on the control with the same id,
+ * so a filter change leaves keyboard and screen-reader users where they were. */
+function keepingFocus(box, render) {
+  const active = document.activeElement;
+  const id = active && box.contains(active) ? active.id : '';
+  render();
+  const again = id && document.getElementById(id);
+  if (again) again.focus();
+}
+
+/** One filter as a <select> (a single value). */
+function selectFacet(form, dict, k, c, filters, onChange) {
+  const sel = el('select', { id: 'facet-' + k, name: k });
+  sel.append(el('option', { value: '', textContent: say(form, 'all') }));
+  for (const v of Object.keys(c).sort((a, b) => c[b] - c[a] || (a < b ? -1 : 1))) {
+    sel.append(el('option', { value: v, textContent: `${label(dict, k, v)}（${c[v]}）`, selected: filters[k] === v }));
+  }
+  sel.addEventListener('change', () => onChange(k, sel.value || undefined));
+  return el('div', { className: 'facet-field' }, el('label', { htmlFor: sel.id, textContent: LABELS[k] }), sel);
+}
+
+/** Prefectures as checkboxes: several at once; a chosen one stays listed even at zero. */
+function checkFacet(dict, k, c, filters, onChange) {
+  const chosen = new Set([].concat(filters[k] || []));
+  const values = [...new Set([...Object.keys(c), ...chosen])].filter((v) => dict.pref_slug.includes(v));
+  const box = el('fieldset', { className: 'facet-field facet-checks' }, el('legend', { textContent: LABELS[k] }));
+  for (const v of values.sort((a, b) => (c[b] || 0) - (c[a] || 0) || dict.pref_slug.indexOf(a) - dict.pref_slug.indexOf(b))) {
+    const input = el('input', { type: 'checkbox', id: `facet-${k}-${v}`, name: k, value: v, checked: chosen.has(v) });
+    input.addEventListener('change', () => onChange(k, [...box.querySelectorAll('input:checked')].map((i) => i.value)));
+    box.append(el('label', { className: 'facet-check', htmlFor: input.id }, input, `${label(dict, k, v)}（${c[v] || 0}）`));
+  }
+  return box;
+}
+
+/** The filters behind 「絞り込み」, with counts; the summary tells how many are chosen. */
+function renderFacets(form, dict, counts, filters, onChange) {
+  const $ = (id) => document.getElementById(id);
+  const box = $('search-facets');
+  keepingFocus(box, () => {
+    box.replaceChildren();
+    for (const k of FACETS) {
+      const c = counts[k] || {};
+      if (!Object.keys(c).length && !filters[k]) continue;
+      box.append(k === 'pref' ? checkFacet(dict, k, c, filters, onChange) : selectFacet(form, dict, k, c, filters, onChange));
+    }
+  });
+  const on = FACETS.reduce((a, k) => a + [].concat(filters[k] || []).length, 0);
+  $('search-filters-summary').textContent = on ? say(form, 'filtersOn', { n: on }) : say(form, 'filters');
+  $('search-filters').hidden = !box.children.length;
+}
+
+/** What the page shows besides results: the status (polite live region), the alert, the lists. */
+function showState(form, state, vars = {}) {
+  const $ = (id) => document.getElementById(id);
+  const error = state === 'error';
+  $('search-status').textContent = error ? '' : state ? say(form, state, vars) : '';
+  $('search-error').textContent = error ? say(form, 'error') : '';
+  $('search-error').hidden = !error;
+  $('search-browse').hidden = !(error || state === 'none' || state === 'noneShort');
+  if (error) {
+    $('search-results').replaceChildren();
+    $('search-more-wrap').hidden = true;
+  }
+}
+
 async function start(form) {
   const $ = (id) => document.getElementById(id);
   const input = $('search-q');
-  const status = $('search-status');
   const list = $('search-results');
-  const facetsBox = $('search-facets');
   const more = $('search-more');
   const manifestUrl = form.dataset.index;
   const cache = new Map();
   const get = (url, bin) => {
     if (!cache.has(url)) {
-      cache.set(url, fetch(url).then((r) => {
+      const p = fetch(url).then((r) => {
         if (!r.ok) throw new Error(url + ': ' + r.status);
         return bin ? r.arrayBuffer().then((b) => new Uint8Array(b)) : r.json();
-      }));
+      });
+      // A failed file is asked for again by the next search, not remembered as failed.
+      p.catch(() => cache.delete(url));
+      cache.set(url, p);
     }
     return cache.get(url);
   };
@@ -311,17 +412,9 @@ async function start(form) {
   let currentWords = [];
   let seq = 0;
 
-  const state = () => {
-    const p = new URLSearchParams(location.search);
-    const filters = {};
-    for (const k of FACETS) if (p.get(k)) filters[k] = p.get(k);
-    return { q: p.get('q') || '', filters };
-  };
   const save = (q, filters) => {
-    const p = new URLSearchParams();
-    if (q) p.set('q', q);
-    for (const k of FACETS) if (filters[k]) p.set(k, filters[k]);
-    history.replaceState(null, '', location.pathname + (p.toString() ? '?' + p : ''));
+    const query = writeQuery(q, filters);
+    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
   };
 
   function fill(li, row) {
@@ -359,22 +452,7 @@ async function start(form) {
     );
   }
 
-  function renderFacets(counts, filters) {
-    facetsBox.replaceChildren();
-    for (const k of FACETS) {
-      const c = counts[k] || {};
-      const keys = Object.keys(c);
-      if (!keys.length && !filters[k]) continue;
-      const sel = el('select', { id: 'facet-' + k, name: k });
-      sel.append(el('option', { value: '', textContent: 'すべて' }));
-      for (const v of keys.sort((a, b) => c[b] - c[a] || (a < b ? -1 : 1))) {
-        sel.append(el('option', { value: v, textContent: `${label(m.dict, k, v)}（${c[v]}）`, selected: filters[k] === v }));
-      }
-      sel.addEventListener('change', () => run(input.value, { ...state().filters, [k]: sel.value || undefined }));
-      facetsBox.append(el('div', { className: 'facet-field' }, el('label', { htmlFor: sel.id, textContent: LABELS[k] }), sel));
-    }
-    facetsBox.hidden = !facetsBox.children.length;
-  }
+  const onFilter = (k, v) => run(input.value.trim(), { ...readQuery(location.search).filters, [k]: v });
 
   async function run(q, filters) {
     const my = ++seq;
@@ -383,11 +461,21 @@ async function start(form) {
     list.replaceChildren();
     more.parentElement.hidden = true;
     if (!ws.length) {
-      status.textContent = q ? '検索できる語がありません。' : '';
-      facetsBox.hidden = true;
+      showState(form, q ? 'noWords' : '');
+      $('search-filters').hidden = true;
       return;
     }
-    status.textContent = '検索しています…';
+    showState(form, 'searching');
+    try {
+      await search(my, q, ws, filters);
+    } catch (e) {
+      if (my !== seq) return;
+      showState(form, 'error');
+      console.error(e);
+    }
+  }
+
+  async function search(my, q, ws, filters) {
     const toks = needed(ws);
     const buckets = [...new Set(toks.map((t) => fnv1a(t) & (m.buckets - 1)))];
     const [shards, fbytes] = await Promise.all([
@@ -406,10 +494,10 @@ async function start(form) {
     current = kept;
     currentWords = ws;
     shown = 0;
-    renderFacets(counts, filters);
+    renderFacets(form, m.dict, counts, filters, onFilter);
     await showMore();
     if (my !== seq) return;
-    status.textContent = kept.length ? `「${q}」の検索結果: ${kept.length}件` : `「${q}」に一致するページは見つかりませんでした。言葉を短くするか、別の言葉でお試しください。`;
+    showState(form, kept.length ? 'found' : zeroHintKey(q), { q, n: kept.length });
     performance.mark('tsunagari:shown');
     const ms = (a, b) => performance.measure('tsunagari ' + a + b, 'tsunagari:' + a, 'tsunagari:' + b).duration;
     const firstShown = performance.getEntriesByName('tsunagari:first').length ? ms('shards', 'first') : ms('shards', 'shown');
@@ -422,17 +510,23 @@ async function start(form) {
     e.preventDefault();
     run(input.value.trim(), {});
   });
-  more.addEventListener('click', () => showMore());
-  const s = state();
+  more.addEventListener('click', () =>
+    showMore().catch((e) => {
+      showState(form, 'error');
+      console.error(e);
+    }),
+  );
+  const s = readQuery(location.search);
   input.value = s.q;
   if (s.q) run(s.q, s.filters);
 }
 
 if (typeof document !== 'undefined') {
   const form = document.getElementById('search-form');
-  if (form) start(form).catch((e) => {
-    const st = document.getElementById('search-status');
-    if (st) st.textContent = '検索の準備に失敗しました。時間をおいて再読み込みしてください。';
-    console.error(e);
-  });
+  if (form) {
+    start(form).catch((e) => {
+      showState(form, 'error');
+      console.error(e);
+    });
+  }
 }
