@@ -6,6 +6,12 @@
 //!    drop zero-width characters and soft hyphens, turn every dash-like character into `ー`
 //!    after kana (a long-vowel mark typed with the wrong key) and `-` elsewhere, and every
 //!    tilde-like character into `~`.
+//!    Then fold spellings that readers treat as one ([`fold_kana`]): `々` repeats the kanji before
+//!    it (人々 → 人人); ヴァ ヴィ ヴ ヴェ ヴォ become バ ビ ブ ベ ボ (ゔ likewise); the small vowels
+//!    ァィゥェォ/ぁぃぅぇぉ and ヮ/ゎ become large (ウィルス = ウイルス, ディ = デイ); a long-vowel mark
+//!    `ー` that ends a katakana word is dropped (コンピューター = コンピュータ). The small ャュョッ,
+//!    ヵ and ヶ are kept: they change the reading (ビョウイン 病院 is not ビヨウイン 美容院, キャク is
+//!    not キヤク), and ヶ/ヵ mark place names (関ヶ原).
 //! 2. Split: runs of CJK characters (kanji, kana, hangul) become overlapping bigrams, a single
 //!    character stays a unigram; runs of other letters and digits become words; everything else
 //!    separates.
@@ -94,6 +100,7 @@ pub fn normalize_reference(s: &str) -> String {
         out.push(c);
         prev = Some(c);
     }
+    fold_kana(&mut out);
     out
 }
 
@@ -175,6 +182,82 @@ pub fn normalize_into(s: &str, out: &mut String) {
             emit(c, out, false);
         }
         i = j;
+    }
+    fold_kana(out);
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}')
+}
+
+/// Characters [`fold_kana`] may change.
+fn kana_foldable(c: char) -> bool {
+    matches!(
+        c,
+        '々' | 'ヴ' | 'ゔ' | 'ー' | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ヮ' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'ゎ'
+    )
+}
+
+/// The small vowel after ヴ/ゔ as a row index: ァ 0, ィ 1, ェ 3, ォ 4 (ゥ is not folded into ヴ).
+fn vu_row(c: Option<char>) -> Option<usize> {
+    match c? {
+        'ァ' | 'ぁ' => Some(0),
+        'ィ' | 'ぃ' => Some(1),
+        'ェ' | 'ぇ' => Some(3),
+        'ォ' | 'ぉ' => Some(4),
+        _ => None,
+    }
+}
+
+/// The spelling folds of step 1 on NFKC-normalised, lowercased text (see the module header);
+/// idempotent. The text is left untouched (no copy) when it has none of the characters.
+pub fn fold_kana(s: &mut String) {
+    if !s.contains(kana_foldable) {
+        return;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    s.clear();
+    let mut last: Option<char> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let out = match c {
+            '々' => match last {
+                Some(k) if is_kanji(k) && k != '々' => k,
+                _ => c,
+            },
+            'ヴ' | 'ゔ' => {
+                let row = vu_row(chars.get(i).copied());
+                if row.is_some() {
+                    i += 1;
+                }
+                let b = if c == 'ヴ' { "バビブベボ" } else { "ばびぶべぼ" };
+                b.chars().nth(row.unwrap_or(2)).unwrap_or(c)
+            }
+            'ァ' => 'ア',
+            'ィ' => 'イ',
+            'ゥ' => 'ウ',
+            'ェ' => 'エ',
+            'ォ' => 'オ',
+            'ヮ' => 'ワ',
+            'ぁ' => 'あ',
+            'ぃ' => 'い',
+            'ぅ' => 'う',
+            'ぇ' => 'え',
+            'ぉ' => 'お',
+            'ゎ' => 'わ',
+            'ー' if last.is_some_and(is_katakana) => {
+                let next = chars[i..].iter().find(|&&n| n != 'ー');
+                if next.is_none_or(|&n| !is_katakana(n)) {
+                    continue;
+                }
+                c
+            }
+            _ => c,
+        };
+        s.push(out);
+        last = Some(out);
     }
 }
 
@@ -286,6 +369,51 @@ mod tests {
                 s.push(pool[(seed % pool.len() as u64) as usize]);
             }
             assert_eq!(normalize(&s), reference(&s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn long_vowel_at_the_end_of_a_katakana_word_is_dropped() {
+        assert_eq!(normalize("コンピューター"), normalize("コンピュータ"));
+        assert_eq!(normalize("コンピューターの活用"), "コンピュータの活用");
+        assert_eq!(normalize("サーバー・センター"), "サーバ・センタ");
+        // Inside a word, and after hiragana, the mark stays.
+        assert_eq!(normalize("コーヒー"), "コーヒ");
+        assert_eq!(normalize("すごーい"), "すごーい");
+        // A dash typed after kana is a long-vowel mark, so it goes too.
+        assert_eq!(normalize("センター－"), "センタ");
+    }
+
+    #[test]
+    fn vu_is_folded_into_the_b_row() {
+        assert_eq!(normalize("ヴァイオリン"), normalize("バイオリン"));
+        assert_eq!(normalize("ヴィ ヴ ヴェ ヴォ"), "ビ ブ ベ ボ");
+        assert_eq!(normalize("ｳﾞｪﾙ"), "ベル");
+        assert_eq!(normalize("ゔぁ"), "ば");
+    }
+
+    #[test]
+    fn small_vowels_become_large_but_small_ya_yu_yo_tsu_stay() {
+        assert_eq!(normalize("ウィルス"), normalize("ウイルス"));
+        assert_eq!(normalize("ディサービス"), "デイサービス");
+        assert_eq!(normalize("びょういん きゃく ビッグ"), "びょういん きゃく ビッグ");
+        assert_eq!(normalize("関ヶ原"), "関ヶ原");
+    }
+
+    #[test]
+    fn iteration_mark_repeats_the_kanji_before_it() {
+        assert_eq!(normalize("人々"), "人人");
+        assert_eq!(normalize("時々々"), "時時時");
+        // With no kanji before it there is nothing to repeat.
+        assert_eq!(normalize("々"), "々");
+        assert_eq!(normalize("の々"), "の々");
+    }
+
+    #[test]
+    fn normalisation_is_idempotent() {
+        for s in ["コンピューターーの", "ヴァヴゥ", "人々", "ァー", "ヴーァ", "〆々"] {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s:?}");
         }
     }
 
