@@ -32,7 +32,7 @@ pub fn build(site: &Site) -> Index {
         .iter()
         .map(|&(p, kind)| doc(site, p, kind, &mut themes, &mut engagements))
         .collect();
-    let variants = Variants::built_in();
+    let variants = Variants::built_in().with(site.config.search_synonyms.iter().cloned());
     let per_doc = tokenize_pages(&site.strings, &variants, &pages);
     timings.push(("tokenize", t.elapsed()));
 

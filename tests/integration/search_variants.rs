@@ -2,6 +2,7 @@
 //! query engine (search.js folds queries with the same table, from the manifest).
 
 use crate::common::*;
+use tsunagari::diagnostics::Problem;
 use tsunagari::search::{self, Filters, Index};
 
 fn index(t: &SiteTest) -> Index {
@@ -53,4 +54,43 @@ fn each_spelling_finds_the_page_written_with_the_other() {
     // 申込 and 申し込み find exactly the same pages.
     assert_eq!(urls(&ix, "申込"), urls(&ix, "申し込み"));
     assert_eq!(urls(&ix, "申込").len(), 2);
+}
+
+#[test]
+fn site_synonyms_fold_like_the_built_in_table_and_reach_the_manifest() {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nsearch:\n  synonyms:\n    - [お試し移住, 移住体験]\n",
+    );
+    t.file(
+        "content/columns/otameshi.md",
+        "---\ntitle: 移住体験住宅のご案内\ndate: 2026-03-01\n---\n一週間から泊まれます。\n",
+    );
+    let ix = index(&t);
+    assert_eq!(urls(&ix, "お試し移住"), ["/columns/otameshi/"]);
+    t.build();
+    let search = t.public().join("search");
+    let manifest = std::fs::read_dir(&search)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("m."))
+        .unwrap();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    let groups = m["variants"].as_array().unwrap();
+    assert!(groups.contains(&serde_json::json!(["お試し移住", "移住体験"])));
+    assert!(groups.contains(&serde_json::json!(["申し込み", "申込み", "申込", "申し込"])));
+}
+
+#[test]
+fn a_bad_synonym_group_names_its_line() {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\nsearch:\n  synonyms:\n    - [移住]\n",
+    );
+    expect_at(&t.errors(), "site.yaml", 5, |p| {
+        matches!(p, Problem::InvalidSiteValue { field, .. } if field == "search.synonyms")
+    });
 }
