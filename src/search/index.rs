@@ -277,11 +277,15 @@ fn tokenize_page(
         tokenize::normalize_into(text, buf);
         variants.fold_in_place(buf);
         let mut n = 0usize;
-        tokenize::scan(buf, |raw, pos, boundary| {
-            n += 1;
+        tokenize::scan_units(buf, |raw, pos, boundary| {
+            // Units are extra keys for one-character queries: they do not lengthen the page.
+            if !matches!(raw, tokenize::Raw::Unit(_)) {
+                n += 1;
+            }
             let bit = 1u16 << (pos % 16);
             let key = match raw {
                 tokenize::Raw::Cjk(a, b) => cjk_key(a, b),
+                tokenize::Raw::Unit(a) => cjk_key(a, None),
                 tokenize::Raw::Word(s) => {
                     let k = word_key(s);
                     if !map.contains_key(&k) {

@@ -15,6 +15,8 @@
 //! 2. Split: runs of CJK characters (kanji, kana, hangul) become overlapping bigrams, a single
 //!    character stays a unigram; runs of other letters and digits become words; everything else
 //!    separates.
+//!    The index adds every kanji of a longer run alone too (`scan_units`), so 島 finds 島根県
+//!    and 広島; the query side needs nothing more (a one-character word is already a unigram).
 //! 3. Mark boundaries: a CJK token whose first character is a kanji not preceded by a kanji in
 //!    its run is a *boundary* token. The index remembers per page whether a token occurred at a
 //!    boundary, so `京都` can rank pages with 京都府 above pages that only have 東京都 (where 京都
@@ -268,21 +270,46 @@ pub enum Raw<'a> {
     Cjk(char, Option<char>),
     /// A word of other letters and digits (a slice of the normalised text).
     Word(&'a str),
+    /// A kanji of a longer run, indexed alone so a one-character query finds it ([`scan_units`]).
+    Unit(char),
 }
 
 /// Steps 2 and 3: calls `f(token, position, boundary)` for every token of normalised text.
-pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, mut f: F) {
+pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, f: F) {
+    scan_impl(s, false, f);
+}
+
+/// [`scan`] for the index: also every kanji of a run of two or more CJK characters as a
+/// [`Raw::Unit`], at the position of the bigram it starts (the last one: of the bigram it ends),
+/// with that kanji's own boundary. Units take no position of their own, so bigram positions
+/// are the query's. A query never has units: a one-character word is already a unigram.
+pub fn scan_units<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, f: F) {
+    scan_impl(s, true, f);
+}
+
+fn scan_impl<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, units: bool, mut f: F) {
     #[inline(always)]
-    fn flush<'a, F: FnMut(Raw<'a>, u32, bool)>(run: &mut Vec<char>, pos: &mut u32, f: &mut F) {
+    fn flush<'a, F: FnMut(Raw<'a>, u32, bool)>(
+        run: &mut Vec<char>,
+        pos: &mut u32,
+        units: bool,
+        f: &mut F,
+    ) {
         let n = run.len();
+        let bd = |k: usize| is_kanji(run[k]) && (k == 0 || !joins_kanji(run[k - 1]));
         if n == 1 {
             f(Raw::Cjk(run[0], None), *pos, is_kanji(run[0]));
             *pos += 1;
         } else if n > 1 {
             for k in 0..n - 1 {
-                let boundary = is_kanji(run[k]) && (k == 0 || !joins_kanji(run[k - 1]));
-                f(Raw::Cjk(run[k], Some(run[k + 1])), *pos, boundary);
+                f(Raw::Cjk(run[k], Some(run[k + 1])), *pos, bd(k));
+                if units && is_kanji(run[k]) {
+                    f(Raw::Unit(run[k]), *pos, bd(k));
+                }
                 *pos += 1;
+            }
+            if units && is_kanji(run[n - 1]) {
+                f(Raw::Unit(run[n - 1]), *pos - 1, bd(n - 1));
             }
         }
         run.clear();
@@ -299,7 +326,7 @@ pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, mut f: F) {
             run.push(c);
         } else {
             if !run.is_empty() {
-                flush(&mut run, &mut pos, &mut f);
+                flush(&mut run, &mut pos, units, &mut f);
             }
             if c.is_alphanumeric() {
                 word_start.get_or_insert(i);
@@ -309,7 +336,7 @@ pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, mut f: F) {
             }
         }
     }
-    flush(&mut run, &mut pos, &mut f);
+    flush(&mut run, &mut pos, units, &mut f);
     if let Some(st) = word_start {
         f(Raw::Word(&s[st..]), pos, false);
     }
@@ -321,7 +348,7 @@ pub fn tokenize_normalized(s: &str) -> Vec<Token> {
     scan(s, |raw, pos, boundary| {
         let text = match raw {
             Raw::Cjk(a, Some(b)) => [a, b].iter().collect(),
-            Raw::Cjk(a, None) => a.to_string(),
+            Raw::Cjk(a, None) | Raw::Unit(a) => a.to_string(),
             Raw::Word(w) => w.to_string(),
         };
         out.push(Token {
@@ -407,6 +434,32 @@ mod tests {
         // With no kanji before it there is nothing to repeat.
         assert_eq!(normalize("々"), "々");
         assert_eq!(normalize("の々"), "の々");
+    }
+
+    #[test]
+    fn the_index_scan_adds_each_kanji_of_a_run_without_moving_positions() {
+        let mut got = Vec::new();
+        scan_units("広島の島根", |raw, pos, b| got.push((raw, pos, b)));
+        let want = [
+            (Raw::Cjk('広', Some('島')), 0, true),
+            (Raw::Unit('広'), 0, true),
+            (Raw::Cjk('島', Some('の')), 1, false),
+            (Raw::Unit('島'), 1, false),
+            (Raw::Cjk('の', Some('島')), 2, false),
+            (Raw::Cjk('島', Some('根')), 3, true),
+            (Raw::Unit('島'), 3, true),
+            (Raw::Unit('根'), 3, false),
+        ];
+        assert_eq!(got, want);
+        // Without units, exactly the query's tokens.
+        let mut plain = Vec::new();
+        scan("広島の島根", |raw, pos, b| plain.push((raw, pos, b)));
+        let bigrams: Vec<_> = want
+            .iter()
+            .filter(|t| !matches!(t.0, Raw::Unit(_)))
+            .copied()
+            .collect();
+        assert_eq!(plain, bigrams);
     }
 
     #[test]

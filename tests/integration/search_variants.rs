@@ -94,3 +94,29 @@ fn a_bad_synonym_group_names_its_line() {
         matches!(p, Problem::InvalidSiteValue { field, .. } if field == "search.synonyms")
     });
 }
+
+#[test]
+fn one_kanji_finds_pages_with_it_anywhere_a_word_start_first() {
+    let t = SiteTest::empty();
+    for (slug, title, body) in [
+        ("shimane", "島根県の課題", "人口が減っています。"),
+        ("hiroshima", "広島の海", "瀬戸内の景色。"),
+        ("sake", "酒蔵めぐり", "日本酒の試飲。"),
+        ("machi", "町の話", "商店街の催し。"),
+        ("none", "山の話", "登山道の整備。"),
+    ] {
+        t.file(
+            &format!("content/columns/{slug}.md"),
+            &format!("---\ntitle: {title}\ndate: 2026-03-01\n---\n{body}\n"),
+        );
+    }
+    let ix = index(&t);
+    // 島 starts a word in 島根県 (a boundary), not in 広島: 島根 first.
+    assert_eq!(urls(&ix, "島"), ["/columns/shimane/", "/columns/hiroshima/"]);
+    assert_eq!(urls(&ix, "酒"), ["/columns/sake/"]);
+    assert_eq!(urls(&ix, "海"), ["/columns/hiroshima/"]);
+    assert_eq!(urls(&ix, "町"), ["/columns/machi/"]);
+    assert_eq!(urls(&ix, "街"), ["/columns/machi/"]);
+    // Bigram queries are unchanged: 島 alone does not make 島根 match 広島.
+    assert_eq!(urls(&ix, "島根"), ["/columns/shimane/"]);
+}
