@@ -80,7 +80,10 @@ fn invalid(value: &Node) -> Problem {
 /// A node as a person wrote it, near enough: `[a, b]` for lists.
 fn show(n: &Node) -> String {
     match n {
-        Node::Seq(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Node::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
         Node::Map(_) => "{…}".into(),
         n => n.as_text().unwrap_or_default(),
     }
@@ -98,7 +101,10 @@ mod tests {
     fn search_may_be_a_boolean_or_a_mapping_with_synonyms() {
         let c = Config::parse(&site(" false")).unwrap();
         assert!(!c.search && c.search_synonyms.is_empty());
-        let c = Config::parse(&site("\n  synonyms:\n    - [移住, Uターン, 移住]\n    - [ワーケーション, ワーケ]")).unwrap();
+        let c = Config::parse(&site(
+            "\n  synonyms:\n    - [移住, Uターン, 移住]\n    - [ワーケーション, ワーケ]",
+        ))
+        .unwrap();
         assert!(c.search);
         assert_eq!(
             c.search_synonyms,

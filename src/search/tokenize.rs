@@ -196,7 +196,21 @@ fn is_katakana(c: char) -> bool {
 fn kana_foldable(c: char) -> bool {
     matches!(
         c,
-        '々' | 'ヴ' | 'ゔ' | 'ー' | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ヮ' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'ゎ'
+        '々' | 'ヴ'
+            | 'ゔ'
+            | 'ー'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ヮ'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'ゎ'
     )
 }
 
@@ -234,7 +248,11 @@ pub fn fold_kana(s: &mut String) {
                 if row.is_some() {
                     i += 1;
                 }
-                let b = if c == 'ヴ' { "バビブベボ" } else { "ばびぶべぼ" };
+                let b = if c == 'ヴ' {
+                    "バビブベボ"
+                } else {
+                    "ばびぶべぼ"
+                };
                 b.chars().nth(row.unwrap_or(2)).unwrap_or(c)
             }
             'ァ' => 'ア',
@@ -423,7 +441,10 @@ mod tests {
     fn small_vowels_become_large_but_small_ya_yu_yo_tsu_stay() {
         assert_eq!(normalize("ウィルス"), normalize("ウイルス"));
         assert_eq!(normalize("ディサービス"), "デイサービス");
-        assert_eq!(normalize("びょういん きゃく ビッグ"), "びょういん きゃく ビッグ");
+        assert_eq!(
+            normalize("びょういん きゃく ビッグ"),
+            "びょういん きゃく ビッグ"
+        );
         assert_eq!(normalize("関ヶ原"), "関ヶ原");
     }
 
@@ -464,7 +485,14 @@ mod tests {
 
     #[test]
     fn normalisation_is_idempotent() {
-        for s in ["コンピューターーの", "ヴァヴゥ", "人々", "ァー", "ヴーァ", "〆々"] {
+        for s in [
+            "コンピューターーの",
+            "ヴァヴゥ",
+            "人々",
+            "ァー",
+            "ヴーァ",
+            "〆々",
+        ] {
             let once = normalize(s);
             assert_eq!(normalize(&once), once, "{s:?}");
         }

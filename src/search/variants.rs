@@ -84,10 +84,10 @@ impl Variants {
         let mut out = String::with_capacity(s.len() + 8);
         let mut i = 0;
         while let Some(c) = s[i..].chars().next() {
-            let hit = self.by_first.get(&c).and_then(|list| {
-                list.iter()
-                    .find(|(w, _)| s[i..].starts_with(w.as_str()))
-            });
+            let hit = self
+                .by_first
+                .get(&c)
+                .and_then(|list| list.iter().find(|(w, _)| s[i..].starts_with(w.as_str())));
             match hit {
                 Some((w, g)) => {
                     out.push_str(&self.groups[*g][0]);
@@ -171,8 +171,7 @@ mod tests {
         );
         let vectors: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let groups: Vec<Vec<String>> =
-            serde_json::from_value(vectors["variants"].clone()).unwrap();
+        let groups: Vec<Vec<String>> = serde_json::from_value(vectors["variants"].clone()).unwrap();
         assert_eq!(groups, Variants::built_in().groups());
         let v = Variants::built_in();
         for case in vectors["folds"].as_array().unwrap() {

@@ -90,9 +90,12 @@ fn a_bad_synonym_group_names_its_line() {
         "site.yaml",
         "title: テスト\nbase_url: https://test.example.jp/\nsearch:\n  synonyms:\n    - [移住]\n",
     );
-    expect_at(&t.errors(), "site.yaml", 5, |p| {
-        matches!(p, Problem::InvalidSiteValue { field, .. } if field == "search.synonyms")
-    });
+    expect_at(
+        &t.errors(),
+        "site.yaml",
+        5,
+        |p| matches!(p, Problem::InvalidSiteValue { field, .. } if field == "search.synonyms"),
+    );
 }
 
 #[test]
@@ -112,7 +115,10 @@ fn one_kanji_finds_pages_with_it_anywhere_a_word_start_first() {
     }
     let ix = index(&t);
     // 島 starts a word in 島根県 (a boundary), not in 広島: 島根 first.
-    assert_eq!(urls(&ix, "島"), ["/columns/shimane/", "/columns/hiroshima/"]);
+    assert_eq!(
+        urls(&ix, "島"),
+        ["/columns/shimane/", "/columns/hiroshima/"]
+    );
     assert_eq!(urls(&ix, "酒"), ["/columns/sake/"]);
     assert_eq!(urls(&ix, "海"), ["/columns/hiroshima/"]);
     assert_eq!(urls(&ix, "町"), ["/columns/machi/"]);
