@@ -10,6 +10,7 @@ use crate::yaml::{self, Node};
 use std::path::Path;
 
 mod checks;
+mod search;
 
 /// A link in a menu.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -86,6 +87,8 @@ pub struct Config {
     pub accessibility: AccessibilityConfig,
     /// Build the full-text search index and the /search/ page.
     pub search: bool,
+    /// `search.synonyms`: groups of words the search treats as one spelling.
+    pub search_synonyms: Vec<Vec<String>>,
     pub forms: crate::forms::FormsConfig,
     /// `security:`: extra Content-Security-Policy sources, the unsafe opt-in, `_headers`.
     pub security: crate::csp::SecurityConfig,
@@ -193,10 +196,8 @@ impl Config {
             );
         }
         let taxonomies = read_taxonomies(&mut f);
-        let search = match f.node("search") {
-            Some(_) => f.boolean("search"),
-            None => true,
-        };
+        let (search, search_synonyms, d) = search::read(&mut f, text, file);
+        sub_diags.extend(d);
         let mut forms = crate::forms::FormsConfig::default();
         if let Some(fdoc) = f.sub("forms") {
             let (fc, d) = crate::forms::FormsConfig::parse(&fdoc, text, file);
@@ -237,6 +238,7 @@ impl Config {
             taxonomies,
             accessibility,
             search,
+            search_synonyms,
             forms,
             security,
         })

@@ -3,7 +3,7 @@
 //! token (in parallel over partitions of the key space), then quantise each posting's BM25F
 //! impact. Writing the files is `write`'s.
 
-use super::{mask_limit, tokenize, Doc, Index, Posting, WORK_STYLES};
+use super::{mask_limit, tokenize, Doc, Index, Posting, Variants, WORK_STYLES};
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Site, Status};
 use crate::strings::Strings;
@@ -32,7 +32,8 @@ pub fn build(site: &Site) -> Index {
         .iter()
         .map(|&(p, kind)| doc(site, p, kind, &mut themes, &mut engagements))
         .collect();
-    let per_doc = tokenize_pages(&site.strings, &pages);
+    let variants = Variants::built_in().with(site.config.search_synonyms.iter().cloned());
+    let per_doc = tokenize_pages(&site.strings, &variants, &pages);
     timings.push(("tokenize", t.elapsed()));
 
     let t = Instant::now();
@@ -52,6 +53,7 @@ pub fn build(site: &Site) -> Index {
         postings,
         themes,
         engagements,
+        variants,
         buckets,
         timings,
     }
@@ -245,12 +247,16 @@ struct PageTokens {
 }
 
 /// Tokenizes every page, in parallel, in page order.
-fn tokenize_pages(strings: &Strings, pages: &[(&Page, u8)]) -> Vec<PageTokens> {
+fn tokenize_pages(
+    strings: &Strings,
+    variants: &Variants,
+    pages: &[(&Page, u8)],
+) -> Vec<PageTokens> {
     pages
         .par_iter()
         .map_init(
             || (String::new(), FxHashMap::<u64, (f32, u16, bool)>::default()),
-            |(buf, map), (p, _)| tokenize_page(strings, p, buf, map),
+            |(buf, map), (p, _)| tokenize_page(strings, variants, p, buf, map),
         )
         .collect()
 }
@@ -258,6 +264,7 @@ fn tokenize_pages(strings: &Strings, pages: &[(&Page, u8)]) -> Vec<PageTokens> {
 /// One page's tokens; `buf` and `map` are a worker's scratch space.
 fn tokenize_page(
     strings: &Strings,
+    variants: &Variants,
     p: &Page,
     buf: &mut String,
     map: &mut FxHashMap<u64, (f32, u16, bool)>,
@@ -268,12 +275,17 @@ fn tokenize_page(
     for (field, text) in fields(strings, p).iter().enumerate() {
         let w = WEIGHTS[field] as f32;
         tokenize::normalize_into(text, buf);
+        variants.fold_in_place(buf);
         let mut n = 0usize;
-        tokenize::scan(buf, |raw, pos, boundary| {
-            n += 1;
+        tokenize::scan_units(buf, |raw, pos, boundary| {
+            // Units are extra keys for one-character queries: they do not lengthen the page.
+            if !matches!(raw, tokenize::Raw::Unit(_)) {
+                n += 1;
+            }
             let bit = 1u16 << (pos % 16);
             let key = match raw {
                 tokenize::Raw::Cjk(a, b) => cjk_key(a, b),
+                tokenize::Raw::Unit(a) => cjk_key(a, None),
                 tokenize::Raw::Word(s) => {
                     let k = word_key(s);
                     if !map.contains_key(&k) {

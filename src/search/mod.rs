@@ -21,17 +21,22 @@
 //! Position masks are kept only for tokens in at most a tenth of the documents: a common bigram
 //! sets most bits anyway, and the masks were most of the bytes a query downloads.
 //!
+//! Text is normalised (`tokenize`) and then folded with the variant table (`variants`) on both
+//! sides, so 申込 and 申し込み are one word; the manifest's `variants` carries the table.
+//!
 //! `index` builds the [`Index`] from a site, `write` writes its files, and the query engine
 //! (`Index::query`) is here.
 
 mod index;
 pub mod tokenize;
+mod variants;
 mod write;
 
 use std::collections::HashMap;
 use tokenize::Token;
 
 pub use index::build;
+pub use variants::Variants;
 pub use write::write;
 
 /// Documents per metadata chunk: small, because the results of a query are scattered.
@@ -73,6 +78,8 @@ pub struct Index {
     pub postings: HashMap<String, Vec<Posting>>,
     pub themes: Vec<String>,
     pub engagements: Vec<String>,
+    /// The variant table the index was folded with (built in and the site's synonyms).
+    pub variants: Variants,
     /// Number of shard buckets (a power of two).
     pub buckets: usize,
     /// How long each phase of `build` took.
@@ -121,7 +128,7 @@ impl Index {
 
     /// The reference query engine; `search.js` implements the same steps.
     pub fn query(&self, q: &str, filters: &Filters) -> Results {
-        let normalized = tokenize::normalize(q);
+        let normalized = self.variants.fold(&tokenize::normalize(q));
         let words: Vec<Vec<Token>> = normalized
             .split_whitespace()
             .map(tokenize::tokenize_normalized)

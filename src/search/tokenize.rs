@@ -6,9 +6,17 @@
 //!    drop zero-width characters and soft hyphens, turn every dash-like character into `ー`
 //!    after kana (a long-vowel mark typed with the wrong key) and `-` elsewhere, and every
 //!    tilde-like character into `~`.
+//!    Then fold spellings that readers treat as one ([`fold_kana`]): `々` repeats the kanji before
+//!    it (人々 → 人人); ヴァ ヴィ ヴ ヴェ ヴォ become バ ビ ブ ベ ボ (ゔ likewise); the small vowels
+//!    ァィゥェォ/ぁぃぅぇぉ and ヮ/ゎ become large (ウィルス = ウイルス, ディ = デイ); a long-vowel mark
+//!    `ー` that ends a katakana word is dropped (コンピューター = コンピュータ). The small ャュョッ,
+//!    ヵ and ヶ are kept: they change the reading (ビョウイン 病院 is not ビヨウイン 美容院, キャク is
+//!    not キヤク), and ヶ/ヵ mark place names (関ヶ原).
 //! 2. Split: runs of CJK characters (kanji, kana, hangul) become overlapping bigrams, a single
 //!    character stays a unigram; runs of other letters and digits become words; everything else
 //!    separates.
+//!    The index adds every kanji of a longer run alone too (`scan_units`), so 島 finds 島根県
+//!    and 広島; the query side needs nothing more (a one-character word is already a unigram).
 //! 3. Mark boundaries: a CJK token whose first character is a kanji not preceded by a kanji in
 //!    its run is a *boundary* token. The index remembers per page whether a token occurred at a
 //!    boundary, so `京都` can rank pages with 京都府 above pages that only have 東京都 (where 京都
@@ -94,6 +102,7 @@ pub fn normalize_reference(s: &str) -> String {
         out.push(c);
         prev = Some(c);
     }
+    fold_kana(&mut out);
     out
 }
 
@@ -176,6 +185,100 @@ pub fn normalize_into(s: &str, out: &mut String) {
         }
         i = j;
     }
+    fold_kana(out);
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}')
+}
+
+/// Characters [`fold_kana`] may change.
+fn kana_foldable(c: char) -> bool {
+    matches!(
+        c,
+        '々' | 'ヴ'
+            | 'ゔ'
+            | 'ー'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ヮ'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'ゎ'
+    )
+}
+
+/// The small vowel after ヴ/ゔ as a row index: ァ 0, ィ 1, ェ 3, ォ 4 (ゥ is not folded into ヴ).
+fn vu_row(c: Option<char>) -> Option<usize> {
+    match c? {
+        'ァ' | 'ぁ' => Some(0),
+        'ィ' | 'ぃ' => Some(1),
+        'ェ' | 'ぇ' => Some(3),
+        'ォ' | 'ぉ' => Some(4),
+        _ => None,
+    }
+}
+
+/// The spelling folds of step 1 on NFKC-normalised, lowercased text (see the module header);
+/// idempotent. The text is left untouched (no copy) when it has none of the characters.
+pub fn fold_kana(s: &mut String) {
+    if !s.contains(kana_foldable) {
+        return;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    s.clear();
+    let mut last: Option<char> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let out = match c {
+            '々' => match last {
+                Some(k) if is_kanji(k) && k != '々' => k,
+                _ => c,
+            },
+            'ヴ' | 'ゔ' => {
+                let row = vu_row(chars.get(i).copied());
+                if row.is_some() {
+                    i += 1;
+                }
+                let b = if c == 'ヴ' {
+                    "バビブベボ"
+                } else {
+                    "ばびぶべぼ"
+                };
+                b.chars().nth(row.unwrap_or(2)).unwrap_or(c)
+            }
+            'ァ' => 'ア',
+            'ィ' => 'イ',
+            'ゥ' => 'ウ',
+            'ェ' => 'エ',
+            'ォ' => 'オ',
+            'ヮ' => 'ワ',
+            'ぁ' => 'あ',
+            'ぃ' => 'い',
+            'ぅ' => 'う',
+            'ぇ' => 'え',
+            'ぉ' => 'お',
+            'ゎ' => 'わ',
+            'ー' if last.is_some_and(is_katakana) => {
+                let next = chars[i..].iter().find(|&&n| n != 'ー');
+                if next.is_none_or(|&n| !is_katakana(n)) {
+                    continue;
+                }
+                c
+            }
+            _ => c,
+        };
+        s.push(out);
+        last = Some(out);
+    }
 }
 
 /// A token as the scanner sees it, before any allocation.
@@ -185,21 +288,46 @@ pub enum Raw<'a> {
     Cjk(char, Option<char>),
     /// A word of other letters and digits (a slice of the normalised text).
     Word(&'a str),
+    /// A kanji of a longer run, indexed alone so a one-character query finds it ([`scan_units`]).
+    Unit(char),
 }
 
 /// Steps 2 and 3: calls `f(token, position, boundary)` for every token of normalised text.
-pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, mut f: F) {
+pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, f: F) {
+    scan_impl(s, false, f);
+}
+
+/// [`scan`] for the index: also every kanji of a run of two or more CJK characters as a
+/// [`Raw::Unit`], at the position of the bigram it starts (the last one: of the bigram it ends),
+/// with that kanji's own boundary. Units take no position of their own, so bigram positions
+/// are the query's. A query never has units: a one-character word is already a unigram.
+pub fn scan_units<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, f: F) {
+    scan_impl(s, true, f);
+}
+
+fn scan_impl<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, units: bool, mut f: F) {
     #[inline(always)]
-    fn flush<'a, F: FnMut(Raw<'a>, u32, bool)>(run: &mut Vec<char>, pos: &mut u32, f: &mut F) {
+    fn flush<'a, F: FnMut(Raw<'a>, u32, bool)>(
+        run: &mut Vec<char>,
+        pos: &mut u32,
+        units: bool,
+        f: &mut F,
+    ) {
         let n = run.len();
+        let bd = |k: usize| is_kanji(run[k]) && (k == 0 || !joins_kanji(run[k - 1]));
         if n == 1 {
             f(Raw::Cjk(run[0], None), *pos, is_kanji(run[0]));
             *pos += 1;
         } else if n > 1 {
             for k in 0..n - 1 {
-                let boundary = is_kanji(run[k]) && (k == 0 || !joins_kanji(run[k - 1]));
-                f(Raw::Cjk(run[k], Some(run[k + 1])), *pos, boundary);
+                f(Raw::Cjk(run[k], Some(run[k + 1])), *pos, bd(k));
+                if units && is_kanji(run[k]) {
+                    f(Raw::Unit(run[k]), *pos, bd(k));
+                }
                 *pos += 1;
+            }
+            if units && is_kanji(run[n - 1]) {
+                f(Raw::Unit(run[n - 1]), *pos - 1, bd(n - 1));
             }
         }
         run.clear();
@@ -216,7 +344,7 @@ pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, mut f: F) {
             run.push(c);
         } else {
             if !run.is_empty() {
-                flush(&mut run, &mut pos, &mut f);
+                flush(&mut run, &mut pos, units, &mut f);
             }
             if c.is_alphanumeric() {
                 word_start.get_or_insert(i);
@@ -226,7 +354,7 @@ pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, mut f: F) {
             }
         }
     }
-    flush(&mut run, &mut pos, &mut f);
+    flush(&mut run, &mut pos, units, &mut f);
     if let Some(st) = word_start {
         f(Raw::Word(&s[st..]), pos, false);
     }
@@ -238,7 +366,7 @@ pub fn tokenize_normalized(s: &str) -> Vec<Token> {
     scan(s, |raw, pos, boundary| {
         let text = match raw {
             Raw::Cjk(a, Some(b)) => [a, b].iter().collect(),
-            Raw::Cjk(a, None) => a.to_string(),
+            Raw::Cjk(a, None) | Raw::Unit(a) => a.to_string(),
             Raw::Word(w) => w.to_string(),
         };
         out.push(Token {
@@ -286,6 +414,87 @@ mod tests {
                 s.push(pool[(seed % pool.len() as u64) as usize]);
             }
             assert_eq!(normalize(&s), reference(&s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn long_vowel_at_the_end_of_a_katakana_word_is_dropped() {
+        assert_eq!(normalize("コンピューター"), normalize("コンピュータ"));
+        assert_eq!(normalize("コンピューターの活用"), "コンピュータの活用");
+        assert_eq!(normalize("サーバー・センター"), "サーバ・センタ");
+        // Inside a word, and after hiragana, the mark stays.
+        assert_eq!(normalize("コーヒー"), "コーヒ");
+        assert_eq!(normalize("すごーい"), "すごーい");
+        // A dash typed after kana is a long-vowel mark, so it goes too.
+        assert_eq!(normalize("センター－"), "センタ");
+    }
+
+    #[test]
+    fn vu_is_folded_into_the_b_row() {
+        assert_eq!(normalize("ヴァイオリン"), normalize("バイオリン"));
+        assert_eq!(normalize("ヴィ ヴ ヴェ ヴォ"), "ビ ブ ベ ボ");
+        assert_eq!(normalize("ｳﾞｪﾙ"), "ベル");
+        assert_eq!(normalize("ゔぁ"), "ば");
+    }
+
+    #[test]
+    fn small_vowels_become_large_but_small_ya_yu_yo_tsu_stay() {
+        assert_eq!(normalize("ウィルス"), normalize("ウイルス"));
+        assert_eq!(normalize("ディサービス"), "デイサービス");
+        assert_eq!(
+            normalize("びょういん きゃく ビッグ"),
+            "びょういん きゃく ビッグ"
+        );
+        assert_eq!(normalize("関ヶ原"), "関ヶ原");
+    }
+
+    #[test]
+    fn iteration_mark_repeats_the_kanji_before_it() {
+        assert_eq!(normalize("人々"), "人人");
+        assert_eq!(normalize("時々々"), "時時時");
+        // With no kanji before it there is nothing to repeat.
+        assert_eq!(normalize("々"), "々");
+        assert_eq!(normalize("の々"), "の々");
+    }
+
+    #[test]
+    fn the_index_scan_adds_each_kanji_of_a_run_without_moving_positions() {
+        let mut got = Vec::new();
+        scan_units("広島の島根", |raw, pos, b| got.push((raw, pos, b)));
+        let want = [
+            (Raw::Cjk('広', Some('島')), 0, true),
+            (Raw::Unit('広'), 0, true),
+            (Raw::Cjk('島', Some('の')), 1, false),
+            (Raw::Unit('島'), 1, false),
+            (Raw::Cjk('の', Some('島')), 2, false),
+            (Raw::Cjk('島', Some('根')), 3, true),
+            (Raw::Unit('島'), 3, true),
+            (Raw::Unit('根'), 3, false),
+        ];
+        assert_eq!(got, want);
+        // Without units, exactly the query's tokens.
+        let mut plain = Vec::new();
+        scan("広島の島根", |raw, pos, b| plain.push((raw, pos, b)));
+        let bigrams: Vec<_> = want
+            .iter()
+            .filter(|t| !matches!(t.0, Raw::Unit(_)))
+            .copied()
+            .collect();
+        assert_eq!(plain, bigrams);
+    }
+
+    #[test]
+    fn normalisation_is_idempotent() {
+        for s in [
+            "コンピューターーの",
+            "ヴァヴゥ",
+            "人々",
+            "ァー",
+            "ヴーァ",
+            "〆々",
+        ] {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s:?}");
         }
     }
 

@@ -98,6 +98,7 @@ fn manifest(site: &Site, index: &Index, dir: &str) -> Vec<u8> {
         "buckets": index.buckets,
         "chunk": CHUNK,
         "dir": dir,
+        "variants": index.variants.groups(),
         "dict": {
             "kind": KINDS, "kind_label": kind_labels,
             "status": STATUSES, "status_label": status_labels,

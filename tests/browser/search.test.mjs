@@ -64,6 +64,17 @@ test('half-width katakana and full-width letters find the same page', async () =
   }
 });
 
+test('a spelling variant and a single kanji find their pages (issue 15)', async () => {
+  // The pages say 取り組み; the client folds 取組 with the manifest's variant table.
+  let { page, context } = await open('?q=' + encodeURIComponent('取組'));
+  assert.deepEqual((await results(page)).sort(), ['/columns/kyoto/', '/columns/tokyo/']);
+  await context.close();
+  // 写 occurs only inside 写真: found through the index's single-kanji entries.
+  ({ page, context } = await open('?q=' + encodeURIComponent('写')));
+  assert.deepEqual(await results(page), ['/columns/both/']);
+  await context.close();
+});
+
 test('two words are AND, and matches are marked in the excerpt', async () => {
   const { page, context } = await open('?q=' + encodeURIComponent('観光 カメラ'));
   assert.deepEqual(await results(page), ['/columns/both/']);

@@ -18,6 +18,16 @@ test('normalize and tokenize agree with the shared vectors', () => {
   }
 });
 
+test('the variant table folds as in Rust (the shared vectors carry the built-in table)', () => {
+  const table = search.variantTable(vectors.variants);
+  assert.ok(vectors.variants.length >= 30);
+  for (const [input, want] of vectors.folds) assert.equal(search.fold(search.normalize(input), table), want, input);
+  // Every word of a group folds to the group's first word, and queries fold before tokenising.
+  for (const g of vectors.variants) for (const w of g) assert.equal(search.fold(w, table), g[0], w);
+  assert.deepEqual(search.needed(search.words('申込', table)), search.needed(search.words('申し込み', table)));
+  assert.deepEqual(search.needed(search.words('申込')), ['申込']);
+});
+
 test('the shard hash agrees with the shared vectors', () => {
   for (const [s, h] of vectors.hashes) assert.equal(search.fnv1a(s), h, `fnv1a(${JSON.stringify(s)})`);
 });

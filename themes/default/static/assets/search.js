@@ -35,6 +35,37 @@ export function normalize(s) {
       prev = c;
     }
   }
+  return foldKana(out);
+}
+
+const SMALL = { ァ: 'ア', ィ: 'イ', ゥ: 'ウ', ェ: 'エ', ォ: 'オ', ヮ: 'ワ', ぁ: 'あ', ぃ: 'い', ぅ: 'う', ぇ: 'え', ぉ: 'お', ゎ: 'わ' };
+const VU_ROW = { ァ: 0, ぁ: 0, ィ: 1, ぃ: 1, ェ: 3, ぇ: 3, ォ: 4, ぉ: 4 };
+const isKatakana = (c) => !!c && inR(cp(c), 0x30a1, 0x30fa);
+
+/** Spelling folds (tokenize.rs `fold_kana`): 々 repeats the kanji before it, ヴァ…ヴォ → バ…ボ,
+ * small vowels become large, a ー ending a katakana word is dropped. */
+function foldKana(s) {
+  if (!/[々ヴゔーァィゥェォヮぁぃぅぇぉゎ]/u.test(s)) return s;
+  const ch = Array.from(s);
+  let out = '';
+  let last = '';
+  for (let i = 0; i < ch.length; ) {
+    let c = ch[i++];
+    if (c === '々') {
+      if (last && isKanji(last) && last !== '々') c = last;
+    } else if (c === 'ヴ' || c === 'ゔ') {
+      const row = VU_ROW[ch[i]];
+      if (row !== undefined) i++;
+      c = (c === 'ヴ' ? 'バビブベボ' : 'ばびぶべぼ')[row ?? 2];
+    } else if (SMALL[c]) c = SMALL[c];
+    else if (c === 'ー' && isKatakana(last)) {
+      let j = i;
+      while (j < ch.length && ch[j] === 'ー') j++;
+      if (!isKatakana(ch[j])) continue;
+    }
+    out += c;
+    last = c;
+  }
   return out;
 }
 
@@ -146,8 +177,43 @@ function setBits(set, d, out) {
   return out;
 }
 
-/** Query words: each a list of tokens; empty words dropped. */
-export const words = (q) => normalize(q).split(/\s+/u).map(tokenizeNormalized).filter((w) => w.length);
+/** The manifest's variant groups (canonical form first) → a table for `fold`: first character
+ * → [[word, canonical], …], longest words first (as src/search/variants.rs). */
+export function variantTable(groups) {
+  const t = new Map();
+  for (const g of groups || []) {
+    for (const w of g) {
+      const f = Array.from(w)[0];
+      if (!t.has(f)) t.set(f, []);
+      t.get(f).push([w, g[0]]);
+    }
+  }
+  const bytes = (w) => new TextEncoder().encode(w).length;
+  for (const list of t.values()) list.sort((a, b) => bytes(b[0]) - bytes(a[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return t;
+}
+
+/** Folds normalised text: at each place the longest word of the table becomes its canonical form. */
+export function fold(s, table) {
+  if (!table || !table.size) return s;
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const c = String.fromCodePoint(s.codePointAt(i));
+    const hit = (table.get(c) || []).find(([w]) => s.startsWith(w, i));
+    if (hit) {
+      out += hit[1];
+      i += hit[0].length;
+    } else {
+      out += c;
+      i += c.length;
+    }
+  }
+  return out;
+}
+
+/** Query words: each a list of tokens; empty words dropped. `table`: from `variantTable`. */
+export const words = (q, table) => fold(normalize(q), table).split(/\s+/u).map(tokenizeNormalized).filter((w) => w.length);
 
 /** Every token a query needs. */
 export const needed = (ws) => [...new Set(ws.flatMap((w) => w.map((t) => t.t)))];
@@ -406,6 +472,7 @@ async function start(form) {
   };
   const m = await get(manifestUrl);
   const url = (p) => m.dir + p;
+  const variants = variantTable(m.variants);
   let facets = null;
   let shown = 0;
   let current = [];
@@ -457,7 +524,7 @@ async function start(form) {
   async function run(q, filters) {
     const my = ++seq;
     save(q, filters);
-    const ws = words(q);
+    const ws = words(q, variants);
     list.replaceChildren();
     more.parentElement.hidden = true;
     if (!ws.length) {

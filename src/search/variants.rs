@@ -1,0 +1,182 @@
+//! The variant table: spellings of one word that a visitor should find each other with
+//! (申し込み/申込み/申込, 子ども/子供/こども). Built in from `variants.tsv`, extended by a site's
+//! `search.synonyms`. Every variant is folded into its group's canonical form (the first word)
+//! after normalisation, in the index and in the query; the manifest carries the groups so
+//! `search.js` folds queries with the same table (`fold` there mirrors [`Variants::fold`]).
+//!
+//! Folding scans the text once: at each character the longest word of the table that starts
+//! there is replaced by its canonical form (canonical forms are in the table too, mapping to
+//! themselves, so a variant inside a canonical form is never rewritten), otherwise the character
+//! is kept.
+
+use super::tokenize::normalize;
+use rustc_hash::FxHashMap;
+
+const BUILT_IN: &str = include_str!("variants.tsv");
+
+/// The groups of a variant table and a lookup by first character.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Variants {
+    /// Normalised groups, canonical form first: what the manifest delivers.
+    groups: Vec<Vec<String>>,
+    /// First character → (word, group), longest words first.
+    by_first: FxHashMap<char, Vec<(String, usize)>>,
+}
+
+impl Variants {
+    /// The built-in table.
+    pub fn built_in() -> Variants {
+        let groups = BUILT_IN
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| l.split('\t').map(str::to_string).collect::<Vec<_>>());
+        Variants::default().with(groups)
+    }
+
+    /// The table with more groups (a site's synonyms). Words are normalised; a group with a word
+    /// the table knows already joins that word's group (its canonical form stays).
+    pub fn with<I>(mut self, groups: I) -> Variants
+    where
+        I: IntoIterator<Item = Vec<String>>,
+    {
+        for group in groups {
+            let words: Vec<String> = group
+                .iter()
+                .map(|w| normalize(w).trim().to_string())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let known = words.iter().find_map(|w| self.group_of(w));
+            let g = known.unwrap_or_else(|| {
+                self.groups.push(Vec::new());
+                self.groups.len() - 1
+            });
+            for w in words {
+                if self.group_of(&w).is_none() {
+                    let first = w.chars().next().expect("words are not empty");
+                    self.by_first.entry(first).or_default().push((w.clone(), g));
+                    self.groups[g].push(w);
+                }
+            }
+        }
+        for list in self.by_first.values_mut() {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        }
+        self.groups.retain(|g| !g.is_empty());
+        self
+    }
+
+    fn group_of(&self, w: &str) -> Option<usize> {
+        let first = w.chars().next()?;
+        self.by_first
+            .get(&first)?
+            .iter()
+            .find(|(x, _)| x == w)
+            .map(|(_, g)| *g)
+    }
+
+    /// The groups, canonical form first, in table order.
+    pub fn groups(&self) -> &[Vec<String>] {
+        &self.groups
+    }
+
+    /// Folds normalised text: every word of the table becomes its canonical form.
+    pub fn fold(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 8);
+        let mut i = 0;
+        while let Some(c) = s[i..].chars().next() {
+            let hit = self
+                .by_first
+                .get(&c)
+                .and_then(|list| list.iter().find(|(w, _)| s[i..].starts_with(w.as_str())));
+            match hit {
+                Some((w, g)) => {
+                    out.push_str(&self.groups[*g][0]);
+                    i += w.len();
+                }
+                None => {
+                    out.push(c);
+                    i += c.len_utf8();
+                }
+            }
+        }
+        out
+    }
+
+    /// Folds in place, copying only when the text has a character some word starts with.
+    pub fn fold_in_place(&self, s: &mut String) {
+        if s.chars().any(|c| self.by_first.contains_key(&c)) {
+            *s = self.fold(s);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_of_a_built_in_group_folds_to_its_canonical_form() {
+        let v = Variants::built_in();
+        assert!(v.groups().len() >= 30, "{}", v.groups().len());
+        for g in v.groups() {
+            assert!(g.len() >= 2, "{g:?}");
+            for w in g {
+                assert_eq!(v.fold(w), g[0], "{w}");
+                // Inside a sentence too.
+                assert_eq!(v.fold(&format!("の{w}を")), format!("の{}を", g[0]), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_issue_pairs_meet() {
+        let v = Variants::built_in();
+        let f = |s: &str| v.fold(&normalize(s));
+        for (a, b) in [
+            ("申し込み", "申込み"),
+            ("申し込み", "申込"),
+            ("取り組み", "取組"),
+            ("まちづくり", "街づくり"),
+            ("子ども", "子供"),
+            ("問い合わせ", "問合せ"),
+            ("受け付け", "受付"),
+            ("打ち合わせ", "打合せ"),
+            ("引き継ぎ", "引継"),
+            ("様々な", "さまざまな"),
+        ] {
+            assert_eq!(f(a), f(b), "{a} / {b}");
+        }
+        // The longest word wins: 申込み is not 申込 + み.
+        assert_eq!(f("申込みの受付け"), "申し込みの受け付け");
+        assert_eq!(f("出入口"), "出入り口");
+    }
+
+    #[test]
+    fn site_synonyms_extend_the_table_and_join_known_groups() {
+        let v = Variants::built_in().with([
+            vec!["移住".to_string(), "Ｕターン".to_string()],
+            vec!["申請".to_string(), "申込".to_string()],
+        ]);
+        assert_eq!(v.fold("uターン"), "移住");
+        // 申込 is built in: 申請 joins its group, whose canonical form stays.
+        assert_eq!(v.fold("申請"), "申し込み");
+        assert_eq!(Variants::default().with([vec!["a".into()]]).fold("a"), "a");
+    }
+
+    #[test]
+    fn the_shared_vectors_carry_the_built_in_table() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/search/tokenizer-vectors.json"
+        );
+        let vectors: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let groups: Vec<Vec<String>> = serde_json::from_value(vectors["variants"].clone()).unwrap();
+        assert_eq!(groups, Variants::built_in().groups());
+        let v = Variants::built_in();
+        for case in vectors["folds"].as_array().unwrap() {
+            let (input, want) = (case[0].as_str().unwrap(), case[1].as_str().unwrap());
+            assert_eq!(v.fold(&normalize(input)), want, "{input}");
+        }
+    }
+}
