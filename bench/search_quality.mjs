@@ -124,12 +124,13 @@ server.close();
 const reports = { tsunagari: Q.report(set.queries, judged.tsunagari), pagefind: Q.report(set.queries, judged.pagefind) };
 console.log(Q.table(reports));
 const kB = (x) => +(x / 1000).toFixed(1);
+const rounded = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(3)]));
 const fileCount = (d) => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 const summary = {
   queries: set.queries.length,
   first_query: FIRST,
   tsunagari: {
-    ...reports.tsunagari.all,
+    ...rounded(reports.tsunagari.all),
     first_query_index_kB: kB(bytes.tsunagari.index),
     first_query_client_kB: kB(bytes.tsunagari.client),
     client_script_gzip_kB: kB(gzipSync(readFileSync(path.join(site, 'assets/search.js')), { level: 9 }).length),
@@ -137,7 +138,7 @@ const summary = {
     whole_build_ms: Math.round(median(whole)),
   },
   pagefind: {
-    ...reports.pagefind.all,
+    ...rounded(reports.pagefind.all),
     first_query_index_kB: kB(bytes.pagefind.index),
     first_query_client_kB: kB(bytes.pagefind.client),
     index_ms: Math.round(median(theirs)),
