@@ -124,7 +124,7 @@ server.close();
 const reports = { tsunagari: Q.report(set.queries, judged.tsunagari), pagefind: Q.report(set.queries, judged.pagefind) };
 console.log(Q.table(reports));
 const kB = (x) => +(x / 1000).toFixed(1);
-const rounded = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, +v.toFixed(3)]));
+const rounded = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? null : +v.toFixed(3)]));
 const fileCount = (d) => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 const summary = {
   queries: set.queries.length,

@@ -83,7 +83,7 @@ export function metrics(judged) {
   return {
     queries: judged.length,
     pass: judged.filter((j) => j.pass).length,
-    precision_at_5: mean(withResults.map((j) => j.precision)),
+    precision_at_5: withResults.length ? mean(withResults.map((j) => j.precision)) : null,
     recall_at_10: mean(judged.map((j) => j.recall)),
     zero_result_rate: judged.filter((j) => j.zero).length / (judged.length || 1),
   };
@@ -99,7 +99,7 @@ export function report(queries, judged) {
   return { all: metrics(judged), by };
 }
 
-const f2 = (x) => x.toFixed(2);
+const f2 = (x) => (x === null ? '–' : x.toFixed(2));
 /** A text table of one or more tools' reports: rows are points, columns per tool. */
 export function table(reports) {
   const names = Object.keys(reports);
@@ -133,7 +133,7 @@ export function raiseFloor(set, all, judged) {
   const up = (x) => Math.ceil((x + 0.02) * 100) / 100;
   const old = set.floor || { precision_at_5: 0, recall_at_10: 0, zero_result_rate_max: 1 };
   set.floor = {
-    precision_at_5: Math.max(old.precision_at_5, down(all.precision_at_5)),
+    precision_at_5: Math.max(old.precision_at_5, down(all.precision_at_5 ?? 0)),
     recall_at_10: Math.max(old.recall_at_10, down(all.recall_at_10)),
     zero_result_rate_max: Math.min(old.zero_result_rate_max, up(all.zero_result_rate)),
   };
