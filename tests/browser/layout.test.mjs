@@ -15,15 +15,8 @@
 // Japanese fonts (fonts-noto-cjk, installed by scripts/test) make line breaks and heights real.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, serve } from './server.mjs';
+import { servedSample } from './server.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 const NOW = '2026-11-21T09:00:00+09:00';
 const PHONE = { width: 390, height: 844 };
 const SMALL = { width: 320, height: 640 };
@@ -49,23 +42,17 @@ const KINDS = {
   thanks: 'thanks/',
   keep: 'kininaru/',
 };
-let dir;
-let site;
+let sample;
 let base;
 let browser;
 
 before(async () => {
-  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-layout-'));
-  execFileSync(bin, ['build', '--quiet', '--root', repo, '--now', '2026-11-21', '--output', path.join(dir, 'public')], { stdio: 'inherit' });
-  ({ server: site, url: base } = await serve(path.join(dir, 'public')));
-  browser = await launch();
+  sample = await servedSample('layout');
+  ({ base, browser } = sample);
 });
 
 after(async () => {
-  await browser?.close();
-  site?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await sample?.close();
 });
 
 /** Opens `url` at `viewport` with the clock on the build date; `zoom` sets text to 200 %. */

@@ -11,40 +11,27 @@
 // Every wait is for a DOM state, never for a time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, serve } from './server.mjs';
+import { servedSample } from './server.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 const NOW = '2026-11-21T09:00:00+09:00';
 const PHONE = { width: 390, height: 844 };
 const QUERY = '観光'; // hits in four prefectures of the sample
 const PREF_A = 'hokkaido';
 const PREF_B = 'kochi';
 const LISTS = ['/challenges/', '/cases/', '/columns/', '/prefectures/'];
-let dir;
-let site;
+let sample;
 let base;
 let browser;
 
 before(async () => {
-  // Always build: the theme (and so the search client) is embedded in the binary.
-  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-search-page-'));
-  execFileSync(bin, ['build', '--quiet', '--root', repo, '--now', '2026-11-21', '--output', path.join(dir, 'public')], { stdio: 'inherit' });
-  ({ server: site, url: base } = await serve(path.join(dir, 'public')));
-  browser = await launch();
+  sample = await servedSample('search-page');
+  ({ base, browser } = sample);
 });
 
 after(async () => {
-  await browser?.close();
-  site?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await sample?.close();
 });
 
 /** Opens /search/ + `query` on a phone with the clock on the build date. */

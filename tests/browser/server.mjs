@@ -45,3 +45,33 @@ export async function launch() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/**
+ * The sample portal (the repository's own site) built with the debug binary (or
+ * TSUNAGARI_BIN) on `now` into a temporary folder, served, and a browser:
+ * `{ base, browser, close }`. For the browser tests that read the showcase as visitors do.
+ */
+export async function servedSample(name, now = '2026-11-21') {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { fileURLToPath } = await import('node:url');
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
+  // Always build: the theme is embedded in the binary.
+  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
+  const dir = mkdtempSync(path.join(tmpdir(), `tsunagari-${name}-`));
+  const out = path.join(dir, 'public');
+  execFileSync(bin, ['build', '--quiet', '--root', repo, '--now', now, '--output', out], { stdio: 'inherit' });
+  const { server, url } = await serve(out);
+  const browser = await launch();
+  return {
+    base: url,
+    browser,
+    close: async () => {
+      await browser.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
