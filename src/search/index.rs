@@ -3,7 +3,7 @@
 //! token (in parallel over partitions of the key space), then quantise each posting's BM25F
 //! impact. Writing the files is `write`'s.
 
-use super::{mask_limit, tokenize, Doc, Index, Posting, Variants, WORK_STYLES};
+use super::{flags, mask_limit, tokenize, Doc, Index, Posting, Variants, WORK_STYLES};
 use crate::content::{Extra, Kind};
 use crate::site::{Page, Site, Status};
 use crate::strings::Strings;
@@ -14,8 +14,8 @@ use std::time::Instant;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// Field weights: title, meta, body.
-const WEIGHTS: [f64; 3] = [3.0, 2.0, 1.0];
+/// Field weights: title, headings, meta, body (a heading's text is in the body too).
+const WEIGHTS: [f64; 4] = [3.0, 1.0, 2.0, 1.0];
 /// Aim for shards of about this many postings' worth of bytes before compression.
 const SHARD_TARGET: usize = 8 * 1024;
 /// Grouping runs in parallel over this many partitions of the key space.
@@ -174,8 +174,8 @@ fn doc(
     }
 }
 
-/// The text of a page's three fields: title, meta, body.
-fn fields(strings: &Strings, p: &Page) -> [String; 3] {
+/// The text of a page's four fields: title, headings, meta, body.
+fn fields(strings: &Strings, p: &Page) -> [String; 4] {
     // An automatic summary is the start of the body: indexing it twice would only cost time.
     let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {
@@ -195,7 +195,13 @@ fn fields(strings: &Strings, p: &Page) -> [String; 3] {
         _ => {}
     }
     meta.extend(p.common.tags.iter().map(String::as_str));
-    [p.common.title.clone(), meta.join("\n"), p.body.text.clone()]
+    let headings: Vec<&str> = p.body.headings.iter().map(|h| h.text.as_str()).collect();
+    [
+        p.common.title.clone(),
+        headings.join("\n"),
+        meta.join("\n"),
+        p.body.text.clone(),
+    ]
 }
 
 /// Token keys: CJK tokens pack their one or two code points; words are hashed (their text is kept
@@ -231,8 +237,8 @@ fn part_of(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
 }
 
-/// One token of one page: key, weighted tf, positions mod 16, kanji boundary seen.
-type Entry = (u64, f32, u16, bool);
+/// One token of one page: key, weighted tf, positions mod 16, [`flags`].
+type Entry = (u64, f32, u16, u8);
 
 /// The tokens of one page, sorted by (partition, key) with the partition offsets kept, so a
 /// grouping worker reads only its slices.
@@ -255,7 +261,7 @@ fn tokenize_pages(
     pages
         .par_iter()
         .map_init(
-            || (String::new(), FxHashMap::<u64, (f32, u16, bool)>::default()),
+            || (String::new(), FxHashMap::<u64, (f32, u16, u8)>::default()),
             |(buf, map), (p, _)| tokenize_page(strings, variants, p, buf, map),
         )
         .collect()
@@ -267,7 +273,7 @@ fn tokenize_page(
     variants: &Variants,
     p: &Page,
     buf: &mut String,
-    map: &mut FxHashMap<u64, (f32, u16, bool)>,
+    map: &mut FxHashMap<u64, (f32, u16, u8)>,
 ) -> PageTokens {
     map.clear();
     let mut words: Vec<(u64, String)> = Vec::new();
@@ -277,7 +283,7 @@ fn tokenize_page(
         tokenize::normalize_into(text, buf);
         variants.fold_in_place(buf);
         let mut n = 0usize;
-        tokenize::scan_units(buf, |raw, pos, boundary| {
+        tokenize::scan_units(buf, |raw, pos, marks| {
             // Units are extra keys for one-character queries: they do not lengthen the page.
             if !matches!(raw, tokenize::Raw::Unit(_)) {
                 n += 1;
@@ -294,10 +300,10 @@ fn tokenize_page(
                     k
                 }
             };
-            let e = map.entry(key).or_insert((0.0, 0, false));
+            let e = map.entry(key).or_insert((0.0, 0, 0));
             e.0 += w;
             e.1 |= bit;
-            e.2 |= boundary;
+            e.2 |= flags::of(field, marks);
         });
         len += f64::from(w) * n as f64;
     }
@@ -311,7 +317,7 @@ fn tokenize_page(
 }
 
 /// Counting sort by partition (order within a partition does not matter).
-fn by_partition(map: &FxHashMap<u64, (f32, u16, bool)>) -> (Vec<Entry>, [u32; PARTS + 1]) {
+fn by_partition(map: &FxHashMap<u64, (f32, u16, u8)>) -> (Vec<Entry>, [u32; PARTS + 1]) {
     let mut offsets = [0u32; PARTS + 1];
     for k in map.keys() {
         offsets[part_of(*k) + 1] += 1;
@@ -320,7 +326,7 @@ fn by_partition(map: &FxHashMap<u64, (f32, u16, bool)>) -> (Vec<Entry>, [u32; PA
         offsets[p + 1] += offsets[p];
     }
     let mut next = offsets;
-    let mut v: Vec<Entry> = vec![(0, 0.0, 0, false); map.len()];
+    let mut v: Vec<Entry> = vec![(0, 0.0, 0, 0); map.len()];
     for (k, (tf, m, b)) in map.iter() {
         let slot = &mut next[part_of(*k)];
         v[*slot as usize] = (*k, *tf, *m, *b);
@@ -349,8 +355,8 @@ fn bucket_count(per_doc: &[PageTokens]) -> usize {
         .min(4096)
 }
 
-/// A token's raw postings: (document, weighted tf, mask, boundary).
-type Raw = Vec<(u32, f32, u16, bool)>;
+/// A token's raw postings: (document, weighted tf, mask, flags).
+type Raw = Vec<(u32, f32, u16, u8)>;
 
 /// Every token's raw postings in document order, one map per partition, built in parallel.
 fn group(per_doc: &[PageTokens]) -> Vec<FxHashMap<u64, Raw>> {
@@ -415,14 +421,14 @@ impl Scoring {
         let keep_masks = list.len() <= self.mask_limit;
         let idf = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
         list.into_iter()
-            .map(|(doc, tf, mask, boundary)| {
+            .map(|(doc, tf, mask, flags)| {
                 let tf = f64::from(tf);
                 let impact = idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize]);
                 Posting {
                     doc,
                     impact: ((impact / self.scale).round() as i64).clamp(1, 255) as u8,
                     mask: if keep_masks { mask } else { u16::MAX },
-                    boundary,
+                    flags,
                 }
             })
             .collect()

@@ -2,14 +2,27 @@
 //! inverted index of the published pages at build time, writes it as small static files, and
 //! holds the reference query engine that `themes/default/static/assets/search.js` mirrors.
 //!
-//! Model: each page has three fields — title (weight 3), meta (summary, themes, municipality,
-//! prefecture, organisation, engagement, skills, tags: weight 2) and body (weight 1). For every
-//! token of a page the writer precomputes a BM25F impact (k1 = 1.2, b = 0.75) and quantises it
-//! to a byte, so the browser only adds integers: Rust and JavaScript rank identically. Each
-//! posting also carries a 16-bit mask of the token's positions modulo 16, which is enough to
-//! check that a query's bigrams are adjacent, and a boundary bit: the bigram occurs at a kanji
-//! boundary in that page (京都 in 京都府, not in 東京都). A query word that starts at a boundary
-//! earns its first token's impact twice where the bit is set.
+//! Model: each page has four fields — title (weight 3), headings (1, on top of their place in the
+//! body), meta (summary, themes, municipality, prefecture, organisation, engagement, skills,
+//! tags: 2) and body (1). For every token of a page the writer precomputes a BM25F impact
+//! (k1 = 1.2, b = 0.75) and quantises it to a byte, so the browser only adds integers: Rust and
+//! JavaScript rank identically. Each posting also carries a 16-bit mask of the token's positions
+//! modulo 16 (a query word's tokens must follow each other: the positions carried from token to
+//! token must stay consistent along the whole word), and a flags byte ([`flags`]): the fields the
+//! token occurs in and whether it occurred at a word's start, end, or as a whole word.
+//!
+//! Ranking ([`Index::query`], mirrored by `rank` in search.js) orders documents by, in turn:
+//! 1. word edges: per query word 2 points when it occurs as a whole word — bounded by non-kanji
+//!    or by a place suffix such as 県/市/町 (山口 in 山口県, not in 登山口; 京都 in 京都府, not in
+//!    東京都) — or else 1 when it starts a word (島 in 島根), 0 inside one (島 in 広島);
+//! 2. field tier: per query word, 3 when all its tokens are in the title, 2 in a heading,
+//!    1 in the meta field (summary, place, themes), 0 in the body only; summed over words;
+//! 3. open before closed: a closed challenge sinks below every other page of equal 1 and 2;
+//! 4. BM25F: the sum of the words' impacts;
+//! 5. recency: the newer page (the higher document number: documents are numbered in date
+//!    order) first.
+//!
+//! As one number: `((edges · 64 + tier) · 2 + open) · 2³² + bm25`, then the document number.
 //!
 //! Files (all under `/search/`; every name carries a content hash, so CDNs can cache forever):
 //! - `m.<hash>.json` — the manifest: counts, bucket count, facet dictionaries, and `dir`.
@@ -62,13 +75,79 @@ pub struct Doc {
     pub engagement: Vec<u32>,
 }
 
-/// One posting: document, quantised impact, positions mod 16, kanji boundary seen.
+/// One posting: document, quantised impact, positions mod 16, [`flags`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
     pub doc: u32,
     pub impact: u8,
     pub mask: u16,
-    pub boundary: bool,
+    pub flags: u8,
+}
+
+/// The bits of [`Posting::flags`]: the fields a token occurs in, and its word edges (any
+/// occurrence: `START`, `END`; one occurrence with both: `WHOLE`).
+pub mod flags {
+    pub const TITLE: u8 = 1;
+    pub const HEADING: u8 = 2;
+    pub const META: u8 = 4;
+    pub const BODY: u8 = 8;
+    pub const FIELDS: u8 = 15;
+    pub const START: u8 = 16;
+    pub const END: u8 = 32;
+    pub const WHOLE: u8 = 64;
+
+    /// The flags of one occurrence in field `field` (0 title … 3 body) with scanner marks.
+    pub fn of(field: usize, marks: u8) -> u8 {
+        use super::tokenize::{END as E, START as S};
+        let whole = if marks & (S | E) == S | E { WHOLE } else { 0 };
+        (1 << field)
+            | if marks & S != 0 { START } else { 0 }
+            | if marks & E != 0 { END } else { 0 }
+            | whole
+    }
+
+    /// The tier of a word found in `fields` (all its tokens' field bits ANDed): title 3,
+    /// heading 2, meta 1, body 0.
+    pub fn tier(fields: u8) -> u64 {
+        if fields & TITLE != 0 {
+            3
+        } else if fields & HEADING != 0 {
+            2
+        } else if fields & META != 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// What one query word found in one document.
+#[derive(Debug, Clone, Copy)]
+struct WordHit {
+    score: u32,
+    /// Field bits every token of the word has.
+    fields: u8,
+    /// The word starts at a word start somewhere (always true for a word not starting with a
+    /// kanji: only kanji mark starts).
+    start: bool,
+    whole: bool,
+}
+
+impl WordHit {
+    /// Edge points: 2 for a whole word, 1 for a word start (島 in 島根), 0 inside (島 in 広島).
+    fn edge(&self) -> u64 {
+        if self.whole {
+            2
+        } else {
+            u64::from(self.start)
+        }
+    }
+}
+
+/// The rank key of a document (module header): higher first.
+pub fn rank_key(edges: u64, tier: u64, open: bool, bm25: u64) -> u64 {
+    (((edges.min(31) << 6) | tier.min(63)) << 1 | u64::from(open)) << 32
+        | bm25.min(u64::from(u32::MAX))
 }
 
 /// The whole index in memory.
@@ -114,10 +193,11 @@ pub struct Filters {
     pub engagement: Option<String>,
 }
 
-/// A query's results: documents in rank order with their scores, and facet counts over them.
+/// A query's results: documents in rank order with their rank keys ([`rank_key`]), and facet
+/// counts over them.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
-    pub hits: Vec<(u32, u32)>,
+    pub hits: Vec<(u32, u64)>,
     pub counts: HashMap<&'static str, HashMap<String, usize>>,
 }
 
@@ -126,7 +206,8 @@ impl Index {
         self.postings.get(tok).map_or(&[], Vec::as_slice)
     }
 
-    /// The reference query engine; `search.js` implements the same steps.
+    /// The reference query engine; `search.js` implements the same steps. Hits are
+    /// (document, rank key), best first.
     pub fn query(&self, q: &str, filters: &Filters) -> Results {
         let normalized = self.variants.fold(&tokenize::normalize(q));
         let words: Vec<Vec<Token>> = normalized
@@ -137,23 +218,32 @@ impl Index {
         if words.is_empty() {
             return Results::default();
         }
-        let mut total: HashMap<u32, u32> = HashMap::new();
+        // Document → (edge points, tier, bm25).
+        let mut total: HashMap<u32, (u64, u64, u64)> = HashMap::new();
         for (wi, toks) in words.iter().enumerate() {
             let word = self.score_word(toks);
+            let add = |(w, t, s): (u64, u64, u64), h: &WordHit| {
+                (
+                    w + h.edge(),
+                    t + flags::tier(h.fields),
+                    s + u64::from(h.score),
+                )
+            };
             if wi == 0 {
-                total = word;
+                total = word.iter().map(|(d, h)| (*d, add((0, 0, 0), h))).collect();
             } else {
                 total = total
                     .into_iter()
-                    .filter_map(|(d, s)| word.get(&d).map(|w| (d, s + w)))
+                    .filter_map(|(d, acc)| word.get(&d).map(|h| (d, add(acc, h))))
                     .collect();
             }
         }
-        let mut hits: Vec<(u32, u32)> = total
+        let mut hits: Vec<(u32, u64)> = total
             .into_iter()
             .filter(|(d, _)| self.passes(&self.docs[*d as usize], filters))
+            .map(|(d, (w, t, s))| (d, rank_key(w, t, self.docs[d as usize].status != 3, s)))
             .collect();
-        hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
         let mut counts: HashMap<&'static str, HashMap<String, usize>> = HashMap::new();
         for (d, _) in &hits {
             for (facet, value) in self.facet_values(&self.docs[*d as usize]) {
@@ -163,10 +253,12 @@ impl Index {
         Results { hits, counts }
     }
 
-    /// Documents containing every token of the word with its bigrams adjacent, and their score.
-    fn score_word(&self, toks: &[Token]) -> HashMap<u32, u32> {
-        // Document → (score so far, position mask of the previous token).
-        let mut state: HashMap<u32, (u32, u16)> = HashMap::new();
+    /// Documents containing every token of the word in order (positions consistent along the
+    /// word, modulo 16), with the word's score, fields and whether it occurs as a whole word.
+    fn score_word(&self, toks: &[Token]) -> HashMap<u32, WordHit> {
+        // Document → (hit so far, positions of the previous token consistent with the word).
+        let mut state: HashMap<u32, (WordHit, u16)> = HashMap::new();
+        let last = toks.len() - 1;
         for (i, t) in toks.iter().enumerate() {
             // A token repeated within the word scores once.
             let repeated = toks[..i].iter().any(|x| x.text == t.text);
@@ -177,33 +269,41 @@ impl Index {
             };
             let mut next = HashMap::with_capacity(state.len().max(16));
             for p in self.lookup(&t.text) {
-                let (score, prev_mask) = if i == 0 {
-                    (0, 0)
+                let (hit, mask) = if i == 0 {
+                    let start = !t.boundary || p.flags & flags::START != 0;
+                    let hit = WordHit {
+                        score: 0,
+                        fields: flags::FIELDS,
+                        start,
+                        whole: start,
+                    };
+                    (hit, p.mask)
                 } else {
-                    match state.get(&p.doc) {
-                        Some(s) => *s,
-                        None => continue,
-                    }
+                    let Some((hit, prev)) = state.get(&p.doc) else {
+                        continue;
+                    };
+                    (*hit, prev.rotate_left(gap) & p.mask)
                 };
-                // Adjacency: some position of this token must follow one of the previous.
-                if i > 0 && prev_mask.rotate_left(gap) & p.mask == 0 {
+                if mask == 0 {
                     continue;
                 }
-                let add = if repeated { 0 } else { u32::from(p.impact) };
-                next.insert(p.doc, (score + add, p.mask));
+                // One token alone is whole only where one occurrence has both edges.
+                let whole = if last == 0 && t.boundary {
+                    p.flags & flags::WHOLE != 0
+                } else {
+                    hit.whole && (i < last || p.flags & flags::END != 0)
+                };
+                let hit = WordHit {
+                    score: hit.score + if repeated { 0 } else { u32::from(p.impact) },
+                    fields: hit.fields & p.flags,
+                    start: hit.start,
+                    whole,
+                };
+                next.insert(p.doc, (hit, mask));
             }
             state = next;
         }
-        // A word starting at a kanji boundary earns its first token's impact again where that
-        // token occurs at a boundary too.
-        if let Some(first) = toks.first().filter(|t| t.boundary) {
-            for p in self.lookup(&first.text).iter().filter(|p| p.boundary) {
-                if let Some(s) = state.get_mut(&p.doc) {
-                    s.0 += u32::from(p.impact);
-                }
-            }
-        }
-        state.into_iter().map(|(d, (s, _))| (d, s)).collect()
+        state.into_iter().map(|(d, (h, _))| (d, h)).collect()
     }
 
     fn facet_values(&self, d: &Doc) -> Vec<(&'static str, String)> {

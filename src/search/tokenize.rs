@@ -17,10 +17,12 @@
 //!    separates.
 //!    The index adds every kanji of a longer run alone too (`scan_units`), so 島 finds 島根県
 //!    and 広島; the query side needs nothing more (a one-character word is already a unigram).
-//! 3. Mark boundaries: a CJK token whose first character is a kanji not preceded by a kanji in
-//!    its run is a *boundary* token. The index remembers per page whether a token occurred at a
-//!    boundary, so `京都` can rank pages with 京都府 above pages that only have 東京都 (where 京都
-//!    follows 東).
+//! 3. Mark word edges ([`START`], [`END`]): a CJK token whose first character is a kanji not
+//!    preceded by a kanji (or preceded by a place suffix such as 県 or 市, itself not one) starts a word — it is a
+//!    *boundary* token; a token whose last character is followed by no kanji or by a suffix ends
+//!    one. The index remembers per page which marks a token had, so `京都` ranks pages with
+//!    京都府 (a whole word) above pages that only have 東京都 (京都 follows 東), and 山口 ranks
+//!    山口県 above 登山口.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -292,42 +294,77 @@ pub enum Raw<'a> {
     Unit(char),
 }
 
-/// Steps 2 and 3: calls `f(token, position, boundary)` for every token of normalised text.
-pub fn scan<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, f: F) {
+/// Marks of one occurrence of a token (the index keeps, per page, every mark seen).
+/// `START`: the token starts a kanji word: its first character is a kanji not preceded by a
+/// kanji, or preceded by a place suffix (長野県|松本市). `END`: the token ends a word: its last
+/// character is not a kanji, or is a place suffix, or is followed by no kanji or by a suffix
+/// (山口|県). A one-character CJK run and a word of letters carry both.
+pub const START: u8 = 1;
+pub const END: u8 = 2;
+
+/// Kanji that end a place name or an organisation's level (県, 市, 町 …): a word before them
+/// is whole (山口 in 山口県), and one after them starts a new word (松本 in 長野県松本市).
+pub fn is_suffix(c: char) -> bool {
+    matches!(
+        c,
+        '県' | '府' | '都' | '道' | '市' | '区' | '町' | '村' | '郡'
+    )
+}
+
+/// Steps 2 and 3: calls `f(token, position, marks)` for every token of normalised text; the
+/// token's boundary ([`Token::boundary`]) is `marks & START != 0`.
+pub fn scan<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, f: F) {
     scan_impl(s, false, f);
 }
 
 /// [`scan`] for the index: also every kanji of a run of two or more CJK characters as a
 /// [`Raw::Unit`], at the position of the bigram it starts (the last one: of the bigram it ends),
-/// with that kanji's own boundary. Units take no position of their own, so bigram positions
+/// with that kanji's own marks. Units take no position of their own, so bigram positions
 /// are the query's. A query never has units: a one-character word is already a unigram.
-pub fn scan_units<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, f: F) {
+pub fn scan_units<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, f: F) {
     scan_impl(s, true, f);
 }
 
-fn scan_impl<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, units: bool, mut f: F) {
+/// The marks of the characters `run[a..=b]` as one token.
+fn marks(run: &[char], a: usize, b: usize) -> u8 {
+    // After a place suffix a new word starts, unless this is a suffix too (京都|府 is one word).
+    let start = is_kanji(run[a])
+        && (a == 0 || !joins_kanji(run[a - 1]) || (is_suffix(run[a - 1]) && !is_suffix(run[a])));
+    let last = run[b];
+    let end = !is_kanji(last)
+        || is_suffix(last)
+        || run
+            .get(b + 1)
+            .is_none_or(|&n| !joins_kanji(n) || is_suffix(n));
+    (if start { START } else { 0 }) | (if end { END } else { 0 })
+}
+
+fn scan_impl<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, units: bool, mut f: F) {
     #[inline(always)]
-    fn flush<'a, F: FnMut(Raw<'a>, u32, bool)>(
+    fn flush<'a, F: FnMut(Raw<'a>, u32, u8)>(
         run: &mut Vec<char>,
         pos: &mut u32,
         units: bool,
         f: &mut F,
     ) {
         let n = run.len();
-        let bd = |k: usize| is_kanji(run[k]) && (k == 0 || !joins_kanji(run[k - 1]));
         if n == 1 {
-            f(Raw::Cjk(run[0], None), *pos, is_kanji(run[0]));
+            f(Raw::Cjk(run[0], None), *pos, marks(run, 0, 0));
             *pos += 1;
         } else if n > 1 {
             for k in 0..n - 1 {
-                f(Raw::Cjk(run[k], Some(run[k + 1])), *pos, bd(k));
+                f(
+                    Raw::Cjk(run[k], Some(run[k + 1])),
+                    *pos,
+                    marks(run, k, k + 1),
+                );
                 if units && is_kanji(run[k]) {
-                    f(Raw::Unit(run[k]), *pos, bd(k));
+                    f(Raw::Unit(run[k]), *pos, marks(run, k, k));
                 }
                 *pos += 1;
             }
             if units && is_kanji(run[n - 1]) {
-                f(Raw::Unit(run[n - 1]), *pos - 1, bd(n - 1));
+                f(Raw::Unit(run[n - 1]), *pos - 1, marks(run, n - 1, n - 1));
             }
         }
         run.clear();
@@ -338,7 +375,7 @@ fn scan_impl<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, units: bool, mut f: F
     for (i, c) in s.char_indices() {
         if is_cjk(c) {
             if let Some(st) = word_start.take() {
-                f(Raw::Word(&s[st..i]), pos, false);
+                f(Raw::Word(&s[st..i]), pos, START | END);
                 pos += 1;
             }
             run.push(c);
@@ -349,21 +386,23 @@ fn scan_impl<'a, F: FnMut(Raw<'a>, u32, bool)>(s: &'a str, units: bool, mut f: F
             if c.is_alphanumeric() {
                 word_start.get_or_insert(i);
             } else if let Some(st) = word_start.take() {
-                f(Raw::Word(&s[st..i]), pos, false);
+                f(Raw::Word(&s[st..i]), pos, START | END);
                 pos += 1;
             }
         }
     }
     flush(&mut run, &mut pos, units, &mut f);
     if let Some(st) = word_start {
-        f(Raw::Word(&s[st..]), pos, false);
+        f(Raw::Word(&s[st..]), pos, START | END);
     }
 }
 
 /// Steps 2 and 3 on already normalised text.
 pub fn tokenize_normalized(s: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    scan(s, |raw, pos, boundary| {
+    scan(s, |raw, pos, marks| {
+        // Only a kanji starts a boundary (a word of letters is whole by itself).
+        let boundary = marks & START != 0 && !matches!(raw, Raw::Word(_));
         let text = match raw {
             Raw::Cjk(a, Some(b)) => [a, b].iter().collect(),
             Raw::Cjk(a, None) | Raw::Unit(a) => a.to_string(),
@@ -462,14 +501,14 @@ mod tests {
         let mut got = Vec::new();
         scan_units("広島の島根", |raw, pos, b| got.push((raw, pos, b)));
         let want = [
-            (Raw::Cjk('広', Some('島')), 0, true),
-            (Raw::Unit('広'), 0, true),
-            (Raw::Cjk('島', Some('の')), 1, false),
-            (Raw::Unit('島'), 1, false),
-            (Raw::Cjk('の', Some('島')), 2, false),
-            (Raw::Cjk('島', Some('根')), 3, true),
-            (Raw::Unit('島'), 3, true),
-            (Raw::Unit('根'), 3, false),
+            (Raw::Cjk('広', Some('島')), 0, START | END),
+            (Raw::Unit('広'), 0, START),
+            (Raw::Cjk('島', Some('の')), 1, END),
+            (Raw::Unit('島'), 1, END),
+            (Raw::Cjk('の', Some('島')), 2, 0),
+            (Raw::Cjk('島', Some('根')), 3, START | END),
+            (Raw::Unit('島'), 3, START),
+            (Raw::Unit('根'), 3, END),
         ];
         assert_eq!(got, want);
         // Without units, exactly the query's tokens.
@@ -481,6 +520,38 @@ mod tests {
             .copied()
             .collect();
         assert_eq!(plain, bigrams);
+    }
+
+    /// Marks of the token that spells `word` where it first occurs in `text`.
+    fn marks_of(text: &str, word: &str) -> u8 {
+        let mut found = None;
+        let chars: Vec<char> = word.chars().collect();
+        scan_units(text, |raw, _, m| {
+            let hit = match raw {
+                Raw::Cjk(a, Some(b)) => chars == [a, b],
+                Raw::Cjk(a, None) | Raw::Unit(a) => chars == [a],
+                Raw::Word(w) => w == word,
+            };
+            if hit && found.is_none() {
+                found = Some(m);
+            }
+        });
+        found.unwrap_or_else(|| panic!("{word} not in {text}"))
+    }
+
+    #[test]
+    fn place_suffixes_bound_words_on_both_sides() {
+        assert_eq!(marks_of("山口県の港", "山口"), START | END);
+        assert_eq!(marks_of("登山口から", "山口"), END);
+        assert_eq!(marks_of("東京都の", "京都"), END);
+        assert_eq!(marks_of("京都府の", "京都"), START | END);
+        // A municipality after its prefecture starts a word; 松本 ends before 市.
+        assert_eq!(marks_of("長野県松本市", "松本"), START | END);
+        // Inside a longer compound, neither edge.
+        assert_eq!(marks_of("山口大学", "口大"), 0);
+        assert_eq!(marks_of("町の本屋", "町"), START | END);
+        assert_eq!(marks_of("美郷町で", "町"), END);
+        assert_eq!(marks_of("dx推進", "dx"), START | END);
     }
 
     #[test]

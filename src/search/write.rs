@@ -93,7 +93,7 @@ fn manifest(site: &Site, index: &Index, dir: &str) -> Vec<u8> {
     let status_labels = [Status::Open, Status::ClosingSoon, Status::Closed].map(|s| s.label(st));
     let ws_labels = [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite].map(|w| w.label(st));
     let manifest = serde_json::json!({
-        "v": 2,
+        "v": 3,
         "n": index.docs.len(),
         "buckets": index.buckets,
         "chunk": CHUNK,
@@ -132,15 +132,14 @@ fn varint(buf: &mut Vec<u8>, mut v: u32) {
     buf.push(v as u8);
 }
 
-/// Token record: len, UTF-8, df, flags (1: masks follow, 2: boundary bits follow), doc
-/// deltas, impacts, masks (little endian), boundary bits (⌈df / 8⌉ bytes). Columns compress
-/// better than interleaved records.
+/// Token record: len, UTF-8, df, a header byte (1: masks follow), doc deltas, impacts, masks
+/// (little endian), one [`super::flags`] byte per posting. Columns compress better than
+/// interleaved records.
 fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting], masks: bool) {
     varint(buf, tok.len() as u32);
     buf.extend_from_slice(tok.as_bytes());
     varint(buf, list.len() as u32);
-    let boundaries = list.iter().any(|p| p.boundary);
-    buf.push(u8::from(masks) | (u8::from(boundaries) << 1));
+    buf.push(u8::from(masks));
     let mut prev = 0;
     for p in list {
         varint(buf, p.doc - prev);
@@ -152,16 +151,7 @@ fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting], masks: bool) {
             buf.extend_from_slice(&p.mask.to_le_bytes());
         }
     }
-    if boundaries {
-        for chunk in list.chunks(8) {
-            buf.push(
-                chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u8, |b, (i, p)| b | (u8::from(p.boundary) << i)),
-            );
-        }
-    }
+    buf.extend(list.iter().map(|p| p.flags));
 }
 
 /// Facet table: one byte per document packing kind, status and work style; one byte of

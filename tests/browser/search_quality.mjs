@@ -64,7 +64,10 @@ export function judge(query, got) {
   const relevant = new Set([...query.expect, ...(query.also || [])]);
   const found = query.expect.filter((p) => got.includes(p));
   const topOk = !query.top || got[0] === query.top;
-  const rejected = (query.reject || []).filter((p) => top5.includes(p));
+  // A rejected page fails the query when it takes a place among the first five above a page
+  // that belongs there (expected or fine); below all of them it only costs precision.
+  const lastGood = Math.max(-1, ...got.map((p, i) => (relevant.has(p) ? i : -1)));
+  const rejected = (query.reject || []).filter((p) => top5.includes(p) && got.indexOf(p) < lastGood);
   return {
     zero: got.length === 0,
     precision: top5.length ? top5.filter((p) => relevant.has(p)).length / top5.length : null,

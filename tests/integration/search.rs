@@ -185,3 +185,104 @@ fn drafts_and_scheduled_pages_are_never_indexed() {
         .all(|d| !d.url.contains("draft-column") && !d.url.contains("future-column")));
     assert!(urls(&ix, "下書き", &Filters::default()).is_empty());
 }
+
+fn challenge(slug: &str, title: &str, deadline: &str, body: &str) -> (String, String) {
+    (
+        format!("content/challenges/{slug}.md"),
+        format!(
+            "---\ntitle: {title}\nmunicipality: 緑ヶ丘市\nprefecture: 静岡県\ndate: 2026-03-01\n\
+             deadline: {deadline}\nwork_style: remote\nsummary: 手伝ってください。\n---\n{body}\n"
+        ),
+    )
+}
+
+#[test]
+fn a_whole_word_outranks_the_same_word_inside_a_longer_one() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        // 山口 inside 登山口, in the title and many times: still below the whole word.
+        column(
+            "tozan",
+            "登山口の整備",
+            "登山口の案内板。登山口から山頂まで。",
+        ),
+        column("ken", "港のにぎわい", "山口県の港で朝市を開きます。"),
+        column("daigaku", "学生と地域", "山口大学の学生が参加します。"),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "山口", &Filters::default()),
+        ["/columns/ken/", "/columns/daigaku/", "/columns/tozan/"]
+    );
+}
+
+#[test]
+fn title_then_heading_then_summary_then_body() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        column(
+            "body",
+            "地域の話",
+            "本文で棚田に触れます。棚田、棚田、棚田。",
+        ),
+        column("heading", "地域の話", "## 棚田のこと\n\n少しだけ。"),
+        (
+            "content/columns/summary.md".into(),
+            "---\ntitle: 地域の話\ndate: 2026-03-01\nsummary: 棚田を守る\n---\n別の話。\n".into(),
+        ),
+        column("title", "棚田の一日", "別の話。"),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "棚田", &Filters::default()),
+        [
+            "/columns/title/",
+            "/columns/heading/",
+            "/columns/summary/",
+            "/columns/body/"
+        ]
+    );
+}
+
+#[test]
+fn an_open_challenge_outranks_a_closed_one_of_equal_relevance() {
+    let t = SiteTest::empty();
+    // NOW is the fixtures' build day: one deadline before it, one long after.
+    for (p, s) in [
+        challenge(
+            "closed",
+            "古民家の活用",
+            "2020-01-31",
+            "古民家を直す。古民家を貸す。",
+        ),
+        challenge("open", "古民家の活用", "2099-01-31", "古民家を直す。"),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "古民家", &Filters::default()),
+        ["/challenges/open/", "/challenges/closed/"]
+    );
+}
+
+#[test]
+fn scattered_bigrams_of_a_long_word_do_not_match() {
+    let t = SiteTest::empty();
+    for (p, s) in [
+        column("community", "集いの場", "地域のコミュニティを育てます。"),
+        // Every bigram of コミュニティ is here, each pair adjacent somewhere, never in a row.
+        column("scattered", "雑記", "コミュ力。ミュニア。ュニティ。"),
+    ] {
+        t.file(&p, &s);
+    }
+    let ix = index(&t);
+    assert_eq!(
+        urls(&ix, "コミュニティー", &Filters::default()),
+        ["/columns/community/"]
+    );
+}

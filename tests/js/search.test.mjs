@@ -32,38 +32,62 @@ test('the shard hash agrees with the shared vectors', () => {
   for (const [s, h] of vectors.hashes) assert.equal(search.fnv1a(s), h, `fnv1a(${JSON.stringify(s)})`);
 });
 
-test('ranking: AND of words, adjacency, boundary bonus, ties by document order', () => {
-  // Hand-made postings: doc 0 has 京都 only inside 東京都 (boundary bit 0), doc 1 in 京都府.
-  const pl = (docs, imp, masks, bounds) => ({
+test('ranking: word edges, then field tier, then open before closed, then BM25, then newest', () => {
+  // Flags: fields title 1, heading 2, meta 4, body 8; start 16, end 32, whole 64.
+  const pl = (docs, imp, masks, flags) => ({
     docs: Uint32Array.from(docs),
     imp: Uint8Array.from(imp),
     masks: masks && Uint16Array.from(masks),
-    bounds: bounds && Uint8Array.from(bounds),
+    flags: Uint8Array.from(flags),
   });
+  const key = search.rankKey;
+  // Doc 0 has 京都 only inside 東京都 (end edge only), doc 1 in 京都府 (whole), body only.
   const index = new Map([
-    ['京都', pl([0, 1], [10, 6], [0b10, 0b1], [0b10])],
-    ['都府', pl([1], [7], [0b10], null)],
-    ['観光', pl([1, 2], [3, 3], null, null)],
+    ['京都', pl([0, 1], [10, 6], [0b10, 0b1], [8 | 32, 8 | 16 | 32 | 64])],
+    ['都府', pl([1], [7], [0b10], [8 | 32])],
+    ['観光', pl([1, 2], [3, 3], null, [8 | 16 | 32 | 64, 1 | 16 | 32 | 64])],
   ]);
   const get = (t) => index.get(t) || null;
-  // Doc 0 has the larger impact, but only doc 1 has 京都 at a boundary: 6 + 6 beats 10.
-  assert.deepEqual(search.rank(search.words('京都'), get, 3), [[1, 12], [0, 10]]);
-  assert.deepEqual(search.rank(search.words('京都府'), get, 3), [[1, 19]]);
-  assert.deepEqual(search.rank(search.words('京都 観光'), get, 3), [[1, 15]]);
-  assert.deepEqual(search.rank(search.words('観光'), get, 3), [[1, 3], [2, 3]]);
+  // Doc 0 has the larger impact, but only doc 1 has 京都 as a whole word.
+  assert.deepEqual(search.rank(search.words('京都'), get, 3), [[1, key(2, 0, true, 6)], [0, key(0, 0, true, 10)]]);
+  assert.deepEqual(search.rank(search.words('京都府'), get, 3), [[1, key(2, 0, true, 13)]]);
+  // Two words: both whole in doc 1.
+  assert.deepEqual(search.rank(search.words('京都 観光'), get, 3), [[1, key(4, 0, true, 9)]]);
+  // A title hit (doc 2) above a body hit (doc 1) of equal impact; a closed doc 2 sinks below.
+  assert.deepEqual(search.rank(search.words('観光'), get, 3), [[2, key(2, 3, true, 3)], [1, key(2, 0, true, 3)]]);
+  assert.deepEqual(search.rank(search.words('観光'), get, 3, Uint8Array.from([0, 1, 3])).map((h) => h[0]), [2, 1]);
+  const flat = new Map([['観光', pl([1, 2], [3, 3], null, [8 | 112, 8 | 112])]]);
+  const fget = (t) => flat.get(t) || null;
+  // Equal in everything: the newer (higher-numbered) document first; a closed one last.
+  assert.deepEqual(search.rank(search.words('観光'), fget, 3).map((h) => h[0]), [2, 1]);
+  assert.deepEqual(search.rank(search.words('観光'), fget, 3, Uint8Array.from([0, 1, 3])).map((h) => h[0]), [1, 2]);
   assert.deepEqual(search.needed(search.words('京都府 観光')), ['京都', '都府', '観光']);
 });
 
+test('a word matches only where its positions are consistent along the whole word', () => {
+  const pl = (docs, masks) => ({ docs: Uint32Array.from(docs), imp: Uint8Array.from(docs.map(() => 1)), masks: Uint16Array.from(masks), flags: Uint8Array.from(docs.map(() => 8)) });
+  // コミュニ: コミ at 0, ミュ at 1, ュニ at 2 in doc 0. Doc 1 has コミ at 0 and ミュ at 1, but ュニ
+  // only at 5: each pair (コミ,ミュ) is adjacent, yet ミュ→ュニ is not.
+  const index = new Map([
+    ['コミ', pl([0, 1], [0b1, 0b1])],
+    ['ミュ', pl([0, 1], [0b10, 0b10 | 0b10000])],
+    ['ュニ', pl([0, 1], [0b100, 0b100000])],
+  ]);
+  const get = (t) => index.get(t) || null;
+  assert.deepEqual(search.rank(search.words('コミュニ'), get, 2).map((h) => h[0]), [0]);
+});
+
 test('shards and facet tables decode', () => {
-  // "ab": df 2, flags 3 (masks, bounds), deltas 3 and 2 (docs 3, 5), impacts 9 and 200,
-  // masks 1 and 0x8001, boundary bits 0b10. Then "c": df 1, flags 0, doc 7, impact 4.
-  const shard = Uint8Array.from([2, 0x61, 0x62, 2, 3, 3, 2, 9, 200, 1, 0, 1, 0x80, 0b10, 1, 0x63, 1, 0, 7, 4]);
+  // "ab": df 2, header 1 (masks), deltas 3 and 2 (docs 3, 5), impacts 9 and 200, masks 1 and
+  // 0x8001, flags 8 and 0x71. Then "c": df 1, header 0, doc 7, impact 4, flags 1.
+  const shard = Uint8Array.from([2, 0x61, 0x62, 2, 1, 3, 2, 9, 200, 1, 0, 1, 0x80, 8, 0x71, 1, 0x63, 1, 0, 7, 4, 1]);
   const m = search.decodeShard(shard);
   assert.deepEqual([...m.get('ab').docs], [3, 5]);
   assert.deepEqual([...m.get('ab').imp], [9, 200]);
   assert.deepEqual([...m.get('ab').masks], [1, 0x8001]);
-  assert.deepEqual([...m.get('ab').bounds], [0b10]);
+  assert.deepEqual([...m.get('ab').flags], [8, 0x71]);
   assert.deepEqual([...m.get('c').docs], [7]);
+  assert.deepEqual([...m.get('c').flags], [1]);
   assert.equal(m.get('c').masks, null);
   // Two documents: packed kind | status << 2 | work style << 4, prefectures, then theme bitsets
   // (2 themes: 1 byte each) and engagement bitsets (3 values: 1 byte each).

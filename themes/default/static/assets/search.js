@@ -19,6 +19,8 @@ const isKanji = (c) => {
   return inR(x, 0x3400, 0x4dbf) || inR(x, 0x4e00, 0x9fff) || inR(x, 0xf900, 0xfaff) || inR(x, 0x20000, 0x2ffff) || inR(x, 0x3005, 0x3007);
 };
 const joinsKanji = (c) => isKanji(c) || c === '\u30F5' || c === '\u30F6';
+/** Place suffixes (tokenize.rs `is_suffix`): a word ends before them and starts after them. */
+const isSuffix = (c) => '県府都道市区町村郡'.includes(c);
 const isCjk = (c) => isKanji(c) || isKana(c) || inR(cp(c), 0xac00, 0xd7af);
 const WORD = /^[\p{Alphabetic}\p{N}]$/u;
 
@@ -81,7 +83,7 @@ export function tokenizeNormalized(s) {
       const st = i;
       while (i < ch.length && isCjk(ch[i])) i++;
       const run = ch.slice(st, i);
-      const bd = (k) => isKanji(run[k]) && (k === 0 || !joinsKanji(run[k - 1]));
+      const bd = (k) => isKanji(run[k]) && (k === 0 || !joinsKanji(run[k - 1]) || (isSuffix(run[k - 1]) && !isSuffix(run[k])));
       if (run.length === 1) out.push({ t: run[0], p: pos++, b: bd(0) });
       else for (let k = 0; k < run.length - 1; k++) out.push({ t: run[k] + run[k + 1], p: pos++, b: bd(k) });
     } else if (WORD.test(c)) {
@@ -116,7 +118,7 @@ function varint(buf, o) {
   return v;
 }
 
-/** Shard bytes → Map(token → {docs, imp, masks, bounds}); masks and bounds may be null. */
+/** Shard bytes → Map(token → {docs, imp, masks, flags}); masks may be null (any position). */
 export function decodeShard(buf) {
   const map = new Map();
   const o = { i: 0 };
@@ -126,23 +128,20 @@ export function decodeShard(buf) {
     const tok = dec.decode(buf.subarray(o.i, o.i + len));
     o.i += len;
     const df = varint(buf, o);
-    const flags = buf[o.i++];
+    const header = buf[o.i++];
     const docs = new Uint32Array(df);
     let d = 0;
     for (let k = 0; k < df; k++) docs[k] = d += varint(buf, o);
     const imp = buf.subarray(o.i, o.i + df);
     o.i += df;
     let masks = null;
-    if (flags & 1) {
+    if (header & 1) {
       masks = new Uint16Array(df);
       for (let k = 0; k < df; k++, o.i += 2) masks[k] = buf[o.i] | (buf[o.i + 1] << 8);
     }
-    let bounds = null;
-    if (flags & 2) {
-      bounds = buf.subarray(o.i, o.i + Math.ceil(df / 8));
-      o.i += bounds.length;
-    }
-    map.set(tok, { docs, imp, masks, bounds });
+    const flags = buf.subarray(o.i, o.i + df);
+    o.i += df;
+    map.set(tok, { docs, imp, masks, flags });
   }
   return map;
 }
@@ -219,57 +218,96 @@ export const words = (q, table) => fold(normalize(q), table).split(/\s+/u).map(t
 export const needed = (ws) => [...new Set(ws.flatMap((w) => w.map((t) => t.t)))];
 
 const ANY = 0xffff;
+// Posting flags (src/search/mod.rs `flags`).
+const F_FIELDS = 15;
+const F_START = 16;
+const F_END = 32;
+const F_WHOLE = 64;
+const tier = (fields) => (fields & 1 ? 3 : fields & 2 ? 2 : fields & 4 ? 1 : 0);
 
-/** Scores of one query word for every document (-1: no match), in dense arrays. */
+/** What one query word found in every document, in dense arrays: score (-1: no match), the
+ * field bits all its tokens share, and its edge points (2 whole word, 1 word start, 0 inside). Positions must stay
+ * consistent along the whole word (masks carried from token to token). */
 function scoreWord(toks, get, n) {
   let score = null;
   let masks = null;
+  let fields = null;
+  let start = null;
+  let whole = null;
+  const last = toks.length - 1;
   toks.forEach((t, i) => {
     const rep = toks.slice(0, i).some((x) => x.t === t.t);
     const gap = i ? (t.p - toks[i - 1].p) % 16 : 0;
     const pl = get(t.t);
     const next = new Int32Array(n).fill(-1);
     const nextMasks = new Uint16Array(n);
+    const nextFields = new Uint8Array(n);
+    const nextStart = new Uint8Array(n);
+    const nextWhole = new Uint8Array(n);
     if (pl) {
       for (let k = 0; k < pl.docs.length; k++) {
         const d = pl.docs[k];
-        const mask = pl.masks ? pl.masks[k] : ANY;
+        const fl = pl.flags[k];
+        let mask = pl.masks ? pl.masks[k] : ANY;
         let sc = 0;
+        let fd = F_FIELDS;
+        let st = !t.b || (fl & F_START) !== 0;
+        let wh = st;
         if (i) {
-          if (score[d] < 0 || (rotl16(masks[d], gap) & mask) === 0) continue;
+          if (score[d] < 0) continue;
+          mask &= rotl16(masks[d], gap);
           sc = score[d];
+          fd = fields[d];
+          st = start[d] === 1;
+          wh = whole[d] === 1;
         }
+        if (!mask) continue;
+        // One token alone is whole only where one occurrence has both edges.
+        wh = last === 0 && t.b ? (fl & F_WHOLE) !== 0 : wh && (i < last || (fl & F_END) !== 0);
         next[d] = sc + (rep ? 0 : pl.imp[k]);
         nextMasks[d] = mask;
+        nextFields[d] = fd & fl;
+        nextStart[d] = st ? 1 : 0;
+        nextWhole[d] = wh ? 1 : 0;
       }
     }
     score = next;
     masks = nextMasks;
+    fields = nextFields;
+    start = nextStart;
+    whole = nextWhole;
   });
-  // A word starting at a kanji boundary earns its first token's impact again where that token
-  // occurs at a boundary too.
-  const first = toks[0].b && get(toks[0].t);
-  if (first && first.bounds) {
-    for (let k = 0; k < first.docs.length; k++) {
-      const d = first.docs[k];
-      if ((first.bounds[k >> 3] >> (k & 7)) & 1 && score[d] >= 0) score[d] += first.imp[k];
-    }
-  }
-  return score;
+  // Edge points: 2 whole word, 1 word start, 0 inside a word.
+  const edge = whole.map((w, d) => (w ? 2 : start[d]));
+  return { score, fields, edge };
 }
 
-/** AND of the words over n documents; [[doc, score], …] best first, ties by document order
- * (as in Rust). */
-export function rank(ws, get, n) {
-  let total = null;
+/** The rank key (src/search/mod.rs `rank_key`): word edges, field tier, open, BM25. */
+export const rankKey = (ed, ti, open, bm25) => ((Math.min(ed, 31) * 64 + Math.min(ti, 63)) * 2 + (open ? 1 : 0)) * 2 ** 32 + bm25;
+
+/** AND of the words over n documents; [[doc, key], …] best first, ties newest (highest
+ * document number) first, as in Rust. `status` (the facet table's column, optional): a closed
+ * challenge (3) ranks below open pages of equal whole words and tier. */
+export function rank(ws, get, n, status) {
+  const hits = [];
+  if (!ws.length) return hits;
+  const bm = new Float64Array(n);
+  const ed = new Uint8Array(n);
+  const ti = new Uint16Array(n);
   for (const w of ws) {
     const s = scoreWord(w, get, n);
-    if (!total) total = s;
-    else for (let d = 0; d < n; d++) total[d] = total[d] >= 0 && s[d] >= 0 ? total[d] + s[d] : -1;
+    for (let d = 0; d < n; d++) {
+      if (bm[d] < 0 || s.score[d] < 0) {
+        bm[d] = -1;
+        continue;
+      }
+      bm[d] += s.score[d];
+      ed[d] += s.edge[d];
+      ti[d] += tier(s.fields[d]);
+    }
   }
-  const hits = [];
-  if (total) for (let d = 0; d < n; d++) if (total[d] >= 0) hits.push([d, total[d]]);
-  return hits.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  for (let d = 0; d < n; d++) if (bm[d] >= 0) hits.push([d, rankKey(ed[d], ti[d], !status || status[d] !== 3, bm[d])]);
+  return hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
 }
 
 export const FACETS = ['kind', 'status', 'pref', 'ws', 'theme', 'eng'];
@@ -556,7 +594,7 @@ async function start(form) {
       for (const s of shards) if (s.has(t)) return s.get(t);
       return null;
     };
-    const { kept, counts } = facet(rank(ws, lookup, m.n), facets, m.dict, filters);
+    const { kept, counts } = facet(rank(ws, lookup, m.n, facets.status), facets, m.dict, filters);
     performance.mark('tsunagari:ranked');
     current = kept;
     currentWords = ws;
