@@ -132,13 +132,17 @@ fn varint(buf: &mut Vec<u8>, mut v: u32) {
     buf.push(v as u8);
 }
 
-/// Token record: len, UTF-8, df, a header byte (1: masks follow), doc deltas, impacts, masks
-/// (little endian), one [`super::flags`] byte per posting. Columns compress better than
-/// interleaved records.
+/// Token record: len, UTF-8, df, a header byte, doc deltas, impacts, masks (little endian,
+/// when header bit 1), then the [`super::flags`] of the postings in the smallest of three forms:
+/// one byte for all (header bit 2), runs (header bit 4: varint count, then byte and varint
+/// length per run), or one byte per posting. Columns compress better than interleaved records;
+/// flags repeat a lot (a word in the body, whole), so runs keep them to a fraction of a byte.
 fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting], masks: bool) {
     varint(buf, tok.len() as u32);
     buf.extend_from_slice(tok.as_bytes());
     varint(buf, list.len() as u32);
+    let runs = flag_runs(list);
+    let header = buf.len();
     buf.push(u8::from(masks));
     let mut prev = 0;
     for p in list {
@@ -151,7 +155,33 @@ fn encode_token(buf: &mut Vec<u8>, tok: &str, list: &[Posting], masks: bool) {
             buf.extend_from_slice(&p.mask.to_le_bytes());
         }
     }
-    buf.extend(list.iter().map(|p| p.flags));
+    let mut encoded = Vec::new();
+    for &(flags, len) in &runs {
+        encoded.push(flags);
+        varint(&mut encoded, len);
+    }
+    if runs.len() == 1 {
+        buf[header] |= 2;
+        buf.push(runs[0].0);
+    } else if encoded.len() + 2 < list.len() {
+        buf[header] |= 4;
+        varint(buf, runs.len() as u32);
+        buf.extend(encoded);
+    } else {
+        buf.extend(list.iter().map(|p| p.flags));
+    }
+}
+
+/// The postings' flags as runs of equal values: (flags, run length).
+fn flag_runs(list: &[Posting]) -> Vec<(u8, u32)> {
+    let mut runs: Vec<(u8, u32)> = Vec::new();
+    for p in list {
+        match runs.last_mut() {
+            Some((f, n)) if *f == p.flags => *n += 1,
+            _ => runs.push((p.flags, 1)),
+        }
+    }
+    runs
 }
 
 /// Facet table: one byte per document packing kind, status and work style; one byte of
@@ -180,4 +210,36 @@ fn encode_facets(index: &Index) -> Vec<u8> {
         }
     }
     buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posting(doc: u32, flags: u8) -> Posting {
+        Posting {
+            doc,
+            impact: 1,
+            mask: 1,
+            flags,
+        }
+    }
+
+    /// The flags part of a record of `flags` (docs 0, 1, …; no masks).
+    fn flags_part(flags: &[u8]) -> (u8, Vec<u8>) {
+        let list: Vec<Posting> = (0..).zip(flags).map(|(d, f)| posting(d, *f)).collect();
+        let mut buf = Vec::new();
+        encode_token(&mut buf, "a", &list, false);
+        // len, "a", df (one byte for these sizes), header, deltas (one byte each), impacts.
+        let header = buf[3];
+        (header, buf[4 + 2 * flags.len()..].to_vec())
+    }
+
+    #[test]
+    fn flags_take_the_smallest_of_three_forms() {
+        assert_eq!(flags_part(&[8, 8, 8, 8]), (2, vec![8]));
+        let runs = [vec![8; 20], vec![9; 10]].concat();
+        assert_eq!(flags_part(&runs), (4, vec![2, 8, 20, 9, 10]));
+        assert_eq!(flags_part(&[8, 9, 8, 9]), (0, vec![8, 9, 8, 9]));
+    }
 }

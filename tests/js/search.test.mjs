@@ -79,8 +79,13 @@ test('a word matches only where its positions are consistent along the whole wor
 
 test('shards and facet tables decode', () => {
   // "ab": df 2, header 1 (masks), deltas 3 and 2 (docs 3, 5), impacts 9 and 200, masks 1 and
-  // 0x8001, flags 8 and 0x71. Then "c": df 1, header 0, doc 7, impact 4, flags 1.
-  const shard = Uint8Array.from([2, 0x61, 0x62, 2, 1, 3, 2, 9, 200, 1, 0, 1, 0x80, 8, 0x71, 1, 0x63, 1, 0, 7, 4, 1]);
+  // 0x8001, flags 8 and 0x71 as a column. "c": df 1, header 2 (one flags byte), doc 7, impact 4,
+  // flags 1. "d": df 5, header 4 (runs), docs 0–4, impacts 1, runs: 8 ×3, 9 ×2.
+  const shard = Uint8Array.from([
+    2, 0x61, 0x62, 2, 1, 3, 2, 9, 200, 1, 0, 1, 0x80, 8, 0x71,
+    1, 0x63, 1, 2, 7, 4, 1,
+    1, 0x64, 5, 4, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 8, 3, 9, 2,
+  ]);
   const m = search.decodeShard(shard);
   assert.deepEqual([...m.get('ab').docs], [3, 5]);
   assert.deepEqual([...m.get('ab').imp], [9, 200]);
@@ -88,6 +93,8 @@ test('shards and facet tables decode', () => {
   assert.deepEqual([...m.get('ab').flags], [8, 0x71]);
   assert.deepEqual([...m.get('c').docs], [7]);
   assert.deepEqual([...m.get('c').flags], [1]);
+  assert.deepEqual([...m.get('d').docs], [0, 1, 2, 3, 4]);
+  assert.deepEqual([...m.get('d').flags], [8, 8, 8, 9, 9]);
   assert.equal(m.get('c').masks, null);
   // Two documents: packed kind | status << 2 | work style << 4, prefectures, then theme bitsets
   // (2 themes: 1 byte each) and engagement bitsets (3 values: 1 byte each).

@@ -118,7 +118,8 @@ function varint(buf, o) {
   return v;
 }
 
-/** Shard bytes → Map(token → {docs, imp, masks, flags}); masks may be null (any position). */
+/** Shard bytes → Map(token → {docs, imp, masks, flags}); masks may be null (any position).
+ * Flags come as one byte for all (header bit 2), runs (bit 4) or a column (write.rs). */
 export function decodeShard(buf) {
   const map = new Map();
   const o = { i: 0 };
@@ -139,8 +140,21 @@ export function decodeShard(buf) {
       masks = new Uint16Array(df);
       for (let k = 0; k < df; k++, o.i += 2) masks[k] = buf[o.i] | (buf[o.i + 1] << 8);
     }
-    const flags = buf.subarray(o.i, o.i + df);
-    o.i += df;
+    let flags;
+    if (header & 2) flags = new Uint8Array(df).fill(buf[o.i++]);
+    else if (header & 4) {
+      flags = new Uint8Array(df);
+      const runs = varint(buf, o);
+      for (let r = 0, at = 0; r < runs; r++) {
+        const value = buf[o.i++];
+        const len = varint(buf, o);
+        flags.fill(value, at, at + len);
+        at += len;
+      }
+    } else {
+      flags = buf.subarray(o.i, o.i + df);
+      o.i += df;
+    }
     map.set(tok, { docs, imp, masks, flags });
   }
   return map;
