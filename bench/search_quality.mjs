@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { serve, launch } = await import(path.join(here, '../tests/browser/server.mjs'));
 const Q = await import(path.join(here, '../tests/browser/search_quality.mjs'));
+const { counter, isTsunagariIndex } = await import(path.join(here, 'first_query.mjs'));
 const RUNS = Number(process.env.RUNS || 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pick = (...ps) => ps.find((p) => p && existsSync(p));
@@ -65,33 +66,8 @@ for (let r = 0; r < RUNS; r++) {
 const { server, url: base } = await serve(site);
 const browser = await launch();
 
-// Bytes as the server sent them (gzipped bodies, without headers), counted at the server: Pagefind
-// fetches its index from a worker, whose requests the page's DevTools session does not see.
-let sent = null;
-server.on('request', (req, res) => {
-  const end = res.end.bind(res);
-  res.end = (body, ...rest) => {
-    if (sent && body) sent.push([new URL(req.url, base).pathname, body.length]);
-    return end(body, ...rest);
-  };
-});
-
-/** Bytes a fresh, cache-less context downloads for one query, split into index and client. */
-async function firstQueryBytes(run, isIndex, isClient) {
-  const context = await browser.newContext({ locale: 'ja-JP' });
-  const page = await context.newPage();
-  sent = [];
-  await run(page);
-  await page.waitForLoadState('networkidle');
-  const sum = { index: 0, client: 0 };
-  for (const [p, size] of sent) {
-    if (isClient(p)) sum.client += size;
-    else if (isIndex(p)) sum.index += size;
-  }
-  sent = null;
-  await context.close();
-  return sum;
-}
+// Bytes as the server sent them (gzipped bodies, without headers): bench/first_query.mjs.
+const firstQueryBytes = counter(server, base);
 
 const judged = { tsunagari: [], pagefind: [] };
 const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
@@ -102,14 +78,16 @@ for (const q of set.queries) judged.pagefind.push(Q.judge(q, await Q.pagefindRes
 
 const bytes = {
   tsunagari: await firstQueryBytes(
+    browser,
     async (p) => {
       await p.goto(base + 'search/?q=' + encodeURIComponent(FIRST));
       await p.waitForFunction(() => window.tsunagariSearch);
     },
-    (p) => /^\/search\/(m\.|[0-9a-f]{12}\/)/.test(p),
+    isTsunagariIndex,
     (p) => p === '/assets/search.js',
   ),
   pagefind: await firstQueryBytes(
+    browser,
     async (p) => {
       await p.goto(base + 'about/');
       await Q.pagefindResults(p, FIRST);
