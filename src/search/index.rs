@@ -174,8 +174,8 @@ fn doc(
     }
 }
 
-/// The text of a page's three fields: title, meta, body.
-fn fields(strings: &Strings, p: &Page) -> [String; 3] {
+/// The text of a page's three fields: title, meta, body (also the stored text, `write::texts`).
+pub(super) fn fields(strings: &Strings, p: &Page) -> [String; 3] {
     // An automatic summary is the start of the body: indexing it twice would only cost time.
     let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {
