@@ -54,6 +54,8 @@ async function search(q) {
   page.on('pageerror', (e) => errors.push(e));
   await page.goto(base + 'search/?q=' + encodeURIComponent(q));
   await page.waitForFunction(() => /検索結果|見つかりませんでした/.test(document.getElementById('search-status').textContent));
+  // Every result on screen: its excerpt is final once it says where it came from.
+  await page.waitForFunction(() => [...document.querySelectorAll('#search-results li')].every((li) => li.dataset.excerpt));
   const hits = await page.$$eval('#search-results li', (lis) =>
     lis.map((li) => ({
       url: new URL(li.querySelector('a').href).pathname,

@@ -52,6 +52,14 @@ export async function tsunagariResults(page, q) {
 /** Of the results on the search page now (up to ten), how many there are and how many show a
  * <mark> in their excerpt: the share of results whose excerpt shows the hit. */
 export async function excerptMarks(page) {
+  // A result takes its stored text once near the screen: bring each one there and wait until
+  // its excerpt is final (`data-excerpt`).
+  const items = page.locator('#search-results li');
+  const n = Math.min(await items.count(), 10);
+  for (let i = 0; i < n; i++) {
+    await items.nth(i).scrollIntoViewIfNeeded();
+    await page.waitForFunction((i) => document.querySelectorAll('#search-results li')[i].dataset.excerpt, i);
+  }
   return page.$$eval('#search-results li', (lis) => {
     const top = lis.slice(0, 10);
     return { shown: top.length, marked: top.filter((li) => li.querySelector('.hit-excerpt mark')).length };

@@ -90,3 +90,8 @@ test('stored text inflates from gzip, or is read as it came (a server that infla
   assert.deepEqual(await search.inflateJson(new Uint8Array(gzipSync(json))), rows);
   assert.deepEqual(await search.inflateJson(new Uint8Array(json)), rows);
 });
+
+test('the stored text is needed only when the summary lacks a query word', () => {
+  assert.equal(search.needsText('空き家の申し込み', ws('申込 空き家'), table), false);
+  assert.equal(search.needsText('空き家の案内', ws('申込 空き家'), table), true);
+});

@@ -522,6 +522,9 @@ export function chooseExcerpt(summary, body, ws, table) {
   return pieces(summary, sh);
 }
 
+/** Whether a result needs its stored text for the excerpt: its summary lacks a query word. */
+export const needsText = (summary, ws, table) => wordsHit(hitsIn(summary, ws, table)) < ws.length;
+
 /** A gzipped (or already inflated) JSON file's value. */
 export async function inflateJson(bytes) {
   let b = bytes;
@@ -719,6 +722,28 @@ async function start(form) {
     }
     return texts.get(c).then((rows) => rows[d % m.chunk] || null, () => null);
   };
+  // Results whose excerpt waits for their stored text until they come near the screen.
+  const waiting = new WeakMap();
+  const near =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries) {
+              if (!e.isIntersecting) continue;
+              near.unobserve(e.target);
+              const f = waiting.get(e.target);
+              waiting.delete(e.target);
+              if (f) f();
+            }
+          },
+          { rootMargin: '200px 0px' },
+        )
+      : null;
+  const whenNear = (li, f) => {
+    if (!near) return void f();
+    waiting.set(li, f);
+    near.observe(li);
+  };
   const isMatch = (d) => textRow(d).then((r) => verifies(r, currentWords, variants));
 
   /** Progressive verification: from `current[from]` on, drops false matches until a page of
@@ -740,7 +765,8 @@ async function start(form) {
   }
 
   /** Shows the next page of results: rows in rank order at once, each filled as soon as its
-   * metadata and stored text arrive, so the best result appears after a single round trip.
+   * metadata arrives, so the best result appears after a single round trip; its excerpt moves
+   * to the stored body when that arrives (only fetched when the summary lacks a query word).
    * Unverified candidates are verified first; the count is then announced again if it fell. */
   async function showMore() {
     const my = seq;
@@ -755,13 +781,26 @@ async function start(form) {
         const li = el('li', { className: 'hit' });
         li.setAttribute('aria-busy', 'true');
         list.append(li);
-        return Promise.all([get(url('d/' + Math.floor(d / m.chunk) + '.json')), textRow(d)]).then(([c, text]) => {
+        return get(url('d/' + Math.floor(d / m.chunk) + '.json')).then(async (c) => {
           if (my !== seq) return;
-          fill(li, c[d % m.chunk], text);
+          const row = c[d % m.chunk];
+          fill(li, row, null);
           if (first && li === list.firstElementChild) {
             first = false;
             performance.mark('tsunagari:first');
           }
+          // The stored text only when the summary lacks a query word, and only once the result
+          // comes near the screen: a first query fetches the text of the results seen.
+          if (!needsText(row[7], currentWords, variants)) {
+            li.dataset.excerpt = 'summary';
+            return;
+          }
+          whenNear(li, async () => {
+            const text = await textRow(d);
+            if (my !== seq) return;
+            if (text) fill(li, row, text);
+            li.dataset.excerpt = text ? 'text' : 'summary';
+          });
         });
       }),
     );
@@ -777,6 +816,7 @@ async function start(form) {
     const my = ++seq;
     save(q, filters);
     const ws = words(q, variants);
+    if (near) near.disconnect();
     list.replaceChildren();
     more.parentElement.hidden = true;
     if (!ws.length) {
