@@ -21,7 +21,13 @@ const pages = {
   'content/columns/community.md': '---\ntitle: 集まりの記録\ndate: 2026-03-02\nsummary: 町内の集まりの記録です。\n---\n毎月第一日曜日に、地域コミュニティーの集まりを公民館で開いています。\n',
   // The hit far into the body, spelled differently from the query, next to markup-like text.
   'content/columns/apply.md': `---\ntitle: 参加のご案内\ndate: 2026-03-03\nsummary: 夏の体験プログラムのご案内です。\n---\n${'このプログラムでは、農家の仕事を一緒に体験します。'.repeat(12)}\n\n参加の&lt;script&gt;お申し込み&lt;/script&gt;は七月末までです。\n`,
+  // The same trick for ボランティア (ボラ ラン | ンテ テイ イア), among 60 true matches: the
+  // candidates span more text files than are verified at once, so they are verified page by page.
+  'content/columns/volunteer-scattered.md': `---\ntitle: 散らばった募集\ndate: 2026-02-01\n---\nボラン ${filler} ンティア\n`,
 };
+for (let i = 0; i < 60; i++) {
+  pages[`content/columns/volunteer-${i}.md`] = `---\ntitle: 募集その${i}\ndate: 2026-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n地域のボランティアを募集します（${i}）。\n`;
+}
 let dir;
 let server;
 let base;
@@ -94,4 +100,29 @@ test('a hit in the summary keeps the summary as the excerpt, marked', async () =
   assert.deepEqual(hits.map((h) => h.url), ['/columns/community/']);
   assert.equal(hits[0].excerpt, '町内の集まりの記録です。');
   assert.deepEqual(hits[0].marks, ['集まり']);
+});
+
+test('candidates in many text files are verified page by page: the false one never shows and the count falls', async () => {
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(base + 'search/?q=' + encodeURIComponent('ボランティア'));
+  const count = () => page.textContent('#search-status').then((t) => Number((t.match(/(\d+)\s*件/) || [])[1]));
+  await page.waitForFunction(() => /検索結果/.test(document.getElementById('search-status').textContent));
+  const first = await count();
+  assert.ok(first === 60 || first === 61, `first count ${first}`);
+  // Show every page of results; the count never promises fewer results than are shown.
+  while (await page.isVisible('#search-more')) {
+    const before = await page.$$eval('#search-results li', (lis) => lis.length);
+    await page.click('#search-more');
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results li:not([aria-busy])').length > n || document.getElementById('search-more-wrap').hidden, before);
+    await page.waitForFunction(() => !document.querySelector('#search-results li[aria-busy]'));
+  }
+  const urls = await page.$$eval('#search-results li a', (as) => as.map((a) => new URL(a.href).pathname));
+  assert.equal(urls.length, 60);
+  assert.ok(!urls.includes('/columns/volunteer-scattered/'), 'the scattered page is not shown');
+  await page.waitForFunction(() => /\s60\s*件/.test(document.getElementById('search-status').textContent));
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -853,7 +853,8 @@ async function start(form) {
     currentQuery = q;
     // Only a word of two or more tokens can be a false match (one token is found exactly).
     // When the candidates lie in a few text files, all are verified before anything is counted;
-    // otherwise they are verified page by page as shown, and the count announced again.
+    // otherwise they are verified page by page as shown and the count is announced again when
+    // it falls (the filters' counts then stay those of the candidates: at most so many).
     unverified = ws.some((w) => w.length > 1);
     if (unverified && new Set(hits.map(([d]) => Math.floor(d / m.chunk))).size <= VERIFY_ALL) {
       const good = await Promise.all(hits.map(([d]) => isMatch(d)));
