@@ -41,7 +41,7 @@ async function once(q) {
     const isIndex = /\/search\/(m\.|[0-9a-f]{12}\/)/.test(u.pathname);
     if (isIndex) {
       index += size;
-      const kind = u.pathname.includes('/s/') ? 'shards' : u.pathname.includes('/d/') ? 'docs' : u.pathname.endsWith('f.bin') ? 'facets' : 'manifest';
+      const kind = u.pathname.includes('/s/') ? 'shards' : u.pathname.includes('/d/') ? 'docs' : u.pathname.includes('/t/') ? 'text' : u.pathname.endsWith('f.bin') ? 'facets' : 'manifest';
       parts[kind] = (parts[kind] || 0) + size;
     } else pageBytes += size;
   }

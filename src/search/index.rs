@@ -174,8 +174,9 @@ fn doc(
     }
 }
 
-/// The text of a page's four fields: title, headings, meta, body.
-fn fields(strings: &Strings, p: &Page) -> [String; 4] {
+/// The text of a page's four fields: title, headings, meta, body (also the stored text,
+/// `write::texts`, without the headings: they are in the body).
+pub(super) fn fields(strings: &Strings, p: &Page) -> [String; 4] {
     // An automatic summary is the start of the body: indexing it twice would only cost time.
     let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {

@@ -29,6 +29,11 @@
 //! - `<dir>/s/<bucket>.bin` — shards: postings of the tokens whose FNV-1a hash falls in the
 //!   bucket. `<dir>` is a hash of the whole index, so bucket files need no names of their own.
 //! - `<dir>/d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
+//! - `<dir>/t/<chunk>.bin` — stored text, numbered like `d/`: gzipped JSON, per document
+//!   `[title, meta, body, cut]` (the indexed fields; the body cut to `write::TEXT_CAP`
+//!   characters, `cut` = 1 when it was). The browser fetches it only for the results it shows:
+//!   it drops a page whose complete text does not contain every query word (positions mod 16
+//!   only approximate adjacency) and builds the excerpt around the hits.
 //! - `<dir>/f.bin` — the facet table: every document's facet values, for counts.
 //!
 //! Position masks are kept only for tokens in at most a tenth of the documents: a common bigram
@@ -50,7 +55,7 @@ use tokenize::Token;
 
 pub use index::build;
 pub use variants::Variants;
-pub use write::write;
+pub use write::{write, TEXT_CAP};
 
 /// Documents per metadata chunk: small, because the results of a query are scattered.
 pub const CHUNK: usize = 8;

@@ -7,6 +7,7 @@
 //   recall@10      of `expect`, the share among the first ten results
 //   zero results   the share of queries that find nothing (every query has expected pages)
 //   pass           every `expect` in the first ten, `top` first, no `reject` in the first five
+//   marked         of the results shown (first ten), the share whose excerpt has a <mark>
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,23 @@ export async function tsunagariResults(page, q) {
   const links = await page.$$eval('#search-results li', (lis) =>
     lis.map((li) => li.querySelector('a')).filter(Boolean).map((a) => new URL(a.href).pathname));
   return links.slice(0, 10);
+}
+
+/** Of the results on the search page now (up to ten), how many there are and how many show a
+ * <mark> in their excerpt: the share of results whose excerpt shows the hit. */
+export async function excerptMarks(page) {
+  // A result takes its stored text once near the screen: bring each one there and wait until
+  // its excerpt is final (`data-excerpt`).
+  const items = page.locator('#search-results li');
+  const n = Math.min(await items.count(), 10);
+  for (let i = 0; i < n; i++) {
+    await items.nth(i).scrollIntoViewIfNeeded();
+    await page.waitForFunction((i) => document.querySelectorAll('#search-results li')[i].dataset.excerpt, i);
+  }
+  return page.$$eval('#search-results li', (lis) => {
+    const top = lis.slice(0, 10);
+    return { shown: top.length, marked: top.filter((li) => li.querySelector('.hit-excerpt mark')).length };
+  });
 }
 
 /** Pagefind's results for `q` in the same browser: its own API on a page of the site. */

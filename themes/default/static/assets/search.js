@@ -369,12 +369,233 @@ export function facet(hits, f, dict, filters) {
   return { kept, counts };
 }
 
+// ---- Stored text: verification and excerpts --------------------------------------------------
+// The index's positions are only masks mod 16, so a long word may "match" where its bigrams lie
+// scattered. The stored text (`t/<chunk>.bin`, see src/search/mod.rs) settles it: folded exactly
+// as the index folds, it must contain every query word in order. The same fold, keeping each
+// character's place in the original, puts <mark> over the original spelling (申し込み for 申込).
+
+/** Characters NFKC may compose with the one before them: normalised together. */
+const JOINS = /^[\p{M}\uFF9E\uFF9F]$/u;
+
+/** Folds text as the index does (`normalize`, then `fold`), keeping for every character of the
+ * result the span [a, z) of the original text (UTF-16 offsets) it came from. Returns
+ * {chars, a, z} (chars: the folded text's code points), or null when folding character by
+ * character does not give exactly `fold(normalize(text))` (then no offset can be trusted). */
+export function foldMapped(text, table) {
+  const n = [];
+  let prev = '';
+  let off = 0;
+  const cs = Array.from(text);
+  for (let i = 0; i < cs.length; ) {
+    const a = off;
+    let cl = cs[i++];
+    while (i < cs.length && JOINS.test(cs[i])) cl += cs[i++];
+    off += cl.length;
+    for (const c0 of cl.normalize('NFKC')) {
+      for (let c of c0.toLowerCase()) {
+        if (ZW.has(c)) continue;
+        if (isDash(c)) c = prev && isKana(prev) ? 'ー' : '-';
+        else if (TILDES.has(c)) c = '~';
+        n.push({ c, a, z: off });
+        prev = c;
+      }
+    }
+  }
+  const k = kanaMapped(n);
+  const out = { chars: [], a: [], z: [] };
+  const push = (c, a, z) => (out.chars.push(c), out.a.push(a), out.z.push(z));
+  for (let i = 0; i < k.length; ) {
+    const list = table && table.get(k[i].c);
+    const hit = list && list.find(([w]) => Array.from(w).every((c, j) => k[i + j] && k[i + j].c === c));
+    if (hit) {
+      const len = Array.from(hit[0]).length;
+      for (const c of hit[1]) push(c, k[i].a, k[i + len - 1].z);
+      i += len;
+    } else {
+      push(k[i].c, k[i].a, k[i].z);
+      i++;
+    }
+  }
+  return out.chars.join('') === fold(normalize(text), table) ? out : null;
+}
+
+/** `foldKana` over characters with spans: a dropped ー widens the span before it, ヴァ keeps
+ * both spans. */
+function kanaMapped(n) {
+  const out = [];
+  let last = '';
+  for (let i = 0; i < n.length; ) {
+    const x = n[i++];
+    let c = x.c;
+    let z = x.z;
+    if (c === '々') {
+      if (last && isKanji(last) && last !== '々') c = last;
+    } else if (c === 'ヴ' || c === 'ゔ') {
+      const row = i < n.length ? VU_ROW[n[i].c] : undefined;
+      if (row !== undefined) z = n[i++].z;
+      c = (c === 'ヴ' ? 'バビブベボ' : 'ばびぶべぼ')[row ?? 2];
+    } else if (SMALL[c]) c = SMALL[c];
+    else if (c === 'ー' && isKatakana(last)) {
+      let j = i;
+      while (j < n.length && n[j].c === 'ー') j++;
+      // A dropped word-final ー belongs to the word before it: a mark covers it too.
+      if (!isKatakana(n[j] && n[j].c)) {
+        out[out.length - 1].z = x.z;
+        continue;
+      }
+    }
+    out.push({ c, a: x.a, z });
+    last = c;
+  }
+  return out;
+}
+
+/** The tokens of `tokenizeNormalized` over code points, each with its span [a, z) in them;
+ * a token's position is its index. */
+export function spans(ch) {
+  const out = [];
+  let i = 0;
+  while (i < ch.length) {
+    const c = ch[i];
+    if (isCjk(c)) {
+      const st = i;
+      while (i < ch.length && isCjk(ch[i])) i++;
+      if (i - st === 1) out.push({ t: c, a: st, z: i });
+      else for (let k = st; k < i - 1; k++) out.push({ t: ch[k] + ch[k + 1], a: k, z: k + 2 });
+    } else if (WORD.test(c)) {
+      const st = i;
+      while (i < ch.length && WORD.test(ch[i]) && !isCjk(ch[i])) i++;
+      out.push({ t: ch.slice(st, i).join(''), a: st, z: i });
+    } else i++;
+  }
+  return out;
+}
+
+/** Where query word `w` (its tokens) occurs in folded text `ch` (code points, `toks` its
+ * spans): every token in place, as [a, z) over `ch`. A one-character CJK word is found as the
+ * index finds it: any kanji of a CJK run, other characters only standing alone. */
+function wordHits(ch, toks, w) {
+  const hits = [];
+  const only = w.length === 1 && Array.from(w[0].t).length === 1 && isCjk(w[0].t) ? w[0].t : '';
+  if (only) {
+    const alone = (k) => !(k > 0 && isCjk(ch[k - 1])) && !(k + 1 < ch.length && isCjk(ch[k + 1]));
+    for (let k = 0; k < ch.length; k++) if (ch[k] === only && (isKanji(only) || alone(k))) hits.push([k, k + 1]);
+    return hits;
+  }
+  const p0 = w[0].p;
+  const end = w[w.length - 1].p - p0;
+  for (let i = 0; i + end < toks.length; i++) {
+    if (toks[i].t === w[0].t && w.every((q) => toks[i + q.p - p0].t === q.t)) hits.push([toks[i].a, toks[i + end].z]);
+  }
+  return hits;
+}
+
+/** Does the text contain every query word, folded as the index folds it, tokens in order? */
+export function containsAll(text, ws, table) {
+  const ch = Array.from(fold(normalize(text), table));
+  const toks = spans(ch);
+  return ws.every((w) => wordHits(ch, toks, w).length > 0);
+}
+
+/** A stored-text row `[title, meta, body, cut]` is a true match of the query words, or cannot
+ * be proven false (its body was cut, or it could not be had). */
+export function verifies(row, ws, table) {
+  if (!row) return true;
+  return !!row[3] || containsAll(row.slice(0, 3).join('\n'), ws, table);
+}
+
+/** Every hit of the query words in `text`: [{s, e, w}] over the original (UTF-16 offsets,
+ * `w` the word's number), in text order; null when offsets cannot be kept (see `foldMapped`). */
+export function hitsIn(text, ws, table) {
+  const m = foldMapped(text, table);
+  if (!m) return null;
+  const toks = spans(m.chars);
+  const hits = [];
+  ws.forEach((w, wi) => {
+    for (const [a, z] of wordHits(m.chars, toks, w)) hits.push({ s: m.a[a], e: m.z[z - 1], w: wi });
+  });
+  return hits.sort((x, y) => x.s - y.s || y.e - x.e);
+}
+
+/** Characters an excerpt shows, and how many of them come before its first hit. */
+export const EXCERPT = 100;
+const LEAD = 20;
+
+/** `text[s, e)` as parts [[text, marked], …]: the hits marked, white space made one space. */
+export function pieces(text, hits, s = 0, e = text.length) {
+  const parts = [];
+  const add = (str, mark) => {
+    const t = str.replace(/\s+/gu, ' ');
+    if (t) parts.push([t, mark]);
+  };
+  let at = s;
+  for (const h of hits) {
+    const a = Math.max(h.s, at);
+    const z = Math.min(h.e, e);
+    if (z <= a) continue;
+    add(text.slice(at, a), false);
+    add(text.slice(a, z), true);
+    at = z;
+  }
+  add(text.slice(at, e), false);
+  return parts;
+}
+
+/** The excerpt of `text` around its best window of hits (the most distinct words, then the
+ * most hits, then the earliest), with … where it was cut; null without hits. */
+export function excerpt(text, hits, size = EXCERPT) {
+  let best = null;
+  for (const h of hits) {
+    const e = Math.min(text.length, Math.max(0, h.s - LEAD) + size);
+    const s = Math.max(0, e - size);
+    const inside = hits.filter((x) => x.s >= s && x.e <= e);
+    const score = new Set(inside.map((x) => x.w)).size * 10000 + inside.length;
+    if (!best || score > best.score) best = { s, e, score };
+  }
+  if (!best) return null;
+  let { s, e } = best;
+  // Never split a surrogate pair.
+  if (s > 0 && /[\uDC00-\uDFFF]/u.test(text[s])) s--;
+  if (e < text.length && /[\uDC00-\uDFFF]/u.test(text[e])) e++;
+  return [...(s > 0 ? [['…', false]] : []), ...pieces(text, hits, s, e), ...(e < text.length ? [['…', false]] : [])];
+}
+
+/** Distinct query words among hits. */
+const wordsHit = (hits) => new Set((hits || []).map((h) => h.w)).size;
+
+/** The excerpt a result shows: its summary when that has as many of the query words as the
+ * stored body has, else the body's best window; the summary unmarked when neither has a hit
+ * (a body cut before its hits, or no stored text). */
+export function chooseExcerpt(summary, body, ws, table) {
+  const sh = hitsIn(summary, ws, table) || [];
+  const bh = body ? hitsIn(body, ws, table) || [] : [];
+  if (wordsHit(bh) > wordsHit(sh)) return excerpt(body, bh);
+  return pieces(summary, sh);
+}
+
+/** Whether a result needs its stored text for the excerpt: its summary lacks a query word. */
+export const needsText = (summary, ws, table) => wordsHit(hitsIn(summary, ws, table)) < ws.length;
+
+/** A gzipped (or already inflated) JSON file's value. */
+export async function inflateJson(bytes) {
+  let b = bytes;
+  if (b[0] === 0x1f && b[1] === 0x8b) {
+    const stream = new Blob([b]).stream().pipeThrough(new DecompressionStream('gzip'));
+    b = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  return JSON.parse(new TextDecoder().decode(b));
+}
+
 // ---- The page --------------------------------------------------------------------------------
 // Rendering, filters, focus and status messages. Visitor texts come from the form's data-*
 // attributes (search.html), so they stay in the template.
 
 const LABELS = { kind: '種類', status: '募集状況', pref: '都道府県', ws: '働き方', theme: 'テーマ', eng: '関わり方' };
 const PAGE = 10;
+/** Candidates in at most this many text files are all verified before the count is shown: about
+ * what one page of results fetches anyway. */
+const VERIFY_ALL = 6;
 
 function label(dict, k, v) {
   const i = (a) => a.indexOf(v);
@@ -422,19 +643,10 @@ export function writeQuery(q, filters) {
   return p.toString();
 }
 
-/** Text with every match of the query words wrapped in <mark>. */
-function marked(text, ws) {
-  const terms = ws.map((w) => w.map((t, i) => (i ? t.t.slice(-1) : t.t)).join('')).filter(Boolean);
+/** Excerpt parts as DOM nodes: text, and <mark> over the hits (never HTML). */
+function marked(parts) {
   const frag = document.createDocumentFragment();
-  if (!terms.length) return text;
-  const re = new RegExp(terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
-  const src = text.normalize('NFKC');
-  let last = 0;
-  for (const m of src.matchAll(re)) {
-    frag.append(src.slice(last, m.index), el('mark', { textContent: m[0] }));
-    last = m.index + m[0].length;
-  }
-  frag.append(src.slice(last));
+  for (const [t, hit] of parts) frag.append(hit ? el('mark', { textContent: t }) : t);
   return frag;
 }
 
@@ -529,6 +741,9 @@ async function start(form) {
   let shown = 0;
   let current = [];
   let currentWords = [];
+  let currentQuery = '';
+  // True while `current` may still hold false matches (see `search`).
+  let unverified = false;
   let seq = 0;
 
   const save = (q, filters) => {
@@ -536,40 +751,116 @@ async function start(form) {
     history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
   };
 
-  function fill(li, row) {
-    const [u, title, kind, date, muni, pref, st, excerpt] = row;
+  function fill(li, row, text) {
+    const [u, title, kind, date, muni, pref, st, summary] = row;
     const meta = el('p', { className: 'hit-meta' }, el('span', { className: 'kind', textContent: m.dict.kind_label[kind] }));
     if (pref || muni) meta.append(' ', el('span', { className: 'place', textContent: [pref, muni].filter(Boolean).join(' ') }));
     if (st) meta.append(' ', el('span', { className: 'status status--' + m.dict.status[st - 1], textContent: m.dict.status_label[st - 1] }));
     if (date) meta.append(' ', el('time', { dateTime: date, textContent: date }));
-    li.replaceChildren(el('a', { href: u, className: 'hit-title', textContent: title }), meta, el('p', { className: 'hit-excerpt' }, marked(excerpt, currentWords)));
+    const parts = chooseExcerpt(summary, text && text[2], currentWords, variants);
+    li.replaceChildren(el('a', { href: u, className: 'hit-title', textContent: title }), meta, el('p', { className: 'hit-excerpt' }, marked(parts)));
     li.removeAttribute('aria-busy');
   }
 
+  /** A document's stored-text row, or null when its file cannot be had (the result then keeps
+   * its summary and stays unverified rather than failing the search). */
+  const texts = new Map();
+  const textRow = (d) => {
+    const c = Math.floor(d / m.chunk);
+    if (!texts.has(c)) {
+      const p = get(url('t/' + c + '.bin'), true).then(inflateJson);
+      p.catch(() => texts.delete(c));
+      texts.set(c, p);
+    }
+    return texts.get(c).then((rows) => rows[d % m.chunk] || null, () => null);
+  };
+  // Results whose excerpt waits for their stored text until they come near the screen.
+  const waiting = new WeakMap();
+  const near =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries) {
+              if (!e.isIntersecting) continue;
+              near.unobserve(e.target);
+              const f = waiting.get(e.target);
+              waiting.delete(e.target);
+              if (f) f();
+            }
+          },
+          { rootMargin: '200px 0px' },
+        )
+      : null;
+  const whenNear = (li, f) => {
+    if (!near) return void f();
+    waiting.set(li, f);
+    near.observe(li);
+  };
+  const isMatch = (d) => textRow(d).then((r) => verifies(r, currentWords, variants));
+
+  /** Progressive verification: from `current[from]` on, drops false matches until a page of
+   * true ones (or the end) is reached. Returns false when a newer search took over. */
+  async function verifyFrom(from, my) {
+    let i = from;
+    let ok = 0;
+    while (i < current.length && ok < PAGE) {
+      const batch = current.slice(i, i + PAGE - ok);
+      const good = await Promise.all(batch.map(([d]) => isMatch(d)));
+      if (my !== seq) return false;
+      let k = i;
+      batch.forEach((h, j) => good[j] && (current[k++] = h));
+      current.splice(k, batch.length - (k - i));
+      ok += k - i;
+      i = k;
+    }
+    return true;
+  }
+
   /** Shows the next page of results: rows in rank order at once, each filled as soon as its
-   * metadata chunk arrives, so the best result appears after a single round trip. */
+   * metadata arrives, so the best result appears after a single round trip; its excerpt moves
+   * to the stored body when that arrives (only fetched when the summary lacks a query word).
+   * Unverified candidates are verified first; the count is then announced again if it fell. */
   async function showMore() {
+    const my = seq;
+    const before = current.length;
+    if (unverified && !(await verifyFrom(shown, my))) return;
     const slice = current.slice(shown, shown + PAGE);
     shown += slice.length;
     more.parentElement.hidden = shown >= current.length;
-    const my = seq;
     let first = true;
     await Promise.all(
       slice.map(([d]) => {
         const li = el('li', { className: 'hit' });
         li.setAttribute('aria-busy', 'true');
         list.append(li);
-        return get(url('d/' + Math.floor(d / m.chunk) + '.json')).then((c) => {
+        return get(url('d/' + Math.floor(d / m.chunk) + '.json')).then(async (c) => {
           if (my !== seq) return;
-          fill(li, c[d % m.chunk]);
+          const row = c[d % m.chunk];
+          fill(li, row, null);
           if (first && li === list.firstElementChild) {
             first = false;
             performance.mark('tsunagari:first');
           }
+          // The stored text only when the summary lacks a query word, and only once the result
+          // comes near the screen: a first query fetches the text of the results seen.
+          if (!needsText(row[7], currentWords, variants)) {
+            li.dataset.excerpt = 'summary';
+            return;
+          }
+          whenNear(li, async () => {
+            const text = await textRow(d);
+            if (my !== seq) return;
+            if (text) fill(li, row, text);
+            li.dataset.excerpt = text ? 'text' : 'summary';
+          });
         });
       }),
     );
+    if (my === seq && current.length !== before && shown > slice.length) announce();
   }
+
+  /** The status: the number of results (honest: it falls when verification drops some). */
+  const announce = () => showState(form, current.length ? 'found' : zeroHintKey(currentQuery), { q: currentQuery, n: current.length });
 
   const onFilter = (k, v) => run(input.value.trim(), { ...readQuery(location.search).filters, [k]: v });
 
@@ -577,6 +868,7 @@ async function start(form) {
     const my = ++seq;
     save(q, filters);
     const ws = words(q, variants);
+    if (near) near.disconnect();
     list.replaceChildren();
     more.parentElement.hidden = true;
     if (!ws.length) {
@@ -608,19 +900,32 @@ async function start(form) {
       for (const s of shards) if (s.has(t)) return s.get(t);
       return null;
     };
-    const { kept, counts } = facet(rank(ws, lookup, m.n, facets.status), facets, m.dict, filters);
+    let hits = rank(ws, lookup, m.n, facets.status);
+    currentWords = ws;
+    currentQuery = q;
+    // Only a word of two or more tokens can be a false match (one token is found exactly).
+    // When the candidates lie in a few text files, all are verified before anything is counted;
+    // otherwise they are verified page by page as shown and the count is announced again when
+    // it falls (the filters' counts then stay those of the candidates: at most so many).
+    unverified = ws.some((w) => w.length > 1);
+    if (unverified && new Set(hits.map(([d]) => Math.floor(d / m.chunk))).size <= VERIFY_ALL) {
+      const good = await Promise.all(hits.map(([d]) => isMatch(d)));
+      if (my !== seq) return;
+      hits = hits.filter((h, i) => good[i]);
+      unverified = false;
+    }
+    const { kept, counts } = facet(hits, facets, m.dict, filters);
     performance.mark('tsunagari:ranked');
     current = kept;
-    currentWords = ws;
     shown = 0;
     renderFacets(form, m.dict, counts, filters, onFilter);
     await showMore();
     if (my !== seq) return;
-    showState(form, kept.length ? 'found' : zeroHintKey(q), { q, n: kept.length });
+    announce();
     performance.mark('tsunagari:shown');
     const ms = (a, b) => performance.measure('tsunagari ' + a + b, 'tsunagari:' + a, 'tsunagari:' + b).duration;
     const firstShown = performance.getEntriesByName('tsunagari:first').length ? ms('shards', 'first') : ms('shards', 'shown');
-    window.tsunagariSearch = { results: kept.length, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
+    window.tsunagariSearch = { results: current.length, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
     performance.clearMarks();
     performance.clearMeasures();
   }

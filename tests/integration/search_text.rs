@@ -1,0 +1,103 @@
+//! The search index's stored text (`<dir>/t/<chunk>.bin`, issue 15): what the browser verifies
+//! matches and builds excerpts from. Numbered like the metadata chunks, gzipped JSON, bodies cut
+//! to `TEXT_CAP` characters and flagged when cut.
+
+use crate::common::*;
+use std::io::Read;
+use tsunagari::search::{CHUNK, TEXT_CAP};
+
+/// The manifest's folder of index files (`/search/<dir>/`), as a path under `public/`.
+fn index_dir(t: &SiteTest) -> String {
+    let search = t.read("search/index.html");
+    let at = search
+        .find("data-index=\"/search/m.")
+        .expect("the search form names its manifest")
+        + 12;
+    let name = &search[at..at + search[at..].find('"').unwrap()];
+    let manifest: serde_json::Value =
+        serde_json::from_str(&t.read(name.trim_start_matches('/'))).unwrap();
+    manifest["dir"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('/')
+        .to_string()
+}
+
+fn gunzip_json(bytes: &[u8]) -> serde_json::Value {
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut s)
+        .expect("stored text is gzip");
+    serde_json::from_str(&s).expect("stored text is JSON")
+}
+
+#[test]
+fn stored_text_is_chunked_like_the_metadata_and_cut_bodies_are_flagged() {
+    let t = SiteTest::empty();
+    // Eleven columns: two chunks of documents. One body longer than the cap.
+    let long = "地域おこし協力隊の活動記録です。".repeat(TEXT_CAP / 10);
+    for i in 0..11 {
+        let body = if i == 3 {
+            long.clone()
+        } else {
+            format!("本文{i}は&lt;script&gt;alert(1)&lt;/script&gt;を含む。")
+        };
+        t.file(
+            &format!("content/columns/c{i}.md"),
+            &format!(
+                "---\ntitle: コラム{i}\ndate: 2026-03-{:02}\nsummary: 要約{i}\n---\n{body}\n",
+                i + 1
+            ),
+        );
+    }
+    t.build();
+    let dir = index_dir(&t);
+    let chunks = 11usize.div_ceil(CHUNK);
+    let mut seen = 0;
+    for c in 0..chunks {
+        let meta: serde_json::Value =
+            serde_json::from_str(&t.read(&format!("{dir}d/{c}.json"))).unwrap();
+        let bytes = std::fs::read(t.public().join(format!("{dir}t/{c}.bin"))).unwrap();
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "t/{c}.bin is gzip");
+        let text = gunzip_json(&bytes);
+        let (meta, text) = (meta.as_array().unwrap(), text.as_array().unwrap());
+        assert_eq!(
+            meta.len(),
+            text.len(),
+            "chunk {c}: one text row per metadata row"
+        );
+        for (m, row) in meta.iter().zip(text) {
+            seen += 1;
+            // Same document in the same place: the title of both rows agrees.
+            assert_eq!(m[1], row[0], "chunk {c}");
+            let title = row[0].as_str().unwrap();
+            let i: usize = title.trim_start_matches("コラム").parse().unwrap();
+            assert!(
+                row[1].as_str().unwrap().contains(&format!("要約{i}")),
+                "{row}"
+            );
+            let body = row[2].as_str().unwrap();
+            if i == 3 {
+                assert_eq!(
+                    body.chars().count(),
+                    TEXT_CAP,
+                    "a long body is cut to the cap"
+                );
+                assert!(long.starts_with(body));
+                assert_eq!(row[3], 1, "a cut body is flagged");
+            } else {
+                // Stored as text, exactly as the index read it; escaping is the client's.
+                assert_eq!(
+                    body.trim_end(),
+                    format!("本文{i}は<script>alert(1)</script>を含む。")
+                );
+                assert_eq!(row[3], 0, "a whole body is not flagged");
+            }
+        }
+    }
+    assert_eq!(seen, 11, "every document has its text");
+    assert!(
+        !t.exists(&format!("{dir}t/{chunks}.bin")),
+        "no text file without documents"
+    );
+}
