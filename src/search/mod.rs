@@ -17,6 +17,8 @@
 //!   bucket. `<dir>` is a hash of the whole index, so bucket files need no names of their own.
 //! - `<dir>/d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
 //! - `<dir>/f.bin` — the facet table: every document's facet values, for counts.
+//! - `v.<hash>.json` — the vocabulary for 「もしかして」 (`suggest`), named in the manifest's
+//!   `vocab`: loaded only when a query finds nothing.
 //!
 //! Position masks are kept only for tokens in at most a tenth of the documents: a common bigram
 //! sets most bits anyway, and the masks were most of the bytes a query downloads.
@@ -28,6 +30,7 @@
 //! (`Index::query`) is here.
 
 mod index;
+mod suggest;
 pub mod tokenize;
 mod variants;
 mod write;
