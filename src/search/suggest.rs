@@ -69,8 +69,9 @@ pub fn vocabulary(site: &Site, index: &Index) -> Vec<u8> {
     encode(&words)
 }
 
-/// The words of texts, one text a page (for tests and [`vocabulary`]).
-pub fn words_of(texts: &[&str], variants: &Variants, limits: Limits) -> Vec<Word> {
+/// The words of texts, one text a page.
+#[cfg(test)]
+fn words_of(texts: &[&str], variants: &Variants, limits: Limits) -> Vec<Word> {
     let pages = texts.iter().map(|t| page_words(t, variants)).collect();
     collect(pages, variants, limits)
 }
