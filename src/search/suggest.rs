@@ -193,14 +193,23 @@ fn page_words(text: &str, variants: &Variants) -> PageWords {
     }
     runs.sort_unstable();
     runs.dedup();
-    let key = |s: &str| variants.fold(&tokenize::normalize(s));
+    let key = |class: Class, s: &str| {
+        // ASCII and kanji in their usual forms need no normalising but for case and 々.
+        let mut k = match class {
+            Class::Ascii if s.is_ascii() => s.to_ascii_lowercase(),
+            Class::Kanji if s.chars().all(|c| c != '々' && c < '\u{F900}') => s.to_string(),
+            _ => tokenize::normalize(s),
+        };
+        variants.fold_in_place(&mut k);
+        k
+    };
     let mut pairs = Vec::new();
     for (class, run) in runs {
         let display = shown(run);
         if class == Class::Katakana {
-            parts(&display, |p| pairs.push((key(p), p.to_string(), false)));
+            parts(&display, |p| pairs.push((key(class, p), p.to_string(), false)));
         }
-        pairs.push((key(&display), display, true));
+        pairs.push((key(class, &display), display, true));
     }
     pairs.sort_unstable();
     pairs.dedup();

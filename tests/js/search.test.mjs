@@ -151,6 +151,10 @@ test('suggestion choice: fewer edits first, then more pages; the query itself is
   // from 古民屋, beyond the one a three-character word is allowed.
   assert.deepEqual(search.candidates('古民屋', vocab, table).map((c) => c.display), ['古民具', '古民家', '市民屋']);
   assert.equal(search.candidates('まちずくり', vocab, table)[0].display, 'まちづくり');
+  // A display met under two keys (a word and a variant spelling) is offered once, at its fewest
+  // edits, whichever key comes first in the file.
+  const twice = search.parseVocab([['abxxef', 5, 'Shown'], ['abcdeg', 5, 'Shown']]);
+  assert.deepEqual(search.candidates('abcdef', twice, new Map()).map((c) => [c.display, c.d]), [['Shown', 1]]);
   // 街づくり is the query folded again: not a suggestion for it.
   assert.ok(!search.candidates('街づくり', vocab, table).some((c) => c.key === 'まちづくり' || c.key === '街づくり'));
 });

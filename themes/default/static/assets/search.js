@@ -367,15 +367,15 @@ export function candidates(word, vocab, table) {
   const forms = [...new Set([folded, plain].flatMap((f) => [f, toKatakana(f), toHiragana(f)]))];
   const max = maxEdits(folded);
   const out = [];
-  const seen = new Set();
   for (const v of vocab) {
     let d = max + 1;
     for (const f of forms) d = Math.min(d, editDistance(f, v.key, max));
-    if (d > max || seen.has(v.display) || fold(normalize(v.display), table) === folded) continue;
-    seen.add(v.display);
-    out.push({ display: v.display, key: v.key, d, df: v.df });
+    if (d <= max && fold(normalize(v.display), table) !== folded) out.push({ display: v.display, key: v.key, d, df: v.df });
   }
-  return out.sort((a, b) => a.d - b.d || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  out.sort((a, b) => a.d - b.d || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // A spelling met twice (as a word and as a variant) is offered once, at its best.
+  const seen = new Set();
+  return out.filter((c) => !seen.has(c.display) && seen.add(c.display));
 }
 
 /** Candidates of a word tried for a suggestion (each may cost a shard). */
