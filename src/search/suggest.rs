@@ -57,23 +57,28 @@ impl Limits {
 /// when the display form differs from the key, sorted by key.
 pub fn vocabulary(site: &Site, index: &Index) -> Vec<u8> {
     let by_url: FxHashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    let pages: Vec<PageWords> = index
+    let groups = index.variants.groups().len();
+    let tally = index
         .docs
         .par_iter()
         .map(|d| {
             let text = by_url.get(d.url.as_str()).map(|p| page_text(p));
             page_words(text.as_deref().unwrap_or_default(), &index.variants)
         })
-        .collect();
-    let words = collect(pages, &index.variants, Limits::for_site(index.docs.len()));
+        .fold(|| Tally::new(groups), Tally::add)
+        .reduce(|| Tally::new(groups), Tally::merge);
+    let words = tally.words(&index.variants, Limits::for_site(index.docs.len()));
     encode(&words)
 }
 
 /// The words of texts, one text a page.
 #[cfg(test)]
 fn words_of(texts: &[&str], variants: &Variants, limits: Limits) -> Vec<Word> {
-    let pages = texts.iter().map(|t| page_words(t, variants)).collect();
-    collect(pages, variants, limits)
+    let tally = texts
+        .iter()
+        .map(|t| page_words(t, variants))
+        .fold(Tally::new(variants.groups().len()), Tally::add);
+    tally.words(variants, limits)
 }
 
 fn encode(words: &[Word]) -> Vec<u8> {
@@ -144,10 +149,10 @@ fn keeps(class: Class, run: &str) -> bool {
     }
 }
 
-/// One page's words without repeats: (key, display, whole run or a part of one), and the
-/// variant groups it has.
+/// One page's words: (key, whole run or only a part of one, spellings), one entry a key, and
+/// the variant groups it has.
 struct PageWords {
-    pairs: Vec<(String, String, bool)>,
+    words: Vec<(String, bool, Vec<String>)>,
     groups: Vec<usize>,
 }
 
@@ -207,19 +212,98 @@ fn page_words(text: &str, variants: &Variants) -> PageWords {
     for (class, run) in runs {
         let display = shown(run);
         if class == Class::Katakana {
-            parts(&display, |p| pairs.push((key(class, p), p.to_string(), false)));
+            parts(&display, |p| {
+                pairs.push((key(class, p), p.to_string(), false))
+            });
         }
         pairs.push((key(class, &display), display, true));
     }
     pairs.sort_unstable();
     pairs.dedup();
-    let mut groups = variants.groups_in(&tokenize::normalize(text));
+    let mut words: Vec<(String, bool, Vec<String>)> = Vec::new();
+    for (key, display, whole) in pairs {
+        match words.last_mut() {
+            Some(last) if last.0 == key => {
+                last.1 |= whole;
+                if last.2.last() != Some(&display) {
+                    last.2.push(display);
+                }
+            }
+            _ => words.push((key, whole, vec![display])),
+        }
+    }
+    // The text as written: a variant spelled unusually (full width, 々) is not counted for its
+    // group here, but its kanji run is, under the folded key.
+    let mut groups = variants.groups_in(text);
     groups.sort_unstable();
     groups.dedup();
-    PageWords { pairs, groups }
+    PageWords { words, groups }
 }
 
-type Count = (u32, bool, FxHashMap<String, u32>);
+/// A key over the pages: df, seen as a whole run, its spellings with their page counts.
+#[derive(Default)]
+struct Count {
+    df: u32,
+    whole: bool,
+    spellings: Vec<(String, u32)>,
+}
+
+/// Counts over pages, added in parallel and merged.
+struct Tally {
+    counts: FxHashMap<String, Count>,
+    group_df: Vec<u32>,
+}
+
+impl Tally {
+    fn new(groups: usize) -> Tally {
+        Tally {
+            counts: FxHashMap::default(),
+            group_df: vec![0; groups],
+        }
+    }
+
+    fn count(&mut self, key: String, df: u32, whole: bool, spellings: Vec<(String, u32)>) {
+        let c = self.counts.entry(key).or_default();
+        c.df += df;
+        c.whole |= whole;
+        for (s, n) in spellings {
+            match c.spellings.iter_mut().find(|(x, _)| *x == s) {
+                Some(e) => e.1 += n,
+                None => c.spellings.push((s, n)),
+            }
+        }
+    }
+
+    fn add(mut self, page: PageWords) -> Tally {
+        for (key, whole, spellings) in page.words {
+            self.count(
+                key,
+                1,
+                whole,
+                spellings.into_iter().map(|s| (s, 1)).collect(),
+            );
+        }
+        for g in page.groups {
+            self.group_df[g] += 1;
+        }
+        self
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        for (key, c) in other.counts {
+            self.count(key, c.df, c.whole, c.spellings);
+        }
+        for (a, b) in self.group_df.iter_mut().zip(other.group_df) {
+            *a += b;
+        }
+        self
+    }
+
+    /// The words: document frequencies and display forms, cut to the limits, sorted by key.
+    fn words(self, variants: &Variants, limits: Limits) -> Vec<Word> {
+        collect(self, variants, limits)
+    }
+}
 
 /// Drops the parts that add nothing: a part that begins or ends a longer word on as many pages
 /// (ボラン of ボランティア, コミュ of コミュニティ) is only a piece of that word.
@@ -238,40 +322,31 @@ fn drop_covered_parts(words: &mut FxHashMap<String, (Word, bool)>) {
     words.retain(|k, (w, whole)| *whole || covered.get(k).is_none_or(|df| *df < w.df));
 }
 
-/// Document frequencies and display forms over all pages, cut to the limits, sorted by key.
-fn collect(pages: Vec<PageWords>, variants: &Variants, limits: Limits) -> Vec<Word> {
-    // Key → (df, seen as a whole run, display → pages).
-    let mut counts: FxHashMap<String, Count> = FxHashMap::default();
-    let mut group_df = vec![0u32; variants.groups().len()];
-    for page in pages {
-        let mut last: Option<&str> = None;
-        for (key, display, whole) in &page.pairs {
-            let e = counts.entry(key.clone()).or_default();
-            if last != Some(key.as_str()) {
-                e.0 += 1;
-            }
-            e.1 |= whole;
-            *e.2.entry(display.clone()).or_default() += 1;
-            last = Some(key);
-        }
-        for g in page.groups {
-            group_df[g] += 1;
-        }
-    }
+fn collect(tally: Tally, variants: &Variants, limits: Limits) -> Vec<Word> {
+    let Tally { counts, group_df } = tally;
     // Parts of compounds must recur: a part on one page is just a piece of that page's word.
-    let enough = |df: u32, whole: bool| df >= limits.min_df && (whole || df >= 2);
+    let enough = |c: &Count| c.df >= limits.min_df && (c.whole || c.df >= 2);
     let mut words: FxHashMap<String, (Word, bool)> = counts
         .into_iter()
-        .filter(|(_, (df, whole, _))| enough(*df, *whole))
-        .map(|(key, (df, whole, displays))| {
-            // The most common spelling; ties go to the first in code point order.
-            let display = displays
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(d, _)| d)
-                .unwrap_or_else(|| key.clone());
-            (key.clone(), (Word { key, df, display }, whole))
-        })
+        .filter(|(_, c)| enough(c))
+        .map(
+            |(
+                key,
+                Count {
+                    df,
+                    whole,
+                    spellings: displays,
+                },
+            )| {
+                // The most common spelling; ties go to the first in code point order.
+                let display = displays
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|(d, _)| d)
+                    .unwrap_or_else(|| key.clone());
+                (key.clone(), (Word { key, df, display }, whole))
+            },
+        )
         .collect();
     drop_covered_parts(&mut words);
     let mut words: FxHashMap<String, Word> = words.into_iter().map(|(k, (w, _))| (k, w)).collect();
