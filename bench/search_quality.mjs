@@ -73,7 +73,7 @@ const judged = { tsunagari: [], pagefind: [] };
 const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
 await page.goto(base + 'search/');
 await page.waitForLoadState('networkidle');
-for (const q of set.queries) judged.tsunagari.push(Q.judge(q, await Q.tsunagariResults(page, q.query)));
+for (const q of set.queries) judged.tsunagari.push(Q.judge(q, await Q.tsunagariResults(page, q.query), await Q.tsunagariSuggestion(page)));
 for (const q of set.queries) judged.pagefind.push(Q.judge(q, await Q.pagefindResults(page, q.query)));
 
 const bytes = {

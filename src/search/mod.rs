@@ -35,6 +35,8 @@
 //!   it drops a page whose complete text does not contain every query word (positions mod 16
 //!   only approximate adjacency) and builds the excerpt around the hits.
 //! - `<dir>/f.bin` — the facet table: every document's facet values, for counts.
+//! - `v.<hash>.json` — the vocabulary for 「もしかして」 (`suggest`), named in the manifest's
+//!   `vocab`: loaded only when a query finds nothing.
 //!
 //! Position masks are kept only for tokens in at most a tenth of the documents: a common bigram
 //! sets most bits anyway, and the masks were most of the bytes a query downloads.
@@ -46,6 +48,7 @@
 //! (`Index::query`) is here.
 
 mod index;
+mod suggest;
 pub mod tokenize;
 mod variants;
 mod write;

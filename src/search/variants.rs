@@ -102,6 +102,27 @@ impl Variants {
         out
     }
 
+    /// The groups that occur in normalised text, as folding finds them (the longest word at
+    /// each place), in order of appearance; a group may repeat.
+    pub fn groups_in(&self, s: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while let Some(c) = s[i..].chars().next() {
+            let hit = self
+                .by_first
+                .get(&c)
+                .and_then(|list| list.iter().find(|(w, _)| s[i..].starts_with(w.as_str())));
+            match hit {
+                Some((w, g)) => {
+                    out.push(*g);
+                    i += w.len();
+                }
+                None => i += c.len_utf8(),
+            }
+        }
+        out
+    }
+
     /// Folds in place, copying only when the text has a character some word starts with.
     pub fn fold_in_place(&self, s: &mut String) {
         if s.chars().any(|c| self.by_first.contains_key(&c)) {

@@ -39,7 +39,14 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
         .enumerate()
         .try_for_each(|(i, b)| put(&format!("{dir}/t/{i}.bin"), b))?;
     put(&format!("{dir}/f.bin"), &facets)?;
-    let bytes = manifest(site, index, &urls.search_file(&format!("{dir}/")));
+    let vocab = super::suggest::vocabulary(site, index);
+    let vocab_name = format!("v.{}.json", content_hash(&vocab));
+    put(&vocab_name, &vocab)?;
+    let (dir, vocab) = (
+        urls.search_file(&format!("{dir}/")),
+        urls.search_file(&vocab_name),
+    );
+    let bytes = manifest(site, index, &dir, &vocab);
     let name = format!("m.{}.json", content_hash(&bytes));
     put(&name, &bytes)?;
     Ok(urls.search_file(&name))
@@ -141,7 +148,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The manifest: counts, bucket count, the folder of the other files and facet dictionaries.
-fn manifest(site: &Site, index: &Index, dir: &str) -> Vec<u8> {
+fn manifest(site: &Site, index: &Index, dir: &str, vocab: &str) -> Vec<u8> {
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
     // Facet labels, in the order of KINDS, STATUSES and WORK_STYLES.
     let st = &site.strings;
@@ -154,6 +161,7 @@ fn manifest(site: &Site, index: &Index, dir: &str) -> Vec<u8> {
         "buckets": index.buckets,
         "chunk": CHUNK,
         "dir": dir,
+        "vocab": vocab,
         "variants": index.variants.groups(),
         "dict": {
             "kind": KINDS, "kind_label": kind_labels,

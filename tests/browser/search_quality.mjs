@@ -8,6 +8,8 @@
 //   zero results   the share of queries that find nothing (every query has expected pages)
 //   pass           every `expect` in the first ten, `top` first, no `reject` in the first five
 //   marked         of the results shown (first ten), the share whose excerpt has a <mark>
+//   suggest        of the queries with a `suggest` field (typos that find nothing), the share whose
+//                  「もしかして」 link is exactly that query
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +68,11 @@ export async function excerptMarks(page) {
   });
 }
 
+/** The query tsunagari's search page offers as 「もしかして」 after `tsunagariResults`, or null. */
+export async function tsunagariSuggestion(page) {
+  return page.evaluate(() => window.tsunagariSearch.suggest ?? null);
+}
+
 /** Pagefind's results for `q` in the same browser: its own API on a page of the site. */
 export async function pagefindResults(page, q) {
   return page.evaluate(async (q) => {
@@ -76,8 +83,8 @@ export async function pagefindResults(page, q) {
   }, q);
 }
 
-/** Scores one query's results. */
-export function judge(query, got) {
+/** Scores one query's results (and the suggestion offered, if the tool offers any). */
+export function judge(query, got, suggestion = null) {
   const top5 = got.slice(0, 5);
   const relevant = new Set([...query.expect, ...(query.also || [])]);
   const found = query.expect.filter((p) => got.includes(p));
@@ -94,6 +101,7 @@ export function judge(query, got) {
     topOk,
     rejected,
     pass: found.length === query.expect.length && topOk && rejected.length === 0,
+    suggested: query.suggest ? suggestion === query.suggest : null,
   };
 }
 
@@ -101,12 +109,14 @@ export function judge(query, got) {
 export function metrics(judged) {
   const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   const withResults = judged.filter((j) => j.precision !== null);
+  const typos = judged.filter((j) => j.suggested !== null);
   return {
     queries: judged.length,
     pass: judged.filter((j) => j.pass).length,
     precision_at_5: withResults.length ? mean(withResults.map((j) => j.precision)) : null,
     recall_at_10: mean(judged.map((j) => j.recall)),
     zero_result_rate: judged.filter((j) => j.zero).length / (judged.length || 1),
+    suggest_rate: typos.length ? typos.filter((j) => j.suggested).length / typos.length : null,
   };
 }
 
@@ -124,13 +134,13 @@ const f2 = (x) => (x === null ? '–' : x.toFixed(2));
 /** A text table of one or more tools' reports: rows are points, columns per tool. */
 export function table(reports) {
   const names = Object.keys(reports);
-  const head = ['point', 'n', ...names.flatMap((n) => [`${n} pass`, 'P@5', 'R@10', 'zero'])];
+  const head = ['point', 'n', ...names.flatMap((n) => [`${n} pass`, 'P@5', 'R@10', 'zero', 'suggest'])];
   const rows = [head];
   const line = (label, pick) => {
     const first = pick(reports[names[0]]);
     rows.push([label, String(first.queries), ...names.flatMap((n) => {
       const m = pick(reports[n]);
-      return [String(m.pass), f2(m.precision_at_5), f2(m.recall_at_10), f2(m.zero_result_rate)];
+      return [String(m.pass), f2(m.precision_at_5), f2(m.recall_at_10), f2(m.zero_result_rate), f2(m.suggest_rate)];
     })]);
   };
   for (const point of Object.keys(reports[names[0]].by)) line(point, (r) => r.by[point]);
@@ -155,6 +165,7 @@ export function raiseFloor(set, all, judged) {
   const old = set.floor || { precision_at_5: 0, recall_at_10: 0, zero_result_rate_max: 1 };
   set.floor = {
     precision_at_5: Math.max(old.precision_at_5, down(all.precision_at_5 ?? 0)),
+    suggest_rate: Math.max(old.suggest_rate ?? 0, down(all.suggest_rate ?? 0)),
     recall_at_10: Math.max(old.recall_at_10, down(all.recall_at_10)),
     zero_result_rate_max: Math.min(old.zero_result_rate_max, up(all.zero_result_rate)),
   };

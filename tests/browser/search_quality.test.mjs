@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { serve, launch } from './server.mjs';
-import { repo, buildFixture, loadQueries, saveQueries, raiseFloor, tsunagariResults, excerptMarks, judge, report, table, POINTS } from './search_quality.mjs';
+import { repo, buildFixture, loadQueries, saveQueries, raiseFloor, tsunagariResults, tsunagariSuggestion, excerptMarks, judge, report, table, POINTS } from './search_quality.mjs';
 
 const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 const set = loadQueries();
@@ -58,7 +58,7 @@ test('search quality stays at or above today’s floor, and what passed still pa
   const judged = [];
   const marks = { shown: 0, marked: 0 };
   for (const q of set.queries) {
-    judged.push(judge(q, await tsunagariResults(page, q.query)));
+    judged.push(judge(q, await tsunagariResults(page, q.query), await tsunagariSuggestion(page)));
     const m = await excerptMarks(page);
     marks.shown += m.shown;
     marks.marked += m.marked;
@@ -84,4 +84,5 @@ test('search quality stays at or above today’s floor, and what passed still pa
   assert.ok(all.precision_at_5 >= floor.precision_at_5, `precision@5 ${all.precision_at_5} < ${floor.precision_at_5}`);
   assert.ok(all.recall_at_10 >= floor.recall_at_10, `recall@10 ${all.recall_at_10} < ${floor.recall_at_10}`);
   assert.ok(all.zero_result_rate <= floor.zero_result_rate_max, `zero-result rate ${all.zero_result_rate} > ${floor.zero_result_rate_max}`);
+  assert.ok((all.suggest_rate ?? 0) >= (floor.suggest_rate ?? 0), `suggestion rate ${all.suggest_rate} < ${floor.suggest_rate}`);
 });

@@ -134,8 +134,80 @@ test('the URL query keeps several prefectures, so a shared link restores them', 
   assert.deepEqual(search.readQuery('?q=a&pref='), { q: 'a', filters: {} });
 });
 
-test('the zero-result hint asks to shorten words only for queries longer than two characters', () => {
+test('the zero-result hint fits the query: short, several words, one long word', () => {
   assert.equal(search.zeroHintKey('島'), 'noneShort');
   assert.equal(search.zeroHintKey(' 島 酒 '), 'noneShort');
   assert.equal(search.zeroHintKey('ワニワニパニック'), 'none');
+  assert.equal(search.zeroHintKey('ワニワニ パニック'), 'noneWords');
+  assert.equal(search.zeroHintKey(' 島 酒 '), 'noneShort', 'two characters in two words are still short');
+});
+
+test('edit distance: Damerau–Levenshtein over code points, cut at the limit', () => {
+  assert.equal(search.editDistance('コミニュティ', 'コミュニティ'), 1, 'a transposition is one edit');
+  assert.equal(search.editDistance('ワーケション', 'ワーケーション'), 1);
+  assert.equal(search.editDistance('古民屋', '古民家'), 1);
+  assert.equal(search.editDistance('abcd', 'badc'), 2);
+  assert.equal(search.editDistance('kitten', 'sitting'), 3);
+  assert.equal(search.editDistance('', 'まち'), 2);
+  assert.equal(search.editDistance('まちずくり', 'まちづくり'), 1);
+  // Beyond the limit the answer is limit + 1, whatever the true distance.
+  assert.equal(search.editDistance('kitten', 'sitting', 1), 2);
+  assert.equal(search.editDistance('a', 'abcdef', 2), 3);
+  assert.equal(search.maxEdits('テレワク'), 1);
+  assert.equal(search.maxEdits('ボランテア'), 2);
+});
+
+test('kana is compared as kana and as the other kana', () => {
+  assert.equal(search.toKatakana('わーけしょん'), 'ワーケション');
+  assert.equal(search.toHiragana('ワーケション、島'), 'わーけしょん、島');
+  const vocab = search.parseVocab([['ワーケーション', 3]]);
+  assert.deepEqual(search.candidates('わーけしょん', vocab, new Map()).map((c) => [c.display, c.d]), [['ワーケーション', 1]]);
+});
+
+test('suggestion choice: fewer edits first, then more pages; the query itself is not offered', () => {
+  const table = search.variantTable([['まちづくり', '街づくり']]);
+  const vocab = search.parseVocab([
+    ['コミュニティ', 2, 'コミュニティー'],
+    ['コミュニケーション', 40],
+    ['まちづくり', 5],
+    ['街づくり', 5],
+    ['古民家', 2],
+    ['古民具', 9],
+    ['市民屋', 1],
+    ['民家', 30],
+  ]);
+  // A closer word with fewer pages beats a farther one with many.
+  assert.equal(search.candidates('コミニュティー', vocab, table)[0].display, 'コミュニティー');
+  // At equal edits, more pages win: 古民具 (9) before 古民家 (2) before 市民屋 (1); 民家 is 2 edits away
+  // from 古民屋, beyond the one a three-character word is allowed.
+  assert.deepEqual(search.candidates('古民屋', vocab, table).map((c) => c.display), ['古民具', '古民家', '市民屋']);
+  assert.equal(search.candidates('まちずくり', vocab, table)[0].display, 'まちづくり');
+  // A display met under two keys (a word and a variant spelling) is offered once, at its fewest
+  // edits, whichever key comes first in the file.
+  const twice = search.parseVocab([['abxxef', 5, 'Shown'], ['abcdeg', 5, 'Shown']]);
+  assert.deepEqual(search.candidates('abcdef', twice, new Map()).map((c) => [c.display, c.d]), [['Shown', 1]]);
+  // 街づくり is the query folded again: not a suggestion for it.
+  assert.ok(!search.candidates('街づくり', vocab, table).some((c) => c.key === 'まちづくり' || c.key === '街づくり'));
+});
+
+test('a suggestion fixes each word that finds nothing, and only a query that finds pages is offered', async () => {
+  const table = new Map();
+  const vocab = search.parseVocab([['古民具', 9], ['古民家', 2], ['観光', 20], ['ボランテイア', 3, 'ボランティア']]);
+  // The pages have 古民家, ボランティア and 観光, but no 古民具 (a word of the vocabulary cut away).
+  const pages = ['古民家', 'ボランテイア', '観光'];
+  const calls = [];
+  const finds = async (ws) => {
+    calls.push(ws);
+    return ws.every((w) => pages.some((p) => w.every((t) => p.includes(t.t))));
+  };
+  assert.equal(await search.suggestQuery('観光 古民屋', vocab, table, finds), '観光 古民家');
+  assert.equal(await search.suggestQuery('ボランテア', vocab, table, finds), 'ボランティア');
+  // Every word finds something: nothing to fix, no suggestion.
+  assert.equal(await search.suggestQuery('観光 古民家', vocab, table, finds), null);
+  // No candidate finds pages: no suggestion.
+  assert.equal(await search.suggestQuery('ワニワニパニック', vocab, table, finds), null);
+  // The whole query must find pages, not only each word.
+  const apart = async (ws) => ws.length === 1 && (await finds(ws));
+  assert.equal(await search.suggestQuery('観光 古民屋', vocab, table, apart), null);
+  assert.ok(calls.length > 0);
 });

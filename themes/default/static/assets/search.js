@@ -587,6 +587,97 @@ export async function inflateJson(bytes) {
   return JSON.parse(new TextDecoder().decode(b));
 }
 
+// ---- 「もしかして」 ----------------------------------------------------------------------------
+// When a query finds nothing, the index's vocabulary (src/search/suggest.rs: words of the pages,
+// normalised and folded, with document frequency and display form) gives words close to each
+// query word that finds nothing; the page offers the closest, most common one that finds pages.
+
+/** Damerau–Levenshtein distance (adjacent transpositions count one edit) over code points;
+ * `max + 1` as soon as it must exceed `max`. */
+export function editDistance(a, b, max = Infinity) {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > max) return max + 1;
+  let prev2 = null;
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur = [i];
+    let low = i;
+    for (let j = 1; j <= t.length; j++) {
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur.push(v);
+      low = Math.min(low, v);
+    }
+    if (low > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return Math.min(prev[t.length], max + 1);
+}
+
+const shiftKana = (s, from, to, by) => s.replace(/./gu, (c) => (inR(cp(c), from, to) ? String.fromCodePoint(cp(c) + by) : c));
+/** Hiragana as katakana (ぁ…ゖ → ァ…ヶ). */
+export const toKatakana = (s) => shiftKana(s, 0x3041, 0x3096, 0x60);
+/** Katakana as hiragana (ァ…ヶ → ぁ…ゖ). */
+export const toHiragana = (s) => shiftKana(s, 0x30a1, 0x30f6, -0x60);
+
+/** Edits allowed for a query word: one up to four characters, two beyond. */
+export const maxEdits = (word) => (Array.from(word).length <= 4 ? 1 : 2);
+
+/** The vocabulary file's rows ([key, df] or [key, df, display]) → [{key, df, display}]. */
+export const parseVocab = (rows) => rows.map(([key, df, display]) => ({ key, df, display: display || key }));
+
+/** Words of the vocabulary close to a query word: [{display, d, df}], fewest edits first, then the
+ * most pages, then by key. The word is compared normalised, folded and not, and its kana also
+ * as the other kana (わーけしょん meets ワーケーション). A word that is the query again is left out. */
+export function candidates(word, vocab, table) {
+  const plain = normalize(word).trim();
+  const folded = fold(plain, table);
+  const forms = [...new Set([folded, plain].flatMap((f) => [f, toKatakana(f), toHiragana(f)]))];
+  const max = maxEdits(folded);
+  const out = [];
+  for (const v of vocab) {
+    let d = max + 1;
+    for (const f of forms) d = Math.min(d, editDistance(f, v.key, max));
+    if (d <= max && fold(normalize(v.display), table) !== folded) out.push({ display: v.display, key: v.key, d, df: v.df });
+  }
+  out.sort((a, b) => a.d - b.d || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // A spelling met twice (as a word and as a variant) is offered once, at its best.
+  const seen = new Set();
+  return out.filter((c) => !seen.has(c.display) && seen.add(c.display));
+}
+
+/** Candidates of a word tried for a suggestion (each may cost a shard). */
+const TRIES = 6;
+
+/** The query to suggest for `q`, or null: every word that finds nothing alone is replaced by its
+ * best candidate that does, and the whole query must then find pages. `finds(ws)` (async): do the
+ * query words `ws` (as `words` makes them) find any page? */
+export async function suggestQuery(q, vocab, table, finds) {
+  const out = [];
+  let changed = false;
+  for (const raw of q.split(/\s+/u).filter(Boolean)) {
+    const ws = words(raw, table);
+    if (!ws.length || (await finds(ws))) {
+      out.push(raw);
+      continue;
+    }
+    let fix = null;
+    for (const c of candidates(raw, vocab, table).slice(0, TRIES)) {
+      if (await finds(words(c.display, table))) {
+        fix = c.display;
+        break;
+      }
+    }
+    if (!fix) return null;
+    out.push(fix);
+    changed = true;
+  }
+  const s = out.join(' ');
+  return changed && (await finds(words(s, table))) ? s : null;
+}
+
 // ---- The page --------------------------------------------------------------------------------
 // Rendering, filters, focus and status messages. Visitor texts come from the form's data-*
 // attributes (search.html), so they stay in the template.
@@ -618,10 +709,12 @@ function say(form, key, vars = {}) {
   return (form.dataset[key] || '').replace(/\{(\w+)\}/g, (all, k) => (k in vars ? String(vars[k]) : all));
 }
 
-/** The zero-result hint: "shorten the words" makes no sense for a query of one or two
- * characters, so those get "other words or the lists" instead. */
+/** The zero-result hint that fits the query: "shorten the words" makes no sense for a query of
+ * one or two characters ('noneShort': other words or the lists); several words are asked to be
+ * fewer ('noneWords'); one longer word to be shorter ('none'). */
 export function zeroHintKey(q) {
-  return Array.from(q.replace(/\s+/gu, '')).length <= 2 ? 'noneShort' : 'none';
+  if (Array.from(q.replace(/\s+/gu, '')).length <= 2) return 'noneShort';
+  return q.trim().split(/\s+/u).length > 1 ? 'noneWords' : 'none';
 }
 
 /** Filters of the URL: `pref` may repeat (several prefectures); the others are single. */
@@ -708,7 +801,7 @@ function showState(form, state, vars = {}) {
   $('search-status').textContent = error ? '' : state ? say(form, state, vars) : '';
   $('search-error').textContent = error ? say(form, 'error') : '';
   $('search-error').hidden = !error;
-  $('search-browse').hidden = !(error || state === 'none' || state === 'noneShort');
+  $('search-browse').hidden = !(error || /^none/.test(state));
   if (error) {
     $('search-results').replaceChildren();
     $('search-more-wrap').hidden = true;
@@ -738,6 +831,7 @@ async function start(form) {
   const url = (p) => m.dir + p;
   const variants = variantTable(m.variants);
   let facets = null;
+  let vocab = null;
   let shown = 0;
   let current = [];
   let currentWords = [];
@@ -862,6 +956,36 @@ async function start(form) {
   /** The status: the number of results (honest: it falls when verification drops some). */
   const announce = () => showState(form, current.length ? 'found' : zeroHintKey(currentQuery), { q: currentQuery, n: current.length });
 
+  /** Do the words find any page (no filters: a suggestion's link carries only the query)? Loads
+   * the shards they need. */
+  async function finds(ws) {
+    const buckets = [...new Set(needed(ws).map((t) => fnv1a(t) & (m.buckets - 1)))];
+    const shards = await Promise.all(buckets.map((b) => get(url('s/' + b + '.bin'), true).then(decodeShard)));
+    const lookup = (t) => shards.find((s) => s.has(t))?.get(t) || null;
+    return rank(ws, lookup, m.n).length > 0;
+  }
+
+  /** The 「もしかして」 query for a query that found nothing, or null (also when the vocabulary
+   * cannot be loaded: a suggestion is a help, not a reason to show an error). */
+  async function suggestion(q) {
+    if (!m.vocab) return null;
+    try {
+      vocab ||= get(m.vocab).then(parseVocab);
+      return await suggestQuery(q, await vocab, variants, finds);
+    } catch (e) {
+      console.error(e);
+      return null;
+    }
+  }
+
+  /** Shows 「もしかして: <a href="?q=…">…</a>」, a real link (it works as a URL), or nothing. */
+  function offer(s) {
+    const box = $('search-suggest');
+    box.replaceChildren();
+    box.hidden = !s;
+    if (s) box.append(say(form, 'suggest') + ' ', el('a', { href: '?' + writeQuery(s, {}), textContent: s }));
+  }
+
   const onFilter = (k, v) => run(input.value.trim(), { ...readQuery(location.search).filters, [k]: v });
 
   async function run(q, filters) {
@@ -869,6 +993,7 @@ async function start(form) {
     save(q, filters);
     const ws = words(q, variants);
     if (near) near.disconnect();
+    offer(null);
     list.replaceChildren();
     more.parentElement.hidden = true;
     if (!ws.length) {
@@ -921,11 +1046,14 @@ async function start(form) {
     renderFacets(form, m.dict, counts, filters, onFilter);
     await showMore();
     if (my !== seq) return;
+    const offered = current.length ? null : await suggestion(q);
+    if (my !== seq) return;
+    offer(offered);
     announce();
     performance.mark('tsunagari:shown');
     const ms = (a, b) => performance.measure('tsunagari ' + a + b, 'tsunagari:' + a, 'tsunagari:' + b).duration;
     const firstShown = performance.getEntriesByName('tsunagari:first').length ? ms('shards', 'first') : ms('shards', 'shown');
-    window.tsunagariSearch = { results: current.length, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
+    window.tsunagariSearch = { results: current.length, suggest: offered, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
     performance.clearMarks();
     performance.clearMeasures();
   }

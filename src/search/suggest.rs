@@ -1,0 +1,523 @@
+//! The vocabulary behind 「もしかして」: the words of the indexed pages that a visitor may have
+//! meant when a query finds nothing. `search.js` loads it only then, finds the words within a
+//! small edit distance of each query word that finds nothing, and offers the closest (then most
+//! common) one that finds pages.
+//!
+//! Words are runs of the original text: katakana of three characters or more (ワーケーション),
+//! kanji of two to six (古民家), ASCII words of three or more with a letter; hiragana runs are
+//! left out (particles and endings would drown the words). Each word is keyed by its text
+//! normalised and folded as the index folds it, with its document frequency and its most common
+//! spelling for display (コミュニティー). Every spelling of a variant group found on some page
+//! joins too (まちづくり, 街づくり), keyed unfolded, with the group's document frequency, so a
+//! typo of any spelling lands on one.
+//!
+//! Size: the most frequent [`MAX_WORDS`] words; from [`MIN_DF_FROM`] pages on, a word must be
+//! on two pages (a word on one page of a large site is more often a typo than a term).
+
+use super::{tokenize, Index, Variants};
+use crate::content::Extra;
+use crate::site::{Page, Site};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// At most this many words, the most frequent first.
+pub const MAX_WORDS: usize = 6000;
+/// From this many pages on, only words on two pages or more are kept.
+pub const MIN_DF_FROM: usize = 200;
+
+/// One word of the vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Normalised (and, for words of the text, folded) as the index does.
+    pub key: String,
+    /// Pages it occurs on.
+    pub df: u32,
+    /// The spelling to show: the most common original one.
+    pub display: String,
+}
+
+/// How many words to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub min_df: u32,
+    pub max_words: usize,
+}
+
+impl Limits {
+    pub fn for_site(docs: usize) -> Limits {
+        Limits {
+            min_df: if docs >= MIN_DF_FROM { 2 } else { 1 },
+            max_words: MAX_WORDS,
+        }
+    }
+}
+
+/// The vocabulary file of an index: a JSON array of `[key, df]`, or `[key, df, display]`
+/// when the display form differs from the key, sorted by key.
+pub fn vocabulary(site: &Site, index: &Index) -> Vec<u8> {
+    let by_url: FxHashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+    let groups = index.variants.groups().len();
+    let tally = index
+        .docs
+        .par_iter()
+        .map(|d| {
+            let text = by_url.get(d.url.as_str()).map(|p| page_text(p));
+            page_words(text.as_deref().unwrap_or_default(), &index.variants)
+        })
+        .fold(|| Tally::new(groups), Tally::add)
+        .reduce(|| Tally::new(groups), Tally::merge);
+    let words = tally.words(&index.variants, Limits::for_site(index.docs.len()));
+    encode(&words)
+}
+
+/// The words of texts, one text a page.
+#[cfg(test)]
+fn words_of(texts: &[&str], variants: &Variants, limits: Limits) -> Vec<Word> {
+    let tally = texts
+        .iter()
+        .map(|t| page_words(t, variants))
+        .fold(Tally::new(variants.groups().len()), Tally::add);
+    tally.words(variants, limits)
+}
+
+fn encode(words: &[Word]) -> Vec<u8> {
+    let rows: Vec<serde_json::Value> = words
+        .iter()
+        .map(|w| {
+            if w.display == w.key {
+                serde_json::json!([w.key, w.df])
+            } else {
+                serde_json::json!([w.key, w.df, w.display])
+            }
+        })
+        .collect();
+    serde_json::to_vec(&rows).expect("JSON values always serialise")
+}
+
+/// The text of a page that the index reads: title, summary, body and the meta values.
+fn page_text(p: &Page) -> String {
+    let mut parts: Vec<&str> = vec![p.common.title.as_str()];
+    parts.extend(p.common.summary.as_deref());
+    match &p.extra {
+        Extra::Challenge(c) => {
+            parts.extend([c.municipality.as_str(), c.prefecture.as_str()]);
+            parts.extend(c.organization.as_deref());
+            parts.extend(c.themes.iter().map(String::as_str));
+            parts.extend(c.engagement.iter().map(String::as_str));
+            parts.extend(c.skills.iter().map(String::as_str));
+        }
+        Extra::Case(c) => {
+            parts.extend([c.municipality.as_str(), c.prefecture.as_str()]);
+            parts.extend(c.themes.iter().map(String::as_str));
+        }
+        _ => {}
+    }
+    parts.extend(p.common.tags.iter().map(String::as_str));
+    parts.push(p.body.text.as_str());
+    parts.join("\n")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    Katakana,
+    Kanji,
+    Ascii,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    match c {
+        '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FE}' | '\u{FF66}'..='\u{FF9F}' => {
+            Class::Katakana
+        }
+        'a'..='z' | 'A'..='Z' | '0'..='9' => Class::Ascii,
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => Class::Ascii,
+        c if tokenize::is_kanji(c) => Class::Kanji,
+        _ => Class::Other,
+    }
+}
+
+/// Whether a run of a class is a word worth suggesting.
+fn keeps(class: Class, run: &str) -> bool {
+    let n = run.chars().count();
+    match class {
+        Class::Katakana => n >= 3 && !run.starts_with(['ー', 'ｰ']),
+        Class::Kanji => (2..=6).contains(&n),
+        Class::Ascii => n >= 3 && run.chars().any(char::is_alphabetic),
+        Class::Other => false,
+    }
+}
+
+/// One page's words: (key, whole run or only a part of one, spellings), one entry a key, and
+/// the variant groups it has.
+struct PageWords {
+    words: Vec<(String, bool, Vec<String>)>,
+    groups: Vec<usize>,
+}
+
+/// Full- and half-width forms are shown as NFKC makes them (ＤＸ → DX, ﾃﾚﾜｰｸ → テレワーク).
+fn shown(run: &str) -> String {
+    if run.chars().any(|c| c >= '\u{FF00}') {
+        run.nfkc().collect()
+    } else {
+        run.to_string()
+    }
+}
+
+/// The parts of a long katakana compound, which Japanese writes without spaces
+/// (オンラインコミュニティ): every split into a head and a tail of three characters or more, except
+/// tails that no word starts with. Parts that recur on several pages are the words.
+fn parts(run: &str, mut each: impl FnMut(&str)) {
+    let at: Vec<usize> = run.char_indices().map(|(i, _)| i).collect();
+    for k in 3..at.len().saturating_sub(2) {
+        each(&run[..at[k]]);
+        if !run[at[k]..].starts_with([
+            'ー', 'ッ', 'ャ', 'ュ', 'ョ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ン',
+        ]) {
+            each(&run[at[k]..]);
+        }
+    }
+}
+
+fn page_words(text: &str, variants: &Variants) -> PageWords {
+    let mut runs: Vec<(Class, &str)> = Vec::new();
+    let mut start = 0;
+    let mut current = Class::Other;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        let k = class(c);
+        if k == current {
+            continue;
+        }
+        let run = &text[start..i];
+        if keeps(current, run) {
+            runs.push((current, run));
+        }
+        start = i;
+        current = k;
+    }
+    runs.sort_unstable();
+    runs.dedup();
+    let key = |class: Class, s: &str| {
+        // ASCII and kanji in their usual forms need no normalising but for case and 々.
+        let mut k = match class {
+            Class::Ascii if s.is_ascii() => s.to_ascii_lowercase(),
+            Class::Kanji if s.chars().all(|c| c != '々' && c < '\u{F900}') => s.to_string(),
+            _ => tokenize::normalize(s),
+        };
+        variants.fold_in_place(&mut k);
+        k
+    };
+    let mut pairs = Vec::new();
+    for (class, run) in runs {
+        let display = shown(run);
+        if class == Class::Katakana {
+            parts(&display, |p| {
+                pairs.push((key(class, p), p.to_string(), false))
+            });
+        }
+        pairs.push((key(class, &display), display, true));
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut words: Vec<(String, bool, Vec<String>)> = Vec::new();
+    for (key, display, whole) in pairs {
+        match words.last_mut() {
+            Some(last) if last.0 == key => {
+                last.1 |= whole;
+                if last.2.last() != Some(&display) {
+                    last.2.push(display);
+                }
+            }
+            _ => words.push((key, whole, vec![display])),
+        }
+    }
+    // The text as written: a variant spelled unusually (full width, 々) is not counted for its
+    // group here, but its kanji run is, under the folded key.
+    let mut groups = variants.groups_in(text);
+    groups.sort_unstable();
+    groups.dedup();
+    PageWords { words, groups }
+}
+
+/// A key over the pages: df, seen as a whole run, its spellings with their page counts.
+#[derive(Default)]
+struct Count {
+    df: u32,
+    whole: bool,
+    spellings: Vec<(String, u32)>,
+}
+
+/// Counts over pages, added in parallel and merged.
+struct Tally {
+    counts: FxHashMap<String, Count>,
+    group_df: Vec<u32>,
+}
+
+impl Tally {
+    fn new(groups: usize) -> Tally {
+        Tally {
+            counts: FxHashMap::default(),
+            group_df: vec![0; groups],
+        }
+    }
+
+    fn count(&mut self, key: String, df: u32, whole: bool, spellings: Vec<(String, u32)>) {
+        let c = self.counts.entry(key).or_default();
+        c.df += df;
+        c.whole |= whole;
+        for (s, n) in spellings {
+            match c.spellings.iter_mut().find(|(x, _)| *x == s) {
+                Some(e) => e.1 += n,
+                None => c.spellings.push((s, n)),
+            }
+        }
+    }
+
+    fn add(mut self, page: PageWords) -> Tally {
+        for (key, whole, spellings) in page.words {
+            self.count(
+                key,
+                1,
+                whole,
+                spellings.into_iter().map(|s| (s, 1)).collect(),
+            );
+        }
+        for g in page.groups {
+            self.group_df[g] += 1;
+        }
+        self
+    }
+
+    fn merge(mut self, other: Tally) -> Tally {
+        for (key, c) in other.counts {
+            self.count(key, c.df, c.whole, c.spellings);
+        }
+        for (a, b) in self.group_df.iter_mut().zip(other.group_df) {
+            *a += b;
+        }
+        self
+    }
+
+    /// The words: document frequencies and display forms, cut to the limits, sorted by key.
+    fn words(self, variants: &Variants, limits: Limits) -> Vec<Word> {
+        collect(self, variants, limits)
+    }
+}
+
+/// Drops the parts that add nothing: a part that begins or ends a longer word on as many pages
+/// (ボラン of ボランティア, コミュ of コミュニティ) is only a piece of that word.
+fn drop_covered_parts(words: &mut FxHashMap<String, (Word, bool)>) {
+    let mut covered: FxHashMap<String, u32> = FxHashMap::default();
+    for (w, _) in words.values() {
+        for (i, _) in w.key.char_indices().skip(1) {
+            for piece in [&w.key[..i], &w.key[i..]] {
+                if words.get(piece).is_some_and(|(_, whole)| !whole) {
+                    let e = covered.entry(piece.to_string()).or_default();
+                    *e = (*e).max(w.df);
+                }
+            }
+        }
+    }
+    words.retain(|k, (w, whole)| *whole || covered.get(k).is_none_or(|df| *df < w.df));
+}
+
+fn collect(tally: Tally, variants: &Variants, limits: Limits) -> Vec<Word> {
+    let Tally { counts, group_df } = tally;
+    // Parts of compounds must recur: a part on one page is just a piece of that page's word.
+    let enough = |c: &Count| c.df >= limits.min_df && (c.whole || c.df >= 2);
+    let mut words: FxHashMap<String, (Word, bool)> = counts
+        .into_iter()
+        .filter(|(_, c)| enough(c))
+        .map(
+            |(
+                key,
+                Count {
+                    df,
+                    whole,
+                    spellings: displays,
+                },
+            )| {
+                // The most common spelling; ties go to the first in code point order.
+                let display = displays
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|(d, _)| d)
+                    .unwrap_or_else(|| key.clone());
+                (key.clone(), (Word { key, df, display }, whole))
+            },
+        )
+        .collect();
+    drop_covered_parts(&mut words);
+    let mut words: FxHashMap<String, Word> = words.into_iter().map(|(k, (w, _))| (k, w)).collect();
+    for (g, df) in group_df.into_iter().enumerate().filter(|(_, df)| *df > 0) {
+        for w in &variants.groups()[g] {
+            let e = words.entry(w.clone()).or_insert_with(|| Word {
+                key: w.clone(),
+                df,
+                display: w.clone(),
+            });
+            e.df = e.df.max(df);
+        }
+    }
+    let mut kept: Vec<Word> = words
+        .into_values()
+        .filter(|w| w.df >= limits.min_df)
+        .collect();
+    kept.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.key.cmp(&b.key)));
+    kept.truncate(limits.max_words);
+    kept.sort_by(|a, b| a.key.cmp(&b.key));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: Limits = Limits {
+        min_df: 1,
+        max_words: usize::MAX,
+    };
+
+    fn vocab(texts: &[&str]) -> Vec<Word> {
+        words_of(texts, &Variants::built_in(), ALL)
+    }
+
+    fn find<'a>(words: &'a [Word], key: &str) -> Option<&'a Word> {
+        words.iter().find(|w| w.key == key)
+    }
+
+    #[test]
+    fn katakana_kanji_and_ascii_runs_get_in_and_short_or_hiragana_runs_do_not() {
+        let w = vocab(&["ワーケーションの古民家でテレワーク。島の港、ハブ、DXとAI、2026年度と北海道東部中心市街地活性化、ITSupport"]);
+        let keys: Vec<&str> = w.iter().map(|w| w.key.as_str()).collect();
+        for want in [
+            "ワーケーション",
+            "古民家",
+            "テレワーク",
+            "年度",
+            "itsupport",
+        ] {
+            assert!(keys.contains(&want), "{want} missing from {keys:?}");
+        }
+        // One kanji, a two-letter word, a two-character katakana word, a number, a seven-kanji
+        // run and hiragana stay out.
+        for not in [
+            "島",
+            "港",
+            "dx",
+            "ai",
+            "ハブ",
+            "2026",
+            "北海道東部中心市街地活性化",
+            "の",
+            "でてれわーく",
+        ] {
+            assert!(!keys.contains(&not), "{not} in {keys:?}");
+        }
+    }
+
+    #[test]
+    fn document_frequency_counts_pages_not_occurrences() {
+        let w = vocab(&["古民家と古民家と古民家", "古民家の改修", "空き店舗"]);
+        assert_eq!(find(&w, "古民家").unwrap().df, 2);
+        assert_eq!(
+            find(&w, "空き店舗"),
+            None,
+            "hiragana inside: two kanji runs of one"
+        );
+        assert_eq!(find(&w, "店舗").unwrap().df, 1);
+    }
+
+    #[test]
+    fn the_key_is_folded_as_the_index_folds_and_the_display_is_the_most_common_spelling() {
+        let w = vocab(&[
+            "コミュニティー",
+            "コミュニティー",
+            "コミュニティ",
+            "ｺﾐｭﾆﾃｨｰ",
+            "申込",
+        ]);
+        // Small vowels become large and the final ー goes, as in the index.
+        let c = find(&w, "コミュニテイ").expect("the key is normalised");
+        assert_eq!((c.df, c.display.as_str()), (4, "コミュニティー"));
+        // Half-width katakana is shown as NFKC makes it; a kanji variant is keyed folded.
+        assert_eq!(find(&w, "申し込み").unwrap().display, "申込");
+        let w = vocab(&["コミュニティ", "コミュニティ", "コミュニティー"]);
+        assert_eq!(find(&w, "コミュニテイ").unwrap().display, "コミュニティ");
+    }
+
+    #[test]
+    fn parts_of_katakana_compounds_get_in_when_they_recur_on_two_pages() {
+        let w = vocab(&[
+            "オンラインコミュニティ",
+            "コミュニティースペース",
+            "オンラインショップ",
+            "コミュニティセンター",
+        ]);
+        let c = find(&w, "コミュニテイ").expect("the shared part");
+        assert_eq!((c.df, c.display.as_str()), (3, "コミュニティ"));
+        assert_eq!(find(&w, "オンライン").map(|w| w.df), Some(2));
+        // Heads that only ever begin a longer word on as many pages add nothing.
+        assert!(find(&w, "コミュ").is_none() && find(&w, "コミュニ").is_none());
+        // A part on one page only, and tails no word starts with, stay out.
+        for not in ["スペース", "ショップ", "ンラインコミュニテイ", "ースペース"]
+        {
+            assert!(find(&w, not).is_none(), "{not}");
+        }
+        // Whole runs stay in with one page.
+        assert_eq!(find(&w, "オンラインショップ").map(|w| w.df), Some(1));
+    }
+
+    #[test]
+    fn every_spelling_of_a_variant_group_on_some_page_joins_with_the_groups_df() {
+        let w = vocab(&["街づくりの会", "まちづくり", "ボランティア"]);
+        for spelling in ["まちづくり", "街づくり", "町づくり", "まち作り"] {
+            let word = find(&w, spelling).unwrap_or_else(|| panic!("{spelling}"));
+            assert_eq!((word.df, word.display.as_str()), (2, spelling));
+        }
+        // A group no page has stays out.
+        assert_eq!(find(&w, "申込"), None);
+    }
+
+    #[test]
+    fn the_cut_keeps_the_most_frequent_words_and_drops_single_pages_on_large_sites() {
+        let texts = ["古民家 棚田 観光", "古民家 棚田", "古民家"];
+        let v = Variants::built_in();
+        let two = words_of(
+            &texts,
+            &v,
+            Limits {
+                min_df: 1,
+                max_words: 2,
+            },
+        );
+        let keys: Vec<&str> = two.iter().map(|w| w.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["古民家", "棚田"],
+            "sorted by key after the cut by df"
+        );
+        let common = words_of(
+            &texts,
+            &v,
+            Limits {
+                min_df: 2,
+                max_words: 10,
+            },
+        );
+        assert!(find(&common, "観光").is_none() && find(&common, "棚田").is_some());
+        assert_eq!(Limits::for_site(MIN_DF_FROM - 1).min_df, 1);
+        assert_eq!(Limits::for_site(MIN_DF_FROM).min_df, 2);
+    }
+
+    #[test]
+    fn the_file_carries_the_display_only_where_it_differs() {
+        let w = vocab(&["コミュニティー 古民家"]);
+        let json: serde_json::Value = serde_json::from_slice(&encode(&w)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([["コミュニテイ", 1, "コミュニティー"], ["古民家", 1]])
+        );
+    }
+}
