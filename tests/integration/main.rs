@@ -35,6 +35,7 @@ mod release_files;
 mod safety;
 mod sample;
 mod search;
+mod search_stable;
 mod search_variants;
 mod serve;
 mod share_keep;

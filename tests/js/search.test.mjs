@@ -108,3 +108,22 @@ test('the zero-result hint asks to shorten words only for queries longer than tw
   assert.equal(search.zeroHintKey(' 島 酒 '), 'noneShort');
   assert.equal(search.zeroHintKey('ワニワニパニック'), 'none');
 });
+
+test('the lists of a token from the levels merge into one, as the Rust index holds it', () => {
+  const pl = (docs, imp, masks, bounds) => ({ docs: Uint32Array.from(docs), imp: Uint8Array.from(imp), masks: masks && Uint16Array.from(masks), bounds: bounds && Uint8Array.from(bounds) });
+  // base: docs 1, 4 (masks, boundary on doc 4); month: absent; week: docs 9..11 (no masks,
+  // boundary on doc 11).
+  const base = pl([1, 4], [7, 8], [1, 2], [0b10]);
+  const week = pl([9, 10, 11], [3, 4, 5], null, [0b100]);
+  const m = search.mergeLevels([base, undefined, week]);
+  assert.deepEqual([...m.docs], [1, 4, 9, 10, 11]);
+  assert.deepEqual([...m.imp], [7, 8, 3, 4, 5]);
+  assert.deepEqual([...m.masks], [1, 2, 0xffff, 0xffff, 0xffff]);
+  assert.deepEqual([...m.bounds], [0b10010]);
+  // A token in one level is that level's list; in none, null.
+  assert.equal(search.mergeLevels([undefined, week]), week);
+  assert.equal(search.mergeLevels([undefined, undefined]), null);
+  // Ranked over the merged list as over one list: the boundary bits of docs 4 and 11 count.
+  const get = (t) => (t === '京都' ? m : null);
+  assert.deepEqual(search.rank(search.words('京都'), get, 12), [[4, 16], [11, 10], [1, 7], [10, 4], [9, 3]]);
+});

@@ -147,6 +147,28 @@ export function decodeShard(buf) {
   return map;
 }
 
+/** One token's decoded lists from the levels, oldest first (undefined where a level lacks it)
+ * → one list, as `decodeShard` gives: the levels' documents are disjoint and ascending, so the
+ * columns are concatenated; a level without masks or boundary bits gets "anywhere" and 0. */
+export function mergeLevels(parts) {
+  const ps = parts.filter(Boolean);
+  if (ps.length <= 1) return ps[0] || null;
+  const df = ps.reduce((a, p) => a + p.docs.length, 0);
+  const docs = new Uint32Array(df);
+  const imp = new Uint8Array(df);
+  const masks = ps.some((p) => p.masks) ? new Uint16Array(df).fill(0xffff) : null;
+  const bounds = ps.some((p) => p.bounds) ? new Uint8Array(Math.ceil(df / 8)) : null;
+  let o = 0;
+  for (const p of ps) {
+    docs.set(p.docs, o);
+    imp.set(p.imp, o);
+    if (p.masks) masks.set(p.masks, o);
+    if (p.bounds) for (let k = 0; k < p.docs.length; k++) if ((p.bounds[k >> 3] >> (k & 7)) & 1) bounds[(o + k) >> 3] |= 1 << ((o + k) & 7);
+    o += p.docs.length;
+  }
+  return { docs, imp, masks, bounds };
+}
+
 /** Facet table bytes → columns: a packed byte (kind, status, work style) and a prefecture byte
  * per document, then theme and engagement bitsets, kept as bytes. */
 export function decodeFacets(buf, n, themes, engs) {
@@ -471,7 +493,8 @@ async function start(form) {
     return cache.get(url);
   };
   const m = await get(manifestUrl);
-  const url = (p) => m.dir + p;
+  // Files have fixed names; `?v=` is the manifest's version of their group (chunks or facets).
+  const url = (p) => m.dir + p + '?v=' + (p.startsWith('d/') ? m.versions.d : m.versions.f);
   const variants = variantTable(m.variants);
   let facets = null;
   let shown = 0;
@@ -544,18 +567,17 @@ async function start(form) {
 
   async function search(my, q, ws, filters) {
     const toks = needed(ws);
-    const buckets = [...new Set(toks.map((t) => fnv1a(t) & (m.buckets - 1)))];
-    const [shards, fbytes] = await Promise.all([
-      Promise.all(buckets.map((b) => get(url('s/' + b + '.bin'), true).then(decodeShard))),
-      get(url('f.bin'), true),
-    ]);
+    // Every level's buckets of the tokens, oldest level first.
+    const levelShards = (l) => {
+      const buckets = [...new Set(toks.map((t) => fnv1a(t) & (l.buckets - 1)))];
+      return Promise.all(buckets.map((b) => get(`${m.dir}${l.name}/s/${b}.bin?v=${l.v}`, true).then(decodeShard)));
+    };
+    const [levels, fbytes] = await Promise.all([Promise.all(m.levels.map(levelShards)), get(url('f.bin'), true)]);
     if (my !== seq) return;
     performance.mark('tsunagari:shards');
     facets ||= decodeFacets(fbytes, m.n, m.dict.theme.length, m.dict.eng.length);
-    const lookup = (t) => {
-      for (const s of shards) if (s.has(t)) return s.get(t);
-      return null;
-    };
+    const lists = new Map(toks.map((t) => [t, mergeLevels(levels.map((shards) => shards.find((s) => s.has(t))?.get(t)))]));
+    const lookup = (t) => lists.get(t);
     const { kept, counts } = facet(rank(ws, lookup, m.n), facets, m.dict, filters);
     performance.mark('tsunagari:ranked');
     current = kept;
