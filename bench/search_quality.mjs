@@ -106,7 +106,7 @@ const bytes = {
       await p.goto(base + 'search/?q=' + encodeURIComponent(FIRST));
       await p.waitForFunction(() => window.tsunagariSearch);
     },
-    (p) => /^\/search\/(m\.|[0-9a-f]{12}\/)/.test(p),
+    (p) => /^\/search\/.+/.test(p),
     (p) => p === '/assets/search.js',
   ),
   pagefind: await firstQueryBytes(
