@@ -99,9 +99,12 @@ fn searchable(site: &Site, p: &Page) -> Option<u8> {
     }
 }
 
-/// The searchable pages with their kind number and level, ordered by (level, date, URL): a
-/// page's number then depends only on the pages of its level that are older, so adding or
-/// editing a recent page leaves the older levels' numbers (and files) as they were.
+/// The searchable pages with their kind number and level, ordered by level, then (in the `base`
+/// level only) related pages next to each other — same first theme, then prefecture, then
+/// municipality, then kind — then date and URL. A page's number depends only on its own and the
+/// older levels' pages, so adding a recent page leaves the older levels' numbers (and files) as
+/// they were. Grouping the big `base` level keeps the facet table compressible and lets the
+/// results of a query share metadata chunks (the `month` and `week` levels are small).
 fn ordered_pages(site: &Site) -> Vec<(&Page, u8, usize)> {
     let tz = site.config.timezone;
     let (month, week) = level_starts(site.now.date_in(tz));
@@ -114,10 +117,37 @@ fn ordered_pages(site: &Site) -> Vec<(&Page, u8, usize)> {
             Some((p, kind, level_of(day, month, week)))
         })
         .collect();
-    pages.sort_by_cached_key(|(p, _, level)| {
-        (*level, p.common.date.map(|d| d.unix(tz)), p.url.clone())
+    pages.sort_by_cached_key(|&(p, kind, level)| {
+        let group = (level == 0).then(|| (related(p), kind));
+        (
+            level,
+            group,
+            p.common.date.map(|d| d.unix(tz)),
+            p.url.clone(),
+        )
     });
     pages
+}
+
+/// The group of a page in the `base` level: first theme (or tag), prefecture, municipality.
+fn related(p: &Page) -> (String, String, String) {
+    match &p.extra {
+        Extra::Challenge(c) => (
+            c.themes.first().cloned().unwrap_or_default(),
+            c.prefecture.clone(),
+            c.municipality.clone(),
+        ),
+        Extra::Case(c) => (
+            c.themes.first().cloned().unwrap_or_default(),
+            c.prefecture.clone(),
+            c.municipality.clone(),
+        ),
+        _ => (
+            p.common.tags.first().cloned().unwrap_or_default(),
+            String::new(),
+            String::new(),
+        ),
+    }
 }
 
 /// The first days of the `month` and `week` levels for `today`: the first of the month and

@@ -95,18 +95,33 @@ fn an_unchanged_rebuild_writes_the_same_search_files() {
 fn document_ids_stay_when_an_older_page_is_edited() {
     let t = SiteTest::from_fixture("search-quality");
     let urls = |ix: &Index| ix.docs.iter().map(|d| d.url.clone()).collect::<Vec<_>>();
-    let before = urls(&index(&t));
-    // A new title and first theme: before stable ids, the theme moved the page in the order.
+    let first = index(&t);
+    let before = urls(&first);
+    // A new title and body: every page keeps its number.
     t.edit("content/challenges/tanada.md", "title: ", "title: 【更新】");
-    let text = std::fs::read_to_string(t.root.join("content/challenges/tanada.md")).unwrap();
-    let themes = text
-        .lines()
-        .find(|l| l.starts_with("themes:"))
-        .expect("tanada.md has themes");
-    t.edit("content/challenges/tanada.md", themes, "themes: [DX]");
-    let after = index(&t);
-    assert!(after.docs.iter().any(|d| d.title.starts_with("【更新】")));
-    assert_eq!(urls(&after), before);
+    t.file(
+        "content/challenges/tanada.md",
+        &format!(
+            "{}\n追記：石積みの講習会を開きます。\n",
+            std::fs::read_to_string(t.root.join("content/challenges/tanada.md")).unwrap()
+        ),
+    );
+    let edited = index(&t);
+    assert!(edited.docs.iter().any(|d| d.title.starts_with("【更新】")));
+    assert_eq!(urls(&edited), before);
+    // A new first theme moves the page within the `base` level (related pages stay together),
+    // but the newer level's pages keep their numbers.
+    t.edit(
+        "content/challenges/tanada.md",
+        "themes: [農業]",
+        "themes: [DX]",
+    );
+    let moved = index(&t);
+    let month = first.levels[1];
+    assert!(month.end > month.start, "{:?}", first.levels);
+    assert_eq!(moved.levels, first.levels);
+    let range = month.start as usize..month.end as usize;
+    assert_eq!(urls(&moved)[range.clone()], before[range]);
 }
 
 #[test]
