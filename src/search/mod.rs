@@ -11,10 +11,10 @@
 //! boundary in that page (京都 in 京都府, not in 東京都). A query word that starts at a boundary
 //! earns its first token's impact twice where the bit is set.
 //!
-//! Levels: documents are ordered by (level, date, URL) and numbered in that order. The levels
-//! come from the page date and `site.now` alone (no state from earlier builds): `base` (undated,
-//! or dated before the first day of this month), `month` (this month, before this week's Monday)
-//! and `week` (this week). Each level has its own shard buckets, and its impacts use the BM25
+//! Levels: documents are numbered by level, then (in `base` only) related pages together, then
+//! date and URL. The levels come from the page date and `site.now` alone (no state from earlier
+//! builds): `base` (undated, or dated before the first day of this month), `month` (this month,
+//! before this week's Monday) and `week` (this week). Each level has its own shard buckets, and its impacts use the BM25
 //! statistics of its own and the older levels' documents (never a newer level's), so a page
 //! added today changes only the `week` level's files, the last metadata chunk, the facet table
 //! and the manifest. In memory a token's postings are still one list (the levels' lists one
