@@ -38,7 +38,8 @@ async function once(q) {
   const parts = {};
   for (const [id, size] of sizes) {
     const u = new URL(urls.get(id) || base);
-    const isIndex = /\/search\/(m\.|[0-9a-f]{12}\/)/.test(u.pathname);
+    // Every file under /search/ but the page itself (any index layout).
+    const isIndex = /\/search\/.+/.test(u.pathname);
     if (isIndex) {
       index += size;
       const kind = u.pathname.includes('/s/') ? 'shards' : u.pathname.includes('/d/') ? 'docs' : u.pathname.includes('/t/') ? 'text' : u.pathname.endsWith('f.bin') ? 'facets' : 'manifest';

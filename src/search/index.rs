@@ -3,14 +3,16 @@
 //! token (in parallel over partitions of the key space), then quantise each posting's BM25F
 //! impact. Writing the files is `write`'s.
 
-use super::{flags, mask_limit, tokenize, Doc, Index, Posting, Variants, WORK_STYLES};
+use super::{flags, mask_limit, tokenize, Doc, Index, Level, Posting, Variants, WORK_STYLES};
 use crate::content::{Extra, Kind};
+use crate::date::Date;
 use crate::site::{Page, Site, Status};
 use crate::strings::Strings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
-use std::time::Instant;
+use std::ops::Range;
+use std::time::{Duration, Instant};
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -26,35 +28,54 @@ pub fn build(site: &Site) -> Index {
     let mut timings = Vec::new();
     let t = Instant::now();
     let pages = ordered_pages(site);
+    let ranges = level_ranges(&pages);
     let mut themes: Vec<String> = Vec::new();
     let mut engagements: Vec<String> = Vec::new();
     let docs = pages
         .iter()
-        .map(|&(p, kind)| doc(site, p, kind, &mut themes, &mut engagements))
+        .map(|&(p, kind, _)| doc(site, p, kind, &mut themes, &mut engagements))
         .collect();
     let variants = Variants::built_in().with(site.config.search_synonyms.iter().cloned());
     let per_doc = tokenize_pages(&site.strings, &variants, &pages);
     timings.push(("tokenize", t.elapsed()));
 
-    let t = Instant::now();
     let words = first_words(&per_doc);
-    let buckets = bucket_count(&per_doc);
-    let grouped = group(&per_doc);
-    timings.push(("group", t.elapsed()));
-
-    let t = Instant::now();
-    let scoring = Scoring::new(&per_doc);
-    // The per-page token lists are in `grouped` now: free them before the postings are built.
-    drop(per_doc);
-    let postings = scoring.postings(grouped, &words);
-    timings.push(("impacts", t.elapsed()));
+    let (mut grouping, mut impacts) = (Duration::ZERO, Duration::ZERO);
+    let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
+    let mut levels = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        levels.push(Level {
+            start: r.start as u32,
+            end: r.end as u32,
+            buckets: bucket_count(&per_doc[r.clone()]),
+        });
+        if r.is_empty() {
+            continue;
+        }
+        let t = Instant::now();
+        // The level's tokens over its own and the older levels' documents: their statistics
+        // (N, df, average length) score the level, and the older postings are dropped below.
+        let grouped = group(&per_doc[..r.end], r.start);
+        grouping += t.elapsed();
+        let t = Instant::now();
+        let scoring = Scoring::new(&per_doc[..r.end]);
+        for (tok, list) in scoring.postings(grouped, &words) {
+            let from = list.partition_point(|p| (p.doc as usize) < r.start);
+            postings
+                .entry(tok)
+                .or_default()
+                .extend_from_slice(&list[from..]);
+        }
+        impacts += t.elapsed();
+    }
+    timings.extend([("group", grouping), ("impacts", impacts)]);
     Index {
         docs,
         postings,
         themes,
         engagements,
         variants,
-        buckets,
+        levels,
         timings,
     }
 }
@@ -78,37 +99,86 @@ fn searchable(site: &Site, p: &Page) -> Option<u8> {
     }
 }
 
-/// The searchable pages with their kind number, related pages next to each other (same first
-/// theme, then prefecture, then municipality): the results of a query then share metadata
-/// chunks, so a page of results costs fewer requests. Within a group pages keep the site's
-/// order (newest first).
-fn ordered_pages(site: &Site) -> Vec<(&Page, u8)> {
-    let mut pages: Vec<(&Page, u8)> = site
+/// The searchable pages with their kind number and level, ordered by level, then (in the `base`
+/// level only) related pages next to each other — same first theme, then prefecture, then
+/// municipality, then kind — then date and URL. A page's number depends only on its own and the
+/// older levels' pages, so adding a recent page leaves the older levels' numbers (and files) as
+/// they were. Grouping the big `base` level keeps the facet table compressible and lets the
+/// results of a query share metadata chunks (the `month` and `week` levels are small).
+fn ordered_pages(site: &Site) -> Vec<(&Page, u8, usize)> {
+    let tz = site.config.timezone;
+    let (month, week) = level_starts(site.now.date_in(tz));
+    let mut pages: Vec<(&Page, u8, usize)> = site
         .pages
         .iter()
-        .filter_map(|p| searchable(site, p).map(|k| (p, k)))
+        .filter_map(|p| {
+            let kind = searchable(site, p)?;
+            let day = p.common.date.map(|d| d.date_in(tz));
+            Some((p, kind, level_of(day, month, week)))
+        })
         .collect();
-    let group = |p: &Page| -> (String, String, String) {
-        match &p.extra {
-            Extra::Challenge(c) => (
-                c.themes.first().cloned().unwrap_or_default(),
-                c.prefecture.clone(),
-                c.municipality.clone(),
-            ),
-            Extra::Case(c) => (
-                c.themes.first().cloned().unwrap_or_default(),
-                c.prefecture.clone(),
-                c.municipality.clone(),
-            ),
-            _ => (
-                p.common.tags.first().cloned().unwrap_or_default(),
-                String::new(),
-                String::new(),
-            ),
-        }
-    };
-    pages.sort_by_cached_key(|(p, kind)| (group(p), *kind));
+    pages.sort_by_cached_key(|&(p, kind, level)| {
+        let group = (level == 0).then(|| (related(p), kind));
+        (
+            level,
+            group,
+            p.common.date.map(|d| d.unix(tz)),
+            p.url.clone(),
+        )
+    });
     pages
+}
+
+/// The group of a page in the `base` level: first theme (or tag), prefecture, municipality.
+fn related(p: &Page) -> (String, String, String) {
+    match &p.extra {
+        Extra::Challenge(c) => (
+            c.themes.first().cloned().unwrap_or_default(),
+            c.prefecture.clone(),
+            c.municipality.clone(),
+        ),
+        Extra::Case(c) => (
+            c.themes.first().cloned().unwrap_or_default(),
+            c.prefecture.clone(),
+            c.municipality.clone(),
+        ),
+        _ => (
+            p.common.tags.first().cloned().unwrap_or_default(),
+            String::new(),
+            String::new(),
+        ),
+    }
+}
+
+/// The first days of the `month` and `week` levels for `today`: the first of the month and
+/// this week's Monday.
+fn level_starts(today: Date) -> (Date, Date) {
+    let month = Date::new(today.year, today.month, 1).unwrap_or(today);
+    // `weekday` is 0 for Sunday: Monday starts the week.
+    let back = (today.weekday() + 6) % 7;
+    (month, today.add_days(-(back as i64)))
+}
+
+/// A page's level (an index into [`super::LEVELS`]) by its date in the site's time zone.
+fn level_of(day: Option<Date>, month: Date, week: Date) -> usize {
+    match day {
+        Some(d) if d >= week => 2,
+        Some(d) if d >= month => 1,
+        _ => 0,
+    }
+}
+
+/// Each level's document range in the ordered pages (empty ranges for empty levels).
+fn level_ranges(pages: &[(&Page, u8, usize)]) -> Vec<Range<usize>> {
+    let mut start = 0;
+    (0..super::LEVELS.len())
+        .map(|l| {
+            let end = start + pages[start..].iter().take_while(|p| p.2 == l).count();
+            let r = start..end;
+            start = end;
+            r
+        })
+        .collect()
 }
 
 /// The number of a facet value in its dictionary (from 1; 0 is "none"), added when new.
@@ -257,13 +327,13 @@ struct PageTokens {
 fn tokenize_pages(
     strings: &Strings,
     variants: &Variants,
-    pages: &[(&Page, u8)],
+    pages: &[(&Page, u8, usize)],
 ) -> Vec<PageTokens> {
     pages
         .par_iter()
         .map_init(
             || (String::new(), FxHashMap::<u64, (f32, u16, u8)>::default()),
-            |(buf, map), (p, _)| tokenize_page(strings, variants, p, buf, map),
+            |(buf, map), (p, _, _)| tokenize_page(strings, variants, p, buf, map),
         )
         .collect()
 }
@@ -359,16 +429,29 @@ fn bucket_count(per_doc: &[PageTokens]) -> usize {
 /// A token's raw postings: (document, weighted tf, mask, flags).
 type Raw = Vec<(u32, f32, u16, u8)>;
 
-/// Every token's raw postings in document order, one map per partition, built in parallel.
-fn group(per_doc: &[PageTokens]) -> Vec<FxHashMap<u64, Raw>> {
+/// Every token's raw postings in document order, one map per partition, built in parallel:
+/// only the tokens that occur in `per_doc[from..]` (all of them when `from` is 0).
+fn group(per_doc: &[PageTokens], from: usize) -> Vec<FxHashMap<u64, Raw>> {
     (0..PARTS)
         .into_par_iter()
         .map(|part| {
+            let slice = |d: &PageTokens| d.offsets[part] as usize..d.offsets[part + 1] as usize;
             let mut map: FxHashMap<u64, Raw> = FxHashMap::default();
+            if from > 0 {
+                for d in &per_doc[from..] {
+                    for &(key, ..) in &d.entries[slice(d)] {
+                        map.entry(key).or_default();
+                    }
+                }
+            }
             for (doc, d) in per_doc.iter().enumerate() {
-                let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
-                for &(key, tf, mask, b) in &d.entries[slice] {
-                    map.entry(key).or_default().push((doc as u32, tf, mask, b));
+                for &(key, tf, mask, b) in &d.entries[slice(d)] {
+                    let posting = (doc as u32, tf, mask, b);
+                    if from == 0 {
+                        map.entry(key).or_default().push(posting);
+                    } else if let Some(list) = map.get_mut(&key) {
+                        list.push(posting);
+                    }
                 }
             }
             map
@@ -433,5 +516,43 @@ impl Scoring {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn levels_start_on_the_first_of_the_month_and_on_monday() {
+        // 2026-11-21 is a Saturday.
+        assert_eq!(
+            level_starts(day("2026-11-21")),
+            (day("2026-11-01"), day("2026-11-16"))
+        );
+        // A Monday starts its own week; a Sunday belongs to the week that began six days before.
+        assert_eq!(level_starts(day("2026-11-16")).1, day("2026-11-16"));
+        assert_eq!(level_starts(day("2026-11-22")).1, day("2026-11-16"));
+        let (month, week) = level_starts(day("2026-11-21"));
+        let level = |d: Option<&str>| level_of(d.map(day), month, week);
+        assert_eq!(level(None), 0);
+        assert_eq!(level(Some("2026-10-31")), 0);
+        assert_eq!(level(Some("2026-11-01")), 1);
+        assert_eq!(level(Some("2026-11-15")), 1);
+        assert_eq!(level(Some("2026-11-16")), 2);
+        assert_eq!(level(Some("2026-11-21")), 2);
+    }
+
+    #[test]
+    fn a_week_that_began_last_month_leaves_the_month_level_empty() {
+        // 2026-12-02 is a Wednesday: the week began on 2026-11-30, before the month.
+        let (month, week) = level_starts(day("2026-12-02"));
+        assert_eq!(week, day("2026-11-30"));
+        assert_eq!(level_of(Some(day("2026-11-30")), month, week), 2);
+        assert_eq!(level_of(Some(day("2026-11-29")), month, week), 0);
     }
 }

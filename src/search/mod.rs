@@ -24,19 +24,32 @@
 //!
 //! As one number: `((edges · 64 + tier) · 2 + open) · 2³² + bm25`, then the document number.
 //!
-//! Files (all under `/search/`; every name carries a content hash, so CDNs can cache forever):
-//! - `m.<hash>.json` — the manifest: counts, bucket count, facet dictionaries, and `dir`.
-//! - `<dir>/s/<bucket>.bin` — shards: postings of the tokens whose FNV-1a hash falls in the
-//!   bucket. `<dir>` is a hash of the whole index, so bucket files need no names of their own.
-//! - `<dir>/d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
-//! - `<dir>/t/<chunk>.bin` — stored text, numbered like `d/`: gzipped JSON, per document
+//! Levels: documents are numbered by level, then (in `base` only) related pages together, then
+//! date and URL. The levels come from the page date and `site.now` alone (no state from earlier
+//! builds): `base` (undated, or dated before the first day of this month), `month` (this month,
+//! before this week's Monday) and `week` (this week). Each level has its own shard buckets, and
+//! its impacts use the BM25 statistics of its own and the older levels' documents (never a newer level's), so a page
+//! added today changes only the `week` level's files, the last metadata chunk, the facet table
+//! and the manifest. In memory a token's postings are still one list (the levels' lists one
+//! after another, ascending), so the query engine does not see levels.
+//!
+//! Files (all under `/search/`; fixed names, so a file whose bytes did not change keeps its path
+//! and a deploy sync leaves it alone; each request carries `?v=` with the manifest's version of
+//! that file group, so a CDN never serves stale bytes):
+//! - `m.<hash>.json` — the manifest (named by its own hash; the search page links it): counts,
+//!   the levels (name, bucket count, version), versions of chunks and facets, facet
+//!   dictionaries, and `dir`.
+//! - `<level>/s/<bucket>.bin` — shards: the level's postings of the tokens whose FNV-1a hash falls
+//!   in the bucket. Empty levels have no files and are not in the manifest.
+//! - `d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
+//! - `t/<chunk>.bin` — stored text, numbered like `d/`: gzipped JSON, per document
 //!   `[title, meta, body, cut]` (the indexed fields; the body cut to `write::TEXT_CAP`
 //!   characters, `cut` = 1 when it was). The browser fetches it only for the results it shows:
 //!   it drops a page whose complete text does not contain every query word (positions mod 16
 //!   only approximate adjacency) and builds the excerpt around the hits.
-//! - `<dir>/f.bin` — the facet table: every document's facet values, for counts.
-//! - `v.<hash>.json` — the vocabulary for 「もしかして」 (`suggest`), named in the manifest's
-//!   `vocab`: loaded only when a query finds nothing.
+//! - `f.bin` — the facet table: every document's facet values, for counts.
+//! - `v.json` — the vocabulary for 「もしかして」 (`suggest`), named in the manifest's `vocab`
+//!   (version `versions.v`): loaded only when a query finds nothing.
 //!
 //! Position masks are kept only for tokens in at most a tenth of the documents: a common bigram
 //! sets most bits anyway, and the masks were most of the bytes a query downloads.
@@ -65,6 +78,17 @@ pub const CHUNK: usize = 8;
 pub const KINDS: [&str; 4] = ["challenge", "case", "column", "page"];
 pub const STATUSES: [&str; 3] = ["open", "closing-soon", "closed"];
 pub const WORK_STYLES: [&str; 3] = ["remote", "hybrid", "onsite"];
+/// The index levels, oldest first (see the module documentation).
+pub const LEVELS: [&str; 3] = ["base", "month", "week"];
+
+/// One level of the index: its documents `start..end` (global ids) and its shard buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Level {
+    pub start: u32,
+    pub end: u32,
+    /// Number of shard buckets (a power of two).
+    pub buckets: usize,
+}
 
 /// A searchable page with its facet values (indexes into the dictionaries, 0 = none).
 #[derive(Debug, Clone)]
@@ -167,8 +191,8 @@ pub struct Index {
     pub engagements: Vec<String>,
     /// The variant table the index was folded with (built in and the site's synonyms).
     pub variants: Variants,
-    /// Number of shard buckets (a power of two).
-    pub buckets: usize,
+    /// The levels in [`LEVELS`] order (empty ones included), documents ascending.
+    pub levels: Vec<Level>,
     /// How long each phase of `build` took.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }

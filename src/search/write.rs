@@ -1,9 +1,9 @@
-//! Writing the [`Index`] as static files (the format is described in the module above): shards
-//! and metadata chunks are made in memory first, because the folder they go in is named by a
-//! hash of all of them; the manifest, named by its own hash, is written last.
+//! Writing the [`Index`] as static files (the format is described in the module above): every
+//! file but the manifest has a fixed name; the manifest carries each file group's version (a
+//! hash of its bytes) for the client's `?v=`, and is named by its own hash.
 
 use super::index::fields;
-use super::{fnv1a, mask_limit, Index, Posting, CHUNK};
+use super::{fnv1a, Index, Level, Posting, CHUNK, LEVELS};
 use super::{KINDS, STATUSES, WORK_STYLES};
 use crate::content::{Kind, WorkStyle};
 use crate::output::Sink;
@@ -14,50 +14,74 @@ use std::collections::HashMap;
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
 pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
     let urls = site.config.urls();
-    // Each file's output path is its URL's (`/search/<dir>/s/0.bin` → `search/<dir>/s/0.bin`).
+    // Each file's output path is its URL's (`/search/base/s/0.bin` → `search/base/s/0.bin`).
     let put =
         |rel: &str, bytes: &[u8]| sink.write(&urls.output_file(&urls.search_file(rel)), bytes);
-    let shards = shards(index);
-    let chunks = chunks(index);
-    let facets = encode_facets(index);
-    let texts = texts(site, index);
-    let mut all = Vec::with_capacity((shards.len() + chunks.len() * 2) * 12 + 12);
-    for b in shards.iter().chain(&chunks).chain(&texts).chain([&facets]) {
-        all.extend_from_slice(content_hash(b).as_bytes());
+    let mut levels = Vec::new();
+    for (name, level) in LEVELS.iter().zip(&index.levels) {
+        if level.start == level.end {
+            continue;
+        }
+        let shards = shards(index, level);
+        shards
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, b)| put(&format!("{name}/s/{i}.bin"), b))?;
+        levels.push(serde_json::json!({
+            "name": name, "start": level.start, "end": level.end,
+            "buckets": level.buckets, "v": version(&shards),
+        }));
     }
-    let dir = content_hash(&all);
-    shards
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, b)| put(&format!("{dir}/s/{i}.bin"), b))?;
+    let chunks = chunks(index);
     chunks
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, b)| put(&format!("{dir}/d/{i}.json"), b))?;
+        .try_for_each(|(i, b)| put(&format!("d/{i}.json"), b))?;
+    let texts = texts(site, index);
     texts
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, b)| put(&format!("{dir}/t/{i}.bin"), b))?;
-    put(&format!("{dir}/f.bin"), &facets)?;
+        .try_for_each(|(i, b)| put(&format!("t/{i}.bin"), b))?;
+    let facets = encode_facets(index);
+    put("f.bin", &facets)?;
     let vocab = super::suggest::vocabulary(site, index);
-    let vocab_name = format!("v.{}.json", content_hash(&vocab));
-    put(&vocab_name, &vocab)?;
-    let (dir, vocab) = (
-        urls.search_file(&format!("{dir}/")),
-        urls.search_file(&vocab_name),
+    put("v.json", &vocab)?;
+    let versions = serde_json::json!({
+        "d": version(&chunks), "t": version(&texts), "f": content_hash(&facets),
+        "v": content_hash(&vocab),
+    });
+    let bytes = manifest(
+        site,
+        index,
+        &urls.search_file(""),
+        &urls.search_file("v.json"),
+        levels,
+        versions,
     );
-    let bytes = manifest(site, index, &dir, &vocab);
     let name = format!("m.{}.json", content_hash(&bytes));
     put(&name, &bytes)?;
     Ok(urls.search_file(&name))
 }
 
-/// The shard files in bucket order: each bucket's tokens sorted, one record per token.
-fn shards(index: &Index) -> Vec<Vec<u8>> {
-    let limit = mask_limit(index.docs.len());
-    let mut by_bucket: Vec<Vec<(&String, &Vec<Posting>)>> = vec![Vec::new(); index.buckets];
+/// The version of a group of files: a hash of their hashes.
+fn version(files: &[Vec<u8>]) -> String {
+    let all: Vec<u8> = files
+        .iter()
+        .flat_map(|b| content_hash(b).into_bytes())
+        .collect();
+    content_hash(&all)
+}
+
+/// A level's shard files in bucket order: each bucket's tokens sorted, one record per token with
+/// the token's postings in the level.
+fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
+    let mut by_bucket: Vec<Vec<(&String, &[Posting])>> = vec![Vec::new(); level.buckets];
     for (tok, list) in &index.postings {
-        by_bucket[(fnv1a(tok) as usize) & (index.buckets - 1)].push((tok, list));
+        let from = list.partition_point(|p| p.doc < level.start);
+        let to = list.partition_point(|p| p.doc < level.end);
+        if from < to {
+            by_bucket[(fnv1a(tok) as usize) & (level.buckets - 1)].push((tok, &list[from..to]));
+        }
     }
     by_bucket
         .into_par_iter()
@@ -65,7 +89,9 @@ fn shards(index: &Index) -> Vec<Vec<u8>> {
             toks.sort_unstable_by(|a, b| a.0.cmp(b.0));
             let mut buf = Vec::new();
             for (tok, list) in toks {
-                encode_token(&mut buf, tok, list, list.len() <= limit);
+                // Masks of common tokens are all "anywhere" (`mask_limit`): none is written.
+                let masks = list.iter().any(|p| p.mask != u16::MAX);
+                encode_token(&mut buf, tok, list, masks);
             }
             buf
         })
@@ -147,8 +173,16 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     z.finish().expect("writing to memory cannot fail")
 }
 
-/// The manifest: counts, bucket count, the folder of the other files and facet dictionaries.
-fn manifest(site: &Site, index: &Index, dir: &str, vocab: &str) -> Vec<u8> {
+/// The manifest: counts, levels, versions, the folder of the other files, the vocabulary, facet
+/// dictionaries.
+fn manifest(
+    site: &Site,
+    index: &Index,
+    dir: &str,
+    vocab: &str,
+    levels: Vec<serde_json::Value>,
+    versions: serde_json::Value,
+) -> Vec<u8> {
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
     // Facet labels, in the order of KINDS, STATUSES and WORK_STYLES.
     let st = &site.strings;
@@ -158,7 +192,8 @@ fn manifest(site: &Site, index: &Index, dir: &str, vocab: &str) -> Vec<u8> {
     let manifest = serde_json::json!({
         "v": 3,
         "n": index.docs.len(),
-        "buckets": index.buckets,
+        "levels": levels,
+        "versions": versions,
         "chunk": CHUNK,
         "dir": dir,
         "vocab": vocab,

@@ -35,6 +35,7 @@ mod release_files;
 mod safety;
 mod sample;
 mod search;
+mod search_stable;
 mod search_suggest;
 mod search_text;
 mod search_variants;

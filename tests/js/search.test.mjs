@@ -211,3 +211,22 @@ test('a suggestion fixes each word that finds nothing, and only a query that fin
   assert.equal(await search.suggestQuery('観光 古民屋', vocab, table, apart), null);
   assert.ok(calls.length > 0);
 });
+
+test('the lists of a token from the levels merge into one, as the Rust index holds it', () => {
+  const pl = (docs, imp, masks, flags) => ({ docs: Uint32Array.from(docs), imp: Uint8Array.from(imp), masks: masks && Uint16Array.from(masks), flags: Uint8Array.from(flags) });
+  // base: docs 1, 4 (masks; 京都 whole on doc 4); month: absent; week: docs 9..11 (no masks;
+  // whole on doc 11). Flags: body 8, whole word 16 | 32 | 64.
+  const base = pl([1, 4], [7, 8], [1, 2], [8, 8 | 112]);
+  const week = pl([9, 10, 11], [3, 4, 5], null, [8, 8, 8 | 112]);
+  const m = search.mergeLevels([base, undefined, week]);
+  assert.deepEqual([...m.docs], [1, 4, 9, 10, 11]);
+  assert.deepEqual([...m.imp], [7, 8, 3, 4, 5]);
+  assert.deepEqual([...m.masks], [1, 2, 0xffff, 0xffff, 0xffff]);
+  assert.deepEqual([...m.flags], [8, 8 | 112, 8, 8, 8 | 112]);
+  // A token in one level is that level's list; in none, null.
+  assert.equal(search.mergeLevels([undefined, week]), week);
+  assert.equal(search.mergeLevels([undefined, undefined]), null);
+  // Ranked over the merged list as over one list: the whole-word flags of docs 4 and 11 count.
+  const get = (t) => (t === '京都' ? m : null);
+  assert.deepEqual(search.rank(search.words('京都'), get, 12).map((h) => h[0]), [4, 11, 1, 10, 9]);
+});

@@ -160,6 +160,28 @@ export function decodeShard(buf) {
   return map;
 }
 
+/** One token's decoded lists from the levels, oldest first (undefined where a level lacks it)
+ * → one list, as `decodeShard` gives: the levels' documents are disjoint and ascending, so the
+ * columns are concatenated; a level without masks or boundary bits gets "anywhere" and 0. */
+export function mergeLevels(parts) {
+  const ps = parts.filter(Boolean);
+  if (ps.length <= 1) return ps[0] || null;
+  const df = ps.reduce((a, p) => a + p.docs.length, 0);
+  const docs = new Uint32Array(df);
+  const imp = new Uint8Array(df);
+  const masks = ps.some((p) => p.masks) ? new Uint16Array(df).fill(0xffff) : null;
+  const flags = new Uint8Array(df);
+  let o = 0;
+  for (const p of ps) {
+    docs.set(p.docs, o);
+    imp.set(p.imp, o);
+    if (p.masks) masks.set(p.masks, o);
+    flags.set(p.flags, o);
+    o += p.docs.length;
+  }
+  return { docs, imp, masks, flags };
+}
+
 /** Facet table bytes → columns: a packed byte (kind, status, work style) and a prefecture byte
  * per document, then theme and engagement bitsets, kept as bytes. */
 export function decodeFacets(buf, n, themes, engs) {
@@ -828,7 +850,8 @@ async function start(form) {
     return cache.get(url);
   };
   const m = await get(manifestUrl);
-  const url = (p) => m.dir + p;
+  // Files have fixed names; `?v=` is the manifest's version of their group (chunks or facets).
+  const url = (p) => m.dir + p + '?v=' + m.versions[p.startsWith('d/') ? 'd' : p.startsWith('t/') ? 't' : 'f'];
   const variants = variantTable(m.variants);
   let facets = null;
   let vocab = null;
@@ -956,13 +979,22 @@ async function start(form) {
   /** The status: the number of results (honest: it falls when verification drops some). */
   const announce = () => showState(form, current.length ? 'found' : zeroHintKey(currentQuery), { q: currentQuery, n: current.length });
 
+  /** The postings of `toks` from every level's shards, oldest level first, merged into one list
+   * per token (levels' documents are disjoint and ascending): a lookup for `rank`. */
+  async function postings(toks) {
+    const levelShards = (l) => {
+      const buckets = [...new Set(toks.map((t) => fnv1a(t) & (l.buckets - 1)))];
+      return Promise.all(buckets.map((b) => get(`${m.dir}${l.name}/s/${b}.bin?v=${l.v}`, true).then(decodeShard)));
+    };
+    const levels = await Promise.all(m.levels.map(levelShards));
+    const lists = new Map(toks.map((t) => [t, mergeLevels(levels.map((shards) => shards.find((s) => s.has(t))?.get(t)))]));
+    return (t) => lists.get(t) || null;
+  }
+
   /** Do the words find any page (no filters: a suggestion's link carries only the query)? Loads
    * the shards they need. */
   async function finds(ws) {
-    const buckets = [...new Set(needed(ws).map((t) => fnv1a(t) & (m.buckets - 1)))];
-    const shards = await Promise.all(buckets.map((b) => get(url('s/' + b + '.bin'), true).then(decodeShard)));
-    const lookup = (t) => shards.find((s) => s.has(t))?.get(t) || null;
-    return rank(ws, lookup, m.n).length > 0;
+    return rank(ws, await postings(needed(ws)), m.n).length > 0;
   }
 
   /** The 「もしかして」 query for a query that found nothing, or null (also when the vocabulary
@@ -970,7 +1002,7 @@ async function start(form) {
   async function suggestion(q) {
     if (!m.vocab) return null;
     try {
-      vocab ||= get(m.vocab).then(parseVocab);
+      vocab ||= get(m.vocab + '?v=' + m.versions.v).then(parseVocab);
       return await suggestQuery(q, await vocab, variants, finds);
     } catch (e) {
       console.error(e);
@@ -1013,18 +1045,10 @@ async function start(form) {
 
   async function search(my, q, ws, filters) {
     const toks = needed(ws);
-    const buckets = [...new Set(toks.map((t) => fnv1a(t) & (m.buckets - 1)))];
-    const [shards, fbytes] = await Promise.all([
-      Promise.all(buckets.map((b) => get(url('s/' + b + '.bin'), true).then(decodeShard))),
-      get(url('f.bin'), true),
-    ]);
+    const [lookup, fbytes] = await Promise.all([postings(toks), get(url('f.bin'), true)]);
     if (my !== seq) return;
     performance.mark('tsunagari:shards');
     facets ||= decodeFacets(fbytes, m.n, m.dict.theme.length, m.dict.eng.length);
-    const lookup = (t) => {
-      for (const s of shards) if (s.has(t)) return s.get(t);
-      return null;
-    };
     let hits = rank(ws, lookup, m.n, facets.status);
     currentWords = ws;
     currentQuery = q;
