@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Deploy churn: how many output files a sync (`rsync --delete`, by path and bytes) would upload or
 # delete after adding one challenge dated the build day, and after a rebuild of unchanged content.
-#   bench/churn.sh [SITE] [NOW]   (default /work/baseline/gen10000, 2026-11-21)
+#   bench/churn.sh [SITE] [NOW]   (default: bench/work/10000/ours, made by
+#   ../shared/bench/gen_portal.py when missing; 2026-11-21)
 # Builds with the release binary (TSUNAGARI=… to use another) into a temporary folder on /dev/shm
 # (else $TMPDIR) and deletes it at the end. Prints, for search/ and for the whole output: files
 # new, removed, changed in bytes, and their total.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-SITE=${1:-/work/baseline/gen10000}
+SITE=${1:-$HERE/work/10000/ours}
+if [ ! -d "$SITE" ]; then
+  mkdir -p "$(dirname "$SITE")"
+  python3 "${SHARED:-$REPO/../shared}/bench/gen_portal.py" --pages 10000 --out "$SITE" >/dev/null
+fi
 NOW=${2:-2026-11-21}
 if [ -z "${TSUNAGARI:-}" ]; then
   (cd "$REPO" && cargo build --release --locked -q)
