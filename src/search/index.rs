@@ -10,9 +10,8 @@ use crate::site::{Page, Site, Status};
 use crate::strings::Strings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -39,36 +38,49 @@ pub fn build(site: &Site) -> Index {
     let per_doc = tokenize_pages(&site.strings, &variants, &pages);
     timings.push(("tokenize", t.elapsed()));
 
+    let t = Instant::now();
     let words = first_words(&per_doc);
-    let (mut grouping, mut impacts) = (Duration::ZERO, Duration::ZERO);
-    let mut postings: HashMap<String, Vec<Posting>> = HashMap::new();
-    let mut levels = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        levels.push(Level {
+    let levels: Vec<Level> = ranges
+        .iter()
+        .map(|r| Level {
             start: r.start as u32,
             end: r.end as u32,
             buckets: bucket_count(&per_doc[r.clone()]),
-        });
-        if r.is_empty() {
-            continue;
-        }
-        let t = Instant::now();
-        // The level's tokens over its own and the older levels' documents: their statistics
-        // (N, df, average length) score the level, and the older postings are dropped below.
-        let grouped = group(&per_doc[..r.end], r.start);
-        grouping += t.elapsed();
-        let t = Instant::now();
-        let scoring = Scoring::new(&per_doc[..r.end]);
-        for (tok, list) in scoring.postings(grouped, &words) {
-            let from = list.partition_point(|p| (p.doc as usize) < r.start);
-            postings
-                .entry(tok)
-                .or_default()
-                .extend_from_slice(&list[from..]);
-        }
-        impacts += t.elapsed();
-    }
-    timings.extend([("group", grouping), ("impacts", impacts)]);
+        })
+        .collect();
+    let grouped = group(&per_doc);
+    timings.push(("group", t.elapsed()));
+
+    let t = Instant::now();
+    // Each level is scored with the statistics (N, df, average length) of its own and the older
+    // levels' documents, never a newer level's: a page added today leaves older impacts alone.
+    let scorings: Vec<(Range<usize>, Scoring)> = ranges
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let scoring = Scoring::new(&per_doc[..r.end]);
+            (r, scoring)
+        })
+        .collect();
+    // The per-page token lists are in `grouped` now: free them before the postings are built.
+    drop(per_doc);
+    let postings = grouped
+        .into_par_iter()
+        .flat_map_iter(|m| m.into_iter())
+        .map(|(key, list)| {
+            let mut out = Vec::with_capacity(list.len());
+            for (r, scoring) in &scorings {
+                let from = list.partition_point(|p| (p.0 as usize) < r.start);
+                let to = list.partition_point(|p| (p.0 as usize) < r.end);
+                if from < to {
+                    scoring.token(to, &list[from..to], &mut out);
+                }
+            }
+            (key_text(key, &words), out)
+        })
+        .filter(|(_, out)| !out.is_empty())
+        .collect();
+    timings.push(("impacts", t.elapsed()));
     Index {
         docs,
         postings,
@@ -431,27 +443,17 @@ type Raw = Vec<(u32, f32, u16, u8)>;
 
 /// Every token's raw postings in document order, one map per partition, built in parallel:
 /// only the tokens that occur in `per_doc[from..]` (all of them when `from` is 0).
-fn group(per_doc: &[PageTokens], from: usize) -> Vec<FxHashMap<u64, Raw>> {
+fn group(per_doc: &[PageTokens]) -> Vec<FxHashMap<u64, Raw>> {
     (0..PARTS)
         .into_par_iter()
         .map(|part| {
-            let slice = |d: &PageTokens| d.offsets[part] as usize..d.offsets[part + 1] as usize;
             let mut map: FxHashMap<u64, Raw> = FxHashMap::default();
-            if from > 0 {
-                for d in &per_doc[from..] {
-                    for &(key, ..) in &d.entries[slice(d)] {
-                        map.entry(key).or_default();
-                    }
-                }
-            }
             for (doc, d) in per_doc.iter().enumerate() {
-                for &(key, tf, mask, b) in &d.entries[slice(d)] {
-                    let posting = (doc as u32, tf, mask, b);
-                    if from == 0 {
-                        map.entry(key).or_default().push(posting);
-                    } else if let Some(list) = map.get_mut(&key) {
-                        list.push(posting);
-                    }
+                let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
+                for &(key, tf, mask, flags) in &d.entries[slice] {
+                    map.entry(key)
+                        .or_default()
+                        .push((doc as u32, tf, mask, flags));
                 }
             }
             map
@@ -486,36 +488,22 @@ impl Scoring {
         }
     }
 
-    /// Every token's postings with quantised impacts, in parallel.
-    fn postings(
-        &self,
-        grouped: Vec<FxHashMap<u64, Raw>>,
-        words: &FxHashMap<u64, String>,
-    ) -> HashMap<String, Vec<Posting>> {
-        grouped
-            .into_par_iter()
-            .flat_map_iter(|m| m.into_iter())
-            .map(|(key, list)| (key_text(key, words), self.token(list)))
-            .collect()
-    }
-
-    /// One token's postings.
-    fn token(&self, list: Raw) -> Vec<Posting> {
-        let df = list.len() as f64;
-        let keep_masks = list.len() <= self.mask_limit;
+    /// The postings of `level` (a token's raw postings in one level) with quantised impacts,
+    /// appended to `out`; `df`: the token's documents in this level and the older ones.
+    fn token(&self, df: usize, level: &[(u32, f32, u16, u8)], out: &mut Vec<Posting>) {
+        let keep_masks = df <= self.mask_limit;
+        let df = df as f64;
         let idf = (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln();
-        list.into_iter()
-            .map(|(doc, tf, mask, flags)| {
-                let tf = f64::from(tf);
-                let impact = idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize]);
-                Posting {
-                    doc,
-                    impact: ((impact / self.scale).round() as i64).clamp(1, 255) as u8,
-                    mask: if keep_masks { mask } else { u16::MAX },
-                    flags,
-                }
-            })
-            .collect()
+        out.extend(level.iter().map(|&(doc, tf, mask, flags)| {
+            let tf = f64::from(tf);
+            let impact = idf * tf * (K1 + 1.0) / (tf + self.norm[doc as usize]);
+            Posting {
+                doc,
+                impact: ((impact / self.scale).round() as i64).clamp(1, 255) as u8,
+                mask: if keep_masks { mask } else { u16::MAX },
+                flags,
+            }
+        }));
     }
 }
 
