@@ -168,7 +168,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut z = flate2::GzBuilder::new()
         .mtime(0)
-        .write(Vec::new(), flate2::Compression::best());
+        .write(Vec::new(), flate2::Compression::default());
     z.write_all(bytes).expect("writing to memory cannot fail");
     z.finish().expect("writing to memory cannot fail")
 }
