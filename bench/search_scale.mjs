@@ -90,7 +90,7 @@ async function measure(n) {
         ourResults = await p.evaluate(() => window.tsunagariSearch.results);
       },
       isTsunagariIndex,
-      (p) => p === '/assets/search.js',
+      (p) => /^\/assets\/search[^/]*\.js$/.test(p),
     );
     let theirResults = 0;
     const pf = await firstQueryBytes(
