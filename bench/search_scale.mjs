@@ -96,7 +96,7 @@ async function measure(n) {
         ourResults = await p.evaluate(() => window.tsunagariSearch.results);
       },
       isTsunagariIndex,
-      (p) => p === '/assets/search.js',
+      (p) => /^\/assets\/search[^/]*\.js$/.test(p),
     );
     let theirResults = 0;
     const pf = pagefindFailed ? { index: NaN, files: 0, client: NaN } : await firstQueryBytes(

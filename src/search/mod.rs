@@ -1,6 +1,6 @@
 //! Full-text search for Japanese: the only module that knows the index format. Builds an
 //! inverted index of the published pages at build time, writes it as small static files, and
-//! holds the reference query engine that `themes/default/static/assets/search.js` mirrors.
+//! holds the reference query engine that `themes/default/static/assets/search-index.js` mirrors.
 //!
 //! Model: each page has four fields — title (weight 3), headings (1, on top of their place in the
 //! body), meta (summary, themes, municipality, prefecture, organisation, engagement, skills,
@@ -11,7 +11,7 @@
 //! token must stay consistent along the whole word), and a flags byte ([`flags`]): the fields the
 //! token occurs in and whether it occurred at a word's start, end, or as a whole word.
 //!
-//! Ranking ([`Index::query`], mirrored by `rank` in search.js) orders documents by, in turn:
+//! Ranking ([`Index::query`], mirrored by `rank` in search-index.js) orders documents by, in turn:
 //! 1. word edges: per query word 2 points when it occurs as a whole word — bounded by non-kanji
 //!    or by a place suffix such as 県/市/町 (山口 in 山口県, not in 登山口; 京都 in 京都府, not in
 //!    東京都) — or else 1 when it starts a word (島 in 島根), 0 inside one (島 in 広島);
@@ -241,7 +241,7 @@ impl Index {
         self.postings.get(tok).map_or(&[], Vec::as_slice)
     }
 
-    /// The reference query engine; `search.js` implements the same steps. Hits are
+    /// The reference query engine; `search-index.js` implements the same steps. Hits are
     /// (document, rank key), best first.
     pub fn query(&self, q: &str, filters: &Filters) -> Results {
         let normalized = self.variants.fold(&tokenize::normalize(q));

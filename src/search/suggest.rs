@@ -1,7 +1,7 @@
 //! The vocabulary behind 「もしかして」: the words of the indexed pages that a visitor may have
-//! meant when a query finds nothing. `search.js` loads it only then, finds the words within a
-//! small edit distance of each query word that finds nothing, and offers the closest (then most
-//! common) one that finds pages.
+//! meant when a query finds nothing. The search page loads it only then; `search-suggest.js`
+//! finds the words within a small edit distance of each query word that finds nothing, and offers
+//! the closest (then most common) one that finds pages.
 //!
 //! Words are runs of the original text: katakana of three characters or more (ワーケーション),
 //! kanji of two to six (古民家), ASCII words of three or more with a letter; hiragana runs are

@@ -1,4 +1,4 @@
-//! The search tokenizer. `themes/default/static/assets/search.js` implements the same steps and
+//! The search tokenizer. `themes/default/static/assets/search-index.js` implements the same steps and
 //! both are checked against `tests/search/tokenizer-vectors.json`, so the browser looks up
 //! exactly the tokens the index holds.
 //!

@@ -2,7 +2,7 @@
 //! (申し込み/申込み/申込, 子ども/子供/こども). Built in from `variants.tsv`, extended by a site's
 //! `search.synonyms`. Every variant is folded into its group's canonical form (the first word)
 //! after normalisation, in the index and in the query; the manifest carries the groups so
-//! `search.js` folds queries with the same table (`fold` there mirrors [`Variants::fold`]).
+//! `search-index.js` folds queries with the same table (`fold` there mirrors [`Variants::fold`]).
 //!
 //! Folding scans the text once: at each character the longest word of the table that starts
 //! there is replaced by its canonical form (canonical forms are in the table too, mapping to

@@ -1,5 +1,5 @@
 //! Issue 15: spelling variants and normalisation meet in the index, checked with the reference
-//! query engine (search.js folds queries with the same table, from the manifest).
+//! query engine (search-index.js folds queries with the same table, from the manifest).
 
 use crate::common::*;
 use tsunagari::diagnostics::Problem;

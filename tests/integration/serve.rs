@@ -66,6 +66,8 @@ fn serves_the_site_with_the_right_types_and_a_real_404() {
         ("/challenges/open.json", "application/json"),
         ("/assets/style.css", "text/css; charset=utf-8"),
         ("/assets/search.js", "text/javascript; charset=utf-8"),
+        // The modules search.js imports: a browser runs a module only with a JavaScript type.
+        ("/assets/search-index.js", "text/javascript; charset=utf-8"),
         ("/cases/good-case/photo.svg", "image/svg+xml"),
     ] {
         let (status, headers, _) = get(&server, path);

@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { load } from './load.mjs';
 import { gzipSync } from 'node:zlib';
 
-const src = readFileSync(new URL('../../themes/default/static/assets/search.js', import.meta.url), 'utf8');
-const search = await import('data:text/javascript;base64,' + Buffer.from(src).toString('base64'));
+const search = await load('search.js');
 const vectors = JSON.parse(readFileSync(new URL('../search/tokenizer-vectors.json', import.meta.url), 'utf8'));
 const table = search.variantTable(vectors.variants);
 const ws = (q) => search.words(q, table);

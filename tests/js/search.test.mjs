@@ -1,12 +1,12 @@
 // The JavaScript half of "one tokenizer, two implementations that agree": the browser client
-// (themes/default/static/assets/search.js) against the vectors the Rust tests check too.
+// (themes/default/static/assets/search-index.js, loaded through search.js) against the vectors the Rust tests check too.
 // Run with: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { load } from './load.mjs';
 
-const src = readFileSync(new URL('../../themes/default/static/assets/search.js', import.meta.url), 'utf8');
-const search = await import('data:text/javascript;base64,' + Buffer.from(src).toString('base64'));
+const search = await load('search.js');
 const vectors = JSON.parse(readFileSync(new URL('../search/tokenizer-vectors.json', import.meta.url), 'utf8'));
 
 test('normalize and tokenize agree with the shared vectors', () => {
@@ -229,4 +229,11 @@ test('the lists of a token from the levels merge into one, as the Rust index hol
   // Ranked over the merged list as over one list: the whole-word flags of docs 4 and 11 count.
   const get = (t) => (t === '京都' ? m : null);
   assert.deepEqual(search.rank(search.words('京都'), get, 12).map((h) => h[0]), [4, 11, 1, 10, 9]);
+});
+
+test('the client, split into modules, still exports all it did as one file; each module loads alone', async () => {
+  const api = 'normalize tokenizeNormalized tokenize fnv1a decodeShard mergeLevels decodeFacets variantTable fold words needed rankKey rank FACETS facet foldMapped spans containsAll verifies hitsIn EXCERPT pieces excerpt chooseExcerpt needsText inflateJson editDistance toKatakana toHiragana maxEdits parseVocab candidates suggestQuery zeroHintKey readQuery writeQuery';
+  assert.deepEqual(Object.keys(search).sort(), api.split(' ').sort());
+  const parts = { 'search-index.js': 'normalize', 'search-text.js': 'foldMapped', 'search-suggest.js': 'suggestQuery' };
+  for (const [file, name] of Object.entries(parts)) assert.equal((await load(file))[name].name, name, file);
 });
