@@ -158,6 +158,8 @@ pub fn keep<'s>(r: &Reader<'s>) -> View<'s> {
 struct SearchInfo {
     manifest: String,
     script: String,
+    /// The modules `script` imports: preloaded, so they come with it, not one round trip later.
+    modules: Vec<String>,
     url: String,
 }
 
@@ -196,6 +198,9 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
         search: SearchInfo {
             manifest: manifest.to_string(),
             script: c.urls().asset("search.js"),
+            modules: ["search-index.js", "search-text.js", "search-suggest.js"]
+                .map(|m| c.urls().asset(m))
+                .to_vec(),
             url: url.clone(),
         },
         browse,

@@ -286,3 +286,40 @@ fn scattered_bigrams_of_a_long_word_do_not_match() {
         ["/columns/community/"]
     );
 }
+
+/// Every module the search client imports is preloaded by the search page (no module comes a
+/// round trip late), each preloaded file is published, and nothing else is preloaded.
+#[test]
+fn the_search_page_preloads_exactly_the_modules_its_script_imports() {
+    let t = SiteTest::from_fixture("search");
+    t.build();
+    let doc = t.html("search/index.html");
+    let mut preloaded: Vec<String> = attrs(&doc, "link[rel=modulepreload]", "href");
+    for href in &preloaded {
+        assert!(
+            t.exists(href.trim_start_matches('/')),
+            "{href} is not published"
+        );
+    }
+    // The module graph from search.js, following every module's relative imports.
+    let mut imported: Vec<String> = Vec::new();
+    let mut todo = vec!["search.js".to_string()];
+    while let Some(file) = todo.pop() {
+        for m in t
+            .read(&format!("assets/{file}"))
+            .lines()
+            .filter_map(|l| l.split("from './").nth(1))
+            .filter_map(|rest| rest.split('\'').next())
+        {
+            let url = format!("/assets/{m}");
+            if !imported.contains(&url) {
+                imported.push(url);
+                todo.push(m.to_string());
+            }
+        }
+    }
+    imported.sort();
+    preloaded.sort();
+    assert!(!imported.is_empty(), "search.js imports no module");
+    assert_eq!(preloaded, imported);
+}
