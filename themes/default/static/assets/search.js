@@ -144,12 +144,10 @@ function showState(form, state, vars = {}) {
   }
 }
 
-async function start(form) {
-  const $ = (id) => document.getElementById(id);
-  const input = $('search-q');
-  const list = $('search-results');
-  const more = $('search-more');
-  const manifestUrl = form.dataset.index;
+/** The index files of one manifest: each fetched once (a failed file is asked for again by the
+ * next search, not remembered as failed), named as the manifest says, with its version of the
+ * file's group in `?v=`. */
+async function openIndex(manifestUrl) {
   const cache = new Map();
   const get = (url, bin) => {
     if (!cache.has(url)) {
@@ -157,42 +155,14 @@ async function start(form) {
         if (!r.ok) throw new Error(url + ': ' + r.status);
         return bin ? r.arrayBuffer().then((b) => new Uint8Array(b)) : r.json();
       });
-      // A failed file is asked for again by the next search, not remembered as failed.
       p.catch(() => cache.delete(url));
       cache.set(url, p);
     }
     return cache.get(url);
   };
   const m = await get(manifestUrl);
-  // Files have fixed names; `?v=` is the manifest's version of their group (chunks or facets).
+  // Files have fixed names; `?v=` is the manifest's version of their group.
   const url = (p) => m.dir + p + '?v=' + m.versions[p.startsWith('d/') ? 'd' : p.startsWith('t/') ? 't' : 'f'];
-  const variants = variantTable(m.variants);
-  let facets = null;
-  let vocab = null;
-  let shown = 0;
-  let current = [];
-  let currentWords = [];
-  let currentQuery = '';
-  // True while `current` may still hold false matches (see `search`).
-  let unverified = false;
-  let seq = 0;
-
-  const save = (q, filters) => {
-    const query = writeQuery(q, filters);
-    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
-  };
-
-  function fill(li, row, text) {
-    const [u, title, kind, date, muni, pref, st, summary] = row;
-    const meta = el('p', { className: 'hit-meta' }, el('span', { className: 'kind', textContent: m.dict.kind_label[kind] }));
-    if (pref || muni) meta.append(' ', el('span', { className: 'place', textContent: [pref, muni].filter(Boolean).join(' ') }));
-    if (st) meta.append(' ', el('span', { className: 'status status--' + m.dict.status[st - 1], textContent: m.dict.status_label[st - 1] }));
-    if (date) meta.append(' ', el('time', { dateTime: date, textContent: date }));
-    const parts = chooseExcerpt(summary, text && text[2], currentWords, variants);
-    li.replaceChildren(el('a', { href: u, className: 'hit-title', textContent: title }), meta, el('p', { className: 'hit-excerpt' }, marked(parts)));
-    li.removeAttribute('aria-busy');
-  }
-
   /** A document's stored-text row, or null when its file cannot be had (the result then keeps
    * its summary and stays unverified rather than failing the search). */
   const texts = new Map();
@@ -205,7 +175,23 @@ async function start(form) {
     }
     return texts.get(c).then((rows) => rows[d % m.chunk] || null, () => null);
   };
-  // Results whose excerpt waits for their stored text until they come near the screen.
+  /** The postings of `toks` from every level's shards, oldest level first, merged into one list
+   * per token (levels' documents are disjoint and ascending): a lookup for `rank`. */
+  const postings = async (toks) => {
+    const levelShards = (l) => {
+      const buckets = [...new Set(toks.map((t) => fnv1a(t) & (l.buckets - 1)))];
+      return Promise.all(buckets.map((b) => get(`${m.dir}${l.name}/s/${b}.bin?v=${l.v}`, true).then(decodeShard)));
+    };
+    const levels = await Promise.all(m.levels.map(levelShards));
+    const lists = new Map(toks.map((t) => [t, mergeLevels(levels.map((shards) => shards.find((s) => s.has(t))?.get(t)))]));
+    return (t) => lists.get(t) || null;
+  };
+  return { m, get, url, textRow, postings };
+}
+
+/** `whenNear(el, f)` calls `f` once `el` comes within 200 px of the screen (at once where there
+ * is no IntersectionObserver); `forget()` drops every element still waiting. */
+function nearScreen() {
   const waiting = new WeakMap();
   const near =
     typeof IntersectionObserver === 'function'
@@ -222,22 +208,64 @@ async function start(form) {
           { rootMargin: '200px 0px' },
         )
       : null;
-  const whenNear = (li, f) => {
-    if (!near) return void f();
-    waiting.set(li, f);
-    near.observe(li);
+  return {
+    whenNear: (el, f) => {
+      if (!near) return void f();
+      waiting.set(el, f);
+      near.observe(el);
+    },
+    forget: () => near && near.disconnect(),
   };
-  const isMatch = (d) => textRow(d).then((r) => verifies(r, currentWords, variants));
+}
+
+/** The search page: one query at a time (`seq` tells a newer one took over), its results
+ * (`current`, of which `shown` are on the page), filters and status. */
+class SearchPage {
+  constructor(form, index) {
+    this.form = form;
+    this.index = index;
+    this.m = index.m;
+    this.variants = variantTable(this.m.variants);
+    this.near = nearScreen();
+    this.list = document.getElementById('search-results');
+    this.more = document.getElementById('search-more');
+    this.facets = null;
+    this.vocab = null;
+    this.shown = 0;
+    this.current = [];
+    this.words = [];
+    this.query = '';
+    // True while `current` may still hold false matches (see `search`).
+    this.unverified = false;
+    this.seq = 0;
+  }
+
+  fill(li, row, text) {
+    const m = this.m;
+    const [u, title, kind, date, muni, pref, st, summary] = row;
+    const meta = el('p', { className: 'hit-meta' }, el('span', { className: 'kind', textContent: m.dict.kind_label[kind] }));
+    if (pref || muni) meta.append(' ', el('span', { className: 'place', textContent: [pref, muni].filter(Boolean).join(' ') }));
+    if (st) meta.append(' ', el('span', { className: 'status status--' + m.dict.status[st - 1], textContent: m.dict.status_label[st - 1] }));
+    if (date) meta.append(' ', el('time', { dateTime: date, textContent: date }));
+    const parts = chooseExcerpt(summary, text && text[2], this.words, this.variants);
+    li.replaceChildren(el('a', { href: u, className: 'hit-title', textContent: title }), meta, el('p', { className: 'hit-excerpt' }, marked(parts)));
+    li.removeAttribute('aria-busy');
+  }
+
+  isMatch(d) {
+    return this.index.textRow(d).then((r) => verifies(r, this.words, this.variants));
+  }
 
   /** Progressive verification: from `current[from]` on, drops false matches until a page of
    * true ones (or the end) is reached. Returns false when a newer search took over. */
-  async function verifyFrom(from, my) {
+  async verifyFrom(from, my) {
+    const current = this.current;
     let i = from;
     let ok = 0;
     while (i < current.length && ok < PAGE) {
       const batch = current.slice(i, i + PAGE - ok);
-      const good = await Promise.all(batch.map(([d]) => isMatch(d)));
-      if (my !== seq) return false;
+      const good = await Promise.all(batch.map(([d]) => this.isMatch(d)));
+      if (my !== this.seq) return false;
       let k = i;
       batch.forEach((h, j) => good[j] && (current[k++] = h));
       current.splice(k, batch.length - (k - i));
@@ -248,76 +276,68 @@ async function start(form) {
   }
 
   /** Shows the next page of results: rows in rank order at once, each filled as soon as its
-   * metadata arrives, so the best result appears after a single round trip; its excerpt moves
-   * to the stored body when that arrives (only fetched when the summary lacks a query word).
-   * Unverified candidates are verified first; the count is then announced again if it fell. */
-  async function showMore() {
-    const my = seq;
-    const before = current.length;
-    if (unverified && !(await verifyFrom(shown, my))) return;
-    const slice = current.slice(shown, shown + PAGE);
-    shown += slice.length;
-    more.parentElement.hidden = shown >= current.length;
-    let first = true;
-    await Promise.all(
-      slice.map(([d]) => {
-        const li = el('li', { className: 'hit' });
-        li.setAttribute('aria-busy', 'true');
-        list.append(li);
-        return get(url('d/' + Math.floor(d / m.chunk) + '.json')).then(async (c) => {
-          if (my !== seq) return;
-          const row = c[d % m.chunk];
-          fill(li, row, null);
-          if (first && li === list.firstElementChild) {
-            first = false;
-            performance.mark('tsunagari:first');
-          }
-          // The stored text only when the summary lacks a query word, and only once the result
-          // comes near the screen: a first query fetches the text of the results seen.
-          if (!needsText(row[7], currentWords, variants)) {
-            li.dataset.excerpt = 'summary';
-            return;
-          }
-          whenNear(li, async () => {
-            const text = await textRow(d);
-            if (my !== seq) return;
-            if (text) fill(li, row, text);
-            li.dataset.excerpt = text ? 'text' : 'summary';
-          });
-        });
-      }),
-    );
-    if (my === seq && current.length !== before && shown > slice.length) announce();
+   * metadata arrives, so the best result appears after a single round trip. Unverified
+   * candidates are verified first; the count is then announced again if it fell. */
+  async showMore() {
+    const my = this.seq;
+    const before = this.current.length;
+    if (this.unverified && !(await this.verifyFrom(this.shown, my))) return;
+    const slice = this.current.slice(this.shown, this.shown + PAGE);
+    this.shown += slice.length;
+    this.more.parentElement.hidden = this.shown >= this.current.length;
+    const first = { pending: true };
+    await Promise.all(slice.map(([d]) => this.showRow(d, my, first)));
+    if (my === this.seq && this.current.length !== before && this.shown > slice.length) this.announce();
+  }
+
+  /** One result: its row now, its metadata when the chunk arrives, and its excerpt from the
+   * stored body when that arrives — fetched only when the summary lacks a query word, and only
+   * once the result comes near the screen (a first query fetches the text of results seen). */
+  showRow(d, my, first) {
+    const m = this.m;
+    const li = el('li', { className: 'hit' });
+    li.setAttribute('aria-busy', 'true');
+    this.list.append(li);
+    return this.index.get(this.index.url('d/' + Math.floor(d / m.chunk) + '.json')).then((c) => {
+      if (my !== this.seq) return;
+      const row = c[d % m.chunk];
+      this.fill(li, row, null);
+      if (first.pending && li === this.list.firstElementChild) {
+        first.pending = false;
+        performance.mark('tsunagari:first');
+      }
+      if (!needsText(row[7], this.words, this.variants)) {
+        li.dataset.excerpt = 'summary';
+        return;
+      }
+      this.near.whenNear(li, async () => {
+        const text = await this.index.textRow(d);
+        if (my !== this.seq) return;
+        if (text) this.fill(li, row, text);
+        li.dataset.excerpt = text ? 'text' : 'summary';
+      });
+    });
   }
 
   /** The status: the number of results (honest: it falls when verification drops some). */
-  const announce = () => showState(form, current.length ? 'found' : zeroHintKey(currentQuery), { q: currentQuery, n: current.length });
-
-  /** The postings of `toks` from every level's shards, oldest level first, merged into one list
-   * per token (levels' documents are disjoint and ascending): a lookup for `rank`. */
-  async function postings(toks) {
-    const levelShards = (l) => {
-      const buckets = [...new Set(toks.map((t) => fnv1a(t) & (l.buckets - 1)))];
-      return Promise.all(buckets.map((b) => get(`${m.dir}${l.name}/s/${b}.bin?v=${l.v}`, true).then(decodeShard)));
-    };
-    const levels = await Promise.all(m.levels.map(levelShards));
-    const lists = new Map(toks.map((t) => [t, mergeLevels(levels.map((shards) => shards.find((s) => s.has(t))?.get(t)))]));
-    return (t) => lists.get(t) || null;
+  announce() {
+    const n = this.current.length;
+    showState(this.form, n ? 'found' : zeroHintKey(this.query), { q: this.query, n });
   }
 
-  /** Do the words find any page (no filters: a suggestion's link carries only the query)? Loads
-   * the shards they need. */
-  async function finds(ws) {
-    return rank(ws, await postings(needed(ws)), m.n).length > 0;
+  /** Do the words find any page (no filters: a suggestion's link carries only the query)? */
+  async finds(ws) {
+    return rank(ws, await this.index.postings(needed(ws)), this.m.n).length > 0;
   }
 
   /** The 「もしかして」 query for a query that found nothing, or null (also when the vocabulary
    * cannot be loaded: a suggestion is a help, not a reason to show an error). */
-  async function suggestion(q) {
+  async suggestion(q) {
+    const m = this.m;
     if (!m.vocab) return null;
     try {
-      vocab ||= get(m.vocab + '?v=' + m.versions.v).then(parseVocab);
-      return await suggestQuery(q, await vocab, variants, finds);
+      this.vocab ||= this.index.get(m.vocab + '?v=' + m.versions.v).then(parseVocab);
+      return await suggestQuery(q, await this.vocab, this.variants, (ws) => this.finds(ws));
     } catch (e) {
       console.error(e);
       return null;
@@ -325,90 +345,99 @@ async function start(form) {
   }
 
   /** Shows 「もしかして: <a href="?q=…">…</a>」, a real link (it works as a URL), or nothing. */
-  function offer(s) {
-    const box = $('search-suggest');
+  offer(s) {
+    const box = document.getElementById('search-suggest');
     box.replaceChildren();
     box.hidden = !s;
-    if (s) box.append(say(form, 'suggest') + ' ', el('a', { href: '?' + writeQuery(s, {}), textContent: s }));
+    if (s) box.append(say(this.form, 'suggest') + ' ', el('a', { href: '?' + writeQuery(s, {}), textContent: s }));
   }
 
-  const onFilter = (k, v) => run(input.value.trim(), { ...readQuery(location.search).filters, [k]: v });
-
-  async function run(q, filters) {
-    const my = ++seq;
-    save(q, filters);
-    const ws = words(q, variants);
-    if (near) near.disconnect();
-    offer(null);
-    list.replaceChildren();
-    more.parentElement.hidden = true;
+  async run(q, filters) {
+    const my = ++this.seq;
+    const query = writeQuery(q, filters);
+    history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
+    const ws = words(q, this.variants);
+    this.near.forget();
+    this.offer(null);
+    this.list.replaceChildren();
+    this.more.parentElement.hidden = true;
     if (!ws.length) {
-      showState(form, q ? 'noWords' : '');
-      $('search-filters').hidden = true;
+      showState(this.form, q ? 'noWords' : '');
+      document.getElementById('search-filters').hidden = true;
       return;
     }
-    showState(form, 'searching');
+    showState(this.form, 'searching');
     try {
-      await search(my, q, ws, filters);
+      await this.search(my, q, ws, filters);
     } catch (e) {
-      if (my !== seq) return;
-      showState(form, 'error');
+      if (my !== this.seq) return;
+      showState(this.form, 'error');
       console.error(e);
     }
   }
 
-  async function search(my, q, ws, filters) {
-    const toks = needed(ws);
-    const [lookup, fbytes] = await Promise.all([postings(toks), get(url('f.bin'), true)]);
-    if (my !== seq) return;
+  async search(my, q, ws, filters) {
+    const { m, index } = this;
+    const [lookup, fbytes] = await Promise.all([index.postings(needed(ws)), index.get(index.url('f.bin'), true)]);
+    if (my !== this.seq) return;
     performance.mark('tsunagari:shards');
-    facets ||= decodeFacets(fbytes, m.n, m.dict.theme.length, m.dict.eng.length);
-    let hits = rank(ws, lookup, m.n, facets.status);
-    currentWords = ws;
-    currentQuery = q;
+    this.facets ||= decodeFacets(fbytes, m.n, m.dict.theme.length, m.dict.eng.length);
+    let hits = rank(ws, lookup, m.n, this.facets.status);
+    this.words = ws;
+    this.query = q;
     // Only a word of two or more tokens can be a false match (one token is found exactly).
     // When the candidates lie in a few text files, all are verified before anything is counted;
     // otherwise they are verified page by page as shown and the count is announced again when
     // it falls (the filters' counts then stay those of the candidates: at most so many).
-    unverified = ws.some((w) => w.length > 1);
-    if (unverified && new Set(hits.map(([d]) => Math.floor(d / m.chunk))).size <= VERIFY_ALL) {
-      const good = await Promise.all(hits.map(([d]) => isMatch(d)));
-      if (my !== seq) return;
+    this.unverified = ws.some((w) => w.length > 1);
+    if (this.unverified && new Set(hits.map(([d]) => Math.floor(d / m.chunk))).size <= VERIFY_ALL) {
+      const good = await Promise.all(hits.map(([d]) => this.isMatch(d)));
+      if (my !== this.seq) return;
       hits = hits.filter((h, i) => good[i]);
-      unverified = false;
+      this.unverified = false;
     }
-    const { kept, counts } = facet(hits, facets, m.dict, filters);
+    const { kept, counts } = facet(hits, this.facets, m.dict, filters);
     performance.mark('tsunagari:ranked');
-    current = kept;
-    shown = 0;
-    renderFacets(form, m.dict, counts, filters, onFilter);
-    await showMore();
-    if (my !== seq) return;
-    const offered = current.length ? null : await suggestion(q);
-    if (my !== seq) return;
-    offer(offered);
-    announce();
+    this.current = kept;
+    this.shown = 0;
+    const onFilter = (k, v) => this.run(document.getElementById('search-q').value.trim(), { ...readQuery(location.search).filters, [k]: v });
+    renderFacets(this.form, m.dict, counts, filters, onFilter);
+    await this.showMore();
+    if (my !== this.seq) return;
+    const offered = this.current.length ? null : await this.suggestion(q);
+    if (my !== this.seq) return;
+    this.offer(offered);
+    this.announce();
+    this.measured(offered);
+  }
+
+  /** What the benches and tests read: results, suggestion and times from the shards on. */
+  measured(offered) {
     performance.mark('tsunagari:shown');
     const ms = (a, b) => performance.measure('tsunagari ' + a + b, 'tsunagari:' + a, 'tsunagari:' + b).duration;
     const firstShown = performance.getEntriesByName('tsunagari:first').length ? ms('shards', 'first') : ms('shards', 'shown');
-    window.tsunagariSearch = { results: current.length, suggest: offered, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
+    window.tsunagariSearch = { results: this.current.length, suggest: offered, ms: ms('shards', 'shown'), first_ms: firstShown, rank_ms: ms('shards', 'ranked') };
     performance.clearMarks();
     performance.clearMeasures();
   }
+}
 
+async function start(form) {
+  const page = new SearchPage(form, await openIndex(form.dataset.index));
+  const input = document.getElementById('search-q');
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    run(input.value.trim(), {});
+    page.run(input.value.trim(), {});
   });
-  more.addEventListener('click', () =>
-    showMore().catch((e) => {
+  page.more.addEventListener('click', () =>
+    page.showMore().catch((e) => {
       showState(form, 'error');
       console.error(e);
     }),
   );
   const s = readQuery(location.search);
   input.value = s.q;
-  if (s.q) run(s.q, s.filters);
+  if (s.q) page.run(s.q, s.filters);
 }
 
 if (typeof document !== 'undefined') {
