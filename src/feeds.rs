@@ -245,25 +245,106 @@ fn entry_title(strings: &Strings, p: &Page) -> String {
     }
 }
 
-/// `sitemap.xml` for the given site paths (sorted, each with an optional lastmod).
-pub fn sitemap(site: &Site, mut entries: Vec<(String, Option<String>)>) -> OutputFile {
+/// A sitemap file holds at most this many URLs (sitemaps.org)…
+pub const SITEMAP_URLS: usize = 50_000;
+/// …and at most this many bytes, uncompressed.
+pub const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
+const URLSET_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+const URLSET_TAIL: &str = "</urlset>\n";
+
+/// The sitemap of the given site paths (sorted, each with an optional lastmod): `sitemap.xml`
+/// alone, or — above [`SITEMAP_URLS`] URLs or [`SITEMAP_BYTES`] bytes — `sitemap.xml` as a
+/// sitemap index of `sitemap-1.xml`, `sitemap-2.xml`, … each within both limits.
+pub fn sitemap(site: &Site, entries: Vec<(String, Option<String>)>) -> Vec<OutputFile> {
+    let urls = site.config.urls();
+    sitemap_files(
+        &urls,
+        &sitemap_lines(&urls, entries),
+        SITEMAP_URLS,
+        SITEMAP_BYTES,
+    )
+}
+
+/// The output paths [`sitemap`] writes for the site.
+pub fn sitemap_paths(site: &Site) -> Vec<String> {
+    sitemap(site, sitemap_entries(site))
+        .into_iter()
+        .map(|f| f.path)
+        .collect()
+}
+
+/// One `<url>` line per distinct site path, in order.
+fn sitemap_lines(
+    urls: &crate::urls::Urls,
+    mut entries: Vec<(String, Option<String>)>,
+) -> Vec<String> {
     entries.sort();
     entries.dedup_by(|a, b| a.0 == b.0);
-    let mut x = String::with_capacity(128 + entries.len() * 120);
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let urls = site.config.urls();
-    for (u, lastmod) in entries {
-        let _ = write!(x, "  <url><loc>{}</loc>", xml(&urls.encoded(&u)));
-        if let Some(m) = lastmod {
-            let _ = write!(x, "<lastmod>{}</lastmod>", xml(&m));
+    entries
+        .into_iter()
+        .map(|(u, lastmod)| {
+            let mut x = format!("  <url><loc>{}</loc>", xml(&urls.encoded(&u)));
+            if let Some(m) = lastmod {
+                let _ = write!(x, "<lastmod>{}</lastmod>", xml(&m));
+            }
+            x.push_str("</url>\n");
+            x
+        })
+        .collect()
+}
+
+/// The sitemap files of `lines`, each within `max_urls` URLs and `max_bytes` bytes.
+fn sitemap_files(
+    urls: &crate::urls::Urls,
+    lines: &[String],
+    max_urls: usize,
+    max_bytes: usize,
+) -> Vec<OutputFile> {
+    let urlset = |part: &[String], path: String| {
+        let mut x =
+            String::with_capacity(max_bytes.min(part.iter().map(String::len).sum::<usize>() + 128));
+        x.push_str(URLSET_HEAD);
+        part.iter().for_each(|l| x.push_str(l));
+        x.push_str(URLSET_TAIL);
+        OutputFile {
+            path,
+            bytes: x.into_bytes(),
         }
-        x.push_str("</url>\n");
+    };
+    // Greedy parts: as many lines as fit within both limits.
+    let room = max_bytes - URLSET_HEAD.len() - URLSET_TAIL.len();
+    let mut parts: Vec<&[String]> = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, l) in lines.iter().enumerate() {
+        if i > start && (i - start == max_urls || bytes + l.len() > room) {
+            parts.push(&lines[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += l.len();
     }
-    x.push_str("</urlset>\n");
-    OutputFile {
+    parts.push(&lines[start..]);
+    if parts.len() == 1 {
+        return vec![urlset(parts[0], urls.output_file(&urls.sitemap()))];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut files = Vec::with_capacity(parts.len() + 1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let url = urls.sitemap_part(i + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            xml(&urls.encoded(&url))
+        );
+        files.push(urlset(part, urls.output_file(&url)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile {
         path: urls.output_file(&urls.sitemap()),
-        bytes: x.into_bytes(),
-    }
+        bytes: index.into_bytes(),
+    });
+    files
 }
 
 pub fn robots(site: &Site) -> OutputFile {
@@ -336,4 +417,93 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         v.push((p.url.clone(), lastmod));
     }
     v
+}
+
+#[cfg(test)]
+mod sitemap_tests {
+    use super::*;
+    use crate::urls::Urls;
+
+    fn urls() -> Urls<'static> {
+        Urls::new("https://example.jp/portal/", "/portal/")
+    }
+
+    fn lines(n: usize) -> Vec<String> {
+        let entries = (0..n)
+            .map(|i| {
+                (
+                    format!("/portal/challenges/c-{i:06}/"),
+                    Some("2026-11-21".into()),
+                )
+            })
+            .collect();
+        sitemap_lines(&urls(), entries)
+    }
+
+    fn text(f: &OutputFile) -> &str {
+        std::str::from_utf8(&f.bytes).unwrap()
+    }
+
+    #[test]
+    fn a_small_site_has_one_sitemap() {
+        let files = sitemap_files(&urls(), &lines(3), SITEMAP_URLS, SITEMAP_BYTES);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "sitemap.xml");
+        assert!(text(&files[0]).starts_with(URLSET_HEAD));
+        assert_eq!(text(&files[0]).matches("<url>").count(), 3);
+    }
+
+    #[test]
+    fn above_fifty_thousand_urls_sitemap_xml_is_an_index_of_parts() {
+        let n = 2 * SITEMAP_URLS + 1;
+        let files = sitemap_files(&urls(), &lines(n), SITEMAP_URLS, SITEMAP_BYTES);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = files[..3]
+            .iter()
+            .map(|f| text(f).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [SITEMAP_URLS, SITEMAP_URLS, 1]);
+        for f in &files[..3] {
+            assert!(f.bytes.len() <= SITEMAP_BYTES);
+            assert!(text(f).starts_with(URLSET_HEAD) && text(f).ends_with(URLSET_TAIL));
+        }
+        let index = text(&files[3]);
+        assert!(index.contains("<sitemapindex"), "{index}");
+        for part in 1..=3 {
+            let loc = format!("<loc>https://example.jp/portal/sitemap-{part}.xml</loc>");
+            assert!(index.contains(&loc), "{index}");
+        }
+        // Every URL is in exactly one part, in order.
+        let all: String = files[..3].iter().map(text).collect();
+        assert_eq!(all.matches("<url>").count(), n);
+        assert!(all.find("c-000000/").unwrap() < all.find("c-100000/").unwrap());
+    }
+
+    #[test]
+    fn a_part_never_passes_the_byte_limit() {
+        // Long URLs: the byte limit splits before the URL limit does.
+        let long: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    "  <url><loc>https://example.jp/{}{i:02}</loc></url>\n",
+                    "x".repeat(200)
+                )
+            })
+            .collect();
+        let max = URLSET_HEAD.len() + URLSET_TAIL.len() + 5 * long[0].len();
+        let files = sitemap_files(&urls(), &long, SITEMAP_URLS, max);
+        assert_eq!(files.len(), 8 + 1, "40 lines, 5 a part, and the index");
+        for f in &files[..8] {
+            assert!(f.bytes.len() <= max, "{} > {max}", f.bytes.len());
+        }
+    }
 }

@@ -328,7 +328,7 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
     extra.extend(feeds::term_feeds(site));
     extra.push(feeds::json_feed(site));
     extra.push(feeds::next_rebuild(crate::taxonomy::next_change(site)));
-    extra.push(feeds::sitemap(site, feeds::sitemap_entries(site)));
+    extra.extend(feeds::sitemap(site, feeds::sitemap_entries(site)));
     extra.push(feeds::robots(site));
     extra
         .par_iter()

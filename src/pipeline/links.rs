@@ -29,11 +29,7 @@ impl Outputs {
     /// `.tsunagari/next-rebuild`, `_headers`, bundle files and `static/` files.
     pub fn of(site: &Site, plan_paths: &[String], theme: &Theme, statics: &[PathBuf]) -> Outputs {
         let urls = site.config.urls();
-        let mut urls_of_files = vec![
-            urls.feed(&urls.home()),
-            urls.json_feed(Kind::Challenge),
-            urls.sitemap(),
-        ];
+        let mut urls_of_files = vec![urls.feed(&urls.home()), urls.json_feed(Kind::Challenge)];
         urls_of_files.extend(Kind::SECTIONS.iter().map(|k| urls.feed(&urls.section(*k))));
         for t in &site.taxonomies {
             if crate::view::has_feed(t.kind) {
@@ -47,6 +43,8 @@ impl Outputs {
             .chain(theme.assets.keys().cloned())
             .collect();
         paths.extend(["robots.txt".into(), ".tsunagari/next-rebuild".into()]);
+        // `sitemap.xml`, and its parts when the site is too large for one file.
+        paths.extend(crate::feeds::sitemap_paths(site));
         if site.config.security.headers {
             paths.push("_headers".into());
         }

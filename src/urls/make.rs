@@ -159,6 +159,11 @@ impl<'a> Urls<'a> {
         format!("{}sitemap.xml", self.base)
     }
 
+    /// Part `n` (from 1) of a sitemap too large for one file; `sitemap.xml` is then their index.
+    pub fn sitemap_part(&self, n: usize) -> String {
+        format!("{}sitemap-{n}.xml", self.base)
+    }
+
     /// The 404 page (a file, not a folder: hosts serve it for any missing path).
     pub fn not_found(&self) -> String {
         format!("{}404.html", self.base)
