@@ -79,26 +79,27 @@ impl Variants {
         &self.groups
     }
 
-    /// Folds normalised text: every word of the table becomes its canonical form.
-    pub fn fold(&self, s: &str) -> String {
-        let mut out = String::with_capacity(s.len() + 8);
+    /// Walks normalised text as folding does: at each place the longest word of the table (its
+    /// group and length) or, where none starts, the character alone (`None`).
+    fn walk(&self, s: &str, mut f: impl FnMut(Option<usize>, &str)) {
         let mut i = 0;
         while let Some(c) = s[i..].chars().next() {
             let hit = self
                 .by_first
                 .get(&c)
                 .and_then(|list| list.iter().find(|(w, _)| s[i..].starts_with(w.as_str())));
-            match hit {
-                Some((w, g)) => {
-                    out.push_str(&self.groups[*g][0]);
-                    i += w.len();
-                }
-                None => {
-                    out.push(c);
-                    i += c.len_utf8();
-                }
-            }
+            let (group, len) = hit.map_or((None, c.len_utf8()), |(w, g)| (Some(*g), w.len()));
+            f(group, &s[i..i + len]);
+            i += len;
         }
+    }
+
+    /// Folds normalised text: every word of the table becomes its canonical form.
+    pub fn fold(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 8);
+        self.walk(s, |group, text| {
+            out.push_str(group.map_or(text, |g| self.groups[g][0].as_str()));
+        });
         out
     }
 
@@ -106,20 +107,7 @@ impl Variants {
     /// each place), in order of appearance; a group may repeat.
     pub fn groups_in(&self, s: &str) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut i = 0;
-        while let Some(c) = s[i..].chars().next() {
-            let hit = self
-                .by_first
-                .get(&c)
-                .and_then(|list| list.iter().find(|(w, _)| s[i..].starts_with(w.as_str())));
-            match hit {
-                Some((w, g)) => {
-                    out.push(*g);
-                    i += w.len();
-                }
-                None => i += c.len_utf8(),
-            }
-        }
+        self.walk(s, |group, _| out.extend(group));
         out
     }
 

@@ -3,7 +3,7 @@
 //! hash of its bytes) for the client's `?v=`, and is named by its own hash.
 
 use super::index::fields;
-use super::{fnv1a, Index, Level, Posting, CHUNK, LEVELS};
+use super::{fnv1a, Doc, Index, Level, Posting, CHUNK, LEVELS};
 use super::{KINDS, STATUSES, WORK_STYLES};
 use crate::content::{Kind, WorkStyle};
 use crate::output::Sink;
@@ -98,30 +98,32 @@ fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// The metadata chunks: [`CHUNK`] documents a file, one JSON array per document.
-fn chunks(index: &Index) -> Vec<Vec<u8>> {
+/// Per [`CHUNK`] documents, the JSON array of their `row`s.
+fn json_chunks(index: &Index, row: impl Fn(&Doc) -> serde_json::Value + Sync) -> Vec<Vec<u8>> {
     index
         .docs
         .par_chunks(CHUNK)
         .map(|chunk| {
-            let rows: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|d| {
-                    serde_json::json!([
-                        d.url,
-                        d.title,
-                        d.kind,
-                        d.date,
-                        d.municipality,
-                        d.prefecture,
-                        d.status,
-                        excerpt_source(&d.summary)
-                    ])
-                })
-                .collect();
+            let rows: Vec<serde_json::Value> = chunk.iter().map(&row).collect();
             serde_json::to_vec(&rows).expect("JSON values always serialise")
         })
         .collect()
+}
+
+/// The metadata chunks: [`CHUNK`] documents a file, one JSON array per document.
+fn chunks(index: &Index) -> Vec<Vec<u8>> {
+    json_chunks(index, |d| {
+        serde_json::json!([
+            d.url,
+            d.title,
+            d.kind,
+            d.date,
+            d.municipality,
+            d.prefecture,
+            d.status,
+            excerpt_source(&d.summary)
+        ])
+    })
 }
 
 /// Characters of a page's body kept in its stored text: enough for nearly every page of a
@@ -135,24 +137,15 @@ pub const TEXT_CAP: usize = 2000;
 /// and builds excerpts from it (`DecompressionStream`), for the results it shows only.
 fn texts(site: &Site, index: &Index) -> Vec<Vec<u8>> {
     let pages: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    index
-        .docs
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let rows: Vec<serde_json::Value> = chunk
-                .iter()
-                .map(|d| {
-                    let [title, _headings, meta, body] = pages
-                        .get(d.url.as_str())
-                        .map(|p| fields(&site.strings, p))
-                        .unwrap_or_default();
-                    let (body, cut) = capped(&body, TEXT_CAP);
-                    serde_json::json!([title, meta, body, u8::from(cut)])
-                })
-                .collect();
-            gzip(&serde_json::to_vec(&rows).expect("JSON values always serialise"))
-        })
-        .collect()
+    let json = json_chunks(index, |d| {
+        let [title, _headings, meta, body] = pages
+            .get(d.url.as_str())
+            .map(|p| fields(&site.strings, p))
+            .unwrap_or_default();
+        let (body, cut) = capped(&body, TEXT_CAP);
+        serde_json::json!([title, meta, body, u8::from(cut)])
+    });
+    json.par_iter().map(|j| gzip(j)).collect()
 }
 
 /// `s` cut to `cap` characters, and whether it was cut.
