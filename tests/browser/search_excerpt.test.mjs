@@ -3,15 +3,8 @@
 // the test that needs it) with the debug binary, serves it on 127.0.0.1 and drives Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve, launch } from './server.mjs';
+import { servedSite } from './server.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 const filler = Array.from({ length: 16 }, (_, i) => `w${i}`).join(' ');
 const pages = {
   'site.yaml': 'title: 抜粋テスト\nbase_url: https://excerpt.example.jp/\n',
@@ -28,28 +21,17 @@ const pages = {
 for (let i = 0; i < 60; i++) {
   pages[`content/columns/volunteer-${i}.md`] = `---\ntitle: 募集その${i}\ndate: 2026-01-${String((i % 28) + 1).padStart(2, '0')}\n---\n地域のボランティアを募集します（${i}）。\n`;
 }
-let dir;
-let server;
+let site;
 let base;
 let browser;
 
 before(async () => {
-  // Always build: the search client is embedded in the binary at compile time.
-  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  dir = mkdtempSync(path.join(tmpdir(), 'tsunagari-excerpt-'));
-  for (const [rel, text] of Object.entries(pages)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  execFileSync(bin, ['build', '--quiet', '--root', dir, '--now', '2026-04-01'], { stdio: 'inherit' });
-  ({ server, url: base } = await serve(path.join(dir, 'public')));
-  browser = await launch();
+  site = await servedSite('excerpt', { files: pages }, '2026-04-01');
+  ({ base, browser } = site);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await site?.close();
 });
 
 /** Opens a search and waits for the announced count; returns the shown results. */

@@ -7,31 +7,23 @@
 //   SEARCH_QUALITY_UPDATE=1 node --test tests/browser/search_quality.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { serve, launch } from './server.mjs';
-import { repo, buildFixture, loadQueries, saveQueries, raiseFloor, tsunagariResults, tsunagariSuggestion, excerptMarks, judge, report, table, POINTS } from './search_quality.mjs';
+import { servedSite } from './server.mjs';
+import { FIXTURE, NOW, loadQueries, saveQueries, raiseFloor, tsunagariResults, tsunagariSuggestion, excerptMarks, judge, report, table, POINTS } from './search_quality.mjs';
 
-const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 const set = loadQueries();
-let dir;
-let server;
+let site;
 let base;
 let browser;
 
 before(async () => {
-  // Always build: the search client is embedded in the binary at compile time.
-  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  ({ dir } = buildFixture(bin));
-  ({ server, url: base } = await serve(path.join(dir, 'public')));
-  browser = await launch();
+  site = await servedSite('quality', { fixture: FIXTURE }, NOW);
+  ({ base, browser } = site);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await site?.close();
 });
 
 test('the query set covers every point of issue 15 with pages that exist', () => {
@@ -42,7 +34,7 @@ test('the query set covers every point of issue 15 with pages that exist', () =>
     assert.ok(q.expect.length > 0, `${q.query}: nothing expected`);
     if (q.top) assert.ok(q.expect.includes(q.top), `${q.query}: top ${q.top} is not expected`);
     for (const p of [...q.expect, ...(q.reject || []), ...(q.also || [])]) {
-      assert.ok(existsSync(path.join(dir, 'public', p, 'index.html')), `${q.query}: no page ${p}`);
+      assert.ok(existsSync(path.join(site.out, p, 'index.html')), `${q.query}: no page ${p}`);
     }
     for (const p of q.reject || []) assert.ok(!q.expect.includes(p), `${q.query}: ${p} both expected and rejected`);
   }

@@ -5,31 +5,21 @@
 // expected pages. The zero-result hint fits the query. Every wait is for a DOM state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { serve, launch } from './server.mjs';
-import { repo, buildFixture, loadQueries } from './search_quality.mjs';
+import { servedSite } from './server.mjs';
+import { FIXTURE, NOW, loadQueries } from './search_quality.mjs';
 
-const bin = process.env.TSUNAGARI_BIN || path.join(repo, 'target/debug/tsunagari');
 const typos = loadQueries().queries.filter((q) => q.suggest);
-let dir;
-let server;
+let site;
 let base;
 let browser;
 
 before(async () => {
-  // Always build: the search client is embedded in the binary at compile time.
-  if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  ({ dir } = buildFixture(bin));
-  ({ server, url: base } = await serve(path.join(dir, 'public')));
-  browser = await launch();
+  site = await servedSite('suggest', { fixture: FIXTURE }, NOW);
+  ({ base, browser } = site);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await site?.close();
 });
 
 /** Opens the search page for `q` and waits until the search (and any suggestion) is done. */

@@ -47,13 +47,14 @@ export async function launch() {
 }
 
 /**
- * The sample portal (the repository's own site) built with the debug binary (or
- * TSUNAGARI_BIN) on `now` into a temporary folder, served, and a browser:
- * `{ base, browser, close }`. For the browser tests that read the showcase as visitors do.
+ * A site built with the debug binary (or TSUNAGARI_BIN) on `now` into a temporary folder, served,
+ * and a browser: `{ base, browser, out, close }` (`out`: the built site). `site` is one of
+ * `{ root }` (built where it is: the sample portal is the repository root), `{ fixture }` (a folder
+ * copied first) or `{ files }` (site-relative paths → text, written first).
  */
-export async function servedSample(name, now = '2026-11-21') {
+export async function servedSite(name, site, now) {
   const { execFileSync } = await import('node:child_process');
-  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { fileURLToPath } = await import('node:url');
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,17 +62,35 @@ export async function servedSample(name, now = '2026-11-21') {
   // Always build: the theme is embedded in the binary.
   if (!process.env.TSUNAGARI_BIN) execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
   const dir = mkdtempSync(path.join(tmpdir(), `tsunagari-${name}-`));
+  let root = site.root;
+  if (!root) {
+    root = path.join(dir, 'site');
+    if (site.fixture) cpSync(site.fixture, root, { recursive: true });
+    for (const [rel, text] of Object.entries(site.files || {})) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+  }
   const out = path.join(dir, 'public');
-  execFileSync(bin, ['build', '--quiet', '--root', repo, '--now', now, '--output', out], { stdio: 'inherit' });
+  execFileSync(bin, ['build', '--quiet', '--root', root, '--now', now, '--output', out], { stdio: 'inherit' });
   const { server, url } = await serve(out);
   const browser = await launch();
   return {
     base: url,
     browser,
+    out,
     close: async () => {
       await browser.close();
       server.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The sample portal (the repository's own site), served: for the browser tests that read the
+ * showcase as visitors do. */
+export async function servedSample(name, now = '2026-11-21') {
+  const { fileURLToPath } = await import('node:url');
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  return servedSite(name, { root: repo }, now);
 }
