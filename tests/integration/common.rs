@@ -353,3 +353,20 @@ pub fn png() -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+/// The site's search index as the reference engine builds it (in memory, at `now`).
+pub fn search_index(t: &SiteTest, now: &str) -> tsunagari::search::Index {
+    let p = tsunagari::pipeline::prepare(&tsunagari::pipeline::options(&t.root, now))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    tsunagari::search::build(&p.site)
+}
+
+/// The built search manifest (`search/m.<hash>.json`), as the browser reads it.
+pub fn search_manifest(t: &SiteTest) -> serde_json::Value {
+    let manifest = std::fs::read_dir(t.public().join("search"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("m."))
+        .expect("the build writes a search manifest");
+    serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap()
+}

@@ -5,9 +5,7 @@ use crate::common::*;
 use tsunagari::search::{self, Filters, Index};
 
 fn index(t: &SiteTest) -> Index {
-    let p = tsunagari::pipeline::prepare(&tsunagari::pipeline::options(&t.root, NOW))
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    search::build(&p.site)
+    search_index(t, NOW)
 }
 
 fn urls(ix: &Index, q: &str, f: &Filters) -> Vec<String> {

@@ -4,15 +4,13 @@
 use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tsunagari::search::{self, Filters, Index};
+use tsunagari::search::{Filters, Index};
 
 /// The build day: 2026-11-21 is a Saturday, so the `week` level starts on 2026-11-16.
 const TODAY: &str = "2026-11-21";
 
 fn index(t: &SiteTest) -> Index {
-    let p = tsunagari::pipeline::prepare(&tsunagari::pipeline::options(&t.root, TODAY))
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    search::build(&p.site)
+    search_index(t, TODAY)
 }
 
 /// The files under public/search/ (the search page's index.html aside), by path in search/.

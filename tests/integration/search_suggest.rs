@@ -5,14 +5,7 @@ use crate::common::*;
 
 /// The manifest and the vocabulary it names, as the browser reads them.
 fn vocabulary(t: &SiteTest) -> Vec<serde_json::Value> {
-    let search = t.public().join("search");
-    let manifest = std::fs::read_dir(&search)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("m."))
-        .unwrap();
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    let m = search_manifest(t);
     let url = m["vocab"]
         .as_str()
         .expect("the manifest names the vocabulary");

@@ -8,15 +8,7 @@ use tsunagari::search::{CHUNK, TEXT_CAP};
 
 /// The manifest's folder of index files (`/search/<dir>/`), as a path under `public/`.
 fn index_dir(t: &SiteTest) -> String {
-    let search = t.read("search/index.html");
-    let at = search
-        .find("data-index=\"/search/m.")
-        .expect("the search form names its manifest")
-        + 12;
-    let name = &search[at..at + search[at..].find('"').unwrap()];
-    let manifest: serde_json::Value =
-        serde_json::from_str(&t.read(name.trim_start_matches('/'))).unwrap();
-    manifest["dir"]
+    search_manifest(t)["dir"]
         .as_str()
         .unwrap()
         .trim_start_matches('/')

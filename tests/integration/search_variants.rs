@@ -3,12 +3,10 @@
 
 use crate::common::*;
 use tsunagari::diagnostics::Problem;
-use tsunagari::search::{self, Filters, Index};
+use tsunagari::search::{Filters, Index};
 
 fn index(t: &SiteTest) -> Index {
-    let p = tsunagari::pipeline::prepare(&tsunagari::pipeline::options(&t.root, NOW))
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    search::build(&p.site)
+    search_index(t, NOW)
 }
 
 fn urls(ix: &Index, q: &str) -> Vec<String> {
@@ -70,14 +68,7 @@ fn site_synonyms_fold_like_the_built_in_table_and_reach_the_manifest() {
     let ix = index(&t);
     assert_eq!(urls(&ix, "お試し移住"), ["/columns/otameshi/"]);
     t.build();
-    let search = t.public().join("search");
-    let manifest = std::fs::read_dir(&search)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("m."))
-        .unwrap();
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    let m = search_manifest(&t);
     let groups = m["variants"].as_array().unwrap();
     assert!(groups.contains(&serde_json::json!(["お試し移住", "移住体験"])));
     assert!(groups.contains(&serde_json::json!(["申し込み", "申込み", "申込", "申し込"])));
