@@ -72,29 +72,31 @@ function foldKana(s) {
   return out;
 }
 
-/** CJK runs → overlapping bigrams (a single character stays), other letters/digits → words. */
-export function tokenizeNormalized(s) {
-  const ch = Array.from(s);
+/** The tokens of normalised text as code points `ch`: CJK runs → overlapping bigrams (a single
+ * character stays), other letters/digits → words. Each token has its text `t`, its span [a, z)
+ * in `ch` and whether it starts at a kanji boundary `b`; its position is its index. */
+export function spans(ch) {
+  const bd = (k) => isKanji(ch[k]) && (k === 0 || !joinsKanji(ch[k - 1]) || (isSuffix(ch[k - 1]) && !isSuffix(ch[k])));
   const out = [];
-  let pos = 0;
   let i = 0;
   while (i < ch.length) {
     const c = ch[i];
     if (isCjk(c)) {
       const st = i;
       while (i < ch.length && isCjk(ch[i])) i++;
-      const run = ch.slice(st, i);
-      const bd = (k) => isKanji(run[k]) && (k === 0 || !joinsKanji(run[k - 1]) || (isSuffix(run[k - 1]) && !isSuffix(run[k])));
-      if (run.length === 1) out.push({ t: run[0], p: pos++, b: bd(0) });
-      else for (let k = 0; k < run.length - 1; k++) out.push({ t: run[k] + run[k + 1], p: pos++, b: bd(k) });
+      if (i - st === 1) out.push({ t: c, a: st, z: i, b: bd(st) });
+      else for (let k = st; k < i - 1; k++) out.push({ t: ch[k] + ch[k + 1], a: k, z: k + 2, b: bd(k) });
     } else if (WORD.test(c)) {
       const st = i;
       while (i < ch.length && WORD.test(ch[i]) && !isCjk(ch[i])) i++;
-      out.push({ t: ch.slice(st, i).join(''), p: pos++, b: false });
+      out.push({ t: ch.slice(st, i).join(''), a: st, z: i, b: false });
     } else i++;
   }
   return out;
 }
+
+/** The query side's tokens: text, position, boundary (as tokenize.rs `tokenize_normalized`). */
+export const tokenizeNormalized = (s) => spans(Array.from(s)).map((x, p) => ({ t: x.t, p, b: x.b }));
 
 export const tokenize = (s) => tokenizeNormalized(normalize(s));
 

@@ -1,6 +1,6 @@
 // tsunagari search client: stored text (verification and excerpts). ES module.
 
-import { ZW, TILDES, isDash, isKana, isKanji, isCjk, WORD, SMALL, VU_ROW, isKatakana, normalize, fold } from './search-index.js';
+import { ZW, TILDES, isDash, isKana, isKanji, isCjk, SMALL, VU_ROW, isKatakana, normalize, fold, spans } from './search-index.js';
 
 // ---- Stored text: verification and excerpts --------------------------------------------------
 // The index's positions are only masks mod 16, so a long word may "match" where its bigrams lie
@@ -84,26 +84,7 @@ function kanaMapped(n) {
   return out;
 }
 
-/** The tokens of `tokenizeNormalized` over code points, each with its span [a, z) in them;
- * a token's position is its index. */
-export function spans(ch) {
-  const out = [];
-  let i = 0;
-  while (i < ch.length) {
-    const c = ch[i];
-    if (isCjk(c)) {
-      const st = i;
-      while (i < ch.length && isCjk(ch[i])) i++;
-      if (i - st === 1) out.push({ t: c, a: st, z: i });
-      else for (let k = st; k < i - 1; k++) out.push({ t: ch[k] + ch[k + 1], a: k, z: k + 2 });
-    } else if (WORD.test(c)) {
-      const st = i;
-      while (i < ch.length && WORD.test(ch[i]) && !isCjk(ch[i])) i++;
-      out.push({ t: ch.slice(st, i).join(''), a: st, z: i });
-    } else i++;
-  }
-  return out;
-}
+export { spans };
 
 /** Where query word `w` (its tokens) occurs in folded text `ch` (code points, `toks` its
  * spans): every token in place, as [a, z) over `ch`. A one-character CJK word is found as the
