@@ -82,9 +82,15 @@ impl Previous {
     }
 
     /// Removes from `out` every entry this build did not produce (`produced` says which
-    /// relative paths it did), then the folders left empty. Failures are not fatal: the first
-    /// is returned (a later build tries again).
-    pub fn remove_unproduced(&self, out: &Path, produced: &dyn Fn(&Path) -> bool) -> Removal {
+    /// relative paths it did), then the folders left empty (`needed` says which folders hold a
+    /// produced file: those are not even tried). Failures are not fatal: the first is returned
+    /// (a later build tries again).
+    pub fn remove_unproduced(
+        &self,
+        out: &Path,
+        produced: &dyn Fn(&Path) -> bool,
+        needed: &dyn Fn(&Path) -> bool,
+    ) -> Removal {
         let mut done = Removal::default();
         let mut note = |p: &Path, e: io::Error| {
             if e.kind() != io::ErrorKind::NotFound && done.left.is_none() {
@@ -95,6 +101,7 @@ impl Previous {
         let mut gone: Vec<&PathBuf> = Vec::new();
         for (rel, kind) in &self.entries {
             match kind {
+                Entry::Dir if needed(rel) => {}
                 Entry::Dir => dirs.push(rel),
                 _ if produced(rel) => {}
                 _ => gone.push(rel),
@@ -224,7 +231,7 @@ mod tests {
         }
         let p = Previous::scan(&out).unwrap();
         let produced = |rel: &Path| rel == Path::new("keep/index.html");
-        let r = p.remove_unproduced(&out, &produced);
+        let r = p.remove_unproduced(&out, &produced, &|d| d == Path::new("keep"));
         assert_eq!(r.removed, 3);
         assert!(r.left.is_none());
         let mut left: Vec<_> = walkdir::WalkDir::new(&out)

@@ -8,7 +8,7 @@
 
 use super::previous::{move_in, Previous};
 use super::{open_no_follow, remove_entry, safe_relative, unsafe_path, Sink, MARKER};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -124,9 +124,16 @@ impl Staging {
             self.committed = true;
             return Ok(done);
         }
-        let removal = self
-            .previous
-            .remove_unproduced(&self.out, &|rel| produced.contains_key(rel));
+        // Folders holding a produced file stay: only the others can end up empty.
+        let needed: HashSet<&Path> = produced
+            .keys()
+            .flat_map(|p| p.ancestors().skip(1))
+            .collect();
+        let removal =
+            self.previous
+                .remove_unproduced(&self.out, &|rel| produced.contains_key(rel), &|dir| {
+                    needed.contains(dir)
+                });
         (done.removed, done.left) = (removal.removed, removal.left);
         staged.sort();
         for rel in staged {
