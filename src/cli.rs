@@ -302,7 +302,9 @@ fn summary(r: &Report, lang: Lang) {
         "cli-built",
         pages = r.pages,
         open = r.open_challenges,
-        files = r.files,
+        written = r.written,
+        unchanged = r.unchanged,
+        removed = r.removed,
         output = value(r.output.display()),
         seconds = format!("{total:.2}"),
         timings = timings(&r.timings)

@@ -42,8 +42,16 @@ pub struct BuildOptions {
 pub struct Report {
     pub output: PathBuf,
     pub pages: usize,
+    /// Files of the output (written + unchanged).
     pub files: usize,
-    pub generated_bytes: u64,
+    /// Files written (new or changed bytes); the others were left untouched.
+    pub written: usize,
+    /// Files the output folder already held with the same bytes: not touched.
+    pub unchanged: usize,
+    /// Files of the previous output this build no longer produces: removed.
+    pub removed: usize,
+    /// Bytes of the generated files written (copies not counted).
+    pub written_bytes: u64,
     /// Rasters processed and files encoded by the image pipeline (0 encoded: all cached).
     pub images: crate::images::Stats,
     pub unpublished: usize,
@@ -405,7 +413,8 @@ pub fn check(opts: &BuildOptions) -> Result<Prepared, Failure> {
     Ok(prepared)
 }
 
-/// Builds the site into a staging folder and, when everything succeeded, swaps it into place.
+/// Builds the site, staging what changed, and when everything succeeded brings the output
+/// folder to it (`Staging::commit`): unchanged files are never touched.
 pub fn build(opts: &BuildOptions) -> Result<Report, Failure> {
     build_waiting(opts, &mut |_| {})
 }
@@ -422,7 +431,7 @@ pub fn build_waiting(
         .unwrap_or_else(|| opts.root.join("public"));
     if !opts.write {
         let p = check(opts)?;
-        return Ok(report(&p, out, 0, 0));
+        return Ok(report(&p, out, &output::Committed::default()));
     }
     // Refused before anything is read or written.
     output::check_output_dir(&opts.root, &out).map_err(Failure::Usage)?;
@@ -438,30 +447,32 @@ pub fn build_waiting(
     let mut prepared = prepare(opts)?;
     let staging = Staging::create(&target).map_err(io_at)?;
     emit(&mut prepared, &opts.root, &staging)?;
-    let files = staging.files.load(std::sync::atomic::Ordering::Relaxed);
-    let bytes = staging.bytes.load(std::sync::atomic::Ordering::Relaxed);
     let t = Instant::now();
-    if let Some((old, e)) = staging.commit().map_err(io_at)? {
-        // The new output is in place: the build succeeded, the old folder is only litter.
+    let done = staging.commit().map_err(io_at)?;
+    if let Some((left, e)) = &done.left {
+        // The new output is in place: the build succeeded, the file is only litter.
         let root = output::resolve(&opts.root).unwrap_or_else(|_| opts.root.clone());
-        let shown = diagnostics::display_path(old.strip_prefix(&root).unwrap_or(&old));
-        let problem = diagnostics::FileProblem::OldOutputLeft {
+        let shown = diagnostics::display_path(left.strip_prefix(&root).unwrap_or(left));
+        let problem = diagnostics::FileProblem::StaleOutputLeft {
             detail: e.to_string(),
         };
         let d = Diagnostic::warning(shown, diagnostics::Problem::Files(problem));
         prepared.warnings.push(d);
     }
-    prepared.timings.push(("swap", t.elapsed()));
-    Ok(report(&prepared, out, files, bytes))
+    prepared.timings.push(("commit", t.elapsed()));
+    Ok(report(&prepared, out, &done))
 }
 
-fn report(p: &Prepared, output: PathBuf, files: usize, generated_bytes: u64) -> Report {
+fn report(p: &Prepared, output: PathBuf, done: &output::Committed) -> Report {
     let site = &p.site;
     Report {
         output,
         pages: site.page_count(),
-        files,
-        generated_bytes,
+        files: done.written + done.unchanged,
+        written: done.written,
+        unchanged: done.unchanged,
+        removed: done.removed,
+        written_bytes: done.written_bytes,
         images: site.image_stats,
         unpublished: site.unpublished,
         open_challenges: site

@@ -1,5 +1,5 @@
 //! Messages for what can go wrong between a site's files and the output folder: two files
-//! published at one path, files that run script at their URL, an old output folder left behind.
+//! published at one path, files that run script at their URL, an old output file that could not be removed.
 
 use super::Lang;
 use crate::msg;
@@ -17,8 +17,9 @@ pub enum FileProblem {
     Replaces { output: String },
     /// An HTML, SVG or XML file with a script, an event handler or a `javascript:` URL.
     RunsScript,
-    /// After a successful build, the previous output folder could not be removed.
-    OldOutputLeft { detail: String },
+    /// After a successful build, a file of the previous output that the build no longer
+    /// produces could not be removed.
+    StaleOutputLeft { detail: String },
 }
 
 impl FileProblem {
@@ -34,7 +35,9 @@ impl FileProblem {
             } => msg!(lang, "collision", other = o, output = output),
             FileProblem::Replaces { output } => msg!(lang, "replaces-generated", output = output),
             FileProblem::RunsScript => msg!(lang, "runs-script"),
-            FileProblem::OldOutputLeft { detail } => msg!(lang, "old-output-left", detail = detail),
+            FileProblem::StaleOutputLeft { detail } => {
+                msg!(lang, "stale-output-left", detail = detail)
+            }
         }
     }
 
@@ -44,7 +47,7 @@ impl FileProblem {
             FileProblem::Collision { .. } => msg!(lang, "collision-help"),
             FileProblem::Replaces { .. } => msg!(lang, "replaces-generated-help"),
             FileProblem::RunsScript => msg!(lang, "runs-script-help"),
-            FileProblem::OldOutputLeft { .. } => msg!(lang, "old-output-left-help"),
+            FileProblem::StaleOutputLeft { .. } => msg!(lang, "stale-output-left-help"),
         }
     }
 }

@@ -31,6 +31,7 @@ mod init_hosts;
 mod job_posting;
 mod layers;
 mod messages;
+mod rebuild_output;
 mod release_files;
 mod safety;
 mod sample;
