@@ -1,10 +1,11 @@
-//! Paginated lists: sections, challenges by status, taxonomy indexes and term pages; and the
-//! lists they share, computed once per build.
+//! Paginated lists: sections, open challenges, taxonomy indexes and term pages; and the lists
+//! they share, computed once per build. Lists are newest first and cut into stable pages
+//! (`paging`); totals and the filter bar appear on the newest page only, so older pages keep
+//! their bytes when the list grows.
 
-use super::common::{
-    jsonld, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager, Subgroup,
-};
+use super::common::{jsonld, taxonomy_groups, Crumb, Group, GroupItem, Meta, Subgroup};
 use super::page::{page_view, PageView};
+use super::paging::{pager, Pager, Paging};
 use super::{Data, Reader, View};
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
@@ -64,7 +65,9 @@ impl Lists {
     }
 }
 
-/// Challenges with (or without) an open status, newest first.
+/// Challenges with (or without) an open status, newest first. Only the open ones have pages
+/// (`/challenges/status/open/`): the closed ones are most of the challenge list, which already
+/// shows every challenge with its status.
 pub fn status_pages(site: &Site, open: bool) -> Vec<usize> {
     site.of_kind(Kind::Challenge)
         .filter(|(_, p)| p.status.is_some_and(Status::is_open) == open)
@@ -101,10 +104,11 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
     let pages = r.section(kind);
     let urls = c.urls();
     let base = urls.section(kind);
-    let url = urls.pager(&base, number);
+    let url = urls.list_page(&base, number, total);
+    let newest = number == total;
     let st = r.strings();
     let crumbs = vec![Crumb::home(r), Crumb::new(idx.title.clone(), base.clone())];
-    let title = format!("{}{}", idx.title, st.page_number(number));
+    let title = format!("{}{}", idx.title, st.page_number(number, total));
     let description = idx.summary.clone().unwrap_or_else(|| {
         let values = [("site", c.title.as_str()), ("kind", kind.label(st))];
         Strings::fill(&st.section_description, &values)
@@ -116,14 +120,15 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
         section: SectionInfo {
             kind: kind.id(),
             title: &idx.title,
-            intro: if number == 1 { idx.html.as_str() } else { "" },
+            intro: if newest { idx.html.as_str() } else { "" },
             url: base.clone(),
             count: pages.len(),
             open_count: r.section_open_count(kind),
         },
         pages: cards(r, pages, number),
         pager: pager(urls, &base, number, total),
-        facets: r.facets(kind),
+        // Counts change with every new page: only the newest page has them.
+        facets: if newest { r.facets(kind) } else { &[] },
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
         meta,
@@ -153,15 +158,19 @@ fn soonest(site: &Site, open: &[usize]) -> Vec<usize> {
     list
 }
 
-/// The cards of page `number` of a paginated list.
+/// The items of page `number` of a paginated list (`pages` newest first). Open challenges come
+/// first within the page: a status change already changes the page (its card), so this costs
+/// no churn, while ordering the whole list by status would move items across pages every day.
+pub(super) fn on_page(r: &Reader, pages: &[usize], number: usize) -> Vec<usize> {
+    let mut on_page = pages[Paging::new(pages.len(), r.config().paginate_by).range(number)].to_vec();
+    on_page.sort_by_key(|&i| !r.page(i).status.is_some_and(Status::is_open));
+    on_page
+}
+
+/// The cards of page `number` of a paginated list (see [`on_page`]).
 fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<PageView<'s>> {
-    let per = r.config().paginate_by;
-    pages
-        .iter()
-        .skip((number - 1) * per)
-        .take(per)
-        .map(|&i| page_view(r, i, false))
-        .collect()
+    let on = on_page(r, pages, number);
+    on.iter().map(|&i| page_view(r, i, false)).collect()
 }
 
 #[derive(Serialize)]
@@ -202,21 +211,26 @@ fn term_output<'s>(
     total: usize,
 ) -> View<'s> {
     let c = r.config();
-    let url = c.urls().pager(&term.url, number);
+    let url = c.urls().list_page(&term.url, number, total);
     let crumbs = vec![
         Crumb::home(r),
         Crumb::new(term.crumb.clone(), term.taxonomy_url.clone()),
         Crumb::new(term.name, term.url.clone()),
     ];
     let st = r.strings();
-    let title = format!("{}{}", term.heading, st.page_number(number));
+    let title = format!("{}{}", term.heading, st.page_number(number, total));
     let n = pages.len().to_string();
     let values = [
         ("site", c.title.as_str()),
         ("heading", &term.heading),
         ("n", &n),
     ];
-    let description = Strings::fill(&st.term_description, &values);
+    // The count only on the newest page, which changes with the list anyway.
+    let description = if number == total {
+        Strings::fill(&st.term_description, &values)
+    } else {
+        Strings::fill(&st.term_older_description, &values)
+    };
     let mut meta = Meta::website(r, url, st.page_title(&title, &c.title), description);
     meta.feed = term.feed.clone();
     let out = TermOutput {
@@ -230,7 +244,7 @@ fn term_output<'s>(
     View::new("term.html", Data::Term(out))
 }
 
-/// Page `number` of `total` of the open or closed challenges.
+/// Page `number` of `total` of the open (or closed) challenges; only the open ones are planned.
 pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> View<'s> {
     let c = r.config();
     let w = r.site_wide();
@@ -325,7 +339,7 @@ pub fn taxonomy_index<'s>(r: &Reader<'s>, ti: usize) -> View<'s> {
 }
 
 /// The filter bar of a section list: links to the pre-rendered term pages, counting only pages
-/// of that section's kind, plus the status pages for challenges.
+/// of that section's kind, plus the open challenges' page for challenges.
 fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
     let wanted: &[TaxonomyKind] = match kind {
         Kind::Challenge => &[
@@ -344,20 +358,15 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
         .collect();
     if kind == Kind::Challenge {
         let st = &site.strings;
-        let items: Vec<GroupItem> = [true, false]
-            .iter()
-            .map(|&open| {
-                let n = status_pages(site, open).len();
-                GroupItem {
-                    name: (if open { Status::Open } else { Status::Closed })
-                        .label(st)
-                        .into(),
-                    url: site.config.urls().status(Kind::Challenge, open),
-                    count: n,
-                    open: if open { n } else { 0 },
-                }
+        let n = status_pages(site, true).len();
+        let items: Vec<GroupItem> = (n > 0)
+            .then(|| GroupItem {
+                name: Status::Open.label(st).into(),
+                url: site.config.urls().status(Kind::Challenge, true),
+                count: n,
+                open: n,
             })
-            .filter(|i| i.count > 0)
+            .into_iter()
             .collect();
         if !items.is_empty() {
             groups.push(Group {
