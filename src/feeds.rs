@@ -390,7 +390,11 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     // Every page of a list, as `view::Plan` plans them: the list itself (its newest page) first.
     let paginated = |v: &mut Vec<(String, Option<String>)>, base: &str, n: usize| {
         let last = crate::view::Paging::new(n, per).last();
-        v.extend((1..=last).rev().map(|i| (urls.list_page(base, i, last), None)));
+        v.extend(
+            (1..=last)
+                .rev()
+                .map(|i| (urls.list_page(base, i, last), None)),
+        );
     };
     for k in Kind::SECTIONS {
         paginated(&mut v, &urls.section(k), site.of_kind(k).count());
@@ -411,7 +415,11 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
             .map(|d| d.date_in(tz).to_string());
         v.push((m.url.clone(), lastmod));
         let last = crate::view::Paging::new(m.pages.len(), per).last();
-        v.extend((1..last).rev().map(|i| (urls.list_page(&m.url, i, last), None)));
+        v.extend(
+            (1..last)
+                .rev()
+                .map(|i| (urls.list_page(&m.url, i, last), None)),
+        );
     }
     for p in site.pages.iter().filter(|p| p.kind != Kind::Municipality) {
         let lastmod = last_modified(site, p).map(|d| d.date_in(tz).to_string());

@@ -162,7 +162,8 @@ fn soonest(site: &Site, open: &[usize]) -> Vec<usize> {
 /// first within the page: a status change already changes the page (its card), so this costs
 /// no churn, while ordering the whole list by status would move items across pages every day.
 pub(super) fn on_page(r: &Reader, pages: &[usize], number: usize) -> Vec<usize> {
-    let mut on_page = pages[Paging::new(pages.len(), r.config().paginate_by).range(number)].to_vec();
+    let mut on_page =
+        pages[Paging::new(pages.len(), r.config().paginate_by).range(number)].to_vec();
     on_page.sort_by_key(|&i| !r.page(i).status.is_some_and(Status::is_open));
     on_page
 }

@@ -166,9 +166,8 @@ impl Plan {
     /// Output path of output `j`.
     pub fn path(&self, site: &Site, j: usize) -> String {
         let urls = site.config.urls();
-        let paged = |base: &str, n: usize, total: usize| {
-            urls.output_path(&urls.list_page(base, n, total))
-        };
+        let paged =
+            |base: &str, n: usize, total: usize| urls.output_path(&urls.list_page(base, n, total));
         match self.outputs[j] {
             Output::Page(i) => urls.output_path(&site.pages[i].url),
             Output::Home => urls.output_path(&urls.home()),

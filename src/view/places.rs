@@ -109,10 +109,7 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize, number: usize, total: usize) 
     let tz = c.timezone;
     let m = r.municipality(mi);
     let newest = number == total;
-    let profile = m
-        .profile
-        .filter(|_| newest)
-        .map(|i| (r.page(i), r.body(i)));
+    let profile = m.profile.filter(|_| newest).map(|i| (r.page(i), r.body(i)));
     let (website, contact) = match profile.map(|(p, _)| &p.extra) {
         Some(Extra::Municipality(pr)) => (pr.website.as_deref(), pr.contact.as_deref()),
         _ => (None, None),
