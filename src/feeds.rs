@@ -404,7 +404,13 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     for t in &site.taxonomies {
         v.push((t.url.clone(), None));
         for term in &t.terms {
-            paginated(&mut v, &term.url, term.pages.len());
+            let last = crate::view::Paging::new(term.pages.len(), per).last();
+            let planned = crate::view::term_pages(t.kind, term.pages.len(), per);
+            v.extend(
+                planned
+                    .rev()
+                    .map(|i| (urls.list_page(&term.url, i, last), None)),
+            );
         }
     }
     v.push((urls.section(Kind::Municipality), None));

@@ -188,6 +188,9 @@ struct TermInfo<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Option<&'static str>>,
     feed: Option<String>,
+    /// Items older than this page that have no page of this term (`term_pages`): they are
+    /// in the section lists and found by search. 0 when the term has every page.
+    not_listed: usize,
     /// The middle crumb: the taxonomy, or the challenges section for status pages.
     #[serde(skip)]
     crumb: String,
@@ -206,12 +209,19 @@ pub struct TermOutput<'a> {
 /// A term page (or a status page, which looks like one).
 fn term_output<'s>(
     r: &Reader<'s>,
-    term: TermInfo<'s>,
+    mut term: TermInfo<'s>,
     pages: &[usize],
     number: usize,
     total: usize,
+    older_pages: bool,
 ) -> View<'s> {
     let c = r.config();
+    let shown = Paging::new(pages.len(), c.paginate_by).range(number);
+    if !older_pages {
+        term.not_listed = pages.len() - shown.end;
+    }
+    // Without older pages the pager has nothing to link to.
+    let (pn, pt) = if older_pages { (number, total) } else { (1, 1) };
     let url = c.urls().list_page(&term.url, number, total);
     let crumbs = vec![
         Crumb::home(r),
@@ -236,7 +246,7 @@ fn term_output<'s>(
     meta.feed = term.feed.clone();
     let out = TermOutput {
         pages: cards(r, pages, number),
-        pager: pager(c.urls(), &term.url, number, total),
+        pager: pager(c.urls(), &term.url, pn, pt),
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
         meta,
@@ -264,9 +274,10 @@ pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> Vi
         heading: Strings::fill(&st.status_heading, &[("status", label)]),
         region: None,
         feed: None,
+        not_listed: 0,
         crumb: w.section(Kind::Challenge).title.clone(),
     };
-    term_output(r, term, pages, number, total)
+    term_output(r, term, pages, number, total, true)
 }
 
 /// Page `number` of `total` of term `xi` of taxonomy `ti`.
@@ -284,9 +295,29 @@ pub fn term<'s>(r: &Reader<'s>, ti: usize, xi: usize, number: usize, total: usiz
         heading: t.kind.term_heading(st, &term.name),
         region: Some(term.region),
         feed: has_feed(t.kind).then(|| r.config().urls().feed(&term.url)),
+        not_listed: 0,
         crumb: t.kind.title(st).into(),
     };
-    term_output(r, info, &term.pages, number, total)
+    term_output(r, info, &term.pages, number, total, has_older_pages(t.kind))
+}
+
+/// Which pages of term list `kind` of `len` items a build writes: every page for prefectures
+/// and themes, the ways visitors browse a portal; only the newest (the term's URL) for work
+/// styles, engagements, skills and tags. Those terms are coarse (a work style holds a third of
+/// all challenges) or secondary labels, so their older pages would repeat the challenge list
+/// page for page: at 10,000 pages they were 3,000 of the 6,000 list files. Their items stay
+/// reachable in the section lists and by search, which the term page says.
+pub fn term_pages(kind: TaxonomyKind, len: usize, per: usize) -> std::ops::RangeInclusive<usize> {
+    let last = Paging::new(len, per).last();
+    if has_older_pages(kind) {
+        1..=last
+    } else {
+        last..=last
+    }
+}
+
+fn has_older_pages(kind: TaxonomyKind) -> bool {
+    matches!(kind, TaxonomyKind::Prefecture | TaxonomyKind::Themes)
 }
 
 /// Prefecture and theme terms have their own Atom feed.

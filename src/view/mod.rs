@@ -23,7 +23,7 @@ pub mod places;
 mod reader;
 
 pub use common::Group;
-pub use lists::{has_feed, status_pages, Lists};
+pub use lists::{has_feed, status_pages, term_pages, Lists};
 pub use paging::Paging;
 pub use reader::{Dep, Reader, Values};
 
@@ -134,7 +134,8 @@ impl Plan {
             outputs.push(Output::TaxonomyIndex(ti));
             for (xi, term) in t.terms.iter().enumerate() {
                 let total = pages_of(term.pages.len());
-                outputs.extend((1..=total).map(|p| Output::Term(ti, xi, p, total)));
+                let planned = lists::term_pages(t.kind, term.pages.len(), per);
+                outputs.extend(planned.map(|p| Output::Term(ti, xi, p, total)));
             }
         }
         if !site.config.forms.handlers.is_empty()

@@ -308,3 +308,36 @@ fn percent_decoded(text: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+#[test]
+fn skill_terms_have_only_their_newest_page_and_say_where_the_rest_is() {
+    let t = SiteTest::empty();
+    t.file(
+        "site.yaml",
+        "title: テスト\nbase_url: https://test.example.jp/\npaginate_by: 5\n",
+    );
+    for day in 0..12 {
+        let text =
+            dated(day, "汐見町", false, "challenge").replace("themes:", "skills: [企画]\nthemes:");
+        t.file(&format!("content/challenges/c{day:02}.md"), &text);
+    }
+    t.build();
+    // 12 items in pages of 5: the newest page has the newest 7; the oldest 5 have no page of
+    // the skill, but the challenge list (all pages) and the theme 観光 (all pages) have them.
+    let doc = t.html("skills/企画/index.html");
+    assert_eq!(texts(&doc, ".card").len(), 7);
+    assert_eq!(
+        texts(&doc, ".list-more"),
+        ["これより前の 5 件は、課題の一覧（新しい順）や検索から探せます。"]
+    );
+    assert!(
+        texts(&doc, ".pager").is_empty(),
+        "no pager without older pages"
+    );
+    assert!(!t.exists("skills/企画/page/1/index.html"));
+    assert!(t.exists("themes/観光/page/1/index.html"));
+    assert!(t.exists("challenges/page/1/index.html"));
+    assert!(!t
+        .read("sitemap.xml")
+        .contains("skills/%E4%BC%81%E7%94%BB/page/"));
+}
