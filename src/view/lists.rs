@@ -415,7 +415,8 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
     groups
 }
 
-/// A taxonomy's terms counting only pages of `kind`; terms without any are left out.
+/// A taxonomy's terms counting only pages of `kind` (and open challenges among them); terms
+/// without any are left out.
 fn facet_group(site: &Site, t: &Taxonomy, kind: Kind) -> Group {
     let mut g = taxonomy_groups(&site.strings, t, t.kind.key());
     for sg in &mut g.subgroups {
@@ -425,11 +426,15 @@ fn facet_group(site: &Site, t: &Taxonomy, kind: Kind) -> Group {
                 .iter()
                 .find(|x| x.url == item.url)
                 .expect("item comes from the taxonomy");
-            item.count = term
+            let of_kind: Vec<usize> = term
                 .pages
                 .iter()
-                .filter(|&&i| site.pages[i].kind == kind)
-                .count();
+                .copied()
+                .filter(|&i| site.pages[i].kind == kind)
+                .collect();
+            item.count = of_kind.len();
+            // Open challenges of this kind only: the cases list said 募集中 for its terms too.
+            item.open = taxonomy::open_count(site, &of_kind);
             item.count > 0
         });
     }

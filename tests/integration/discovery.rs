@@ -294,6 +294,8 @@ fn section_lists_have_a_filter_bar_of_links() {
         .any(|s| s == "新潟県（1・募集中 1）"));
     let cases = t.html("cases/index.html");
     assert_eq!(texts(&cases, ".facet summary"), ["都道府県（1）"]);
+    // A case is never an open challenge: the cases list does not count the challenges' status.
+    assert_eq!(texts(&cases, ".facets a"), ["新潟県（1）"]);
 }
 
 #[test]
