@@ -17,7 +17,7 @@ fn dated(day: u32, municipality: &str, open: bool, kind: &str) -> String {
         (3, day - 58)
     };
     let deadline = if open { "2026-12-31" } else { "2026-03-31" };
-    let themes = if day % 3 == 0 {
+    let themes = if day.is_multiple_of(3) {
         "[観光, DX]"
     } else {
         "[観光]"
@@ -39,15 +39,15 @@ fn forty() -> SiteTest {
         "site.yaml",
         "title: テスト\nbase_url: https://test.example.jp/\npaginate_by: 5\n",
     );
-    for day in 0..40 {
-        let town = if day % 2 == 0 {
+    for day in 0..40u32 {
+        let town = if day.is_multiple_of(2) {
             "汐見町"
         } else {
             "高峰町"
         };
         t.file(
             &format!("content/challenges/c{day:02}.md"),
-            &dated(day, town, day % 4 == 0, "challenge"),
+            &dated(day, town, day.is_multiple_of(4), "challenge"),
         );
     }
     t
