@@ -160,7 +160,7 @@ impl Config {
         let base_url_raw = f.req_text("base_url").unwrap_or_default();
         let language = f.text("language").unwrap_or_else(|| "ja".into());
         let theme = f.text("theme").unwrap_or_else(|| "default".into());
-        let paginate_by = f.integer("paginate_by").unwrap_or(12);
+        let paginate_by = f.integer("paginate_by").unwrap_or(24);
         let tz_raw = f.text("timezone").unwrap_or_else(|| "+09:00".into());
         let organization = f.text("organization").unwrap_or_else(|| title.clone());
         let copyright = f.text("copyright");
@@ -492,7 +492,7 @@ mod tests {
         assert_eq!(c.base_url, "https://example.jp/portal/");
         assert_eq!(c.base_path, "/portal/");
         assert_eq!(c.language, "ja");
-        assert_eq!(c.paginate_by, 12);
+        assert_eq!(c.paginate_by, 24);
         assert_eq!(c.timezone, 540);
         assert_eq!(
             c.urls().absolute("/portal/challenges/"),

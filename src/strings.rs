@@ -56,6 +56,7 @@ strings! {
     taxonomy_description: ["site", "taxonomy"],
     section_description: ["site", "kind"],
     term_description: ["site", "heading", "n"],
+    term_older_description: ["site", "heading"],
     menu_regions: [],
     status: [],
     status_open: [],
@@ -200,9 +201,10 @@ impl Strings {
         Strings::fill(&self.page_title, &[("title", title), ("site", site)])
     }
 
-    /// `（2ページ目）` after the title of page `n` of a list; nothing on the first page.
-    pub fn page_number(&self, n: usize) -> String {
-        if n > 1 {
+    /// `（2ページ目）` after the title of page `n` of a list of `total` pages (`n` counted from
+    /// the oldest page); nothing on the newest page, which is the list itself.
+    pub fn page_number(&self, n: usize, total: usize) -> String {
+        if n < total {
             Strings::fill(&self.page_number, &[("n", &n.to_string())])
         } else {
             String::new()
@@ -262,8 +264,10 @@ mod tests {
     fn placeholders_are_filled_by_name() {
         let s = crate::theme::default_strings();
         assert_eq!(s.page_title("移住", "汐見町"), "移住 | 汐見町");
-        assert_eq!(s.page_number(1), "");
-        assert_eq!(s.page_number(3), "（3ページ目）");
+        assert_eq!(s.page_number(1, 1), "");
+        assert_eq!(s.page_number(4, 4), "");
+        assert_eq!(s.page_number(1, 4), "（1ページ目）");
+        assert_eq!(s.page_number(3, 4), "（3ページ目）");
         let d = Date::parse("2026-03-31").unwrap();
         assert_eq!(s.date(d), "2026年3月31日");
         assert_eq!(s.date_weekday(d), "2026年3月31日（火）");

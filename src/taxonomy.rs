@@ -50,8 +50,10 @@ fn is_open(p: &Page) -> bool {
     p.kind == Kind::Challenge && p.status.is_some_and(Status::is_open)
 }
 
-/// Listing order used everywhere a list mixes statuses: open challenges first, then the rest;
-/// each group newest first (pages are already newest first within a kind).
+/// Listing order of every paginated list: newest first (pages are already newest first within
+/// a kind). Not by status: lists are cut into pages counted from the oldest item (`view::Paging`),
+/// and an order that moved a challenge when it closes would shift every page between its old and
+/// new place each day; each page puts its own open challenges first instead.
 pub fn listing_order(site: &Site, pages: &mut [usize]) {
     if site.listing_rank.len() == site.pages.len() {
         pages.sort_unstable_by_key(|&i| site.listing_rank[i]);
@@ -68,12 +70,7 @@ pub fn listing_rank(site: &Site) -> Vec<u32> {
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by_cached_key(|&i| {
         let p = &site.pages[i];
-        (
-            !is_open(p),
-            std::cmp::Reverse(p.date().map(|d| d.unix(tz))),
-            p.kind,
-            i,
-        )
+        (std::cmp::Reverse(p.date().map(|d| d.unix(tz))), p.kind, i)
     });
     let mut rank = vec![0u32; all.len()];
     for (pos, i) in all.into_iter().enumerate() {

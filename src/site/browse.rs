@@ -10,7 +10,7 @@ pub struct Term {
     pub name: String,
     pub slug: String,
     pub url: String,
-    /// Pages with this term, in listing order (open challenges first, then newest first).
+    /// Pages with this term, in listing order (newest first).
     pub pages: Vec<usize>,
     /// How many of them are open challenges.
     pub open: usize,

@@ -135,9 +135,11 @@ impl<'a> Urls<'a> {
         format!("{}{folder}/{prefecture_slug}/{slug}/", self.base)
     }
 
-    /// Page `n` (from 1) of a paginated list: the list itself, then `<list>page/2/`, ….
-    pub fn pager(&self, list: &str, n: usize) -> String {
-        if n == 1 {
+    /// Page `n` of a list of `last` pages, counted from the oldest (`view::Paging`): the newest
+    /// page is the list itself, the older ones `<list>page/1/` (the oldest) … `page/{last-1}/`, so
+    /// a page keeps its URL and its items when newer items are added.
+    pub fn list_page(&self, list: &str, n: usize, last: usize) -> String {
+        if n >= last {
             list.to_string()
         } else {
             format!("{list}page/{n}/")
@@ -351,13 +353,14 @@ mod tests {
     }
 
     #[test]
-    fn the_first_page_of_a_list_is_the_list_and_the_others_are_below_page() {
+    fn the_newest_page_of_a_list_is_the_list_and_older_ones_are_numbered_from_the_oldest() {
         let list = SUB.section(Kind::Case);
-        assert_eq!(SUB.pager(&list, 1), "/portal/cases/");
-        assert_eq!(SUB.pager(&list, 2), "/portal/cases/page/2/");
-        assert_eq!(SUB.pager(&list, 417), "/portal/cases/page/417/");
+        assert_eq!(SUB.list_page(&list, 1, 1), "/portal/cases/");
+        assert_eq!(SUB.list_page(&list, 3, 3), "/portal/cases/");
+        assert_eq!(SUB.list_page(&list, 1, 3), "/portal/cases/page/1/");
+        assert_eq!(SUB.list_page(&list, 2, 417), "/portal/cases/page/2/");
         assert_eq!(
-            SUB.output_path(&SUB.pager(&list, 2)),
+            SUB.output_path(&SUB.list_page(&list, 2, 3)),
             "cases/page/2/index.html"
         );
     }

@@ -1,5 +1,5 @@
 //! Pieces every view shares: head metadata, breadcrumbs with their JSON-LD, links to pages and
-//! terms, images, the pager and grouped term lists.
+//! terms, images and grouped term lists.
 
 use super::Reader;
 use crate::config::Config;
@@ -9,7 +9,6 @@ use crate::site::Page;
 use crate::site::{Taxonomy, Term};
 use crate::strings::Strings;
 use crate::structured;
-use crate::urls::Urls;
 use serde::Serialize;
 
 /// Head metadata of one output page.
@@ -115,57 +114,6 @@ pub fn image_url(c: &Config, p: &Page, img: &str) -> String {
     c.urls().image(&p.url, p.bundle.is_some(), img)
 }
 
-#[derive(Serialize)]
-pub struct Pager {
-    current: usize,
-    total: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    pages: Vec<PagerLink>,
-}
-
-#[derive(Serialize, Debug, PartialEq)]
-pub struct PagerLink {
-    number: usize,
-    url: String,
-    current: bool,
-    /// A gap (…) stands here instead of a link.
-    gap: bool,
-}
-
-/// Previous/next links and a window of page numbers: the first, the last, and two on each
-/// side of the current one, with gaps between (`1 … 4 5 [6] 7 8 … 417`).
-pub fn pager(urls: Urls<'_>, base: &str, number: usize, total: usize) -> Pager {
-    let mut pages = Vec::new();
-    let mut last = 0;
-    for n in 1..=total {
-        if n == 1 || n == total || n.abs_diff(number) <= 2 {
-            if last != 0 && n > last + 1 {
-                pages.push(PagerLink {
-                    number: 0,
-                    url: String::new(),
-                    current: false,
-                    gap: true,
-                });
-            }
-            pages.push(PagerLink {
-                number: n,
-                url: urls.pager(base, n),
-                current: n == number,
-                gap: false,
-            });
-            last = n;
-        }
-    }
-    Pager {
-        current: number,
-        total,
-        prev: (number > 1).then(|| urls.pager(base, number - 1)),
-        next: (number < total).then(|| urls.pager(base, number + 1)),
-        pages,
-    }
-}
-
 /// A list of links with counts, optionally split into named groups (prefectures by region).
 #[derive(Serialize, Clone)]
 pub struct Group {
@@ -246,44 +194,4 @@ pub fn section_links(r: &Reader) -> Vec<SectionLink> {
             count: r.count(k),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn urls() -> Urls<'static> {
-        Urls::new("https://e.jp/", "/")
-    }
-
-    fn shown(number: usize, total: usize) -> Vec<String> {
-        pager(urls(), "/x/", number, total)
-            .pages
-            .iter()
-            .map(|l| {
-                if l.gap {
-                    "…".into()
-                } else {
-                    l.number.to_string()
-                }
-            })
-            .collect()
-    }
-
-    #[test]
-    fn pager_shows_a_window_with_gaps() {
-        assert_eq!(shown(1, 1), ["1"]);
-        assert_eq!(shown(2, 5), ["1", "2", "3", "4", "5"]);
-        assert_eq!(
-            shown(6, 417),
-            ["1", "…", "4", "5", "6", "7", "8", "…", "417"]
-        );
-        assert_eq!(shown(1, 417), ["1", "2", "3", "…", "417"]);
-        assert_eq!(shown(417, 417), ["1", "…", "415", "416", "417"]);
-        assert_eq!(shown(4, 10), ["1", "2", "3", "4", "5", "6", "…", "10"]);
-        let p = pager(urls(), "/x/", 1, 3);
-        assert_eq!(p.pages[1].url, "/x/page/2/");
-        assert_eq!(p.prev, None);
-        assert_eq!(p.next.as_deref(), Some("/x/page/2/"));
-    }
 }

@@ -1,10 +1,11 @@
-//! Paginated lists: sections, challenges by status, taxonomy indexes and term pages; and the
-//! lists they share, computed once per build.
+//! Paginated lists: sections, open challenges, taxonomy indexes and term pages; and the lists
+//! they share, computed once per build. Lists are newest first and cut into stable pages
+//! (`paging`); totals and the filter bar appear on the newest page only, so older pages keep
+//! their bytes when the list grows.
 
-use super::common::{
-    jsonld, pager, taxonomy_groups, Crumb, Group, GroupItem, Meta, Pager, Subgroup,
-};
+use super::common::{jsonld, taxonomy_groups, Crumb, Group, GroupItem, Meta, Subgroup};
 use super::page::{page_view, PageView};
+use super::paging::{pager, Pager, Paging};
 use super::{Data, Reader, View};
 use crate::content::Kind;
 use crate::content::TaxonomyKind;
@@ -64,7 +65,9 @@ impl Lists {
     }
 }
 
-/// Challenges with (or without) an open status, newest first.
+/// Challenges with (or without) an open status, newest first. Only the open ones have pages
+/// (`/challenges/status/open/`): the closed ones are most of the challenge list, which already
+/// shows every challenge with its status.
 pub fn status_pages(site: &Site, open: bool) -> Vec<usize> {
     site.of_kind(Kind::Challenge)
         .filter(|(_, p)| p.status.is_some_and(Status::is_open) == open)
@@ -101,10 +104,11 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
     let pages = r.section(kind);
     let urls = c.urls();
     let base = urls.section(kind);
-    let url = urls.pager(&base, number);
+    let url = urls.list_page(&base, number, total);
+    let newest = number == total;
     let st = r.strings();
     let crumbs = vec![Crumb::home(r), Crumb::new(idx.title.clone(), base.clone())];
-    let title = format!("{}{}", idx.title, st.page_number(number));
+    let title = format!("{}{}", idx.title, st.page_number(number, total));
     let description = idx.summary.clone().unwrap_or_else(|| {
         let values = [("site", c.title.as_str()), ("kind", kind.label(st))];
         Strings::fill(&st.section_description, &values)
@@ -116,14 +120,15 @@ pub fn section<'s>(r: &Reader<'s>, kind: Kind, number: usize, total: usize) -> V
         section: SectionInfo {
             kind: kind.id(),
             title: &idx.title,
-            intro: if number == 1 { idx.html.as_str() } else { "" },
+            intro: if newest { idx.html.as_str() } else { "" },
             url: base.clone(),
             count: pages.len(),
             open_count: r.section_open_count(kind),
         },
         pages: cards(r, pages, number),
         pager: pager(urls, &base, number, total),
-        facets: r.facets(kind),
+        // Counts change with every new page: only the newest page has them.
+        facets: if newest { r.facets(kind) } else { &[] },
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
         meta,
@@ -153,15 +158,20 @@ fn soonest(site: &Site, open: &[usize]) -> Vec<usize> {
     list
 }
 
-/// The cards of page `number` of a paginated list.
+/// The items of page `number` of a paginated list (`pages` newest first). Open challenges come
+/// first within the page: a status change already changes the page (its card), so this costs
+/// no churn, while ordering the whole list by status would move items across pages every day.
+pub(super) fn on_page(r: &Reader, pages: &[usize], number: usize) -> Vec<usize> {
+    let mut on_page =
+        pages[Paging::new(pages.len(), r.config().paginate_by).range(number)].to_vec();
+    on_page.sort_by_key(|&i| !r.page(i).status.is_some_and(Status::is_open));
+    on_page
+}
+
+/// The cards of page `number` of a paginated list (see [`on_page`]).
 fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<PageView<'s>> {
-    let per = r.config().paginate_by;
-    pages
-        .iter()
-        .skip((number - 1) * per)
-        .take(per)
-        .map(|&i| page_view(r, i, false))
-        .collect()
+    let on = on_page(r, pages, number);
+    on.iter().map(|&i| page_view(r, i, false)).collect()
 }
 
 #[derive(Serialize)]
@@ -178,6 +188,9 @@ struct TermInfo<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<Option<&'static str>>,
     feed: Option<String>,
+    /// Items older than this page that have no page of this term (`term_pages`): they are
+    /// in the section lists and found by search. 0 when the term has every page.
+    not_listed: usize,
     /// The middle crumb: the taxonomy, or the challenges section for status pages.
     #[serde(skip)]
     crumb: String,
@@ -196,32 +209,44 @@ pub struct TermOutput<'a> {
 /// A term page (or a status page, which looks like one).
 fn term_output<'s>(
     r: &Reader<'s>,
-    term: TermInfo<'s>,
+    mut term: TermInfo<'s>,
     pages: &[usize],
     number: usize,
     total: usize,
+    older_pages: bool,
 ) -> View<'s> {
     let c = r.config();
-    let url = c.urls().pager(&term.url, number);
+    let shown = Paging::new(pages.len(), c.paginate_by).range(number);
+    if !older_pages {
+        term.not_listed = pages.len() - shown.end;
+    }
+    // Without older pages the pager has nothing to link to.
+    let (pn, pt) = if older_pages { (number, total) } else { (1, 1) };
+    let url = c.urls().list_page(&term.url, number, total);
     let crumbs = vec![
         Crumb::home(r),
         Crumb::new(term.crumb.clone(), term.taxonomy_url.clone()),
         Crumb::new(term.name, term.url.clone()),
     ];
     let st = r.strings();
-    let title = format!("{}{}", term.heading, st.page_number(number));
+    let title = format!("{}{}", term.heading, st.page_number(number, total));
     let n = pages.len().to_string();
     let values = [
         ("site", c.title.as_str()),
         ("heading", &term.heading),
         ("n", &n),
     ];
-    let description = Strings::fill(&st.term_description, &values);
+    // The count only on the newest page, which changes with the list anyway.
+    let description = if number == total {
+        Strings::fill(&st.term_description, &values)
+    } else {
+        Strings::fill(&st.term_older_description, &values)
+    };
     let mut meta = Meta::website(r, url, st.page_title(&title, &c.title), description);
     meta.feed = term.feed.clone();
     let out = TermOutput {
         pages: cards(r, pages, number),
-        pager: pager(c.urls(), &term.url, number, total),
+        pager: pager(c.urls(), &term.url, pn, pt),
         jsonld: jsonld(r, &crumbs, Vec::new()),
         breadcrumbs: crumbs,
         meta,
@@ -230,7 +255,7 @@ fn term_output<'s>(
     View::new("term.html", Data::Term(out))
 }
 
-/// Page `number` of `total` of the open or closed challenges.
+/// Page `number` of `total` of the open (or closed) challenges; only the open ones are planned.
 pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> View<'s> {
     let c = r.config();
     let w = r.site_wide();
@@ -249,9 +274,10 @@ pub fn status<'s>(r: &Reader<'s>, open: bool, number: usize, total: usize) -> Vi
         heading: Strings::fill(&st.status_heading, &[("status", label)]),
         region: None,
         feed: None,
+        not_listed: 0,
         crumb: w.section(Kind::Challenge).title.clone(),
     };
-    term_output(r, term, pages, number, total)
+    term_output(r, term, pages, number, total, true)
 }
 
 /// Page `number` of `total` of term `xi` of taxonomy `ti`.
@@ -269,9 +295,29 @@ pub fn term<'s>(r: &Reader<'s>, ti: usize, xi: usize, number: usize, total: usiz
         heading: t.kind.term_heading(st, &term.name),
         region: Some(term.region),
         feed: has_feed(t.kind).then(|| r.config().urls().feed(&term.url)),
+        not_listed: 0,
         crumb: t.kind.title(st).into(),
     };
-    term_output(r, info, &term.pages, number, total)
+    term_output(r, info, &term.pages, number, total, has_older_pages(t.kind))
+}
+
+/// Which pages of term list `kind` of `len` items a build writes: every page for prefectures
+/// and themes, the ways visitors browse a portal; only the newest (the term's URL) for work
+/// styles, engagements, skills and tags. Those terms are coarse (a work style holds a third of
+/// all challenges) or secondary labels, so their older pages would repeat the challenge list
+/// page for page: at 10,000 pages they were 3,000 of the 6,000 list files. Their items stay
+/// reachable in the section lists and by search, which the term page says.
+pub fn term_pages(kind: TaxonomyKind, len: usize, per: usize) -> std::ops::RangeInclusive<usize> {
+    let last = Paging::new(len, per).last();
+    if has_older_pages(kind) {
+        1..=last
+    } else {
+        last..=last
+    }
+}
+
+fn has_older_pages(kind: TaxonomyKind) -> bool {
+    matches!(kind, TaxonomyKind::Prefecture | TaxonomyKind::Themes)
 }
 
 /// Prefecture and theme terms have their own Atom feed.
@@ -325,7 +371,7 @@ pub fn taxonomy_index<'s>(r: &Reader<'s>, ti: usize) -> View<'s> {
 }
 
 /// The filter bar of a section list: links to the pre-rendered term pages, counting only pages
-/// of that section's kind, plus the status pages for challenges.
+/// of that section's kind, plus the open challenges' page for challenges.
 fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
     let wanted: &[TaxonomyKind] = match kind {
         Kind::Challenge => &[
@@ -344,20 +390,15 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
         .collect();
     if kind == Kind::Challenge {
         let st = &site.strings;
-        let items: Vec<GroupItem> = [true, false]
-            .iter()
-            .map(|&open| {
-                let n = status_pages(site, open).len();
-                GroupItem {
-                    name: (if open { Status::Open } else { Status::Closed })
-                        .label(st)
-                        .into(),
-                    url: site.config.urls().status(Kind::Challenge, open),
-                    count: n,
-                    open: if open { n } else { 0 },
-                }
+        let n = status_pages(site, true).len();
+        let items: Vec<GroupItem> = (n > 0)
+            .then(|| GroupItem {
+                name: Status::Open.label(st).into(),
+                url: site.config.urls().status(Kind::Challenge, true),
+                count: n,
+                open: n,
             })
-            .filter(|i| i.count > 0)
+            .into_iter()
             .collect();
         if !items.is_empty() {
             groups.push(Group {
@@ -374,7 +415,8 @@ fn facet_groups(site: &Site, kind: Kind) -> Vec<Group> {
     groups
 }
 
-/// A taxonomy's terms counting only pages of `kind`; terms without any are left out.
+/// A taxonomy's terms counting only pages of `kind` (and open challenges among them); terms
+/// without any are left out.
 fn facet_group(site: &Site, t: &Taxonomy, kind: Kind) -> Group {
     let mut g = taxonomy_groups(&site.strings, t, t.kind.key());
     for sg in &mut g.subgroups {
@@ -384,11 +426,15 @@ fn facet_group(site: &Site, t: &Taxonomy, kind: Kind) -> Group {
                 .iter()
                 .find(|x| x.url == item.url)
                 .expect("item comes from the taxonomy");
-            item.count = term
+            let of_kind: Vec<usize> = term
                 .pages
                 .iter()
-                .filter(|&&i| site.pages[i].kind == kind)
-                .count();
+                .copied()
+                .filter(|&i| site.pages[i].kind == kind)
+                .collect();
+            item.count = of_kind.len();
+            // Open challenges of this kind only: the cases list said 募集中 for its terms too.
+            item.open = taxonomy::open_count(site, &of_kind);
             item.count > 0
         });
     }

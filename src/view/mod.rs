@@ -17,12 +17,14 @@ mod common;
 pub mod front;
 pub mod lists;
 pub mod page;
+pub mod paging;
 pub mod picture;
 pub mod places;
 mod reader;
 
 pub use common::Group;
-pub use lists::{has_feed, status_pages, Lists};
+pub use lists::{has_feed, status_pages, term_pages, Lists};
+pub use paging::Paging;
 pub use reader::{Dep, Reader, Values};
 
 use crate::content::Kind;
@@ -71,15 +73,16 @@ pub enum Output {
     Page(usize),
     Home,
     NotFound,
-    /// Section list: kind, page number (1-based), total pages.
+    /// Section list: kind, page number (1 = oldest, see `paging`), total pages (the newest).
     Section(Kind, usize, usize),
-    /// Challenges by status (open or closed): page number, total pages.
+    /// Challenges by status (only open ones are planned): page number, total pages.
     Status(bool, usize, usize),
     TaxonomyIndex(usize),
     /// Taxonomy index, term index, page number, total pages.
     Term(usize, usize, usize, usize),
     MunicipalityIndex,
-    Municipality(usize),
+    /// Municipality index, page number, total pages.
+    Municipality(usize, usize, usize),
     /// `/thanks/`, where form services send visitors back (unless the site has its own page).
     Thanks,
     /// `/kininaru/`, the visitor's kept challenges (unless the site has a page there).
@@ -99,7 +102,7 @@ pub fn build<'s>(r: &Reader<'s>, output: &Output) -> View<'s> {
         Output::TaxonomyIndex(ti) => lists::taxonomy_index(r, ti),
         Output::Term(ti, xi, n, total) => lists::term(r, ti, xi, n, total),
         Output::MunicipalityIndex => places::index(r),
-        Output::Municipality(mi) => places::municipality(r, mi),
+        Output::Municipality(mi, n, total) => places::municipality(r, mi, n, total),
     }
 }
 
@@ -112,7 +115,7 @@ pub struct Plan {
 impl Plan {
     pub fn new(site: &Site) -> Plan {
         let per = site.config.paginate_by;
-        let pages_of = |n: usize| n.div_ceil(per).max(1);
+        let pages_of = |n: usize| Paging::new(n, per).last();
         let mut outputs: Vec<Output> = (0..site.pages.len())
             .filter(|&i| site.pages[i].kind != Kind::Municipality)
             .map(Output::Page)
@@ -125,15 +128,14 @@ impl Plan {
             let total = pages_of(lists.sections[&k].len());
             outputs.extend((1..=total).map(|p| Output::Section(k, p, total)));
         }
-        for open in [true, false] {
-            let total = pages_of(lists.status(open).len());
-            outputs.extend((1..=total).map(|p| Output::Status(open, p, total)));
-        }
+        let total = pages_of(lists.status(true).len());
+        outputs.extend((1..=total).map(|p| Output::Status(true, p, total)));
         for (ti, t) in site.taxonomies.iter().enumerate() {
             outputs.push(Output::TaxonomyIndex(ti));
             for (xi, term) in t.terms.iter().enumerate() {
                 let total = pages_of(term.pages.len());
-                outputs.extend((1..=total).map(|p| Output::Term(ti, xi, p, total)));
+                let planned = lists::term_pages(t.kind, term.pages.len(), per);
+                outputs.extend(planned.map(|p| Output::Term(ti, xi, p, total)));
             }
         }
         if !site.config.forms.handlers.is_empty()
@@ -146,7 +148,10 @@ impl Plan {
             outputs.push(Output::Keep);
         }
         outputs.push(Output::MunicipalityIndex);
-        outputs.extend((0..site.municipalities.len()).map(Output::Municipality));
+        for (mi, m) in site.municipalities.iter().enumerate() {
+            let total = pages_of(m.pages.len());
+            outputs.extend((1..=total).map(|p| Output::Municipality(mi, p, total)));
+        }
         Plan { outputs, lists }
     }
 
@@ -162,19 +167,20 @@ impl Plan {
     /// Output path of output `j`.
     pub fn path(&self, site: &Site, j: usize) -> String {
         let urls = site.config.urls();
-        let paged = |base: &str, n: usize| urls.output_path(&urls.pager(base, n));
+        let paged =
+            |base: &str, n: usize, total: usize| urls.output_path(&urls.list_page(base, n, total));
         match self.outputs[j] {
             Output::Page(i) => urls.output_path(&site.pages[i].url),
             Output::Home => urls.output_path(&urls.home()),
             Output::NotFound => urls.output_file(&urls.not_found()),
-            Output::Section(kind, n, _) => paged(&urls.section(kind), n),
-            Output::Status(open, n, _) => paged(&urls.status(Kind::Challenge, open), n),
+            Output::Section(kind, n, t) => paged(&urls.section(kind), n, t),
+            Output::Status(open, n, t) => paged(&urls.status(Kind::Challenge, open), n, t),
             Output::TaxonomyIndex(ti) => urls.output_path(&site.taxonomies[ti].url),
-            Output::Term(ti, xi, n, _) => paged(&site.taxonomies[ti].terms[xi].url, n),
+            Output::Term(ti, xi, n, t) => paged(&site.taxonomies[ti].terms[xi].url, n, t),
             Output::Thanks => urls.output_path(&urls.thanks()),
             Output::Keep => urls.output_path(&urls.keep()),
             Output::MunicipalityIndex => urls.output_path(&urls.section(Kind::Municipality)),
-            Output::Municipality(mi) => urls.output_path(&site.municipalities[mi].url),
+            Output::Municipality(mi, n, t) => paged(&site.municipalities[mi].url, n, t),
         }
     }
 }

@@ -1,7 +1,10 @@
-//! Municipality pages: the index of every municipality by prefecture, and one page each.
+//! Municipality pages: the index of every municipality by prefecture, and one list each,
+//! paginated like every list (`paging`): the newest page has the profile and the counts.
 
 use super::common::{image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta, Subgroup};
+use super::lists::on_page;
 use super::page::{page_view, PageView};
+use super::paging::{pager, Pager};
 use super::{Data, Reader, View};
 use crate::content::{Extra, Kind};
 use crate::strings::Strings;
@@ -93,23 +96,27 @@ pub struct MunicipalityOutput<'a> {
     municipality: MunicipalityInfo<'a>,
     challenges: Vec<PageView<'a>>,
     cases: Vec<PageView<'a>>,
+    pager: Pager,
     breadcrumbs: Vec<Crumb>,
     jsonld: String,
     meta: Meta,
 }
 
-/// The page of municipality `mi`: its profile (if any), challenges and cases.
-pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
+/// Page `number` of `total` of municipality `mi`: its challenges and cases of that page, and on
+/// the newest page (the municipality's URL) its profile, if any.
+pub fn municipality<'s>(r: &Reader<'s>, mi: usize, number: usize, total: usize) -> View<'s> {
     let c = r.config();
     let tz = c.timezone;
     let m = r.municipality(mi);
-    let profile = m.profile.map(|i| (r.page(i), r.body(i)));
+    let newest = number == total;
+    let profile = m.profile.filter(|_| newest).map(|i| (r.page(i), r.body(i)));
     let (website, contact) = match profile.map(|(p, _)| &p.extra) {
         Some(Extra::Municipality(pr)) => (pr.website.as_deref(), pr.contact.as_deref()),
         _ => (None, None),
     };
+    let items = on_page(r, &m.pages, number);
     let of_kind = |kind: Kind| -> Vec<PageView> {
-        m.pages
+        items
             .iter()
             .filter(|&&i| r.page(i).kind == kind)
             .map(|&i| page_view(r, i, false))
@@ -132,17 +139,14 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
         "address": { "@type": "PostalAddress", "addressLocality": m.name, "addressRegion": m.prefecture, "addressCountry": "JP" },
     });
     let st = r.strings();
-    let heading = Strings::fill(&st.municipality_heading, &[("name", &name)]);
+    let mut heading = Strings::fill(&st.municipality_heading, &[("name", &name)]);
+    heading.push_str(&st.page_number(number, total));
+    let url = c.urls().list_page(&m.url, number, total);
     let description = profile
         .map(|(p, _)| p.summary.clone())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| Strings::fill(&st.municipality_description, &[("name", &name)]));
-    let mut meta = Meta::website(
-        r,
-        m.url.clone(),
-        st.page_title(&heading, &c.title),
-        description,
-    );
+    let mut meta = Meta::website(r, url, st.page_title(&heading, &c.title), description);
     let processed = profile.and_then(|(p, _)| p.picture.as_deref());
     let external = profile.and_then(|(p, _)| p.common.image.as_deref());
     let share = super::picture::ShareImage::for_image(r, processed, external);
@@ -175,6 +179,7 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize) -> View<'s> {
         },
         challenges: of_kind(Kind::Challenge),
         cases: of_kind(Kind::Case),
+        pager: pager(c.urls(), &m.url, number, total),
         jsonld: jsonld(r, &crumbs, vec![org]),
         breadcrumbs: crumbs,
         meta,

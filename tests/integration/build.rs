@@ -13,7 +13,7 @@ fn minimal_fixture_builds_every_page() {
         "404.html",
         "about/index.html",
         "challenges/index.html",
-        "challenges/page/2/index.html",
+        "challenges/page/1/index.html",
         "challenges/open-soon/index.html",
         "cases/good-case/index.html",
         "cases/good-case/photo.svg",
@@ -30,7 +30,8 @@ fn minimal_fixture_builds_every_page() {
     }
     assert!(!t.exists("columns/draft-column/index.html"));
     assert!(!t.exists("columns/future-column/index.html"));
-    assert!(!t.exists("challenges/page/1/index.html"));
+    // Two pages of two challenges: the oldest at page/1/, the newest is the list itself.
+    assert!(!t.exists("challenges/page/2/index.html"));
 }
 
 #[test]
@@ -154,7 +155,7 @@ fn home_lists_open_challenges_nearest_deadline_first() {
 }
 
 #[test]
-fn section_lists_are_paginated_open_first() {
+fn section_lists_are_newest_first_and_older_pages_count_from_the_oldest() {
     let t = SiteTest::from_fixture("minimal");
     t.build();
     let p1 = t.html("challenges/index.html");
@@ -164,9 +165,9 @@ fn section_lists_are_paginated_open_first() {
     );
     assert_eq!(
         attrs(&p1, ".pager a[rel=next]", "href"),
-        ["/challenges/page/2/"]
+        ["/challenges/page/1/"]
     );
-    let p2 = t.html("challenges/page/2/index.html");
+    let p2 = t.html("challenges/page/1/index.html");
     assert_eq!(
         texts(&p2, ".card-title"),
         ["手で締め切った課題", "締切を過ぎた課題"]
@@ -174,7 +175,7 @@ fn section_lists_are_paginated_open_first() {
     assert_eq!(attrs(&p2, ".pager a[rel=prev]", "href"), ["/challenges/"]);
     assert_eq!(
         attrs(&p2, "link[rel=canonical]", "href"),
-        ["https://test.example.jp/challenges/page/2/"]
+        ["https://test.example.jp/challenges/page/1/"]
     );
 }
 
@@ -297,7 +298,7 @@ fn feeds_and_sitemap_are_well_formed() {
         .filter(|n| n.has_tag_name("loc"))
         .filter_map(|n| n.text())
         .collect();
-    assert!(locs.contains(&"https://test.example.jp/challenges/page/2/"));
+    assert!(locs.contains(&"https://test.example.jp/challenges/page/1/"));
     assert!(locs.contains(&"https://test.example.jp/columns/hello/"));
     assert!(!locs.iter().any(|l| l.contains("draft")));
     assert!(t

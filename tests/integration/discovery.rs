@@ -87,16 +87,18 @@ fn taxonomy_indexes_and_term_pages_with_counts() {
 }
 
 #[test]
-fn term_pages_paginate_open_challenges_first() {
+fn term_pages_are_cut_from_the_oldest_and_put_open_challenges_first_on_each_page() {
     let t = SiteTest::empty();
     t.file(
         "site.yaml",
         "title: テスト\nbase_url: https://test.example.jp/\npaginate_by: 2\n",
     );
     for (slug, date, deadline) in [
-        ("a", "2026-03-01", "2026-03-10"),
-        ("b", "2026-03-02", "2026-05-01"),
+        ("a", "2026-03-01", "2026-05-01"),
+        ("b", "2026-03-02", "2026-02-01"),
         ("c", "2026-03-03", "2026-02-01"),
+        ("d", "2026-03-04", "2026-05-01"),
+        ("e", "2026-03-05", "2026-02-01"),
     ] {
         t.file(
             &format!("content/challenges/{slug}.md"),
@@ -104,15 +106,20 @@ fn term_pages_paginate_open_challenges_first() {
         );
     }
     t.build();
-    let p1 = t.html("themes/dx/index.html");
-    // On 2026-04-01: b is the only open one and comes first; then the closed ones, newest first.
-    assert_eq!(texts(&p1, ".card-title"), ["課題b", "課題c"]);
-    let p2 = t.html("themes/dx/page/2/index.html");
-    assert_eq!(texts(&p2, ".card-title"), ["課題a"]);
+    // Five items in pages of two: page 1 holds the oldest two, the list's own URL the other
+    // three. On 2026-04-01 a and d are open: each page shows its open ones first.
+    let newest = t.html("themes/dx/index.html");
+    assert_eq!(texts(&newest, ".card-title"), ["課題d", "課題e", "課題c"]);
+    assert_eq!(texts(&newest, ".count"), ["全 5 件（募集中の課題 2 件）"]);
+    let older = t.html("themes/dx/page/1/index.html");
+    assert_eq!(texts(&older, ".card-title"), ["課題a", "課題b"]);
     assert_eq!(
-        attrs(&p2, "link[rel=canonical]", "href"),
-        ["https://test.example.jp/themes/dx/page/2/"]
+        attrs(&older, "link[rel=canonical]", "href"),
+        ["https://test.example.jp/themes/dx/page/1/"]
     );
+    // No counts on an older page: they would change with every new page.
+    assert!(texts(&older, ".count").is_empty());
+    assert!(!t.exists("themes/dx/page/2/index.html"));
 }
 
 #[test]
@@ -235,11 +242,8 @@ fn status_pages_and_the_next_rebuild_date() {
         texts(&open, ".card-title"),
         ["締切が先の課題", "締切が近い課題"]
     );
-    let closed = t.html("challenges/status/closed/index.html");
-    assert_eq!(
-        texts(&closed, ".card-title"),
-        ["手で締め切った課題", "締切を過ぎた課題"]
-    );
+    // Closed challenges have no list of their own: the challenge list has every challenge.
+    assert!(!t.exists("challenges/status/closed/index.html"));
     // 2026-04-01: open-soon (deadline 04-05) closes on 04-06.
     assert_eq!(t.read(".tsunagari/next-rebuild"), "2026-04-06\n");
     // 2026-04-06: next is open-later becoming "closing soon" 14 days before 06-30.
@@ -266,7 +270,7 @@ fn section_lists_have_a_filter_bar_of_links() {
             "テーマ（1）",
             "働き方（1）",
             "関わり方（1）",
-            "募集状況（2）"
+            "募集状況（1）"
         ]
     );
     let links = attrs(&doc, ".facets a", "href");
@@ -275,19 +279,23 @@ fn section_lists_have_a_filter_bar_of_links() {
         "/themes/観光/",
         "/work-styles/remote/",
         "/challenges/status/open/",
-        "/challenges/status/closed/",
     ] {
         assert!(
             links.iter().any(|h| h == want),
             "{want} missing from {links:?}"
         );
     }
+    assert!(!links.iter().any(|h| h.contains("status/closed")));
+    // The filter bar and its counts are on the newest page only.
+    assert!(texts(&t.html("challenges/page/1/index.html"), ".facets").is_empty());
     // Counts are of this section's kind: 新潟県 has one challenge (and one case).
     assert!(texts(&doc, ".facets a")
         .iter()
         .any(|s| s == "新潟県（1・募集中 1）"));
     let cases = t.html("cases/index.html");
     assert_eq!(texts(&cases, ".facet summary"), ["都道府県（1）"]);
+    // A case is never an open challenge: the cases list does not count the challenges' status.
+    assert_eq!(texts(&cases, ".facets a"), ["新潟県（1）"]);
 }
 
 #[test]

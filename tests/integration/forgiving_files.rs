@@ -342,7 +342,7 @@ fn a_space_in_a_file_name_gets_the_rename_hint_everywhere() {
 }
 
 /// Two challenges on the theme 観光 in 汐見町 (新潟県), one page per list page: the site has
-/// `/themes/観光/`, `/challenges/page/2/`, `/municipalities/niigata/汐見町/` and their feeds.
+/// `/themes/観光/`, `/challenges/page/1/`, `/municipalities/niigata/汐見町/` and their feeds.
 fn site_with_a_term(base_url: &str) -> SiteTest {
     let t = SiteTest::empty();
     t.file(
@@ -366,7 +366,7 @@ fn links_to_generated_pages_and_files_that_exist_are_fine_and_kept() {
         "/themes/観光/",
         "/themes/%E8%A6%B3%E5%85%89/?from=column#top",
         "../../themes/観光/atom.xml",
-        "/challenges/page/2/",
+        "/challenges/page/1/",
         "/challenges/status/open/",
         "/municipalities/niigata/汐見町/",
         "/prefectures/niigata/",
@@ -390,7 +390,7 @@ fn links_to_generated_pages_and_files_that_exist_are_fine_and_kept() {
         attrs(&t.html("columns/c/index.html"), "main a", "href"),
         links
     );
-    assert!(t.exists("challenges/page/2/index.html") && t.exists("themes/観光/atom.xml"));
+    assert!(t.exists("challenges/page/1/index.html") && t.exists("themes/観光/atom.xml"));
 }
 
 #[test]

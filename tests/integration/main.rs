@@ -30,6 +30,7 @@ mod incremental_support;
 mod init_hosts;
 mod job_posting;
 mod layers;
+mod lists;
 mod messages;
 mod rebuild_output;
 mod release_files;

@@ -84,17 +84,16 @@ kinds! {
     page: "about/index.html",
     page_with_form: "contact/index.html",
     page_accessibility: "accessibility/index.html",
-    // Lists: a section over two pages, the status lists, taxonomy indexes (prefectures are
-    // grouped by region), term pages (a prefecture's over two pages).
+    // Lists: a section over two pages (the newest at the list's URL, the older one numbered
+    // from the oldest), the open challenges, taxonomy indexes (prefectures are grouped by
+    // region), term pages. Older term and municipality pages: `integration/lists.rs`.
     section_list: "challenges/index.html",
-    section_list_page_2: "challenges/page/2/index.html",
+    section_list_older: "challenges/page/1/index.html",
     status_open: "challenges/status/open/index.html",
-    status_closed: "challenges/status/closed/index.html",
     taxonomy_index: "themes/index.html",
     taxonomy_index_prefectures: "prefectures/index.html",
     term_page: "themes/ふるさと納税/index.html",
     term_page_prefecture: "prefectures/niigata/index.html",
-    term_page_prefecture_page_2: "prefectures/niigata/page/2/index.html",
     // Municipalities: with a profile and pages, pages only, a profile only.
     municipality_index: "municipalities/index.html",
     municipality_with_profile: "municipalities/niigata/汐見町/index.html",
