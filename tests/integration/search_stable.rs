@@ -83,7 +83,7 @@ fn adding_a_page_today_leaves_the_older_levels_files_as_they_were() {
             before.keys().collect::<Vec<_>>()
         );
     }
-    assert!(before.keys().filter(|p| p.starts_with("d/")).count() >= 5);
+    assert!(before.keys().filter(|p| p.starts_with("d/")).count() >= 3);
 }
 
 #[test]
@@ -92,6 +92,23 @@ fn an_unchanged_rebuild_writes_the_same_search_files() {
     let a = search_files(&t);
     let b = search_files(&t);
     assert_eq!(churn(&a, &b), Vec::<String>::new());
+}
+
+#[test]
+fn search_files_do_not_depend_on_the_number_of_threads() {
+    // Tokenizing, grouping and writing run in parallel: the bytes must not depend on how the
+    // work was split (nor on hash map order: each build seeds its maps anew).
+    let t = SiteTest::from_fixture("search-quality");
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| search_files(&t))
+    };
+    let one = on(1);
+    assert!(one.keys().any(|p| p.starts_with("base/s/")));
+    assert_eq!(churn(&one, &on(4)), Vec::<String>::new());
 }
 
 #[test]
