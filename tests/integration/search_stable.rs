@@ -83,7 +83,7 @@ fn adding_a_page_today_leaves_the_older_levels_files_as_they_were() {
             before.keys().collect::<Vec<_>>()
         );
     }
-    assert!(before.keys().filter(|p| p.starts_with("d/")).count() >= 3);
+    assert!(before.keys().filter(|p| p.starts_with("d/")).count() >= 5);
 }
 
 #[test]
