@@ -17,8 +17,11 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Field weights: title, headings, meta, body (a heading's text is in the body too).
 const WEIGHTS: [f64; 4] = [3.0, 1.0, 2.0, 1.0];
-/// Aim for shards of about this many postings' worth of bytes before compression.
-const SHARD_TARGET: usize = 8 * 1024;
+/// Aim for shards of about this many postings: about 2.5 kB gzipped on the generated portal
+/// (0.62 bytes a posting), so a query's shard carries little besides its own token.
+const SHARD_POSTINGS: usize = 4096;
+/// At most this many shard files a level: the count grows with the site up to here, then stays.
+const MAX_BUCKETS: usize = 4096;
 /// Grouping runs in parallel over this many partitions of the key space.
 const PARTS: usize = 64;
 
@@ -45,7 +48,7 @@ pub fn build(site: &Site) -> Index {
         .map(|r| Level {
             start: r.start as u32,
             end: r.end as u32,
-            buckets: bucket_count(&per_doc[r.clone()]),
+            buckets: bucket_count(per_doc[r.clone()].iter().map(|d| d.entries.len()).sum()),
         })
         .collect();
     let grouped = group(&per_doc);
@@ -429,13 +432,19 @@ fn first_words(per_doc: &[PageTokens]) -> FxHashMap<u64, String> {
     words
 }
 
-/// Shard buckets: a power of two, enough for shards of about [`SHARD_TARGET`] bytes.
-fn bucket_count(per_doc: &[PageTokens]) -> usize {
-    let total_postings: usize = per_doc.iter().map(|d| d.entries.len()).sum();
-    (total_postings * 2 / SHARD_TARGET)
-        .max(1)
-        .next_power_of_two()
-        .min(4096)
+/// A level's shard buckets from its postings (one per token and page): the power of two
+/// nearest (in ratio) to `postings / SHARD_POSTINGS`, from 1 to [`MAX_BUCKETS`]. It depends
+/// on the level's own pages alone, so a page added to a newer level leaves it as it was.
+fn bucket_count(postings: usize) -> usize {
+    let want = postings / SHARD_POSTINGS;
+    let up = want.max(1).next_power_of_two();
+    // Round down when `want` is below the geometric middle, up / √2.
+    let nearest = if want.saturating_mul(want).saturating_mul(2) < up.saturating_mul(up) {
+        up / 2
+    } else {
+        up
+    };
+    nearest.clamp(1, MAX_BUCKETS)
 }
 
 /// A token's raw postings: (document, weighted tf, mask, flags).
@@ -513,6 +522,30 @@ mod tests {
 
     fn day(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn shard_count_grows_with_the_postings_to_the_nearest_power_of_two_then_stops() {
+        assert_eq!(bucket_count(0), 1);
+        assert_eq!(bucket_count(SHARD_POSTINGS - 1), 1);
+        // 9.6 million postings (the generated 10,000-page portal): 2,345 shards' worth → 2,048.
+        assert_eq!(bucket_count(9_606_376), 2048);
+        // Just below and above the middle between 1,024 and 2,048 (1,448).
+        assert_eq!(bucket_count(1440 * SHARD_POSTINGS), 1024);
+        assert_eq!(bucket_count(1460 * SHARD_POSTINGS), 2048);
+        // Exactly a power of two's worth stays that power.
+        assert_eq!(bucket_count(256 * SHARD_POSTINGS), 256);
+        // A huge level stops at the cap, so the file count grows no further.
+        assert_eq!(bucket_count(usize::MAX / 16), MAX_BUCKETS);
+        let mut last = 0;
+        for postings in (0..40_000_000).step_by(50_000) {
+            let b = bucket_count(postings);
+            assert!(
+                b.is_power_of_two() && b >= last,
+                "{postings}: {b} after {last}"
+            );
+            last = b;
+        }
     }
 
     #[test]

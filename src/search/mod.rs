@@ -43,14 +43,21 @@
 //!   the levels (name, bucket count, version), versions of chunks and facets, facet
 //!   dictionaries, and `dir`.
 //! - `<level>/s/<bucket>.bin` — shards: the level's postings of the tokens whose FNV-1a hash falls
-//!   in the bucket. Empty levels have no files and are not in the manifest.
+//!   in the bucket (hash & (buckets − 1)). A level has the power of two of buckets nearest to its
+//!   postings / 4,096 (about 2.5 kB gzipped a shard), at most 4,096: 2,048 at 10,000 pages,
+//!   where the 5,000 distinct tokens of the generated portal share a file with one or two others,
+//!   so a query's shard is hardly bigger than at 4,096 (bench/README.md). The count depends on
+//!   the level's own pages only. Empty levels have no files and are not in the manifest.
 //! - `d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
-//! - `t/<chunk>.bin` — stored text, numbered like `d/`: gzipped JSON, per document
+//! - `t/<chunk>.bin` — stored text, [`TEXT_CHUNK`] documents a file (`text_chunk` in the
+//!   manifest): gzipped JSON, per document
 //!   `[title, meta, body, cut]` (the indexed fields; the body cut to `write::TEXT_CAP`
 //!   characters, `cut` = 1 when it was). The browser fetches it only for the results it shows:
 //!   it drops a page whose complete text does not contain every query word (positions mod 16
 //!   only approximate adjacency) and builds the excerpt around the hits.
-//! - `f.bin` — the facet table: every document's facet values, for counts.
+//! - `f.bin` — the facet table: every document's facet values, for counts (a byte of kind,
+//!   status and work style and a byte of prefecture per document, then a bitmap of documents per
+//!   theme and per engagement).
 //! - `v.json` — the vocabulary for 「もしかして」 (`suggest`), named in the manifest's `vocab`
 //!   (version `versions.v`): loaded only when a query finds nothing.
 //!
@@ -76,8 +83,13 @@ pub use index::build;
 pub use variants::Variants;
 pub use write::{write, TEXT_CAP};
 
-/// Documents per metadata chunk: small, because the results of a query are scattered.
+/// Documents per metadata chunk: small, because the results of a query are scattered. (16 a
+/// chunk halves `d/` but, at 10,000 pages, lets a first query for 島 fetch one more stored-text
+/// file in some runs, over its 60 kB budget: bench/README.md.)
 pub const CHUNK: usize = 8;
+/// Documents per stored-text chunk: small, because a text row is large (about 0.6 kB gzipped)
+/// and the browser fetches one only for the results it shows.
+pub const TEXT_CHUNK: usize = 8;
 pub const KINDS: [&str; 4] = ["challenge", "case", "column", "page"];
 pub const STATUSES: [&str; 3] = ["open", "closing-soon", "closed"];
 pub const WORK_STYLES: [&str; 3] = ["remote", "hybrid", "onsite"];

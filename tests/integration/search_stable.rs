@@ -95,6 +95,23 @@ fn an_unchanged_rebuild_writes_the_same_search_files() {
 }
 
 #[test]
+fn search_files_do_not_depend_on_the_number_of_threads() {
+    // Tokenizing, grouping and writing run in parallel: the bytes must not depend on how the
+    // work was split (nor on hash map order: each build seeds its maps anew).
+    let t = SiteTest::from_fixture("search-quality");
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| search_files(&t))
+    };
+    let one = on(1);
+    assert!(one.keys().any(|p| p.starts_with("base/s/")));
+    assert_eq!(churn(&one, &on(4)), Vec::<String>::new());
+}
+
+#[test]
 fn document_ids_stay_when_an_older_page_is_edited() {
     let t = SiteTest::from_fixture("search-quality");
     let urls = |ix: &Index| ix.docs.iter().map(|d| d.url.clone()).collect::<Vec<_>>();

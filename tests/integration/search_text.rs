@@ -1,10 +1,10 @@
 //! The search index's stored text (`<dir>/t/<chunk>.bin`, issue 15): what the browser verifies
-//! matches and builds excerpts from. Numbered like the metadata chunks, gzipped JSON, bodies cut
-//! to `TEXT_CAP` characters and flagged when cut.
+//! matches and builds excerpts from. `TEXT_CHUNK` documents a file in document order (the
+//! metadata has `CHUNK`), gzipped JSON, bodies cut to `TEXT_CAP` characters and flagged when cut.
 
 use crate::common::*;
 use std::io::Read;
-use tsunagari::search::{CHUNK, TEXT_CAP};
+use tsunagari::search::{CHUNK, TEXT_CAP, TEXT_CHUNK};
 
 /// The manifest's folder of index files (`/search/<dir>/`), as a path under `public/`.
 fn index_dir(t: &SiteTest) -> String {
@@ -24,9 +24,9 @@ fn gunzip_json(bytes: &[u8]) -> serde_json::Value {
 }
 
 #[test]
-fn stored_text_is_chunked_like_the_metadata_and_cut_bodies_are_flagged() {
+fn stored_text_rows_follow_the_metadata_rows_and_cut_bodies_are_flagged() {
     let t = SiteTest::empty();
-    // Eleven columns: two chunks of documents. One body longer than the cap.
+    // Eleven columns: two text chunks of documents. One body longer than the cap.
     let long = "地域おこし協力隊の活動記録です。".repeat(TEXT_CAP / 10);
     for i in 0..11 {
         let body = if i == 3 {
@@ -44,50 +44,60 @@ fn stored_text_is_chunked_like_the_metadata_and_cut_bodies_are_flagged() {
     }
     t.build();
     let dir = index_dir(&t);
-    let chunks = 11usize.div_ceil(CHUNK);
-    let mut seen = 0;
-    for c in 0..chunks {
-        let meta: serde_json::Value =
-            serde_json::from_str(&t.read(&format!("{dir}d/{c}.json"))).unwrap();
-        let bytes = std::fs::read(t.public().join(format!("{dir}t/{c}.bin"))).unwrap();
-        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "t/{c}.bin is gzip");
-        let text = gunzip_json(&bytes);
-        let (meta, text) = (meta.as_array().unwrap(), text.as_array().unwrap());
-        assert_eq!(
-            meta.len(),
-            text.len(),
-            "chunk {c}: one text row per metadata row"
-        );
-        for (m, row) in meta.iter().zip(text) {
-            seen += 1;
-            // Same document in the same place: the title of both rows agrees.
-            assert_eq!(m[1], row[0], "chunk {c}");
-            let title = row[0].as_str().unwrap();
-            let i: usize = title.trim_start_matches("コラム").parse().unwrap();
-            assert!(
-                row[1].as_str().unwrap().contains(&format!("要約{i}")),
-                "{row}"
+    let read_rows = |folder: &str, size: usize| -> Vec<serde_json::Value> {
+        let mut rows = Vec::new();
+        for c in 0..11usize.div_ceil(size) {
+            let rel = format!(
+                "{dir}{folder}/{c}.{}",
+                if folder == "d" { "json" } else { "bin" }
             );
-            let body = row[2].as_str().unwrap();
-            if i == 3 {
-                assert_eq!(
-                    body.chars().count(),
-                    TEXT_CAP,
-                    "a long body is cut to the cap"
-                );
-                assert!(long.starts_with(body));
-                assert_eq!(row[3], 1, "a cut body is flagged");
+            let chunk = if folder == "d" {
+                serde_json::from_str(&t.read(&rel)).unwrap()
             } else {
-                // Stored as text, exactly as the index read it; escaping is the client's.
-                assert_eq!(
-                    body.trim_end(),
-                    format!("本文{i}は<script>alert(1)</script>を含む。")
-                );
-                assert_eq!(row[3], 0, "a whole body is not flagged");
-            }
+                let bytes = std::fs::read(t.public().join(&rel)).unwrap();
+                assert_eq!(&bytes[..2], &[0x1f, 0x8b], "{rel} is gzip");
+                gunzip_json(&bytes)
+            };
+            let chunk = chunk.as_array().unwrap().clone();
+            let full = size.min(11 - c * size);
+            assert_eq!(chunk.len(), full, "{rel}: {size} documents a file");
+            rows.extend(chunk);
+        }
+        rows
+    };
+    let (meta, text) = (read_rows("d", CHUNK), read_rows("t", TEXT_CHUNK));
+    assert_eq!(meta.len(), text.len(), "one text row per metadata row");
+    let mut seen = 0;
+    for (m, row) in meta.iter().zip(text) {
+        seen += 1;
+        // Same document in the same place: the title of both rows agrees.
+        assert_eq!(m[1], row[0], "row {seen}");
+        let title = row[0].as_str().unwrap();
+        let i: usize = title.trim_start_matches("コラム").parse().unwrap();
+        assert!(
+            row[1].as_str().unwrap().contains(&format!("要約{i}")),
+            "{row}"
+        );
+        let body = row[2].as_str().unwrap();
+        if i == 3 {
+            assert_eq!(
+                body.chars().count(),
+                TEXT_CAP,
+                "a long body is cut to the cap"
+            );
+            assert!(long.starts_with(body));
+            assert_eq!(row[3], 1, "a cut body is flagged");
+        } else {
+            // Stored as text, exactly as the index read it; escaping is the client's.
+            assert_eq!(
+                body.trim_end(),
+                format!("本文{i}は<script>alert(1)</script>を含む。")
+            );
+            assert_eq!(row[3], 0, "a whole body is not flagged");
         }
     }
     assert_eq!(seen, 11, "every document has its text");
+    let chunks = 11usize.div_ceil(TEXT_CHUNK);
     assert!(
         !t.exists(&format!("{dir}t/{chunks}.bin")),
         "no text file without documents"

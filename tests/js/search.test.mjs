@@ -96,16 +96,17 @@ test('shards and facet tables decode', () => {
   assert.deepEqual([...m.get('d').docs], [0, 1, 2, 3, 4]);
   assert.deepEqual([...m.get('d').flags], [8, 8, 8, 9, 9]);
   assert.equal(m.get('c').masks, null);
-  // Two documents: packed kind | status << 2 | work style << 4, prefectures, then theme bitsets
-  // (2 themes: 1 byte each) and engagement bitsets (3 values: 1 byte each).
+  // Two documents: packed kind | status << 2 | work style << 4, prefectures, then a bitmap per
+  // value (one byte: bit d is document d) — 2 themes, both on document 0; 3 engagements, the
+  // third on document 1.
   const packed = [0 | (1 << 2) | (1 << 4), 2];
-  const f = search.decodeFacets(Uint8Array.from([...packed, 15, 0, 0b11, 0, 0, 0b100]), 2, 2, 3);
+  const f = search.decodeFacets(Uint8Array.from([...packed, 15, 0, 0b01, 0b01, 0, 0, 0b10]), 2, 2, 3);
   assert.deepEqual([...f.kind], [0, 2]);
   assert.deepEqual([...f.status], [1, 0]);
   assert.deepEqual([...f.ws], [1, 0]);
   assert.deepEqual([...f.pref], [15, 0]);
-  assert.deepEqual([...f.theme.bits], [0b11, 0]);
-  assert.deepEqual([...f.eng.bits], [0, 0b100]);
+  assert.deepEqual([...f.theme.bits], [0b01, 0b01]);
+  assert.deepEqual([...f.eng.bits], [0, 0, 0b10]);
   const dict = { kind: ['challenge', 'case', 'column', 'page'], status: ['open', 'closing-soon', 'closed'], pref_slug: Array.from({ length: 47 }, (_, i) => 'p' + (i + 1)), ws: ['remote', 'hybrid', 'onsite'], theme: ['観光', 'DX'], eng: ['副業', '兼業', 'プロボノ'] };
   const { kept, counts } = search.facet([[0, 5], [1, 4]], f, dict, { kind: 'challenge' });
   assert.deepEqual(kept, [[0, 5]]);
@@ -114,7 +115,7 @@ test('shards and facet tables decode', () => {
 
 test('several prefectures filter together, and prefectures are counted before their own filter', () => {
   // Three documents: two challenges in prefectures 1 and 2, a column in prefecture 3.
-  const f = search.decodeFacets(Uint8Array.from([0, 0, 2, 1, 2, 3, 0, 0, 0, 0, 0, 0]), 3, 1, 1);
+  const f = search.decodeFacets(Uint8Array.from([0, 0, 2, 1, 2, 3, 0, 0]), 3, 1, 1);
   const dict = { kind: ['challenge', 'case', 'column', 'page'], status: ['open', 'closing-soon', 'closed'], pref_slug: Array.from({ length: 47 }, (_, i) => 'p' + (i + 1)), ws: ['remote', 'hybrid', 'onsite'], theme: ['観光'], eng: ['副業'] };
   const hits = [[0, 9], [1, 8], [2, 7]];
   const one = search.facet(hits, f, dict, { pref: ['p1'] });

@@ -186,32 +186,28 @@ export function mergeLevels(parts) {
 }
 
 /** Facet table bytes → columns: a packed byte (kind, status, work style) and a prefecture byte
- * per document, then theme and engagement bitsets, kept as bytes. */
+ * per document, then one bitmap per theme and per engagement (⌈n / 8⌉ bytes each), kept as bytes. */
 export function decodeFacets(buf, n, themes, engs) {
   const packed = buf.subarray(0, n);
-  const ts = Math.ceil(themes / 8);
-  const es = Math.ceil(engs / 8);
+  const row = Math.ceil(n / 8);
+  const at = 2 * n + themes * row;
   return {
     kind: packed.map((b) => b & 3),
     status: packed.map((b) => (b >> 2) & 3),
     ws: packed.map((b) => (b >> 4) & 3),
     pref: buf.subarray(n, 2 * n),
-    theme: { bits: buf.subarray(2 * n, 2 * n + n * ts), stride: ts, count: themes },
-    eng: { bits: buf.subarray(2 * n + n * ts, 2 * n + n * ts + n * es), stride: es, count: engs },
+    theme: { bits: buf.subarray(2 * n, at), row, count: themes },
+    eng: { bits: buf.subarray(at, at + engs * row), row, count: engs },
   };
 }
 
-/** 1-based values set in document d's bitset. */
+/** Whether document d has value v (from 1) of a facet's bitmaps. */
+const hasValue = (set, d, v) => (set.bits[(v - 1) * set.row + (d >> 3)] >> (d & 7)) & 1;
+
+/** 1-based values set for document d. */
 function setBits(set, d, out) {
   out.length = 0;
-  for (let b = 0; b < set.stride; b++) {
-    let byte = set.bits[d * set.stride + b];
-    while (byte) {
-      const low = byte & -byte;
-      out.push(b * 8 + 31 - Math.clz32(low) + 1);
-      byte ^= low;
-    }
-  }
+  for (let v = 1; v <= set.count; v++) if (hasValue(set, d, v)) out.push(v);
   return out;
 }
 
@@ -366,14 +362,13 @@ export function facet(hits, f, dict, filters) {
   };
   const prefs = new Set([].concat(filters.pref || []).map((v) => dict.pref_slug.indexOf(v) + 1).filter((v) => v > 0));
   const n = { kind: new Uint32Array(4), status: new Uint32Array(4), pref: new Uint32Array(48), ws: new Uint32Array(4), theme: new Uint32Array(f.theme.count + 1), eng: new Uint32Array(f.eng.count + 1) };
-  const has = (set, d, v) => (set.bits[d * set.stride + ((v - 1) >> 3)] >> ((v - 1) & 7)) & 1;
   const kept = [];
   const tmp = [];
   for (const h of hits) {
     const d = h[0];
     if ((want.kind >= 0 && f.kind[d] !== want.kind) || (want.status >= 0 && f.status[d] !== want.status)) continue;
     if (want.ws >= 0 && f.ws[d] !== want.ws) continue;
-    if ((want.theme >= 0 && !has(f.theme, d, want.theme)) || (want.eng >= 0 && !has(f.eng, d, want.eng))) continue;
+    if ((want.theme >= 0 && !hasValue(f.theme, d, want.theme)) || (want.eng >= 0 && !hasValue(f.eng, d, want.eng))) continue;
     n.pref[f.pref[d]]++;
     if (prefs.size && !prefs.has(f.pref[d])) continue;
     kept.push(h);

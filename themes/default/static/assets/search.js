@@ -167,13 +167,13 @@ async function openIndex(manifestUrl) {
    * its summary and stays unverified rather than failing the search). */
   const texts = new Map();
   const textRow = (d) => {
-    const c = Math.floor(d / m.chunk);
+    const c = Math.floor(d / m.text_chunk);
     if (!texts.has(c)) {
       const p = get(url('t/' + c + '.bin'), true).then(inflateJson);
       p.catch(() => texts.delete(c));
       texts.set(c, p);
     }
-    return texts.get(c).then((rows) => rows[d % m.chunk] || null, () => null);
+    return texts.get(c).then((rows) => rows[d % m.text_chunk] || null, () => null);
   };
   /** The postings of `toks` from every level's shards, oldest level first, merged into one list
    * per token (levels' documents are disjoint and ascending): a lookup for `rank`. */
@@ -390,7 +390,7 @@ class SearchPage {
     // otherwise they are verified page by page as shown and the count is announced again when
     // it falls (the filters' counts then stay those of the candidates: at most so many).
     this.unverified = ws.some((w) => w.length > 1);
-    if (this.unverified && new Set(hits.map(([d]) => Math.floor(d / m.chunk))).size <= VERIFY_ALL) {
+    if (this.unverified && new Set(hits.map(([d]) => Math.floor(d / m.text_chunk))).size <= VERIFY_ALL) {
       const good = await Promise.all(hits.map(([d]) => this.isMatch(d)));
       if (my !== this.seq) return;
       hits = hits.filter((h, i) => good[i]);
