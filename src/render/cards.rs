@@ -104,35 +104,38 @@ impl Cards {
     pub fn register(&self, tera: &mut Tera) {
         let cache = self.cache.clone();
         let templates = Arc::downgrade(&self.templates);
-        tera.register_function("card", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let p: Value = kwargs.must_get("p")?;
-            let hl: i64 = kwargs.must_get("hl")?;
-            let compact: bool = kwargs.get("compact")?.unwrap_or(false);
-            let key = Key {
-                url: p
-                    .get_from_path("url")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                hl,
-                compact,
-                view: hash_of(&p),
-            };
-            let html = cache.get_or_render(key, || {
-                let templates = templates.upgrade();
-                let Some(tera) = templates.as_ref().and_then(|t| t.get()) else {
-                    return Err(tera::Error::message("card templates are not ready"));
+        tera.register_function(
+            "card",
+            move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+                let p: Value = kwargs.must_get("p")?;
+                let hl: i64 = kwargs.must_get("hl")?;
+                let compact: bool = kwargs.get("compact")?.unwrap_or(false);
+                let key = Key {
+                    url: p
+                        .get_from_path("url")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    hl,
+                    compact,
+                    view: hash_of(&p),
                 };
-                let mut ctx = Context::new();
-                ctx.insert("hl", &hl);
-                if compact {
-                    ctx.insert("compact", &true);
-                }
-                ctx.insert_value("p", p);
-                tera.render(CARD_TEMPLATE, &ctx)
-            })?;
-            Ok(Value::safe_string(&html))
-        });
+                let html = cache.get_or_render(key, || {
+                    let templates = templates.upgrade();
+                    let Some(tera) = templates.as_ref().and_then(|t| t.get()) else {
+                        return Err(tera::Error::message("card templates are not ready"));
+                    };
+                    let mut ctx = Context::new();
+                    ctx.insert("hl", &hl);
+                    if compact {
+                        ctx.insert("compact", &true);
+                    }
+                    ctx.insert_value("p", p);
+                    tera.render(CARD_TEMPLATE, &ctx)
+                })?;
+                Ok(Value::safe_string(&html))
+            },
+        );
     }
 
     /// Gives `card` the finished templates (with their global context) to render with.

@@ -10,8 +10,8 @@ use tsunagari::render::Renderer;
 
 /// Every HTML page of `t` rendered with the card cache on or off, and how many cards it kept.
 fn render(t: &SiteTest, now: &str, cached: bool) -> (HashMap<String, Arc<Vec<u8>>>, usize) {
-    let prepared = pipeline::prepare(&pipeline::options(&t.root, now))
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let prepared =
+        pipeline::prepare(&pipeline::options(&t.root, now)).unwrap_or_else(|e| panic!("{e:?}"));
     let mut renderer = Renderer::new(&prepared.theme, &prepared.site).unwrap();
     if !cached {
         renderer = renderer.without_card_cache();
@@ -38,7 +38,9 @@ fn card_cache_output_equals_uncached_output() {
         for (path, bytes) in &uncached {
             let same = cached.get(path).is_some_and(|c| c == bytes);
             assert!(same, "{path} differs with the card cache");
-            cards += String::from_utf8_lossy(bytes).matches("<li class=\"card ").count();
+            cards += String::from_utf8_lossy(bytes)
+                .matches("<li class=\"card ")
+                .count();
         }
         // Cards appear on several outputs each: the cache renders fewer than the pages show.
         assert!(kept < cards, "{kept} cards kept for {cards} shown");
@@ -70,7 +72,11 @@ fn cached_cards_equal_cards_included_where_they_appear() {
     assert_eq!(cached.len(), included.len());
     let mut lists = 0;
     for (path, bytes) in &included {
-        assert!(cached.get(path) == Some(bytes), "{} differs", path.display());
+        assert!(
+            cached.get(path) == Some(bytes),
+            "{} differs",
+            path.display()
+        );
         lists += usize::from(String::from_utf8_lossy(bytes).contains("<ul class=\"cards\">"));
     }
     assert!(lists > 0, "no page of the sample shows cards");
@@ -86,6 +92,9 @@ fn a_theme_card_template_still_decides_the_markup() {
     t.build();
     let doc = t.html("challenges/index.html");
     let mine = crate::common::texts(&doc, "li.mine");
-    assert!(!mine.is_empty() && mine.iter().all(|m| m.ends_with(" h2")), "{mine:?}");
+    assert!(
+        !mine.is_empty() && mine.iter().all(|m| m.ends_with(" h2")),
+        "{mine:?}"
+    );
     assert!(crate::common::texts(&doc, "li.card").is_empty());
 }
