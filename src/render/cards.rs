@@ -57,6 +57,10 @@ impl CardCache {
         self.shards.iter().map(|s| lock(s).len()).sum()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The card for `key`, rendered by `render` unless cached. Two threads asking at once may
     /// both render it: they get the same bytes, and one of them is kept.
     fn get_or_render(
@@ -210,7 +214,7 @@ mod tests {
         cache.get_or_render(key("/a/", 2, &q), render).unwrap();
         assert_eq!((renders.get(), cache.len()), (3, 3));
         cache.clear();
-        assert_eq!(cache.len(), 0);
+        assert!(cache.is_empty());
     }
 
     #[test]
