@@ -14,6 +14,10 @@ use serde::Serialize;
 use std::collections::HashMap;
 use tera::{Context, Tera};
 
+mod cards;
+pub use cards::CardCache;
+use cards::Cards;
+
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: [&str; 15] = [
     "base.html",
@@ -38,6 +42,8 @@ pub struct Renderer {
     origins: HashMap<String, String>,
     /// Hash of the templates and of the site-wide values every page shows (menus, title…).
     global: u64,
+    /// Cards rendered once per build and reused (`card()` in `partials/cards.html`).
+    cards: Cards,
 }
 
 #[derive(Serialize)]
@@ -76,6 +82,8 @@ impl Renderer {
     /// Compiles the theme's templates; problems name the template file.
     pub fn new(theme: &Theme, site: &Site) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::new();
+        let cards = Cards::new(true);
+        cards.register(&mut tera);
         let mut diags = Vec::new();
         let mut origins = HashMap::new();
         let mut sources = Vec::new();
@@ -148,11 +156,29 @@ impl Renderer {
         };
         tera.global_context().insert("site", &view);
         tera.global_context().insert("strings", &*site.strings);
+        cards.set_templates(tera.clone());
         Ok(Renderer {
             tera,
             origins,
             global,
+            cards,
         })
+    }
+
+    /// The same renderer with the card cache off: every card is rendered where it appears.
+    /// Only tests use it, to check that the cache changes no byte.
+    #[doc(hidden)]
+    pub fn without_card_cache(mut self) -> Renderer {
+        self.cards = Cards::new(false);
+        self.cards.register(&mut self.tera);
+        self.cards.set_templates(self.tera.clone());
+        self
+    }
+
+    /// The card cache (tests look at how many cards it holds).
+    #[doc(hidden)]
+    pub fn card_cache(&self) -> &CardCache {
+        &self.cards.cache
     }
 
     fn render(&self, view: &View) -> Result<Vec<u8>, Diagnostic> {
@@ -220,6 +246,9 @@ impl Renderer {
         record: bool,
     ) -> std::io::Result<Rendered> {
         type One = std::io::Result<(Option<Diagnostic>, Vec<Dep>)>;
+        // Cards are keyed by their whole input, so none could be stale; clearing keeps a long
+        // preview session from piling up cards of old edits.
+        self.cards.cache.clear();
         let results: Vec<One> = which
             .par_iter()
             .map(|&j| {

@@ -276,15 +276,12 @@ pub fn article(site: &Site, p: &Page, image: Option<&str>) -> Option<Value> {
         Extra::Case(c) => json!({ "@type": "Organization", "name": c.municipality }),
         _ => return None,
     };
+    // Only what Google's Article documentation reads (headline, author, dates, image): the
+    // page's own URL, summary, language and publisher are in its <head> already.
     let mut v = json!({
         "@type": "Article",
         "headline": p.common.title,
-        "description": p.summary,
-        "mainEntityOfPage": site.config.urls().encoded(&p.url),
-        "url": site.config.urls().encoded(&p.url),
         "author": author,
-        "publisher": publisher(&site.config),
-        "inLanguage": site.config.language,
     });
     if let Some(d) = p.common.date {
         v["datePublished"] = json!(d.rfc3339(tz));

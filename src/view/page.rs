@@ -120,7 +120,7 @@ pub struct PageView<'a> {
     toc: &'a [Heading],
     challenge: Option<ChallengeView<'a>>,
     case: Option<CaseView<'a>>,
-    /// Related and similar pages, as cards (`partials/card.html`); empty on cards themselves.
+    /// Related and similar pages (`partials/briefs.html`), light like list items; empty on cards.
     related: Vec<PageView<'a>>,
     similar: Vec<PageView<'a>>,
     /// Share links (LINE, X, Facebook, the URL to copy) of a whole challenge or case.

@@ -253,15 +253,15 @@ fn serve_previews_a_new_draft_marked_and_build_leaves_it_out() {
     let (_, list) = get(&s.url, "/challenges/");
     let list = scraper::Html::parse_document(&list);
     assert_eq!(texts(&list, ".preview-label--draft"), ["下書き"]);
-    // A published page has no note; the draft, shown among its similar pages as a card, keeps
-    // its label there too.
+    // A published page has no note; the draft, listed among its similar pages, keeps its
+    // label there too.
     let (_, first) = get(&s.url, "/challenges/first-challenge/");
     assert!(!first.contains("preview-note"), "{first}");
     let first = scraper::Html::parse_document(&first);
     assert_eq!(
         texts(
             &first,
-            ".card:has(a[href$='/challenges/x/']) .preview-label"
+            ".brief:has(a[href$='/challenges/x/']) .preview-label"
         ),
         ["下書き"]
     );

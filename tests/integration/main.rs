@@ -3,6 +3,7 @@ mod common;
 
 mod admin_headers;
 mod build;
+mod card_cache;
 mod cli;
 mod cli_people;
 mod discovery;

@@ -181,10 +181,12 @@ fn keep_buttons_on_cards_and_challenge_pages_carry_what_the_keep_page_lists() {
             Some("2026-07-01T00:00:00+09:00")
         );
     }
-    // A case has no button of its own: the only one on its page is its related challenge's card.
+    // A case has no button: the challenge of its town is a compact link in あわせて読みたい
+    // (partials/briefs.html) with its status badge; the challenge's own page has the button.
     let case = t.html("cases/c/index.html");
-    assert_eq!(attrs(&case, "button[data-keep]", "data-url"), [url]);
-    assert_eq!(attrs(&case, ".card button[data-keep]", "data-url"), [url]);
+    assert!(attrs(&case, "button[data-keep]", "data-url").is_empty());
+    assert_eq!(attrs(&case, ".similar .brief a", "href"), [url]);
+    assert_eq!(texts(&case, ".similar .brief .status"), ["募集中"]);
 }
 
 #[test]
