@@ -431,7 +431,7 @@ pub fn make_page(
             } else {
                 &body.lead
             },
-            120,
+            markdown::SUMMARY_CHARS,
         )
     });
     Page {
@@ -551,6 +551,25 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lead keeps only the start a summary reads: the summary of a long lead, with runs of
+    /// white space between its words, is the one the whole lead gives.
+    #[test]
+    fn summaries_read_the_same_from_the_kept_start_of_the_lead() {
+        let words: Vec<String> = (0..80).map(|i| format!("語{i}")).collect();
+        let body = format!("## 見出し\n\n{}\n\n- 項目\n", words.join(" \n  "));
+        let whole = format!("{}\n項目\n", words.join("  "));
+        let r = markdown::render(&body, &markdown::Options::default(), &|_| {
+            LinkTarget::AsWritten
+        });
+        assert!(r.lead.len() < whole.len(), "{}", r.lead);
+        let kept = r.lead.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(kept, markdown::SUMMARY_CHARS + 1);
+        for max in [markdown::SUMMARY_CHARS, 60] {
+            assert_eq!(excerpt(&r.lead, max), excerpt(&whole, max));
+        }
+        assert!(excerpt(&r.lead, markdown::SUMMARY_CHARS).ends_with('…'));
+    }
 
     #[test]
     fn excerpts_cut_at_sentences() {
