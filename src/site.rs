@@ -162,6 +162,8 @@ pub struct Site {
     pub default_picture: Option<Arc<crate::images::Processed>>,
     /// What the image pipeline did in this build (rasters, files encoded).
     pub image_stats: crate::images::Stats,
+    /// Whether the pages' body HTML was freed ([`Site::release_html`]): nothing reads it after.
+    pub html_released: bool,
 }
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
@@ -190,6 +192,18 @@ impl MarkdownSource for Fresh {
 }
 
 impl Site {
+    /// Frees the body HTML of every page, for a build that has written everything showing it
+    /// (pages and feeds: `pipeline::emit`). It is as big as the bodies themselves, and the
+    /// search index is built next. A body the dev server's cache shares is left as it is.
+    pub fn release_html(&mut self) {
+        for p in &mut self.pages {
+            if let Some(body) = Arc::get_mut(&mut p.body) {
+                body.html = String::new();
+            }
+        }
+        self.html_released = true;
+    }
+
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Page)> {
         self.pages
             .iter()

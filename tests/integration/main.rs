@@ -30,6 +30,7 @@ mod incremental_support;
 mod init_hosts;
 mod job_posting;
 mod layers;
+mod memory;
 mod messages;
 mod release_files;
 mod safety;
