@@ -6,8 +6,8 @@
 // Pagefind (bench/node_modules: `cd bench && npm ci`; content pages only, inside <main>, as
 // bench/search_quality.mjs does), and measures what a fresh, cache-less browser downloads for a
 // first query with each (gzipped bodies counted at the server: bench/first_query.mjs).
-// Prints one JSON object per size. Index build times: tsunagari's search phases (tokenize, group,
-// impacts, write; they run beside rendering) and Pagefind's whole run over the built site.
+// Prints one JSON object per size. Index build times: tsunagari's search phases (tokenize,
+// group+impacts, write; they run after rendering) and Pagefind's whole run over the built site.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,7 +42,7 @@ function usage(dir) {
 function phases(text) {
   const line = /search index: (.*)/.exec(text);
   if (!line) throw new Error('the build printed no search phases:\n' + text.slice(-2000));
-  return Object.fromEntries([...line[1].matchAll(/([a-z ]+?) (\d+) ms/g)].map((m) => [m[1].trim(), Number(m[2])]));
+  return Object.fromEntries([...line[1].matchAll(/([a-z+ ]+?) (\d+) ms/g)].map((m) => [m[1].trim(), Number(m[2])]));
 }
 
 async function measure(n) {

@@ -132,7 +132,9 @@ pub struct Rendered {
     pub html: String,
     /// Text without markup, blocks separated by newlines (for search).
     pub text: String,
-    /// Text of paragraphs and list items only, no headings, tables or code (for summaries).
+    /// Text of paragraphs and list items only, no headings, tables or code (for summaries):
+    /// only its start, up to the `SUMMARY_CHARS + 1`th character that is not white space, which
+    /// is all an automatic summary reads (the whole lead was a third copy of the body per page).
     pub lead: String,
     pub headings: Vec<Heading>,
     pub found: Vec<Found>,
@@ -195,31 +197,57 @@ fn take_out_put_back(
     })
 }
 
-/// The lead: running text only (paragraphs and list items outside headings, tables, code, HTML
-/// and footnotes), so an automatic summary never starts with a heading.
+/// The longest automatic summary, in characters (`site::excerpt`).
+pub const SUMMARY_CHARS: usize = 120;
+
+/// The start of the lead: running text only (paragraphs and list items outside headings,
+/// tables, code, HTML and footnotes), so an automatic summary never starts with a heading. It
+/// stops at the `SUMMARY_CHARS + 1`th character that is not white space: a summary collapses
+/// white space and stops once it has more than `SUMMARY_CHARS` characters, so it reads the
+/// same from this start as from the whole lead.
 fn lead(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
     let mut lead = String::new();
+    let mut left = SUMMARY_CHARS + 1;
+    let mut push = |lead: &mut String, text: &str| {
+        for c in text.chars() {
+            if left == 0 {
+                break;
+            }
+            left -= usize::from(!c.is_whitespace());
+            lead.push(c);
+        }
+        left == 0
+    };
     let mut depth = 0usize;
     for (ev, _) in events {
-        match ev {
+        let full = match ev {
             Event::Start(
                 Tag::Heading { .. }
                 | Tag::Table(_)
                 | Tag::CodeBlock(_)
                 | Tag::HtmlBlock
                 | Tag::FootnoteDefinition(_),
-            ) => depth += 1,
+            ) => {
+                depth += 1;
+                false
+            }
             Event::End(
                 TagEnd::Heading(_)
                 | TagEnd::Table
                 | TagEnd::CodeBlock
                 | TagEnd::HtmlBlock
                 | TagEnd::FootnoteDefinition,
-            ) => depth = depth.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) if depth == 0 => lead.push_str(t),
-            Event::SoftBreak | Event::HardBreak if depth == 0 => lead.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item) if depth == 0 => lead.push('\n'),
-            _ => {}
+            ) => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            Event::Text(t) | Event::Code(t) if depth == 0 => push(&mut lead, t),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => push(&mut lead, " "),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if depth == 0 => push(&mut lead, "\n"),
+            _ => false,
+        };
+        if full {
+            break;
         }
     }
     lead

@@ -221,34 +221,34 @@ pub fn check_links(site: &Site, links: &[site::Unjudged], outputs: &Outputs) -> 
 }
 
 /// Renders every file of a prepared site into `sink`, in order of precedence: theme assets,
-/// pages and feeds, bundle files, then the site's `static/` (which may override anything).
-/// Pages are written as they are rendered, in parallel.
+/// pages and feeds, the search index, bundle files, then the site's `static/` (which may
+/// override anything). Pages are written as they are rendered, in parallel.
+///
+/// Memory: the feeds are the last to read the pages' body HTML, which is freed before the
+/// search index (the build's largest structure) is built, so the two never share the peak.
 pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(), Failure> {
-    let site = &prepared.site;
     let t = Instant::now();
     // What tsunagari generates is recorded, so the site's own files cannot silently replace it.
     let recorder = files::Recorder::new(sink);
     let sink = &recorder;
     emit_assets(&prepared.theme, sink).map_err(io)?;
+    let site = &prepared.site;
     let renderer = Renderer::new(&prepared.theme, site).map_err(|d| Failure::Content(finish(d)))?;
-    // The search index is built and written while the pages render.
-    let (rendered, indexed) = rayon::join(
-        || renderer.render_site(site, sink),
-        || write_search_index(site, sink),
-    );
-    let diags = rendered.map_err(io)?;
+    let diags = renderer.render_site(site, sink).map_err(io)?;
     if !diags.is_empty() {
         return Err(Failure::Content(finish(diags)));
     }
-    let (manifest, index_time, phases) = indexed.map_err(io)?;
-    emit_search_page(site, &renderer, manifest.as_deref(), sink)?;
     prepared.timings.push(("render+write", t.elapsed()));
-    prepared
-        .timings
-        .push(("search index (in parallel)", index_time));
+    let t = Instant::now();
+    emit_feeds(&prepared.site, sink).map_err(io)?;
+    let feeds = t.elapsed();
+    prepared.site.release_html();
+    let site = &prepared.site;
+    let (manifest, index_time, phases) = write_search_index(site, sink).map_err(io)?;
+    emit_search_page(site, &renderer, manifest.as_deref(), sink)?;
+    prepared.timings.push(("search index", index_time));
     prepared.search_phases = phases;
     let t = Instant::now();
-    emit_feeds(site, sink).map_err(io)?;
     // `_headers` is written last (it lists the outputs when the web editor is published), but
     // it is generated: a `static/_headers` replaces it, with the warning that says so.
     let headers = site.config.security.headers;
@@ -258,7 +258,7 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
         let editor = recorder.has_editor();
         emit_headers(site, &recorder.paths(), editor, sink).map_err(io)?;
     }
-    prepared.timings.push(("feeds+assets", t.elapsed()));
+    prepared.timings.push(("feeds+assets", feeds + t.elapsed()));
     if !warnings.is_empty() {
         prepared.warnings.extend(warnings);
         prepared.warnings = finish(std::mem::take(&mut prepared.warnings));

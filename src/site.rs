@@ -162,6 +162,8 @@ pub struct Site {
     pub default_picture: Option<Arc<crate::images::Processed>>,
     /// What the image pipeline did in this build (rasters, files encoded).
     pub image_stats: crate::images::Stats,
+    /// Whether the pages' body HTML was freed ([`Site::release_html`]): nothing reads it after.
+    pub html_released: bool,
 }
 
 /// How [`assemble`] gets a body rendered. A plain build renders every body ([`Fresh`]); the dev
@@ -190,6 +192,18 @@ impl MarkdownSource for Fresh {
 }
 
 impl Site {
+    /// Frees the body HTML of every page, for a build that has written everything showing it
+    /// (pages and feeds: `pipeline::emit`). It is as big as the bodies themselves, and the
+    /// search index is built next. A body the dev server's cache shares is left as it is.
+    pub fn release_html(&mut self) {
+        for p in &mut self.pages {
+            if let Some(body) = Arc::get_mut(&mut p.body) {
+                body.html = String::new();
+            }
+        }
+        self.html_released = true;
+    }
+
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Page)> {
         self.pages
             .iter()
@@ -431,7 +445,7 @@ pub fn make_page(
             } else {
                 &body.lead
             },
-            120,
+            markdown::SUMMARY_CHARS,
         )
     });
     Page {
@@ -551,6 +565,25 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lead keeps only the start a summary reads: the summary of a long lead, with runs of
+    /// white space between its words, is the one the whole lead gives.
+    #[test]
+    fn summaries_read_the_same_from_the_kept_start_of_the_lead() {
+        let words: Vec<String> = (0..80).map(|i| format!("語{i}")).collect();
+        let body = format!("## 見出し\n\n{}\n\n- 項目\n", words.join(" \n  "));
+        let whole = format!("{}\n項目\n", words.join("  "));
+        let r = markdown::render(&body, &markdown::Options::default(), &|_| {
+            LinkTarget::AsWritten
+        });
+        assert!(r.lead.len() < whole.len(), "{}", r.lead);
+        let kept = r.lead.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(kept, markdown::SUMMARY_CHARS + 1);
+        for max in [markdown::SUMMARY_CHARS, 60] {
+            assert_eq!(excerpt(&r.lead, max), excerpt(&whole, max));
+        }
+        assert!(excerpt(&r.lead, markdown::SUMMARY_CHARS).ends_with('…'));
+    }
 
     #[test]
     fn excerpts_cut_at_sentences() {

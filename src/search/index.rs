@@ -51,10 +51,6 @@ pub fn build(site: &Site) -> Index {
             buckets: bucket_count(per_doc[r.clone()].iter().map(|d| d.entries.len()).sum()),
         })
         .collect();
-    let grouped = group(&per_doc);
-    timings.push(("group", t.elapsed()));
-
-    let t = Instant::now();
     // Each level is scored with the statistics (N, df, average length) of its own and the older
     // levels' documents, never a newer level's: a page added today leaves older impacts alone.
     let scorings: Vec<(Range<usize>, Scoring)> = ranges
@@ -65,11 +61,11 @@ pub fn build(site: &Site) -> Index {
             (r, scoring)
         })
         .collect();
-    // The per-page token lists are in `grouped` now: free them before the postings are built.
-    drop(per_doc);
-    let postings = grouped
+    // One partition at a time is grouped and turned into postings at once: the raw postings of
+    // the whole site never exist together (at 200,000 pages they were gigabytes).
+    let postings = (0..PARTS)
         .into_par_iter()
-        .flat_map_iter(|m| m.into_iter())
+        .flat_map_iter(|part| group(&per_doc, part).into_iter())
         .map(|(key, list)| {
             let mut out = Vec::with_capacity(list.len());
             for (r, scoring) in &scorings {
@@ -83,7 +79,8 @@ pub fn build(site: &Site) -> Index {
         })
         .filter(|(_, out)| !out.is_empty())
         .collect();
-    timings.push(("impacts", t.elapsed()));
+    drop(per_doc);
+    timings.push(("group+impacts", t.elapsed()));
     Index {
         docs,
         postings,
@@ -450,24 +447,18 @@ fn bucket_count(postings: usize) -> usize {
 /// A token's raw postings: (document, weighted tf, mask, flags).
 type Raw = Vec<(u32, f32, u16, u8)>;
 
-/// Every token's raw postings in document order, one map per partition, built in parallel:
-/// only the tokens that occur in `per_doc[from..]` (all of them when `from` is 0).
-fn group(per_doc: &[PageTokens]) -> Vec<FxHashMap<u64, Raw>> {
-    (0..PARTS)
-        .into_par_iter()
-        .map(|part| {
-            let mut map: FxHashMap<u64, Raw> = FxHashMap::default();
-            for (doc, d) in per_doc.iter().enumerate() {
-                let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
-                for &(key, tf, mask, flags) in &d.entries[slice] {
-                    map.entry(key)
-                        .or_default()
-                        .push((doc as u32, tf, mask, flags));
-                }
-            }
-            map
-        })
-        .collect()
+/// The raw postings, in document order, of every token of partition `part`.
+fn group(per_doc: &[PageTokens], part: usize) -> FxHashMap<u64, Raw> {
+    let mut map: FxHashMap<u64, Raw> = FxHashMap::default();
+    for (doc, d) in per_doc.iter().enumerate() {
+        let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
+        for &(key, tf, mask, flags) in &d.entries[slice] {
+            map.entry(key)
+                .or_default()
+                .push((doc as u32, tf, mask, flags));
+        }
+    }
+    map
 }
 
 /// What BM25F needs besides a token's postings: document count and length norms.

@@ -98,25 +98,27 @@ fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Per `size` documents, the JSON array of their `row`s.
+/// Per `size` documents, the JSON array of their `row`s, passed through `pack` as soon as it is
+/// made (so only the packed chunks are kept).
 fn json_chunks(
     index: &Index,
     size: usize,
     row: impl Fn(&Doc) -> serde_json::Value + Sync,
+    pack: impl Fn(Vec<u8>) -> Vec<u8> + Sync,
 ) -> Vec<Vec<u8>> {
     index
         .docs
         .par_chunks(size)
         .map(|chunk| {
             let rows: Vec<serde_json::Value> = chunk.iter().map(&row).collect();
-            serde_json::to_vec(&rows).expect("JSON values always serialise")
+            pack(serde_json::to_vec(&rows).expect("JSON values always serialise"))
         })
         .collect()
 }
 
 /// The metadata chunks: [`CHUNK`] documents a file, one JSON array per document.
 fn chunks(index: &Index) -> Vec<Vec<u8>> {
-    json_chunks(index, CHUNK, |d| {
+    let row = |d: &Doc| {
         serde_json::json!([
             d.url,
             d.title,
@@ -127,7 +129,8 @@ fn chunks(index: &Index) -> Vec<Vec<u8>> {
             d.status,
             excerpt_source(&d.summary)
         ])
-    })
+    };
+    json_chunks(index, CHUNK, row, |json| json)
 }
 
 /// Characters of a page's body kept in its stored text: enough for nearly every page of a
@@ -141,15 +144,16 @@ pub const TEXT_CAP: usize = 2000;
 /// and builds excerpts from it (`DecompressionStream`), for the results it shows only.
 fn texts(site: &Site, index: &Index) -> Vec<Vec<u8>> {
     let pages: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    let json = json_chunks(index, TEXT_CHUNK, |d| {
+    let row = |d: &Doc| {
         let [title, _headings, meta, body] = pages
             .get(d.url.as_str())
             .map(|p| fields(&site.strings, p))
             .unwrap_or_default();
         let (body, cut) = capped(&body, TEXT_CAP);
         serde_json::json!([title, meta, body, u8::from(cut)])
-    });
-    json.par_iter().map(|j| gzip(j)).collect()
+    };
+    // Gzipped chunk by chunk: the site's text is never held uncompressed a second time.
+    json_chunks(index, TEXT_CHUNK, row, |json| gzip(&json))
 }
 
 /// `s` cut to `cap` characters, and whether it was cut.

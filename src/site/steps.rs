@@ -244,6 +244,7 @@ pub(super) fn empty_site(
         images: Arc::default(),
         default_picture: None,
         image_stats: Default::default(),
+        html_released: false,
         config,
         markdown: md_opts,
     }

@@ -112,6 +112,10 @@ impl<'s> Reader<'s> {
     }
 
     pub fn body(&self, i: usize) -> &'s Rendered {
+        debug_assert!(
+            !self.site.html_released,
+            "body HTML read after it was freed"
+        );
         self.note(Dep::Body(i));
         &self.site.pages[i].body
     }

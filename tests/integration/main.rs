@@ -32,6 +32,7 @@ mod init_hosts;
 mod job_posting;
 mod layers;
 mod lists;
+mod memory;
 mod messages;
 mod rebuild_output;
 mod release_files;
