@@ -370,3 +370,21 @@ pub fn search_manifest(t: &SiteTest) -> serde_json::Value {
         .expect("the build writes a search manifest");
     serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap()
 }
+
+/// `text` with its `%XX` escapes decoded as UTF-8 (feed, sitemap and share URLs percent-encode
+/// Japanese path segments and query values).
+pub fn percent_decoded(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}

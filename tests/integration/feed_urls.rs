@@ -2,28 +2,11 @@
 //! absolute, percent-encoded ASCII that decodes back to a page the build wrote; feed titles name
 //! their scope; feed and sitemap times move when a challenge's status changes.
 
-use crate::common::{SiteTest, SAMPLE_NOW};
+use crate::common::{percent_decoded, SiteTest, SAMPLE_NOW};
 use serde_json::Value;
 use std::path::Path;
 
 const BASE: &str = "https://tsunagari.example.jp/";
-
-/// Decodes `%XX` escapes (UTF-8).
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
 
 /// Every file below `dir` whose name ends with `suffix`, relative, `/`-separated.
 fn files(dir: &Path, suffix: &str) -> Vec<String> {
@@ -41,7 +24,7 @@ fn check(t: &SiteTest, file: &str, url: &str) -> bool {
         url.bytes().all(|b| (0x21..=0x7E).contains(&b)),
         "{file}: not encoded ASCII: {url}"
     );
-    let decoded = decode(url);
+    let decoded = percent_decoded(url);
     let path = decoded
         .strip_prefix(BASE)
         .unwrap_or_else(|| panic!("{file}: not absolute below the site: {url}"));

@@ -292,23 +292,6 @@ fn the_sitemap_lists_exactly_the_list_pages_written() {
     assert_eq!(listed, written);
 }
 
-/// `text` with `%XX` escapes decoded (sitemaps percent-encode Japanese path segments).
-fn percent_decoded(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn skill_terms_have_only_their_newest_page_and_say_where_the_rest_is() {
     let t = SiteTest::empty();

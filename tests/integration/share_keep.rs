@@ -7,23 +7,6 @@
 use crate::common::*;
 use scraper::{ElementRef, Html, Selector};
 
-/// `s` with every `%XX` decoded (the share URLs' query values are UTF-8).
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 /// The value of query parameter `name` of `url`, still encoded.
 fn param<'a>(url: &'a str, name: &str) -> &'a str {
     let query = url.split_once('?').unwrap().1;
@@ -75,9 +58,9 @@ fn share_links_carry_the_absolute_encoded_url_and_title_as_plain_links() {
             assert!(href.is_ascii(), "{href}");
             let value = param(href, name);
             assert!(!value.contains(['/', ':', '&', '?', '#']), "{href}");
-            assert_eq!(&decode(value), url, "{href}");
+            assert_eq!(&percent_decoded(value), url, "{href}");
         }
-        assert_eq!(decode(param(&hrefs[1], "text")), title);
+        assert_eq!(percent_decoded(param(&hrefs[1], "text")), title);
         for rel in attrs(&doc, "a.share-link", "rel") {
             assert!(rel.split(' ').any(|r| r == "noopener"));
         }
