@@ -45,24 +45,7 @@ cp -r "$SITE" "$WORK/site"
 build "$WORK/site" "$WORK/A"
 build "$WORK/site" "$WORK/A2"
 mkdir -p "$WORK/site/content/challenges"
-cat >"$WORK/site/content/challenges/churn-new.md" <<EOF
----
-title: "新しい課題：商店街の空き店舗を活かす仲間を募集"
-municipality: "那覇市"
-prefecture: "沖縄県"
-themes: ["商店街", "移住・定住"]
-work_style: remote
-engagement: ["副業・兼業"]
-status: open
-skills: ["企画"]
-date: $NOW
----
-
-## 概要
-
-商店街の空き店舗を活かした交流拠点づくりを、地域の事業者と一緒に進める仲間を募集します。
-月に一度のオンライン定例会と、年に数回の現地訪問を想定しています。
-EOF
+sed "s/@NOW@/$NOW/" "$HERE/churn-challenge.md" >"$WORK/site/content/challenges/churn-new.md"
 build "$WORK/site" "$WORK/B"
 echo "site: $SITE, --now $NOW; tsunagari $(git -C "$REPO" rev-parse --short HEAD)"
 count "$WORK/A" "$WORK/A2" search unchanged
