@@ -386,46 +386,18 @@ pub fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     let tz = site.config.timezone;
     let urls = site.config.urls();
     let mut v: Vec<(String, Option<String>)> = vec![(urls.home(), None)];
-    let per = site.config.paginate_by;
-    // Every page of a list, as `view::Plan` plans them: the list itself (its newest page) first.
-    let paginated = |v: &mut Vec<(String, Option<String>)>, base: &str, n: usize| {
-        let last = crate::view::Paging::new(n, per).last();
-        v.extend(
-            (1..=last)
-                .rev()
-                .map(|i| (urls.list_page(base, i, last), None)),
-        );
-    };
-    for k in Kind::SECTIONS {
-        paginated(&mut v, &urls.section(k), site.of_kind(k).count());
-    }
-    let open = crate::view::status_pages(site, true).len();
-    paginated(&mut v, &urls.status(Kind::Challenge, true), open);
-    for t in &site.taxonomies {
-        v.push((t.url.clone(), None));
-        for term in &t.terms {
-            let last = crate::view::Paging::new(term.pages.len(), per).last();
-            let planned = crate::view::term_pages(t.kind, term.pages.len(), per);
-            v.extend(
-                planned
-                    .rev()
-                    .map(|i| (urls.list_page(&term.url, i, last), None)),
-            );
-        }
-    }
-    v.push((urls.section(Kind::Municipality), None));
-    for m in &site.municipalities {
-        let lastmod = m
-            .profile
-            .and_then(|i| site.pages[i].common.updated)
-            .map(|d| d.date_in(tz).to_string());
-        v.push((m.url.clone(), lastmod));
-        let last = crate::view::Paging::new(m.pages.len(), per).last();
-        v.extend(
-            (1..last)
-                .rev()
-                .map(|i| (urls.list_page(&m.url, i, last), None)),
-        );
+    // Every page of every list, as the build plans them.
+    for o in crate::view::list_outputs(site) {
+        let lastmod = match o {
+            // A municipality's own URL (its newest page) carries its profile's update.
+            crate::view::Output::Municipality(mi, n, total) if n == total => site.municipalities
+                [mi]
+                .profile
+                .and_then(|i| site.pages[i].common.updated)
+                .map(|d| d.date_in(tz).to_string()),
+            _ => None,
+        };
+        v.push((o.url(site), lastmod));
     }
     for p in site.pages.iter().filter(|p| p.kind != Kind::Municipality) {
         let lastmod = last_modified(site, p).map(|d| d.date_in(tz).to_string());

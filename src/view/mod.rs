@@ -114,8 +114,6 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(site: &Site) -> Plan {
-        let per = site.config.paginate_by;
-        let pages_of = |n: usize| Paging::new(n, per).last();
         let mut outputs: Vec<Output> = (0..site.pages.len())
             .filter(|&i| site.pages[i].kind != Kind::Municipality)
             .map(Output::Page)
@@ -124,20 +122,7 @@ impl Plan {
         outputs.push(Output::NotFound);
         // Lists every page of a list shares, computed once rather than in each output.
         let lists = Lists::new(site);
-        for k in Kind::SECTIONS {
-            let total = pages_of(lists.sections[&k].len());
-            outputs.extend((1..=total).map(|p| Output::Section(k, p, total)));
-        }
-        let total = pages_of(lists.status(true).len());
-        outputs.extend((1..=total).map(|p| Output::Status(true, p, total)));
-        for (ti, t) in site.taxonomies.iter().enumerate() {
-            outputs.push(Output::TaxonomyIndex(ti));
-            for (xi, term) in t.terms.iter().enumerate() {
-                let total = pages_of(term.pages.len());
-                let planned = lists::term_pages(t.kind, term.pages.len(), per);
-                outputs.extend(planned.map(|p| Output::Term(ti, xi, p, total)));
-            }
-        }
+        outputs.extend(list_outputs(site));
         if !site.config.forms.handlers.is_empty()
             && !site.of_kind(Kind::Page).any(|(_, p)| p.slug == "thanks")
         {
@@ -146,11 +131,6 @@ impl Plan {
         let keep = site.config.urls().keep();
         if !site.pages.iter().any(|p| p.url == keep) {
             outputs.push(Output::Keep);
-        }
-        outputs.push(Output::MunicipalityIndex);
-        for (mi, m) in site.municipalities.iter().enumerate() {
-            let total = pages_of(m.pages.len());
-            outputs.extend((1..=total).map(|p| Output::Municipality(mi, p, total)));
         }
         Plan { outputs, lists }
     }
@@ -167,20 +147,60 @@ impl Plan {
     /// Output path of output `j`.
     pub fn path(&self, site: &Site, j: usize) -> String {
         let urls = site.config.urls();
-        let paged =
-            |base: &str, n: usize, total: usize| urls.output_path(&urls.list_page(base, n, total));
         match self.outputs[j] {
-            Output::Page(i) => urls.output_path(&site.pages[i].url),
-            Output::Home => urls.output_path(&urls.home()),
             Output::NotFound => urls.output_file(&urls.not_found()),
+            ref o => urls.output_path(&o.url(site)),
+        }
+    }
+}
+
+impl Output {
+    /// The site path of this output (the 404 page's is the page it is served as).
+    pub fn url(&self, site: &Site) -> String {
+        let urls = site.config.urls();
+        let paged = |base: &str, n: usize, total: usize| urls.list_page(base, n, total);
+        match *self {
+            Output::Page(i) => site.pages[i].url.clone(),
+            Output::Home => urls.home(),
+            Output::NotFound => urls.not_found(),
             Output::Section(kind, n, t) => paged(&urls.section(kind), n, t),
             Output::Status(open, n, t) => paged(&urls.status(Kind::Challenge, open), n, t),
-            Output::TaxonomyIndex(ti) => urls.output_path(&site.taxonomies[ti].url),
+            Output::TaxonomyIndex(ti) => site.taxonomies[ti].url.clone(),
             Output::Term(ti, xi, n, t) => paged(&site.taxonomies[ti].terms[xi].url, n, t),
-            Output::Thanks => urls.output_path(&urls.thanks()),
-            Output::Keep => urls.output_path(&urls.keep()),
-            Output::MunicipalityIndex => urls.output_path(&urls.section(Kind::Municipality)),
+            Output::Thanks => urls.thanks(),
+            Output::Keep => urls.keep(),
+            Output::MunicipalityIndex => urls.section(Kind::Municipality),
             Output::Municipality(mi, n, t) => paged(&site.municipalities[mi].url, n, t),
         }
     }
+}
+
+/// Every list output of a site, each list's pages oldest first: section lists, open
+/// challenges, taxonomy indexes with their terms' planned pages, the municipality index and
+/// municipality pages. The build renders these (`Plan`) and the sitemap lists these
+/// (`feeds::sitemap_entries`): one plan, so the two cannot disagree.
+pub fn list_outputs(site: &Site) -> Vec<Output> {
+    let per = site.config.paginate_by;
+    let pages_of = |n: usize| Paging::new(n, per).last();
+    let mut outputs = Vec::new();
+    for k in Kind::SECTIONS {
+        let total = pages_of(site.of_kind(k).count());
+        outputs.extend((1..=total).map(|p| Output::Section(k, p, total)));
+    }
+    let total = pages_of(lists::status_pages(site, true).len());
+    outputs.extend((1..=total).map(|p| Output::Status(true, p, total)));
+    for (ti, t) in site.taxonomies.iter().enumerate() {
+        outputs.push(Output::TaxonomyIndex(ti));
+        for (xi, term) in t.terms.iter().enumerate() {
+            let total = pages_of(term.pages.len());
+            let planned = lists::term_pages(t.kind, term.pages.len(), per);
+            outputs.extend(planned.map(|p| Output::Term(ti, xi, p, total)));
+        }
+    }
+    outputs.push(Output::MunicipalityIndex);
+    for (mi, m) in site.municipalities.iter().enumerate() {
+        let total = pages_of(m.pages.len());
+        outputs.extend((1..=total).map(|p| Output::Municipality(mi, p, total)));
+    }
+    outputs
 }
