@@ -49,7 +49,19 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
                 && kind.is_none_or(|k| p.kind == k)
         })
         .collect();
-    atom_of(site, &title, &alternate, pages)
+    atom_of(site, &title, &alternate, pages, Body::Full)
+}
+
+/// What an entry carries besides its summary. The site and section feeds are what readers
+/// follow for the whole text; the 70-odd prefecture and theme feeds pick from the same pages,
+/// so their entries carry the summary and the link only (at 10,000 pages they were 12 MB of
+/// repeated bodies).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Body {
+    /// The page's HTML in `<content>`.
+    Full,
+    /// `<summary>` only.
+    Summary,
 }
 
 /// Atom feeds of every prefecture and theme term (`/prefectures/niigata/atom.xml`), so visitors
@@ -72,6 +84,7 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
                 &title,
                 &term.url,
                 term.pages.iter().map(|&i| &site.pages[i]).collect(),
+                Body::Summary,
             ));
         }
     }
@@ -79,7 +92,13 @@ pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
 }
 
 /// An Atom feed of `pages` (newest first, at most `feed_limit`), served at `alternate` + `atom.xml`.
-pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>) -> OutputFile {
+pub fn atom_of(
+    site: &Site,
+    title: &str,
+    alternate: &str,
+    mut pages: Vec<&Page>,
+    body: Body,
+) -> OutputFile {
     let c = &site.config;
     let tz = c.timezone;
     let urls = c.urls();
@@ -107,7 +126,7 @@ pub fn atom_of(site: &Site, title: &str, alternate: &str, mut pages: Vec<&Page>)
     };
     head.write(&mut x, site);
     for p in pages {
-        entry(&mut x, site, p);
+        entry(&mut x, site, p, body);
     }
     x.push_str("</feed>\n");
     OutputFile {
@@ -166,7 +185,7 @@ impl FeedHead<'_> {
 }
 
 /// One `<entry>` of a feed.
-fn entry(x: &mut String, site: &Site, p: &Page) {
+fn entry(x: &mut String, site: &Site, p: &Page, body: Body) {
     let c = &site.config;
     let tz = c.timezone;
     let link = c.urls().encoded(&p.url);
@@ -209,12 +228,14 @@ fn entry(x: &mut String, site: &Site, p: &Page) {
         let _ = writeln!(x, "    <category term=\"{}\"/>", xml(t));
     }
     let _ = writeln!(x, "    <summary>{}</summary>", xml(&p.summary));
-    let _ = writeln!(
-        x,
-        "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-        xml(&link),
-        xml(&p.body.html)
-    );
+    if body == Body::Full {
+        let _ = writeln!(
+            x,
+            "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+            xml(&link),
+            xml(&p.body.html)
+        );
+    }
     x.push_str("  </entry>\n");
 }
 

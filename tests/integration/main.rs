@@ -8,6 +8,7 @@ mod cli;
 mod cli_people;
 mod discovery;
 mod errors;
+mod feed_size;
 mod feed_urls;
 mod forgiving;
 mod forgiving_files;
