@@ -35,7 +35,7 @@ fn portal() -> SiteTest {
 }
 
 #[test]
-fn share_links_carry_the_absolute_encoded_url_and_title_as_plain_links() {
+fn share_links_carry_the_absolute_encoded_url_as_plain_same_tab_links() {
     let t = portal();
     let page = "https://test.example.jp/portal/challenges/%E6%B8%AF/";
     for (file, title) in [
@@ -60,14 +60,15 @@ fn share_links_carry_the_absolute_encoded_url_and_title_as_plain_links() {
             assert!(!value.contains(['/', ':', '&', '?', '#']), "{href}");
             assert_eq!(&percent_decoded(value), url, "{href}");
         }
-        assert_eq!(percent_decoded(param(&hrefs[1], "text")), title);
+        // No title in the links: each network reads the page's own card (og:title).
+        assert!(hrefs.iter().all(|h| !h.contains("text=")), "{hrefs:?}");
+        assert_eq!(attrs(&doc, "meta[property='og:title']", "content").len(), 1);
         for rel in attrs(&doc, "a.share-link", "rel") {
             assert!(rel.split(' ').any(|r| r == "noopener"));
         }
-        // Opening a new tab is said to screen readers.
-        for text in texts(&doc, "a.share-link") {
-            assert!(text.ends_with("（新しいタブで開きます）"), "{text}");
-        }
+        // The links open in the same tab, so there is no new tab to announce.
+        assert!(attrs(&doc, "a.share-link", "target").is_empty(), "{file}");
+        assert_eq!(texts(&doc, "a.share-link").len(), 3, "{file}");
         // The script-only buttons are hidden until the script shows them.
         assert_eq!(attrs(&doc, "[data-share-copy]", "hidden"), [""]);
         assert_eq!(attrs(&doc, "[data-share-native]", "hidden"), [""]);
