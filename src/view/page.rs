@@ -104,6 +104,9 @@ pub struct PageView<'a> {
     permalink: String,
     title: &'a str,
     summary: &'a str,
+    /// The front matter's summary only: a summary taken from the start of the body would
+    /// repeat the body's first lines under the title.
+    lead: Option<&'a str>,
     date: Option<String>,
     date_ja: Option<String>,
     updated: Option<String>,
@@ -258,6 +261,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         permalink: c.urls().absolute(&p.url),
         title: &p.common.title,
         summary: &p.summary,
+        lead: p.common.summary.as_deref().filter(|s| !s.is_empty()),
         date: p.common.date.map(|d| d.date_in(tz).to_string()),
         date_ja: p.common.date.map(|d| st.date(d.date_in(tz))),
         updated: p.common.updated.map(|d| d.date_in(tz).to_string()),
