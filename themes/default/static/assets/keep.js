@@ -57,6 +57,15 @@ const entryOf = (b) => {
   };
 };
 
+// A button's name for screen readers ends with its challenge's title (「気になる：…」), taken
+// from around it like the rest of its entry: the markup carries only the label (issue 16).
+const nameButton = (b) => {
+  const name = document.createElement('span');
+  name.className = 'visually-hidden';
+  name.textContent = '：' + entryOf(b).title;
+  b.append(name);
+};
+
 const showButton = (b, on) => {
   b.setAttribute('aria-pressed', String(on));
   b.querySelector('[data-keep-label]').textContent = label[on];
@@ -79,6 +88,7 @@ const initButtons = () => {
     b.hidden = false;
     if (b.dataset.keepReady === undefined) {
       b.dataset.keepReady = '';
+      nameButton(b);
       b.addEventListener('click', () => toggle(b));
     }
   }
