@@ -261,7 +261,7 @@ fn serve_previews_a_new_draft_marked_and_build_leaves_it_out() {
     assert_eq!(
         texts(
             &first,
-            ".brief:has(a[href$='/challenges/x/']) .preview-label"
+            ".briefs li:has(a[href$='/challenges/x/']) .preview-label"
         ),
         ["下書き"]
     );

@@ -169,8 +169,8 @@ fn keep_buttons_on_cards_and_challenge_pages_carry_what_the_keep_page_lists() {
     // (partials/briefs.html) with its status badge; the challenge's own page has the button.
     let case = t.html("cases/c/index.html");
     assert!(attrs(&case, "button[data-keep]", "data-url").is_empty());
-    assert_eq!(attrs(&case, ".similar .brief a", "href"), [url]);
-    assert_eq!(texts(&case, ".similar .brief .status"), ["募集中"]);
+    assert_eq!(attrs(&case, ".similar li a", "href"), [url]);
+    assert_eq!(texts(&case, ".similar li .status"), ["募集中"]);
 }
 
 #[test]
