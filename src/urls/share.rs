@@ -64,10 +64,7 @@ mod tests {
             s.line,
             format!("https://social-plugins.line.me/lineit/share?url={u}")
         );
-        assert_eq!(
-            s.x,
-            format!("https://x.com/intent/post?url={u}")
-        );
+        assert_eq!(s.x, format!("https://x.com/intent/post?url={u}"));
         assert_eq!(
             s.facebook,
             format!("https://www.facebook.com/sharer/sharer.php?u={u}")

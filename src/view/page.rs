@@ -288,8 +288,7 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
 
 /// The share links of a whole challenge or case page.
 fn share(c: &crate::config::Config, p: &Page, full: bool) -> Option<crate::urls::Share> {
-    (full && matches!(p.kind, Kind::Challenge | Kind::Case))
-        .then(|| c.urls().share(&p.url))
+    (full && matches!(p.kind, Kind::Challenge | Kind::Case)).then(|| c.urls().share(&p.url))
 }
 
 /// A challenge's own fields: whole (`full`) or for its card.
