@@ -48,4 +48,5 @@ mod serve;
 mod share_keep;
 mod snapshots;
 mod strings;
+mod template_bytes;
 mod template_docs;
