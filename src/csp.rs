@@ -529,7 +529,15 @@ const EDITOR_COOP: &str = "same-origin-allow-popups";
 /// for every path. With it (`editor`): the headers every path shares on `/*`, the editor's
 /// policy on its own files and the site's on every other path, by disjoint rules (`rules`).
 /// Refuses (an error, and a failed assertion in debug builds) a line a value would break.
-pub fn headers_file(policy: &Policy, editor: Option<Editor<'_>>) -> std::io::Result<String> {
+///
+/// `immutable` (output paths of files whose name changes with their bytes: the theme's
+/// fingerprinted assets) get `Cache-Control: public, max-age=31536000, immutable`; a path that
+/// cannot be written on a `_headers` line is left to the host's default.
+pub fn headers_file(
+    policy: &Policy,
+    editor: Option<Editor<'_>>,
+    immutable: &[String],
+) -> std::io::Result<String> {
     let mut out = Lines::default();
     out.text.push_str(
         "# Security headers written by tsunagari (change them with `security:` in site.yaml).\n# Read by Netlify and Cloudflare Pages; other hosts: set the same headers in their settings.\n",
@@ -558,6 +566,13 @@ pub fn headers_file(policy: &Policy, editor: Option<Editor<'_>>) -> std::io::Res
             }
         }
     }
+    for p in immutable {
+        let path = format!("/{p}");
+        if is_header_text(&path) && !path.contains(' ') {
+            out.path(&path);
+            out.header("Cache-Control", IMMUTABLE);
+        }
+    }
     match out.bad {
         None => Ok(out.text),
         Some(k) => Err(std::io::Error::new(
@@ -582,6 +597,9 @@ fn shared(out: &mut Lines, frame: bool, coop: Option<&str>) {
         out.header("X-Frame-Options", "SAMEORIGIN");
     }
 }
+
+/// For files whose URL changes whenever their bytes do: a year, never revalidated.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// `_headers` being written; `bad` names the first line that would have broken.
 #[derive(Default)]

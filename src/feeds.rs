@@ -286,12 +286,41 @@ pub fn sitemap(site: &Site, entries: Vec<(String, Option<String>)>) -> Vec<Outpu
     )
 }
 
-/// The output paths [`sitemap`] writes for the site.
+/// The output paths [`sitemap`] writes for the site. The sitemap is made only when it might
+/// need parts: below [`SITEMAP_URLS`] URLs whose lines cannot reach [`SITEMAP_BYTES`] even
+/// escaped byte by byte, it is `sitemap.xml` alone.
 pub fn sitemap_paths(site: &Site) -> Vec<String> {
-    sitemap(site, sitemap_entries(site))
-        .into_iter()
-        .map(|f| f.path)
-        .collect()
+    let urls = site.config.urls();
+    let mut entries = sitemap_entries(site);
+    entries.sort_unstable();
+    entries.dedup_by(|a, b| a.0 == b.0);
+    if fits_one_file(
+        site.config.base_url.len(),
+        &entries,
+        SITEMAP_URLS,
+        SITEMAP_BYTES,
+    ) {
+        return vec![urls.output_file(&urls.sitemap())];
+    }
+    sitemap(site, entries).into_iter().map(|f| f.path).collect()
+}
+
+/// Whether `entries` (distinct site paths, each with its lastmod) surely fit one sitemap file
+/// of `max_urls` URLs and `max_bytes` bytes: a line is at most its tags plus six bytes per byte
+/// of the absolute URL and of the date (percent-encoding makes three of a byte, XML escaping
+/// six of `"`), the origin being at most `base_url_len` bytes.
+fn fits_one_file(
+    base_url_len: usize,
+    entries: &[(String, Option<String>)],
+    max_urls: usize,
+    max_bytes: usize,
+) -> bool {
+    const TAGS: usize = "  <url><loc></loc><lastmod></lastmod></url>\n".len();
+    let most: usize = entries
+        .iter()
+        .map(|(u, m)| TAGS + 6 * (base_url_len + u.len() + m.as_ref().map_or(0, String::len)))
+        .sum();
+    entries.len() <= max_urls && most + URLSET_HEAD.len() + URLSET_TAIL.len() <= max_bytes
 }
 
 /// One `<url>` line per distinct site path, in order.
@@ -450,6 +479,30 @@ mod sitemap_tests {
 
     fn text(f: &OutputFile) -> &str {
         std::str::from_utf8(&f.bytes).unwrap()
+    }
+
+    #[test]
+    fn the_one_file_bound_is_never_below_the_real_size() {
+        let base = "https://example.jp/portal/";
+        let sets: [Vec<(String, Option<String>)>; 3] = [
+            vec![("/portal/challenges/a/".into(), Some("2026-11-21".into()))],
+            vec![("/portal/themes/ふるさと納税/".into(), None)],
+            vec![
+                ("/portal/x/\"&'<>/".into(), Some("2026-01-01".into())),
+                ("/portal/y/%E5%86%99/".into(), None),
+            ],
+        ];
+        for entries in sets {
+            let lines = sitemap_lines(&urls(), entries.clone());
+            let real = sitemap_files(&urls(), &lines, usize::MAX, usize::MAX)[0]
+                .bytes
+                .len();
+            let n = entries.len();
+            assert!(fits_one_file(base.len(), &entries, n, 1 << 20));
+            assert!(!fits_one_file(base.len(), &entries, n - 1, 1 << 20));
+            // One byte fewer than the real file: never promised to fit.
+            assert!(!fits_one_file(base.len(), &entries, n, real - 1));
+        }
     }
 
     #[test]

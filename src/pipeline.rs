@@ -256,7 +256,8 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     let warnings = emit_files(site, root, &prepared.static_files, sink, &generated)?;
     if !recorder.has("_headers") {
         let editor = recorder.has_editor();
-        emit_headers(site, &recorder.paths(), editor, sink).map_err(io)?;
+        let immutable = prepared.theme.published.fingerprinted();
+        emit_headers(site, &recorder.paths(), editor, &immutable, sink).map_err(io)?;
     }
     prepared.timings.push(("feeds+assets", feeds + t.elapsed()));
     if !warnings.is_empty() {
@@ -282,9 +283,9 @@ pub(crate) fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Failure + Copy + 
     }
 }
 
-/// The theme's own assets (style sheet, scripts, icons).
+/// The theme's own assets (style sheet, scripts, icons), under their published names.
 pub fn emit_assets(theme: &Theme, sink: &dyn Sink) -> std::io::Result<()> {
-    for (path, f) in &theme.assets {
+    for (path, f) in &theme.published.files {
         sink.write(path, &f.bytes)?;
     }
     Ok(())
@@ -346,10 +347,12 @@ pub fn emit_feeds(site: &Site, sink: &dyn Sink) -> std::io::Result<()> {
 /// `_headers` (unless `security.headers` is off), written after every other output: when the
 /// output holds tsunagari's web editor page (`editor`), its rules list `outputs` (every output
 /// path) so that the editor's policy and the site's never apply to one path (`csp::rules`).
+/// `immutable`: the theme's fingerprinted assets, cached for good.
 pub fn emit_headers(
     site: &Site,
     outputs: &[String],
     editor: bool,
+    immutable: &[String],
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
     let c = &site.config;
@@ -361,7 +364,7 @@ pub fn emit_headers(
         policy: crate::cms::ADMIN_CSP,
         outputs,
     });
-    let text = crate::csp::headers_file(&policy, editor)?;
+    let text = crate::csp::headers_file(&policy, editor, immutable)?;
     sink.write("_headers", text.as_bytes())
 }
 

@@ -14,6 +14,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use tera::{Context, Tera};
 
+mod assets;
 mod cards;
 pub use cards::CardCache;
 use cards::Cards;
@@ -44,6 +45,8 @@ pub struct Renderer {
     global: u64,
     /// Cards rendered once per build and reused (`card()` in `partials/cards.html`).
     cards: Cards,
+    /// Site paths of the search script and of the modules it imports (preloaded).
+    search_script: (String, Vec<String>),
 }
 
 #[derive(Serialize)]
@@ -84,6 +87,18 @@ impl Renderer {
         let mut tera = Tera::new();
         let cards = Cards::new(true);
         cards.register(&mut tera);
+        let urls = site.config.urls();
+        let asset_urls = assets::asset_urls(&theme.published, &urls);
+        assets::register(&mut tera, asset_urls.clone(), urls.asset(""));
+        let search_script = (
+            urls.asset(asset_name(&theme.published, "search.js")),
+            theme
+                .published
+                .imports("assets/search.js")
+                .iter()
+                .filter_map(|p| Some(urls.asset(p.strip_prefix("assets/")?)))
+                .collect(),
+        );
         let mut diags = Vec::new();
         let mut origins = HashMap::new();
         let mut sources = Vec::new();
@@ -152,6 +167,7 @@ impl Renderer {
             for (name, file) in &theme.templates {
                 (name, &file.bytes).hash(&mut h);
             }
+            asset_urls.hash(&mut h);
             h.finish()
         };
         tera.global_context().insert("site", &view);
@@ -162,6 +178,7 @@ impl Renderer {
             origins,
             global,
             cards,
+            search_script,
         })
     }
 
@@ -289,7 +306,7 @@ impl Renderer {
     ) -> std::io::Result<Option<Diagnostic>> {
         let lists = view::Lists::new(site);
         let reader = Reader::new(site, &lists, false);
-        let v = view::front::search(&reader, manifest);
+        let v = view::front::search(&reader, manifest, &self.search_script);
         let urls = site.config.urls();
         let path = urls.output_path(&urls.search());
         match self.render(&v) {
@@ -297,6 +314,14 @@ impl Renderer {
             Err(d) => Ok(Some(d)),
         }
     }
+}
+
+/// The published name (under `assets/`) of the theme asset `name` there, else `name`.
+fn asset_name<'a>(assets: &'a crate::theme::Assets, name: &'a str) -> &'a str {
+    assets
+        .published(&format!("assets/{name}"))
+        .and_then(|p| p.strip_prefix("assets/"))
+        .unwrap_or(name)
 }
 
 /// A page whose `layout` names a template the theme does not have.

@@ -14,6 +14,9 @@ use crate::yaml::Node;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod assets;
+pub use assets::Assets;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
@@ -21,7 +24,7 @@ mod embedded {
 pub use embedded::DEFAULT_THEME;
 
 /// One file of the theme: its bytes and where it came from (for error messages).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThemeFile {
     pub bytes: Vec<u8>,
     pub origin: PathBuf,
@@ -31,8 +34,10 @@ pub struct ThemeFile {
 pub struct Theme {
     /// Template name (`base.html`, `partials/card.html`) → file.
     pub templates: BTreeMap<String, ThemeFile>,
-    /// Path under the output root (`assets/style.css`) → file.
+    /// Path under the output root (`assets/style.css`) → file, as the theme has it.
     pub assets: BTreeMap<String, ThemeFile>,
+    /// The assets as the build writes them: style sheets and scripts under fingerprinted names.
+    pub published: Assets,
     /// The texts of pages, feeds and forms (`templates/strings.yaml`, not a template).
     pub strings: Strings,
 }
@@ -104,6 +109,7 @@ impl Theme {
                 }
             }
         }
+        theme.published = Assets::publish(&theme.assets);
         (theme, diags)
     }
 

@@ -173,7 +173,8 @@ impl Session {
             .get("admin/index.html")
             .is_some_and(|b| pipeline::is_editor_page("admin/index.html", b.as_slice()));
         let headers = Memory::default();
-        pipeline::emit_headers(site, &outputs, editor, &headers).map_err(io)?;
+        let immutable = last.prepared.theme.published.fingerprinted();
+        pipeline::emit_headers(site, &outputs, editor, &immutable, &headers).map_err(io)?;
         late.extend(headers.into_map());
         let changed = differing(&last.late, &late);
         last.late = late;

@@ -40,7 +40,7 @@ impl Outputs {
             .iter()
             .map(|u| urls.output_file(u))
             .chain(plan_paths.iter().cloned())
-            .chain(theme.assets.keys().cloned())
+            .chain(theme.published.files.keys().cloned())
             .collect();
         paths.extend(["robots.txt".into(), ".tsunagari/next-rebuild".into()]);
         // `sitemap.xml`, and its parts when the site is too large for one file.

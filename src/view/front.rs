@@ -172,8 +172,9 @@ pub struct SearchOutput {
     meta: Meta,
 }
 
-/// The search page, once the index exists: `manifest` is the site path of its manifest.
-pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
+/// The search page, once the index exists: `manifest` is the site path of its manifest,
+/// `script` the site paths of the search script and of the modules it imports.
+pub fn search<'s>(r: &Reader<'s>, manifest: &str, script: &(String, Vec<String>)) -> View<'s> {
     let c = r.config();
     let w = r.site_wide();
     let st = r.strings();
@@ -197,10 +198,8 @@ pub fn search<'s>(r: &Reader<'s>, manifest: &str) -> View<'s> {
     let out = SearchOutput {
         search: SearchInfo {
             manifest: manifest.to_string(),
-            script: c.urls().asset("search.js"),
-            modules: ["search-index.js", "search-text.js", "search-suggest.js"]
-                .map(|m| c.urls().asset(m))
-                .to_vec(),
+            script: script.0.clone(),
+            modules: script.1.clone(),
             url: url.clone(),
         },
         browse,

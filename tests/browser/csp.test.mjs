@@ -111,7 +111,9 @@ async function serveWithHeaders(root) {
 function parseHeaders(text) {
   const lines = text.split('\n').filter((l) => l && !l.startsWith('#'));
   assert.equal(lines[0], '/*');
-  return Object.fromEntries(lines.slice(1).map((l) => {
+  // The rule ends at the next path (the fingerprinted assets' Cache-Control rules).
+  const end = lines.findIndex((l, i) => i > 0 && !l.startsWith(' '));
+  return Object.fromEntries(lines.slice(1, end < 0 ? undefined : end).map((l) => {
     const i = l.indexOf(': ');
     return [l.slice(0, i).trim().toLowerCase(), l.slice(i + 2)];
   }));

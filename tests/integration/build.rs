@@ -18,7 +18,7 @@ fn minimal_fixture_builds_every_page() {
         "cases/good-case/index.html",
         "cases/good-case/photo.svg",
         "columns/hello/index.html",
-        "assets/style.css",
+        "assets/favicon.svg",
         "sitemap.xml",
         "robots.txt",
         "atom.xml",
@@ -28,6 +28,11 @@ fn minimal_fixture_builds_every_page() {
     ] {
         assert!(t.exists(f), "{f} missing");
     }
+    assert!(
+        !t.exists("assets/style.css"),
+        "published under its hashed name only"
+    );
+    t.asset("style.css");
     assert!(!t.exists("columns/draft-column/index.html"));
     assert!(!t.exists("columns/future-column/index.html"));
     // Two pages of two challenges: the oldest at page/1/, the newest is the list itself.
@@ -81,14 +86,15 @@ fn every_page_has_one_h1_lang_and_landmarks() {
         // cases their share script. All are modules from this host.
         let srcs = attrs(&doc, "script[type=module]", "src");
         let own: &[&str] = if path.starts_with("search") {
-            &["/assets/status.js", "/assets/search.js", "/assets/keep.js"]
+            &["status.js", "search.js", "keep.js"]
         } else if path.starts_with("challenges/") && doc_has(&doc, ".entry--challenge")
             || path.starts_with("cases/") && doc_has(&doc, ".entry--case")
         {
-            &["/assets/status.js", "/assets/share.js", "/assets/keep.js"]
+            &["status.js", "share.js", "keep.js"]
         } else {
-            &["/assets/status.js", "/assets/keep.js"]
+            &["status.js", "keep.js"]
         };
+        let own: Vec<String> = own.iter().map(|n| format!("/{}", t.asset(n))).collect();
         assert_eq!(srcs, own, "{}", path.display());
         assert_eq!(runs_js.len(), own.len(), "{}", path.display());
         assert!(runs_js.iter().all(|t| *t == "module"));
@@ -349,7 +355,7 @@ fn base_url_with_a_path_prefixes_every_url() {
     let doc = t.html("challenges/open-soon/index.html");
     assert_eq!(
         attrs(&doc, "link[rel=stylesheet]", "href"),
-        ["/portal/assets/style.css"]
+        [format!("/portal/{}", t.asset("style.css"))]
     );
     assert_eq!(
         attrs(&doc, ".prose a", "href")[0],

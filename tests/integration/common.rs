@@ -141,10 +141,35 @@ impl SiteTest {
         Html::parse_document(&self.read(rel))
     }
 
+    /// The output path of the theme asset `assets/<name>` under its published name
+    /// (`style.css` → `assets/style.3f9a1c2e5b.css`): the one file of `assets/` whose name is
+    /// the stem, ten hex digits and the extension.
+    pub fn asset(&self, name: &str) -> String {
+        published_asset(&self.public(), name)
+    }
+
     /// Every file under public/ with its bytes.
     pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         snapshot(&self.public())
     }
+}
+
+/// [`SiteTest::asset`] in the output folder `public`.
+pub fn published_asset(public: &Path, name: &str) -> String {
+    let (stem, ext) = name
+        .rsplit_once('.')
+        .expect("an asset name has an extension");
+    let found: Vec<String> = std::fs::read_dir(public.join("assets"))
+        .expect("public/assets")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|f| {
+            f.strip_prefix(&format!("{stem}."))
+                .and_then(|r| r.strip_suffix(&format!(".{ext}")))
+                .is_some_and(|h| h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "published {name}: {found:?}");
+    format!("assets/{}", found[0])
 }
 
 /// The build date of the sample portal: its content is written for late 2026 (see sample.rs).

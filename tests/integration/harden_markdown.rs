@@ -210,7 +210,7 @@ fn safe_heading_ids_and_classes_survive_and_tables_align_by_class() {
         attrs(&doc, ".prose a[href^=mailto]", "href"),
         ["mailto:info@example.jp"]
     );
-    let css = t.read("assets/style.css");
+    let css = t.read(&t.asset("style.css"));
     assert!(
         css.contains(".align-center"),
         "the theme styles the classes"

@@ -2,6 +2,7 @@
 mod common;
 
 mod admin_headers;
+mod assets;
 mod build;
 mod card_cache;
 mod cli;

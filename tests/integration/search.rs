@@ -300,8 +300,13 @@ fn the_search_page_preloads_exactly_the_modules_its_script_imports() {
         );
     }
     // The module graph from search.js, following every module's relative imports.
+    let script = t.asset("search.js");
+    assert_eq!(
+        attrs(&doc, "script[type=module][src*='/search.']", "src"),
+        [format!("/{script}")]
+    );
     let mut imported: Vec<String> = Vec::new();
-    let mut todo = vec!["search.js".to_string()];
+    let mut todo = vec![script.trim_start_matches("assets/").to_string()];
     while let Some(file) = todo.pop() {
         for m in t
             .read(&format!("assets/{file}"))

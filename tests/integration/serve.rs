@@ -61,13 +61,20 @@ fn serves_the_site_with_the_right_types_and_a_real_404() {
         html.contains(&format!("http://{}/", server.addr)),
         "pages link to the preview"
     );
+    // Theme assets under the names the pages give them.
+    let doc = scraper::Html::parse_document(&html);
+    let css = attrs(&doc, "link[rel=stylesheet]", "href").remove(0);
+    let (_, _, search) = get(&server, "/search/");
+    let search = scraper::Html::parse_document(&String::from_utf8(search).unwrap());
+    let script = attrs(&search, "script[type=module][src*='/search.']", "src").remove(0);
+    let module = attrs(&search, "link[rel=modulepreload]", "href").remove(0);
     for (path, ctype) in [
         ("/atom.xml", "application/xml; charset=utf-8"),
         ("/challenges/open.json", "application/json"),
-        ("/assets/style.css", "text/css; charset=utf-8"),
-        ("/assets/search.js", "text/javascript; charset=utf-8"),
+        (css.as_str(), "text/css; charset=utf-8"),
+        (script.as_str(), "text/javascript; charset=utf-8"),
         // The modules search.js imports: a browser runs a module only with a JavaScript type.
-        ("/assets/search-index.js", "text/javascript; charset=utf-8"),
+        (module.as_str(), "text/javascript; charset=utf-8"),
         ("/cases/good-case/photo.svg", "image/svg+xml"),
     ] {
         let (status, headers, _) = get(&server, path);

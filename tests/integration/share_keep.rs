@@ -97,6 +97,7 @@ fn keep_page_is_noindex_out_of_the_sitemap_and_linked_from_every_footer() {
         ["募集終了"]
     );
     assert!(!t.read("sitemap.xml").contains("kininaru"));
+    let keep = t.asset("keep.js");
     for file in [
         "index.html",
         "challenges/港/index.html",
@@ -111,7 +112,7 @@ fn keep_page_is_noindex_out_of_the_sitemap_and_linked_from_every_footer() {
         assert_eq!(
             attrs(
                 &doc,
-                "script[src='/portal/assets/keep.js']",
+                &format!("script[src='/portal/{keep}']"),
                 "data-keep-key"
             ),
             ["/portal/"],

@@ -80,7 +80,8 @@ fn paths_of(root: &Path, now: &str, out: &mut Paths) {
         add(&v.template, &v.data);
     }
     let reader = Reader::new(site, &plan.lists, false);
-    let v = view::front::search(&reader, "/search/index-0123.json");
+    let script = ("/assets/search.0123456789.js".into(), Vec::new());
+    let v = view::front::search(&reader, "/search/index-0123.json", &script);
     add(&v.template, &v.data);
     // The global context: every template dumps its whole context, the home page is rendered.
     let mut theme = prepared.theme.clone();

@@ -7,7 +7,8 @@
 // storage (or JavaScript) the buttons stay hidden and the page says why.
 import { apply as applyStatus } from './status.js';
 
-const me = document.querySelector('script[data-keep-key][src$="assets/keep.js"]');
+// Its own element, found by its URL (the build publishes it under a fingerprinted name).
+const me = Array.from(document.scripts).find((s) => s.src === import.meta.url && 'keepKey' in s.dataset);
 const base = me ? me.dataset.keepKey : '/';
 // The button's label when kept and when not (from this element: strings in the template).
 const label = { true: me?.dataset.on, false: me?.dataset.off };

@@ -3,10 +3,11 @@
 // on load this compares them with the visitor's clock. It only moves a status forward (open →
 // closing soon → closed), so a visitor clock behind the build changes nothing. Texts come from
 // this script element's data attributes (strings.yaml); without JavaScript the build's status shows.
-// A module (deferred, like search.js): it finds its own element by its data attributes, and
+// A module (deferred, like search.js): it finds its own element by its URL (import.meta.url: the
+// build publishes it under a fingerprinted name, and a module has no document.currentScript), and
 // applies again after the dev server swaps a page in place (the `tsunagari:updated` event).
 export const apply = () => {
-  const me = document.querySelector('script[data-closed][src$="assets/status.js"]');
+  const me = Array.from(document.scripts).find((s) => s.src === import.meta.url && 'closed' in s.dataset);
   if (!me) return;
   const t = me.dataset;
   const now = Date.now();
