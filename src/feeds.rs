@@ -15,21 +15,14 @@ use std::fmt::Write as _;
 /// also comes from Markdown (`&#11;` decodes to U+000B) and from code; one bad character makes
 /// the whole feed unreadable, so nothing reaches the XML unchecked.
 pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    xml_into(&mut out, s);
-    out
-}
-
-/// [`xml`] appended to `out` (a feed's bodies are escaped straight into the feed).
-fn xml_into(out: &mut String, s: &str) {
     if !crate::unicode::may_have_non_xml(s) {
-        return crate::markdown::escape_attr(out, s);
+        return crate::markdown::escape(s);
     }
     let clean: String = s
         .chars()
         .filter(|&c| crate::unicode::is_xml_char(c))
         .collect();
-    crate::markdown::escape_attr(out, &clean)
+    crate::markdown::escape(&clean)
 }
 
 /// Atom feed of one section (or of every section when `kind` is None), newest first.
@@ -62,31 +55,27 @@ pub fn atom(site: &Site, kind: Option<Kind>) -> OutputFile {
 /// Atom feeds of every prefecture and theme term (`/prefectures/niigata/atom.xml`), so visitors
 /// can follow "new challenges in 新潟県".
 pub fn term_feeds(site: &Site) -> Vec<OutputFile> {
-    use rayon::prelude::*;
-    let terms: Vec<_> = site
-        .taxonomies
-        .iter()
-        .filter(|t| crate::view::has_feed(t.kind))
-        .flat_map(|t| t.terms.iter().map(move |term| (t, term)))
-        .collect();
-    // One feed per term, each escaping up to `feed_limit` bodies: in parallel, in term order.
-    terms
-        .par_iter()
-        .map(|(t, term)| {
+    let mut out = Vec::new();
+    for t in &site.taxonomies {
+        if !crate::view::has_feed(t.kind) {
+            continue;
+        }
+        for term in &t.terms {
             let values = [
                 ("term", term.name.as_str()),
                 ("taxonomy", t.kind.title(&site.strings)),
                 ("site", &site.config.title),
             ];
             let title = Strings::fill(&site.strings.feed_term, &values);
-            atom_of(
+            out.push(atom_of(
                 site,
                 &title,
                 &term.url,
                 term.pages.iter().map(|&i| &site.pages[i]).collect(),
-            )
-        })
-        .collect()
+            ));
+        }
+    }
+    out
 }
 
 /// An Atom feed of `pages` (newest first, at most `feed_limit`), served at `alternate` + `atom.xml`.
@@ -220,11 +209,12 @@ fn entry(x: &mut String, site: &Site, p: &Page) {
         let _ = writeln!(x, "    <category term=\"{}\"/>", xml(t));
     }
     let _ = writeln!(x, "    <summary>{}</summary>", xml(&p.summary));
-    x.push_str("    <content type=\"html\" xml:base=\"");
-    xml_into(x, &link);
-    x.push_str("\">");
-    xml_into(x, &p.body.html);
-    x.push_str("</content>\n");
+    let _ = writeln!(
+        x,
+        "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+        xml(&link),
+        xml(&p.body.html)
+    );
     x.push_str("  </entry>\n");
 }
 
