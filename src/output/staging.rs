@@ -49,6 +49,9 @@ pub struct Staging {
     committed: bool,
     previous: Previous,
     produced: Mutex<HashMap<PathBuf, Fate>>,
+    /// Folders of the staging folder made so far: a page's folder is made once, and a file in
+    /// a known folder costs no look-up on disk.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -74,6 +77,7 @@ impl Staging {
             committed: false,
             previous: Previous::scan(out)?,
             produced: Mutex::default(),
+            made: Mutex::default(),
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -83,8 +87,9 @@ impl Staging {
     fn dest(&self, rel: &str) -> io::Result<PathBuf> {
         let dest = self.dir.join(rel);
         if let Some(parent) = dest.parent() {
-            if !parent.is_dir() {
+            if !lock(&self.made).contains(parent) {
                 std::fs::create_dir_all(parent)?;
+                lock(&self.made).insert(parent.to_path_buf());
             }
         }
         Ok(dest)
@@ -93,7 +98,7 @@ impl Staging {
     /// Notes what became of `rel`. The last write of a path wins (`static/` may replace a
     /// generated file): a staged copy that an equal later write makes needless is removed.
     fn settle(&self, rel: &str, fate: Fate) {
-        let mut produced = self.produced.lock().unwrap_or_else(|e| e.into_inner());
+        let mut produced = lock(&self.produced);
         let before = produced.insert(PathBuf::from(rel), fate);
         if fate == Fate::Kept && matches!(before, Some(Fate::Staged(_))) {
             let _ = std::fs::remove_file(self.dir.join(rel));
@@ -178,6 +183,11 @@ impl Sink for Staging {
         self.settle(&rel, Fate::Staged(None));
         Ok(())
     }
+}
+
+/// A poisoned lock still holds a whole map (entries are inserted whole): keep using it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Drop for Staging {

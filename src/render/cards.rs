@@ -151,7 +151,8 @@ impl Cards {
 }
 
 /// A hash of a template value. Tera's maps are hash maps whose order differs between two
-/// equal values, so map entries are hashed in key order.
+/// equal values, so each map entry is hashed on its own and the entries' scrambled hashes are
+/// summed, which no order changes (sorting the entries of every map of every card cost more).
 fn hash_of(v: &Value) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     hash_into(v, &mut h);
@@ -161,13 +162,14 @@ fn hash_of(v: &Value) -> u64 {
 fn hash_into(v: &Value, h: &mut rustc_hash::FxHasher) {
     v.kind().hash(h);
     if let Some(map) = v.as_map() {
-        let mut entries: Vec<_> = map.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        entries.len().hash(h);
-        for (k, v) in entries {
-            k.hash(h);
-            hash_into(v, h);
+        let mut sum = 0u64;
+        for (k, v) in map {
+            let mut e = rustc_hash::FxHasher::default();
+            k.hash(&mut e);
+            hash_into(v, &mut e);
+            sum = sum.wrapping_add(mix(e.finish()));
         }
+        (map.len(), sum).hash(h);
     } else if let Some(items) = v.as_array() {
         items.len().hash(h);
         for v in items {
@@ -180,6 +182,16 @@ fn hash_into(v: &Value, h: &mut rustc_hash::FxHasher) {
     } else {
         v.to_string().hash(h);
     }
+}
+
+/// A bijective scramble (splitmix64's finaliser). FxHash is close to linear in its input, so
+/// a plain sum of entry hashes would not tell `{a: x, b: y}` from `{a: y, b: x}`.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 #[cfg(test)]
@@ -244,5 +256,12 @@ mod tests {
         assert_eq!(hash_of(&a), hash_of(&b));
         let c = Value::from_serializable(&serde_json::json!({"url": "/a/", "n": 2}));
         assert_ne!(hash_of(&a), hash_of(&c));
+        // Entries are hashed with their keys: values traded between keys are another view.
+        let d = Value::from_serializable(&serde_json::json!({"t": "x", "u": "y"}));
+        let e = Value::from_serializable(&serde_json::json!({"t": "y", "u": "x"}));
+        assert_ne!(hash_of(&d), hash_of(&e));
+        let f = Value::from_serializable(&serde_json::json!({"t": {"u": "x"}}));
+        let g = Value::from_serializable(&serde_json::json!({"u": {"t": "x"}}));
+        assert_ne!(hash_of(&f), hash_of(&g));
     }
 }
