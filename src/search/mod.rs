@@ -71,6 +71,7 @@
 //! (`Index::query`) is here.
 
 mod index;
+pub mod pack;
 mod suggest;
 pub mod tokenize;
 mod variants;
