@@ -395,15 +395,14 @@ pub fn search_blobs(t: &SiteTest, group: &str) -> Vec<Vec<u8>> {
             blobs.len(),
             "{rel} starts after the packs before it"
         );
-        let mut n = 0;
-        for blob in tsunagari::search::pack::unpack(&bytes).expect("a pack's table fits") {
+        let pack = tsunagari::search::pack::unpack(&bytes).expect("a pack's table fits");
+        for (n, blob) in pack.into_iter().enumerate() {
             assert_eq!(&blob[..2], &[0x1f, 0x8b], "{rel}: blob {n} is gzip");
             let mut out = Vec::new();
             flate2::read::GzDecoder::new(blob)
                 .read_to_end(&mut out)
                 .unwrap();
             blobs.push(out);
-            n += 1;
         }
     }
     blobs
