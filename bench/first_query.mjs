@@ -1,5 +1,6 @@
 // What a visitor's browser downloads for a first search, counted at the server: bytes of the
-// (gzipped) bodies as sent. Pagefind fetches its index from a worker, whose requests a page's
+// (gzipped) bodies as sent, the bodies of `206 Partial Content` answers to the search client's
+// Range requests included (one request a blob of a search pack, one for its offsets). Pagefind fetches its index from a worker, whose requests a page's
 // DevTools session does not see, so counting at the server is the one way that is fair to both.
 // Used by bench/search_quality.mjs and bench/search_scale.mjs.
 

@@ -1,5 +1,5 @@
 //! Full-text search for Japanese: the only module that knows the index format. Builds an
-//! inverted index of the published pages at build time, writes it as small static files, and
+//! inverted index of the published pages at build time, writes it as a few static files, and
 //! holds the reference query engine that `themes/default/static/assets/search-index.js` mirrors.
 //!
 //! Model: each page has four fields — title (weight 3), headings (1, on top of their place in the
@@ -32,29 +32,35 @@
 //! builds): `base` (undated, or dated before the first day of this month), `month` (this month,
 //! before this week's Monday) and `week` (this week). Each level has its own shard buckets, and
 //! its impacts use the BM25 statistics of its own and the older levels' documents (never a newer level's), so a page
-//! added today changes only the `week` level's files, the last metadata chunk, the facet table
+//! added today changes only the `week` level's pack, the last metadata and text packs, the facet table
 //! and the manifest. In memory a token's postings are still one list (the levels' lists one
 //! after another, ascending), so the query engine does not see levels.
 //!
 //! Files (all under `/search/`; fixed names, so a file whose bytes did not change keeps its path
 //! and a deploy sync leaves it alone; each request carries `?v=` with the manifest's version of
-//! that file group, so a CDN never serves stale bytes):
+//! that file group, so a CDN never serves stale bytes, nor mixes two versions' byte ranges):
 //! - `m.<hash>.json` — the manifest (named by its own hash; the search page links it): counts,
-//!   the levels (name, bucket count, version), versions of chunks and facets, facet
-//!   dictionaries, and `dir`.
-//! - `<level>/s/<bucket>.bin` — shards: the level's postings of the tokens whose FNV-1a hash falls
-//!   in the bucket (hash & (buckets − 1)). A level has the power of two of buckets nearest to its
-//!   postings / 4,096 (about 2.5 kB gzipped a shard), at most 4,096: 2,048 at 10,000 pages,
-//!   where the 5,000 distinct tokens of the generated portal share a file with one or two others,
-//!   so a query's shard is hardly bigger than at 4,096 (bench/README.md). The count depends on
-//!   the level's own pages only. Empty levels have no files and are not in the manifest.
-//! - `d/<chunk>.json` — document metadata, [`CHUNK`] documents a file.
-//! - `t/<chunk>.bin` — stored text, [`TEXT_CHUNK`] documents a file (`text_chunk` in the
-//!   manifest): gzipped JSON, per document
-//!   `[title, meta, body, cut]` (the indexed fields; the body cut to `write::TEXT_CAP`
-//!   characters, `cut` = 1 when it was). The browser fetches it only for the results it shows:
-//!   it drops a page whose complete text does not contain every query word (positions mod 16
-//!   only approximate adjacency) and builds the excerpt around the hits.
+//!   the levels (name, bucket count, version, `packs`), versions of chunks and facets, the first
+//!   blob of each `d` and `t` pack (`packs`), facet dictionaries, and `dir`.
+//! - `<group>.<k>.pack` — pack files ([`pack`]): the gzipped blobs of a group, a table of byte
+//!   offsets first. The browser reads a blob with two HTTP `Range` requests (its two offsets,
+//!   8 bytes, then the blob), or, where the host ignores `Range`, downloads the pack once and
+//!   slices it. A group's blobs are cut into packs left to right (at most [`pack::PER_PACK`]
+//!   blobs, [`pack::PACK_BYTES`] bytes), so a change at its end leaves the earlier packs alone.
+//!   The groups:
+//!   - `base`, `month`, `week` — a level's shards, one blob per bucket: the level's postings of
+//!     the tokens whose FNV-1a hash falls in the bucket (hash & (buckets − 1)). A level has the
+//!     power of two of buckets nearest to its postings / 4,096 (about 2.5 kB gzipped a shard),
+//!     at most 4,096: 2,048 at 10,000 pages, where the 5,000 distinct tokens of the generated
+//!     portal share a shard with one or two others, so a query's shard is hardly bigger than at
+//!     4,096 (bench/README.md). The count depends on the level's own pages only. Empty levels
+//!     have no packs and are not in the manifest.
+//!   - `d` — document metadata, [`CHUNK`] documents a blob (a JSON array of rows).
+//!   - `t` — stored text, [`TEXT_CHUNK`] documents a blob (`text_chunk` in the manifest): JSON,
+//!     per document `[title, meta, body, cut]` (the indexed fields; the body cut to
+//!     `write::TEXT_CAP` characters, `cut` = 1 when it was). The browser fetches it only for the
+//!     results it shows: it drops a page whose complete text does not contain every query word
+//!     (positions mod 16 only approximate adjacency) and builds the excerpt around the hits.
 //! - `f.bin` — the facet table: every document's facet values, for counts (a byte of kind,
 //!   status and work style and a byte of prefecture per document, then a bitmap of documents per
 //!   theme and per engagement).
@@ -71,6 +77,7 @@
 //! (`Index::query`) is here.
 
 mod index;
+pub mod pack;
 mod suggest;
 pub mod tokenize;
 mod variants;
@@ -84,7 +91,7 @@ pub use variants::Variants;
 pub use write::{write, TEXT_CAP};
 
 /// Documents per metadata chunk: small, because the results of a query are scattered. (16 a
-/// chunk halves `d/` but, at 10,000 pages, lets a first query for 島 fetch one more stored-text
+/// chunk halves `d` but, at 10,000 pages, lets a first query for 島 fetch one more stored-text
 /// file in some runs, over its 60 kB budget: bench/README.md.)
 pub const CHUNK: usize = 8;
 /// Documents per stored-text chunk: small, because a text row is large (about 0.6 kB gzipped)

@@ -3,6 +3,7 @@
 //! hash of its bytes) for the client's `?v=`, and is named by its own hash.
 
 use super::index::fields;
+use super::pack;
 use super::{fnv1a, Doc, Index, Level, Posting, CHUNK, LEVELS, TEXT_CHUNK};
 use super::{KINDS, STATUSES, WORK_STYLES};
 use crate::content::{Kind, WorkStyle};
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
 pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
     let urls = site.config.urls();
-    // Each file's output path is its URL's (`/search/base/s/0.bin` → `search/base/s/0.bin`).
+    // Each file's output path is its URL's (`/search/base.0.pack` → `search/base.0.pack`).
     let put =
         |rel: &str, bytes: &[u8]| sink.write(&urls.output_file(&urls.search_file(rel)), bytes);
     let mut levels = Vec::new();
@@ -23,25 +24,16 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
             continue;
         }
         let shards = shards(index, level);
-        shards
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(i, b)| put(&format!("{name}/s/{i}.bin"), b))?;
+        let starts = write_packs(&put, name, &shards)?;
         levels.push(serde_json::json!({
             "name": name, "start": level.start, "end": level.end,
-            "buckets": level.buckets, "v": version(&shards),
+            "buckets": level.buckets, "v": version(&shards), "packs": starts,
         }));
     }
     let chunks = chunks(index);
-    chunks
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, b)| put(&format!("d/{i}.json"), b))?;
+    let chunk_packs = write_packs(&put, "d", &chunks)?;
     let texts = texts(site, index);
-    texts
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, b)| put(&format!("t/{i}.bin"), b))?;
+    let text_packs = write_packs(&put, "t", &texts)?;
     let facets = encode_facets(index);
     put("f.bin", &facets)?;
     let vocab = super::suggest::vocabulary(site, index);
@@ -50,17 +42,31 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
         "d": version(&chunks), "t": version(&texts), "f": content_hash(&facets),
         "v": content_hash(&vocab),
     });
+    let packs = serde_json::json!({ "d": chunk_packs, "t": text_packs });
     let bytes = manifest(
         site,
         index,
-        &urls.search_file(""),
-        &urls.search_file("v.json"),
+        [&urls.search_file(""), &urls.search_file("v.json")],
         levels,
-        versions,
+        [versions, packs],
     );
     let name = format!("m.{}.json", content_hash(&bytes));
     put(&name, &bytes)?;
     Ok(urls.search_file(&name))
+}
+
+/// Writes `blobs` as the pack files `<group>.<k>.pack` (`pack`); returns each pack's first blob.
+fn write_packs(
+    put: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+    group: &str,
+    blobs: &[Vec<u8>],
+) -> std::io::Result<Vec<usize>> {
+    let starts = pack::starts(blobs);
+    starts.par_iter().enumerate().try_for_each(|(k, &a)| {
+        let z = starts.get(k + 1).copied().unwrap_or(blobs.len());
+        put(&format!("{group}.{k}.pack"), &pack::pack(&blobs[a..z]))
+    })?;
+    Ok(starts)
 }
 
 /// The version of a group of files: a hash of their hashes.
@@ -72,8 +78,8 @@ fn version(files: &[Vec<u8>]) -> String {
     content_hash(&all)
 }
 
-/// A level's shard files in bucket order: each bucket's tokens sorted, one record per token with
-/// the token's postings in the level.
+/// A level's shards in bucket order, gzipped: each bucket's tokens sorted, one record per token
+/// with the token's postings in the level.
 fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
     let mut by_bucket: Vec<Vec<(&String, &[Posting])>> = vec![Vec::new(); level.buckets];
     for (tok, list) in &index.postings {
@@ -93,7 +99,7 @@ fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
                 let masks = list.iter().any(|p| p.mask != u16::MAX);
                 encode_token(&mut buf, tok, list, masks);
             }
-            buf
+            gzip(&buf)
         })
         .collect()
 }
@@ -116,7 +122,7 @@ fn json_chunks(
         .collect()
 }
 
-/// The metadata chunks: [`CHUNK`] documents a file, one JSON array per document.
+/// The metadata chunks: [`CHUNK`] documents a blob, one JSON array per document, gzipped.
 fn chunks(index: &Index) -> Vec<Vec<u8>> {
     let row = |d: &Doc| {
         serde_json::json!([
@@ -130,7 +136,7 @@ fn chunks(index: &Index) -> Vec<Vec<u8>> {
             excerpt_source(&d.summary)
         ])
     };
-    json_chunks(index, CHUNK, row, |json| json)
+    json_chunks(index, CHUNK, row, |json| gzip(&json))
 }
 
 /// Characters of a page's body kept in its stored text: enough for nearly every page of a
@@ -174,15 +180,14 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     z.finish().expect("writing to memory cannot fail")
 }
 
-/// The manifest: counts, levels, versions, the folder of the other files, the vocabulary, facet
+/// The manifest: counts, levels, versions, the packs' first blobs, the folder of the other files, the vocabulary, facet
 /// dictionaries.
 fn manifest(
     site: &Site,
     index: &Index,
-    dir: &str,
-    vocab: &str,
+    [dir, vocab]: [&str; 2],
     levels: Vec<serde_json::Value>,
-    versions: serde_json::Value,
+    [versions, packs]: [serde_json::Value; 2],
 ) -> Vec<u8> {
     let prefs: Vec<&str> = crate::japan::PREFECTURES.iter().map(|(p, _)| *p).collect();
     // Facet labels, in the order of KINDS, STATUSES and WORK_STYLES.
@@ -191,10 +196,11 @@ fn manifest(
     let status_labels = [Status::Open, Status::ClosingSoon, Status::Closed].map(|s| s.label(st));
     let ws_labels = [WorkStyle::Remote, WorkStyle::Hybrid, WorkStyle::Onsite].map(|w| w.label(st));
     let manifest = serde_json::json!({
-        "v": 4,
+        "v": 5,
         "n": index.docs.len(),
         "levels": levels,
         "versions": versions,
+        "packs": packs,
         "chunk": CHUNK,
         "text_chunk": TEXT_CHUNK,
         "dir": dir,

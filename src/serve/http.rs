@@ -321,6 +321,54 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// What a `Range` header asks of a file of `len` bytes (RFC 9110 §14.2).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Ranged {
+    /// The whole file (200): no header, several ranges, another unit or a malformed value.
+    Whole,
+    /// Bytes `[a, z)` (206 with `Content-Range`).
+    Part(usize, usize),
+    /// A well-formed range that starts past the end (416).
+    Unsatisfiable,
+}
+
+/// Reads a `Range` header: one byte range is answered, anything else gets the whole file.
+pub(crate) fn byte_range(header: Option<&str>, len: usize) -> Ranged {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ranged::Whole;
+    };
+    let Some((a, z)) = spec.trim().split_once('-') else {
+        return Ranged::Whole;
+    };
+    // Digits only (a number too large for usize is as far as any file goes).
+    let num = |s: &str| -> Option<usize> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().unwrap_or(usize::MAX))
+    };
+    let (a, z) = (a.trim(), z.trim());
+    if a.is_empty() {
+        // `-n`: the last n bytes.
+        return match num(z) {
+            Some(n) if n > 0 && len > 0 => Ranged::Part(len - n.min(len), len),
+            Some(_) => Ranged::Unsatisfiable,
+            None => Ranged::Whole,
+        };
+    }
+    let Some(a) = num(a) else {
+        return Ranged::Whole;
+    };
+    let end = match num(z) {
+        _ if z.is_empty() => len,
+        Some(z) if z >= a => z.saturating_add(1).min(len),
+        _ => return Ranged::Whole,
+    };
+    if a >= len {
+        Ranged::Unsatisfiable
+    } else {
+        Ranged::Part(a, end)
+    }
+}
+
 /// Writes a whole response. `extra` holds additional header lines, each ending in `\r\n`.
 pub(crate) fn respond(
     conn: &mut TcpStream,
@@ -545,6 +593,37 @@ mod tests {
         }
         let r = parse_head("GET / HTTP/1.1\r\nx-name: \t日本\t".as_bytes()).unwrap();
         assert_eq!(r.header("x-name"), Some("日本"));
+    }
+
+    #[test]
+    fn one_byte_range_is_answered_and_anything_else_gets_the_whole_file() {
+        let r = |h: &str| byte_range(Some(h), 10);
+        assert_eq!(byte_range(None, 10), Ranged::Whole);
+        assert_eq!(r("bytes=0-3"), Ranged::Part(0, 4));
+        assert_eq!(r("bytes=4-"), Ranged::Part(4, 10));
+        assert_eq!(r("bytes=8-100"), Ranged::Part(8, 10), "the end is clipped");
+        assert_eq!(r("bytes=-3"), Ranged::Part(7, 10));
+        assert_eq!(r("bytes=-30"), Ranged::Part(0, 10));
+        assert_eq!(r(" bytes= 2 - 2 "), Ranged::Part(2, 3));
+        for bad in [
+            "bytes=10-",
+            "bytes=10-12",
+            "bytes=-0",
+            "bytes=99999999999999999999999-",
+        ] {
+            assert_eq!(r(bad), Ranged::Unsatisfiable, "{bad}");
+        }
+        assert_eq!(byte_range(Some("bytes=0-"), 0), Ranged::Unsatisfiable);
+        for whole in [
+            "bytes=0-1,4-5",
+            "bytes=5-2",
+            "bytes=-",
+            "items=0-1",
+            "bytes=a-b",
+            "bytes=0",
+        ] {
+            assert_eq!(r(whole), Ranged::Whole, "{whole}");
+        }
     }
 
     #[test]

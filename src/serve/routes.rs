@@ -231,16 +231,17 @@ fn answer(
         }
         _ => {}
     }
-    file(state, conn, &req.target, head)
+    file(state, conn, req, head)
 }
 
 /// The head of the event stream (its length is open: the stream ends when either side closes).
 const EVENTS_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-store\r\nconnection: keep-alive\r\n\r\n";
 
-/// A file of the in-memory build, a redirect to a folder's `/`, or the site's 404 page.
-fn file(state: &State, conn: &mut TcpStream, target: &str, head: bool) -> io::Result<()> {
+/// A file of the in-memory build (a byte range of it when asked: the search client reads its
+/// packs so), a redirect to a folder's `/`, or the site's 404 page.
+fn file(state: &State, conn: &mut TcpStream, req: &Request, head: bool) -> io::Result<()> {
     let files = read(&state.files).clone();
-    let Some(key) = http::resolve(target) else {
+    let Some(key) = http::resolve(&req.target) else {
         let text = "text/plain; charset=utf-8";
         return http::respond(conn, "400 Bad Request", text, b"bad request", head, "");
     };
@@ -249,7 +250,7 @@ fn file(state: &State, conn: &mut TcpStream, target: &str, head: bool) -> io::Re
         if key.ends_with(".html") {
             return http::respond(conn, "200 OK", ctype, &inject(bytes), head, "");
         }
-        return http::respond(conn, "200 OK", ctype, bytes, head, "");
+        return part(conn, ctype, bytes, req.header("range"), head);
     }
     // `/dir` for a folder with an index: redirect to `/dir/`, built from the normalised path.
     if files.contains_key(&format!("{key}/index.html")) {
@@ -264,6 +265,44 @@ fn file(state: &State, conn: &mut TcpStream, target: &str, head: bool) -> io::Re
         .unwrap_or_else(|| b"not found".to_vec());
     let html = "text/html; charset=utf-8";
     http::respond(conn, "404 Not Found", html, &body, head, "")
+}
+
+/// A file's bytes, or the one range of them `range` asks for (see [`http::byte_range`]).
+fn part(
+    conn: &mut TcpStream,
+    ctype: &str,
+    bytes: &[u8],
+    range: Option<&str>,
+    head: bool,
+) -> io::Result<()> {
+    let len = bytes.len();
+    match http::byte_range(range, len) {
+        http::Ranged::Whole => http::respond(
+            conn,
+            "200 OK",
+            ctype,
+            bytes,
+            head,
+            "accept-ranges: bytes\r\n",
+        ),
+        http::Ranged::Part(a, z) => {
+            let extra = format!("content-range: bytes {a}-{}/{len}\r\n", z - 1);
+            http::respond(
+                conn,
+                "206 Partial Content",
+                ctype,
+                &bytes[a..z],
+                head,
+                &extra,
+            )
+        }
+        http::Ranged::Unsatisfiable => {
+            let extra = format!("content-range: bytes */{len}\r\n");
+            let text = "text/plain; charset=utf-8";
+            let status = "416 Range Not Satisfiable";
+            http::respond(conn, status, text, b"range not satisfiable", head, &extra)
+        }
+    }
 }
 
 /// Server-sent events: `reload` after a good build, `problems` after a failed one. A second

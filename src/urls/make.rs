@@ -181,7 +181,7 @@ impl<'a> Urls<'a> {
         format!("{}search/", self.base)
     }
 
-    /// A file of the search index, `rel` below `/search/` (`m.<hash>.json`, `<dir>/s/0.bin`).
+    /// A file of the search index, `rel` below `/search/` (`m.<hash>.json`, `base.0.pack`).
     pub fn search_file(&self, rel: &str) -> String {
         format!("{}search/{rel}", self.base)
     }

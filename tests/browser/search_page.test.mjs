@@ -146,7 +146,7 @@ test('without JavaScript the page says search needs it and links to the lists', 
 });
 
 test('a missing index shard shows an alert with the lists, and no spinner is left', async () => {
-  const route = { pattern: /\/s\/\d+\.bin(\?|$)/, handler: (r) => r.fulfill({ status: 404, body: 'not found' }) };
+  const route = { pattern: /\/search\/(base|month|week)\.\d+\.pack(\?|$)/, handler: (r) => r.fulfill({ status: 404, body: 'not found' }) };
   const { ctx, page } = await open(q('観光'), { route });
   const alert = page.locator('#search-error[role=alert]');
   await alert.waitFor({ state: 'visible' });
@@ -160,7 +160,7 @@ test('a missing index shard shows an alert with the lists, and no spinner is lef
 });
 
 test('a result chunk that fails to load shows the alert, not rows that stay busy', async () => {
-  const route = { pattern: /\/d\/\d+\.json(\?|$)/, handler: (r) => r.fulfill({ status: 404, body: 'not found' }) };
+  const route = { pattern: /\/search\/d\.\d+\.pack(\?|$)/, handler: (r) => r.fulfill({ status: 404, body: 'not found' }) };
   const { ctx, page } = await open(q('観光'), { route });
   await page.locator('#search-error[role=alert]').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#search-results li').count(), 0);

@@ -1,6 +1,9 @@
 // A static server for tests and benchmarks: serves a built site on 127.0.0.1 and gzips what a
-// CDN would (HTML, CSS, JS, JSON, XML, the search index's .bin files), so transfer sizes
-// measured in the browser are what visitors download.
+// CDN would (HTML, CSS, JS, JSON, XML, the search index's .bin files; not the search packs,
+// whose blobs are gzipped already), so transfer sizes measured in the browser are what visitors
+// download. It answers a single `Range: bytes=…` with 206 (416 when unsatisfiable), as static
+// hosts do; `serve(root, { ranges: false })` ignores Range (200, the whole file), as a host
+// without Range support would.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -12,7 +15,18 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.txt': 'text/plain; charset=utf-8',
 };
 
-export function serve(root) {
+/** The one range `[a, z)` of a `Range` header over `size` bytes; 'bad' when unsatisfiable;
+ * null when there is none or it is not a single byte range (then the whole file is sent). */
+export function byteRange(header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec((header || '').trim());
+  if (!m || (!m[1] && !m[2])) return null;
+  if (!m[1]) return Number(m[2]) > 0 && size > 0 ? [Math.max(0, size - Number(m[2])), size] : 'bad';
+  const a = Number(m[1]);
+  const z = m[2] ? Math.min(Number(m[2]) + 1, size) : size;
+  return a < size && a < z ? [a, z] : 'bad';
+}
+
+export function serve(root, { ranges = true } = {}) {
   const server = http.createServer(async (req, res) => {
     try {
       let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -22,7 +36,19 @@ export function serve(root) {
       let body = await readFile(file);
       const type = TYPES[path.extname(file)] || 'application/octet-stream';
       const headers = { 'content-type': type, 'cache-control': 'no-cache' };
-      if (/gzip/.test(req.headers['accept-encoding'] || '') && path.extname(file) !== '.png') {
+      const range = ranges ? byteRange(req.headers.range, body.length) : null;
+      if (range === 'bad') {
+        res.writeHead(416, { 'content-range': `bytes */${body.length}` });
+        return res.end();
+      }
+      if (range) {
+        headers['content-range'] = `bytes ${range[0]}-${range[1] - 1}/${body.length}`;
+        headers['content-length'] = range[1] - range[0];
+        res.writeHead(206, headers);
+        return res.end(body.subarray(range[0], range[1]));
+      }
+      if (ranges) headers['accept-ranges'] = 'bytes';
+      if (/gzip/.test(req.headers['accept-encoding'] || '') && !['.png', '.pack'].includes(path.extname(file))) {
         body = gzipSync(body, { level: 6 });
         headers['content-encoding'] = 'gzip';
       }
@@ -48,11 +74,12 @@ export async function launch() {
 
 /**
  * A site built with the debug binary (or TSUNAGARI_BIN) on `now` into a temporary folder, served,
- * and a browser: `{ base, browser, out, close }` (`out`: the built site). `site` is one of
+ * and a browser: `{ base, browser, out, server, close }` (`out`: the built site). `site` is one of
  * `{ root }` (built where it is: the sample portal is the repository root), `{ fixture }` (a folder
- * copied first) or `{ files }` (site-relative paths → text, written first).
+ * copied first) or `{ files }` (site-relative paths → text, written first); `serveOptions` go to
+ * `serve`.
  */
-export async function servedSite(name, site, now) {
+export async function servedSite(name, site, now, serveOptions = {}) {
   const { execFileSync } = await import('node:child_process');
   const { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -73,12 +100,13 @@ export async function servedSite(name, site, now) {
   }
   const out = path.join(dir, 'public');
   execFileSync(bin, ['build', '--quiet', '--root', root, '--now', now, '--output', out], { stdio: 'inherit' });
-  const { server, url } = await serve(out);
+  const { server, url } = await serve(out, serveOptions);
   const browser = await launch();
   return {
     base: url,
     browser,
     out,
+    server,
     close: async () => {
       await browser.close();
       server.close();
@@ -89,8 +117,8 @@ export async function servedSite(name, site, now) {
 
 /** The sample portal (the repository's own site), served: for the browser tests that read the
  * showcase as visitors do. */
-export async function servedSample(name, now = '2026-11-21') {
+export async function servedSample(name, now = '2026-11-21', serveOptions = {}) {
   const { fileURLToPath } = await import('node:url');
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  return servedSite(name, { root: repo }, now);
+  return servedSite(name, { root: repo }, now, serveOptions);
 }

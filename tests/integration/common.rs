@@ -396,6 +396,43 @@ pub fn search_manifest(t: &SiteTest) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap()
 }
 
+/// Every blob of a group of search packs (`d`, `t`, or a level's shards: `base`, …), in order,
+/// gunzipped, as the browser reads them: the packs the manifest's `starts` name, unpacked.
+pub fn search_blobs(t: &SiteTest, group: &str) -> Vec<Vec<u8>> {
+    use std::io::Read;
+    let m = search_manifest(t);
+    let starts = match group {
+        "d" | "t" => m["packs"][group].clone(),
+        level => m["levels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == level)
+            .unwrap_or_else(|| panic!("no level {level}"))["packs"]
+            .clone(),
+    };
+    let mut blobs = Vec::new();
+    for k in 0..starts.as_array().unwrap().len() {
+        let rel = format!("search/{group}.{k}.pack");
+        let bytes = std::fs::read(t.public().join(&rel)).unwrap();
+        assert_eq!(
+            starts[k],
+            blobs.len(),
+            "{rel} starts after the packs before it"
+        );
+        let pack = tsunagari::search::pack::unpack(&bytes).expect("a pack's table fits");
+        for (n, blob) in pack.into_iter().enumerate() {
+            assert_eq!(&blob[..2], &[0x1f, 0x8b], "{rel}: blob {n} is gzip");
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(blob)
+                .read_to_end(&mut out)
+                .unwrap();
+            blobs.push(out);
+        }
+    }
+    blobs
+}
+
 /// `text` with its `%XX` escapes decoded as UTF-8 (feed, sitemap and share URLs percent-encode
 /// Japanese path segments and query values).
 pub fn percent_decoded(text: &str) -> String {

@@ -1,27 +1,9 @@
-//! The search index's stored text (`<dir>/t/<chunk>.bin`, issue 15): what the browser verifies
-//! matches and builds excerpts from. `TEXT_CHUNK` documents a file in document order (the
+//! The search index's stored text (the `t` packs' blobs, issue 15): what the browser verifies
+//! matches and builds excerpts from. `TEXT_CHUNK` documents a blob in document order (the
 //! metadata has `CHUNK`), gzipped JSON, bodies cut to `TEXT_CAP` characters and flagged when cut.
 
 use crate::common::*;
-use std::io::Read;
 use tsunagari::search::{CHUNK, TEXT_CAP, TEXT_CHUNK};
-
-/// The manifest's folder of index files (`/search/<dir>/`), as a path under `public/`.
-fn index_dir(t: &SiteTest) -> String {
-    search_manifest(t)["dir"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches('/')
-        .to_string()
-}
-
-fn gunzip_json(bytes: &[u8]) -> serde_json::Value {
-    let mut s = String::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_string(&mut s)
-        .expect("stored text is gzip");
-    serde_json::from_str(&s).expect("stored text is JSON")
-}
 
 #[test]
 fn stored_text_rows_follow_the_metadata_rows_and_cut_bodies_are_flagged() {
@@ -43,24 +25,19 @@ fn stored_text_rows_follow_the_metadata_rows_and_cut_bodies_are_flagged() {
         );
     }
     t.build();
-    let dir = index_dir(&t);
-    let read_rows = |folder: &str, size: usize| -> Vec<serde_json::Value> {
+    let read_rows = |group: &str, size: usize| -> Vec<serde_json::Value> {
         let mut rows = Vec::new();
-        for c in 0..11usize.div_ceil(size) {
-            let rel = format!(
-                "{dir}{folder}/{c}.{}",
-                if folder == "d" { "json" } else { "bin" }
-            );
-            let chunk = if folder == "d" {
-                serde_json::from_str(&t.read(&rel)).unwrap()
-            } else {
-                let bytes = std::fs::read(t.public().join(&rel)).unwrap();
-                assert_eq!(&bytes[..2], &[0x1f, 0x8b], "{rel} is gzip");
-                gunzip_json(&bytes)
-            };
+        let blobs = search_blobs(&t, group);
+        assert_eq!(
+            blobs.len(),
+            11usize.div_ceil(size),
+            "no {group} blob without documents"
+        );
+        for (c, blob) in blobs.iter().enumerate() {
+            let chunk: serde_json::Value = serde_json::from_slice(blob).expect("JSON");
             let chunk = chunk.as_array().unwrap().clone();
             let full = size.min(11 - c * size);
-            assert_eq!(chunk.len(), full, "{rel}: {size} documents a file");
+            assert_eq!(chunk.len(), full, "{group} {c}: {size} documents a blob");
             rows.extend(chunk);
         }
         rows
@@ -97,9 +74,4 @@ fn stored_text_rows_follow_the_metadata_rows_and_cut_bodies_are_flagged() {
         }
     }
     assert_eq!(seen, 11, "every document has its text");
-    let chunks = 11usize.div_ceil(TEXT_CHUNK);
-    assert!(
-        !t.exists(&format!("{dir}t/{chunks}.bin")),
-        "no text file without documents"
-    );
 }

@@ -10,9 +10,14 @@ use tsunagari::serve::{self, Server};
 
 /// (status line, headers, body) of a raw GET.
 fn get(server: &Server, target: &str) -> (String, String, Vec<u8>) {
+    get_with(server, target, "")
+}
+
+/// A raw GET with `extra` header lines (each ending in `\r\n`).
+fn get_with(server: &Server, target: &str, extra: &str) -> (String, String, Vec<u8>) {
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {target} HTTP/1.1\r\nhost: localhost\r\n\r\n").unwrap();
+    write!(s, "GET {target} HTTP/1.1\r\nhost: localhost\r\n{extra}\r\n").unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
@@ -95,6 +100,41 @@ fn serves_the_site_with_the_right_types_and_a_real_404() {
     let (status, headers, _) = get(&server, "/challenges");
     assert_eq!(status, "HTTP/1.1 301 Moved Permanently");
     assert!(headers.contains("location: /challenges/"));
+}
+
+#[test]
+fn files_answer_one_byte_range_as_the_search_packs_need() {
+    let t = SiteTest::from_fixture("minimal");
+    let server = start(&t);
+    let (status, headers, whole) = get(&server, "/assets/style.css");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(headers.contains("accept-ranges: bytes"), "{headers}");
+    let len = whole.len();
+    assert!(len > 20);
+    let (status, headers, body) =
+        get_with(&server, "/assets/style.css?v=1", "range: bytes=5-14\r\n");
+    assert_eq!(status, "HTTP/1.1 206 Partial Content");
+    assert!(
+        headers.contains(&format!("content-range: bytes 5-14/{len}")),
+        "{headers}"
+    );
+    assert_eq!(body, &whole[5..15]);
+    let (_, _, tail) = get_with(&server, "/assets/style.css", "range: bytes=-4\r\n");
+    assert_eq!(tail, &whole[len - 4..]);
+    let (status, headers, _) = get_with(
+        &server,
+        "/assets/style.css",
+        &format!("range: bytes={len}-\r\n"),
+    );
+    assert_eq!(status, "HTTP/1.1 416 Range Not Satisfiable");
+    assert!(
+        headers.contains(&format!("content-range: bytes */{len}")),
+        "{headers}"
+    );
+    // Several ranges: the whole file, as RFC 9110 allows.
+    let (status, _, body) = get_with(&server, "/assets/style.css", "range: bytes=0-1,4-5\r\n");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert_eq!(body, whole);
 }
 
 #[test]

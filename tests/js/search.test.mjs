@@ -232,8 +232,73 @@ test('the lists of a token from the levels merge into one, as the Rust index hol
   assert.deepEqual(search.rank(search.words('京都'), get, 12).map((h) => h[0]), [4, 11, 1, 10, 9]);
 });
 
+/** A pack as src/search/pack.rs writes it: `count + 1` u32 LE offsets, then the blobs. */
+function pack(blobs) {
+  const table = 4 * (blobs.length + 1);
+  const out = new Uint8Array(table + blobs.reduce((a, b) => a + b.length, 0));
+  const dv = new DataView(out.buffer);
+  let at = table;
+  dv.setUint32(0, at, true);
+  blobs.forEach((b, j) => {
+    out.set(b, at);
+    at += b.length;
+    dv.setUint32(4 * (j + 1), at, true);
+  });
+  return out;
+}
+
+/** A fake `fetch` over `files` (url → bytes): answers Range with 206 when `ranges`, else 200 with
+ * the whole file; 404 for other urls. Counts requests and body bytes. */
+function fakeServer(files, ranges) {
+  const log = { requests: [], bytes: 0 };
+  const fetchFn = async (url, opts) => {
+    log.requests.push(url);
+    const file = files[url];
+    if (!file) return { ok: false, status: 404, arrayBuffer: async () => new ArrayBuffer(0) };
+    const m = /^bytes=(\d+)-(\d+)$/.exec(opts?.headers?.Range || '');
+    const body = ranges && m ? file.slice(Number(m[1]), Number(m[2]) + 1) : file.slice();
+    log.bytes += body.length;
+    return { ok: true, status: ranges && m ? 206 : 200, arrayBuffer: async () => body.buffer };
+  };
+  return { fetchFn, log };
+}
+
+test('pack blobs are read with Range requests, or sliced from one whole download where Range is ignored', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const text = (s) => new TextEncoder().encode(s);
+  const blobs = ['[1]', '[2,2]', '[3,3,3]', '"four"'].map((s) => new Uint8Array(gzipSync(text(s))));
+  // Two packs: blobs 0–1 and 2–3 (starts [0, 2]).
+  const files = { '/search/d.0.pack?v=V': pack(blobs.slice(0, 2)), '/search/d.1.pack?v=V': pack(blobs.slice(2)) };
+  const read = async (fetchFn, i) => JSON.parse(new TextDecoder().decode(await search.packBlob(search.rangeReader(fetchFn), '/search/', 'd', [0, 2], 'V', i)));
+
+  const ranged = fakeServer(files, true);
+  assert.deepEqual(await read(ranged.fetchFn, 3), 'four');
+  // Two requests to the second pack: its two offsets (8 bytes), then the blob alone.
+  assert.deepEqual(ranged.log.requests, ['/search/d.1.pack?v=V', '/search/d.1.pack?v=V']);
+  assert.equal(ranged.log.bytes, 8 + blobs[3].length);
+  assert.deepEqual(await read(ranged.fetchFn, 0), [1]);
+
+  const plain = fakeServer(files, false);
+  const reader = search.rangeReader(plain.fetchFn);
+  const get = (i) => search.packBlob(reader, '/search/', 'd', [0, 2], 'V', i).then((b) => JSON.parse(new TextDecoder().decode(b)));
+  assert.deepEqual(await Promise.all([get(2), get(3)]), [[3, 3, 3], 'four']);
+  // One download of the whole pack serves both blobs and their offsets.
+  assert.deepEqual(plain.log.requests, ['/search/d.1.pack?v=V']);
+  assert.equal(plain.log.bytes, files['/search/d.1.pack?v=V'].length);
+
+  // A failed pack is not remembered as failed: the next read asks again.
+  const flaky = { ...files };
+  delete flaky['/search/d.0.pack?v=V'];
+  const server = fakeServer(flaky, true);
+  const again = search.rangeReader(server.fetchFn);
+  await assert.rejects(search.packBlob(again, '/search/', 'd', [0, 2], 'V', 1), /404/);
+  flaky['/search/d.0.pack?v=V'] = files['/search/d.0.pack?v=V'];
+  const b = await search.packBlob(again, '/search/', 'd', [0, 2], 'V', 1);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(b)), [2, 2]);
+});
+
 test('the client, split into modules, still exports all it did as one file; each module loads alone', async () => {
-  const api = 'normalize tokenizeNormalized tokenize fnv1a decodeShard mergeLevels decodeFacets variantTable fold words needed rankKey rank FACETS facet foldMapped spans containsAll verifies hitsIn EXCERPT pieces excerpt chooseExcerpt needsText inflateJson editDistance toKatakana toHiragana maxEdits parseVocab candidates suggestQuery zeroHintKey readQuery writeQuery';
+  const api = 'normalize tokenizeNormalized tokenize fnv1a decodeShard mergeLevels decodeFacets variantTable fold words needed rankKey rank FACETS facet foldMapped spans containsAll verifies hitsIn EXCERPT pieces excerpt chooseExcerpt needsText inflate inflateJson editDistance toKatakana toHiragana maxEdits parseVocab candidates suggestQuery zeroHintKey readQuery writeQuery rangeReader packBlob';
   assert.deepEqual(Object.keys(search).sort(), api.split(' ').sort());
   const parts = { 'search-index.js': 'normalize', 'search-text.js': 'foldMapped', 'search-suggest.js': 'suggestQuery' };
   for (const [file, name] of Object.entries(parts)) assert.equal((await load(file))[name].name, name, file);

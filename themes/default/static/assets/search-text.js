@@ -191,13 +191,14 @@ export function chooseExcerpt(summary, body, ws, table) {
 /** Whether a result needs its stored text for the excerpt: its summary lacks a query word. */
 export const needsText = (summary, ws, table) => wordsHit(hitsIn(summary, ws, table)) < ws.length;
 
-/** A gzipped (or already inflated) JSON file's value. */
-export async function inflateJson(bytes) {
-  let b = bytes;
-  if (b[0] === 0x1f && b[1] === 0x8b) {
-    const stream = new Blob([b]).stream().pipeThrough(new DecompressionStream('gzip'));
-    b = new Uint8Array(await new Response(stream).arrayBuffer());
-  }
-  return JSON.parse(new TextDecoder().decode(b));
+/** Gzipped bytes inflated (bytes that are not gzip as they are). */
+export async function inflate(bytes) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** A gzipped (or already inflated) JSON file's value. */
+export async function inflateJson(bytes) {
+  return JSON.parse(new TextDecoder().decode(await inflate(bytes)));
+}

@@ -4,14 +4,14 @@
 // search-suggest.js (「もしかして」). No dependencies; ES modules.
 
 import { fnv1a, decodeShard, mergeLevels, decodeFacets, variantTable, words, needed, rank, FACETS, facet } from './search-index.js';
-import { verifies, chooseExcerpt, needsText, inflateJson } from './search-text.js';
+import { verifies, chooseExcerpt, needsText, inflate, inflateJson } from './search-text.js';
 import { parseVocab, suggestQuery } from './search-suggest.js';
 
 // Everything the client exported before it was split, for tests and benches.
 export {
   normalize, tokenizeNormalized, tokenize, fnv1a, decodeShard, mergeLevels, decodeFacets, variantTable, fold, words, needed, rankKey, rank, FACETS, facet,
 } from './search-index.js';
-export { foldMapped, spans, containsAll, verifies, hitsIn, EXCERPT, pieces, excerpt, chooseExcerpt, needsText, inflateJson } from './search-text.js';
+export { foldMapped, spans, containsAll, verifies, hitsIn, EXCERPT, pieces, excerpt, chooseExcerpt, needsText, inflate, inflateJson } from './search-text.js';
 export { editDistance, toKatakana, toHiragana, maxEdits, parseVocab, candidates, suggestQuery } from './search-suggest.js';
 
 // ---- The page --------------------------------------------------------------------------------
@@ -144,32 +144,81 @@ function showState(form, state, vars = {}) {
   }
 }
 
-/** The index files of one manifest: each fetched once (a failed file is asked for again by the
- * next search, not remembered as failed), named as the manifest says, with its version of the
- * file's group in `?v=`. */
+/** Reads bytes [a, z) of a file with one `Range` request. Where the server ignores `Range` and
+ * answers 200, the whole file is kept for the page's life and sliced (one download a file). A
+ * failed read is not remembered: the next search asks again. `fetchFn` for tests. */
+export function rangeReader(fetchFn = (u, o) => fetch(u, o)) {
+  const files = new Map(); // url → Promise of the first answer: {whole} (200) or {part} (206)
+  const one = async (url, a, z) => {
+    const r = await fetchFn(url, { headers: { Range: `bytes=${a}-${z - 1}` } });
+    if (!r.ok) throw new Error(url + ': ' + r.status);
+    const body = new Uint8Array(await r.arrayBuffer());
+    return r.status === 206 ? { part: body } : { whole: body };
+  };
+  const cut = (url, got, a, z) => {
+    const b = got.part || got.whole.subarray(a, z);
+    if (b.length !== z - a) throw new Error(`${url}: ${b.length} bytes for ${a}-${z - 1}`);
+    return b;
+  };
+  return async (url, a, z) => {
+    if (z <= a) return new Uint8Array(0);
+    const first = files.get(url);
+    if (!first) {
+      const p = one(url, a, z);
+      files.set(url, p);
+      p.catch(() => files.delete(url));
+      return cut(url, await p, a, z);
+    }
+    const known = await first;
+    return cut(url, known.whole ? known : await one(url, a, z), a, z);
+  };
+}
+
+/** Blob `i` of a group of packs (src/search/pack.rs): the pack whose first blob (`starts`) is
+ * the last at or before `i`; its two offsets, then its bytes, inflated. */
+export async function packBlob(read, dir, group, starts, v, i) {
+  let k = 0;
+  while (k + 1 < starts.length && starts[k + 1] <= i) k++;
+  const url = `${dir}${group}.${k}.pack?v=${v}`;
+  const j = i - starts[k];
+  const t = await read(url, 4 * j, 4 * j + 8);
+  const at = new DataView(t.buffer, t.byteOffset, 8);
+  return inflate(await read(url, at.getUint32(0, true), at.getUint32(4, true)));
+}
+
+/** The index of one manifest: the facet table and vocabulary as files, shards and chunks as
+ * blobs of packs; each fetched once (a failed one is asked for again by the next search, not
+ * remembered as failed), with its group's version in `?v=`. */
 async function openIndex(manifestUrl) {
   const cache = new Map();
-  const get = (url, bin) => {
-    if (!cache.has(url)) {
-      const p = fetch(url).then((r) => {
+  const once = (key, make) => {
+    if (!cache.has(key)) {
+      const p = make();
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
+    }
+    return cache.get(key);
+  };
+  const get = (url, bin) =>
+    once(url, () =>
+      fetch(url).then((r) => {
         if (!r.ok) throw new Error(url + ': ' + r.status);
         return bin ? r.arrayBuffer().then((b) => new Uint8Array(b)) : r.json();
-      });
-      p.catch(() => cache.delete(url));
-      cache.set(url, p);
-    }
-    return cache.get(url);
-  };
+      }),
+    );
   const m = await get(manifestUrl);
-  // Files have fixed names; `?v=` is the manifest's version of their group.
-  const url = (p) => m.dir + p + '?v=' + m.versions[p.startsWith('d/') ? 'd' : p.startsWith('t/') ? 't' : 'f'];
+  const read = rangeReader();
+  const blob = (group, starts, v, i) => once(`${group}.${i}?v=${v}`, () => packBlob(read, m.dir, group, starts, v, i));
+  /** Metadata chunk `c` (rows of `m.chunk` documents). */
+  const chunk = (c) => blob('d', m.packs.d, m.versions.d, c).then(inflateJson);
+  const url = (p) => m.dir + p + '?v=' + m.versions.f;
   /** A document's stored-text row, or null when its file cannot be had (the result then keeps
    * its summary and stays unverified rather than failing the search). */
   const texts = new Map();
   const textRow = (d) => {
     const c = Math.floor(d / m.text_chunk);
     if (!texts.has(c)) {
-      const p = get(url('t/' + c + '.bin'), true).then(inflateJson);
+      const p = blob('t', m.packs.t, m.versions.t, c).then(inflateJson);
       p.catch(() => texts.delete(c));
       texts.set(c, p);
     }
@@ -180,13 +229,13 @@ async function openIndex(manifestUrl) {
   const postings = async (toks) => {
     const levelShards = (l) => {
       const buckets = [...new Set(toks.map((t) => fnv1a(t) & (l.buckets - 1)))];
-      return Promise.all(buckets.map((b) => get(`${m.dir}${l.name}/s/${b}.bin?v=${l.v}`, true).then(decodeShard)));
+      return Promise.all(buckets.map((b) => blob(l.name, l.packs, l.v, b).then(decodeShard)));
     };
     const levels = await Promise.all(m.levels.map(levelShards));
     const lists = new Map(toks.map((t) => [t, mergeLevels(levels.map((shards) => shards.find((s) => s.has(t))?.get(t)))]));
     return (t) => lists.get(t) || null;
   };
-  return { m, get, url, textRow, postings };
+  return { m, get, url, chunk, textRow, postings };
 }
 
 /** `whenNear(el, f)` calls `f` once `el` comes within 200 px of the screen (at once where there
@@ -298,7 +347,7 @@ class SearchPage {
     const li = el('li', { className: 'hit' });
     li.setAttribute('aria-busy', 'true');
     this.list.append(li);
-    return this.index.get(this.index.url('d/' + Math.floor(d / m.chunk) + '.json')).then((c) => {
+    return this.index.chunk(Math.floor(d / m.chunk)).then((c) => {
       if (my !== this.seq) return;
       const row = c[d % m.chunk];
       this.fill(li, row, null);
