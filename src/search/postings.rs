@@ -416,14 +416,17 @@ mod tests {
         crate::pipeline::prepare(&opts).expect("the sample portal builds")
     }
 
+    /// One page's tokens by text: weighted tf, mask, flags.
+    type Tokens = HashMap<String, (f64, u16, u8)>;
+
     /// The postings the old way, written plainly: every page's tokens (by text) kept until all
     /// are read, then grouped by token and scored per level with f64 term frequencies.
     fn reference(site: &Site, ix: &Index) -> BTreeMap<String, Vec<Posting>> {
         let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-        let mut per_doc: Vec<(f64, HashMap<String, (f64, u16, u8)>)> = Vec::new();
+        let mut per_doc: Vec<(f64, Tokens)> = Vec::new();
         for d in &ix.docs {
             let p = by_url[d.url.as_str()];
-            let mut map: HashMap<String, (f64, u16, u8)> = HashMap::new();
+            let mut map: Tokens = HashMap::new();
             let mut len = 0.0;
             for (field, text) in crate::search::index::fields(&site.strings, p)
                 .iter()
