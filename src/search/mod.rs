@@ -73,11 +73,13 @@
 //! Text is normalised (`tokenize`) and then folded with the variant table (`variants`) on both
 //! sides, so 申込 and 申し込み are one word; the manifest's `variants` carries the table.
 //!
-//! `index` builds the [`Index`] from a site, `write` writes its files, and the query engine
+//! `index` builds the [`Index`] from a site (`postings` tokenizes the pages straight into the
+//! postings and counts the vocabulary in the same pass), `write` writes its files, and the query engine
 //! (`Index::query`) is here.
 
 mod index;
 pub mod pack;
+mod postings;
 mod suggest;
 pub mod tokenize;
 mod variants;
@@ -217,6 +219,8 @@ pub struct Index {
     pub levels: Vec<Level>,
     /// How long each phase of `build` took.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The suggestion vocabulary's file (`v.json`), counted in the same pass as the postings.
+    pub vocab: Vec<u8>,
 }
 
 /// Position masks are kept for tokens in at most this many documents; for more common tokens

@@ -17,7 +17,6 @@
 use super::{tokenize, Index, Variants};
 use crate::content::Extra;
 use crate::site::{Page, Site};
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -54,21 +53,20 @@ impl Limits {
 }
 
 /// The vocabulary file of an index: a JSON array of `[key, df]`, or `[key, df, display]`
-/// when the display form differs from the key, sorted by key.
-pub fn vocabulary(site: &Site, index: &Index) -> Vec<u8> {
-    let by_url: FxHashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    let groups = index.variants.groups().len();
-    let tally = index
-        .docs
-        .par_iter()
-        .map(|d| {
-            let text = by_url.get(d.url.as_str()).map(|p| page_text(p));
-            page_words(text.as_deref().unwrap_or_default(), &index.variants)
-        })
-        .fold(|| Tally::new(groups), Tally::add)
-        .reduce(|| Tally::new(groups), Tally::merge);
-    let words = tally.words(&index.variants, Limits::for_site(index.docs.len()));
-    encode(&words)
+/// when the display form differs from the key, sorted by key. It is counted while the index is
+/// built (`postings::build` reads each page once for both), so this only hands it over.
+pub fn vocabulary(_site: &Site, index: &Index) -> Vec<u8> {
+    index.vocab.clone()
+}
+
+/// The words of one searchable page, for [`Tally::add`].
+pub(super) fn words_of_page(p: &Page, variants: &Variants) -> PageWords {
+    page_words(&page_text(p), variants)
+}
+
+/// The vocabulary file of a tally over `docs` pages (see [`vocabulary`]).
+pub(super) fn encode_tally(tally: Tally, variants: &Variants, docs: usize) -> Vec<u8> {
+    encode(&tally.words(variants, Limits::for_site(docs)))
 }
 
 /// The words of texts, one text a page.
@@ -151,7 +149,7 @@ fn keeps(class: Class, run: &str) -> bool {
 
 /// One page's words: (key, whole run or only a part of one, spellings), one entry a key, and
 /// the variant groups it has.
-struct PageWords {
+pub(super) struct PageWords {
     words: Vec<(String, bool, Vec<String>)>,
     groups: Vec<usize>,
 }
@@ -249,13 +247,13 @@ struct Count {
 }
 
 /// Counts over pages, added in parallel and merged.
-struct Tally {
+pub(super) struct Tally {
     counts: FxHashMap<String, Count>,
     group_df: Vec<u32>,
 }
 
 impl Tally {
-    fn new(groups: usize) -> Tally {
+    pub(super) fn new(groups: usize) -> Tally {
         Tally {
             counts: FxHashMap::default(),
             group_df: vec![0; groups],
@@ -274,7 +272,7 @@ impl Tally {
         }
     }
 
-    fn add(mut self, page: PageWords) -> Tally {
+    pub(super) fn add(mut self, page: PageWords) -> Tally {
         for (key, whole, spellings) in page.words {
             self.count(
                 key,
@@ -289,7 +287,7 @@ impl Tally {
         self
     }
 
-    fn merge(mut self, other: Tally) -> Tally {
+    pub(super) fn merge(mut self, other: Tally) -> Tally {
         for (key, c) in other.counts {
             self.count(key, c.df, c.whole, c.spellings);
         }

@@ -1,0 +1,551 @@
+//! The postings of the index, built in one pass over the pages. The pages are tokenized in
+//! parallel a chunk at a time, and each chunk's tokens are appended at once, in document order,
+//! to the raw postings of their partition of the key space (packed in 8 bytes each): no page's
+//! token list outlives its chunk. The same pass counts the words of the suggestion vocabulary
+//! (`suggest`), so the text is read once. When every page is in, each token's raw postings are
+//! turned, in place, into its postings with quantised BM25F impacts.
+
+use super::index::field_texts;
+use super::suggest::{self, PageWords, Tally};
+use super::{flags, mask_limit, tokenize, Posting, Variants};
+use crate::site::Page;
+use crate::strings::Strings;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Field weights: title, headings, meta, body (a heading's text is in the body too).
+const WEIGHTS: [u32; 4] = [3, 1, 2, 1];
+/// Grouping runs in parallel over this many partitions of the key space.
+const PARTS: usize = 64;
+/// Pages tokenized together before their tokens join the postings: their token lists are the
+/// only per-page ones alive (about 15 MB at 1,000 tokens a page).
+pub(super) const CHUNK_PAGES: usize = 1024;
+/// Documents a packed raw posting can number (24 bits).
+const MAX_DOCS: usize = 1 << 24;
+
+/// What [`build`] makes.
+pub(super) struct Built {
+    pub postings: HashMap<String, Vec<Posting>>,
+    /// Raw postings (one per token and page) per level range, for the shard counts.
+    pub per_level: Vec<usize>,
+    /// The suggestion vocabulary's file (`suggest::vocabulary`).
+    pub vocab: Vec<u8>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Postings and vocabulary of `pages` (in document order), whose levels are `ranges`; `chunk`
+/// pages are tokenized at a time ([`CHUNK_PAGES`]; tests try others).
+pub(super) fn build(
+    strings: &Strings,
+    variants: &Variants,
+    pages: &[&Page],
+    ranges: &[Range<usize>],
+    chunk: usize,
+) -> Built {
+    assert!(pages.len() < MAX_DOCS, "at most 2^24 searchable pages");
+    let t = Instant::now();
+    let mut acc = Accumulator::new(variants.groups().len());
+    for (c, group) in pages.chunks(chunk.max(1)).enumerate() {
+        acc.add_chunk(strings, variants, c * chunk.max(1), group, ranges);
+    }
+    let tokenize = t.elapsed();
+    let t = Instant::now();
+    let Accumulator {
+        parts,
+        words,
+        lens,
+        tally,
+        per_level,
+    } = acc;
+    let vocab = suggest::encode_tally(tally, variants, pages.len());
+    // Each level is scored with the statistics (N, df, average length) of its own and the older
+    // levels' documents, never a newer level's: a page added today leaves older impacts alone.
+    let scorings: Vec<(usize, Scoring)> = ranges
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| (r.end, Scoring::new(&lens[..r.end])))
+        .collect();
+    let postings = parts
+        .into_par_iter()
+        .flat_map_iter(|map| map.into_iter())
+        .map(|(key, raw)| (key_text(key, &words), impacts(raw, &scorings)))
+        .collect();
+    Built {
+        postings,
+        per_level,
+        vocab,
+        timings: vec![("tokenize+group", tokenize), ("impacts", t.elapsed())],
+    }
+}
+
+/// One raw posting in 8 bytes (two `u32`, the size and alignment of a [`Posting`], so a
+/// token's list becomes its postings in place): document (24 bits) and flags (8), then the
+/// weighted term frequency (16 bits, at most 65,535) and the positions mod 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
+struct RawPosting {
+    doc_flags: u32,
+    tf_mask: u32,
+}
+
+impl RawPosting {
+    fn new(doc: usize, tf: u32, mask: u16, flags: u8) -> RawPosting {
+        RawPosting {
+            doc_flags: (doc as u32) << 8 | u32::from(flags),
+            tf_mask: tf.min(0xFFFF) << 16 | u32::from(mask),
+        }
+    }
+    fn doc(self) -> u32 {
+        self.doc_flags >> 8
+    }
+    fn flags(self) -> u8 {
+        self.doc_flags as u8
+    }
+    fn tf(self) -> u32 {
+        self.tf_mask >> 16
+    }
+    fn mask(self) -> u16 {
+        self.tf_mask as u16
+    }
+}
+
+/// The state of the pass: raw postings per partition, word texts, page lengths, vocabulary.
+struct Accumulator {
+    parts: Vec<FxHashMap<u64, Vec<RawPosting>>>,
+    /// The text of every word key, from the first page that has it.
+    words: FxHashMap<u64, String>,
+    /// Per document: weighted length (tokens times field weight).
+    lens: Vec<f64>,
+    tally: Tally,
+    per_level: Vec<usize>,
+}
+
+impl Accumulator {
+    fn new(groups: usize) -> Accumulator {
+        Accumulator {
+            parts: (0..PARTS).map(|_| FxHashMap::default()).collect(),
+            words: FxHashMap::default(),
+            lens: Vec::new(),
+            tally: Tally::new(groups),
+            per_level: vec![0; super::LEVELS.len()],
+        }
+    }
+
+    /// Tokenizes `pages` (documents `base..`) in parallel and appends their tokens.
+    fn add_chunk(
+        &mut self,
+        strings: &Strings,
+        variants: &Variants,
+        base: usize,
+        pages: &[&Page],
+        ranges: &[Range<usize>],
+    ) {
+        let known = &self.words;
+        let (toks, words): (Vec<PageTokens>, Vec<PageWords>) = pages
+            .par_iter()
+            .map_init(Scratch::default, |s, p| {
+                let toks = tokenize_page(strings, variants, p, s, known);
+                (toks, suggest::words_of_page(p, variants))
+            })
+            .unzip();
+        self.parts
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(part, map)| append(map, part, base, &toks));
+        for (i, d) in toks.into_iter().enumerate() {
+            self.lens.push(d.len);
+            if let Some(l) = ranges.iter().position(|r| r.contains(&(base + i))) {
+                self.per_level[l] += d.entries.len();
+            }
+            for (k, w) in d.words {
+                self.words.entry(k).or_insert(w);
+            }
+        }
+        let groups = variants.groups().len();
+        let tally = words
+            .into_par_iter()
+            .fold(|| Tally::new(groups), Tally::add)
+            .reduce(|| Tally::new(groups), Tally::merge);
+        let all = std::mem::replace(&mut self.tally, Tally::new(0));
+        self.tally = all.merge(tally);
+    }
+}
+
+/// Appends partition `part` of a chunk's pages (documents `base..`) to its raw postings. Lists
+/// grow by a quarter at least (not double), so little capacity is left unused.
+fn append(
+    map: &mut FxHashMap<u64, Vec<RawPosting>>,
+    part: usize,
+    base: usize,
+    toks: &[PageTokens],
+) {
+    for (i, d) in toks.iter().enumerate() {
+        let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
+        for &(key, tf, mask, flags) in &d.entries[slice] {
+            let list = map.entry(key).or_default();
+            if list.len() == list.capacity() {
+                list.reserve_exact((list.len() / 4).max(4));
+            }
+            list.push(RawPosting::new(base + i, tf, mask, flags));
+        }
+    }
+}
+
+/// Token keys: CJK tokens pack their one or two code points; words are hashed (their text is kept
+/// in a side table) with the top bit set.
+const WORD_BIT: u64 = 1 << 63;
+
+fn cjk_key(a: char, b: Option<char>) -> u64 {
+    (u64::from(a as u32) << 21) | u64::from(b.map_or(0, |b| b as u32))
+}
+
+fn word_key(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    WORD_BIT | (h & (WORD_BIT - 1))
+}
+
+fn key_text(key: u64, words: &FxHashMap<u64, String>) -> String {
+    if key & WORD_BIT != 0 {
+        return words[&key].clone();
+    }
+    let mut s = String::new();
+    s.extend(char::from_u32((key >> 21) as u32));
+    if key & 0x1f_ffff != 0 {
+        s.extend(char::from_u32((key & 0x1f_ffff) as u32));
+    }
+    s
+}
+
+fn part_of(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// One token of one page: key, weighted tf, positions mod 16, [`flags`].
+type Entry = (u64, u32, u16, u8);
+
+/// The tokens of one page, sorted by partition with the partition offsets kept, so a grouping
+/// worker reads only its slice.
+struct PageTokens {
+    entries: Vec<Entry>,
+    /// `entries[offsets[part]..offsets[part + 1]]` is partition `part`.
+    offsets: [u32; PARTS + 1],
+    /// Weighted length (tokens times field weight).
+    len: f64,
+    /// The words whose keys this page met first in its chunk (and no earlier chunk), with
+    /// their text.
+    words: Vec<(u64, String)>,
+}
+
+/// A worker's reusable buffers.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    map: FxHashMap<u64, (u32, u16, u8)>,
+}
+
+/// One page's tokens; `known` are the words of earlier chunks (their text is not copied again).
+fn tokenize_page(
+    strings: &Strings,
+    variants: &Variants,
+    p: &Page,
+    scratch: &mut Scratch,
+    known: &FxHashMap<u64, String>,
+) -> PageTokens {
+    let Scratch { text: buf, map } = scratch;
+    map.clear();
+    let mut words: Vec<(u64, String)> = Vec::new();
+    let mut len = 0.0;
+    for (field, text) in field_texts(strings, p).iter().enumerate() {
+        let w = WEIGHTS[field];
+        tokenize::normalize_into(text, buf);
+        variants.fold_in_place(buf);
+        let mut n = 0usize;
+        tokenize::scan_units(buf, |raw, pos, marks| {
+            // Units are extra keys for one-character queries: they do not lengthen the page.
+            if !matches!(raw, tokenize::Raw::Unit(_)) {
+                n += 1;
+            }
+            let bit = 1u16 << (pos % 16);
+            let key = match raw {
+                tokenize::Raw::Cjk(a, b) => cjk_key(a, b),
+                tokenize::Raw::Unit(a) => cjk_key(a, None),
+                tokenize::Raw::Word(s) => {
+                    let k = word_key(s);
+                    if !map.contains_key(&k) && !known.contains_key(&k) {
+                        words.push((k, s.to_string()));
+                    }
+                    k
+                }
+            };
+            let e = map.entry(key).or_insert((0, 0, 0));
+            e.0 += w;
+            e.1 |= bit;
+            e.2 |= flags::of(field, marks);
+        });
+        len += f64::from(w) * n as f64;
+    }
+    let (entries, offsets) = by_partition(map);
+    PageTokens {
+        entries,
+        offsets,
+        len,
+        words,
+    }
+}
+
+/// Counting sort by partition (order within a partition does not matter).
+fn by_partition(map: &FxHashMap<u64, (u32, u16, u8)>) -> (Vec<Entry>, [u32; PARTS + 1]) {
+    let mut offsets = [0u32; PARTS + 1];
+    for k in map.keys() {
+        offsets[part_of(*k) + 1] += 1;
+    }
+    for p in 0..PARTS {
+        offsets[p + 1] += offsets[p];
+    }
+    let mut next = offsets;
+    let mut v: Vec<Entry> = vec![(0, 0, 0, 0); map.len()];
+    for (k, (tf, m, b)) in map.iter() {
+        let slot = &mut next[part_of(*k)];
+        v[*slot as usize] = (*k, *tf, *m, *b);
+        *slot += 1;
+    }
+    (v, offsets)
+}
+
+/// A token's postings from its raw ones (in document order), in place. `scorings`: each
+/// non-empty level's end and scoring, oldest first.
+fn impacts(raw: Vec<RawPosting>, scorings: &[(usize, Scoring)]) -> Vec<Posting> {
+    // Per level: where its postings end in the list, and the token's weight there (df: the
+    // token's documents in this level and the older ones).
+    let cuts: Vec<(usize, TokenLevel, &Scoring)> = scorings
+        .iter()
+        .map(|(end, s)| {
+            let to = raw.partition_point(|p| (p.doc() as usize) < *end);
+            (to, s.level(to), s)
+        })
+        .collect();
+    let mut level = 0;
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            while i >= cuts[level].0 {
+                level += 1;
+            }
+            let (_, t, s) = &cuts[level];
+            s.posting(t, p)
+        })
+        .collect()
+}
+
+/// What BM25F needs besides a token's postings: document count and length norms.
+struct Scoring {
+    n: f64,
+    /// Per document: `K1 * (1 - B + B * len / avg_len)`.
+    norm: Vec<f64>,
+    /// Masks are kept for tokens in at most this many documents.
+    mask_limit: usize,
+    /// One impact step: the largest possible impact is 255 steps.
+    scale: f64,
+}
+
+/// A token in one level: its idf, and whether its masks are kept.
+struct TokenLevel {
+    idf: f64,
+    keep_masks: bool,
+}
+
+impl Scoring {
+    fn new(lens: &[f64]) -> Scoring {
+        let n = lens.len().max(1) as f64;
+        let avg_len = (lens.iter().sum::<f64>() / n).max(1.0);
+        let max_idf = (1.0 + (n - 0.5) / 1.5).ln();
+        Scoring {
+            n,
+            norm: lens
+                .iter()
+                .map(|len| K1 * (1.0 - B + B * len / avg_len))
+                .collect(),
+            mask_limit: mask_limit(lens.len()),
+            scale: max_idf * (K1 + 1.0) / 255.0,
+        }
+    }
+
+    fn level(&self, df: usize) -> TokenLevel {
+        let keep_masks = df <= self.mask_limit;
+        let df = df as f64;
+        TokenLevel {
+            idf: (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln(),
+            keep_masks,
+        }
+    }
+
+    /// A raw posting with its quantised impact.
+    fn posting(&self, t: &TokenLevel, p: RawPosting) -> Posting {
+        let tf = f64::from(p.tf());
+        let impact = t.idf * tf * (K1 + 1.0) / (tf + self.norm[p.doc() as usize]);
+        Posting {
+            doc: p.doc(),
+            impact: ((impact / self.scale).round() as i64).clamp(1, 255) as u8,
+            mask: if t.keep_masks { p.mask() } else { u16::MAX },
+            flags: p.flags(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::build_chunked;
+    use crate::search::Index;
+    use crate::site::Site;
+    use std::collections::BTreeMap;
+
+    /// The sample portal on a Thursday: pages in all three levels (`base`, `month`, `week`).
+    fn sample() -> crate::pipeline::Prepared {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let opts = crate::pipeline::options(root, "2026-11-12");
+        crate::pipeline::prepare(&opts).expect("the sample portal builds")
+    }
+
+    /// One page's tokens by text: weighted tf, mask, flags.
+    type Tokens = HashMap<String, (f64, u16, u8)>;
+
+    /// The postings the old way, written plainly: every page's tokens (by text) kept until all
+    /// are read, then grouped by token and scored per level with f64 term frequencies.
+    fn reference(site: &Site, ix: &Index) -> BTreeMap<String, Vec<Posting>> {
+        let by_url: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+        let mut per_doc: Vec<(f64, Tokens)> = Vec::new();
+        for d in &ix.docs {
+            let p = by_url[d.url.as_str()];
+            let mut map: Tokens = HashMap::new();
+            let mut len = 0.0;
+            for (field, text) in crate::search::index::fields(&site.strings, p)
+                .iter()
+                .enumerate()
+            {
+                let folded = ix.variants.fold(&tokenize::normalize(text));
+                tokenize::scan_units(&folded, |raw, pos, marks| {
+                    let key: String = match raw {
+                        tokenize::Raw::Cjk(a, b) => std::iter::once(a).chain(b).collect(),
+                        tokenize::Raw::Unit(a) => a.to_string(),
+                        tokenize::Raw::Word(s) => s.to_string(),
+                    };
+                    if !matches!(raw, tokenize::Raw::Unit(_)) {
+                        len += f64::from(WEIGHTS[field]);
+                    }
+                    let e = map.entry(key).or_insert((0.0, 0, 0));
+                    e.0 += f64::from(WEIGHTS[field]);
+                    e.1 |= 1 << (pos % 16);
+                    e.2 |= flags::of(field, marks);
+                });
+            }
+            per_doc.push((len, map));
+        }
+        let mut grouped: BTreeMap<String, Vec<(u32, f64, u16, u8)>> = BTreeMap::new();
+        for (doc, (_, map)) in per_doc.iter().enumerate() {
+            for (k, &(tf, m, f)) in map {
+                grouped
+                    .entry(k.clone())
+                    .or_default()
+                    .push((doc as u32, tf, m, f));
+            }
+        }
+        let lens: Vec<f64> = per_doc.iter().map(|d| d.0).collect();
+        let mut out = BTreeMap::new();
+        for (k, mut list) in grouped {
+            list.sort_by_key(|p| p.0);
+            let mut postings = Vec::new();
+            for l in ix.levels.iter().filter(|l| l.start < l.end) {
+                let s = Scoring::new(&lens[..l.end as usize]);
+                let df = list.iter().filter(|p| p.0 < l.end).count();
+                let idf = (1.0 + (s.n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+                for &(doc, tf, mask, f) in list.iter().filter(|p| (l.start..l.end).contains(&p.0)) {
+                    let impact = idf * tf * (K1 + 1.0) / (tf + s.norm[doc as usize]);
+                    postings.push(Posting {
+                        doc,
+                        impact: ((impact / s.scale).round() as i64).clamp(1, 255) as u8,
+                        mask: if df <= s.mask_limit { mask } else { u16::MAX },
+                        flags: f,
+                    });
+                }
+            }
+            out.insert(k, postings);
+        }
+        out
+    }
+
+    #[test]
+    fn chunked_postings_are_the_postings_of_the_plain_two_pass_way() {
+        let p = sample();
+        let ix = build_chunked(&p.site, CHUNK_PAGES);
+        let filled = ix.levels.iter().filter(|l| l.start < l.end).count();
+        assert_eq!(filled, 3, "the sample has pages in every level");
+        let want = reference(&p.site, &ix);
+        let got: BTreeMap<String, Vec<Posting>> = ix.postings.clone().into_iter().collect();
+        assert!(want.len() > 1000, "{} tokens", want.len());
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn chunk_size_and_threads_do_not_change_the_index() {
+        let p = sample();
+        let whole = build_chunked(&p.site, CHUNK_PAGES);
+        let sorted = |ix: &Index| -> BTreeMap<String, Vec<Posting>> {
+            ix.postings.clone().into_iter().collect()
+        };
+        for chunk in [1, 2, 7] {
+            let ix = build_chunked(&p.site, chunk);
+            assert_eq!(sorted(&ix), sorted(&whole), "chunk {chunk}");
+            assert_eq!(ix.vocab, whole.vocab, "chunk {chunk}");
+            assert_eq!(ix.levels, whole.levels, "chunk {chunk}");
+        }
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let ix = one.install(|| build_chunked(&p.site, 3));
+        assert_eq!(sorted(&ix), sorted(&whole));
+        assert_eq!(ix.vocab, whole.vocab);
+    }
+
+    #[test]
+    fn the_vocabulary_counted_in_the_pass_is_the_one_read_from_the_pages() {
+        let p = sample();
+        let ix = build_chunked(&p.site, 2);
+        let by_url: HashMap<&str, &Page> =
+            p.site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+        let tally = ix
+            .docs
+            .iter()
+            .fold(Tally::new(ix.variants.groups().len()), |t, d| {
+                t.add(suggest::words_of_page(by_url[d.url.as_str()], &ix.variants))
+            });
+        let want = suggest::encode_tally(tally, &ix.variants, ix.docs.len());
+        assert!(want.len() > 100);
+        assert_eq!(ix.vocab, want);
+    }
+
+    #[test]
+    fn raw_postings_pack_and_unpack() {
+        let p = RawPosting::new((1 << 24) - 1, 70_000, 0xA5A5, 0x7F);
+        assert_eq!(
+            (p.doc(), p.tf(), p.mask(), p.flags()),
+            ((1 << 24) - 1, 0xFFFF, 0xA5A5, 0x7F)
+        );
+        let q = RawPosting::new(5, 3, 1, 8);
+        assert_eq!((q.doc(), q.tf(), q.mask(), q.flags()), (5, 3, 1, 8));
+        assert_eq!(
+            std::mem::size_of::<RawPosting>(),
+            std::mem::size_of::<Posting>()
+        );
+    }
+}
