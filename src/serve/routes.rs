@@ -385,14 +385,14 @@ fn watch_peer(state: &Arc<State>, conn: &TcpStream, id: u64, gone: &Arc<AtomicBo
 }
 
 /// Which open tabs must reload after `changed`: the pages among them, or None for every tab
-/// (a style sheet, script or image changed, or too many pages to list). Feeds, search shards
+/// (a style sheet, script or image changed, or too many pages to list). Feeds, search packs
 /// and other data files are shown by no tab.
 fn reload_scope(changed: &[String]) -> Option<Vec<&str>> {
     let mut pages = Vec::new();
     for p in changed {
         match p.rsplit('.').next().unwrap_or("") {
             "html" => pages.push(p.as_str()),
-            "xml" | "json" | "bin" | "txt" => {}
+            "xml" | "json" | "bin" | "pack" | "txt" => {}
             _ => return None,
         }
     }
@@ -457,7 +457,8 @@ mod tests {
             reload_scope(&v(&[
                 "a/index.html",
                 "atom.xml",
-                "search/x/s/1.bin",
+                "search/f.bin",
+                "search/week.0.pack",
                 "sitemap.xml"
             ])),
             Some(vec!["a/index.html"])
