@@ -177,7 +177,7 @@ pub fn prepare_with(
     let t = Instant::now();
     let (mut site, d) = site::assemble(
         config,
-        &sources,
+        sources,
         opts.now,
         opts.drafts,
         (root, &statics.files),
