@@ -286,8 +286,7 @@ pub fn assemble(
         .collect();
     let mut links = steps::links_of(&config, &refs, &urls, &published, root);
     // Rasters before bodies: body images of processed files are written as pictures.
-    let (lib, image_stats, d) =
-        images::process(&config, &refs, (&urls, &published), root, statics);
+    let (lib, image_stats, d) = images::process(&config, &refs, (&urls, &published), root, statics);
     diags.extend(d);
     images::body_pictures(&config, &lib, &mut links);
     steps::check_forms(&config, &refs, root, &mut diags);
