@@ -298,7 +298,7 @@ pub fn assemble(
     // it again: its text is freed as it goes (unless the dev server's cache shares the source),
     // so the sources and the rendered bodies of the whole site are never held at once.
     let md_opts = markdown_options(&config, reserved_ids, &theme.strings);
-    let (rendered, unjudged): (Vec<(Arc<Rendered>, Vec<Diagnostic>)>, Vec<Vec<Unjudged>>) = sources
+    let (rendered, unjudged): (Vec<_>, Vec<Vec<Unjudged>>) = sources
         .par_iter_mut()
         .zip(published.par_iter())
         .map(|(s, p)| {
