@@ -177,7 +177,7 @@ pub fn prepare_with(
     let t = Instant::now();
     let (mut site, d) = site::assemble(
         config,
-        &sources,
+        sources,
         opts.now,
         opts.drafts,
         (root, &statics.files),
@@ -224,8 +224,9 @@ pub fn check_links(site: &Site, links: &[site::Unjudged], outputs: &Outputs) -> 
 /// pages and feeds, the search index, bundle files, then the site's `static/` (which may
 /// override anything). Pages are written as they are rendered, in parallel.
 ///
-/// Memory: the feeds are the last to read the pages' body HTML, which is freed before the
-/// search index (the build's largest structure) is built, so the two never share the peak.
+/// Memory: the feeds are the last to read the pages' body HTML, which is freed (with the card
+/// cache) before the search index (the build's largest structure) is built, so they never share
+/// the peak.
 pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(), Failure> {
     let t = Instant::now();
     // What tsunagari generates is recorded, so the site's own files cannot silently replace it.
@@ -238,6 +239,8 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     if !diags.is_empty() {
         return Err(Failure::Content(finish(diags)));
     }
+    // Every list is written: the cards (one per page and variant) are not needed again.
+    renderer.card_cache().clear();
     prepared.timings.push(("render+write", t.elapsed()));
     let t = Instant::now();
     emit_feeds(&prepared.site, sink).map_err(io)?;

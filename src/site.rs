@@ -267,7 +267,7 @@ pub const RESERVED_IN_SECTION: [&str; 4] = ["page", "status", "atom.xml", "open.
 /// municipalities, similar pages) are filled afterwards by `crate::taxonomy::browse`.
 pub fn assemble(
     config: Config,
-    sources: &[Arc<Source>],
+    mut sources: Vec<Arc<Source>>,
     now: DateTime,
     include_drafts: bool,
     (root, statics): (&Path, &[PathBuf]),
@@ -277,43 +277,49 @@ pub fn assemble(
     let reserved_ids = Arc::new(theme.reserved_ids());
     let tz = config.timezone;
     let mut diags = Vec::new();
-    let mut sources: Vec<&Arc<Source>> = sources.iter().collect();
     sources.sort_by(|a, b| a.entry.rel.cmp(&b.entry.rel));
-    let urls = steps::page_urls(&config, &sources, &mut diags);
+    let refs: Vec<&Arc<Source>> = sources.iter().collect();
+    let urls = steps::page_urls(&config, &refs, &mut diags);
     let published: Vec<bool> = sources
         .iter()
         .map(|s| is_published(s, now, tz, include_drafts))
         .collect();
-    let mut links = steps::links_of(&config, &sources, &urls, &published, root);
+    let mut links = steps::links_of(&config, &refs, &urls, &published, root);
     // Rasters before bodies: body images of processed files are written as pictures.
-    let (lib, image_stats, d) =
-        images::process(&config, &sources, (&urls, &published), root, statics);
+    let (lib, image_stats, d) = images::process(&config, &refs, (&urls, &published), root, statics);
     diags.extend(d);
     images::body_pictures(&config, &lib, &mut links);
-    steps::check_forms(&config, &sources, root, &mut diags);
-    steps::check_sources(&sources, &published, root, &mut diags);
+    steps::check_forms(&config, &refs, root, &mut diags);
+    steps::check_sources(&refs, &published, root, &mut diags);
 
-    // Markdown, in parallel.
+    drop(refs);
+
+    // Markdown, in parallel. Once a body is rendered and its problems placed, nothing reads
+    // it again: its text is freed as it goes (unless the dev server's cache shares the source),
+    // so the sources and the rendered bodies of the whole site are never held at once.
     let md_opts = markdown_options(&config, reserved_ids, &theme.strings);
-    let rendered: Vec<(Arc<Rendered>, Vec<Diagnostic>)> = sources
-        .par_iter()
+    let (rendered, unjudged): (Vec<_>, Vec<Vec<Unjudged>>) = sources
+        .par_iter_mut()
         .zip(published.par_iter())
         .map(|(s, p)| {
-            if !p {
-                return (Arc::default(), Vec::new());
+            let done = if *p {
+                let (body, ds) = render_body(s, &md_opts, &links, md);
+                let later = unjudged_of(s, &body);
+                ((body, ds), later)
+            } else {
+                ((Arc::default(), Vec::new()), Vec::new())
+            };
+            if let Some(s) = Arc::get_mut(s) {
+                s.drop_body();
             }
-            render_body(s, &md_opts, &links, md)
+            done
         })
-        .collect();
-
-    let unjudged = sources
-        .iter()
-        .zip(&rendered)
-        .flat_map(|(s, (body, _))| unjudged_of(s, body))
-        .collect();
+        .unzip();
+    let unjudged = unjudged.into_iter().flatten().collect();
+    let refs: Vec<&Arc<Source>> = sources.iter().collect();
     let strings = Arc::new(theme.strings.clone());
-    let mut site = steps::empty_site(config, md_opts, strings, now, &sources, &published);
-    steps::fill_pages(&mut site, sources, rendered, (urls, published), &mut diags);
+    let mut site = steps::empty_site(config, md_opts, strings, now, &refs, &published);
+    steps::fill_pages(&mut site, refs, rendered, (urls, published), &mut diags);
     site.links = links;
     site.unjudged = unjudged;
     site.image_stats = image_stats;
@@ -432,7 +438,7 @@ pub fn make_page(
     s: &Source,
     kind: Kind,
     url: String,
-    body: Arc<Rendered>,
+    mut body: Arc<Rendered>,
     config: &Config,
     now: DateTime,
     diags: &mut Vec<Diagnostic>,
@@ -448,6 +454,13 @@ pub fn make_page(
             markdown::SUMMARY_CHARS,
         )
     });
+    // The lead made the summary, the problems and later links were reported: what a page keeps
+    // of its body is what pages, feeds and the index read (unless the dev server's cache shares it).
+    if let Some(b) = Arc::get_mut(&mut body) {
+        b.lead = String::new();
+        b.found = Vec::new();
+        b.later = Vec::new();
+    }
     Page {
         kind,
         slug: s.entry.slug.clone(),

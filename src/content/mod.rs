@@ -273,6 +273,13 @@ impl Source {
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
+
+    /// Frees the body once it is rendered (`site::assemble`): the front matter stays, for the
+    /// problems placed in it later; `body()` is empty from then on.
+    pub fn drop_body(&mut self) {
+        self.text.truncate(self.body_offset);
+        self.text.shrink_to_fit();
+    }
 }
 
 /// Finds every content file under `root/content`, sorted, and reports files that have no place.
@@ -794,6 +801,19 @@ mod tests {
         assert_eq!(c.capacity.as_deref(), Some("3"));
         assert_eq!(s.body(), "本文\n");
         assert_eq!(s.body_line, 11);
+    }
+
+    /// A rendered body is dropped (`site::assemble`); the front matter stays, for the problems
+    /// placed in it later.
+    #[test]
+    fn dropping_the_body_keeps_the_front_matter() {
+        let text = "---\ntitle: 見出し\n---\n本文は長い。\n";
+        let (s, _) = parse(Role::Page(Kind::Page), text);
+        let mut s = s.unwrap();
+        s.drop_body();
+        assert_eq!(s.body(), "");
+        assert_eq!(s.text, "---\ntitle: 見出し\n---\n");
+        assert_eq!(s.common.title, "見出し");
     }
 
     #[test]

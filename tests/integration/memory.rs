@@ -1,9 +1,11 @@
 //! Memory of a build: what it frees once used (issue 16: 200,000 pages in 4 GiB).
 
 use crate::common::SiteTest;
+use std::path::Path;
 use std::sync::Arc;
+use tsunagari::content::{self, Source};
 use tsunagari::output::Memory;
-use tsunagari::pipeline;
+use tsunagari::{pipeline, site};
 
 /// The build date the sample portal is written for (its drafts are linked only later).
 const NOW: &str = "2026-11-21";
@@ -67,4 +69,47 @@ fn a_body_shared_with_a_cache_is_kept() {
     prepared.site.release_html();
     assert_eq!(prepared.site.pages[0].body.html, shared.html);
     assert!(prepared.site.pages[1].body.html.is_empty());
+}
+
+/// An assembled page keeps of its rendered body what pages, feeds and the index read (HTML,
+/// text, headings): the lead made the summary and is dropped, as are the problems and the links
+/// to generated outputs, once reported.
+#[test]
+fn assembled_pages_keep_only_what_is_read_later() {
+    let t = SiteTest::sample();
+    let prepared = pipeline::prepare(&pipeline::options(&t.root, NOW)).expect("builds");
+    let pages = &prepared.site.pages;
+    let full: Vec<&str> = pages
+        .iter()
+        .filter(|p| !p.body.lead.is_empty() || !p.body.later.is_empty())
+        .map(|p| p.url.as_str())
+        .collect();
+    assert!(full.is_empty(), "leads kept: {full:?}");
+    let read = pages
+        .iter()
+        .filter(|p| !p.body.html.is_empty() && !p.body.text.is_empty())
+        .filter(|p| !p.body.headings.is_empty() && !p.summary.is_empty())
+        .count();
+    assert!(read > 10, "{read}");
+}
+
+/// Sources someone else holds (the dev server's cache) keep their bodies: only the build's own
+/// copy of a source is cut to its front matter once rendered.
+#[test]
+fn sources_shared_with_a_cache_keep_their_bodies() {
+    let t = SiteTest::sample();
+    let mut kept: Vec<Arc<Source>> = Vec::new();
+    let mut load = |root: &Path, entries: Vec<content::Entry>| {
+        let (sources, d) = content::load(root, entries);
+        let sources: Vec<Arc<Source>> = sources.into_iter().map(Arc::new).collect();
+        kept = sources.clone();
+        (sources, d)
+    };
+    let opts = pipeline::options(&t.root, NOW);
+    pipeline::prepare_with(&opts, &mut load, &site::Fresh).expect("builds");
+    assert!(kept.len() > 10, "{}", kept.len());
+    for s in &kept {
+        let file = std::fs::read_to_string(t.root.join(&s.entry.rel)).expect("a source");
+        assert_eq!(s.text, file, "{}", s.entry.rel.display());
+    }
 }
