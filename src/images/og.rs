@@ -6,8 +6,14 @@ use image::{ImageEncoder, Rgb, RgbImage};
 
 pub const OG_DEFAULT_SIZE: (u32, u32) = (1200, 630);
 
-/// The PNG bytes of the default share picture, the same on every build.
-pub fn default_og_png() -> Vec<u8> {
+/// The PNG bytes of the default share picture, the same on every build: drawn and encoded once
+/// per process (the dev server and the test suite build many times).
+pub fn default_og_png() -> &'static [u8] {
+    static PNG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PNG.get_or_init(draw)
+}
+
+pub(super) fn draw() -> Vec<u8> {
     let (w, h) = OG_DEFAULT_SIZE;
     // The theme's accent (a deep teal) fading to a lighter one, with a band at two-thirds.
     let img = RgbImage::from_fn(w, h, |x, y| {

@@ -21,7 +21,7 @@ pub fn emit(site: &Site, copied: &BTreeSet<String>, sink: &dyn Sink) -> std::io:
         }
     }
     if site.config.default_image.is_none() {
-        sink.write(urls.default_og_file(), &images::default_og_png())?;
+        sink.write(urls.default_og_file(), images::default_og_png())?;
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 //! right way up; pages get pictures with sizes; a rebuild encodes nothing; image problems are
 //! reported where they are.
 
-use crate::common::{attrs, expect_at, SiteTest};
+use crate::common::{attrs, expect_at, SiteTest, SAMPLE_NOW};
+use crate::harden_output::tree;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tsunagari::diagnostics::{ImageProblem, Problem};
@@ -231,6 +232,21 @@ fn a_rebuild_encodes_nothing_and_writes_the_same_files() {
     assert!(!photo(&before).is_empty());
     assert_eq!(photo(&after), photo(&before));
     assert_ne!(after, before, "the changed photo has new files");
+}
+
+/// The sample portal built from a cold image cache and from the warm one every other sample test
+/// starts with (`SiteTest::sample`) publishes the same files with the same bytes: the shortcut
+/// the tests take is the one a second build takes.
+#[test]
+fn sample_images_come_from_a_cold_build() {
+    let cold = SiteTest::sample_uncached();
+    let first = cold.build_at(SAMPLE_NOW).unwrap();
+    assert!(first.images.encoded > 0, "a cold cache encodes the photos");
+    let warm = SiteTest::sample();
+    let second = warm.build_at(SAMPLE_NOW).unwrap();
+    assert_eq!(second.images.encoded, 0, "the warm cache holds every photo");
+    assert_eq!(second.images.images, first.images.images);
+    assert_eq!(tree(&warm.public()), tree(&cold.public()));
 }
 
 #[test]
