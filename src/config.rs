@@ -497,7 +497,7 @@ mod tests {
         assert_eq!(c.base_url, "https://example.jp/portal/");
         assert_eq!(c.base_path, "/portal/");
         assert_eq!(c.language, "ja");
-        assert_eq!(c.paginate_by, 24);
+        assert_eq!(c.paginate_by, 36);
         assert_eq!(c.timezone, 540);
         assert_eq!(
             c.urls().absolute("/portal/challenges/"),
