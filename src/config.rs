@@ -52,6 +52,11 @@ impl Default for AccessibilityConfig {
     }
 }
 
+/// Items per list page when `paginate_by` is not set. A list page repeats the site's header,
+/// menu and footer once for all its cards: 36 cards of about 0.6 KB make a page of about
+/// 25 KB, and a third fewer list files than 24 did (issue 16).
+pub const DEFAULT_PAGINATE_BY: i64 = 36;
+
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -160,7 +165,7 @@ impl Config {
         let base_url_raw = f.req_text("base_url").unwrap_or_default();
         let language = f.text("language").unwrap_or_else(|| "ja".into());
         let theme = f.text("theme").unwrap_or_else(|| "default".into());
-        let paginate_by = f.integer("paginate_by").unwrap_or(24);
+        let paginate_by = f.integer("paginate_by").unwrap_or(DEFAULT_PAGINATE_BY);
         let tz_raw = f.text("timezone").unwrap_or_else(|| "+09:00".into());
         let organization = f.text("organization").unwrap_or_else(|| title.clone());
         let copyright = f.text("copyright");
@@ -492,7 +497,7 @@ mod tests {
         assert_eq!(c.base_url, "https://example.jp/portal/");
         assert_eq!(c.base_path, "/portal/");
         assert_eq!(c.language, "ja");
-        assert_eq!(c.paginate_by, 24);
+        assert_eq!(c.paginate_by, 36);
         assert_eq!(c.timezone, 540);
         assert_eq!(
             c.urls().absolute("/portal/challenges/"),

@@ -124,7 +124,7 @@ pub fn page_tone(p: &Page) -> u32 {
     })
 }
 
-/// Number of placeholder tones in the style sheet (`card-photo--tone-0` … `-7`).
+/// Number of placeholder tones in the style sheet (`card--tone-0` … `-7`).
 pub const TONES: u32 = 8;
 
 /// The tone of a card's placeholder photo: the same for every card of one town (`place`, its

@@ -1,8 +1,9 @@
 // Browser test of 気になる (issue 14): a visitor keeps a challenge from a list page or its own
 // page (localStorage, no server); the 気になる page lists it, also after a reload and with the
 // network gone; cards already kept are marked on load; unkeeping removes it; a kept challenge
-// whose deadline passed shows 募集終了 by status.js's clock rules. Without JavaScript no button
-// shows and the page says why. No CSP violation, no axe violation on the 気になる page.
+// whose deadline passed shows 募集終了 by status.js's clock rules. Cards carry no button: keep.js
+// makes one in each challenge card, after its title link in focus order. Without JavaScript no
+// button shows and the page says why. No CSP violation, no axe violation on the 気になる page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -136,11 +137,40 @@ test('a kept challenge whose deadline has passed shows 募集終了', async () =
   await context.close();
 });
 
+test('keep.js makes one button in each challenge card, after its title link, and none in other cards', async () => {
+  const context = await newContext();
+  for (const url of ['', 'challenges/']) {
+    const page = await open(context, url);
+    await cardButton(page).waitFor();
+    const challenges = await page.locator('.card--challenge').count();
+    assert.ok(challenges > 0, url);
+    assert.equal(await page.locator('.card--challenge button[data-keep]').count(), challenges, url);
+    assert.equal(await page.locator('.card:not(.card--challenge) button[data-keep]').count(), 0, url);
+    if (url === '') assert.ok((await page.locator('.card:not(.card--challenge)').count()) > 0, 'home shows other cards');
+    // Each button names its card's URL, and follows the title link when tabbing.
+    const card = page.locator('.card', { hasText: TITLE });
+    assert.equal(await cardButton(page).getAttribute('data-url'), await card.locator('.card-title a').getAttribute('href'));
+    await card.locator('.card-title a').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.url), '/challenges/keep-me/');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-pressed')), 'false');
+    // The dev server swapping the page in place runs keep.js again: still one button per card.
+    await page.evaluate(() => document.dispatchEvent(new Event('tsunagari:updated')));
+    assert.equal(await page.locator('.card--challenge button[data-keep]').count(), challenges, url);
+  }
+  assert.deepEqual(context.errors, []);
+  await context.close();
+});
+
 test('without JavaScript no 気になる button shows and the page says it needs JavaScript', async () => {
   const context = await newContext({ javaScriptEnabled: false });
   const list = await open(context, 'challenges/');
-  assert.ok((await list.locator('button[data-keep]').count()) > 0);
-  assert.equal(await list.locator('button[data-keep]:visible').count(), 0);
+  // Cards carry none; a challenge's own page carries its button, hidden.
+  assert.ok((await list.locator('.card--challenge').count()) > 0);
+  assert.equal(await list.locator('button[data-keep]').count(), 0);
+  const own = await open(context, 'challenges/keep-me/');
+  assert.equal(await own.locator('button[data-keep]').count(), 1);
+  assert.equal(await own.locator('button[data-keep]:visible').count(), 0);
   const page = await open(context, 'kininaru/');
   assert.ok((await page.locator('main').innerText()).includes('JavaScript が必要です'));
   assert.equal(await page.locator('[data-keep-page]').isVisible(), false);

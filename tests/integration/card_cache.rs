@@ -52,9 +52,7 @@ fn card_cache_output_equals_uncached_output() {
 const INCLUDED_CARDS: &str = r#"{%- if compact is defined %}{% set card_compact = true %}{% else %}{% set card_compact = false %}{% endif %}
 {%- if cards %}
 <ul class="cards">
-{%- for p in cards %}
-{% include "partials/card.html" %}
-{%- endfor %}
+{%- for p in cards %}{% include "partials/card.html" %}{% endfor -%}
 </ul>
 {%- else %}
 <p>まだ掲載しているものはありません。</p>

@@ -33,6 +33,7 @@ mod incremental_support;
 mod init_hosts;
 mod job_posting;
 mod layers;
+mod list_cards;
 mod lists;
 mod memory;
 mod messages;

@@ -3,8 +3,10 @@
 // challenge (title, URL, place, status and deadline instants) is taken from the card or page its
 // button is on when it is kept, so the page is drawn from storage alone: nothing is fetched, it works offline, and its cost
 // does not grow with the site. A kept entry is refreshed whenever its button is seen again (a
-// changed title or deadline); its badge is kept true by status.js's clock rules. Without
-// storage (or JavaScript) the buttons stay hidden and the page says why.
+// changed title or deadline); its badge is kept true by status.js's clock rules. A challenge's
+// own page carries its button (hidden); a card carries none: this script makes it from the
+// card's title link (issue 16: no markup that does nothing without JavaScript on every card).
+// Without storage (or JavaScript) no button shows and the 気になる page says why.
 import { apply as applyStatus } from './status.js';
 
 // Its own element, found by its URL (the build publishes it under a fingerprinted name).
@@ -72,8 +74,31 @@ const showButton = (b, on) => {
   b.querySelector('[data-keep-label]').textContent = label[on];
 };
 
-// Buttons on cards and challenge pages: shown, marked, and refreshing their kept entries.
+// The button of each challenge card, in the card's footer row after its facts (so it comes
+// after the title link in focus order), made once per card.
+const addCardButtons = () => {
+  for (const card of document.querySelectorAll('.card--challenge')) {
+    const link = card.querySelector('.card-title a');
+    if (!link || card.querySelector('button[data-keep]')) continue;
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'keep-toggle';
+    b.dataset.keep = '';
+    b.dataset.url = link.getAttribute('href');
+    b.setAttribute('aria-pressed', 'false');
+    const text = document.createElement('span');
+    text.dataset.keepLabel = '';
+    b.append(text);
+    const row = document.createElement('div');
+    row.className = 'card-actions';
+    row.append(b);
+    card.append(row);
+  }
+};
+
+// Buttons on cards and challenge pages: made, shown, marked, and refreshing their kept entries.
 const initButtons = () => {
+  addCardButtons();
   let list = read();
   let changed = false;
   for (const b of document.querySelectorAll('button[data-keep]')) {
