@@ -170,14 +170,25 @@ fn capped(s: &str, cap: usize) -> (&str, bool) {
     }
 }
 
-/// Gzip with no name and no time in the header, so the bytes depend only on the input.
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut z = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), flate2::Compression::default());
-    z.write_all(bytes).expect("writing to memory cannot fail");
-    z.finish().expect("writing to memory cannot fail")
+/// Gzip at libdeflate's level 6 (its default), with no name and no time in the header, so the
+/// bytes depend only on the input. libdeflate compresses a whole buffer at once: about 2.5 times
+/// faster than miniz_oxide at the same level on the index's blobs, and slightly smaller
+/// (bench/README.md). One compressor a thread: its state is reused blob after blob.
+pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use libdeflater::{CompressionLvl, Compressor};
+    use std::cell::RefCell;
+    thread_local! {
+        static COMPRESSOR: RefCell<Compressor> =
+            RefCell::new(Compressor::new(CompressionLvl::default()));
+    }
+    COMPRESSOR.with_borrow_mut(|z| {
+        let mut out = vec![0; z.gzip_compress_bound(bytes.len())];
+        let n = z
+            .gzip_compress(bytes, &mut out)
+            .expect("the bound always fits");
+        out.truncate(n);
+        out
+    })
 }
 
 /// The manifest: counts, levels, versions, the packs' first blobs, the folder of the other files, the vocabulary, facet
