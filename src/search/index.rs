@@ -228,6 +228,7 @@ fn doc(
 
 /// The text of a page's four fields: title, headings, meta, body (also the stored text,
 /// `write::texts`, without the headings: they are in the body).
+#[cfg(test)]
 pub(super) fn fields(strings: &Strings, p: &Page) -> [String; 4] {
     field_texts(strings, p).map(Cow::into_owned)
 }

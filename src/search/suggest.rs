@@ -74,7 +74,7 @@ pub(super) fn encode_tally(tally: Tally, variants: &Variants, docs: usize) -> Ve
 fn words_of(texts: &[&str], variants: &Variants, limits: Limits) -> Vec<Word> {
     let tally = texts
         .iter()
-        .map(|t| page_words(t, variants))
+        .map(|t| page_words(&[*t], variants))
         .fold(Tally::new(variants.groups().len()), Tally::add);
     tally.words(variants, limits)
 }
@@ -93,8 +93,9 @@ fn encode(words: &[Word]) -> Vec<u8> {
     serde_json::to_vec(&rows).expect("JSON values always serialise")
 }
 
-/// The text of a page that the index reads: title, summary, body and the meta values.
-fn page_text(p: &Page) -> String {
+/// The texts of a page that the index reads: title, summary, body and the meta values. Read
+/// one by one, as if joined by line breaks (no word spans two), without copying them.
+fn page_text(p: &Page) -> Vec<&str> {
     let mut parts: Vec<&str> = vec![p.common.title.as_str()];
     parts.extend(p.common.summary.as_deref());
     match &p.extra {
@@ -113,7 +114,7 @@ fn page_text(p: &Page) -> String {
     }
     parts.extend(p.common.tags.iter().map(String::as_str));
     parts.push(p.body.text.as_str());
-    parts.join("\n")
+    parts
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -178,21 +179,23 @@ fn parts(run: &str, mut each: impl FnMut(&str)) {
     }
 }
 
-fn page_words(text: &str, variants: &Variants) -> PageWords {
+fn page_words(texts: &[&str], variants: &Variants) -> PageWords {
     let mut runs: Vec<(Class, &str)> = Vec::new();
-    let mut start = 0;
-    let mut current = Class::Other;
-    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        let k = class(c);
-        if k == current {
-            continue;
+    for text in texts {
+        let mut start = 0;
+        let mut current = Class::Other;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            let k = class(c);
+            if k == current {
+                continue;
+            }
+            let run = &text[start..i];
+            if keeps(current, run) {
+                runs.push((current, run));
+            }
+            start = i;
+            current = k;
         }
-        let run = &text[start..i];
-        if keeps(current, run) {
-            runs.push((current, run));
-        }
-        start = i;
-        current = k;
     }
     runs.sort_unstable();
     runs.dedup();
@@ -232,7 +235,7 @@ fn page_words(text: &str, variants: &Variants) -> PageWords {
     }
     // The text as written: a variant spelled unusually (full width, 々) is not counted for its
     // group here, but its kanji run is, under the folded key.
-    let mut groups = variants.groups_in(text);
+    let mut groups: Vec<usize> = texts.iter().flat_map(|t| variants.groups_in(t)).collect();
     groups.sort_unstable();
     groups.dedup();
     PageWords { words, groups }
