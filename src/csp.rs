@@ -719,7 +719,9 @@ mod tests {
     #[test]
     fn meta_is_attribute_text_with_its_single_quotes_kept() {
         let p = Policy::for_site(&FormsConfig::default(), &[], &SecurityConfig::default());
-        assert!(p.meta().starts_with("default-src 'self'; script-src 'self';"));
+        assert!(p
+            .meta()
+            .starts_with("default-src 'self'; script-src 'self';"));
         assert!(!p.meta().contains("&#39;"));
         // A path may carry `&` (check_source allows it): it is escaped, like anything that
         // could end the attribute or open a tag.

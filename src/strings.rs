@@ -215,7 +215,8 @@ impl Strings {
             "copied": self.share_copied,
             "failed": self.share_copy_failed,
         });
-        format!("// The theme's strings.yaml, for its scripts.\nexport default {texts};\n").into_bytes()
+        format!("// The theme's strings.yaml, for its scripts.\nexport default {texts};\n")
+            .into_bytes()
     }
 
     /// `{title} | {site}`: the `<title>` of a page titled `title`.

@@ -190,13 +190,24 @@ fn the_texts_scripts_write_come_from_strings_yaml_as_one_module_they_import() {
     let js = |t: &SiteTest, name: &str| t.read(&t.asset(name));
     let strings = js(&t, "strings.js");
     assert!(strings.contains(r#""closed":"募集終了""#), "{strings}");
-    assert!(strings.contains(r#""copied":"コピーしました""#), "{strings}");
+    assert!(
+        strings.contains(r#""copied":"コピーしました""#),
+        "{strings}"
+    );
     // Pages carry none of them: status.js and share.js import the module.
     for name in ["status.js", "share.js"] {
         let imports = specifiers(&js(&t, name));
-        assert_eq!(imports, [t.asset("strings.js").replace("assets/", "")], "{name}");
+        assert_eq!(
+            imports,
+            [t.asset("strings.js").replace("assets/", "")],
+            "{name}"
+        );
     }
-    let before = (t.asset("strings.js"), t.asset("status.js"), t.asset("style.css"));
+    let before = (
+        t.asset("strings.js"),
+        t.asset("status.js"),
+        t.asset("style.css"),
+    );
 
     // A site's own text renames the module and the scripts that import it, and nothing else.
     t.file("templates/strings.yaml", "status_closed: 受付終了\n");

@@ -52,7 +52,10 @@ fn share_links_carry_the_absolute_encoded_url_as_plain_same_tab_links() {
         let doc = t.html(file);
         // share.js shares the heading and the canonical URL: the page carries neither twice.
         assert_eq!(texts(&doc, "article h1"), [title], "{file}");
-        assert!(attrs(&doc, "[data-share]", "data-title").is_empty(), "{file}");
+        assert!(
+            attrs(&doc, "[data-share]", "data-title").is_empty(),
+            "{file}"
+        );
         assert!(attrs(&doc, "[data-share]", "data-url").is_empty(), "{file}");
         let hrefs = attrs(&doc, ".share a", "href");
         assert_eq!(hrefs.len(), 3, "{file}");
