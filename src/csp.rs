@@ -151,6 +151,21 @@ pub fn origin_of(url: &str) -> Result<String, SourceIssue> {
     }
 }
 
+/// `s` escaped for a double-quoted HTML attribute, quotes `'` left as they are.
+fn attribute_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Checks one source a site adds to `directive`.
 pub fn check_source(directive: &str, v: &str, allow_unsafe: bool) -> Result<(), SourceIssue> {
     let scripty = matches!(directive, "script-src" | "style-src");
@@ -498,9 +513,12 @@ impl Policy {
             .join("; ")
     }
 
-    /// The policy for `<meta http-equiv="Content-Security-Policy">` (no header-only directives).
+    /// The policy for `<meta http-equiv="Content-Security-Policy">` (no header-only directives),
+    /// already escaped for a double-quoted attribute, so templates write it `| safe`: the
+    /// single quotes of `'self'` stay as they are (legal there, and 4 bytes fewer each than
+    /// `&#39;` on every page); `&`, `"`, `<` and `>` are escaped.
     pub fn meta(&self) -> String {
-        self.write(false)
+        attribute_text(&self.write(false))
     }
 
     /// The policy for the HTTP header.
@@ -696,5 +714,20 @@ mod tests {
         assert!(!p.meta().contains("frame-ancestors"));
         assert!(p.header().ends_with("; frame-ancestors 'self'"));
         assert_eq!(p.sources("frame-src"), ["'none'"]);
+    }
+
+    #[test]
+    fn meta_is_attribute_text_with_its_single_quotes_kept() {
+        let p = Policy::for_site(&FormsConfig::default(), &[], &SecurityConfig::default());
+        assert!(p
+            .meta()
+            .starts_with("default-src 'self'; script-src 'self';"));
+        assert!(!p.meta().contains("&#39;"));
+        // A path may carry `&` (check_source allows it): it is escaped, like anything that
+        // could end the attribute or open a tag.
+        assert_eq!(
+            attribute_text("https://a.example/x?a=1&b=\"<'self'>"),
+            "https://a.example/x?a=1&amp;b=&quot;&lt;'self'&gt;"
+        );
     }
 }

@@ -63,6 +63,11 @@ strings! {
     status_closing_soon: [],
     status_closed: [],
     status_heading: ["status"],
+    status_days_left: ["n"],
+    share_native: [],
+    share_copy: [],
+    share_copied: [],
+    share_copy_failed: [],
     term_prefecture: ["term"],
     term_themes: ["term"],
     term_work_style: ["term"],
@@ -194,6 +199,24 @@ impl Strings {
         }
         out.push_str(rest);
         out
+    }
+
+    /// The published `assets/strings.js`: the texts the theme's scripts write in the visitor's
+    /// browser (`status.js`, `share.js` import it), one cached module instead of attributes
+    /// on every page. Its name changes with its bytes, so a changed text reaches every page.
+    pub fn script_module(&self) -> Vec<u8> {
+        let texts = serde_json::json!({
+            "open": self.status_open,
+            "soon": self.status_closing_soon,
+            "closed": self.status_closed,
+            "days": self.status_days_left,
+            "native": self.share_native,
+            "copy": self.share_copy,
+            "copied": self.share_copied,
+            "failed": self.share_copy_failed,
+        });
+        format!("// The theme's strings.yaml, for its scripts.\nexport default {texts};\n")
+            .into_bytes()
     }
 
     /// `{title} | {site}`: the `<title>` of a page titled `title`.

@@ -60,12 +60,18 @@ pub fn graph(nodes: Vec<Value>) -> Value {
     json!({ "@context": "https://schema.org", "@graph": nodes })
 }
 
+/// The visible trail as a `BreadcrumbList`. The last item (this page) has no `item`: Google
+/// does not need it there and takes the page's own URL.
 pub fn breadcrumb_list(config: &crate::config::Config, crumbs: &[Crumb<'_>]) -> Value {
     let items: Vec<Value> = crumbs
         .iter()
         .enumerate()
         .map(|(i, (name, url))| {
-            json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": config.urls().encoded(url) })
+            let mut item = json!({ "@type": "ListItem", "position": i + 1, "name": name });
+            if i + 1 < crumbs.len() {
+                item["item"] = json!(config.urls().encoded(url));
+            }
+            item
         })
         .collect();
     json!({ "@type": "BreadcrumbList", "itemListElement": items })

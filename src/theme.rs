@@ -109,6 +109,14 @@ impl Theme {
                 }
             }
         }
+        // The texts of the theme's scripts, as one module they import (`Strings::script_module`).
+        theme.assets.insert(
+            SCRIPT_STRINGS.to_string(),
+            ThemeFile {
+                bytes: theme.strings.script_module(),
+                origin: PathBuf::from(STRINGS),
+            },
+        );
         theme.published = Assets::publish(&theme.assets);
         (theme, diags)
     }
@@ -152,6 +160,10 @@ impl Theme {
 
 /// The strings file inside a theme folder.
 const STRINGS: &str = "templates/strings.yaml";
+
+/// The generated module of the texts the theme's scripts write (it replaces a theme's own file
+/// of that name).
+const SCRIPT_STRINGS: &str = "assets/strings.js";
 
 /// The default theme's texts (every key), embedded in the binary.
 pub fn default_strings() -> Strings {

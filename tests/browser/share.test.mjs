@@ -1,7 +1,8 @@
 // Browser test of the share links (issue 14, "Share"): plain links to LINE, X and Facebook
 // always; with JavaScript, リンクをコピー writes the page's URL to the clipboard and announces
 // コピーしました, and 共有 calls the Web Share API with the URL and title where the browser has
-// one. Without JavaScript the script-only buttons stay hidden. No CSP violation, no axe violation.
+// one. share.js makes those buttons (and their live region) only where they can work, so without
+// JavaScript the page has none. No CSP violation, no axe violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -70,15 +71,17 @@ async function open({ share = false, javaScriptEnabled = true, bypassCSP = false
 
 test('the plain share links name the page; no 共有 button without the Web Share API', async () => {
   const { context, page, errors } = await open();
-  const hrefs = await page.locator('a.share-link').evaluateAll((as) => as.map((a) => a.href));
+  const hrefs = await page.locator('.share a').evaluateAll((as) => as.map((a) => a.href));
   assert.equal(hrefs.length, 3);
   for (const href of hrefs) {
     const u = new URL(href);
     assert.equal(u.searchParams.get(u.hostname === 'www.facebook.com' ? 'u' : 'url'), PERMALINK);
   }
   assert.equal(new URL(hrefs[1]).searchParams.get('text'), null);
-  for (const link of await page.locator('a.share-link').all()) assert.ok(await link.isVisible());
-  assert.equal(await page.locator('[data-share-native]').isVisible(), false);
+  for (const link of await page.locator('.share a').all()) assert.ok(await link.isVisible());
+  assert.equal(await page.getByRole('button', { name: '共有', exact: true }).count(), 0);
+  // The copy button comes after the links; the live region is the section's own.
+  assert.deepEqual(await page.locator('.share li').allInnerTexts(), ['LINEで送る', 'Xでポスト', 'Facebookでシェア', 'リンクをコピー']);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -87,7 +90,7 @@ test('リンクをコピー writes the URL to the clipboard and announces it', a
   const { context, page, errors } = await open();
   const copy = page.getByRole('button', { name: 'リンクをコピー' });
   await copy.click();
-  const status = page.locator('[data-share-status]');
+  const status = page.locator('.share [role=status]');
   await status.filter({ hasText: 'コピーしました' }).waitFor();
   assert.equal(await status.getAttribute('aria-live'), 'polite');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), PERMALINK);
@@ -97,18 +100,20 @@ test('リンクをコピー writes the URL to the clipboard and announces it', a
 
 test('共有 calls the Web Share API with the URL and title where the browser has it', async () => {
   const { context, page, errors } = await open({ share: true });
+  // 共有 first: the share sheet offers every network at once.
+  assert.deepEqual(await page.locator('.share li').allInnerTexts(), ['共有', 'LINEで送る', 'Xでポスト', 'Facebookでシェア', 'リンクをコピー']);
   await page.getByRole('button', { name: '共有', exact: true }).click();
   await page.waitForFunction(() => window.__shared.length === 1);
   assert.deepEqual(await page.evaluate(() => window.__shared), [{ title: TITLE, url: PERMALINK }]);
   // The plain links stay for the networks the share sheet does not offer.
-  assert.ok(await page.locator('a.share-link').first().isVisible());
+  assert.ok(await page.locator('.share a').first().isVisible());
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('without JavaScript the links work and no button shows', async () => {
   const { context, page } = await open({ javaScriptEnabled: false });
-  assert.equal(await page.locator('a.share-link:visible').count(), 3);
+  assert.equal(await page.locator('.share a:visible').count(), 3);
   assert.equal(await page.locator('.share button:visible').count(), 0);
   assert.equal(await page.locator('button[data-keep]:visible').count(), 0);
   await context.close();
@@ -118,7 +123,7 @@ test('a challenge page with share links has no axe violations (WCAG 2.1 AA)', as
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   // bypassCSP: axe is injected as an inline script, which the site's policy blocks.
   const { context, page } = await open({ share: true, bypassCSP: true });
-  await page.locator('[data-share-copy]').waitFor();
+  await page.getByRole('button', { name: 'リンクをコピー' }).waitFor();
   await page.addScriptTag({ content: axe });
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });

@@ -173,6 +173,7 @@ fn headers_let_hosts_cache_fingerprinted_assets_for_good_and_nothing_else() {
             "search-suggest.js",
             "search-text.js",
             "status.js",
+            "strings.js",
             "style.css",
         ])
         .map(|n| format!("/{}", t.asset(n)))
@@ -180,4 +181,42 @@ fn headers_let_hosts_cache_fingerprinted_assets_for_good_and_nothing_else() {
     want.sort();
     assert_eq!(cached, want, "{headers}");
     assert_eq!(headers.matches("Cache-Control").count(), want.len());
+}
+
+#[test]
+fn the_texts_scripts_write_come_from_strings_yaml_as_one_module_they_import() {
+    let t = site_with_own_theme();
+    t.build();
+    let js = |t: &SiteTest, name: &str| t.read(&t.asset(name));
+    let strings = js(&t, "strings.js");
+    assert!(strings.contains(r#""closed":"募集終了""#), "{strings}");
+    assert!(
+        strings.contains(r#""copied":"コピーしました""#),
+        "{strings}"
+    );
+    // Pages carry none of them: status.js and share.js import the module.
+    for name in ["status.js", "share.js"] {
+        let imports = specifiers(&js(&t, name));
+        assert_eq!(
+            imports,
+            [t.asset("strings.js").replace("assets/", "")],
+            "{name}"
+        );
+    }
+    let before = (
+        t.asset("strings.js"),
+        t.asset("status.js"),
+        t.asset("style.css"),
+    );
+
+    // A site's own text renames the module and the scripts that import it, and nothing else.
+    t.file("templates/strings.yaml", "status_closed: 受付終了\n");
+    t.build();
+    let strings = js(&t, "strings.js");
+    assert!(strings.contains(r#""closed":"受付終了""#), "{strings}");
+    assert_ne!(t.asset("strings.js"), before.0);
+    assert_ne!(t.asset("status.js"), before.1);
+    assert_eq!(t.asset("style.css"), before.2);
+    let doc = t.html("index.html");
+    assert!(attrs(&doc, "script[src]", "src").contains(&format!("/{}", t.asset("status.js"))));
 }

@@ -37,16 +37,27 @@ fn portal() -> SiteTest {
 #[test]
 fn share_links_carry_the_absolute_encoded_url_as_plain_same_tab_links() {
     let t = portal();
-    let page = "https://test.example.jp/portal/challenges/%E6%B8%AF/";
-    for (file, title) in [
-        ("challenges/港/index.html", "魚 & 港? 100%"),
-        ("cases/c/index.html", "事例"),
+    for (file, page, title) in [
+        (
+            "challenges/港/index.html",
+            "https://test.example.jp/portal/challenges/%E6%B8%AF/",
+            "魚 & 港? 100%",
+        ),
+        (
+            "cases/c/index.html",
+            "https://test.example.jp/portal/cases/c/",
+            "事例",
+        ),
     ] {
         let doc = t.html(file);
-        assert_eq!(attrs(&doc, "[data-share]", "data-title"), [title], "{file}");
-        let url = &attrs(&doc, "[data-share]", "data-url")[0];
-        assert!(url.is_ascii() && url.starts_with("https://test.example.jp/portal/"));
-        let hrefs = attrs(&doc, "a.share-link", "href");
+        // share.js shares the heading and the canonical URL: the page carries neither twice.
+        assert_eq!(texts(&doc, "article h1"), [title], "{file}");
+        assert!(
+            attrs(&doc, "[data-share]", "data-title").is_empty(),
+            "{file}"
+        );
+        assert!(attrs(&doc, "[data-share]", "data-url").is_empty(), "{file}");
+        let hrefs = attrs(&doc, ".share a", "href");
         assert_eq!(hrefs.len(), 3, "{file}");
         let prefixes = [
             ("https://social-plugins.line.me/lineit/share?", "url"),
@@ -58,29 +69,25 @@ fn share_links_carry_the_absolute_encoded_url_as_plain_same_tab_links() {
             assert!(href.is_ascii(), "{href}");
             let value = param(href, name);
             assert!(!value.contains(['/', ':', '&', '?', '#']), "{href}");
-            assert_eq!(&percent_decoded(value), url, "{href}");
+            assert_eq!(percent_decoded(value), page, "{href}");
         }
         // No title in the links: each network reads the page's own card (og:title).
         assert!(hrefs.iter().all(|h| !h.contains("text=")), "{hrefs:?}");
         assert_eq!(attrs(&doc, "meta[property='og:title']", "content").len(), 1);
-        for rel in attrs(&doc, "a.share-link", "rel") {
-            assert!(rel.split(' ').any(|r| r == "noopener"));
-        }
-        // The links open in the same tab, so there is no new tab to announce.
-        assert!(attrs(&doc, "a.share-link", "target").is_empty(), "{file}");
-        assert_eq!(texts(&doc, "a.share-link").len(), 3, "{file}");
-        // The script-only buttons are hidden until the script shows them.
-        assert_eq!(attrs(&doc, "[data-share-copy]", "hidden"), [""]);
-        assert_eq!(attrs(&doc, "[data-share-native]", "hidden"), [""]);
+        // The links open in the same tab, so there is no new tab to announce (and no opener
+        // to cut off with rel=noopener).
+        assert!(attrs(&doc, ".share a", "target").is_empty(), "{file}");
+        assert_eq!(texts(&doc, ".share a").len(), 3, "{file}");
+        // No button without JavaScript: share.js makes the ones the browser can run (with the
+        // texts of assets/strings.js).
+        assert!(attrs(&doc, ".share button", "type").is_empty(), "{file}");
         // Only the theme's own scripts, from this host.
         for src in attrs(&doc, "script[src]", "src") {
             assert!(src.starts_with("/portal/assets/"), "{src}");
         }
     }
-    let doc = t.html("challenges/港/index.html");
-    assert_eq!(attrs(&doc, "[data-share]", "data-url"), [page]);
     // Other kinds of page have no share links.
-    assert!(attrs(&t.html("index.html"), "[data-share]", "data-url").is_empty());
+    assert!(texts(&t.html("index.html"), ".share a").is_empty());
 }
 
 #[test]

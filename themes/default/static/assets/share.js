@@ -1,35 +1,50 @@
 // Share (issue 14). The page has plain share links (LINE, X, Facebook) that work without
 // JavaScript; this adds 共有, which opens the phone's share sheet (Web Share API) where the
-// browser has one, and リンクをコピー (Clipboard API), announced in the section's polite live
-// region. Found by data attributes; texts come from the page (partials/share.html).
+// browser has one, and リンクをコピー (Clipboard API), announced in a polite live region it adds
+// to the section. Only buttons that can work are made, so a page without JavaScript shows none.
+// The URL shared is the page's canonical one, the title its heading; the texts come from
+// strings.js (the theme's strings.yaml, published by the build).
+import t from './strings.js';
+
+const button = (list, text, onClick) => {
+  const li = document.createElement('li');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.addEventListener('click', onClick);
+  li.append(b);
+  list.append(li);
+};
+
 const init = () => {
   for (const box of document.querySelectorAll('[data-share]')) {
-    if (box.dataset.shareReady) continue;
+    if (box.dataset.shareReady !== undefined) continue;
     box.dataset.shareReady = '';
-    const { url, title } = box.dataset;
-    const status = box.querySelector('[data-share-status]');
+    const url = document.querySelector('link[rel="canonical"]')?.href || location.href;
+    const title = (box.closest('article')?.querySelector('h1') || document.querySelector('h1'))?.textContent.trim() || document.title;
+    const list = box.querySelector('ul');
+    const status = document.createElement('p');
+    status.className = 'share-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    box.append(status);
     const say = (text) => {
       // A live region announces a change: empty it first so the same text is read again.
       status.textContent = '';
       requestAnimationFrame(() => { status.textContent = text; });
     };
-    const native = box.querySelector('[data-share-native]');
-    if (native && typeof navigator.share === 'function') {
-      native.hidden = false;
-      native.querySelector('button').addEventListener('click', () => {
+    if (typeof navigator.share === 'function') {
+      // First, where the share sheet offers every network at once.
+      const li = list.firstElementChild;
+      button(list, t.native, () => {
         // A dismissed share sheet rejects (AbortError): nothing to say.
         navigator.share({ title, url }).catch(() => {});
       });
+      list.insertBefore(list.lastElementChild, li);
     }
-    const copy = box.querySelector('[data-share-copy]');
-    if (copy && navigator.clipboard && typeof navigator.clipboard.writeText === 'function') {
-      copy.hidden = false;
-      const button = copy.querySelector('button');
-      button.addEventListener('click', () => {
-        navigator.clipboard.writeText(url).then(
-          () => say(button.dataset.copied),
-          () => say(button.dataset.failed),
-        );
+    if (navigator.clipboard && typeof navigator.clipboard.writeText === 'function') {
+      button(list, t.copy, () => {
+        navigator.clipboard.writeText(url).then(() => say(t.copied), () => say(t.failed));
       });
     }
   }

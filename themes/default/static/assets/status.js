@@ -2,14 +2,12 @@
 // countdown and apply control of an open challenge with its deadline (data-deadline, RFC 3339);
 // on load this compares them with the visitor's clock. It only moves a status forward (open →
 // closing soon → closed), so a visitor clock behind the build changes nothing. Texts come from
-// this script element's data attributes (strings.yaml); without JavaScript the build's status shows.
-// A module (deferred, like search.js): it finds its own element by its URL (import.meta.url: the
-// build publishes it under a fingerprinted name, and a module has no document.currentScript), and
-// applies again after the dev server swaps a page in place (the `tsunagari:updated` event).
+// strings.js (the theme's strings.yaml, published by the build); without JavaScript the build's
+// status shows. A module (deferred, like search.js): it applies again after the dev server swaps
+// a page in place (the `tsunagari:updated` event).
+import t from './strings.js';
+
 export const apply = () => {
-  const me = Array.from(document.scripts).find((s) => s.src === import.meta.url && 'closed' in s.dataset);
-  if (!me) return;
-  const t = me.dataset;
   const now = Date.now();
   const passed = (v) => v !== undefined && now >= Date.parse(v);
   const rank = ['open', 'closing-soon', 'closed'];
