@@ -235,6 +235,18 @@ pub(super) fn fields(strings: &Strings, p: &Page) -> [String; 4] {
 
 /// [`fields`], borrowing the title and the body.
 pub(super) fn field_texts<'a>(strings: &'a Strings, p: &'a Page) -> [Cow<'a, str>; 4] {
+    let headings: Vec<&str> = p.body.headings.iter().map(|h| h.text.as_str()).collect();
+    [
+        Cow::Borrowed(p.common.title.as_str()),
+        Cow::Owned(headings.join("\n")),
+        Cow::Owned(meta_text(strings, p)),
+        Cow::Borrowed(p.body.text.as_str()),
+    ]
+}
+
+/// The meta field: the front-matter summary, place, organisation, themes, ways of working,
+/// skills, author and tags, one a line (also the stored text's, `write::texts`).
+pub(super) fn meta_text(strings: &Strings, p: &Page) -> String {
     // An automatic summary is the start of the body: indexing it twice would only cost time.
     let mut meta: Vec<&str> = p.common.summary.as_deref().into_iter().collect();
     match &p.extra {
@@ -254,13 +266,7 @@ pub(super) fn field_texts<'a>(strings: &'a Strings, p: &'a Page) -> [Cow<'a, str
         _ => {}
     }
     meta.extend(p.common.tags.iter().map(String::as_str));
-    let headings: Vec<&str> = p.body.headings.iter().map(|h| h.text.as_str()).collect();
-    [
-        Cow::Borrowed(p.common.title.as_str()),
-        Cow::Owned(headings.join("\n")),
-        Cow::Owned(meta.join("\n")),
-        Cow::Borrowed(p.body.text.as_str()),
-    ]
+    meta.join("\n")
 }
 
 /// A level's shard buckets from its postings (one per token and page): the power of two

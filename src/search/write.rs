@@ -2,7 +2,7 @@
 //! file but the manifest has a fixed name; the manifest carries each file group's version (a
 //! hash of its bytes) for the client's `?v=`, and is named by its own hash.
 
-use super::index::field_texts;
+use super::index::meta_text;
 use super::pack;
 use super::{fnv1a, Doc, Index, Level, Posting, CHUNK, LEVELS, TEXT_CHUNK};
 use super::{KINDS, STATUSES, WORK_STYLES};
@@ -10,7 +10,6 @@ use crate::content::{Kind, WorkStyle};
 use crate::output::Sink;
 use crate::site::{Page, Site, Status};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
@@ -154,12 +153,16 @@ fn texts(site: &Site, index: &Index) -> Vec<Vec<u8>> {
     // Serialised straight from the page's strings (a tuple is a JSON array): no copy of the text.
     let row = |d: &Doc| {
         let Some(p) = pages.get(d.url.as_str()) else {
-            return (Cow::Borrowed(""), Cow::Borrowed(""), "", 0);
+            return ("", String::new(), "", 0);
         };
-        // The body field is the page's body text (`field_texts` borrows it).
-        let [title, _headings, meta, _body] = field_texts(&site.strings, p);
+        // The index's title, meta and body fields; the headings are in the body.
         let (body, cut) = capped(&p.body.text, TEXT_CAP);
-        (title, meta, body, u8::from(cut))
+        (
+            p.common.title.as_str(),
+            meta_text(&site.strings, p),
+            body,
+            u8::from(cut),
+        )
     };
     // Gzipped chunk by chunk: the site's text is never held uncompressed a second time.
     json_chunks(index, TEXT_CHUNK, row, |json| gzip(&json))
