@@ -546,7 +546,48 @@ fn far_ahead(deadline: Date, today: Date) -> bool {
 /// The first `max` characters of text (whitespace runs collapsed to one space), cut at a
 /// sentence end when one is near. Reads only as far as it needs.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let mut flat = String::with_capacity(max * 3 + 8);
+    let (cut, whole) = flat_cut(text, max);
+    if whole {
+        return cut;
+    }
+    match cut.rfind('。') {
+        Some(i) if cut[..i].chars().count() > max / 2 => cut[..i + '。'.len_utf8()].to_string(),
+        _ => format!("{cut}…"),
+    }
+}
+
+/// The most characters of a card's summary ([`card_excerpt`]): about one sentence, two lines on
+/// a phone. A card repeats a page that its own page, a click away, shows whole.
+pub const CARD_SUMMARY_CHARS: usize = 60;
+
+/// A card's summary (the template filter `card_summary`): the summary (white space runs as
+/// one space) when it fits in [`CARD_SUMMARY_CHARS`] characters; else its sentences that fit,
+/// else its clauses that fit and `…`, else its first characters and `…`. Unlike [`excerpt`], a
+/// cut may end at a clause, and a cut shorter than a quarter of the limit is not taken.
+pub fn card_excerpt(summary: &str) -> String {
+    let (cut, whole) = flat_cut(summary, CARD_SUMMARY_CHARS);
+    if whole {
+        return cut;
+    }
+    let last_end = |marks: &[char]| {
+        cut.char_indices()
+            .skip(CARD_SUMMARY_CHARS / 4)
+            .filter(|(_, c)| marks.contains(c))
+            .last()
+    };
+    if let Some((i, c)) = last_end(&['。', '！', '？', '!', '?']) {
+        return cut[..i + c.len_utf8()].to_string();
+    }
+    match last_end(&['、', '，', ',']) {
+        Some((i, _)) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+/// `text` with white space runs as one space (none at either end), read only up to the
+/// character after the first `max`.
+fn flatten(text: &str, max: usize) -> String {
+    let mut flat = String::with_capacity(max.saturating_mul(3).min(text.len()) + 8);
     let mut count = 0usize;
     let mut space = false;
     for c in text.chars() {
@@ -565,13 +606,18 @@ pub fn excerpt(text: &str, max: usize) -> String {
             break;
         }
     }
-    if count <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    match cut.rfind('。') {
-        Some(i) if cut[..i].chars().count() > max / 2 => cut[..i + '。'.len_utf8()].to_string(),
-        _ => format!("{cut}…"),
+    flat
+}
+
+/// The flattened `text`, cut to its first `max` characters; `true` when nothing was cut.
+fn flat_cut(text: &str, max: usize) -> (String, bool) {
+    let mut flat = flatten(text, max);
+    match flat.char_indices().nth(max) {
+        Some((end, _)) => {
+            flat.truncate(end);
+            (flat, false)
+        }
+        None => (flat, true),
     }
 }
 
@@ -596,6 +642,33 @@ mod tests {
             assert_eq!(excerpt(&r.lead, max), excerpt(&whole, max));
         }
         assert!(excerpt(&r.lead, markdown::SUMMARY_CHARS).ends_with('…'));
+    }
+
+    #[test]
+    fn card_summaries_keep_the_sentences_or_clauses_that_fit() {
+        let first = "あ".repeat(40) + "。";
+        let second = "い".repeat(30) + "。";
+        assert_eq!(card_excerpt(&format!("{first}{second}")), first);
+        // No sentence ends in the limit: the clauses that fit, then an ellipsis.
+        let clause = "か".repeat(30) + "、";
+        let rest = "き".repeat(40) + "。";
+        assert_eq!(
+            card_excerpt(&format!("{clause}{rest}")),
+            "か".repeat(30) + "…"
+        );
+        // A first sentence too short to say much is not a cut.
+        let short = "う".repeat(5) + "。" + &"え".repeat(80);
+        assert_eq!(
+            card_excerpt(&short),
+            short.chars().take(CARD_SUMMARY_CHARS).collect::<String>() + "…"
+        );
+        // A summary that fits is kept whole, its white space runs as one space.
+        assert_eq!(card_excerpt(" 短い\n  要約です。"), "短い 要約です。");
+        let exact = "お".repeat(CARD_SUMMARY_CHARS);
+        assert_eq!(card_excerpt(&exact), exact);
+        let long = card_excerpt(&"く".repeat(100));
+        assert_eq!(long.chars().count(), CARD_SUMMARY_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 
     #[test]

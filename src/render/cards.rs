@@ -18,35 +18,6 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 /// The template a card is rendered from.
 pub const CARD_TEMPLATE: &str = "partials/card.html";
 
-/// The most characters of a card's summary (`card_summary`): about one sentence, two lines on
-/// a phone. A card repeats a page that its own page, a click away, shows whole.
-pub const CARD_SUMMARY_CHARS: usize = 60;
-
-/// A card's summary: the page's summary (white space runs as one space) when it fits in
-/// `CARD_SUMMARY_CHARS` characters; else its sentences that fit, else its clauses that fit and
-/// `…`, else its first `CARD_SUMMARY_CHARS` characters and `…`. A cut shorter than a quarter of
-/// the limit is not taken: it would say too little.
-pub fn card_summary(summary: &str) -> String {
-    let flat = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-    let Some((limit, _)) = flat.char_indices().nth(CARD_SUMMARY_CHARS) else {
-        return flat;
-    };
-    let cut = &flat[..limit];
-    let last_end = |marks: &[char]| {
-        cut.char_indices()
-            .skip(CARD_SUMMARY_CHARS / 4)
-            .filter(|(_, c)| marks.contains(c))
-            .last()
-    };
-    if let Some((i, c)) = last_end(&['。', '！', '？', '!', '?']) {
-        return cut[..i + c.len_utf8()].to_string();
-    }
-    match last_end(&['、', '，', ',']) {
-        Some((i, _)) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
-}
-
 /// Locks the cache is split over, so threads rarely wait for each other.
 const SHARDS: usize = 16;
 
@@ -137,7 +108,7 @@ impl Cards {
     pub fn register(&self, tera: &mut Tera) {
         tera.register_filter(
             "card_summary",
-            |summary: &str, _: Kwargs, _: &State| -> String { card_summary(summary) },
+            |summary: &str, _: Kwargs, _: &State| -> String { crate::site::card_excerpt(summary) },
         );
         let cache = self.cache.clone();
         let templates = Arc::downgrade(&self.templates);
@@ -260,33 +231,6 @@ mod tests {
         assert_eq!((renders.get(), cache.len()), (3, 3));
         cache.clear();
         assert!(cache.is_empty());
-    }
-
-    #[test]
-    fn card_summaries_keep_the_sentences_or_clauses_that_fit() {
-        let first = "あ".repeat(40) + "。";
-        let second = "い".repeat(30) + "。";
-        assert_eq!(card_summary(&format!("{first}{second}")), first);
-        // No sentence ends in the limit: the clauses that fit, then an ellipsis.
-        let clause = "か".repeat(30) + "、";
-        let rest = "き".repeat(40) + "。";
-        assert_eq!(
-            card_summary(&format!("{clause}{rest}")),
-            "か".repeat(30) + "…"
-        );
-        // A first sentence too short to say much is not a cut.
-        let short = "う".repeat(5) + "。" + &"え".repeat(80);
-        assert_eq!(
-            card_summary(&short),
-            short.chars().take(CARD_SUMMARY_CHARS).collect::<String>() + "…"
-        );
-        // A summary that fits is kept whole, its white space runs as one space.
-        assert_eq!(card_summary(" 短い\n  要約です。"), "短い 要約です。");
-        let exact = "お".repeat(CARD_SUMMARY_CHARS);
-        assert_eq!(card_summary(&exact), exact);
-        let long = card_summary(&"く".repeat(100));
-        assert_eq!(long.chars().count(), CARD_SUMMARY_CHARS + 1);
-        assert!(long.ends_with('…'));
     }
 
     #[test]
