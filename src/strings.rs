@@ -47,6 +47,8 @@ strings! {
     thanks: [],
     thanks_description: ["site"],
     keep_title: [],
+    keep_button: [],
+    keep_button_kept: [],
     keep_description: ["site"],
     search: [],
     search_description: ["site"],
@@ -202,7 +204,7 @@ impl Strings {
     }
 
     /// The published `assets/strings.js`: the texts the theme's scripts write in the visitor's
-    /// browser (`status.js`, `share.js` import it), one cached module instead of attributes
+    /// browser (`status.js`, `share.js` and `keep.js` import it), one cached module instead of attributes
     /// on every page. Its name changes with its bytes, so a changed text reaches every page.
     pub fn script_module(&self) -> Vec<u8> {
         let texts = serde_json::json!({
@@ -214,6 +216,8 @@ impl Strings {
             "copy": self.share_copy,
             "copied": self.share_copied,
             "failed": self.share_copy_failed,
+            "keep": self.keep_button,
+            "kept": self.keep_button_kept,
         });
         format!("// The theme's strings.yaml, for its scripts.\nexport default {texts};\n")
             .into_bytes()

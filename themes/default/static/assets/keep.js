@@ -8,12 +8,13 @@
 // card's title link (issue 16: no markup that does nothing without JavaScript on every card).
 // Without storage (or JavaScript) no button shows and the 気になる page says why.
 import { apply as applyStatus } from './status.js';
+import t from './strings.js';
 
 // Its own element, found by its URL (the build publishes it under a fingerprinted name).
 const me = Array.from(document.scripts).find((s) => s.src === import.meta.url && 'keepKey' in s.dataset);
 const base = me ? me.dataset.keepKey : '/';
-// The button's label when kept and when not (from this element: strings in the template).
-const label = { true: me?.dataset.on, false: me?.dataset.off };
+// The button's label when kept and when not (strings.js: the theme's strings.yaml).
+const label = { true: t.kept, false: t.keep };
 const KEY = 'tsunagari:kininaru:' + base;
 const storage = (() => {
   try {
@@ -137,7 +138,7 @@ const drawPage = () => {
   if (!page || !tpl) return;
   const items = page.querySelector('[data-keep-items]');
   const list = read();
-  const labels = { open: tpl.dataset.open, 'closing-soon': tpl.dataset.soon, closed: tpl.dataset.closed };
+  const labels = { open: t.open, 'closing-soon': t.soon, closed: t.closed };
   items.replaceChildren(
     ...list.map((e) => {
       const li = tpl.content.firstElementChild.cloneNode(true);
