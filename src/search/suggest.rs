@@ -17,7 +17,7 @@
 use super::{tokenize, Index, Variants};
 use crate::content::Extra;
 use crate::site::{Page, Site};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// At most this many words, the most frequent first.
@@ -117,7 +117,7 @@ fn page_text(p: &Page) -> Vec<&str> {
     parts
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Class {
     Katakana,
     Kanji,
@@ -139,6 +139,9 @@ fn class(c: char) -> Class {
 
 /// Whether a run of a class is a word worth suggesting.
 fn keeps(class: Class, run: &str) -> bool {
+    if class == Class::Other {
+        return false;
+    }
     let n = run.chars().count();
     match class {
         Class::Katakana => n >= 3 && !run.starts_with(['ー', 'ｰ']),
@@ -180,25 +183,36 @@ fn parts(run: &str, mut each: impl FnMut(&str)) {
 }
 
 fn page_words(texts: &[&str], variants: &Variants) -> PageWords {
-    let mut runs: Vec<(Class, &str)> = Vec::new();
+    // Each distinct run once (their order does not matter: the pairs are sorted below).
+    let mut runs: FxHashSet<(Class, &str)> = FxHashSet::default();
     for text in texts {
+        let b = text.as_bytes();
         let mut start = 0;
         let mut current = Class::Other;
-        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-            let k = class(c);
-            if k == current {
-                continue;
+        let mut i = 0;
+        while i < b.len() {
+            let (k, n) = if b[i] < 0x80 {
+                let ascii = b[i].is_ascii_alphanumeric();
+                (if ascii { Class::Ascii } else { Class::Other }, 1)
+            } else {
+                let (c, n) = tokenize::decode(b, i).expect("a str is valid UTF-8");
+                (class(c), n)
+            };
+            if k != current {
+                let run = &text[start..i];
+                if keeps(current, run) {
+                    runs.insert((current, run));
+                }
+                start = i;
+                current = k;
             }
-            let run = &text[start..i];
-            if keeps(current, run) {
-                runs.push((current, run));
-            }
-            start = i;
-            current = k;
+            i += n;
+        }
+        let run = &text[start..];
+        if keeps(current, run) {
+            runs.insert((current, run));
         }
     }
-    runs.sort_unstable();
-    runs.dedup();
     let key = |class: Class, s: &str| {
         // ASCII and kanji in their usual forms need no normalising but for case and 々.
         let mut k = match class {

@@ -119,47 +119,24 @@ fn nfkc_stable(c: char) -> bool {
 
 /// Step 1 into a reused buffer. Stable characters are copied; NFKC runs only on the segments
 /// around other characters (from the last stable character before them, so combining marks
-/// still compose), which makes normalising Japanese prose several times faster.
+/// still compose), which makes normalising Japanese prose several times faster. Each character
+/// is decoded once (the next one is carried over) and stable ones are mapped without a call.
 pub fn normalize_into(s: &str, out: &mut String) {
     out.clear();
-    let mut prev: Option<char> = None;
-    let mut push = |c: char, out: &mut String| {
-        let c = if is_zero_width(c) {
-            return;
-        } else if is_dash(c) {
-            if prev.is_some_and(is_kana) {
-                'ー'
-            } else {
-                '-'
-            }
-        } else if is_tilde(c) {
-            '~'
-        } else {
-            c
-        };
-        out.push(c);
-        prev = Some(c);
-    };
-    // `caseless`: the character is known to have no lowercase form other than ASCII's.
-    let mut emit = |c: char, out: &mut String, caseless: bool| {
-        if caseless || c.is_ascii() {
-            push(c.to_ascii_lowercase(), out);
-        } else {
-            for l in c.to_lowercase() {
-                push(l, out);
-            }
-        }
-    };
-    let first = |at: usize| s[at..].chars().next();
+    let b = s.as_bytes();
+    let mut prev_kana = false;
     let mut i = 0;
-    while let Some(c) = first(i) {
-        let after = i + c.len_utf8();
+    let mut cur = decode(b, i);
+    while let Some((c, n)) = cur {
+        let after = i + n;
+        let next = decode(b, after);
         // A stable character is copied unless the next one might combine with it. Stable
         // characters other than ASCII have no case.
-        if first(after).is_none_or(nfkc_stable) {
+        if next.is_none_or(|(d, _)| nfkc_stable(d)) {
             if nfkc_stable(c) {
-                emit(c, out, true);
+                prev_kana = push_stable(c, out, prev_kana);
                 i = after;
+                cur = next;
                 continue;
             }
             // Full-width ASCII and the ideographic space: NFKC's mapping, without its buffers.
@@ -168,26 +145,103 @@ pub fn normalize_into(s: &str, out: &mut String) {
                 '\u{3000}' => Some(' '),
                 _ => None,
             } {
-                emit(a, out, true);
+                prev_kana = push_mapped(a.to_ascii_lowercase(), out, prev_kana);
                 i = after;
+                cur = next;
                 continue;
             }
         }
         // A segment: up to the next stable character that is followed by another stable one.
         let mut j = after;
-        while let Some(d) = first(j) {
-            let k = j + d.len_utf8();
-            if nfkc_stable(d) && first(k).is_none_or(nfkc_stable) {
+        while let Some((d, m)) = decode(b, j) {
+            let k = j + m;
+            if nfkc_stable(d) && decode(b, k).is_none_or(|(e, _)| nfkc_stable(e)) {
                 break;
             }
             j = k;
         }
         for c in s[i..j].nfkc() {
-            emit(c, out, false);
+            if c.is_ascii() {
+                prev_kana = push_mapped(c.to_ascii_lowercase(), out, prev_kana);
+            } else {
+                for l in c.to_lowercase() {
+                    prev_kana = push_mapped(l, out, prev_kana);
+                }
+            }
         }
         i = j;
+        cur = decode(b, i);
     }
     fold_kana(out);
+}
+
+/// The character of valid UTF-8 `b` at byte `i` and its length, without slicing.
+#[inline(always)]
+pub(crate) fn decode(b: &[u8], i: usize) -> Option<(char, usize)> {
+    let x = *b.get(i)?;
+    let (cp, n) = if x < 0x80 {
+        return Some((char::from(x), 1));
+    } else if x < 0xE0 {
+        ((u32::from(x) & 0x1F) << 6 | u32::from(b[i + 1]) & 0x3F, 2)
+    } else if x < 0xF0 {
+        (
+            (u32::from(x) & 0x0F) << 12
+                | (u32::from(b[i + 1]) & 0x3F) << 6
+                | u32::from(b[i + 2]) & 0x3F,
+            3,
+        )
+    } else {
+        (
+            (u32::from(x) & 0x07) << 18
+                | (u32::from(b[i + 1]) & 0x3F) << 12
+                | (u32::from(b[i + 2]) & 0x3F) << 6
+                | u32::from(b[i + 3]) & 0x3F,
+            4,
+        )
+    };
+    char::from_u32(cp).map(|c| (c, n))
+}
+
+/// Pushes a stable character (see [`nfkc_stable`]) with the mappings of step 1; returns whether
+/// it was kana. Only `-`, `ー` and capitals change among them.
+#[inline(always)]
+fn push_stable(c: char, out: &mut String, prev_kana: bool) -> bool {
+    match c {
+        '-' | '\u{30FC}' => {
+            out.push(if prev_kana { 'ー' } else { '-' });
+            prev_kana
+        }
+        _ if c.is_ascii() => {
+            out.push(c.to_ascii_lowercase());
+            false
+        }
+        // Hiragana and katakana; the kanji and punctuation of the stable set are not kana.
+        _ => {
+            out.push(c);
+            matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}')
+        }
+    }
+}
+
+/// Pushes a lowercased character with the mappings of step 1 (zero-width characters dropped,
+/// dashes and tildes unified); returns whether the last character pushed is kana.
+#[inline(always)]
+fn push_mapped(c: char, out: &mut String, prev_kana: bool) -> bool {
+    let c = if is_zero_width(c) {
+        return prev_kana;
+    } else if is_dash(c) {
+        if prev_kana {
+            'ー'
+        } else {
+            '-'
+        }
+    } else if is_tilde(c) {
+        '~'
+    } else {
+        c
+    };
+    out.push(c);
+    is_kana(c)
 }
 
 fn is_katakana(c: char) -> bool {
@@ -228,59 +282,99 @@ fn vu_row(c: Option<char>) -> Option<usize> {
 }
 
 /// The spelling folds of step 1 on NFKC-normalised, lowercased text (see the module header);
-/// idempotent. The text is left untouched (no copy) when it has none of the characters.
+/// idempotent. One pass over the bytes: every character it may change starts with the byte
+/// 0xE3, and the text is copied only from the first change on (so not at all for most texts,
+/// whose ー sit inside katakana words).
 pub fn fold_kana(s: &mut String) {
-    if !s.contains(kana_foldable) {
-        return;
-    }
-    let chars: Vec<char> = s.chars().collect();
-    s.clear();
-    let mut last: Option<char> = None;
+    let b = s.as_bytes();
+    let mut out: Option<String> = None;
+    // With `out` started: `s[copied..i]` is still to be copied into it.
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        let out = match c {
-            '々' => match last {
-                Some(k) if is_kanji(k) && k != '々' => k,
-                _ => c,
-            },
-            'ヴ' | 'ゔ' => {
-                let row = vu_row(chars.get(i).copied());
-                if row.is_some() {
-                    i += 1;
-                }
-                let b = if c == 'ヴ' {
-                    "バビブベボ"
-                } else {
-                    "ばびぶべぼ"
-                };
-                b.chars().nth(row.unwrap_or(2)).unwrap_or(c)
+    while i < b.len() {
+        if b[i] != 0xE3 {
+            i += 1;
+            continue;
+        }
+        let c = match decode(b, i) {
+            Some((c, _)) if kana_foldable(c) => c,
+            _ => {
+                i += 3;
+                continue;
             }
-            'ァ' => 'ア',
-            'ィ' => 'イ',
-            'ゥ' => 'ウ',
-            'ェ' => 'エ',
-            'ォ' => 'オ',
-            'ヮ' => 'ワ',
-            'ぁ' => 'あ',
-            'ぃ' => 'い',
-            'ぅ' => 'う',
-            'ぇ' => 'え',
-            'ぉ' => 'お',
-            'ゎ' => 'わ',
-            'ー' if last.is_some_and(is_katakana) => {
-                let next = chars[i..].iter().find(|&&n| n != 'ー');
-                if next.is_none_or(|&n| !is_katakana(n)) {
-                    continue;
-                }
-                c
-            }
-            _ => c,
         };
-        s.push(out);
-        last = Some(out);
+        // The last character of the folded text so far.
+        let last = match &mut out {
+            Some(o) => {
+                o.push_str(&s[copied..i]);
+                copied = i;
+                o.chars().next_back()
+            }
+            None => s[..i].chars().next_back(),
+        };
+        let (fold, len) = fold_one(s, i, c, last);
+        if fold == Some(c) && len == 3 {
+            i += 3;
+            continue;
+        }
+        let o = out.get_or_insert_with(|| {
+            copied = i;
+            let mut o = String::with_capacity(s.len());
+            o.push_str(&s[..i]);
+            o
+        });
+        o.extend(fold);
+        i += len;
+        copied = i;
     }
+    if let Some(mut o) = out {
+        o.push_str(&s[copied..]);
+        *s = o;
+    }
+}
+
+/// What the foldable character `c` at byte `i` of `s`, after `last` (folded), becomes (`None`:
+/// dropped) and how many bytes it takes (ヴ takes the small vowel after it).
+fn fold_one(s: &str, i: usize, c: char, last: Option<char>) -> (Option<char>, usize) {
+    let large = match c {
+        '々' => {
+            return match last {
+                Some(k) if is_kanji(k) && k != '々' => (Some(k), 3),
+                _ => (Some(c), 3),
+            }
+        }
+        'ヴ' | 'ゔ' => {
+            let row = vu_row(s[i + 3..].chars().next());
+            let b = if c == 'ヴ' {
+                "バビブベボ"
+            } else {
+                "ばびぶべぼ"
+            };
+            let len = if row.is_some() { 6 } else { 3 };
+            return (b.chars().nth(row.unwrap_or(2)), len);
+        }
+        'ァ' => 'ア',
+        'ィ' => 'イ',
+        'ゥ' => 'ウ',
+        'ェ' => 'エ',
+        'ォ' => 'オ',
+        'ヮ' => 'ワ',
+        'ぁ' => 'あ',
+        'ぃ' => 'い',
+        'ぅ' => 'う',
+        'ぇ' => 'え',
+        'ぉ' => 'お',
+        'ゎ' => 'わ',
+        'ー' if last.is_some_and(is_katakana) => {
+            let next = s[i + 3..].chars().find(|&n| n != 'ー');
+            if next.is_none_or(|n| !is_katakana(n)) {
+                return (None, 3);
+            }
+            c
+        }
+        _ => c,
+    };
+    (Some(large), 3)
 }
 
 /// A token as the scanner sees it, before any allocation.
@@ -325,65 +419,97 @@ pub fn scan_units<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, f: F) {
     scan_impl(s, true, f);
 }
 
+/// Class bits of a CJK character, worked out once as it joins a run.
+const KANJI: u8 = 1;
+/// Kanji, or a small ヶ/ヵ ([`joins_kanji`]).
+const JOINS: u8 = 2;
+/// A place suffix ([`is_suffix`]).
+const SUFFIX: u8 = 4;
+
+/// The class bits of `c` if it is CJK ([`is_cjk`]).
+#[inline(always)]
+fn cjk_bits(c: char) -> Option<u8> {
+    // The common ranges first: hiragana, katakana, the main kanji block.
+    if matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30F4}' | '\u{30F7}'..='\u{30FA}') {
+        Some(0)
+    } else if matches!(c, '\u{4E00}'..='\u{9FFF}') {
+        Some(KANJI | JOINS | if is_suffix(c) { SUFFIX } else { 0 })
+    } else if c < '\u{3005}' {
+        None
+    } else if is_kanji(c) {
+        Some(KANJI | JOINS | if is_suffix(c) { SUFFIX } else { 0 })
+    } else if is_cjk(c) {
+        Some(if joins_kanji(c) { JOINS } else { 0 })
+    } else {
+        None
+    }
+}
+
 /// The marks of the characters `run[a..=b]` as one token.
-fn marks(run: &[char], a: usize, b: usize) -> u8 {
+#[inline(always)]
+fn marks(run: &[(char, u8)], a: usize, b: usize) -> u8 {
+    let has = |k: usize, bit: u8| run[k].1 & bit != 0;
     // After a place suffix a new word starts, unless this is a suffix too (京都|府 is one word).
-    let start = is_kanji(run[a])
-        && (a == 0 || !joins_kanji(run[a - 1]) || (is_suffix(run[a - 1]) && !is_suffix(run[a])));
-    let last = run[b];
-    let end = !is_kanji(last)
-        || is_suffix(last)
+    let start =
+        has(a, KANJI) && (a == 0 || !has(a - 1, JOINS) || (has(a - 1, SUFFIX) && !has(a, SUFFIX)));
+    let end = !has(b, KANJI)
+        || has(b, SUFFIX)
         || run
             .get(b + 1)
-            .is_none_or(|&n| !joins_kanji(n) || is_suffix(n));
+            .is_none_or(|&(_, n)| n & JOINS == 0 || n & SUFFIX != 0);
     (if start { START } else { 0 }) | (if end { END } else { 0 })
 }
 
 fn scan_impl<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, units: bool, mut f: F) {
     #[inline(always)]
     fn flush<'a, F: FnMut(Raw<'a>, u32, u8)>(
-        run: &mut Vec<char>,
+        run: &mut Vec<(char, u8)>,
         pos: &mut u32,
         units: bool,
         f: &mut F,
     ) {
         let n = run.len();
         if n == 1 {
-            f(Raw::Cjk(run[0], None), *pos, marks(run, 0, 0));
+            f(Raw::Cjk(run[0].0, None), *pos, marks(run, 0, 0));
             *pos += 1;
         } else if n > 1 {
             for k in 0..n - 1 {
                 f(
-                    Raw::Cjk(run[k], Some(run[k + 1])),
+                    Raw::Cjk(run[k].0, Some(run[k + 1].0)),
                     *pos,
                     marks(run, k, k + 1),
                 );
-                if units && is_kanji(run[k]) {
-                    f(Raw::Unit(run[k]), *pos, marks(run, k, k));
+                if units && run[k].1 & KANJI != 0 {
+                    f(Raw::Unit(run[k].0), *pos, marks(run, k, k));
                 }
                 *pos += 1;
             }
-            if units && is_kanji(run[n - 1]) {
-                f(Raw::Unit(run[n - 1]), *pos - 1, marks(run, n - 1, n - 1));
+            if units && run[n - 1].1 & KANJI != 0 {
+                f(Raw::Unit(run[n - 1].0), *pos - 1, marks(run, n - 1, n - 1));
             }
         }
         run.clear();
     }
     let mut pos = 0u32;
-    let mut run: Vec<char> = Vec::with_capacity(64);
+    let mut run: Vec<(char, u8)> = Vec::with_capacity(64);
     let mut word_start: Option<usize> = None;
     for (i, c) in s.char_indices() {
-        if is_cjk(c) {
+        if let Some(bits) = cjk_bits(c) {
             if let Some(st) = word_start.take() {
                 f(Raw::Word(&s[st..i]), pos, START | END);
                 pos += 1;
             }
-            run.push(c);
+            run.push((c, bits));
         } else {
             if !run.is_empty() {
                 flush(&mut run, &mut pos, units, &mut f);
             }
-            if c.is_alphanumeric() {
+            let alnum = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else {
+                c.is_alphanumeric()
+            };
+            if alnum {
                 word_start.get_or_insert(i);
             } else if let Some(st) = word_start.take() {
                 f(Raw::Word(&s[st..i]), pos, START | END);
@@ -434,6 +560,62 @@ pub fn describe(tokens: &[Token]) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The folds as they were first written (a `Vec<char>` of the whole text): [`fold_kana`] must
+    /// give the same.
+    fn fold_kana_reference(s: &mut String) {
+        if !s.contains(kana_foldable) {
+            return;
+        }
+        let chars: Vec<char> = s.chars().collect();
+        s.clear();
+        let mut last: Option<char> = None;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            i += 1;
+            let out = match c {
+                '々' => match last {
+                    Some(k) if is_kanji(k) && k != '々' => k,
+                    _ => c,
+                },
+                'ヴ' | 'ゔ' => {
+                    let row = vu_row(chars.get(i).copied());
+                    if row.is_some() {
+                        i += 1;
+                    }
+                    let b = if c == 'ヴ' {
+                        "バビブベボ"
+                    } else {
+                        "ばびぶべぼ"
+                    };
+                    b.chars().nth(row.unwrap_or(2)).unwrap_or(c)
+                }
+                'ァ' => 'ア',
+                'ィ' => 'イ',
+                'ゥ' => 'ウ',
+                'ェ' => 'エ',
+                'ォ' => 'オ',
+                'ヮ' => 'ワ',
+                'ぁ' => 'あ',
+                'ぃ' => 'い',
+                'ぅ' => 'う',
+                'ぇ' => 'え',
+                'ぉ' => 'お',
+                'ゎ' => 'わ',
+                'ー' if last.is_some_and(is_katakana) => {
+                    let next = chars[i..].iter().find(|&&n| n != 'ー');
+                    if next.is_none_or(|&n| !is_katakana(n)) {
+                        continue;
+                    }
+                    c
+                }
+                _ => c,
+            };
+            s.push(out);
+            last = Some(out);
+        }
+    }
+
     /// The vectors the JavaScript tokenizer is checked against too (tests/js/).
     /// The fast path must give exactly what plain NFKC gives, whatever is mixed in.
     #[test]
@@ -454,6 +636,64 @@ mod tests {
             }
             assert_eq!(normalize(&s), reference(&s), "{s:?}");
         }
+    }
+
+    /// Random strings over `pool`, `n` of them, up to `max` characters each (xorshift).
+    fn random_texts(pool: &str, n: usize, max: u64) -> Vec<String> {
+        let pool: Vec<char> = pool.chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..n)
+            .map(|_| {
+                let len = next() % (max + 1);
+                (0..len)
+                    .map(|_| pool[(next() % pool.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The one-pass folds equal the plain ones, also where the text grows (々 after a kanji
+    /// outside the BMP) and over long runs of ー.
+    #[test]
+    fn one_pass_kana_folds_match_the_plain_ones() {
+        let pool = "々人𠀋ヴゔァィゥェォヮぁぃぅぇぉゎャッーカかa-ヶ 、";
+        let mut texts = random_texts(pool, 30_000, 10);
+        texts.push(format!("コ{}", "ー".repeat(300)));
+        texts.push(format!("コ{}ヒ", "ー".repeat(300)));
+        texts.push("𠀋々々".to_string());
+        for t in texts {
+            let (mut fast, mut plain) = (t.clone(), t.clone());
+            fold_kana(&mut fast);
+            fold_kana_reference(&mut plain);
+            assert_eq!(fast, plain, "{t:?}");
+        }
+    }
+
+    /// The carried-over character of the fast path: half-width kana and their voicing marks,
+    /// combining marks after stable characters, characters outside the BMP, dashes after kana.
+    #[test]
+    fn fast_normalisation_edge_cases() {
+        for (input, want) in [
+            ("ｶﾞｷﾞ", "ガギ"),
+            ("か\u{3099}き", "がき"),
+            ("e\u{0301}x", "\u{e9}x"),
+            ("𠀋々の𩸽", "𠀋𠀋の𩸽"),
+            ("ア-イ-", "アーイ"),
+            ("あ－a-", "あーa-"),
+            ("ＡＢＣ　ｄ", "abc d"),
+            ("x\u{200B}y\u{00AD}", "xy"),
+        ] {
+            assert_eq!(normalize(input), want, "{input:?}");
+            assert_eq!(normalize_reference(input), want, "{input:?}");
+        }
+        let long = "日本語のテキスト、".repeat(500) + "ｶﾞ";
+        assert_eq!(normalize(&long), normalize_reference(&long));
     }
 
     #[test]

@@ -9,26 +9,37 @@
 //! themselves, so a variant inside a canonical form is never rewritten), otherwise the character
 //! is kept.
 
-use super::tokenize::normalize;
+use super::tokenize::{decode, normalize};
 use rustc_hash::FxHashMap;
 
 const BUILT_IN: &str = include_str!("variants.tsv");
 
 /// The groups of a variant table and a lookup by first character.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variants {
     /// Normalised groups, canonical form first: what the manifest delivers.
     groups: Vec<Vec<String>>,
     /// First character → (word, group), longest words first.
     by_first: FxHashMap<char, Vec<(String, usize)>>,
-    /// The first characters as bits (code point mod 1,024): a character whose bit is clear
-    /// starts no word, which most characters of a text show without a hash lookup.
-    firsts: [u64; 16],
+    /// The first characters as bits (code point mod 65,536, so exact in the BMP): a character
+    /// whose bit is clear starts no word, which most characters of a text show without a hash
+    /// lookup.
+    firsts: Box<[u64; 1024]>,
+}
+
+impl Default for Variants {
+    fn default() -> Variants {
+        Variants {
+            groups: Vec::new(),
+            by_first: FxHashMap::default(),
+            firsts: Box::new([0; 1024]),
+        }
+    }
 }
 
 /// The bit of `c` in [`Variants::firsts`]: (word, mask).
 fn first_bit(c: char) -> (usize, u64) {
-    let b = c as usize & 1023;
+    let b = c as usize & 0xFFFF;
     (b >> 6, 1 << (b & 63))
 }
 
@@ -70,7 +81,7 @@ impl Variants {
         for list in self.by_first.values_mut() {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         }
-        self.firsts = [0; 16];
+        self.firsts = Box::new([0; 1024]);
         for c in self.by_first.keys() {
             let (w, m) = first_bit(*c);
             self.firsts[w] |= m;
@@ -104,14 +115,23 @@ impl Variants {
 
     /// Walks normalised text as folding does: at each place the longest word of the table (its
     /// group and text) or, between such words, the text where none starts (`None`, one call a
-    /// stretch, so plain text is handed over whole).
+    /// stretch, so plain text is handed over whole). Bytes that start no character are skipped
+    /// without decoding.
     fn walk(&self, s: &str, mut f: impl FnMut(Option<usize>, &str)) {
+        let b = s.as_bytes();
         let mut plain = 0;
         let mut i = 0;
-        while let Some(c) = s[i..].chars().next() {
+        while i < b.len() {
+            let x = b[i];
+            if x < 0x80 && self.firsts[0] == 0 && self.firsts[1] == 0 {
+                // No word starts with an ASCII character.
+                i += 1;
+                continue;
+            }
+            let Some((c, n)) = decode(b, i) else { break };
             let hit = self
                 .starting(c)
-                .and_then(|list| list.iter().find(|(w, _)| s[i..].starts_with(w.as_str())));
+                .and_then(|list| list.iter().find(|(w, _)| b[i..].starts_with(w.as_bytes())));
             match hit {
                 Some((w, g)) => {
                     if plain < i {
@@ -121,7 +141,7 @@ impl Variants {
                     i += w.len();
                     plain = i;
                 }
-                None => i += c.len_utf8(),
+                None => i += n,
             }
         }
         if plain < s.len() {
@@ -146,10 +166,25 @@ impl Variants {
         out
     }
 
-    /// Folds in place, copying only when the text has a character some word starts with.
+    /// Folds in place, copying only from the first word whose canonical form differs from it.
     pub fn fold_in_place(&self, s: &mut String) {
-        if s.chars().any(|c| self.starting(c).is_some()) {
-            *s = self.fold(s);
+        let mut out: Option<String> = None;
+        let mut at = 0;
+        self.walk(s, |group, text| {
+            let canonical = group.map(|g| self.groups[g][0].as_str());
+            match (&mut out, canonical) {
+                (Some(o), _) => o.push_str(canonical.unwrap_or(text)),
+                (None, Some(c)) if c != text => {
+                    let mut o = String::with_capacity(s.len() + 8);
+                    o.push_str(&s[..at]);
+                    o.push_str(c);
+                    out = Some(o);
+                }
+                (None, _) => at += text.len(),
+            }
+        });
+        if let Some(o) = out {
+            *s = o;
         }
     }
 }
@@ -175,14 +210,40 @@ mod tests {
     #[test]
     fn a_character_sharing_a_first_characters_bit_starts_no_word() {
         let v = Variants::built_in();
-        // 申 starts 申し込み; the character 1,024 code points on has the same bit.
-        let twin = char::from_u32('申' as u32 + 1024).unwrap();
+        // 申 starts 申し込み; the character 65,536 code points on has the same bit.
+        let twin = char::from_u32('申' as u32 + 0x10000).unwrap();
         let text = format!("{twin}し込み、申し込み");
         assert_eq!(
             v.fold(&text),
             format!("{twin}し込み、{}", v.fold("申し込み"))
         );
         assert_eq!(v.groups_in(&text).len(), 1);
+    }
+
+    /// Folding in place copies from the first change only: the same text as [`Variants::fold`],
+    /// with canonical forms, variants, plain text and ASCII mixed (a site's synonym may start
+    /// with a letter).
+    #[test]
+    fn folding_in_place_equals_folding() {
+        let plain = Variants::built_in();
+        let ascii = Variants::built_in().with([vec!["uターン".to_string(), "移住".to_string()]]);
+        let mut pieces: Vec<String> = plain.groups().iter().flatten().cloned().collect();
+        pieces.extend(["の", "u", "x", "移住", "uターン", "ー", "申"].map(String::from));
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 6) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(&pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            for v in [&plain, &ascii] {
+                let mut in_place = text.clone();
+                v.fold_in_place(&mut in_place);
+                assert_eq!(in_place, v.fold(&text), "{text:?}");
+            }
+        }
     }
 
     #[test]
