@@ -120,37 +120,46 @@ fn nfkc_stable(c: char) -> bool {
 /// Step 1 into a reused buffer. Stable characters are copied; NFKC runs only on the segments
 /// around other characters (from the last stable character before them, so combining marks
 /// still compose), which makes normalising Japanese prose several times faster. Each character
-/// is decoded once (the next one is carried over) and stable ones are mapped without a call.
+/// is decoded once (the next one is carried over), and stretches of stable characters that
+/// need no mapping are copied whole.
 pub fn normalize_into(s: &str, out: &mut String) {
     out.clear();
     let b = s.as_bytes();
-    let mut prev_kana = false;
+    // `s[copy..i]`: stable characters that stay as they are, not yet copied.
+    let mut copy = 0;
     let mut i = 0;
     let mut cur = decode(b, i);
+    let mut cur_stable = cur.is_some_and(|(c, _)| nfkc_stable(c));
     while let Some((c, n)) = cur {
         let after = i + n;
         let next = decode(b, after);
+        let next_stable = next.is_none_or(|(d, _)| nfkc_stable(d));
         // A stable character is copied unless the next one might combine with it. Stable
-        // characters other than ASCII have no case.
-        if next.is_none_or(|(d, _)| nfkc_stable(d)) {
-            if nfkc_stable(c) {
-                prev_kana = push_stable(c, out, prev_kana);
-                i = after;
-                cur = next;
-                continue;
-            }
-            // Full-width ASCII and the ideographic space: NFKC's mapping, without its buffers.
-            if let Some(a) = match c {
+        // characters other than ASCII have no case; of them only dashes are mapped.
+        if next_stable {
+            let keep = cur_stable && !c.is_ascii_uppercase() && c != '-' && c != '\u{30FC}';
+            let mapped = match c {
+                _ if keep => None,
+                _ if cur_stable => Some(c),
+                // Full-width ASCII and the ideographic space: NFKC's mapping, without its
+                // buffers.
                 '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
                 '\u{3000}' => Some(' '),
                 _ => None,
-            } {
-                prev_kana = push_mapped(a.to_ascii_lowercase(), out, prev_kana);
+            };
+            if keep || mapped.is_some() {
+                if let Some(m) = mapped {
+                    out.push_str(&s[copy..i]);
+                    push_mapped(m.to_ascii_lowercase(), out);
+                    copy = after;
+                }
                 i = after;
                 cur = next;
+                cur_stable = next_stable;
                 continue;
             }
         }
+        out.push_str(&s[copy..i]);
         // A segment: up to the next stable character that is followed by another stable one.
         let mut j = after;
         while let Some((d, m)) = decode(b, j) {
@@ -162,16 +171,19 @@ pub fn normalize_into(s: &str, out: &mut String) {
         }
         for c in s[i..j].nfkc() {
             if c.is_ascii() {
-                prev_kana = push_mapped(c.to_ascii_lowercase(), out, prev_kana);
+                push_mapped(c.to_ascii_lowercase(), out);
             } else {
                 for l in c.to_lowercase() {
-                    prev_kana = push_mapped(l, out, prev_kana);
+                    push_mapped(l, out);
                 }
             }
         }
         i = j;
+        copy = j;
         cur = decode(b, i);
+        cur_stable = cur.is_some_and(|(c, _)| nfkc_stable(c));
     }
+    out.push_str(&s[copy..]);
     fold_kana(out);
 }
 
@@ -202,35 +214,15 @@ pub(crate) fn decode(b: &[u8], i: usize) -> Option<(char, usize)> {
     char::from_u32(cp).map(|c| (c, n))
 }
 
-/// Pushes a stable character (see [`nfkc_stable`]) with the mappings of step 1; returns whether
-/// it was kana. Only `-`, `ー` and capitals change among them.
+/// Pushes a lowercased character with the mappings of step 1: zero-width characters dropped,
+/// dashes and tildes unified (a dash after kana, the last character pushed, is a long-vowel
+/// mark).
 #[inline(always)]
-fn push_stable(c: char, out: &mut String, prev_kana: bool) -> bool {
-    match c {
-        '-' | '\u{30FC}' => {
-            out.push(if prev_kana { 'ー' } else { '-' });
-            prev_kana
-        }
-        _ if c.is_ascii() => {
-            out.push(c.to_ascii_lowercase());
-            false
-        }
-        // Hiragana and katakana; the kanji and punctuation of the stable set are not kana.
-        _ => {
-            out.push(c);
-            matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}')
-        }
-    }
-}
-
-/// Pushes a lowercased character with the mappings of step 1 (zero-width characters dropped,
-/// dashes and tildes unified); returns whether the last character pushed is kana.
-#[inline(always)]
-fn push_mapped(c: char, out: &mut String, prev_kana: bool) -> bool {
+fn push_mapped(c: char, out: &mut String) {
     let c = if is_zero_width(c) {
-        return prev_kana;
+        return;
     } else if is_dash(c) {
-        if prev_kana {
+        if out.chars().next_back().is_some_and(is_kana) {
             'ー'
         } else {
             '-'
@@ -241,7 +233,6 @@ fn push_mapped(c: char, out: &mut String, prev_kana: bool) -> bool {
         c
     };
     out.push(c);
-    is_kana(c)
 }
 
 fn is_katakana(c: char) -> bool {
