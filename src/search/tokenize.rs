@@ -131,6 +131,17 @@ pub fn normalize_into(s: &str, out: &mut String) {
     let mut cur = decode(b, i);
     let mut cur_stable = cur.is_some_and(|(c, _)| nfkc_stable(c));
     while let Some((c, n)) = cur {
+        // Most text: stable characters kept as they are and followed by stable ones, passed
+        // over from their bytes without decoding.
+        if cur_stable && !needs_mapping(b, i) {
+            let k = kept_stretch(b, i, n);
+            if k > i {
+                i = k;
+                cur = decode(b, i);
+                cur_stable = cur.is_some();
+                continue;
+            }
+        }
         let after = i + n;
         let next = decode(b, after);
         let next_stable = next.is_none_or(|(d, _)| nfkc_stable(d));
@@ -185,6 +196,51 @@ pub fn normalize_into(s: &str, out: &mut String) {
     }
     out.push_str(&s[copy..]);
     fold_kana(out);
+}
+
+/// The end of the stretch from `i` of stable characters that stay as they are and are
+/// followed by a stable character or the end (the first one, `n` bytes long, is stable and
+/// needs no mapping): they are copied verbatim.
+#[inline(always)]
+fn kept_stretch(b: &[u8], i: usize, n: usize) -> usize {
+    let (mut k, mut m) = (i, n);
+    loop {
+        let next = k + m;
+        if next == b.len() {
+            return next;
+        }
+        let Some(len) = stable_len(b, next) else {
+            return k;
+        };
+        k = next;
+        if needs_mapping(b, k) {
+            return k;
+        }
+        m = len;
+    }
+}
+
+/// The length of the character at byte `i` if it is [`nfkc_stable`] (all stable characters
+/// are ASCII or three bytes long), from its bytes.
+#[inline(always)]
+fn stable_len(b: &[u8], i: usize) -> Option<usize> {
+    let x = *b.get(i)?;
+    match x {
+        0x20..=0x7E | b'\n' | b'\t' => Some(1),
+        0xE3..=0xE9 => {
+            let cp = (u32::from(x) & 0x0F) << 12
+                | (u32::from(b[i + 1]) & 0x3F) << 6
+                | u32::from(b[i + 2]) & 0x3F;
+            char::from_u32(cp).filter(|&c| nfkc_stable(c)).map(|_| 3)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the stable character at byte `i` is mapped: a capital, `-` or `ー` (a dash).
+#[inline(always)]
+fn needs_mapping(b: &[u8], i: usize) -> bool {
+    b[i].is_ascii_uppercase() || b[i] == b'-' || b[i..].starts_with("ー".as_bytes())
 }
 
 /// The character of valid UTF-8 `b` at byte `i` and its length, without slicing.

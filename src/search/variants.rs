@@ -25,6 +25,11 @@ pub struct Variants {
     /// whose bit is clear starts no word, which most characters of a text show without a hash
     /// lookup.
     firsts: Box<[u64; 1024]>,
+    /// The first two characters of the words as bits ([`pair_bit`]; a one-character word's
+    /// second is `\0`): a character whose first bit is set starts no word either when neither
+    /// its pair with the next character nor its pair with `\0` is set, which spares a hash
+    /// lookup at most places of common hiragana (し, こ, ま start words).
+    pairs: Box<[u64; 1024]>,
 }
 
 impl Default for Variants {
@@ -33,8 +38,16 @@ impl Default for Variants {
             groups: Vec::new(),
             by_first: FxHashMap::default(),
             firsts: Box::new([0; 1024]),
+            pairs: Box::new([0; 1024]),
         }
     }
+}
+
+/// The bit of the characters `a`, `b` in [`Variants::pairs`]: (word, mask).
+fn pair_bit(a: char, b: char) -> (usize, u64) {
+    let h = (a as u32 ^ (b as u32).rotate_left(16)).wrapping_mul(0x9E37_79B9) >> 16;
+    let h = h as usize;
+    (h >> 6, 1 << (h & 63))
 }
 
 /// The bit of `c` in [`Variants::firsts`]: (word, mask).
@@ -82,9 +95,14 @@ impl Variants {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         }
         self.firsts = Box::new([0; 1024]);
-        for c in self.by_first.keys() {
+        self.pairs = Box::new([0; 1024]);
+        for (c, list) in &self.by_first {
             let (w, m) = first_bit(*c);
             self.firsts[w] |= m;
+            for (word, _) in list {
+                let (w, m) = pair_bit(*c, word.chars().nth(1).unwrap_or('\0'));
+                self.pairs[w] |= m;
+            }
         }
         self.groups.retain(|g| !g.is_empty());
         self
@@ -129,8 +147,14 @@ impl Variants {
                 continue;
             }
             let Some((c, n)) = decode(b, i) else { break };
+            let pair = |d: char| {
+                let (w, m) = pair_bit(c, d);
+                self.pairs[w] & m != 0
+            };
+            let second = || decode(b, i + n).map_or('\0', |(d, _)| d);
             let hit = self
                 .starting(c)
+                .filter(|_| pair(second()) || pair('\0'))
                 .and_then(|list| list.iter().find(|(w, _)| b[i..].starts_with(w.as_bytes())));
             match hit {
                 Some((w, g)) => {
@@ -279,6 +303,9 @@ mod tests {
         // 申込 is built in: 申請 joins its group, whose canonical form stays.
         assert_eq!(v.fold("申請"), "申し込み");
         assert_eq!(Variants::default().with([vec!["a".into()]]).fold("a"), "a");
+        // A one-character word is found wherever it is, before any character.
+        let v = Variants::built_in().with([vec!["しま".to_string(), "島".to_string()]]);
+        assert_eq!(v.fold("島なみの島と島"), "しまなみのしまとしま");
     }
 
     #[test]
