@@ -466,6 +466,13 @@ pub fn scan_units<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, f: F) {
     scan_impl(s, true, f);
 }
 
+/// Spaces, punctuation and brackets of the CJK symbols block (not its numerals and marks, which
+/// are letters or numbers) and the katakana middle dot: none is alphanumeric.
+#[inline(always)]
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{30FB}')
+}
+
 /// Class bits of a CJK character, worked out once as it joins a run.
 const KANJI: u8 = 1;
 /// Kanji, or a small ヶ/ヵ ([`joins_kanji`]).
@@ -551,10 +558,11 @@ fn scan_impl<'a, F: FnMut(Raw<'a>, u32, u8)>(s: &'a str, units: bool, mut f: F) 
             if !run.is_empty() {
                 flush(&mut run, &mut pos, units, &mut f);
             }
+            // Japanese punctuation (、。「」・) is common and never alphanumeric: no table lookup.
             let alnum = if c.is_ascii() {
                 c.is_ascii_alphanumeric()
             } else {
-                c.is_alphanumeric()
+                !is_cjk_punctuation(c) && c.is_alphanumeric()
             };
             if alnum {
                 word_start.get_or_insert(i);
@@ -807,6 +815,19 @@ mod tests {
             .copied()
             .collect();
         assert_eq!(plain, bigrams);
+    }
+
+    /// The punctuation shortcut agrees with Unicode: none of those characters is alphanumeric,
+    /// and the CJK symbols block's numerals and marks around them are left to the table.
+    #[test]
+    fn cjk_punctuation_is_never_alphanumeric() {
+        for c in ('\u{3000}'..='\u{303F}').chain(['\u{30FB}']) {
+            if is_cjk_punctuation(c) {
+                assert!(!c.is_alphanumeric(), "{c:?}");
+            }
+        }
+        assert!(!is_cjk_punctuation('\u{3021}') && '\u{3021}'.is_alphanumeric());
+        assert!(!is_cjk_punctuation('\u{3005}'));
     }
 
     /// Marks of the token that spells `word` where it first occurs in `text`.
