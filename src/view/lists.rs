@@ -27,6 +27,9 @@ pub struct Lists {
     /// Open challenges, nearest deadline first (no deadline last), then newest.
     pub soonest: Vec<usize>,
     pub facets: HashMap<Kind, Vec<Group>>,
+    /// The municipality of each page (challenges and cases), found once: the lookup makes the
+    /// municipality's URL, and every card and page asks for it.
+    municipality: std::sync::OnceLock<Vec<Option<usize>>>,
 }
 
 impl Lists {
@@ -53,7 +56,21 @@ impl Lists {
                 .iter()
                 .map(|&k| (k, facet_groups(site, k)))
                 .collect(),
+            municipality: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The index of page `i`'s municipality (see [`Site::municipality_of`]).
+    pub fn municipality_of(&self, site: &Site, i: usize) -> Option<usize> {
+        use rayon::prelude::*;
+        let all = self.municipality.get_or_init(|| {
+            let index = |p| {
+                site.municipality_of(p)
+                    .and_then(|m| site.municipality_index.get(&m.url).copied())
+            };
+            site.pages.par_iter().map(index).collect()
+        });
+        all.get(i).copied().flatten()
     }
 
     pub fn status(&self, open: bool) -> &[usize] {

@@ -140,14 +140,15 @@ impl<'s> Reader<'s> {
     /// URL of the municipality page of page `i` (a challenge or case).
     pub fn municipality_url_of(&self, i: usize) -> Option<&'s str> {
         self.note(Dep::MunicipalityOf(i));
-        let m = self.site.municipality_of(&self.site.pages[i])?;
-        Some(m.url.as_str())
+        let m = self.lists.municipality_of(self.site, i)?;
+        Some(self.site.municipalities[m].url.as_str())
     }
 
     /// The profile page of page `i`'s municipality, with its index.
     pub fn profile_of(&self, i: usize) -> Option<(usize, &'s Page)> {
         self.note(Dep::ProfileOf(i));
-        let j = self.site.municipality_of(&self.site.pages[i])?.profile?;
+        let m = self.lists.municipality_of(self.site, i)?;
+        let j = self.site.municipalities[m].profile?;
         Some((j, self.page(j)))
     }
 
