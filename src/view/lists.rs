@@ -3,8 +3,8 @@
 //! (`paging`); totals and the filter bar appear on the newest page only, so older pages keep
 //! their bytes when the list grows.
 
+use super::card::{card, Card};
 use super::common::{jsonld, taxonomy_groups, Crumb, Group, GroupItem, Meta, Subgroup};
-use super::page::{page_view, PageView};
 use super::paging::{pager, Pager, Paging};
 use super::{Data, Reader, View};
 use crate::content::Kind;
@@ -27,6 +27,9 @@ pub struct Lists {
     /// Open challenges, nearest deadline first (no deadline last), then newest.
     pub soonest: Vec<usize>,
     pub facets: HashMap<Kind, Vec<Group>>,
+    /// The municipality of each page (challenges and cases), found once: the lookup makes the
+    /// municipality's URL, and every card and page asks for it.
+    municipality: std::sync::OnceLock<Vec<Option<usize>>>,
 }
 
 impl Lists {
@@ -53,7 +56,21 @@ impl Lists {
                 .iter()
                 .map(|&k| (k, facet_groups(site, k)))
                 .collect(),
+            municipality: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The index of page `i`'s municipality (see [`Site::municipality_of`]).
+    pub fn municipality_of(&self, site: &Site, i: usize) -> Option<usize> {
+        use rayon::prelude::*;
+        let all = self.municipality.get_or_init(|| {
+            let index = |p| {
+                site.municipality_of(p)
+                    .and_then(|m| site.municipality_index.get(&m.url).copied())
+            };
+            site.pages.par_iter().map(index).collect()
+        });
+        all.get(i).copied().flatten()
     }
 
     pub fn status(&self, open: bool) -> &[usize] {
@@ -88,7 +105,7 @@ struct SectionInfo<'a> {
 #[derive(Serialize)]
 pub struct SectionOutput<'a> {
     section: SectionInfo<'a>,
-    pages: Vec<PageView<'a>>,
+    pages: Vec<Card<'a>>,
     pager: Pager,
     facets: &'a [Group],
     breadcrumbs: Vec<Crumb>,
@@ -169,9 +186,9 @@ pub(super) fn on_page(r: &Reader, pages: &[usize], number: usize) -> Vec<usize> 
 }
 
 /// The cards of page `number` of a paginated list (see [`on_page`]).
-fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<PageView<'s>> {
+fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<Card<'s>> {
     let on = on_page(r, pages, number);
-    on.iter().map(|&i| page_view(r, i, false)).collect()
+    on.iter().map(|&i| card(r, i)).collect()
 }
 
 #[derive(Serialize)]
@@ -199,7 +216,7 @@ struct TermInfo<'a> {
 #[derive(Serialize)]
 pub struct TermOutput<'a> {
     term: TermInfo<'a>,
-    pages: Vec<PageView<'a>>,
+    pages: Vec<Card<'a>>,
     pager: Pager,
     breadcrumbs: Vec<Crumb>,
     jsonld: String,

@@ -61,13 +61,30 @@ pub struct Reader<'s> {
     site: &'s Site,
     lists: &'s Lists,
     log: Option<RefCell<Vec<Dep>>>,
+    cards: Option<&'s dyn super::CardStore>,
 }
 
 impl<'s> Reader<'s> {
     /// A reader over `site`; `record` keeps the deps (the dev server), otherwise nothing is kept.
     pub fn new(site: &'s Site, lists: &'s Lists, record: bool) -> Reader<'s> {
         let log = record.then(|| RefCell::new(vec![Dep::Site]));
-        Reader { site, lists, log }
+        Reader {
+            site,
+            lists,
+            log,
+            cards: None,
+        }
+    }
+
+    /// This reader, taking cards from `store` (see [`super::card`]).
+    pub fn with_cards(mut self, store: &'s dyn super::CardStore) -> Reader<'s> {
+        self.cards = Some(store);
+        self
+    }
+
+    /// Where cards are shared, unless this reader records (a shared card reads nothing).
+    pub(super) fn card_store(&self) -> Option<&'s dyn super::CardStore> {
+        self.cards.filter(|_| self.log.is_none())
     }
 
     /// What was read, sorted and without repeats.
@@ -123,14 +140,15 @@ impl<'s> Reader<'s> {
     /// URL of the municipality page of page `i` (a challenge or case).
     pub fn municipality_url_of(&self, i: usize) -> Option<&'s str> {
         self.note(Dep::MunicipalityOf(i));
-        let m = self.site.municipality_of(&self.site.pages[i])?;
-        Some(m.url.as_str())
+        let m = self.lists.municipality_of(self.site, i)?;
+        Some(self.site.municipalities[m].url.as_str())
     }
 
     /// The profile page of page `i`'s municipality, with its index.
     pub fn profile_of(&self, i: usize) -> Option<(usize, &'s Page)> {
         self.note(Dep::ProfileOf(i));
-        let j = self.site.municipality_of(&self.site.pages[i])?.profile?;
+        let m = self.lists.municipality_of(self.site, i)?;
+        let j = self.site.municipalities[m].profile?;
         Some((j, self.page(j)))
     }
 
