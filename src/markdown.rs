@@ -16,8 +16,10 @@ use std::sync::Arc;
 mod ids;
 mod rewrite;
 mod safe;
+mod text;
 
 pub use ids::ReservedIds;
+pub use text::{push_text, text_of};
 
 /// What the site allows in Markdown, the ids its theme keeps for itself and the texts it gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,9 +131,9 @@ pub struct Found {
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The body HTML; its plain text for search is read back from it ([`text_of`]), so a page
+    /// keeps one copy of its body.
     pub html: String,
-    /// Text without markup, blocks separated by newlines (for search).
-    pub text: String,
     /// Text of paragraphs and list items only, no headings, tables or code (for summaries):
     /// only its start, up to the `SUMMARY_CHARS + 1`th character that is not white space, which
     /// is all an automatic summary reads (the whole lead was a third copy of the body per page).
@@ -623,7 +625,7 @@ mod tests {
     #[test]
     fn plain_text_and_inline_code() {
         let out = r("これは **強調** と `code` です。\n\n次の段落");
-        assert_eq!(out.text, "これは 強調 と code です。\n次の段落\n");
+        assert_eq!(text_of(&out.html), "これは 強調 と code です。\n次の段落\n");
         assert!(out.html.contains("<code>code</code>"));
     }
 

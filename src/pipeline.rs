@@ -224,9 +224,9 @@ pub fn check_links(site: &Site, links: &[site::Unjudged], outputs: &Outputs) -> 
 /// pages and feeds, the search index, bundle files, then the site's `static/` (which may
 /// override anything). Pages are written as they are rendered, in parallel.
 ///
-/// Memory: the feeds are the last to read the pages' body HTML, which is freed (with the card
-/// cache) before the search index (the build's largest structure) is built, so they never share
-/// the peak.
+/// Memory: the feeds are the last to read the pages' body HTML as HTML; the search index then
+/// takes it out of the pages and frees each chunk of bodies once it has read their text, while
+/// its postings grow, so the bodies and the index never share the peak whole.
 pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(), Failure> {
     let t = Instant::now();
     // What tsunagari generates is recorded, so the site's own files cannot silently replace it.
@@ -245,9 +245,16 @@ pub fn emit(prepared: &mut Prepared, root: &Path, sink: &dyn Sink) -> Result<(),
     let t = Instant::now();
     emit_feeds(&prepared.site, sink).map_err(io)?;
     let feeds = t.elapsed();
-    prepared.site.release_html();
+    // The bodies go to the search index, which frees each once it has read it.
+    let html = match prepared.site.config.search {
+        true => Some(prepared.site.take_html()),
+        false => {
+            prepared.site.release_html();
+            None
+        }
+    };
     let site = &prepared.site;
-    let (manifest, index_time, phases) = write_search_index(site, sink).map_err(io)?;
+    let (manifest, index_time, phases) = write_search_index(site, html, sink).map_err(io)?;
     emit_search_page(site, &renderer, manifest.as_deref(), sink)?;
     prepared.timings.push(("search index", index_time));
     prepared.search_phases = phases;
@@ -294,18 +301,23 @@ pub fn emit_assets(theme: &Theme, sink: &dyn Sink) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Builds and writes the search index (nothing when search is off). Returns the manifest's
-/// site path, the time it took and its phases.
+/// Builds and writes the search index (nothing when search is off): from `html`, the pages'
+/// body HTML taken out of them ([`Site::take_html`]), freed as it is read, or else from the
+/// pages. Returns the manifest's site path, the time it took and its phases.
 #[allow(clippy::type_complexity)]
 pub fn write_search_index(
     site: &Site,
+    html: Option<Vec<String>>,
     sink: &dyn Sink,
 ) -> std::io::Result<(Option<String>, Duration, Vec<(&'static str, Duration)>)> {
     if !site.config.search {
         return Ok((None, Duration::ZERO, Vec::new()));
     }
     let t = Instant::now();
-    let index = crate::search::build(site);
+    let index = match html {
+        Some(html) => crate::search::build_owned(site, html),
+        None => crate::search::build(site),
+    };
     let tw = Instant::now();
     let mut phases = index.timings.clone();
     let m = crate::search::write(site, &index, sink)?;

@@ -193,15 +193,25 @@ impl MarkdownSource for Fresh {
 
 impl Site {
     /// Frees the body HTML of every page, for a build that has written everything showing it
-    /// (pages and feeds: `pipeline::emit`). It is as big as the bodies themselves, and the
-    /// search index is built next. A body the dev server's cache shares is left as it is.
+    /// (pages and feeds: `pipeline::emit`) and has no search index to build. A body the dev
+    /// server's cache shares is left as it is.
     pub fn release_html(&mut self) {
-        for p in &mut self.pages {
-            if let Some(body) = Arc::get_mut(&mut p.body) {
-                body.html = String::new();
-            }
-        }
+        drop(self.take_html());
+    }
+
+    /// Takes the body HTML out of every page, in page order, for a build that has written
+    /// everything showing it: the search index reads the text from it and frees each body once
+    /// read (`search::build_owned`), so no body outlives its turn. A body the dev server's cache
+    /// shares is left as it is, and copied.
+    pub fn take_html(&mut self) -> Vec<String> {
         self.html_released = true;
+        self.pages
+            .iter_mut()
+            .map(|p| match Arc::get_mut(&mut p.body) {
+                Some(body) => std::mem::take(&mut body.html),
+                None => p.body.html.clone(),
+            })
+            .collect()
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (usize, &Page)> {
@@ -445,14 +455,12 @@ pub fn make_page(
 ) -> Page {
     let (status, days_left) = challenge_status(s, config, now, diags);
     let summary = s.common.summary.clone().unwrap_or_else(|| {
-        excerpt(
-            if body.lead.trim().is_empty() {
-                &body.text
-            } else {
-                &body.lead
-            },
-            markdown::SUMMARY_CHARS,
-        )
+        if body.lead.trim().is_empty() {
+            // No running text: the summary is the start of the whole text (headings, tables).
+            excerpt(&markdown::text_of(&body.html), markdown::SUMMARY_CHARS)
+        } else {
+            excerpt(&body.lead, markdown::SUMMARY_CHARS)
+        }
     });
     // The lead made the summary, the problems and later links were reported: what a page keeps
     // of its body is what pages, feeds and the index read (unless the dev server's cache shares it).

@@ -200,7 +200,8 @@ pub fn markdown(data: &[u8]) {
     }
     let again = markdown::render(&body, &opts, &resolve);
     assert_eq!(r.html, again.html, "two renders differ");
-    assert_eq!(r.text, again.text);
+    // The search text read back from the HTML never panics.
+    let _ = markdown::text_of(&r.html);
 }
 
 /// The search tokenizer.

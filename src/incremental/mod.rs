@@ -156,7 +156,7 @@ impl Session {
         }
         let site = &last.prepared.site;
         let memory = Memory::default();
-        let (manifest, _, _) = pipeline::write_search_index(site, &memory).map_err(io)?;
+        let (manifest, _, _) = pipeline::write_search_index(site, None, &memory).map_err(io)?;
         pipeline::emit_search_page(site, &last.renderer, manifest.as_deref(), &memory)?;
         pipeline::emit_feeds(site, &memory).map_err(io)?;
         // `_headers` last, from every other output, as a clean build writes it (a

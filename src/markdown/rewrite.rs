@@ -1,8 +1,8 @@
 //! The second pass of `render`: the events the HTML writer gets. Every link's `<a>` is written
 //! here from a classified URL, images pass the image policy, raw HTML becomes text (or a rebuilt
-//! iframe) unless the site allows it, task-list markers and tables get fixed markup, and the
-//! plain text for search is gathered on the way. One method per kind of event; the state they
-//! share (open links and images, the raw HTML block being read) lives in [`Rewrite`].
+//! iframe) unless the site allows it, task-list markers and tables get fixed markup (the plain
+//! text for search is read back from the HTML: `text`). One method per kind of event; the state
+//! they share (open links and images, the raw HTML block being read) lives in [`Rewrite`].
 
 use super::{anchor, classify, escape_attr, is_content_path, removed_image, unsafe_url, UrlClass};
 use super::{BodyPicture, Found, LaterLink, LinkTarget, Options, Rendered};
@@ -11,7 +11,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::fmt::Write as _;
 use std::ops::Range;
 
-/// Rewrites `events` for the writer; problems and plain text go to `out`.
+/// Rewrites `events` for the writer; problems go to `out`.
 pub(super) fn run<'a>(
     events: Vec<(Event<'a>, Range<usize>)>,
     opts: &Options,
@@ -70,9 +70,6 @@ impl<'a> Rewrite<'a, '_> {
         if let Some(img) = self.images.last_mut() {
             if let Event::Text(t) | Event::Code(t) = &ev {
                 img.alt.push_str(t);
-                if img.picture.is_some() {
-                    self.out.text.push_str(t);
-                }
             }
             // Inside a picture, everything is its alt text: nothing else is written.
             if img.picture.is_some() && !matches!(ev, Event::End(TagEnd::Image)) {
@@ -124,25 +121,8 @@ impl<'a> Rewrite<'a, '_> {
                 self.events.push(Event::End(TagEnd::Table));
                 self.events.push(Event::Html("</div>".into()));
             }
-            other => self.text(other),
+            other => self.events.push(other),
         }
-    }
-
-    /// Text, and the block ends that separate it, also go to the plain text for search.
-    fn text(&mut self, ev: Event<'a>) {
-        match &ev {
-            Event::Text(t) | Event::Code(t) => self.out.text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => self.out.text.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock,
-            ) => self.out.text.push('\n'),
-            _ => {}
-        }
-        self.events.push(ev);
     }
 
     /// Opens a link: our own `<a>` for a URL the policy allows (a `.md` link resolved to its

@@ -19,13 +19,24 @@ const SHARD_POSTINGS: usize = 4096;
 const MAX_BUCKETS: usize = 4096;
 
 /// Builds the index of a site's published pages: tokenized in parallel, a chunk of pages at a
-/// time, straight into the postings (`postings`).
+/// time, straight into the postings (`postings`). The body text is read from the pages' HTML.
 pub fn build(site: &Site) -> Index {
     build_chunked(site, postings::CHUNK_PAGES)
 }
 
+/// [`build`] from `html`, the pages' body HTML taken out of them ([`Site::take_html`], in page
+/// order): each body is freed once its chunk is read.
+pub fn build_owned(site: &Site, html: Vec<String>) -> Index {
+    build_from(site, Some(html), postings::CHUNK_PAGES)
+}
+
 /// [`build`] tokenizing `chunk` pages at a time.
 pub(super) fn build_chunked(site: &Site, chunk: usize) -> Index {
+    build_from(site, None, chunk)
+}
+
+/// [`build`] with the bodies `html` (page order), or the pages' own when none.
+fn build_from(site: &Site, html: Option<Vec<String>>, chunk: usize) -> Index {
     let t = Instant::now();
     let pages = ordered_pages(site);
     let ranges = level_ranges(&pages);
@@ -33,12 +44,23 @@ pub(super) fn build_chunked(site: &Site, chunk: usize) -> Index {
     let mut engagements: Vec<String> = Vec::new();
     let docs = pages
         .iter()
-        .map(|&(p, kind, _)| doc(site, p, kind, &mut themes, &mut engagements))
+        .map(|&(p, kind, _, _)| doc(site, p, kind, &mut themes, &mut engagements))
         .collect();
     let variants = Variants::built_in().with(site.config.search_synonyms.iter().cloned());
     let order = t.elapsed();
-    let pages: Vec<&Page> = pages.into_iter().map(|(p, _, _)| p).collect();
-    let built = postings::build(&site.strings, &variants, &pages, &ranges, chunk);
+    // The bodies in document order: moved, not copied; those of pages not searched are freed.
+    let bodies: Vec<Cow<'_, str>> = match html {
+        Some(mut html) => pages
+            .iter()
+            .map(|&(_, _, _, i)| Cow::Owned(std::mem::take(&mut html[i])))
+            .collect(),
+        None => pages
+            .iter()
+            .map(|(p, ..)| Cow::Borrowed(p.body.html.as_str()))
+            .collect(),
+    };
+    let pages: Vec<&Page> = pages.into_iter().map(|(p, ..)| p).collect();
+    let built = postings::build(&site.strings, &variants, &pages, bodies, &ranges, chunk);
     let levels: Vec<Level> = ranges
         .iter()
         .zip(&built.per_level)
@@ -59,6 +81,7 @@ pub(super) fn build_chunked(site: &Site, chunk: usize) -> Index {
         levels,
         timings,
         vocab: built.vocab,
+        texts: built.texts,
     }
 }
 
@@ -81,25 +104,26 @@ fn searchable(site: &Site, p: &Page) -> Option<u8> {
     }
 }
 
-/// The searchable pages with their kind number and level, ordered by level, then (in the `base`
+/// The searchable pages with their kind number, level and index in `site.pages`, ordered by level, then (in the `base`
 /// level only) related pages next to each other — same first theme, then prefecture, then
 /// municipality, then kind — then date and URL. A page's number depends only on its own and the
 /// older levels' pages, so adding a recent page leaves the older levels' numbers (and files) as
 /// they were. Grouping the big `base` level keeps the facet table compressible and lets the
 /// results of a query share metadata chunks (the `month` and `week` levels are small).
-fn ordered_pages(site: &Site) -> Vec<(&Page, u8, usize)> {
+fn ordered_pages(site: &Site) -> Vec<(&Page, u8, usize, usize)> {
     let tz = site.config.timezone;
     let (month, week) = level_starts(site.now.date_in(tz));
-    let mut pages: Vec<(&Page, u8, usize)> = site
+    let mut pages: Vec<(&Page, u8, usize, usize)> = site
         .pages
         .iter()
-        .filter_map(|p| {
+        .enumerate()
+        .filter_map(|(i, p)| {
             let kind = searchable(site, p)?;
             let day = p.common.date.map(|d| d.date_in(tz));
-            Some((p, kind, level_of(day, month, week)))
+            Some((p, kind, level_of(day, month, week), i))
         })
         .collect();
-    pages.sort_by_cached_key(|&(p, kind, level)| {
+    pages.sort_by_cached_key(|&(p, kind, level, _)| {
         let group = (level == 0).then(|| (related(p), kind));
         (
             level,
@@ -151,7 +175,7 @@ fn level_of(day: Option<Date>, month: Date, week: Date) -> usize {
 }
 
 /// Each level's document range in the ordered pages (empty ranges for empty levels).
-fn level_ranges(pages: &[(&Page, u8, usize)]) -> Vec<Range<usize>> {
+fn level_ranges(pages: &[(&Page, u8, usize, usize)]) -> Vec<Range<usize>> {
     let mut start = 0;
     (0..super::LEVELS.len())
         .map(|l| {
@@ -227,20 +251,26 @@ fn doc(
 }
 
 /// The text of a page's four fields: title, headings, meta, body (also the stored text,
-/// `write::texts`, without the headings: they are in the body).
+/// `write::text_row`, without the headings: they are in the body).
 #[cfg(test)]
 pub(super) fn fields(strings: &Strings, p: &Page) -> [String; 4] {
-    field_texts(strings, p).map(Cow::into_owned)
+    let body = crate::markdown::text_of(&p.body.html);
+    field_texts(strings, p, &body).map(Cow::into_owned)
 }
 
-/// [`fields`], borrowing the title and the body.
-pub(super) fn field_texts<'a>(strings: &'a Strings, p: &'a Page) -> [Cow<'a, str>; 4] {
+/// [`fields`], borrowing the title and `body`, the page's body text (read from its HTML once,
+/// `markdown::text_of`).
+pub(super) fn field_texts<'a>(
+    strings: &'a Strings,
+    p: &'a Page,
+    body: &'a str,
+) -> [Cow<'a, str>; 4] {
     let headings: Vec<&str> = p.body.headings.iter().map(|h| h.text.as_str()).collect();
     [
         Cow::Borrowed(p.common.title.as_str()),
         Cow::Owned(headings.join("\n")),
         Cow::Owned(meta_text(strings, p)),
-        Cow::Borrowed(p.body.text.as_str()),
+        Cow::Borrowed(body),
     ]
 }
 

@@ -88,7 +88,7 @@ mod write;
 use std::collections::HashMap;
 use tokenize::Token;
 
-pub use index::build;
+pub use index::{build, build_owned};
 pub use variants::Variants;
 pub use write::{write, TEXT_CAP};
 
@@ -221,6 +221,9 @@ pub struct Index {
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// The suggestion vocabulary's file (`v.json`), counted in the same pass as the postings.
     pub vocab: Vec<u8>,
+    /// The stored-text blobs (`t` group, `write::text_blob`), made in the same pass, so a
+    /// page's body text is read once and freed with its chunk.
+    pub texts: Vec<Vec<u8>>,
 }
 
 /// Position masks are kept for tokens in at most this many documents; for more common tokens

@@ -7,11 +7,12 @@
 
 use super::index::field_texts;
 use super::suggest::{self, PageWords, Tally};
-use super::{flags, mask_limit, tokenize, Posting, Variants};
+use super::{flags, mask_limit, tokenize, write, Posting, Variants, TEXT_CHUNK};
 use crate::site::Page;
 use crate::strings::Strings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -35,24 +36,31 @@ pub(super) struct Built {
     pub per_level: Vec<usize>,
     /// The suggestion vocabulary's file (`suggest::vocabulary`).
     pub vocab: Vec<u8>,
+    /// The stored-text blobs (`write::text_blob`).
+    pub texts: Vec<Vec<u8>>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Postings and vocabulary of `pages` (in document order), whose levels are `ranges`; `chunk`
-/// pages are tokenized at a time ([`CHUNK_PAGES`]; tests try others).
+/// Postings, vocabulary and stored text of `pages` (in document order) with their body HTML
+/// `bodies`, whose levels are `ranges`; `chunk` pages are tokenized at a time ([`CHUNK_PAGES`];
+/// tests try others), and their bodies freed (when owned) once read.
 pub(super) fn build(
     strings: &Strings,
     variants: &Variants,
     pages: &[&Page],
+    bodies: Vec<Cow<'_, str>>,
     ranges: &[Range<usize>],
     chunk: usize,
 ) -> Built {
     assert!(pages.len() < MAX_DOCS, "at most 2^24 searchable pages");
     let t = Instant::now();
     let mut acc = Accumulator::new(variants.groups().len());
+    let mut bodies = bodies.into_iter();
     for (c, group) in pages.chunks(chunk.max(1)).enumerate() {
-        acc.add_chunk(strings, variants, c * chunk.max(1), group, ranges);
+        let html: Vec<Cow<'_, str>> = bodies.by_ref().take(group.len()).collect();
+        acc.add_chunk(strings, variants, c * chunk.max(1), (group, html), ranges);
     }
+    acc.add_rows(Vec::new(), true);
     let tokenize = t.elapsed();
     let t = Instant::now();
     let Accumulator {
@@ -61,6 +69,8 @@ pub(super) fn build(
         lens,
         tally,
         per_level,
+        texts,
+        ..
     } = acc;
     let vocab = suggest::encode_tally(tally, variants, pages.len());
     // Each level is scored with the statistics (N, df, average length) of its own and the older
@@ -79,6 +89,7 @@ pub(super) fn build(
         postings,
         per_level,
         vocab,
+        texts,
         timings: vec![("tokenize+group", tokenize), ("impacts", t.elapsed())],
     }
 }
@@ -123,6 +134,10 @@ struct Accumulator {
     lens: Vec<f64>,
     tally: Tally,
     per_level: Vec<usize>,
+    /// Stored-text rows not yet in a blob (fewer than [`TEXT_CHUNK`] between chunks).
+    rows: Vec<Vec<u8>>,
+    /// The stored-text blobs made so far.
+    texts: Vec<Vec<u8>>,
 }
 
 impl Accumulator {
@@ -133,26 +148,57 @@ impl Accumulator {
             lens: Vec::new(),
             tally: Tally::new(groups),
             per_level: vec![0; super::LEVELS.len()],
+            rows: Vec::new(),
+            texts: Vec::new(),
         }
     }
 
-    /// Tokenizes `pages` (documents `base..`) in parallel and appends their tokens.
+    /// Adds a chunk's stored-text rows and gzips each full [`TEXT_CHUNK`] of rows (every row
+    /// left when `last`).
+    fn add_rows(&mut self, rows: Vec<Vec<u8>>, last: bool) {
+        self.rows.extend(rows);
+        let full = match last {
+            true => self.rows.len(),
+            false => self.rows.len() / TEXT_CHUNK * TEXT_CHUNK,
+        };
+        let done: Vec<Vec<u8>> = self.rows.drain(..full).collect();
+        let blobs: Vec<Vec<u8>> = done.par_chunks(TEXT_CHUNK).map(write::text_blob).collect();
+        self.texts.extend(blobs);
+    }
+
+    /// Tokenizes `pages` (documents `base..`, with their body HTML) in parallel and appends
+    /// their tokens, words and stored text; the HTML is freed here.
     fn add_chunk(
         &mut self,
         strings: &Strings,
         variants: &Variants,
         base: usize,
-        pages: &[&Page],
+        (pages, html): (&[&Page], Vec<Cow<'_, str>>),
         ranges: &[Range<usize>],
     ) {
         let known = &self.words;
-        let (toks, words): (Vec<PageTokens>, Vec<PageWords>) = pages
+        let read: Vec<(PageTokens, PageWords, Vec<u8>)> = pages
             .par_iter()
-            .map_init(Scratch::default, |s, p| {
-                let toks = tokenize_page(strings, variants, p, s, known);
-                (toks, suggest::words_of_page(p, variants))
+            .zip(html)
+            .map_init(Scratch::default, |s, (p, html)| {
+                // The page's body text, read from its HTML once for the three that need it.
+                let body = crate::markdown::text_of(&html);
+                drop(html);
+                let fields = field_texts(strings, p, &body);
+                let toks = tokenize_page(variants, &fields, s, known);
+                let words = suggest::words_of_page(p, &body, variants);
+                (toks, words, write::text_row(&fields[0], &fields[2], &body))
             })
-            .unzip();
+            .collect();
+        let mut toks = Vec::with_capacity(read.len());
+        let mut words = Vec::with_capacity(read.len());
+        let mut rows = Vec::with_capacity(read.len());
+        for (t, w, r) in read {
+            toks.push(t);
+            words.push(w);
+            rows.push(r);
+        }
+        self.add_rows(rows, false);
         self.parts
             .par_iter_mut()
             .enumerate()
@@ -254,9 +300,8 @@ struct Scratch {
 
 /// One page's tokens; `known` are the words of earlier chunks (their text is not copied again).
 fn tokenize_page(
-    strings: &Strings,
     variants: &Variants,
-    p: &Page,
+    fields: &[Cow<'_, str>; 4],
     scratch: &mut Scratch,
     known: &FxHashMap<u64, String>,
 ) -> PageTokens {
@@ -264,7 +309,7 @@ fn tokenize_page(
     map.clear();
     let mut words: Vec<(u64, String)> = Vec::new();
     let mut len = 0.0;
-    for (field, text) in field_texts(strings, p).iter().enumerate() {
+    for (field, text) in fields.iter().enumerate() {
         let w = WEIGHTS[field];
         tokenize::normalize_into(text, buf);
         variants.fold_in_place(buf);
@@ -507,6 +552,8 @@ mod tests {
             assert_eq!(sorted(&ix), sorted(&whole), "chunk {chunk}");
             assert_eq!(ix.vocab, whole.vocab, "chunk {chunk}");
             assert_eq!(ix.levels, whole.levels, "chunk {chunk}");
+            // Stored-text rows carried over chunk ends make the same blobs.
+            assert_eq!(ix.texts, whole.texts, "chunk {chunk}");
         }
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
@@ -515,6 +562,22 @@ mod tests {
         let ix = one.install(|| build_chunked(&p.site, 3));
         assert_eq!(sorted(&ix), sorted(&whole));
         assert_eq!(ix.vocab, whole.vocab);
+        assert_eq!(ix.texts, whole.texts);
+    }
+
+    #[test]
+    fn bodies_taken_out_of_the_pages_give_the_index_read_from_the_pages() {
+        let p = sample();
+        let from_pages = crate::search::build(&p.site);
+        let html: Vec<String> = p.site.pages.iter().map(|p| p.body.html.clone()).collect();
+        let owned = crate::search::build_owned(&p.site, html);
+        let sorted = |ix: &Index| -> BTreeMap<String, Vec<Posting>> {
+            ix.postings.clone().into_iter().collect()
+        };
+        assert_eq!(sorted(&owned), sorted(&from_pages));
+        assert_eq!(owned.vocab, from_pages.vocab);
+        assert_eq!(owned.texts, from_pages.texts);
+        assert_eq!(owned.texts.len(), owned.docs.len().div_ceil(TEXT_CHUNK));
     }
 
     #[test]
@@ -527,7 +590,9 @@ mod tests {
             .docs
             .iter()
             .fold(Tally::new(ix.variants.groups().len()), |t, d| {
-                t.add(suggest::words_of_page(by_url[d.url.as_str()], &ix.variants))
+                let p = by_url[d.url.as_str()];
+                let body = crate::markdown::text_of(&p.body.html);
+                t.add(suggest::words_of_page(p, &body, &ix.variants))
             });
         let want = suggest::encode_tally(tally, &ix.variants, ix.docs.len());
         assert!(want.len() > 100);

@@ -59,9 +59,9 @@ pub fn vocabulary(_site: &Site, index: &Index) -> Vec<u8> {
     index.vocab.clone()
 }
 
-/// The words of one searchable page, for [`Tally::add`].
-pub(super) fn words_of_page(p: &Page, variants: &Variants) -> PageWords {
-    page_words(&page_text(p), variants)
+/// The words of one searchable page whose body text is `body`, for [`Tally::add`].
+pub(super) fn words_of_page(p: &Page, body: &str, variants: &Variants) -> PageWords {
+    page_words(&page_text(p, body), variants)
 }
 
 /// The vocabulary file of a tally over `docs` pages (see [`vocabulary`]).
@@ -95,7 +95,7 @@ fn encode(words: &[Word]) -> Vec<u8> {
 
 /// The texts of a page that the index reads: title, summary, body and the meta values. Read
 /// one by one, as if joined by line breaks (no word spans two), without copying them.
-fn page_text(p: &Page) -> Vec<&str> {
+fn page_text<'a>(p: &'a Page, body: &'a str) -> Vec<&'a str> {
     let mut parts: Vec<&str> = vec![p.common.title.as_str()];
     parts.extend(p.common.summary.as_deref());
     match &p.extra {
@@ -113,7 +113,7 @@ fn page_text(p: &Page) -> Vec<&str> {
         _ => {}
     }
     parts.extend(p.common.tags.iter().map(String::as_str));
-    parts.push(p.body.text.as_str());
+    parts.push(body);
     parts
 }
 

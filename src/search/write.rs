@@ -2,15 +2,13 @@
 //! file but the manifest has a fixed name; the manifest carries each file group's version (a
 //! hash of its bytes) for the client's `?v=`, and is named by its own hash.
 
-use super::index::meta_text;
 use super::pack;
 use super::{fnv1a, Doc, Index, Level, Posting, CHUNK, LEVELS, TEXT_CHUNK};
 use super::{KINDS, STATUSES, WORK_STYLES};
 use crate::content::{Kind, WorkStyle};
 use crate::output::Sink;
-use crate::site::{Page, Site, Status};
+use crate::site::{Site, Status};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// Writes the index files; returns the manifest's site path (`/search/m.<hash>.json`).
 pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<String> {
@@ -32,14 +30,14 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     }
     let chunks = chunks(index);
     let chunk_packs = write_packs(&put, "d", &chunks)?;
-    let texts = texts(site, index);
-    let text_packs = write_packs(&put, "t", &texts)?;
+    let texts = &index.texts;
+    let text_packs = write_packs(&put, "t", texts)?;
     let facets = encode_facets(index);
     put("f.bin", &facets)?;
     let vocab = super::suggest::vocabulary(site, index);
     put("v.json", &vocab)?;
     let versions = serde_json::json!({
-        "d": version(&chunks), "t": version(&texts), "f": content_hash(&facets),
+        "d": version(&chunks), "t": version(texts), "f": content_hash(&facets),
         "v": content_hash(&vocab),
     });
     let packs = serde_json::json!({ "d": chunk_packs, "t": text_packs });
@@ -144,28 +142,30 @@ fn chunks(index: &Index) -> Vec<Vec<u8>> {
 /// files stay within budget. A longer body is cut here and its row says so.
 pub const TEXT_CAP: usize = 2000;
 
-/// The stored-text chunks, [`TEXT_CHUNK`] documents a file: per document `[title, meta, body,
-/// cut]` — the three fields the index tokenized (`index::fields`), the body cut to
-/// [`TEXT_CAP`] characters and `cut` 1 when it was. Gzipped JSON: the browser verifies matches
-/// and builds excerpts from it (`DecompressionStream`), for the results it shows only.
-fn texts(site: &Site, index: &Index) -> Vec<Vec<u8>> {
-    let pages: HashMap<&str, &Page> = site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    // Serialised straight from the page's strings (a tuple is a JSON array): no copy of the text.
-    let row = |d: &Doc| {
-        let Some(p) = pages.get(d.url.as_str()) else {
-            return ("", String::new(), "", 0);
-        };
-        // The index's title, meta and body fields; the headings are in the body.
-        let (body, cut) = capped(&p.body.text, TEXT_CAP);
-        (
-            p.common.title.as_str(),
-            meta_text(&site.strings, p),
-            body,
-            u8::from(cut),
-        )
-    };
-    // Gzipped chunk by chunk: the site's text is never held uncompressed a second time.
-    json_chunks(index, TEXT_CHUNK, row, |json| gzip(&json))
+/// One document's stored-text row: `[title, meta, body, cut]` — the three fields the index
+/// tokenized (`index::fields`; the headings are in the body), the body cut to [`TEXT_CAP`]
+/// characters and `cut` 1 when it was. Made while the page is tokenized (`postings`), so its
+/// body text is read once.
+pub(super) fn text_row(title: &str, meta: &str, body: &str) -> Vec<u8> {
+    let (body, cut) = capped(body, TEXT_CAP);
+    // A tuple is a JSON array, serialised straight from the strings.
+    serde_json::to_vec(&(title, meta, body, u8::from(cut))).expect("JSON values always serialise")
+}
+
+/// A stored-text chunk ([`TEXT_CHUNK`] documents a file): the JSON array of its rows
+/// ([`text_row`]), gzipped. The browser verifies matches and builds excerpts from it
+/// (`DecompressionStream`), for the results it shows only.
+pub(super) fn text_blob(rows: &[Vec<u8>]) -> Vec<u8> {
+    let mut json = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 1);
+    json.push(b'[');
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        json.extend_from_slice(row);
+    }
+    json.push(b']');
+    gzip(&json)
 }
 
 /// `s` cut to `cap` characters, and whether it was cut.
@@ -410,6 +410,28 @@ mod tests {
             .read_to_end(&mut out)
             .expect("valid gzip");
         out
+    }
+
+    #[test]
+    fn a_text_blob_is_the_json_array_of_its_rows_with_the_body_capped() {
+        let long = "長".repeat(TEXT_CAP + 5);
+        let docs = [
+            ("題", "町\n県", "本文 \"引用\"\n次"),
+            ("", "", ""),
+            ("長い", "", long.as_str()),
+        ];
+        let rows: Vec<Vec<u8>> = docs.iter().map(|(t, m, b)| text_row(t, m, b)).collect();
+        let cut = "長".repeat(TEXT_CAP);
+        let want = serde_json::json!([
+            ["題", "町\n県", "本文 \"引用\"\n次", 0],
+            ["", "", "", 0],
+            ["長い", "", cut, 1]
+        ]);
+        assert_eq!(
+            inflate(&text_blob(&rows)),
+            serde_json::to_vec(&want).unwrap()
+        );
+        assert_eq!(inflate(&text_blob(&[])), b"[]");
     }
 
     #[test]
