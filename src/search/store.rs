@@ -3,10 +3,13 @@
 //! are written. A posting's quantised BM25F impact is computed when it is read
 //! ([`Postings::level_into`]): there is never a second, 8-byte-a-posting copy of the index.
 //!
-//! A posting is a byte of [`flags`](super::flags) (its top bit, [`MASK`]: a position mask
-//! follows), a byte of two nibbles — the gap from the previous posting's document (plus one) and
-//! the weighted term frequency, each stored as `1 + gap` or `tf` when below 15 and as 0 with a
-//! varint after otherwise — then the mask (2 bytes, little endian). A level's masks are kept
+//! A posting's gap is its document minus the one after the previous posting's (0 for the next
+//! document), and its tf the weighted term frequency. Most postings take one byte ([`SHORT`]):
+//! a common token's, with the [`flags`](super::flags) of the posting before it, a gap below 8
+//! and a tf below 16 (bits 4–6 and 0–3). Others take two bytes or more ([`LONG`]): a byte with
+//! a mask bit ([`MASK`]), the gap in bits 4–5 (3: a varint follows) and the tf in bits 0–3 (0: a
+//! varint follows), then the flags, the varints, and the position mask (2 bytes, little endian)
+//! when the mask bit is set. A level's masks are kept
 //! only for tokens in at most `mask_limit` of its documents (module `search`), so a token's mask
 //! is stored only while its count of documents in the level and the older ones is within the
 //! limit; past it the masks already stored are ignored on reading. Each level's postings start
@@ -20,8 +23,12 @@ pub(super) const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Levels of a list.
 const L: usize = LEVELS.len();
-/// Bit of a posting's first byte: a mask follows.
-const MASK: u8 = 0x80;
+/// The top bit of a posting's first byte: 0 for a one-byte posting, 1 for a longer one.
+const LONG: u8 = 0x80;
+/// A one-byte posting's largest gap and tf.
+const SHORT: (u32, u32) = (7, 15);
+/// Bit of a longer posting's first byte: a mask follows.
+const MASK: u8 = 0x40;
 /// The most bytes one posting takes: two, a gap (24 bits) and a tf (16 bits) as varints, a mask.
 const MAX_POSTING: usize = 2 + 4 + 3 + 2;
 
@@ -31,6 +38,8 @@ pub(super) struct List {
     bytes: Vec<u8>,
     /// The level of the last posting (0 when none).
     level: u8,
+    /// The flags of the last posting in the level (0 when none).
+    flags: u8,
     /// Per level before `level`: where its postings end in `bytes` (a level starts where the one
     /// before ends), and the postings in it and the older levels (the token's df in the level's
     /// scoring). From `level` on, the end is `bytes.len()` and the count `count`.
@@ -96,7 +105,7 @@ impl List {
     /// `mask` and `flags`.
     pub(super) fn push(&mut self, shape: &Shape, level: usize, doc: u32, raw: (u32, u16, u8)) {
         let (tf, mask, flags) = raw;
-        debug_assert!(flags & MASK == 0, "flags use seven bits");
+        debug_assert!(flags & LONG == 0, "flags use seven bits");
         if level != usize::from(self.level) {
             self.enter(shape, level);
         }
@@ -108,12 +117,12 @@ impl List {
             self.bytes
                 .reserve_exact((self.bytes.len() / 4).max(MAX_POSTING * 2));
         }
-        if gap < 15 && tf < 16 && !keep {
-            // Most postings: a common token, close to its previous document.
-            self.bytes
-                .extend_from_slice(&[flags, (gap as u8 + 1) << 4 | tf as u8]);
+        if gap <= SHORT.0 && tf <= SHORT.1 && !keep && flags == self.flags {
+            // Most postings: a common token, close to its previous document, flags as there.
+            self.bytes.push((gap as u8) << 4 | tf as u8);
         } else {
             self.push_long(gap, tf, keep.then_some(mask), flags);
+            self.flags = flags;
         }
         self.next = doc + 1;
         self.count += 1;
@@ -127,27 +136,28 @@ impl List {
             self.cuts[l] = cut;
         }
         self.level = level as u8;
+        self.flags = 0;
         self.next = self.next.max(shape.starts[level]);
     }
 
     /// A posting with a gap or tf past its nibble, or a mask.
     fn push_long(&mut self, gap: u32, tf: u32, mask: Option<u16>, flags: u8) {
         let mut b = [0u8; MAX_POSTING];
-        b[0] = flags | if mask.is_some() { MASK } else { 0 };
+        b[1] = flags;
         let mut n = 2;
-        let hi = if gap < 15 {
-            gap as u8 + 1
+        let hi = if gap < 3 {
+            gap as u8
         } else {
             n += put_varint(&mut b[n..], gap);
-            0
+            3
         };
-        let lo = if tf < 16 {
+        let lo = if (1..16).contains(&tf) {
             tf as u8
         } else {
             n += put_varint(&mut b[n..], tf);
             0
         };
-        b[1] = hi << 4 | lo;
+        b[0] = LONG | if mask.is_some() { MASK } else { 0 } | hi << 4 | lo;
         if let Some(m) = mask {
             b[n..n + 2].copy_from_slice(&m.to_le_bytes());
             n += 2;
@@ -265,28 +275,35 @@ impl Postings {
         };
         let (bytes, df) = list.level(level);
         let t = s.level(df);
-        let mut next = self.starts[level];
+        let (mut next, mut flags) = (self.starts[level], 0);
         let mut at = 0;
         while at < bytes.len() {
-            let (flags, nibbles) = (bytes[at], bytes[at + 1]);
-            at += 2;
-            let gap = match nibbles >> 4 {
-                0 => get_varint(bytes, &mut at),
-                g => u32::from(g) - 1,
-            };
-            let tf = match nibbles & 15 {
-                0 => get_varint(bytes, &mut at),
-                tf => u32::from(tf),
-            };
-            let mask = if flags & MASK != 0 {
-                at += 2;
-                u16::from_le_bytes([bytes[at - 2], bytes[at - 1]])
+            let b = bytes[at];
+            at += 1;
+            let (gap, tf, mask) = if b & LONG == 0 {
+                (u32::from(b >> 4), u32::from(b & 15), u16::MAX)
             } else {
-                u16::MAX
+                flags = bytes[at];
+                at += 1;
+                let gap = match (b >> 4) & 3 {
+                    3 => get_varint(bytes, &mut at),
+                    g => u32::from(g),
+                };
+                let tf = match b & 15 {
+                    0 => get_varint(bytes, &mut at),
+                    tf => u32::from(tf),
+                };
+                let mask = if b & MASK != 0 {
+                    at += 2;
+                    u16::from_le_bytes([bytes[at - 2], bytes[at - 1]])
+                } else {
+                    u16::MAX
+                };
+                (gap, tf, mask)
             };
             let doc = next + gap;
             next = doc + 1;
-            out.push(s.posting(&t, doc, tf, mask, flags & !MASK));
+            out.push(s.posting(&t, doc, tf, mask, flags));
         }
     }
 }
@@ -357,9 +374,12 @@ mod tests {
         vec![0..40, 40..45, 45..50]
     }
 
-    /// Postings of `lists` (token, then (doc, tf, mask, flags) in document order) read back
-    /// with each document's length 10 + its number.
-    fn read_back(lists: &[(&str, Vec<(u32, u32, u16, u8)>)]) -> (Postings, Vec<f64>) {
+    /// A test posting: document, tf, mask, flags.
+    type Raw = (u32, u32, u16, u8);
+
+    /// Postings of `lists` (token, then its postings in document order) read back with each
+    /// document's length 10 + its number.
+    fn read_back(lists: &[(&str, Vec<Raw>)]) -> (Postings, Vec<f64>) {
         let ranges = ranges();
         let shape = Shape::new(&ranges);
         let level = |d: u32| {
@@ -429,16 +449,28 @@ mod tests {
     fn masks_are_kept_up_to_the_limit_of_each_level_and_cost_nothing_past_it() {
         // "a": 8 documents in `base` (its masks kept there), a ninth in `month` (over the limit
         // of 8 there: "anywhere"). "b": 9 in `base`, so none is kept in `base`.
-        let a: Vec<_> = (0..8).chain([41]).map(|d| (d, 1, 1 << d % 16, 8)).collect();
+        let a: Vec<_> = (0..8).chain([41]).map(|d| (d, 1, 1 << (d % 16), 8)).collect();
         let b: Vec<_> = (0..9).map(|d| (d * 4, 1, 3, 8)).collect();
-        let (ix, _) = read_back(&[("a", a), ("b", b)]);
+        // "c": 20 documents in a row, in the body but the 15th in the title too.
+        let c: Vec<_> = (0..20)
+            .map(|d| (d, 1, 1, if d == 14 { 9 } else { 8 }))
+            .collect();
+        let (ix, _) = read_back(&[("a", a), ("b", b), ("c", c)]);
         let masks = |t: &str| -> Vec<u16> { ix.get(t).iter().map(|p| p.mask).collect() };
         let mut want: Vec<u16> = (0..8).map(|d| 1 << d).collect();
         want.push(u16::MAX);
         assert_eq!(masks("a"), want);
         assert_eq!(masks("b"), vec![u16::MAX; 9]);
-        // Two bytes a posting, two more for a mask while one may be kept: 8 of "a"'s nine, 8 of
-        // "b"'s nine (the ninth crosses the limit).
-        assert_eq!(ix.size(), (18, 16 * 4 + 2 * 2));
+        let flags: Vec<u8> = ix.get("c").iter().map(|p| p.flags).collect();
+        let mut want = vec![8; 20];
+        want[14] = 9;
+        assert_eq!(flags, want);
+        // Bytes: "a": 8 × 4 (two, a mask), then 2 (a new level starts with two bytes); "b": 4,
+        // then 7 × 5 (a gap of 3 is a varint in two bytes), then 1 (mask no longer kept, gap
+        // and flags as before); "c": 8 × 4, 6 × 1, 2 (new flags), 2 (flags back), 4 × 1.
+        assert_eq!(
+            ix.size(),
+            (38, (32 + 2) + (4 + 35 + 1) + (32 + 6 + 2 + 2 + 4))
+        );
     }
 }
