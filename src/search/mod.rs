@@ -74,12 +74,14 @@
 //! sides, so 申込 and 申し込み are one word; the manifest's `variants` carries the table.
 //!
 //! `index` builds the [`Index`] from a site (`postings` tokenizes the pages straight into the
-//! postings and counts the vocabulary in the same pass), `write` writes its files, and the query engine
+//! postings and counts the vocabulary in the same pass; `store` keeps them a few bytes each and
+//! computes their impacts when they are read), `write` writes its files, and the query engine
 //! (`Index::query`) is here.
 
 mod index;
 pub mod pack;
 mod postings;
+mod store;
 mod suggest;
 pub mod tokenize;
 mod variants;
@@ -89,6 +91,7 @@ use std::collections::HashMap;
 use tokenize::Token;
 
 pub use index::{build, build_owned};
+pub use store::Postings;
 pub use variants::Variants;
 pub use write::{write, TEXT_CAP};
 
@@ -210,7 +213,8 @@ pub fn rank_key(edges: u64, tier: u64, open: bool, bm25: u64) -> u64 {
 #[derive(Debug, Default)]
 pub struct Index {
     pub docs: Vec<Doc>,
-    pub postings: HashMap<String, Vec<Posting>>,
+    /// Every token's postings, compact; read with [`Postings::get`].
+    pub postings: Postings,
     pub themes: Vec<String>,
     pub engagements: Vec<String>,
     /// The variant table the index was folded with (built in and the site's synonyms).
@@ -263,8 +267,9 @@ pub struct Results {
 }
 
 impl Index {
-    fn lookup(&self, tok: &str) -> &[Posting] {
-        self.postings.get(tok).map_or(&[], Vec::as_slice)
+    /// A token's postings, decoded (the query engine is the reference, not a hot path).
+    fn lookup(&self, tok: &str) -> Vec<Posting> {
+        self.postings.get(tok)
     }
 
     /// The reference query engine; `search-index.js` implements the same steps. Hits are

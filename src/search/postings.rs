@@ -1,24 +1,22 @@
 //! The postings of the index, built in one pass over the pages. The pages are tokenized in
 //! parallel a chunk at a time, and each chunk's tokens are appended at once, in document order,
-//! to the raw postings of their partition of the key space (packed in 8 bytes each): no page's
-//! token list outlives its chunk. The same pass counts the words of the suggestion vocabulary
-//! (`suggest`), so the text is read once. When every page is in, each token's raw postings are
-//! turned, in place, into its postings with quantised BM25F impacts.
+//! to the postings of their partition of the key space: no page's token list outlives its
+//! chunk. The same pass counts the words of the suggestion vocabulary (`suggest`), so the text
+//! is read once. The postings are kept compact (`store`, a few bytes each); their quantised
+//! BM25F impacts are computed when they are read.
 
 use super::index::field_texts;
+use super::store::{List, Postings, Shape};
 use super::suggest::{self, PageWords, Tally};
-use super::{flags, mask_limit, tokenize, write, Posting, Variants, TEXT_CHUNK};
+use super::{flags, tokenize, write, Variants, TEXT_CHUNK};
 use crate::site::Page;
 use crate::strings::Strings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
 /// Field weights: title, headings, meta, body (a heading's text is in the body too).
 const WEIGHTS: [u32; 4] = [3, 1, 2, 1];
 /// Grouping runs in parallel over this many partitions of the key space.
@@ -26,13 +24,13 @@ const PARTS: usize = 64;
 /// Pages tokenized together before their tokens join the postings: their token lists are the
 /// only per-page ones alive (about 15 MB at 1,000 tokens a page).
 pub(super) const CHUNK_PAGES: usize = 1024;
-/// Documents a packed raw posting can number (24 bits).
+/// Documents the index can number (24 bits: `store`'s gaps are at most four varint bytes).
 const MAX_DOCS: usize = 1 << 24;
 
 /// What [`build`] makes.
 pub(super) struct Built {
-    pub postings: HashMap<String, Vec<Posting>>,
-    /// Raw postings (one per token and page) per level range, for the shard counts.
+    pub postings: Postings,
+    /// Postings (one per token and page) per level range, for the shard counts.
     pub per_level: Vec<usize>,
     /// The suggestion vocabulary's file (`suggest::vocabulary`).
     pub vocab: Vec<u8>,
@@ -54,7 +52,7 @@ pub(super) fn build(
 ) -> Built {
     assert!(pages.len() < MAX_DOCS, "at most 2^24 searchable pages");
     let t = Instant::now();
-    let mut acc = Accumulator::new(variants.groups().len());
+    let mut acc = Accumulator::new(variants.groups().len(), Shape::new(ranges));
     let mut bodies = bodies.into_iter();
     for (c, group) in pages.chunks(chunk.max(1)).enumerate() {
         let html: Vec<Cow<'_, str>> = bodies.by_ref().take(group.len()).collect();
@@ -73,18 +71,12 @@ pub(super) fn build(
         ..
     } = acc;
     let vocab = suggest::encode_tally(tally, variants, pages.len());
-    // Each level is scored with the statistics (N, df, average length) of its own and the older
-    // levels' documents, never a newer level's: a page added today leaves older impacts alone.
-    let scorings: Vec<(usize, Scoring)> = ranges
-        .iter()
-        .filter(|r| !r.is_empty())
-        .map(|r| (r.end, Scoring::new(&lens[..r.end])))
+    let lists = parts
+        .into_iter()
+        .flat_map(|map| map.into_iter())
+        .map(|(key, list)| (key_text(key, &words), list))
         .collect();
-    let postings = parts
-        .into_par_iter()
-        .flat_map_iter(|map| map.into_iter())
-        .map(|(key, raw)| (key_text(key, &words), impacts(raw, &scorings)))
-        .collect();
+    let postings = Postings::new(lists, ranges, &lens);
     Built {
         postings,
         per_level,
@@ -94,40 +86,9 @@ pub(super) fn build(
     }
 }
 
-/// One raw posting in 8 bytes (two `u32`, the size and alignment of a [`Posting`], so a
-/// token's list becomes its postings in place): document (24 bits) and flags (8), then the
-/// weighted term frequency (16 bits, at most 65,535) and the positions mod 16.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(C)]
-struct RawPosting {
-    doc_flags: u32,
-    tf_mask: u32,
-}
-
-impl RawPosting {
-    fn new(doc: usize, tf: u32, mask: u16, flags: u8) -> RawPosting {
-        RawPosting {
-            doc_flags: (doc as u32) << 8 | u32::from(flags),
-            tf_mask: tf.min(0xFFFF) << 16 | u32::from(mask),
-        }
-    }
-    fn doc(self) -> u32 {
-        self.doc_flags >> 8
-    }
-    fn flags(self) -> u8 {
-        self.doc_flags as u8
-    }
-    fn tf(self) -> u32 {
-        self.tf_mask >> 16
-    }
-    fn mask(self) -> u16 {
-        self.tf_mask as u16
-    }
-}
-
-/// The state of the pass: raw postings per partition, word texts, page lengths, vocabulary.
+/// The state of the pass: postings per partition, word texts, page lengths, vocabulary.
 struct Accumulator {
-    parts: Vec<FxHashMap<u64, Vec<RawPosting>>>,
+    parts: Vec<FxHashMap<u64, List>>,
     /// The text of every word key, from the first page that has it.
     words: FxHashMap<u64, String>,
     /// Per document: weighted length (tokens times field weight).
@@ -138,10 +99,11 @@ struct Accumulator {
     rows: Vec<Vec<u8>>,
     /// The stored-text blobs made so far.
     texts: Vec<Vec<u8>>,
+    shape: Shape,
 }
 
 impl Accumulator {
-    fn new(groups: usize) -> Accumulator {
+    fn new(groups: usize, shape: Shape) -> Accumulator {
         Accumulator {
             parts: (0..PARTS).map(|_| FxHashMap::default()).collect(),
             words: FxHashMap::default(),
@@ -150,6 +112,7 @@ impl Accumulator {
             per_level: vec![0; super::LEVELS.len()],
             rows: Vec::new(),
             texts: Vec::new(),
+            shape,
         }
     }
 
@@ -199,10 +162,14 @@ impl Accumulator {
             rows.push(r);
         }
         self.add_rows(rows, false);
+        let shape = &self.shape;
+        let levels: Vec<usize> = (base..base + toks.len())
+            .map(|d| ranges.iter().position(|r| r.contains(&d)).unwrap_or(0))
+            .collect();
         self.parts
             .par_iter_mut()
             .enumerate()
-            .for_each(|(part, map)| append(map, part, base, &toks));
+            .for_each(|(part, map)| append(map, part, (base, &levels), &toks, shape));
         for (i, d) in toks.into_iter().enumerate() {
             self.lens.push(d.len);
             if let Some(l) = ranges.iter().position(|r| r.contains(&(base + i))) {
@@ -222,22 +189,21 @@ impl Accumulator {
     }
 }
 
-/// Appends partition `part` of a chunk's pages (documents `base..`) to its raw postings. Lists
-/// grow by a quarter at least (not double), so little capacity is left unused.
+/// Appends partition `part` of a chunk's pages (documents `base..`, in `levels`) to its
+/// postings.
 fn append(
-    map: &mut FxHashMap<u64, Vec<RawPosting>>,
+    map: &mut FxHashMap<u64, List>,
     part: usize,
-    base: usize,
+    (base, levels): (usize, &[usize]),
     toks: &[PageTokens],
+    shape: &Shape,
 ) {
     for (i, d) in toks.iter().enumerate() {
         let slice = d.offsets[part] as usize..d.offsets[part + 1] as usize;
+        let doc = (base + i) as u32;
         for &(key, tf, mask, flags) in &d.entries[slice] {
             let list = map.entry(key).or_default();
-            if list.len() == list.capacity() {
-                list.reserve_exact((list.len() / 4).max(4));
-            }
-            list.push(RawPosting::new(base + i, tf, mask, flags));
+            list.push(shape, levels[i], doc, (tf, mask, flags));
         }
     }
 }
@@ -366,93 +332,14 @@ fn by_partition(map: &FxHashMap<u64, (u32, u16, u8)>) -> (Vec<Entry>, [u32; PART
     (v, offsets)
 }
 
-/// A token's postings from its raw ones (in document order), in place. `scorings`: each
-/// non-empty level's end and scoring, oldest first.
-fn impacts(raw: Vec<RawPosting>, scorings: &[(usize, Scoring)]) -> Vec<Posting> {
-    // Per level: where its postings end in the list, and the token's weight there (df: the
-    // token's documents in this level and the older ones).
-    let cuts: Vec<(usize, TokenLevel, &Scoring)> = scorings
-        .iter()
-        .map(|(end, s)| {
-            let to = raw.partition_point(|p| (p.doc() as usize) < *end);
-            (to, s.level(to), s)
-        })
-        .collect();
-    let mut level = 0;
-    raw.into_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            while i >= cuts[level].0 {
-                level += 1;
-            }
-            let (_, t, s) = &cuts[level];
-            s.posting(t, p)
-        })
-        .collect()
-}
-
-/// What BM25F needs besides a token's postings: document count and length norms.
-struct Scoring {
-    n: f64,
-    /// Per document: `K1 * (1 - B + B * len / avg_len)`.
-    norm: Vec<f64>,
-    /// Masks are kept for tokens in at most this many documents.
-    mask_limit: usize,
-    /// One impact step: the largest possible impact is 255 steps.
-    scale: f64,
-}
-
-/// A token in one level: its idf, and whether its masks are kept.
-struct TokenLevel {
-    idf: f64,
-    keep_masks: bool,
-}
-
-impl Scoring {
-    fn new(lens: &[f64]) -> Scoring {
-        let n = lens.len().max(1) as f64;
-        let avg_len = (lens.iter().sum::<f64>() / n).max(1.0);
-        let max_idf = (1.0 + (n - 0.5) / 1.5).ln();
-        Scoring {
-            n,
-            norm: lens
-                .iter()
-                .map(|len| K1 * (1.0 - B + B * len / avg_len))
-                .collect(),
-            mask_limit: mask_limit(lens.len()),
-            scale: max_idf * (K1 + 1.0) / 255.0,
-        }
-    }
-
-    fn level(&self, df: usize) -> TokenLevel {
-        let keep_masks = df <= self.mask_limit;
-        let df = df as f64;
-        TokenLevel {
-            idf: (1.0 + (self.n - df + 0.5) / (df + 0.5)).ln(),
-            keep_masks,
-        }
-    }
-
-    /// A raw posting with its quantised impact.
-    fn posting(&self, t: &TokenLevel, p: RawPosting) -> Posting {
-        let tf = f64::from(p.tf());
-        let impact = t.idf * tf * (K1 + 1.0) / (tf + self.norm[p.doc() as usize]);
-        Posting {
-            doc: p.doc(),
-            impact: ((impact / self.scale).round() as i64).clamp(1, 255) as u8,
-            mask: if t.keep_masks { p.mask() } else { u16::MAX },
-            flags: p.flags(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::index::build_chunked;
-    use crate::search::Index;
+    use crate::search::store::{Scoring, K1};
+    use crate::search::{Index, Posting};
     use crate::site::Site;
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
 
     /// The sample portal on a Thursday: pages in all three levels (`base`, `month`, `week`).
     fn sample() -> crate::pipeline::Prepared {
@@ -535,7 +422,11 @@ mod tests {
         let filled = ix.levels.iter().filter(|l| l.start < l.end).count();
         assert_eq!(filled, 3, "the sample has pages in every level");
         let want = reference(&p.site, &ix);
-        let got: BTreeMap<String, Vec<Posting>> = ix.postings.clone().into_iter().collect();
+        let got: BTreeMap<String, Vec<Posting>> = ix
+            .postings
+            .iter()
+            .map(|(t, l)| (t.to_string(), l))
+            .collect();
         assert!(want.len() > 1000, "{} tokens", want.len());
         assert_eq!(got, want);
     }
@@ -545,7 +436,10 @@ mod tests {
         let p = sample();
         let whole = build_chunked(&p.site, CHUNK_PAGES);
         let sorted = |ix: &Index| -> BTreeMap<String, Vec<Posting>> {
-            ix.postings.clone().into_iter().collect()
+            ix.postings
+                .iter()
+                .map(|(t, l)| (t.to_string(), l))
+                .collect()
         };
         for chunk in [1, 2, 7] {
             let ix = build_chunked(&p.site, chunk);
@@ -572,7 +466,10 @@ mod tests {
         let html: Vec<String> = p.site.pages.iter().map(|p| p.body.html.clone()).collect();
         let owned = crate::search::build_owned(&p.site, html);
         let sorted = |ix: &Index| -> BTreeMap<String, Vec<Posting>> {
-            ix.postings.clone().into_iter().collect()
+            ix.postings
+                .iter()
+                .map(|(t, l)| (t.to_string(), l))
+                .collect()
         };
         assert_eq!(sorted(&owned), sorted(&from_pages));
         assert_eq!(owned.vocab, from_pages.vocab);
@@ -597,20 +494,5 @@ mod tests {
         let want = suggest::encode_tally(tally, &ix.variants, ix.docs.len());
         assert!(want.len() > 100);
         assert_eq!(ix.vocab, want);
-    }
-
-    #[test]
-    fn raw_postings_pack_and_unpack() {
-        let p = RawPosting::new((1 << 24) - 1, 70_000, 0xA5A5, 0x7F);
-        assert_eq!(
-            (p.doc(), p.tf(), p.mask(), p.flags()),
-            ((1 << 24) - 1, 0xFFFF, 0xA5A5, 0x7F)
-        );
-        let q = RawPosting::new(5, 3, 1, 8);
-        assert_eq!((q.doc(), q.tf(), q.mask(), q.flags()), (5, 3, 1, 8));
-        assert_eq!(
-            std::mem::size_of::<RawPosting>(),
-            std::mem::size_of::<Posting>()
-        );
     }
 }

@@ -3,6 +3,7 @@
 //! hash of its bytes) for the client's `?v=`, and is named by its own hash.
 
 use super::pack;
+use super::store::List;
 use super::{fnv1a, Doc, Index, Level, Posting, CHUNK, LEVELS, TEXT_CHUNK};
 use super::{KINDS, STATUSES, WORK_STYLES};
 use crate::content::{Kind, WorkStyle};
@@ -17,11 +18,11 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     let put =
         |rel: &str, bytes: &[u8]| sink.write(&urls.output_file(&urls.search_file(rel)), bytes);
     let mut levels = Vec::new();
-    for (name, level) in LEVELS.iter().zip(&index.levels) {
+    for (l, (name, level)) in LEVELS.iter().zip(&index.levels).enumerate() {
         if level.start == level.end {
             continue;
         }
-        let shards = shards(index, level);
+        let shards = shards(index, l, level);
         let starts = write_packs(&put, name, &shards)?;
         levels.push(serde_json::json!({
             "name": name, "start": level.start, "end": level.end,
@@ -76,15 +77,13 @@ fn version(files: &[Vec<u8>]) -> String {
     content_hash(&all)
 }
 
-/// A level's shards in bucket order, gzipped: each bucket's tokens sorted, one record per token
-/// with the token's postings in the level.
-fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
-    let mut by_bucket: Vec<Vec<(&String, &[Posting])>> = vec![Vec::new(); level.buckets];
-    for (tok, list) in &index.postings {
-        let from = list.partition_point(|p| p.doc < level.start);
-        let to = list.partition_point(|p| p.doc < level.end);
-        if from < to {
-            by_bucket[(fnv1a(tok) as usize) & (level.buckets - 1)].push((tok, &list[from..to]));
+/// The shards of level `l` in bucket order, gzipped: each bucket's tokens sorted, one record per
+/// token with the token's postings in the level (their impacts computed here, `store`).
+fn shards(index: &Index, l: usize, level: &Level) -> Vec<Vec<u8>> {
+    let mut by_bucket: Vec<Vec<(&str, &List)>> = vec![Vec::new(); level.buckets];
+    for (tok, list) in index.postings.lists() {
+        if list.in_level(l) {
+            by_bucket[(fnv1a(tok) as usize) & (level.buckets - 1)].push((tok, list));
         }
     }
     by_bucket
@@ -92,10 +91,12 @@ fn shards(index: &Index, level: &Level) -> Vec<Vec<u8>> {
         .map(|mut toks| {
             toks.sort_unstable_by(|a, b| a.0.cmp(b.0));
             let mut buf = Vec::new();
+            let mut postings = Vec::new();
             for (tok, list) in toks {
+                index.postings.level_into(list, l, &mut postings);
                 // Masks of common tokens are all "anywhere" (`mask_limit`): none is written.
-                let masks = list.iter().any(|p| p.mask != u16::MAX);
-                encode_token(&mut buf, tok, list, masks);
+                let masks = postings.iter().any(|p| p.mask != u16::MAX);
+                encode_token(&mut buf, tok, &postings, masks);
             }
             gzip(&buf)
         })

@@ -163,7 +163,7 @@ fn levels_cover_the_documents_and_older_scores_do_not_move() {
         after.docs[week.start as usize].url,
         "/challenges/new-today/"
     );
-    for list in after.postings.values() {
+    for (_, list) in after.postings.iter() {
         assert!(list.windows(2).all(|w| w[0].doc < w[1].doc));
     }
     // The new page is found, and every older page keeps its id and its score.
