@@ -266,11 +266,10 @@ impl Renderer {
         // Cards are keyed by their whole input, so none could be stale; clearing keeps a long
         // preview session from piling up cards of old edits.
         self.cards.cache.clear();
-        let shared = cards::Shared::new(&self.cards.cache, site.pages.len());
         let results: Vec<One> = which
             .par_iter()
             .map(|&j| {
-                let reader = Reader::new(site, &plan.lists, record).with_cards(&shared);
+                let reader = Reader::new(site, &plan.lists, record);
                 let view = view::build(&reader, &plan.outputs[j]);
                 let deps = reader.into_deps();
                 match self.render(&view) {

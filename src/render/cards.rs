@@ -10,8 +10,6 @@
 //! `card.html` still decides the markup, and one that overrides `cards.html` with an `include`
 //! gets the uncached behaviour.
 
-use crate::view::page::PageView;
-use crate::view::{CardStore, SharedCard};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -37,10 +35,6 @@ pub struct CardCache {
     /// Off: every card is rendered where it appears (tests compare the two, byte for byte).
     enabled: bool,
     shards: Vec<Mutex<HashMap<Key, Arc<str>>>>,
-    /// Card views shared by a render ([`Shared`]) with their hashes, by the address of their
-    /// map: `card()` finds the hash of a shared view here instead of walking it again. Each
-    /// entry holds its value, so no other map can take that address while the entry exists.
-    known: Vec<Mutex<HashMap<usize, (Value, u64)>>>,
 }
 
 impl CardCache {
@@ -48,7 +42,6 @@ impl CardCache {
         CardCache {
             enabled,
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
-            known: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
         }
     }
 
@@ -56,27 +49,6 @@ impl CardCache {
     pub fn clear(&self) {
         for s in &self.shards {
             lock(s).clear();
-        }
-        for s in &self.known {
-            lock(s).clear();
-        }
-    }
-
-    /// The hash of a card view: remembered for a shared one, else computed.
-    fn hash(&self, p: &Value) -> u64 {
-        if let Some(at) = address(p) {
-            if let Some((_, h)) = lock(&self.known[at % SHARDS]).get(&at) {
-                return *h;
-            }
-        }
-        hash_of(p)
-    }
-
-    /// Remembers the hash of a shared card view (kept alive by the entry).
-    fn remember(&self, p: &Value) {
-        if let Some(at) = address(p) {
-            let h = hash_of(p);
-            lock(&self.known[at % SHARDS]).insert(at, (p.clone(), h));
         }
     }
 
@@ -154,7 +126,7 @@ impl Cards {
                         .to_string(),
                     hl,
                     compact,
-                    view: cache.hash(&p),
+                    view: hash_of(&p),
                 };
                 let html = cache.get_or_render(key, || {
                     let templates = templates.upgrade();
@@ -179,41 +151,6 @@ impl Cards {
         // Set once, right after the templates are compiled; a second call would be a bug that
         // changes nothing.
         let _ = self.templates.set(tera);
-    }
-}
-
-/// The address of a map value's map (a card view is a map), which names it while it is alive.
-fn address(p: &Value) -> Option<usize> {
-    p.as_map().map(|m| std::ptr::from_ref(m) as usize)
-}
-
-/// The card views of one render, made into template values once (at most one per page) and
-/// shared by every output that shows them.
-pub struct Shared<'c> {
-    cache: &'c CardCache,
-    slots: Vec<OnceLock<Option<SharedCard>>>,
-}
-
-impl<'c> Shared<'c> {
-    /// Room for the cards of `pages` pages, their hashes remembered in `cache`.
-    pub fn new(cache: &'c CardCache, pages: usize) -> Shared<'c> {
-        Shared {
-            cache,
-            slots: (0..pages).map(|_| OnceLock::new()).collect(),
-        }
-    }
-}
-
-impl CardStore for Shared<'_> {
-    fn card<'v>(&self, i: usize, make: &dyn Fn() -> PageView<'v>) -> Option<SharedCard> {
-        let slot = self.slots.get(i)?;
-        slot.get_or_init(|| {
-            // A view that does not serialize is left to the output, which reports the problem.
-            let value = Value::try_from_serializable(&make()).ok()?;
-            self.cache.remember(&value);
-            Some(Arc::new(value) as SharedCard)
-        })
-        .clone()
     }
 }
 
@@ -310,23 +247,6 @@ mod tests {
                 .unwrap();
         }
         assert_eq!((renders.get(), cache.len()), (2, 0));
-    }
-
-    #[test]
-    fn a_shared_view_keeps_its_hash_until_the_cache_is_cleared() {
-        let cache = CardCache::new(true);
-        let p = Value::from_serializable(&serde_json::json!({"url": "/a/", "title": "A"}));
-        let at = address(&p).unwrap();
-        cache.remember(&p);
-        assert_eq!(cache.hash(&p), hash_of(&p));
-        // The entry holds the value, so its address names it and nothing else.
-        assert!(lock(&cache.known[at % SHARDS]).contains_key(&at));
-        // An equal view made apart is another map: its hash is computed, and equal.
-        let q = Value::from_serializable(&serde_json::json!({"url": "/a/", "title": "A"}));
-        assert_ne!(address(&q), Some(at));
-        assert_eq!(cache.hash(&q), hash_of(&p));
-        cache.clear();
-        assert!(lock(&cache.known[at % SHARDS]).is_empty());
     }
 
     #[test]

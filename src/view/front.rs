@@ -1,8 +1,8 @@
 //! The site's own pages: home, 404, the thanks page forms return to, the 気になる page, and
 //! the search page.
 
-use super::card::{card, Card};
 use super::common::{jsonld, section_links, taxonomy_groups, Crumb, Group, Meta, SectionLink};
+use super::page::{page_view, PageView};
 use super::{Data, Reader, View};
 use crate::config::MenuItem;
 use crate::content::Kind;
@@ -13,11 +13,11 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct HomeOutput<'a> {
-    open_challenges: Vec<Card<'a>>,
+    open_challenges: Vec<PageView<'a>>,
     open_count: usize,
     challenge_count: usize,
-    latest_cases: Vec<Card<'a>>,
-    latest_columns: Vec<Card<'a>>,
+    latest_cases: Vec<PageView<'a>>,
+    latest_columns: Vec<PageView<'a>>,
     intro: &'a str,
     home_title: &'a str,
     sections: Vec<SectionLink>,
@@ -31,11 +31,15 @@ pub fn home<'s>(r: &Reader<'s>) -> View<'s> {
     let share = super::picture::ShareImage::site_default(r);
     let home = r.site_wide().home();
     let (open, open_count) = r.soonest_open(6);
-    let latest =
-        |k: Kind, n: usize| -> Vec<Card> { r.of_kind(k).take(n).map(|i| card(r, i)).collect() };
+    let latest = |k: Kind, n: usize| -> Vec<PageView> {
+        r.of_kind(k)
+            .take(n)
+            .map(|i| page_view(r, i, false))
+            .collect()
+    };
     let out = HomeOutput {
         open_count,
-        open_challenges: open.iter().map(|&i| card(r, i)).collect(),
+        open_challenges: open.iter().map(|&i| page_view(r, i, false)).collect(),
         challenge_count: r.count(Kind::Challenge),
         latest_cases: latest(Kind::Case, 3),
         latest_columns: latest(Kind::Column, 3),

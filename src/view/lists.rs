@@ -3,8 +3,8 @@
 //! (`paging`); totals and the filter bar appear on the newest page only, so older pages keep
 //! their bytes when the list grows.
 
-use super::card::{card, Card};
 use super::common::{jsonld, taxonomy_groups, Crumb, Group, GroupItem, Meta, Subgroup};
+use super::page::{page_view, PageView};
 use super::paging::{pager, Pager, Paging};
 use super::{Data, Reader, View};
 use crate::content::Kind;
@@ -105,7 +105,7 @@ struct SectionInfo<'a> {
 #[derive(Serialize)]
 pub struct SectionOutput<'a> {
     section: SectionInfo<'a>,
-    pages: Vec<Card<'a>>,
+    pages: Vec<PageView<'a>>,
     pager: Pager,
     facets: &'a [Group],
     breadcrumbs: Vec<Crumb>,
@@ -186,9 +186,9 @@ pub(super) fn on_page(r: &Reader, pages: &[usize], number: usize) -> Vec<usize> 
 }
 
 /// The cards of page `number` of a paginated list (see [`on_page`]).
-fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<Card<'s>> {
+fn cards<'s>(r: &Reader<'s>, pages: &[usize], number: usize) -> Vec<PageView<'s>> {
     let on = on_page(r, pages, number);
-    on.iter().map(|&i| card(r, i)).collect()
+    on.iter().map(|&i| page_view(r, i, false)).collect()
 }
 
 #[derive(Serialize)]
@@ -216,7 +216,7 @@ struct TermInfo<'a> {
 #[derive(Serialize)]
 pub struct TermOutput<'a> {
     term: TermInfo<'a>,
-    pages: Vec<Card<'a>>,
+    pages: Vec<PageView<'a>>,
     pager: Pager,
     breadcrumbs: Vec<Crumb>,
     jsonld: String,

@@ -13,7 +13,6 @@
 //! | municipality index and page | [`places`] | `municipalities.html`, `municipality.html` |
 //! | home, 404, thanks, 気になる, search | [`front`] | `home.html`, `404.html`, `thanks.html`, `keep.html`, `search.html` |
 
-mod card;
 mod common;
 pub mod front;
 pub mod lists;
@@ -23,7 +22,6 @@ pub mod picture;
 pub mod places;
 mod reader;
 
-pub use card::{Card, CardStore, SharedCard};
 pub use common::Group;
 pub use lists::{has_feed, status_pages, term_pages, Lists};
 pub use paging::Paging;

@@ -124,8 +124,8 @@ pub struct PageView<'a> {
     challenge: Option<ChallengeView<'a>>,
     case: Option<CaseView<'a>>,
     /// Related and similar pages (`partials/briefs.html`), light like list items; empty on cards.
-    related: Vec<super::Card<'a>>,
-    similar: Vec<super::Card<'a>>,
+    related: Vec<PageView<'a>>,
+    similar: Vec<PageView<'a>>,
     /// Share links (LINE, X, Facebook, the URL to copy) of a whole challenge or case.
     share: Option<crate::urls::Share>,
     /// The contact/apply form of the page (open challenges and pages with `form:`).
@@ -243,9 +243,9 @@ pub fn page_view<'s>(r: &Reader<'s>, i: usize, full: bool) -> PageView<'s> {
         }),
         _ => None,
     };
-    let linked = |list: &[usize]| -> Vec<super::Card<'s>> {
+    let linked = |list: &[usize]| -> Vec<PageView<'s>> {
         if full {
-            list.iter().map(|&j| super::card::card(r, j)).collect()
+            list.iter().map(|&j| page_view(r, j, false)).collect()
         } else {
             Vec::new()
         }

@@ -1,9 +1,9 @@
 //! Municipality pages: the index of every municipality by prefecture, and one list each,
 //! paginated like every list (`paging`): the newest page has the profile and the counts.
 
-use super::card::{card, Card};
 use super::common::{image_url, jsonld, prefecture_url, Crumb, GroupItem, Meta, Subgroup};
 use super::lists::on_page;
+use super::page::{page_view, PageView};
 use super::paging::{pager, Pager};
 use super::{Data, Reader, View};
 use crate::content::{Extra, Kind};
@@ -94,8 +94,8 @@ struct MunicipalityInfo<'a> {
 #[derive(Serialize)]
 pub struct MunicipalityOutput<'a> {
     municipality: MunicipalityInfo<'a>,
-    challenges: Vec<Card<'a>>,
-    cases: Vec<Card<'a>>,
+    challenges: Vec<PageView<'a>>,
+    cases: Vec<PageView<'a>>,
     pager: Pager,
     breadcrumbs: Vec<Crumb>,
     jsonld: String,
@@ -115,11 +115,11 @@ pub fn municipality<'s>(r: &Reader<'s>, mi: usize, number: usize, total: usize) 
         _ => (None, None),
     };
     let items = on_page(r, &m.pages, number);
-    let of_kind = |kind: Kind| -> Vec<Card> {
+    let of_kind = |kind: Kind| -> Vec<PageView> {
         items
             .iter()
             .filter(|&&i| r.page(i).kind == kind)
-            .map(|&i| card(r, i))
+            .map(|&i| page_view(r, i, false))
             .collect()
     };
     let name = format!("{} {}", m.prefecture, m.name);

@@ -61,30 +61,13 @@ pub struct Reader<'s> {
     site: &'s Site,
     lists: &'s Lists,
     log: Option<RefCell<Vec<Dep>>>,
-    cards: Option<&'s dyn super::CardStore>,
 }
 
 impl<'s> Reader<'s> {
     /// A reader over `site`; `record` keeps the deps (the dev server), otherwise nothing is kept.
     pub fn new(site: &'s Site, lists: &'s Lists, record: bool) -> Reader<'s> {
         let log = record.then(|| RefCell::new(vec![Dep::Site]));
-        Reader {
-            site,
-            lists,
-            log,
-            cards: None,
-        }
-    }
-
-    /// This reader, taking cards from `store` (see [`super::card`]).
-    pub fn with_cards(mut self, store: &'s dyn super::CardStore) -> Reader<'s> {
-        self.cards = Some(store);
-        self
-    }
-
-    /// Where cards are shared, unless this reader records (a shared card reads nothing).
-    pub(super) fn card_store(&self) -> Option<&'s dyn super::CardStore> {
-        self.cards.filter(|_| self.log.is_none())
+        Reader { site, lists, log }
     }
 
     /// What was read, sorted and without repeats.
