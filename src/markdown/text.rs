@@ -232,9 +232,7 @@ impl Reader<'_> {
             "img" => push_decoded(self.out, &t.attr("alt").unwrap_or_default(), false),
             "script" | "style" => {
                 // Raw text elements: everything up to their end tag is theirs.
-                let close = format!("</{}", t.name);
-                let lower = html[*i..].to_ascii_lowercase();
-                *i = lower.find(&close).map_or(html.len(), |k| *i + k);
+                *i = end_tag(html, *i, &t.name).unwrap_or(html.len());
             }
             "span" if t.attr("class").as_deref() == Some("task") => {
                 self.skip = Some((t.name.to_string(), 1));
@@ -246,6 +244,18 @@ impl Reader<'_> {
             _ => {}
         }
     }
+}
+
+/// Where the first end tag `</name` (any case) at or after `from` starts: found without
+/// copying the rest of the body (a body may hold many scripts).
+fn end_tag(html: &str, from: usize, name: &str) -> Option<usize> {
+    let b = html.as_bytes();
+    let n = name.len();
+    (from..b.len().saturating_sub(n + 1)).find(|&k| {
+        b[k] == b'<'
+            && b[k + 1] == b'/'
+            && b[k + 2..k + 2 + n].eq_ignore_ascii_case(name.as_bytes())
+    })
 }
 
 /// Appends `s` with character references decoded; outside `<pre>` (`fold`) a line break is a
@@ -508,6 +518,8 @@ mod tests {
             "<!--",
             "<1>",
             "&#12345678901;é",
+            "<script>never closed",
+            "<style></sty",
         ] {
             let _ = text_of(h);
         }
@@ -515,5 +527,6 @@ mod tests {
             text_of("a < b &amp c &#x26; <p>d</p>"),
             "a < b &amp c & d\n"
         );
+        assert_eq!(text_of("<p>a</p><script>x</ScRiPt><p>b</p>"), "a\nb\n");
     }
 }
