@@ -163,6 +163,7 @@ impl Accumulator {
         }
         self.add_rows(rows, false);
         let shape = &self.shape;
+        // Each document's level (the ranges cover every document).
         let levels: Vec<usize> = (base..base + toks.len())
             .map(|d| ranges.iter().position(|r| r.contains(&d)).unwrap_or(0))
             .collect();
@@ -172,9 +173,7 @@ impl Accumulator {
             .for_each(|(part, map)| append(map, part, (base, &levels), &toks, shape));
         for (i, d) in toks.into_iter().enumerate() {
             self.lens.push(d.len);
-            if let Some(l) = ranges.iter().position(|r| r.contains(&(base + i))) {
-                self.per_level[l] += d.entries.len();
-            }
+            self.per_level[levels[i]] += d.entries.len();
             for (k, w) in d.words {
                 self.words.entry(k).or_insert(w);
             }
