@@ -299,7 +299,9 @@ pub(super) fn fill_pages(
     }
 }
 
-/// What one source becomes in the site.
+/// What one source becomes in the site. Short-lived (one vector, moved into the site at once),
+/// so pages are not boxed.
+#[allow(clippy::large_enum_variant)]
 enum Made {
     Home(Index),
     Section(Kind, Index),
