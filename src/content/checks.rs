@@ -19,10 +19,13 @@ pub const MAX_FILE_BYTES: u64 = 10 << 20;
 pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.len() > limit {
+    let len = file.metadata()?.len();
+    if len > limit {
         return Ok(None);
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more: `read_to_end` on a `Take` has no size hint,
+    // and growing from nothing cost a dozen reads and reallocations per file.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
     file.take(limit + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
@@ -155,5 +158,24 @@ pub fn deadline_far_ahead(s: &Source, deadline: Date, today: Date) -> Diagnostic
     match front.lines().position(|l| l.starts_with("deadline:")) {
         Some(i) => d.at(&s.text, i + 1, 1).with_span("deadline".len()),
         None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_limited;
+
+    #[test]
+    fn reads_whole_files_up_to_the_limit_and_refuses_bigger_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let text = "日本語のテキスト\n".repeat(500);
+        std::fs::write(&path, &text).unwrap();
+        let len = text.len() as u64;
+        let read = read_limited(&path, len).unwrap();
+        assert_eq!(read.as_deref(), Some(text.as_bytes()));
+        assert_eq!(read_limited(&path, len - 1).unwrap(), None);
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(read_limited(&path, 0).unwrap(), Some(Vec::new()));
     }
 }

@@ -10,6 +10,7 @@ use crate::markdown::{self, Rendered};
 use crate::site::municipality_url;
 use crate::strings::Strings;
 use crate::suggest::did_you_mean;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -258,37 +259,54 @@ pub(super) fn fill_pages(
     (urls, published): (Vec<String>, Vec<bool>),
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Pages are made on both cores (summaries and dates read each body once); indexes and
+    // diagnostics are then taken in source order.
     let now = site.now;
-    for ((s, (r, ds)), (url, p)) in sources
+    let config = &site.config;
+    let items: Vec<_> = sources
         .into_iter()
         .zip(rendered)
         .zip(urls.into_iter().zip(published))
-    {
+        .collect();
+    let made: Vec<(Vec<Diagnostic>, Made)> = items
+        .into_par_iter()
+        .map(|((s, (r, mut ds)), (url, p))| {
+            let index = || Index {
+                title: s.common.title.clone(),
+                summary: s.common.summary.clone(),
+                html: r.html.clone(),
+                source: Some(s.entry.rel.clone()),
+            };
+            let made = match s.entry.role {
+                Role::Home => Made::Home(index()),
+                Role::Section(k) => Made::Section(k, index()),
+                Role::Page(_) if !p => Made::Nothing,
+                Role::Page(kind) => Made::Page(make_page(s, kind, url, r, config, now, &mut ds)),
+            };
+            (ds, made)
+        })
+        .collect();
+    for (ds, made) in made {
         diags.extend(ds);
-        match s.entry.role {
-            Role::Home | Role::Section(_) => {
-                let idx = Index {
-                    title: s.common.title.clone(),
-                    summary: s.common.summary.clone(),
-                    html: r.html.clone(),
-                    source: Some(s.entry.rel.clone()),
-                };
-                match s.entry.role {
-                    Role::Home => site.home = idx,
-                    Role::Section(k) => {
-                        site.sections.insert(k, idx);
-                    }
-                    Role::Page(_) => unreachable!(),
-                }
-                continue;
+        match made {
+            Made::Home(idx) => site.home = idx,
+            Made::Section(k, idx) => {
+                site.sections.insert(k, idx);
             }
-            Role::Page(_) if !p => continue,
-            Role::Page(kind) => {
-                site.pages
-                    .push(make_page(s, kind, url, r, &site.config, now, diags));
-            }
+            Made::Page(page) => site.pages.push(page),
+            Made::Nothing => {}
         }
     }
+}
+
+/// What one source becomes in the site. Short-lived (one vector, moved into the site at once),
+/// so pages are not boxed.
+#[allow(clippy::large_enum_variant)]
+enum Made {
+    Home(Index),
+    Section(Kind, Index),
+    Page(Page),
+    Nothing,
 }
 
 /// Every section (and the municipality list) has an index, and every index a title.
