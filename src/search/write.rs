@@ -17,19 +17,30 @@ pub fn write(site: &Site, index: &Index, sink: &dyn Sink) -> std::io::Result<Str
     // Each file's output path is its URL's (`/search/base.0.pack` → `search/base.0.pack`).
     let put =
         |rel: &str, bytes: &[u8]| sink.write(&urls.output_file(&urls.search_file(rel)), bytes);
+    // Every level's shards and the metadata chunks are compressed at once, so the cores stay
+    // busy across a small level's few buckets and the next level's start.
+    let (all_shards, chunks) = rayon::join(
+        || {
+            (0..index.levels.len().min(LEVELS.len()))
+                .into_par_iter()
+                .map(|l| {
+                    let level = &index.levels[l];
+                    (level.start != level.end).then(|| shards(index, l, level))
+                })
+                .collect::<Vec<_>>()
+        },
+        || chunks(index),
+    );
     let mut levels = Vec::new();
-    for (l, (name, level)) in LEVELS.iter().zip(&index.levels).enumerate() {
-        if level.start == level.end {
-            continue;
-        }
-        let shards = shards(index, l, level);
+    for (l, shards) in all_shards.into_iter().enumerate() {
+        let Some(shards) = shards else { continue };
+        let (name, level) = (LEVELS[l], &index.levels[l]);
         let starts = write_packs(&put, name, &shards)?;
         levels.push(serde_json::json!({
             "name": name, "start": level.start, "end": level.end,
             "buckets": level.buckets, "v": version(&shards), "packs": starts,
         }));
     }
-    let chunks = chunks(index);
     let chunk_packs = write_packs(&put, "d", &chunks)?;
     let texts = &index.texts;
     let text_packs = write_packs(&put, "t", texts)?;
@@ -171,6 +182,10 @@ pub(super) fn text_blob(rows: &[Vec<u8>]) -> Vec<u8> {
 
 /// `s` cut to `cap` characters, and whether it was cut.
 fn capped(s: &str, cap: usize) -> (&str, bool) {
+    // A string of at most `cap` bytes has at most `cap` characters: no need to count them.
+    if s.len() <= cap {
+        return (s, false);
+    }
     match s.char_indices().nth(cap) {
         Some((at, _)) => (&s[..at], true),
         None => (s, false),
@@ -433,6 +448,17 @@ mod tests {
             serde_json::to_vec(&want).unwrap()
         );
         assert_eq!(inflate(&text_blob(&[])), b"[]");
+    }
+
+    #[test]
+    fn capped_counts_characters_not_bytes() {
+        let at_cap = "長".repeat(4);
+        assert_eq!(capped(&at_cap, 4), (at_cap.as_str(), false));
+        let over = "長".repeat(5);
+        assert_eq!(capped(&over, 4), (at_cap.as_str(), true));
+        assert_eq!(capped("abcd", 4), ("abcd", false));
+        assert_eq!(capped("abcde", 4), ("abcd", true));
+        assert_eq!(capped("", 0), ("", false));
     }
 
     #[test]
