@@ -14,6 +14,7 @@ use crate::strings::Strings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry as MapEntry;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -285,18 +286,21 @@ fn tokenize_page(
                 n += 1;
             }
             let bit = 1u16 << (pos % 16);
-            let key = match raw {
-                tokenize::Raw::Cjk(a, b) => cjk_key(a, b),
-                tokenize::Raw::Unit(a) => cjk_key(a, None),
-                tokenize::Raw::Word(s) => {
-                    let k = word_key(s);
-                    if !map.contains_key(&k) && !known.contains_key(&k) {
-                        words.push((k, s.to_string()));
+            let (key, word) = match raw {
+                tokenize::Raw::Cjk(a, b) => (cjk_key(a, b), None),
+                tokenize::Raw::Unit(a) => (cjk_key(a, None), None),
+                tokenize::Raw::Word(s) => (word_key(s), Some(s)),
+            };
+            // One lookup: a word's text is kept the first time the page meets its key.
+            let e = match map.entry(key) {
+                MapEntry::Occupied(o) => o.into_mut(),
+                MapEntry::Vacant(v) => {
+                    if let Some(s) = word.filter(|_| !known.contains_key(&key)) {
+                        words.push((key, s.to_string()));
                     }
-                    k
+                    v.insert((0, 0, 0))
                 }
             };
-            let e = map.entry(key).or_insert((0, 0, 0));
             e.0 += w;
             e.1 |= bit;
             e.2 |= flags::of(field, marks);
