@@ -184,6 +184,23 @@ fn hash_into(v: &Value, h: &mut rustc_hash::FxHasher) {
     } else if let Some(b) = v.as_bytes() {
         b.hash(h);
     } else {
+        hash_scalar(v, h);
+    }
+}
+
+/// Hashes a number, bool or none without formatting it (the kind is already hashed, so a
+/// none or undefined value adds nothing). Cards hold many of these: a `to_string` per value
+/// was an allocation per scalar of every card shown on every output.
+fn hash_scalar(v: &Value, h: &mut rustc_hash::FxHasher) {
+    if let Some(b) = v.as_bool() {
+        b.hash(h);
+    } else if let Some(n) = v.as_i128() {
+        n.hash(h);
+    } else if let Some(n) = v.as_u128() {
+        n.hash(h);
+    } else if v.is_f64() {
+        v.as_f64().map(f64::to_bits).hash(h);
+    } else if !(v.is_none() || v.is_undefined()) {
         v.to_string().hash(h);
     }
 }
@@ -267,5 +284,27 @@ mod tests {
         let f = Value::from_serializable(&serde_json::json!({"t": {"u": "x"}}));
         let g = Value::from_serializable(&serde_json::json!({"u": {"t": "x"}}));
         assert_ne!(hash_of(&f), hash_of(&g));
+    }
+
+    #[test]
+    fn scalars_of_another_value_or_kind_hash_apart() {
+        let of = |v: serde_json::Value| hash_of(&Value::from_serializable(&v));
+        let all = [
+            of(serde_json::json!({"n": 1})),
+            of(serde_json::json!({"n": 2})),
+            of(serde_json::json!({"n": -1})),
+            of(serde_json::json!({"n": 1.5})),
+            of(serde_json::json!({"n": 2.5})),
+            of(serde_json::json!({"n": true})),
+            of(serde_json::json!({"n": false})),
+            of(serde_json::json!({"n": null})),
+            of(serde_json::json!({"n": "1"})),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(all[3], of(serde_json::json!({"n": 1.5})));
     }
 }
