@@ -277,7 +277,13 @@ impl Tally {
         }
     }
 
-    fn count(&mut self, key: String, df: u32, whole: bool, spellings: Vec<(String, u32)>) {
+    fn count(
+        &mut self,
+        key: String,
+        df: u32,
+        whole: bool,
+        spellings: impl IntoIterator<Item = (String, u32)>,
+    ) {
         let c = self.counts.entry(key).or_default();
         c.df += df;
         c.whole |= whole;
@@ -290,17 +296,9 @@ impl Tally {
     }
 
     pub(super) fn add(mut self, page: PageWords) -> Tally {
-        // As `count(key, 1, whole, spellings each once)`, without a list built per word.
         for (key, whole, spellings) in page.words {
-            let c = self.counts.entry(key).or_default();
-            c.df += 1;
-            c.whole |= whole;
-            for s in spellings {
-                match c.spellings.iter_mut().find(|(x, _)| *x == s) {
-                    Some(e) => e.1 += 1,
-                    None => c.spellings.push((s, 1)),
-                }
-            }
+            // Each spelling once, straight from the page's list (no list built per word).
+            self.count(key, 1, whole, spellings.into_iter().map(|s| (s, 1)));
         }
         for g in page.groups {
             self.group_df[g] += 1;
