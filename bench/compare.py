@@ -169,7 +169,7 @@ def churn(tool, n, ts, hugo):
 def row(name, ours, theirs, fmt, third=None):
     ratio = lambda other: ours / other if other else float("nan")  # noqa: E731
     line = f"| {name} | {fmt(ours)} | {fmt(theirs)} | {ratio(theirs):.2f} |"
-    if third is not None and third is not False:
+    if third is not None:
         line += f" {fmt(third)} | {ratio(third):.2f} |"
     print(line)
 
@@ -198,7 +198,7 @@ def main():
         for place in args.where:
             ours = full_builds("tsunagari", n, place, args.runs, ts, hugo)
             theirs = full_builds("hugo", n, place, args.runs, ts, hugo)
-            both = args.pagefind and full_builds("hugo+pagefind", n, place, args.runs, ts, hugo)
+            both = full_builds("hugo+pagefind", n, place, args.runs, ts, hugo) if args.pagefind else None
             print(f"\n### {n:,} pages, output on {place}\n")
             extra = " Hugo + Pagefind | ratio |" if both else ""
             print(f"| figure | tsunagari | Hugo | ratio |{extra}\n| --- | --- | --- | --- |"
@@ -209,7 +209,7 @@ def main():
                 figures += [("output bytes", "bytes", lambda v: f"{v / 1e6:.1f} MB"),
                             ("files", "files", lambda v: f"{v:,}")]
             for name, key, fmt in figures:
-                row(name, ours[key], theirs[key], fmt, both and both[key])
+                row(name, ours[key], theirs[key], fmt, both[key] if both else None)
     for n in args.churn:
         ours, theirs = churn("tsunagari", n, ts, hugo), churn("hugo", n, ts, hugo)
         print(f"\n### {n:,} pages: one challenge added, and a rebuild with nothing changed\n")
