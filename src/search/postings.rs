@@ -7,7 +7,7 @@
 
 use super::index::field_texts;
 use super::store::{List, Postings, Shape};
-use super::suggest::{self, PageWords, Tally};
+use super::suggest::{self, Counter};
 use super::{flags, tokenize, write, Variants, TEXT_CHUNK};
 use crate::site::Page;
 use crate::strings::Strings;
@@ -66,12 +66,12 @@ pub(super) fn build(
         parts,
         words,
         lens,
-        tally,
+        counter,
         per_level,
         texts,
         ..
     } = acc;
-    let vocab = suggest::encode_tally(tally, variants, pages.len());
+    let vocab = suggest::encode_tally(counter.finish(), variants, pages.len());
     let lists = parts
         .into_iter()
         .flat_map(|map| map.into_iter())
@@ -94,7 +94,7 @@ struct Accumulator {
     words: FxHashMap<u64, String>,
     /// Per document: weighted length (tokens times field weight).
     lens: Vec<f64>,
-    tally: Tally,
+    counter: Counter,
     per_level: Vec<usize>,
     /// Stored-text rows not yet in a blob (fewer than [`TEXT_CHUNK`] between chunks).
     rows: Vec<Vec<u8>>,
@@ -109,7 +109,7 @@ impl Accumulator {
             parts: (0..PARTS).map(|_| FxHashMap::default()).collect(),
             words: FxHashMap::default(),
             lens: Vec::new(),
-            tally: Tally::new(groups),
+            counter: Counter::new(groups),
             per_level: vec![0; super::LEVELS.len()],
             rows: Vec::new(),
             texts: Vec::new(),
@@ -140,8 +140,8 @@ impl Accumulator {
         (pages, html): (&[&Page], Vec<Cow<'_, str>>),
         ranges: &[Range<usize>],
     ) {
-        let known = &self.words;
-        let read: Vec<(PageTokens, PageWords, Vec<u8>)> = pages
+        let (known, counter) = (&self.words, &self.counter);
+        let read: Vec<(PageTokens, Vec<u8>)> = pages
             .par_iter()
             .zip(html)
             .map_init(Scratch::default, |s, (p, html)| {
@@ -150,18 +150,11 @@ impl Accumulator {
                 drop(html);
                 let fields = field_texts(strings, p, &body);
                 let toks = tokenize_page(variants, &fields, s, known);
-                let words = suggest::words_of_page(p, &body, variants);
-                (toks, words, write::text_row(&fields[0], &fields[2], &body))
+                counter.add(p, &body, variants);
+                (toks, write::text_row(&fields[0], &fields[2], &body))
             })
             .collect();
-        let mut toks = Vec::with_capacity(read.len());
-        let mut words = Vec::with_capacity(read.len());
-        let mut rows = Vec::with_capacity(read.len());
-        for (t, w, r) in read {
-            toks.push(t);
-            words.push(w);
-            rows.push(r);
-        }
+        let (toks, rows): (Vec<PageTokens>, Vec<Vec<u8>>) = read.into_iter().unzip();
         self.add_rows(rows, false);
         let shape = &self.shape;
         // Each document's level (the ranges cover every document).
@@ -179,13 +172,6 @@ impl Accumulator {
                 self.words.entry(k).or_insert(w);
             }
         }
-        let groups = variants.groups().len();
-        let tally = words
-            .into_par_iter()
-            .fold(|| Tally::new(groups), Tally::add)
-            .reduce(|| Tally::new(groups), Tally::merge);
-        let all = std::mem::replace(&mut self.tally, Tally::new(0));
-        self.tally = all.merge(tally);
     }
 }
 
@@ -489,7 +475,7 @@ mod tests {
         let tally = ix
             .docs
             .iter()
-            .fold(Tally::new(ix.variants.groups().len()), |t, d| {
+            .fold(suggest::Tally::new(ix.variants.groups().len()), |t, d| {
                 let p = by_url[d.url.as_str()];
                 let body = crate::markdown::text_of(&p.body.html);
                 t.add(suggest::words_of_page(p, &body, &ix.variants))

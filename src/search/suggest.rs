@@ -17,7 +17,8 @@
 use super::{tokenize, Index, Variants};
 use crate::content::Extra;
 use crate::site::{Page, Site};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+use std::sync::{Mutex, PoisonError};
 use unicode_normalization::UnicodeNormalization;
 
 /// At most this many words, the most frequent first.
@@ -59,7 +60,9 @@ pub fn vocabulary(_site: &Site, index: &Index) -> Vec<u8> {
     index.vocab.clone()
 }
 
-/// The words of one searchable page whose body text is `body`, for [`Tally::add`].
+/// The words of one searchable page whose body text is `body`, for [`Tally::add`]: the plain
+/// way, which the tests hold [`Counter`] to.
+#[cfg(test)]
 pub(super) fn words_of_page(p: &Page, body: &str, variants: &Variants) -> PageWords {
     page_words(&page_text(p, body), variants)
 }
@@ -69,14 +72,14 @@ pub(super) fn encode_tally(tally: Tally, variants: &Variants, docs: usize) -> Ve
     encode(&tally.words(variants, Limits::for_site(docs)))
 }
 
-/// The words of texts, one text a page.
+/// The words of texts, one text a page, counted as the index build counts them.
 #[cfg(test)]
 fn words_of(texts: &[&str], variants: &Variants, limits: Limits) -> Vec<Word> {
-    let tally = texts
-        .iter()
-        .map(|t| page_words(&[*t], variants))
-        .fold(Tally::new(variants.groups().len()), Tally::add);
-    tally.words(variants, limits)
+    let counter = Counter::new(variants.groups().len());
+    for t in texts {
+        counter.add_texts(&[*t], variants);
+    }
+    counter.finish().words(variants, limits)
 }
 
 fn encode(words: &[Word]) -> Vec<u8> {
@@ -153,6 +156,7 @@ fn keeps(class: Class, run: &str) -> bool {
 
 /// One page's words: (key, whole run or only a part of one, spellings), one entry a key, and
 /// the variant groups it has.
+#[cfg(test)]
 pub(super) struct PageWords {
     words: Vec<(String, bool, Vec<String>)>,
     groups: Vec<usize>,
@@ -182,56 +186,78 @@ fn parts(run: &str, mut each: impl FnMut(&str)) {
     }
 }
 
+/// Calls `each` with every run of `text` that is a word worth suggesting ([`keeps`]), in order.
+fn runs<'a>(text: &'a str, mut each: impl FnMut(Class, &'a str)) {
+    let b = text.as_bytes();
+    let mut start = 0;
+    let mut current = Class::Other;
+    let mut i = 0;
+    while i < b.len() {
+        let (k, n) = if b[i] < 0x80 {
+            let ascii = b[i].is_ascii_alphanumeric();
+            (if ascii { Class::Ascii } else { Class::Other }, 1)
+        } else {
+            let (c, n) = tokenize::decode(b, i).expect("a str is valid UTF-8");
+            (class(c), n)
+        };
+        if k != current {
+            let run = &text[start..i];
+            if keeps(current, run) {
+                each(current, run);
+            }
+            start = i;
+            current = k;
+        }
+        i += n;
+    }
+    let run = &text[start..];
+    if keeps(current, run) {
+        each(current, run);
+    }
+}
+
+/// The key of a word (or a part of one) of class `class`: normalised and folded as the index
+/// does.
+fn key_of(class: Class, s: &str, variants: &Variants) -> String {
+    // ASCII and kanji in their usual forms need no normalising but for case and 々.
+    let mut k = match class {
+        Class::Ascii if s.is_ascii() => s.to_ascii_lowercase(),
+        Class::Kanji if s.chars().all(|c| c != '々' && c < '\u{F900}') => s.to_string(),
+        _ => tokenize::normalize(s),
+    };
+    variants.fold_in_place(&mut k);
+    k
+}
+
+/// The words a run stands for, as (key, display, whole run): the run, and for a katakana run
+/// its [`parts`].
+fn words_of_run(
+    class: Class,
+    run: &str,
+    variants: &Variants,
+    mut each: impl FnMut(String, &str, bool),
+) {
+    let display = shown(run);
+    if class == Class::Katakana {
+        parts(&display, |p| each(key_of(class, p, variants), p, false));
+    }
+    each(key_of(class, &display, variants), &display, true);
+}
+
+#[cfg(test)]
 fn page_words(texts: &[&str], variants: &Variants) -> PageWords {
     // Each distinct run once (their order does not matter: the pairs are sorted below).
-    let mut runs: FxHashSet<(Class, &str)> = FxHashSet::default();
+    let mut distinct: rustc_hash::FxHashSet<(Class, &str)> = Default::default();
     for text in texts {
-        let b = text.as_bytes();
-        let mut start = 0;
-        let mut current = Class::Other;
-        let mut i = 0;
-        while i < b.len() {
-            let (k, n) = if b[i] < 0x80 {
-                let ascii = b[i].is_ascii_alphanumeric();
-                (if ascii { Class::Ascii } else { Class::Other }, 1)
-            } else {
-                let (c, n) = tokenize::decode(b, i).expect("a str is valid UTF-8");
-                (class(c), n)
-            };
-            if k != current {
-                let run = &text[start..i];
-                if keeps(current, run) {
-                    runs.insert((current, run));
-                }
-                start = i;
-                current = k;
-            }
-            i += n;
-        }
-        let run = &text[start..];
-        if keeps(current, run) {
-            runs.insert((current, run));
-        }
+        runs(text, |class, run| {
+            distinct.insert((class, run));
+        });
     }
-    let key = |class: Class, s: &str| {
-        // ASCII and kanji in their usual forms need no normalising but for case and 々.
-        let mut k = match class {
-            Class::Ascii if s.is_ascii() => s.to_ascii_lowercase(),
-            Class::Kanji if s.chars().all(|c| c != '々' && c < '\u{F900}') => s.to_string(),
-            _ => tokenize::normalize(s),
-        };
-        variants.fold_in_place(&mut k);
-        k
-    };
     let mut pairs = Vec::new();
-    for (class, run) in runs {
-        let display = shown(run);
-        if class == Class::Katakana {
-            parts(&display, |p| {
-                pairs.push((key(class, p), p.to_string(), false))
-            });
-        }
-        pairs.push((key(class, &display), display, true));
+    for (class, run) in distinct {
+        words_of_run(class, run, variants, |key, display, whole| {
+            pairs.push((key, display.to_string(), whole))
+        });
     }
     pairs.sort_unstable();
     pairs.dedup();
@@ -295,6 +321,7 @@ impl Tally {
         }
     }
 
+    #[cfg(test)]
     pub(super) fn add(mut self, page: PageWords) -> Tally {
         for (key, whole, spellings) in page.words {
             // Each spelling once, straight from the page's list (no list built per word).
@@ -306,19 +333,165 @@ impl Tally {
         self
     }
 
-    pub(super) fn merge(mut self, other: Tally) -> Tally {
-        for (key, c) in other.counts {
-            self.count(key, c.df, c.whole, c.spellings);
-        }
-        for (a, b) in self.group_df.iter_mut().zip(other.group_df) {
-            *a += b;
-        }
-        self
-    }
-
     /// The words: document frequencies and display forms, cut to the limits, sorted by key.
     fn words(self, variants: &Variants, limits: Limits) -> Vec<Word> {
         collect(self, variants, limits)
+    }
+}
+
+/// Counts the vocabulary of pages read on many threads, to the same [`Tally`] as adding each
+/// page's words to one: a thread turns a run into its words once (runs recur from page to page),
+/// and counts pages by string number; the numbers become strings again in [`Counter::finish`].
+pub(super) struct Counter {
+    /// One per pool thread, and the last for any other thread.
+    slots: Vec<Mutex<Local>>,
+    groups: usize,
+}
+
+/// One thread's counts, by string number (a string may be a key, a spelling or both).
+struct Local {
+    /// A run's words: a range of `made`.
+    memo: FxHashMap<Box<str>, (u32, u32)>,
+    /// (key, spelling, whole run) of the runs met.
+    made: Vec<(u32, u32, bool)>,
+    numbers: FxHashMap<String, u32>,
+    /// By key: pages, and whether it was seen as a whole run.
+    df: Vec<u32>,
+    whole: Vec<bool>,
+    /// Pages by (key, spelling).
+    spellings: FxHashMap<(u32, u32), u32>,
+    group_df: Vec<u32>,
+    /// The page being counted: its (key, spelling, whole run), and its groups.
+    page: Vec<(u32, u32, bool)>,
+    page_groups: Vec<usize>,
+}
+
+impl Counter {
+    pub(super) fn new(groups: usize) -> Counter {
+        let slots = (0..=rayon::current_num_threads())
+            .map(|_| Mutex::new(Local::new(groups)))
+            .collect();
+        Counter { slots, groups }
+    }
+
+    /// Counts the words of one searchable page whose body text is `body`.
+    pub(super) fn add(&self, p: &Page, body: &str, variants: &Variants) {
+        self.add_texts(&page_text(p, body), variants);
+    }
+
+    /// Counts the words of one page's texts, read one by one (no word spans two).
+    fn add_texts(&self, texts: &[&str], variants: &Variants) {
+        let last = self.slots.len() - 1;
+        let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
+        let mut local = self.slots[slot]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        local.add(texts, variants);
+    }
+
+    /// The counts of every page added, as one [`Tally`].
+    pub(super) fn finish(self) -> Tally {
+        let mut tally = Tally::new(self.groups);
+        for slot in self.slots {
+            let local = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
+            let mut strings = vec![String::new(); local.numbers.len()];
+            for (s, n) in local.numbers {
+                strings[n as usize] = s;
+            }
+            let mut spellings: Vec<Vec<(String, u32)>> = vec![Vec::new(); strings.len()];
+            for ((key, spelling), pages) in local.spellings {
+                spellings[key as usize].push((strings[spelling as usize].clone(), pages));
+            }
+            for (key, &df) in local.df.iter().enumerate().filter(|(_, df)| **df > 0) {
+                let spelled = std::mem::take(&mut spellings[key]);
+                tally.count(strings[key].clone(), df, local.whole[key], spelled);
+            }
+            for (a, b) in tally.group_df.iter_mut().zip(local.group_df) {
+                *a += b;
+            }
+        }
+        tally
+    }
+}
+
+impl Local {
+    fn new(groups: usize) -> Local {
+        Local {
+            memo: FxHashMap::default(),
+            made: Vec::new(),
+            numbers: FxHashMap::default(),
+            df: Vec::new(),
+            whole: Vec::new(),
+            spellings: FxHashMap::default(),
+            group_df: vec![0; groups],
+            page: Vec::new(),
+            page_groups: Vec::new(),
+        }
+    }
+
+    fn number(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(s) {
+            return n;
+        }
+        let n = self.numbers.len() as u32;
+        self.numbers.insert(s.to_string(), n);
+        self.df.push(0);
+        self.whole.push(false);
+        n
+    }
+
+    /// The words of a run, made the first time the thread meets it.
+    fn words(&mut self, class: Class, run: &str, variants: &Variants) -> (u32, u32) {
+        if let Some(&range) = self.memo.get(run) {
+            return range;
+        }
+        let start = self.made.len() as u32;
+        words_of_run(class, run, variants, |key, spelling, whole| {
+            let key = self.number(&key);
+            let spelling = self.number(spelling);
+            self.made.push((key, spelling, whole));
+        });
+        let range = (start, self.made.len() as u32);
+        self.memo.insert(run.into(), range);
+        range
+    }
+
+    fn add(&mut self, texts: &[&str], variants: &Variants) {
+        let mut page = std::mem::take(&mut self.page);
+        page.clear();
+        for text in texts {
+            runs(text, |class, run| {
+                let (a, b) = self.words(class, run, variants);
+                page.extend_from_slice(&self.made[a as usize..b as usize]);
+            });
+        }
+        // Each key once a page, each of its spellings once.
+        page.sort_unstable();
+        page.dedup();
+        for same in page.chunk_by(|a, b| a.0 == b.0) {
+            let key = same[0].0 as usize;
+            self.df[key] += 1;
+            self.whole[key] |= same.iter().any(|w| w.2);
+            let mut last = None;
+            for &(key, spelling, _) in same {
+                if last != Some(spelling) {
+                    *self.spellings.entry((key, spelling)).or_default() += 1;
+                    last = Some(spelling);
+                }
+            }
+        }
+        self.page = page;
+        // The text as written: a variant spelled unusually (full width, 々) is not counted for
+        // its group here, but its kanji run is, under the folded key.
+        let mut groups = std::mem::take(&mut self.page_groups);
+        groups.clear();
+        groups.extend(texts.iter().flat_map(|t| variants.groups_in(t)));
+        groups.sort_unstable();
+        groups.dedup();
+        for &g in &groups {
+            self.group_df[g] += 1;
+        }
+        self.page_groups = groups;
     }
 }
 
@@ -402,6 +575,56 @@ mod tests {
 
     fn find<'a>(words: &'a [Word], key: &str) -> Option<&'a Word> {
         words.iter().find(|w| w.key == key)
+    }
+
+    /// The plain way: each page's words listed with their strings, added to one tally.
+    fn plain(texts: &[&str], v: &Variants) -> Vec<Word> {
+        let tally = texts
+            .iter()
+            .map(|t| page_words(&[*t], v))
+            .fold(Tally::new(v.groups().len()), Tally::add);
+        tally.words(v, ALL)
+    }
+
+    #[test]
+    fn counting_on_threads_by_number_gives_the_plain_tally() {
+        let v = Variants::built_in();
+        // One key spelled two ways on one page (ＩＣＴ, ict), a katakana compound whose parts
+        // recur, runs met again on later pages (the memo), variant spellings (申込, 申し込み).
+        let pages = [
+            "ＩＣＴとictの研修。オンラインイベントとオンラインコミュニティ、申込はこちら",
+            "ICTの研修とオンラインコミュニティ。申し込みは古民家で",
+            "古民家のオンラインイベント、ＩＣＴ推進と研修",
+            "まちづくりと街づくりのワーケーション",
+            "ワーケーションと古民家、ict",
+        ];
+        let texts: Vec<&str> = pages.iter().cycle().take(60).copied().collect();
+        let want = plain(&texts, &v);
+        let ict = find(&want, "ict").expect("ict is a word");
+        // Four pages of five have it; the first spells it two ways and counts once.
+        assert_eq!(ict.df, 48);
+        assert_eq!(ict.display, "ICT");
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let counter = pool.install(|| {
+                use rayon::prelude::*;
+                let counter = Counter::new(v.groups().len());
+                texts.par_iter().for_each(|t| counter.add_texts(&[*t], &v));
+                counter
+            });
+            assert_eq!(counter.finish().words(&v, ALL), want, "{threads} threads");
+        }
+        // A page counted from outside the pool lands in the spare slot, and counts the same.
+        let counter = Counter::new(v.groups().len());
+        std::thread::scope(|s| {
+            for t in &texts {
+                s.spawn(|| counter.add_texts(&[*t], &v));
+            }
+        });
+        assert_eq!(counter.finish().words(&v, ALL), want, "outside the pool");
     }
 
     #[test]
