@@ -350,7 +350,8 @@ pub(super) struct Counter {
 
 /// One thread's counts, by string number (a string may be a key, a spelling or both).
 struct Local {
-    /// A run's words: a range of `made`.
+    /// A run's words: a range of `made`. Keyed by the text alone: every character of a run has
+    /// the run's class, so the text decides the class.
     memo: FxHashMap<Box<str>, (u32, u32)>,
     /// (key, spelling, whole run) of the runs met.
     made: Vec<(u32, u32, bool)>,
