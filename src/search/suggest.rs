@@ -403,9 +403,11 @@ impl Counter {
             for ((key, spelling), pages) in local.spellings {
                 spellings[key as usize].push((strings[spelling as usize].clone(), pages));
             }
+            // The spellings hold their own copies: each key's string can be moved out.
             for (key, &df) in local.df.iter().enumerate().filter(|(_, df)| **df > 0) {
                 let spelled = std::mem::take(&mut spellings[key]);
-                tally.count(strings[key].clone(), df, local.whole[key], spelled);
+                let text = std::mem::take(&mut strings[key]);
+                tally.count(text, df, local.whole[key], spelled);
             }
             for (a, b) in tally.group_df.iter_mut().zip(local.group_df) {
                 *a += b;
@@ -473,12 +475,11 @@ impl Local {
             let key = same[0].0 as usize;
             self.df[key] += 1;
             self.whole[key] |= same.iter().any(|w| w.2);
-            let mut last = None;
-            for &(key, spelling, _) in same {
-                if last != Some(spelling) {
-                    *self.spellings.entry((key, spelling)).or_default() += 1;
-                    last = Some(spelling);
-                }
+            for spelled in same.chunk_by(|a, b| a.1 == b.1) {
+                *self
+                    .spellings
+                    .entry((spelled[0].0, spelled[0].1))
+                    .or_default() += 1;
             }
         }
         self.page = page;

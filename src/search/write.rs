@@ -202,6 +202,16 @@ enum Effort {
     Json,
 }
 
+impl Effort {
+    /// libdeflate's level for this effort.
+    const fn level(self) -> i32 {
+        match self {
+            Effort::Shard => 6,
+            Effort::Json => 7,
+        }
+    }
+}
+
 /// Gzip at `effort`'s level, with no name and no time in the header, so the bytes depend only
 /// on the input. libdeflate compresses a whole buffer at once: on the 10,000-page index's blobs
 /// about twice as fast as miniz_oxide at level 6 (flate2's default, used before), and 1 %
@@ -210,20 +220,26 @@ enum Effort {
 fn gzip(bytes: &[u8], effort: Effort) -> Vec<u8> {
     use libdeflater::{CompressionLvl, Compressor};
     use std::cell::RefCell;
-    const fn level(n: i32) -> CompressionLvl {
-        match CompressionLvl::new(n) {
+    const fn compressor(effort: Effort) -> CompressionLvl {
+        match CompressionLvl::new(effort.level()) {
             Ok(level) => level,
             Err(_) => panic!("libdeflate has levels 0 to 12"),
         }
     }
+    const SHARD: CompressionLvl = compressor(Effort::Shard);
+    const JSON: CompressionLvl = compressor(Effort::Json);
     thread_local! {
-        static COMPRESSORS: RefCell<([Compressor; 2], Vec<u8>)> = RefCell::new((
-            [Compressor::new(level(6)), Compressor::new(level(7))],
+        static COMPRESSORS: RefCell<(Compressor, Compressor, Vec<u8>)> = RefCell::new((
+            Compressor::new(SHARD),
+            Compressor::new(JSON),
             Vec::new(),
         ));
     }
-    COMPRESSORS.with_borrow_mut(|(compressors, scratch)| {
-        let z = &mut compressors[effort as usize];
+    COMPRESSORS.with_borrow_mut(|(shard, json, scratch)| {
+        let z = match effort {
+            Effort::Shard => shard,
+            Effort::Json => json,
+        };
         // Into a reused buffer of the worst-case size, then copied out at the size it took:
         // the blobs of the whole index are alive together until their packs are written.
         scratch.resize(z.gzip_compress_bound(bytes.len()), 0);
