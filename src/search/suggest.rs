@@ -348,23 +348,30 @@ pub(super) struct Counter {
     groups: usize,
 }
 
-/// One thread's counts, by string number (a string may be a key, a spelling or both).
+/// One thread's counts, by string number (a string may be a key, a spelling or both). Pages
+/// are counted by stamp: each key, spelling and group remembers the last page that counted it,
+/// so a page counts each once without sorting or collecting its words.
 struct Local {
-    /// A run's words: a range of `made`. Keyed by the text alone: every character of a run has
-    /// the run's class, so the text decides the class.
-    memo: FxHashMap<Box<str>, (u32, u32)>,
-    /// (key, spelling, whole run) of the runs met.
+    /// A run's words (a range of `made`) and the last page that counted them. Keyed by the text
+    /// alone: every character of a run has the run's class, so the text decides the class.
+    memo: FxHashMap<Box<str>, (u32, u32, u32)>,
+    /// (key, pair, whole run) of the runs met; a pair is a (key, spelling) numbered in `pairs`.
     made: Vec<(u32, u32, bool)>,
     numbers: FxHashMap<String, u32>,
-    /// By key: pages, and whether it was seen as a whole run.
+    /// By key: pages, whether it was seen as a whole run, the last page that counted it.
     df: Vec<u32>,
     whole: Vec<bool>,
-    /// Pages by (key, spelling).
-    spellings: FxHashMap<(u32, u32), u32>,
+    key_page: Vec<u32>,
+    /// The (key, spelling) pairs by number, with their pages and the last page that counted them.
+    pairs: FxHashMap<(u32, u32), u32>,
+    pair_of: Vec<(u32, u32)>,
+    pair_pages: Vec<u32>,
+    pair_page: Vec<u32>,
+    /// By variant group: pages, and the last page that counted it.
     group_df: Vec<u32>,
-    /// The page being counted: its (key, spelling, whole run), and its groups.
-    page: Vec<(u32, u32, bool)>,
-    page_groups: Vec<usize>,
+    group_page: Vec<u32>,
+    /// The stamp of the page being counted: pages counted so far, from 1 (0 is "never").
+    page: u32,
 }
 
 impl Counter {
@@ -400,7 +407,7 @@ impl Counter {
                 strings[n as usize] = s;
             }
             let mut spellings: Vec<Vec<(String, u32)>> = vec![Vec::new(); strings.len()];
-            for ((key, spelling), pages) in local.spellings {
+            for (&(key, spelling), &pages) in local.pair_of.iter().zip(&local.pair_pages) {
                 spellings[key as usize].push((strings[spelling as usize].clone(), pages));
             }
             // The spellings hold their own copies: each key's string can be moved out.
@@ -425,10 +432,14 @@ impl Local {
             numbers: FxHashMap::default(),
             df: Vec::new(),
             whole: Vec::new(),
-            spellings: FxHashMap::default(),
+            key_page: Vec::new(),
+            pairs: FxHashMap::default(),
+            pair_of: Vec::new(),
+            pair_pages: Vec::new(),
+            pair_page: Vec::new(),
             group_df: vec![0; groups],
-            page: Vec::new(),
-            page_groups: Vec::new(),
+            group_page: vec![0; groups],
+            page: 0,
         }
     }
 
@@ -440,60 +451,74 @@ impl Local {
         self.numbers.insert(s.to_string(), n);
         self.df.push(0);
         self.whole.push(false);
+        self.key_page.push(0);
         n
     }
 
-    /// The words of a run, made the first time the thread meets it.
-    fn words(&mut self, class: Class, run: &str, variants: &Variants) -> (u32, u32) {
-        if let Some(&range) = self.memo.get(run) {
-            return range;
+    fn pair(&mut self, key: u32, spelling: u32) -> u32 {
+        let next = self.pair_of.len() as u32;
+        let n = *self.pairs.entry((key, spelling)).or_insert(next);
+        if n == next {
+            self.pair_of.push((key, spelling));
+            self.pair_pages.push(0);
+            self.pair_page.push(0);
+        }
+        n
+    }
+
+    /// The words of a run, made the first time the thread meets it; none when this page has
+    /// already counted the run.
+    fn words(&mut self, class: Class, run: &str, variants: &Variants) -> Option<(u32, u32)> {
+        if let Some(m) = self.memo.get_mut(run) {
+            if m.2 == self.page {
+                return None;
+            }
+            m.2 = self.page;
+            return Some((m.0, m.1));
         }
         let start = self.made.len() as u32;
         words_of_run(class, run, variants, |key, spelling, whole| {
             let key = self.number(&key);
             let spelling = self.number(spelling);
-            self.made.push((key, spelling, whole));
+            let pair = self.pair(key, spelling);
+            self.made.push((key, pair, whole));
         });
-        let range = (start, self.made.len() as u32);
-        self.memo.insert(run.into(), range);
-        range
+        let end = self.made.len() as u32;
+        self.memo.insert(run.into(), (start, end, self.page));
+        Some((start, end))
     }
 
+    /// Counts one page: each key, (key, spelling) pair and variant group once.
     fn add(&mut self, texts: &[&str], variants: &Variants) {
-        let mut page = std::mem::take(&mut self.page);
-        page.clear();
+        self.page += 1;
+        let page = self.page;
         for text in texts {
             runs(text, |class, run| {
-                let (a, b) = self.words(class, run, variants);
-                page.extend_from_slice(&self.made[a as usize..b as usize]);
+                let Some((a, b)) = self.words(class, run, variants) else {
+                    return;
+                };
+                for &(key, pair, whole) in &self.made[a as usize..b as usize] {
+                    let (k, p) = (key as usize, pair as usize);
+                    if self.key_page[k] != page {
+                        self.key_page[k] = page;
+                        self.df[k] += 1;
+                    }
+                    self.whole[k] |= whole;
+                    if self.pair_page[p] != page {
+                        self.pair_page[p] = page;
+                        self.pair_pages[p] += 1;
+                    }
+                }
             });
         }
-        // Each key once a page, each of its spellings once.
-        page.sort_unstable();
-        page.dedup();
-        for same in page.chunk_by(|a, b| a.0 == b.0) {
-            let key = same[0].0 as usize;
-            self.df[key] += 1;
-            self.whole[key] |= same.iter().any(|w| w.2);
-            for spelled in same.chunk_by(|a, b| a.1 == b.1) {
-                *self
-                    .spellings
-                    .entry((spelled[0].0, spelled[0].1))
-                    .or_default() += 1;
-            }
-        }
-        self.page = page;
         // The text as written: a variant spelled unusually (full width, 々) is not counted for
         // its group here, but its kanji run is, under the folded key.
-        let mut groups = std::mem::take(&mut self.page_groups);
-        groups.clear();
-        groups.extend(texts.iter().flat_map(|t| variants.groups_in(t)));
-        groups.sort_unstable();
-        groups.dedup();
-        for &g in &groups {
-            self.group_df[g] += 1;
+        for g in texts.iter().flat_map(|t| variants.groups_in(t)) {
+            if self.group_page[g] != page {
+                self.group_page[g] = page;
+                self.group_df[g] += 1;
+            }
         }
-        self.page_groups = groups;
     }
 }
 
