@@ -362,9 +362,9 @@ struct Local {
     df: Vec<u32>,
     whole: Vec<bool>,
     key_page: Vec<u32>,
-    /// The (key, spelling) pairs by number, with their pages and the last page that counted them.
+    /// The (key, spelling) pairs' numbers; by number, their pages and the last page that
+    /// counted them.
     pairs: FxHashMap<(u32, u32), u32>,
-    pair_of: Vec<(u32, u32)>,
     pair_pages: Vec<u32>,
     pair_page: Vec<u32>,
     /// By variant group: pages, and the last page that counted it.
@@ -407,7 +407,8 @@ impl Counter {
                 strings[n as usize] = s;
             }
             let mut spellings: Vec<Vec<(String, u32)>> = vec![Vec::new(); strings.len()];
-            for (&(key, spelling), &pages) in local.pair_of.iter().zip(&local.pair_pages) {
+            for (&(key, spelling), &pair) in &local.pairs {
+                let pages = local.pair_pages[pair as usize];
                 spellings[key as usize].push((strings[spelling as usize].clone(), pages));
             }
             // The spellings hold their own copies: each key's string can be moved out.
@@ -434,7 +435,6 @@ impl Local {
             whole: Vec::new(),
             key_page: Vec::new(),
             pairs: FxHashMap::default(),
-            pair_of: Vec::new(),
             pair_pages: Vec::new(),
             pair_page: Vec::new(),
             group_df: vec![0; groups],
@@ -456,10 +456,9 @@ impl Local {
     }
 
     fn pair(&mut self, key: u32, spelling: u32) -> u32 {
-        let next = self.pair_of.len() as u32;
+        let next = self.pair_pages.len() as u32;
         let n = *self.pairs.entry((key, spelling)).or_insert(next);
         if n == next {
-            self.pair_of.push((key, spelling));
             self.pair_pages.push(0);
             self.pair_page.push(0);
         }
