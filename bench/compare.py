@@ -83,7 +83,7 @@ def site(n, flavor):
 PAGEFIND = HERE / "node_modules" / ".bin" / "pagefind"
 
 
-def flavor(tool):
+def source_of(tool):
     return {"tsunagari": "ours", "nosearch": "nosearch"}.get(tool, "hugo")
 
 
@@ -126,7 +126,7 @@ def files(root):
 
 
 def full_builds(tool, n, place, runs, ts, hugo):
-    src = site(n, flavor(tool))
+    src = site(n, source_of(tool))
     base = Path("/dev/shm") if place == "tmpfs" else HERE / "work"
     out = base / f"compare-{os.getpid()}-{tool}-{n}"
     samples = []
@@ -151,7 +151,7 @@ def churn(tool, n, ts, hugo):
     work = Path(tempfile.mkdtemp(dir="/dev/shm", prefix="compare-churn-"))
     try:
         src = work / "site"
-        shutil.copytree(site(n, flavor(tool)), src)
+        shutil.copytree(site(n, source_of(tool)), src)
         out, before = work / "out", work / "before"
         run = lambda: subprocess.run(  # noqa: E731
             command(tool, src, out, ts, hugo), check=True,

@@ -498,27 +498,24 @@ impl Local {
                 };
                 for &(key, pair, whole) in &self.made[a as usize..b as usize] {
                     let (k, p) = (key as usize, pair as usize);
-                    if self.key_page[k] != page {
-                        self.key_page[k] = page;
-                        self.df[k] += 1;
-                    }
+                    self.df[k] += u32::from(first_on(page, &mut self.key_page[k]));
                     self.whole[k] |= whole;
-                    if self.pair_page[p] != page {
-                        self.pair_page[p] = page;
-                        self.pair_pages[p] += 1;
-                    }
+                    self.pair_pages[p] += u32::from(first_on(page, &mut self.pair_page[p]));
                 }
             });
         }
         // The text as written: a variant spelled unusually (full width, 々) is not counted for
         // its group here, but its kanji run is, under the folded key.
         for g in texts.iter().flat_map(|t| variants.groups_in(t)) {
-            if self.group_page[g] != page {
-                self.group_page[g] = page;
-                self.group_df[g] += 1;
-            }
+            self.group_df[g] += u32::from(first_on(page, &mut self.group_page[g]));
         }
     }
+}
+
+/// Whether `page` meets this counter for the first time: its stamp (the last page that counted
+/// it) is set to `page` either way.
+fn first_on(page: u32, stamp: &mut u32) -> bool {
+    std::mem::replace(stamp, page) != page
 }
 
 /// Drops the parts that add nothing: a part that begins or ends a longer word on as many pages
